@@ -1,0 +1,150 @@
+/*
+ * wpk_format.h - pure encode/decode of the wikipack on-disk structures.
+ *
+ * Nothing here does I/O, allocates memory or touches errno: every function
+ * works on a caller's (pointer, length) and returns 0 or a WPK_FMT_* code
+ * with a static reason string. spec/FORMAT.md is the normative description;
+ * each .c file starts with the layout table of the structures it handles.
+ */
+#ifndef WPK_FORMAT_H
+#define WPK_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Result codes of the format layer (mapped to WPK_E_* by lib/). */
+enum {
+    WPK_FMT_OK = 0,
+    WPK_FMT_BADMAGIC = -1,    /* not a wikipack archive */
+    WPK_FMT_VERSION = -2,     /* unknown major version */
+    WPK_FMT_FEATURE = -3,     /* unknown required feature or section */
+    WPK_FMT_CORRUPT = -4,     /* checksum or structural check failed */
+    WPK_FMT_SPACE = -5        /* encoder: output buffer too small / field too long */
+};
+
+#define WPK_MAGIC "\x89WPK\r\n\x1a\n"
+#define WPK_TRAILER_MAGIC "\x89WPKEND\n"
+#define WPK_HEADER_SIZE 128u
+#define WPK_SECTION_SIZE 48u
+#define WPK_TRAILER_SIZE 32u
+#define WPK_MAX_SECTIONS 256u
+#define WPK_FIRST_READ 65536u   /* readers fetch this much first: header + table + roots */
+
+/* Required feature bits (header offset 16). Version 1.0 defines none; a reader
+ * refuses any bit it does not know. Optional bits (offset 24) are ignored. */
+#define WPK_REQUIRED_KNOWN 0u
+
+typedef struct wpk_fmt_header {
+    uint16_t major, minor;
+    uint64_t required_features, optional_features;
+    uint64_t file_size, entry_count, block_count, content_bytes, unique_bytes;
+    uint32_t section_count;
+    uint64_t prefix_size;           /* header + section table + roots */
+    uint64_t section_table_checksum;
+    uint64_t checksum;              /* of header bytes 0..119 (filled by decode/encode) */
+} wpk_fmt_header;
+
+/* Section types. */
+enum {
+    WPK_SEC_PATH_ROOT = 1,   /* root of the path index; its leaves are record pages */
+    WPK_SEC_TITLE_ROOT = 2,  /* root of the title index */
+    WPK_SEC_ID_ROOT = 3,     /* root of the page-ID index */
+    WPK_SEC_DICT = 4,        /* zstd dictionary shared by all blocks */
+    WPK_SEC_PAGES = 5,       /* region holding all leaf pages */
+    WPK_SEC_DATA = 6         /* region holding all content blocks */
+};
+#define WPK_SECF_REQUIRED 0x1u  /* a reader that does not know the type must refuse */
+#define WPK_SECF_ZSTD 0x2u      /* stored bytes are one zstd frame of raw_size bytes */
+#define WPK_SECF_REGION 0x4u    /* checksummed piecewise by its contents; checksum is 0 */
+#define WPK_SECF_KNOWN 0x7u
+
+typedef struct wpk_fmt_section {
+    uint32_t type, flags;
+    uint64_t offset, stored_size, raw_size, checksum, count;
+} wpk_fmt_section;
+
+typedef struct wpk_fmt_trailer {
+    uint64_t file_size, header_checksum;
+} wpk_fmt_trailer;
+
+int wpk_fmt_header_decode(const uint8_t *p, size_t n, wpk_fmt_header *h, const char **why);
+void wpk_fmt_header_encode(uint8_t out[WPK_HEADER_SIZE], wpk_fmt_header *h); /* sets h->checksum */
+int wpk_fmt_section_decode(const uint8_t *p, wpk_fmt_section *s, const char **why);
+void wpk_fmt_section_encode(uint8_t out[WPK_SECTION_SIZE], const wpk_fmt_section *s);
+int wpk_fmt_trailer_decode(const uint8_t *p, size_t n, wpk_fmt_trailer *t, const char **why);
+void wpk_fmt_trailer_encode(uint8_t out[WPK_TRAILER_SIZE], const wpk_fmt_trailer *t);
+uint64_t wpk_fmt_checksum(const void *p, size_t n); /* XXH3-64, seed 0 */
+
+/* ---- pages: where a leaf page or block is stored ------------------------- */
+
+/* A reference to a stored page or block: its place and checksum. */
+typedef struct wpk_fmt_ref {
+    uint64_t offset;       /* relative to its region (PAGES or DATA) */
+    uint32_t stored_size;  /* bytes on disk: one zstd frame */
+    uint32_t raw_size;     /* bytes after decompression */
+    uint64_t checksum;     /* XXH3-64 of the stored bytes */
+} wpk_fmt_ref;
+
+/* ---- roots --------------------------------------------------------------- */
+
+/* Key kinds of an index. */
+enum { WPK_KEY_STRING = 1, WPK_KEY_U64 = 2 };
+
+/* One child of a root: a leaf page and the first key in it. */
+typedef struct wpk_fmt_root_item {
+    wpk_fmt_ref page;
+    uint64_t first_item;   /* position of the leaf's first item in index order */
+    uint32_t item_count;   /* items in the leaf (> 0) */
+    uint64_t key_u64;      /* WPK_KEY_U64 */
+    const uint8_t *key;    /* WPK_KEY_STRING: borrowed from the root bytes */
+    uint32_t key_len;
+} wpk_fmt_root_item;
+
+#define WPK_ROOT_HEAD 8u
+#define WPK_ROOT_ITEM_FIXED 40u
+/* Root layout: u32 item_count, u32 key_kind, then items. Decoding walks one
+ * item at a time: *pos starts at WPK_ROOT_HEAD. */
+int wpk_fmt_root_head(const uint8_t *p, size_t n, uint32_t *count, uint32_t *key_kind, const char **why);
+int wpk_fmt_root_item_decode(const uint8_t *p, size_t n, size_t *pos, uint32_t key_kind,
+                             wpk_fmt_root_item *it, const char **why);
+/* Returns bytes written, or 0 if cap is too small. */
+size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, const wpk_fmt_root_item *it);
+
+/* ---- leaf pages ---------------------------------------------------------- */
+
+/* Every leaf page (raw) starts with u32 count, then count u32 offsets of its
+ * items, relative to the page start, strictly increasing; each item ends
+ * where the next begins (the last at the page end). ID leaves are the
+ * exception: u32 count then fixed 12-byte items. */
+int wpk_fmt_leaf_item(const uint8_t *p, size_t n, uint32_t i, const uint8_t **item, size_t *item_len,
+                      const char **why);
+int wpk_fmt_leaf_count(const uint8_t *p, size_t n, uint32_t *count, const char **why);
+
+/* Entry record: an item of a record page (the path index's leaves). */
+#define WPK_REC_HAS_PAGE_ID 0x1u
+#define WPK_REC_HAS_UPDATED 0x2u
+#define WPK_REC_FLAGS_KNOWN 0x3u
+#define WPK_REC_FIXED 76u
+typedef struct wpk_fmt_record {
+    uint32_t flags;
+    uint64_t page_id;
+    int64_t updated_us;
+    uint64_t content_size;
+    uint64_t content_hash;
+    wpk_fmt_ref block;         /* all zero when content_size is 0 */
+    uint32_t offset_in_block;
+    const uint8_t *path, *title, *lang, *url, *mime, *ext; /* borrowed */
+    uint16_t path_len, title_len, lang_len, url_len, mime_len, ext_len;
+} wpk_fmt_record;
+int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const char **why);
+size_t wpk_fmt_record_size(const wpk_fmt_record *r);
+void wpk_fmt_record_encode(uint8_t *out, const wpk_fmt_record *r); /* writes record_size bytes */
+
+/* Title leaf item: u32 entry_number, then the title bytes (to the item end). */
+#define WPK_TITLE_ITEM_FIXED 4u
+/* ID leaf: u32 count, then count items of u64 page_id + u32 entry_number. */
+#define WPK_ID_ITEM_SIZE 12u
+int wpk_fmt_id_leaf_item(const uint8_t *p, size_t n, uint32_t i, uint64_t *page_id, uint32_t *entry,
+                         const char **why);
+
+#endif

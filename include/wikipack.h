@@ -1,0 +1,211 @@
+/*
+ * wikipack.h - read and write wikipack archives (.wpk)
+ *
+ * A wikipack archive holds many articles in one file: zstd-compressed blocks,
+ * indexes by page ID, title and path, and XXH3 checksums over every structure.
+ * The byte layout is specified in spec/FORMAT.md.
+ *
+ * Conventions
+ *  - Every function that can fail returns an int: 0 (WPK_OK) on success or a
+ *    negative WPK_E_* code. When `err` is non-NULL it receives a message that
+ *    names the file, entry or byte offset concerned.
+ *  - Objects are opaque, created by the _open and _create functions and released by
+ *    the _close and _free ones, which accept NULL.
+ *  - Archives are untrusted input: every size, count and offset read from one
+ *    is checked before it is used. A damaged archive gives WPK_E_CORRUPT (or
+ *    WPK_E_FORMAT for something that is not a wikipack archive), never a crash.
+ *  - A wpk_reader may be used from several threads at once. A wpk_writer may
+ *    not.
+ */
+#ifndef WIKIPACK_H
+#define WIKIPACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WPK_VERSION_MAJOR 1
+#define WPK_VERSION_MINOR 0
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum {
+    WPK_OK = 0,
+    WPK_E_INVALID = -1,   /* bad argument from the caller */
+    WPK_E_IO = -2,        /* the operating system refused a read or write */
+    WPK_E_NOMEM = -3,     /* an allocation failed */
+    WPK_E_FORMAT = -4,    /* not a wikipack archive, or an unsupported version/feature */
+    WPK_E_CORRUPT = -5,   /* a checksum or structural check failed */
+    WPK_E_NOTFOUND = -6,  /* no entry matches the lookup */
+    WPK_E_EXISTS = -7,    /* duplicate path while writing */
+    WPK_E_LIMIT = -8      /* a size or count exceeds the caps in wpk_open_opts */
+};
+
+typedef struct wpk_error {
+    int code;               /* the WPK_E_* value returned */
+    uint64_t offset;        /* byte offset in the archive, when meaningful */
+    int has_offset;         /* non-zero when offset is set */
+    char message[512];      /* human-readable, names file/entry/offset */
+} wpk_error;
+
+/* Static string describing an error code. Never NULL. */
+const char *wpk_strerror(int code);
+
+/* ---- entry metadata ------------------------------------------------------ */
+
+/* Metadata of one entry. Strings are UTF-8, not NUL-terminated in the
+ * archive but NUL-terminated here. In a wpk_entry returned by a reader they
+ * are borrowed from the entry and valid until wpk_entry_free(). */
+typedef struct wpk_entry {
+    const char *path;       /* unique, relative, '/' separated; never NULL */
+    const char *title;      /* NULL when unknown */
+    const char *language;   /* e.g. "en"; NULL when unknown */
+    const char *url;        /* source URL; NULL when unknown */
+    const char *mime;       /* media type; NULL when unknown */
+    uint64_t page_id;       /* valid when has_page_id */
+    int has_page_id;
+    int64_t updated_us;     /* last-updated time, microseconds since the Unix epoch (UTC) */
+    int has_updated;
+    uint64_t size;          /* content size in bytes */
+    uint64_t content_hash;  /* XXH3-64 of the content */
+    /* Where the content lives (informational). */
+    uint64_t block_offset;
+    uint32_t block_stored_size;
+    uint64_t entry_number;  /* position in path order, 0-based */
+} wpk_entry;
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* A positional-read source: read exactly `len` bytes at `offset` into buf.
+ * Returns 0 on success, non-zero on failure (short reads are failures).
+ * Must be safe to call from several threads at once. */
+typedef int (*wpk_read_at_fn)(void *opaque, uint64_t offset, void *buf, size_t len);
+
+typedef struct wpk_source {
+    wpk_read_at_fn read_at;
+    void *opaque;
+    uint64_t size;          /* total size of the archive in bytes */
+    const char *name;       /* used in error messages; may be NULL */
+} wpk_source;
+
+/* Caps applied to sizes read from an archive; 0 means the default. */
+typedef struct wpk_open_opts {
+    uint64_t max_page_size;     /* largest index page, raw (default 16 MiB) */
+    uint64_t max_block_size;    /* largest block, raw (default 2 GiB) */
+    uint64_t max_dict_size;     /* largest dictionary (default 16 MiB) */
+    uint64_t max_prefix_size;   /* header + section table + roots (default 64 MiB) */
+} wpk_open_opts;
+#define WPK_OPEN_OPTS_INIT {0, 0, 0, 0}
+
+typedef struct wpk_reader wpk_reader;
+
+/* Open an archive file. Reads the header, the section table, the index roots,
+ * the dictionary and the trailer: a bounded amount, whatever the entry count. */
+int wpk_reader_open(wpk_reader **out, const char *path, const wpk_open_opts *opts, wpk_error *err);
+/* Open an archive held in memory; `data` must outlive the reader. */
+int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, const wpk_open_opts *opts, wpk_error *err);
+/* Open through a caller-supplied positional-read source (copied). */
+int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_open_opts *opts, wpk_error *err);
+void wpk_reader_close(wpk_reader *r);
+
+typedef struct wpk_archive_info {
+    uint16_t version_major, version_minor;
+    uint64_t file_size;
+    uint64_t entry_count;
+    uint64_t block_count;
+    uint64_t content_bytes;     /* sum of entry sizes */
+    uint64_t unique_bytes;      /* sum of sizes of distinct contents */
+    uint64_t data_bytes;        /* compressed blocks */
+    uint64_t index_bytes;       /* index sections and pages */
+    uint64_t dict_size;         /* 0 when no dictionary */
+    uint64_t ids_indexed, titles_indexed;
+    uint64_t required_features, optional_features;
+} wpk_archive_info;
+
+void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
+
+/* Lookups. On success *out is a new entry to release with wpk_entry_free().
+ * When several entries share a page ID or title the newest (by updated time,
+ * then smallest path) is returned. Returns WPK_E_NOTFOUND when none matches.
+ * Cost: at most two index page reads. Thread-safe. */
+int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err);
+int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err);
+int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err);
+/* The entry at position n (0-based) in path order. */
+int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
+void wpk_entry_free(wpk_entry *e);
+
+/* Read an entry's content. wpk_reader_read_alloc returns a malloc'd buffer
+ * (free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
+ * fills a caller buffer of at least e->size bytes. Decompresses at most one
+ * block; checks the block checksum, and the content checksum when
+ * check_content is non-zero. Thread-safe. */
+int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
+int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
+
+/* Iterate all entries in path order; the callback returns non-zero to stop
+ * (that value is returned). The entry passed is borrowed for the call only. */
+typedef int (*wpk_entry_cb)(void *ctx, const wpk_entry *e);
+int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err);
+
+/* Verification. Quick checks the header, section table, trailer, every
+ * index page and every compressed block checksum, and that these structures
+ * cover the file exactly. Full also decompresses every block and checks every
+ * entry's content checksum. Each problem found is reported to `report`
+ * (may be NULL) and counted; verification goes on after a problem where it
+ * can. Returns 0 when intact, WPK_E_CORRUPT otherwise. */
+typedef enum { WPK_VERIFY_QUICK = 0, WPK_VERIFY_FULL = 1 } wpk_verify_level;
+typedef void (*wpk_problem_cb)(void *ctx, const wpk_error *problem);
+typedef struct wpk_verify_stats {
+    uint64_t problems;
+    uint64_t pages_checked, blocks_checked, entries_checked, bytes_checked;
+} wpk_verify_stats;
+int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
+                      wpk_verify_stats *stats, wpk_error *err);
+
+/* ---- writing ------------------------------------------------------------- */
+
+typedef struct wpk_write_opts {
+    int level;                  /* zstd level, default 19 */
+    uint32_t block_size;        /* target raw block size, default 256 KiB */
+    int threads;                /* compression threads, default: number of cores */
+    int dictionary;             /* 0 = auto (train, keep when smaller), -1 = never */
+    uint32_t dict_size;         /* target dictionary size, default 112640 */
+    uint32_t page_size;         /* target raw index page size, default 32 KiB */
+} wpk_write_opts;
+#define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0}
+
+typedef struct wpk_writer wpk_writer;
+
+typedef struct wpk_write_stats {
+    uint64_t entries, unique_contents, content_bytes, unique_bytes;
+    uint64_t blocks, data_bytes, index_bytes, dict_size, file_size;
+} wpk_write_stats;
+
+/* Start an archive to be written at `path`. Nothing appears under `path`
+ * until wpk_writer_finish() succeeds: the archive is written to a temporary
+ * file beside it, fsynced and renamed into place. */
+int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *opts, wpk_error *err);
+/* Add an entry whose content is in memory (copied into a spill file). Only
+ * meta->path is required; size/content_hash/entry_number/block_* are ignored. */
+int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err);
+/* Add an entry whose content is the file at `file_path`, read at finish time.
+ * The file must not change before then. */
+int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err);
+/* Compress, index and write everything, then rename into place. */
+int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
+/* Release the writer; if not finished, removes every temporary file. */
+void wpk_writer_free(wpk_writer *w);
+
+/* Checks a path as stored in an archive: relative, '/' separated, no empty,
+ * "." or ".." component, no NUL, backslash or control character, at most
+ * 4096 bytes and 255 bytes per component, valid UTF-8. Returns 0 if safe. */
+int wpk_path_check(const char *path, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WIKIPACK_H */

@@ -1,0 +1,154 @@
+/* atomic_file.c - write a file so that it appears under its final name
+ * complete or not at all: an unnamed temporary file (O_TMPFILE) in the target
+ * directory, or a hidden named one where that is unsupported, fsynced, then
+ * linked and renamed into place, and the directory fsynced. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy) return NULL;
+    char *d = strdup(dirname(copy));
+    free(copy);
+    return d;
+}
+
+int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err)
+{
+    char *dir = dir_of(near_path);
+    if (!dir) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        /* No O_TMPFILE here: a named file, unlinked at once. */
+        size_t n = strlen(dir) + 32;
+        char *tmpl = malloc(n);
+        if (!tmpl) {
+            free(dir);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        }
+        snprintf(tmpl, n, "%s/.wpk-spill-XXXXXX", dir);
+        fd = mkostemp(tmpl, O_CLOEXEC);
+        if (fd >= 0) unlink(tmpl);
+        free(tmpl);
+    }
+    if (fd < 0) {
+        int e = errno;
+        wpk_fail(err, WPK_E_IO, "%s: cannot create a temporary file: %s", dir, strerror(e));
+        free(dir);
+        return WPK_E_IO;
+    }
+    free(dir);
+    *fd_out = fd;
+    return WPK_OK;
+}
+
+int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+    o->final_path = strdup(final_path);
+    char *dir = dir_of(final_path);
+    if (!o->final_path || !dir) {
+        free(dir);
+        wpk_outfile_abort(o);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    o->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    if (o->fd < 0) {
+        size_t n = strlen(final_path) + 32;
+        o->tmp_path = malloc(n);
+        if (o->tmp_path) {
+            char *copy = strdup(final_path);
+            snprintf(o->tmp_path, n, "%s/.%s.tmp-XXXXXX", dir, copy ? basename(copy) : "wpk");
+            free(copy);
+            o->fd = mkostemp(o->tmp_path, O_CLOEXEC);
+            if (o->fd >= 0) fchmod(o->fd, 0644);
+        }
+    }
+    int e = errno;
+    free(dir);
+    if (o->fd < 0) {
+        wpk_outfile_abort(o);
+        return wpk_fail(err, WPK_E_IO, "%s: cannot create the output file: %s", final_path, strerror(e));
+    }
+    return WPK_OK;
+}
+
+int wpk_write_all(int fd, const void *buf, size_t len, uint64_t offset, const char *name, wpk_error *err)
+{
+    const uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t put = pwrite(fd, p, len, (off_t)offset);
+        if (put < 0 && errno == EINTR) continue;
+        if (put <= 0)
+            return wpk_fail(err, WPK_E_IO, "%s: write failed at offset %llu: %s", name, (unsigned long long)offset,
+                            put < 0 ? strerror(errno) : "no space");
+        p += put;
+        len -= (size_t)put;
+        offset += (uint64_t)put;
+    }
+    return WPK_OK;
+}
+
+int wpk_outfile_commit(wpk_outfile *o, wpk_error *err)
+{
+    const char *name = o->final_path;
+    if (fsync(o->fd) != 0) return wpk_fail(err, WPK_E_IO, "%s: fsync failed: %s", name, strerror(errno));
+    if (!o->tmp_path) {
+        /* Give the unnamed file a hidden name, then rename it over the final one. */
+        size_t n = strlen(name) + 40;
+        o->tmp_path = malloc(n);
+        if (!o->tmp_path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+        for (unsigned i = 0;; i++) {
+            snprintf(o->tmp_path, n, "%s.tmp-%ld-%u", name, (long)getpid(), i);
+            if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp_path, AT_SYMLINK_FOLLOW) == 0) break;
+            if (errno != EEXIST || i > 100) {
+                int e = errno;
+                free(o->tmp_path);
+                o->tmp_path = NULL;
+                return wpk_fail(err, WPK_E_IO, "%s: cannot name the output file: %s", name, strerror(e));
+            }
+        }
+    }
+    if (rename(o->tmp_path, name) != 0) return wpk_fail(err, WPK_E_IO, "%s: rename failed: %s", name, strerror(errno));
+    free(o->tmp_path);
+    o->tmp_path = NULL;
+    char *dir = dir_of(name);
+    if (dir) {
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd); /* best effort: the rename is already visible */
+            close(dfd);
+        }
+        free(dir);
+    }
+    close(o->fd);
+    o->fd = -1;
+    free(o->final_path);
+    o->final_path = NULL;
+    return WPK_OK;
+}
+
+void wpk_outfile_abort(wpk_outfile *o)
+{
+    if (o->tmp_path) unlink(o->tmp_path);
+    if (o->fd >= 0) close(o->fd);
+    free(o->tmp_path);
+    free(o->final_path);
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+}

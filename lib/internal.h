@@ -1,0 +1,76 @@
+/* internal.h - state shared by the library's source files (not installed). */
+#ifndef WPK_INTERNAL_H
+#define WPK_INTERNAL_H
+
+#include "wikipack.h"
+#include "../format/wpk_format.h"
+
+#include <pthread.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#define WPK_DEFAULT_MAX_PAGE (16u << 20)
+#define WPK_DEFAULT_MAX_BLOCK ((uint64_t)2 << 30)
+#define WPK_DEFAULT_MAX_DICT (16u << 20)
+#define WPK_DEFAULT_MAX_PREFIX (64u << 20)
+#define WPK_MAX_PATH 4096u
+#define WPK_DCTX_POOL 8
+
+/* errors (error.c) */
+int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int wpk_fmt_code(int fmt_rc); /* WPK_FMT_* -> WPK_E_* */
+
+/* sources (source.c) */
+int wpk_source_file(wpk_source *src, const char *path, wpk_error *err);
+void wpk_source_file_close(wpk_source *src);
+typedef struct wpk_mem_src { const uint8_t *data; size_t size; } wpk_mem_src;
+void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t size);
+
+/* One loaded index root. */
+typedef struct wpk_index {
+    int present;
+    uint32_t kind;            /* WPK_KEY_* */
+    uint8_t *raw;             /* decompressed root bytes; items point into it */
+    wpk_fmt_root_item *items;
+    uint32_t count;
+    uint64_t total_items;
+} wpk_index;
+
+struct wpk_reader {
+    wpk_source src;
+    wpk_mem_src mem;
+    int owns_file;
+    char *name;
+    wpk_open_opts opts;
+    wpk_fmt_header hdr;
+    uint64_t pages_base, pages_size, data_base, data_size, index_bytes;
+    wpk_index path_idx, title_idx, id_idx;
+    ZSTD_DDict *ddict;
+    uint64_t dict_size;
+    pthread_mutex_t pool_lock;
+    ZSTD_DCtx *pool[WPK_DCTX_POOL];
+    int pool_n;
+};
+
+/* The entry handed out by lookups: the public part first, then where its
+ * content is, then its strings. */
+typedef struct wpk_entry_full {
+    wpk_entry pub;
+    wpk_fmt_ref block;        /* offset relative to the DATA region */
+    uint32_t offset_in_block;
+    char strings[];
+} wpk_entry_full;
+
+/* reader internals (reader.c, lookup.c) */
+int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);
+int wpk_load_page(wpk_reader *r, const wpk_fmt_ref *ref, const char *what, uint8_t **raw, wpk_error *err);
+ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
+void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
+/* Fill a wpk_entry_full from a decoded record (strings copied). */
+wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
+int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
+                         const wpk_fmt_root_item *it, wpk_fmt_record *rec, wpk_error *err);
+
+#endif

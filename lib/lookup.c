@@ -1,0 +1,302 @@
+/* lookup.c - finding entries by path, title, page ID and position.
+ *
+ * Each index is a root (in memory since open) over leaf pages. A path lookup
+ * reads one leaf (a record page); a title or ID lookup reads one leaf of its
+ * index, which gives an entry number, then the record page holding it. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c;
+    return an < bn ? -1 : an > bn;
+}
+
+static int root_key_cmp(const wpk_index *idx, uint32_t i, const uint8_t *key, size_t key_len, uint64_t key_u64)
+{
+    const wpk_fmt_root_item *it = &idx->items[i];
+    if (idx->kind == WPK_KEY_U64) return it->key_u64 < key_u64 ? -1 : it->key_u64 > key_u64;
+    return bytes_cmp(it->key, it->key_len, key, key_len);
+}
+
+/* The leaf where the first item >= key can be: the writer never starts a
+ * leaf inside a run of equal keys, so a leaf whose first key equals the key
+ * holds its first occurrence; otherwise it is the leaf before. Returns -1
+ * when the key sorts before every leaf. */
+static int64_t find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64)
+{
+    uint32_t lo = 0, hi = idx->count; /* first leaf with first key >= key */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (root_key_cmp(idx, mid, key, key_len, key_u64) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < idx->count && root_key_cmp(idx, lo, key, key_len, key_u64) == 0) return lo;
+    return (int64_t)lo - 1;
+}
+
+wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no)
+{
+    size_t strings = (size_t)rec->path_len + rec->title_len + rec->lang_len + rec->url_len + rec->mime_len + 5;
+    wpk_entry_full *e = calloc(1, sizeof *e + strings);
+    if (!e) return NULL;
+    char *s = e->strings;
+    const uint8_t *src[] = {rec->path, rec->title, rec->lang, rec->url, rec->mime};
+    const uint16_t len[] = {rec->path_len, rec->title_len, rec->lang_len, rec->url_len, rec->mime_len};
+    const char **dst[] = {&e->pub.path, &e->pub.title, &e->pub.language, &e->pub.url, &e->pub.mime};
+    for (int i = 0; i < 5; i++) {
+        memcpy(s, src[i], len[i]);
+        s[len[i]] = 0;
+        *dst[i] = (len[i] || i == 0) ? s : NULL;
+        s += len[i] + 1;
+    }
+    e->pub.page_id = rec->page_id;
+    e->pub.has_page_id = (rec->flags & WPK_REC_HAS_PAGE_ID) != 0;
+    e->pub.updated_us = rec->updated_us;
+    e->pub.has_updated = (rec->flags & WPK_REC_HAS_UPDATED) != 0;
+    e->pub.size = rec->content_size;
+    e->pub.content_hash = rec->content_hash;
+    e->pub.block_offset = rec->content_size ? r->data_base + rec->block.offset : 0;
+    e->pub.block_stored_size = rec->block.stored_size;
+    e->pub.entry_number = entry_no;
+    e->block = rec->block;
+    e->offset_in_block = rec->offset_in_block;
+    return e;
+}
+
+void wpk_entry_free(wpk_entry *e)
+{
+    free(e); /* the public struct is the first member of wpk_entry_full */
+}
+
+int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
+                         const wpk_fmt_root_item *it, wpk_fmt_record *rec, wpk_error *err)
+{
+    const uint8_t *item;
+    size_t item_len;
+    const char *why = NULL;
+    int rc = wpk_fmt_leaf_item(leaf, leaf_len, i, &item, &item_len, &why);
+    if (!rc) rc = wpk_fmt_record_decode(item, item_len, rec, &why);
+    if (rc)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: record page at region offset %llu, entry %llu: %s", r->name,
+                        (unsigned long long)it->page.offset, (unsigned long long)(it->first_item + i), why);
+    if (rec->content_size && (rec->block.offset > r->data_size || rec->block.stored_size > r->data_size - rec->block.offset))
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: entry %llu: block lies outside the data region", r->name,
+                        (unsigned long long)(it->first_item + i));
+    return WPK_OK;
+}
+
+/* Load record page `leaf_no` and check that its item count matches the root. */
+static int load_record_page(wpk_reader *r, uint32_t leaf_no, uint8_t **page, wpk_error *err)
+{
+    const wpk_fmt_root_item *it = &r->path_idx.items[leaf_no];
+    int rc = wpk_load_page(r, &it->page, "record page", page, err);
+    if (rc) return rc;
+    uint32_t count;
+    const char *why = NULL;
+    if (wpk_fmt_leaf_count(*page, it->page.raw_size, &count, &why) != 0 || count != it->item_count) {
+        free(*page);
+        *page = NULL;
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: record page at region offset %llu: %s", r->name,
+                        (unsigned long long)it->page.offset, why ? why : "item count differs from the root");
+    }
+    return WPK_OK;
+}
+
+int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    if (n >= r->hdr.entry_count) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry number %llu", r->name, (unsigned long long)n);
+    const wpk_index *idx = &r->path_idx;
+    uint32_t lo = 0, hi = idx->count; /* last leaf with first_item <= n */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (idx->items[mid].first_item <= n) lo = mid; else hi = mid;
+    }
+    uint8_t *page;
+    int rc = load_record_page(r, lo, &page, err);
+    if (rc) return rc;
+    wpk_fmt_record rec;
+    rc = wpk_decode_record_at(r, page, idx->items[lo].page.raw_size, (uint32_t)(n - idx->items[lo].first_item),
+                              &idx->items[lo], &rec, err);
+    if (!rc) {
+        wpk_entry_full *e = wpk_entry_from_record(r, &rec, n);
+        if (!e) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        else *out = &e->pub;
+    }
+    free(page);
+    return rc;
+}
+
+int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    size_t len = strlen(path);
+    int64_t leaf = find_leaf(&r->path_idx, (const uint8_t *)path, len, 0);
+    if (leaf < 0) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with path \"%s\"", r->name, path);
+    const wpk_fmt_root_item *it = &r->path_idx.items[leaf];
+    uint8_t *page;
+    int rc = load_record_page(r, (uint32_t)leaf, &page, err);
+    if (rc) return rc;
+    uint32_t lo = 0, hi = it->item_count;
+    wpk_fmt_record rec;
+    rc = WPK_E_NOTFOUND;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int drc = wpk_decode_record_at(r, page, it->page.raw_size, mid, it, &rec, err);
+        if (drc) {
+            rc = drc;
+            break;
+        }
+        int c = bytes_cmp(rec.path, rec.path_len, (const uint8_t *)path, len);
+        if (c == 0) {
+            wpk_entry_full *e = wpk_entry_from_record(r, &rec, it->first_item + mid);
+            rc = e ? WPK_OK : wpk_fail(err, WPK_E_NOMEM, "out of memory");
+            if (e) *out = &e->pub;
+            break;
+        }
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    free(page);
+    if (rc == WPK_E_NOTFOUND) wpk_fail(err, rc, "%s: no entry with path \"%s\"", r->name, path);
+    return rc;
+}
+
+/* Search a title or ID leaf for the first item equal to the key; yields the
+ * entry number it points to. */
+static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
+                            uint64_t key_u64, uint64_t *entry_no, wpk_error *err)
+{
+    int64_t leaf = find_leaf(idx, key, key_len, key_u64);
+    if (leaf < 0) return WPK_E_NOTFOUND;
+    const wpk_fmt_root_item *it = &idx->items[leaf];
+    uint8_t *page;
+    int rc = wpk_load_page(r, &it->page, what, &page, err);
+    if (rc) return rc;
+    size_t n = it->page.raw_size;
+    uint32_t lo = 0, hi = it->item_count;
+    const char *why = NULL;
+    rc = WPK_E_NOTFOUND;
+    while (lo < hi) { /* lower bound */
+        uint32_t mid = lo + (hi - lo) / 2, entry;
+        int c;
+        if (idx->kind == WPK_KEY_U64) {
+            uint64_t id;
+            if (wpk_fmt_id_leaf_item(page, n, mid, &id, &entry, &why)) goto corrupt;
+            c = id < key_u64 ? -1 : id > key_u64;
+        } else {
+            const uint8_t *item;
+            size_t item_len;
+            if (wpk_fmt_leaf_item(page, n, mid, &item, &item_len, &why)) goto corrupt;
+            if (item_len < WPK_TITLE_ITEM_FIXED) {
+                why = "title item too short";
+                goto corrupt;
+            }
+            c = bytes_cmp(item + 4, item_len - 4, key, key_len);
+        }
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo < it->item_count) {
+        uint32_t entry;
+        int c;
+        if (idx->kind == WPK_KEY_U64) {
+            uint64_t id;
+            if (wpk_fmt_id_leaf_item(page, n, lo, &id, &entry, &why)) goto corrupt;
+            c = id != key_u64;
+        } else {
+            const uint8_t *item;
+            size_t item_len;
+            if (wpk_fmt_leaf_item(page, n, lo, &item, &item_len, &why)) goto corrupt;
+            if (item_len < WPK_TITLE_ITEM_FIXED) {
+                why = "title item too short";
+                goto corrupt;
+            }
+            entry = (uint32_t)item[0] | ((uint32_t)item[1] << 8) | ((uint32_t)item[2] << 16) | ((uint32_t)item[3] << 24);
+            c = bytes_cmp(item + 4, item_len - 4, key, key_len) != 0;
+        }
+        if (c == 0 && entry >= r->hdr.entry_count) {
+            why = "entry number out of range";
+            goto corrupt;
+        }
+        if (c == 0) {
+            *entry_no = entry;
+            rc = WPK_OK;
+        }
+    }
+    free(page);
+    return rc;
+corrupt:
+    free(page);
+    return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
+                    (unsigned long long)it->page.offset, why);
+}
+
+int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    uint64_t n = 0;
+    int rc = r->id_idx.present ? search_secondary(r, &r->id_idx, "ID index page", NULL, 0, page_id, &n, err)
+                               : WPK_E_NOTFOUND;
+    if (rc == WPK_E_NOTFOUND)
+        return wpk_fail(err, rc, "%s: no entry with page ID %llu", r->name, (unsigned long long)page_id);
+    if (rc) return rc;
+    if ((rc = wpk_reader_entry_at(r, n, out, err)) != 0) return rc;
+    if (!(*out)->has_page_id || (*out)->page_id != page_id) {
+        wpk_entry_free(*out);
+        *out = NULL;
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: ID index points page ID %llu at entry %llu, which has another ID",
+                        r->name, (unsigned long long)page_id, (unsigned long long)n);
+    }
+    return WPK_OK;
+}
+
+int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    uint64_t n = 0;
+    size_t len = strlen(title);
+    int rc = r->title_idx.present
+                 ? search_secondary(r, &r->title_idx, "title index page", (const uint8_t *)title, len, 0, &n, err)
+                 : WPK_E_NOTFOUND;
+    if (rc == WPK_E_NOTFOUND) return wpk_fail(err, rc, "%s: no entry titled \"%s\"", r->name, title);
+    if (rc) return rc;
+    if ((rc = wpk_reader_entry_at(r, n, out, err)) != 0) return rc;
+    if (!(*out)->title || strcmp((*out)->title, title) != 0) {
+        wpk_entry_free(*out);
+        *out = NULL;
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: title index points \"%s\" at entry %llu, which has another title",
+                        r->name, title, (unsigned long long)n);
+    }
+    return WPK_OK;
+}
+
+int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err)
+{
+    for (uint32_t leaf = 0; leaf < r->path_idx.count; leaf++) {
+        const wpk_fmt_root_item *it = &r->path_idx.items[leaf];
+        uint8_t *page;
+        int rc = load_record_page(r, leaf, &page, err);
+        if (rc) return rc;
+        for (uint32_t i = 0; i < it->item_count; i++) {
+            wpk_fmt_record rec;
+            if ((rc = wpk_decode_record_at(r, page, it->page.raw_size, i, it, &rec, err)) != 0) break;
+            wpk_entry_full *e = wpk_entry_from_record(r, &rec, it->first_item + i);
+            if (!e) {
+                rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+                break;
+            }
+            rc = cb(ctx, &e->pub);
+            free(e);
+            if (rc) break;
+        }
+        free(page);
+        if (rc) return rc;
+    }
+    return WPK_OK;
+}

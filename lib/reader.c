@@ -1,0 +1,416 @@
+/* reader.c - opening an archive: header, trailer, section table, roots and
+ * dictionary. Everything read here is checked before it is trusted. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err)
+{
+    if (offset > r->src.size || len > r->src.size - offset)
+        return wpk_fail_at(err, WPK_E_CORRUPT, offset, "%s: %s at offset %llu (+%zu bytes) lies past the end of the file",
+                           r->name, what, (unsigned long long)offset, len);
+    if (len && r->src.read_at(r->src.opaque, offset, buf, len) != 0)
+        return wpk_fail_at(err, WPK_E_IO, offset, "%s: cannot read %s at offset %llu (%zu bytes)", r->name, what,
+                           (unsigned long long)offset, len);
+    return WPK_OK;
+}
+
+ZSTD_DCtx *wpk_dctx_get(wpk_reader *r)
+{
+    ZSTD_DCtx *d = NULL;
+    pthread_mutex_lock(&r->pool_lock);
+    if (r->pool_n > 0) d = r->pool[--r->pool_n];
+    pthread_mutex_unlock(&r->pool_lock);
+    if (!d) {
+        d = ZSTD_createDCtx();
+        if (!d) return NULL;
+        /* Refuse frames whose window exceeds the block cap (decompression bombs). */
+        int wlog = 10;
+        while (wlog < 31 && ((uint64_t)1 << wlog) < r->opts.max_block_size) wlog++;
+        ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, wlog);
+    }
+    return d;
+}
+
+void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d)
+{
+    pthread_mutex_lock(&r->pool_lock);
+    if (r->pool_n < WPK_DCTX_POOL) {
+        r->pool[r->pool_n++] = d;
+        d = NULL;
+    }
+    pthread_mutex_unlock(&r->pool_lock);
+    ZSTD_freeDCtx(d);
+}
+
+/* Decompress one zstd frame (no dictionary) that must yield exactly raw_size bytes. */
+static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *dst, size_t raw_size)
+{
+    ZSTD_DCtx *d = wpk_dctx_get(r);
+    if (!d) return WPK_E_NOMEM;
+    ZSTD_DCtx_refDDict(d, NULL);
+    size_t got = ZSTD_decompressDCtx(d, dst, raw_size, src, n);
+    wpk_dctx_put(r, d);
+    if (ZSTD_isError(got) || got != raw_size) return WPK_E_CORRUPT;
+    return WPK_OK;
+}
+
+/* Read, check and decompress a stored object (a root or leaf page). The
+ * returned buffer has raw_size bytes plus a NUL and is the caller's. */
+static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
+                       int compressed, const char *what, uint8_t **out, wpk_error *err)
+{
+    *out = NULL;
+    if (raw > r->opts.max_page_size || stored > r->opts.max_page_size || stored == 0)
+        return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte page cap",
+                           r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
+                           (unsigned long long)r->opts.max_page_size);
+    uint8_t *buf = malloc(stored + 1);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+    int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    if (wpk_fmt_checksum(buf, stored) != checksum) {
+        free(buf);
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu: checksum mismatch", r->name, what,
+                           (unsigned long long)abs_offset);
+    }
+    if (!compressed) {
+        buf[stored] = 0;
+        *out = buf;
+        return WPK_OK;
+    }
+    uint8_t *raw_buf = malloc(raw + 1);
+    if (!raw_buf) {
+        free(buf);
+        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+    }
+    rc = unzstd_exact(r, buf, stored, raw_buf, raw);
+    free(buf);
+    if (rc) {
+        free(raw_buf);
+        return rc == WPK_E_NOMEM ? wpk_fail(err, rc, "%s: out of memory", r->name)
+                                 : wpk_fail_at(err, rc, abs_offset, "%s: %s at offset %llu does not decompress to %llu bytes",
+                                               r->name, what, (unsigned long long)abs_offset, (unsigned long long)raw);
+    }
+    raw_buf[raw] = 0;
+    *out = raw_buf;
+    return WPK_OK;
+}
+
+int wpk_load_page(wpk_reader *r, const wpk_fmt_ref *ref, const char *what, uint8_t **raw, wpk_error *err)
+{
+    if (ref->offset > r->pages_size || ref->stored_size > r->pages_size - ref->offset)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu lies outside the page region", r->name, what,
+                        (unsigned long long)ref->offset);
+    return load_object(r, r->pages_base + ref->offset, ref->stored_size, ref->raw_size, ref->checksum, 1, what, raw,
+                       err);
+}
+
+static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, uint32_t kind)
+{
+    if (kind == WPK_KEY_U64) return a->key_u64 < b->key_u64 ? -1 : a->key_u64 > b->key_u64;
+    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+    int c = n ? memcmp(a->key, b->key, n) : 0;
+    if (c) return c;
+    return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
+}
+
+/* Parse a root into its items and check that they are ordered and that
+ * each leaf lies inside the page region. */
+static int load_root(wpk_reader *r, const wpk_fmt_section *s, wpk_index *idx, const char *what, wpk_error *err)
+{
+    int rc = load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
+                         what, &idx->raw, err);
+    if (rc) return rc;
+    const char *why = NULL;
+    uint32_t count, kind;
+    if ((rc = wpk_fmt_root_head(idx->raw, s->raw_size, &count, &kind, &why)) != 0)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s at offset %llu: %s", r->name, what,
+                           (unsigned long long)s->offset, why);
+    idx->kind = kind;
+    idx->count = count;
+    idx->items = calloc(count ? count : 1, sizeof *idx->items);
+    if (!idx->items) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+    size_t pos = WPK_ROOT_HEAD;
+    uint64_t next_item = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        wpk_fmt_root_item *it = &idx->items[i];
+        if ((rc = wpk_fmt_root_item_decode(idx->raw, s->raw_size, &pos, kind, it, &why)) != 0)
+            return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s item %u: %s", r->name, what, i, why);
+        if (it->first_item != next_item)
+            why = "leaf positions are not contiguous";
+        else if (i > 0 && compare_keys(&idx->items[i - 1], it, kind) > 0)
+            why = "leaf keys are out of order";
+        else if (it->page.offset > r->pages_size || it->page.stored_size > r->pages_size - it->page.offset)
+            why = "leaf lies outside the page region";
+        else if (it->page.raw_size > r->opts.max_page_size)
+            why = "leaf is larger than the page cap";
+        if (why) return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s item %u: %s", r->name, what, i, why);
+        next_item += it->item_count;
+    }
+    if (pos != s->raw_size)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s has trailing bytes", r->name, what);
+    idx->total_items = next_item;
+    idx->present = 1;
+    return WPK_OK;
+}
+
+static int section_order(const void *a, const void *b)
+{
+    const wpk_fmt_section *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Sections must tile the file from the end of the section table to the
+ * trailer: no gaps and no overlaps, so every byte is under some checksum. */
+static int check_tiling(wpk_reader *r, wpk_fmt_section *secs, uint32_t n, wpk_error *err)
+{
+    qsort(secs, n, sizeof *secs, section_order);
+    uint64_t at = WPK_HEADER_SIZE + (uint64_t)n * WPK_SECTION_SIZE;
+    for (uint32_t i = 0; i < n; i++) {
+        if (secs[i].offset != at)
+            return wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: section table: %s at offset %llu", r->name,
+                               secs[i].offset > at ? "gap" : "overlap", (unsigned long long)at);
+        at += secs[i].stored_size;
+    }
+    if (at != r->hdr.file_size - WPK_TRAILER_SIZE)
+        return wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: sections end at %llu, not at the trailer", r->name,
+                           (unsigned long long)at);
+    return WPK_OK;
+}
+
+static int load_dict(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
+{
+    if (s->raw_size > r->opts.max_dict_size)
+        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: dictionary of %llu bytes exceeds the cap", r->name,
+                           (unsigned long long)s->raw_size);
+    uint64_t saved = r->opts.max_page_size;
+    r->opts.max_page_size = r->opts.max_dict_size;
+    uint8_t *dict = NULL;
+    int rc = load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
+                         "dictionary", &dict, err);
+    r->opts.max_page_size = saved;
+    if (rc) return rc;
+    r->ddict = ZSTD_createDDict(dict, s->raw_size);
+    free(dict);
+    if (!r->ddict)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary at offset %llu is not a valid zstd dictionary",
+                           r->name, (unsigned long long)s->offset);
+    r->dict_size = s->raw_size;
+    return WPK_OK;
+}
+
+static int read_header_and_trailer(wpk_reader *r, uint8_t *first, size_t first_len, wpk_error *err)
+{
+    const char *why = NULL;
+    int rc = wpk_fmt_header_decode(first, first_len, &r->hdr, &why);
+    if (rc) return wpk_fail_at(err, wpk_fmt_code(rc), 0, "%s: %s", r->name, why);
+    if (r->hdr.file_size != r->src.size)
+        return wpk_fail_at(err, WPK_E_CORRUPT, r->src.size < r->hdr.file_size ? r->src.size : r->hdr.file_size,
+                           "%s: %s: header says %llu bytes, file has %llu", r->name,
+                           r->src.size < r->hdr.file_size ? "truncated" : "extra bytes after the archive",
+                           (unsigned long long)r->hdr.file_size, (unsigned long long)r->src.size);
+    uint8_t tbuf[WPK_TRAILER_SIZE];
+    uint64_t toff = r->hdr.file_size - WPK_TRAILER_SIZE;
+    if ((rc = wpk_read_exact(r, toff, tbuf, sizeof tbuf, "trailer", err)) != 0) return rc;
+    wpk_fmt_trailer t;
+    if ((rc = wpk_fmt_trailer_decode(tbuf, sizeof tbuf, &t, &why)) != 0)
+        return wpk_fail_at(err, WPK_E_CORRUPT, toff, "%s: trailer at offset %llu: %s", r->name, (unsigned long long)toff,
+                           why);
+    if (t.file_size != r->hdr.file_size || t.header_checksum != r->hdr.checksum)
+        return wpk_fail_at(err, WPK_E_CORRUPT, toff, "%s: trailer at offset %llu does not match the header", r->name,
+                           (unsigned long long)toff);
+    return WPK_OK;
+}
+
+static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
+{
+    uint32_t n = r->hdr.section_count;
+    const uint8_t *table = prefix + WPK_HEADER_SIZE;
+    if (wpk_fmt_checksum(table, (size_t)n * WPK_SECTION_SIZE) != r->hdr.section_table_checksum)
+        return wpk_fail_at(err, WPK_E_CORRUPT, WPK_HEADER_SIZE, "%s: section table checksum mismatch", r->name);
+    wpk_fmt_section secs[WPK_MAX_SECTIONS];
+    const wpk_fmt_section *by_type[WPK_SEC_DATA + 1] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        const char *why = NULL;
+        uint64_t off = WPK_HEADER_SIZE + (uint64_t)i * WPK_SECTION_SIZE;
+        if (wpk_fmt_section_decode(table + (size_t)i * WPK_SECTION_SIZE, &secs[i], &why) != 0)
+            return wpk_fail_at(err, WPK_E_CORRUPT, off, "%s: section %u at offset %llu: %s", r->name, i,
+                               (unsigned long long)off, why);
+        uint32_t t = secs[i].type;
+        if (t < WPK_SEC_PATH_ROOT || t > WPK_SEC_DATA) {
+            if (secs[i].flags & WPK_SECF_REQUIRED)
+                return wpk_fail_at(err, WPK_E_FORMAT, off, "%s: section %u has type %u, which this reader does not know and the archive requires",
+                                   r->name, i, t);
+            continue; /* optional and unknown: ignored, but still part of the tiling */
+        }
+        if (by_type[t])
+            return wpk_fail_at(err, WPK_E_CORRUPT, off, "%s: section type %u appears twice", r->name, t);
+        by_type[t] = &secs[i];
+    }
+    if (!by_type[WPK_SEC_PATH_ROOT] || !by_type[WPK_SEC_PAGES] || !by_type[WPK_SEC_DATA])
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: a required section (path index, pages or data) is missing", r->name);
+    const wpk_fmt_section *pages = by_type[WPK_SEC_PAGES], *data = by_type[WPK_SEC_DATA];
+    if (!(pages->flags & WPK_SECF_REGION) || !(data->flags & WPK_SECF_REGION))
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: page or data section is not marked as a region", r->name);
+    r->pages_base = pages->offset;
+    r->pages_size = pages->stored_size;
+    r->data_base = data->offset;
+    r->data_size = data->stored_size;
+    static const char *names[] = {"", "path index root", "title index root", "ID index root"};
+    wpk_index *idx[] = {NULL, &r->path_idx, &r->title_idx, &r->id_idx};
+    int rc;
+    for (int t = WPK_SEC_PATH_ROOT; t <= WPK_SEC_ID_ROOT; t++) {
+        const wpk_fmt_section *s = by_type[t];
+        if (!s) continue;
+        if (s->offset + s->stored_size > r->hdr.prefix_size)
+            return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s lies outside the archive prefix", r->name, names[t]);
+        if ((rc = load_root(r, s, idx[t], names[t], err)) != 0) return rc;
+        r->index_bytes += s->stored_size;
+    }
+    if (r->path_idx.kind != WPK_KEY_STRING || r->path_idx.total_items != r->hdr.entry_count ||
+        (r->title_idx.present && r->title_idx.kind != WPK_KEY_STRING) ||
+        (r->id_idx.present && r->id_idx.kind != WPK_KEY_U64))
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
+    if (by_type[WPK_SEC_DICT] && (rc = load_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
+    r->index_bytes += r->pages_size;
+    return check_tiling(r, secs, n, err);
+}
+
+static void fill_defaults(wpk_open_opts *o, const wpk_open_opts *in)
+{
+    if (in) *o = *in;
+    if (!o->max_page_size) o->max_page_size = WPK_DEFAULT_MAX_PAGE;
+    if (!o->max_block_size) o->max_block_size = WPK_DEFAULT_MAX_BLOCK;
+    if (!o->max_dict_size) o->max_dict_size = WPK_DEFAULT_MAX_DICT;
+    if (!o->max_prefix_size) o->max_prefix_size = WPK_DEFAULT_MAX_PREFIX;
+}
+
+static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
+{
+    fill_defaults(&r->opts, opts);
+    uint64_t size = r->src.size;
+    size_t first_len = size < WPK_FIRST_READ ? (size_t)size : WPK_FIRST_READ;
+    uint8_t *prefix = malloc(first_len ? first_len : 1);
+    if (!prefix) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+    int rc = wpk_read_exact(r, 0, prefix, first_len, "header", err);
+    if (!rc) rc = read_header_and_trailer(r, prefix, first_len, err);
+    if (!rc && r->hdr.prefix_size > first_len) {
+        /* Roots larger than the first read: fetch the rest of the prefix. */
+        if (r->hdr.prefix_size > r->opts.max_prefix_size) {
+            rc = wpk_fail(err, WPK_E_LIMIT, "%s: index roots of %llu bytes exceed the cap", r->name,
+                          (unsigned long long)r->hdr.prefix_size);
+        } else {
+            uint8_t *bigger = realloc(prefix, r->hdr.prefix_size);
+            if (!bigger) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+            else {
+                prefix = bigger;
+                rc = wpk_read_exact(r, first_len, prefix + first_len, r->hdr.prefix_size - first_len, "index roots", err);
+            }
+        }
+    }
+    if (!rc) rc = read_sections(r, prefix, err);
+    free(prefix);
+    return rc;
+}
+
+/* Allocate a reader around a source and open it. When `mem` is non-NULL the
+ * source is a memory buffer described inside the reader itself. */
+static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, const wpk_mem_src *mem,
+                     const wpk_open_opts *opts, wpk_error *err)
+{
+    *out = NULL;
+    wpk_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        if (owns_file) {
+            wpk_source tmp = *src;
+            wpk_source_file_close(&tmp);
+        }
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    if (mem)
+        wpk_source_memory(&r->src, &r->mem, mem->data, mem->size);
+    else
+        r->src = *src;
+    r->owns_file = owns_file;
+    pthread_mutex_init(&r->pool_lock, NULL);
+    r->name = strdup(r->src.name ? r->src.name : "(archive)");
+    if (!r->name) {
+        wpk_reader_close(r);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    r->src.name = r->name;
+    int rc = open_common(r, opts, err);
+    if (rc) {
+        wpk_reader_close(r);
+        return rc;
+    }
+    *out = r;
+    return WPK_OK;
+}
+
+int wpk_reader_open(wpk_reader **out, const char *path, const wpk_open_opts *opts, wpk_error *err)
+{
+    if (!out || !path) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open: NULL argument");
+    *out = NULL;
+    wpk_source src;
+    int rc = wpk_source_file(&src, path, err);
+    if (rc) return rc;
+    return open_with(out, &src, 1, NULL, opts, err);
+}
+
+int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, const wpk_open_opts *opts, wpk_error *err)
+{
+    if (!out || (!data && size)) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_memory: NULL argument");
+    wpk_mem_src mem = {data, size};
+    return open_with(out, NULL, 0, &mem, opts, err);
+}
+
+int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_open_opts *opts, wpk_error *err)
+{
+    if (!out || !src || !src->read_at) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_source: NULL argument");
+    return open_with(out, src, 0, NULL, opts, err);
+}
+
+static void free_index(wpk_index *idx)
+{
+    free(idx->raw);
+    free(idx->items);
+}
+
+void wpk_reader_close(wpk_reader *r)
+{
+    if (!r) return;
+    free_index(&r->path_idx);
+    free_index(&r->title_idx);
+    free_index(&r->id_idx);
+    ZSTD_freeDDict(r->ddict);
+    for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
+    pthread_mutex_destroy(&r->pool_lock);
+    if (r->owns_file) wpk_source_file_close(&r->src);
+    free(r->name);
+    free(r);
+}
+
+void wpk_reader_info(const wpk_reader *r, wpk_archive_info *o)
+{
+    memset(o, 0, sizeof *o);
+    o->version_major = r->hdr.major;
+    o->version_minor = r->hdr.minor;
+    o->file_size = r->hdr.file_size;
+    o->entry_count = r->hdr.entry_count;
+    o->block_count = r->hdr.block_count;
+    o->content_bytes = r->hdr.content_bytes;
+    o->unique_bytes = r->hdr.unique_bytes;
+    o->data_bytes = r->data_size;
+    o->index_bytes = r->index_bytes;
+    o->dict_size = r->dict_size;
+    o->ids_indexed = r->id_idx.total_items;
+    o->titles_indexed = r->title_idx.total_items;
+    o->required_features = r->hdr.required_features;
+    o->optional_features = r->hdr.optional_features;
+}

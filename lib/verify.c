@@ -1,0 +1,349 @@
+/* verify.c - check a whole archive and report every problem, not just the
+ * first: every leaf page, every block, and (full) every entry's content.
+ *
+ * Beyond checksums it checks that pages and blocks tile their regions (so
+ * every byte of the file is under some checksum), that index leaves are
+ * sorted and point at entries with the key they claim. */
+#include "internal.h"
+#include "../format/wpk_endian.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct span { uint64_t offset, len; } span;
+typedef struct vblock { wpk_fmt_ref ref; uint32_t first_entry; } vblock;
+typedef struct ventry { uint64_t block_offset; uint32_t offset_in_block; uint32_t entry; uint64_t size, hash; } ventry;
+
+typedef struct vctx {
+    wpk_reader *r;
+    wpk_problem_cb report;
+    void *ctx;
+    wpk_verify_stats st;
+    span *spans; size_t nspans;
+    vblock *blocks; size_t nblocks;
+    ventry *ents; size_t nents;
+    uint64_t *title_hash;     /* per entry: XXH3 of its title, 0 without title */
+    uint64_t *page_id;        /* per entry: page ID + 1, 0 without one */
+    int oom;
+} vctx;
+
+static void problem(vctx *v, int code, int has_offset, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void problem(vctx *v, int code, int has_offset, uint64_t offset, const char *fmt, ...)
+{
+    wpk_error e;
+    memset(&e, 0, sizeof e);
+    e.code = code;
+    e.has_offset = has_offset;
+    e.offset = offset;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    v->st.problems++;
+    if (v->report) v->report(v->ctx, &e);
+}
+
+static void report_error(vctx *v, const wpk_error *e)
+{
+    v->st.problems++;
+    if (v->report) v->report(v->ctx, e);
+}
+
+static int grow(void **p, size_t n, size_t size)
+{
+    if (n & (n - 1)) return 0; /* capacity doubles at powers of two */
+    void *g = realloc(*p, (n ? n * 2 : 16) * size);
+    if (!g) return -1;
+    *p = g;
+    return 0;
+}
+
+static int add_span(vctx *v, uint64_t offset, uint64_t len)
+{
+    if (grow((void **)&v->spans, v->nspans, sizeof *v->spans)) return -1;
+    v->spans[v->nspans++] = (span){offset, len};
+    return 0;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int cmp_block(const void *a, const void *b)
+{
+    const vblock *x = a, *y = b;
+    return x->ref.offset < y->ref.offset ? -1 : x->ref.offset > y->ref.offset;
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+    const ventry *x = a, *y = b;
+    if (x->block_offset != y->block_offset) return x->block_offset < y->block_offset ? -1 : 1;
+    return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static void leaf_problem(vctx *v, const char *what, const wpk_fmt_root_item *it, const char *why)
+{
+    uint64_t abs = v->r->pages_base + it->page.offset;
+    problem(v, WPK_E_CORRUPT, 1, abs, "%s: %s at offset %llu: %s", v->r->name, what, (unsigned long long)abs, why);
+}
+
+/* Walk the record pages: structure, path order, and what the other checks need. */
+static void check_records(vctx *v)
+{
+    wpk_reader *r = v->r;
+    const uint8_t *prev = NULL;
+    size_t prev_len = 0;
+    uint8_t *prev_page = NULL;
+    for (uint32_t l = 0; l < r->path_idx.count && !v->oom; l++) {
+        const wpk_fmt_root_item *it = &r->path_idx.items[l];
+        if (add_span(v, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
+        uint8_t *page;
+        wpk_error e;
+        if (wpk_load_page(r, &it->page, "record page", &page, &e) != 0) {
+            report_error(v, &e);
+            continue;
+        }
+        v->st.pages_checked++;
+        uint32_t count;
+        const char *why = NULL;
+        if (wpk_fmt_leaf_count(page, it->page.raw_size, &count, &why) || count != it->item_count) {
+            leaf_problem(v, "record page", it, why ? why : "item count differs from the root");
+            free(page);
+            continue;
+        }
+        for (uint32_t i = 0; i < count; i++) {
+            wpk_fmt_record rec;
+            uint64_t n = it->first_item + i;
+            if (wpk_decode_record_at(r, page, it->page.raw_size, i, it, &rec, &e) != 0) {
+                report_error(v, &e);
+                continue;
+            }
+            if (prev && !(prev_len < rec.path_len ? memcmp(prev, rec.path, prev_len) <= 0
+                                                   : memcmp(prev, rec.path, rec.path_len) < 0))
+                problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu \"%.*s\": paths out of order", r->name,
+                        (unsigned long long)n, (int)rec.path_len, (const char *)rec.path);
+            if (wpk_path_check((const char *)rec.path, rec.path_len) != 0)
+                problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu: unsafe path \"%.*s\"", r->name, (unsigned long long)n,
+                        (int)rec.path_len, (const char *)rec.path);
+            prev = rec.path;
+            prev_len = rec.path_len;
+            v->title_hash[n] = rec.title_len ? wpk_fmt_checksum(rec.title, rec.title_len) | 1 : 0;
+            v->page_id[n] = (rec.flags & WPK_REC_HAS_PAGE_ID) ? rec.page_id + 1 : 0;
+            v->st.entries_checked++;
+            if (rec.content_size == 0) continue;
+            if (grow((void **)&v->ents, v->nents, sizeof *v->ents) ||
+                grow((void **)&v->blocks, v->nblocks, sizeof *v->blocks)) {
+                v->oom = 1;
+                break;
+            }
+            v->ents[v->nents++] = (ventry){rec.block.offset, rec.offset_in_block, (uint32_t)n, rec.content_size,
+                                           rec.content_hash};
+            if (v->nblocks == 0 || memcmp(&v->blocks[v->nblocks - 1].ref, &rec.block, sizeof rec.block) != 0)
+                v->blocks[v->nblocks++] = (vblock){rec.block, (uint32_t)n};
+        }
+        free(prev_page); /* `prev` may point into the previous page */
+        prev_page = page;
+    }
+    free(prev_page);
+}
+
+/* Title and ID leaves: sorted, and each item names an entry with that key. */
+static void check_secondary(vctx *v, const wpk_index *idx, const char *what)
+{
+    wpk_reader *r = v->r;
+    uint64_t prev_u64 = 0;
+    uint8_t *prev_key = NULL;
+    size_t prev_len = 0;
+    int have_prev = 0;
+    for (uint32_t l = 0; l < idx->count; l++) {
+        const wpk_fmt_root_item *it = &idx->items[l];
+        if (add_span(v, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
+        uint8_t *page;
+        wpk_error e;
+        if (wpk_load_page(r, &it->page, what, &page, &e) != 0) {
+            report_error(v, &e);
+            have_prev = 0;
+            continue;
+        }
+        v->st.pages_checked++;
+        uint32_t count = page ? wpk_le32(page) : 0;
+        const char *why = NULL;
+        if (count != it->item_count) why = "item count differs from the root";
+        for (uint32_t i = 0; i < count && !why; i++) {
+            uint32_t entry;
+            if (idx->kind == WPK_KEY_U64) {
+                uint64_t id;
+                if (wpk_fmt_id_leaf_item(page, it->page.raw_size, i, &id, &entry, &why)) break;
+                if (i == 0 && id != it->key_u64) why = "first key differs from the root";
+                else if (i == 0 && have_prev && id == prev_u64) why = "leaf starts inside a run of equal keys";
+                else if (have_prev && id < prev_u64) why = "keys out of order";
+                else if (entry >= r->hdr.entry_count || v->page_id[entry] != id + 1) why = "item names an entry without this page ID";
+                prev_u64 = id;
+            } else {
+                const uint8_t *item;
+                size_t len;
+                if (wpk_fmt_leaf_item(page, it->page.raw_size, i, &item, &len, &why)) break;
+                if (len < WPK_TITLE_ITEM_FIXED) { why = "title item too short"; break; }
+                entry = wpk_le32(item);
+                const uint8_t *key = item + 4;
+                size_t klen = len - 4;
+                size_t m = klen < prev_len ? klen : prev_len;
+                int c = have_prev ? (m ? memcmp(prev_key, key, m) : 0) : -1;
+                if (i == 0 && (klen != it->key_len || memcmp(key, it->key, klen) != 0)) why = "first key differs from the root";
+                else if (i == 0 && c == 0 && prev_len == klen) why = "leaf starts inside a run of equal keys";
+                else if (have_prev && (c > 0 || (c == 0 && prev_len > klen))) why = "keys out of order";
+                else if (entry >= r->hdr.entry_count || v->title_hash[entry] != (wpk_fmt_checksum(key, klen) | 1))
+                    why = "item names an entry without this title";
+                free(prev_key);
+                prev_key = malloc(klen ? klen : 1);
+                if (!prev_key) { v->oom = 1; break; }
+                memcpy(prev_key, key, klen);
+                prev_len = klen;
+            }
+            have_prev = 1;
+        }
+        if (why) leaf_problem(v, what, it, why);
+        free(page);
+    }
+    free(prev_key);
+}
+
+static void check_tiling(vctx *v, span *s, size_t n, uint64_t size, uint64_t base, const char *what)
+{
+    qsort(s, n, sizeof *s, cmp_span);
+    uint64_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].offset != at) {
+            problem(v, WPK_E_CORRUPT, 1, base + at, "%s: %s region: %s at offset %llu", v->r->name, what,
+                    s[i].offset > at ? "unreferenced bytes" : "overlapping objects", (unsigned long long)(base + at));
+            if (s[i].offset < at) continue;
+        }
+        at = s[i].offset + s[i].len;
+    }
+    if (at != size)
+        problem(v, WPK_E_CORRUPT, 1, base + at, "%s: %s region: unreferenced bytes at offset %llu", v->r->name, what,
+                (unsigned long long)(base + at));
+}
+
+static void name_entry(vctx *v, uint32_t entry, char *buf, size_t cap)
+{
+    wpk_entry *e;
+    if (wpk_reader_entry_at(v->r, entry, &e, NULL) == 0) {
+        snprintf(buf, cap, "%s", e->path);
+        wpk_entry_free(e);
+    } else {
+        snprintf(buf, cap, "entry %u", entry);
+    }
+}
+
+/* Read each block once; in full mode decompress it and check its entries. */
+static void check_blocks(vctx *v, int full)
+{
+    wpk_reader *r = v->r;
+    qsort(v->blocks, v->nblocks, sizeof *v->blocks, cmp_block);
+    qsort(v->ents, v->nents, sizeof *v->ents, cmp_ent);
+    size_t unique = 0, e = 0;
+    span *spans = malloc((v->nblocks ? v->nblocks : 1) * sizeof *spans);
+    if (!spans) { v->oom = 1; return; }
+    ZSTD_DCtx *d = wpk_dctx_get(r);
+    for (size_t i = 0; i < v->nblocks && d; i++) {
+        const wpk_fmt_ref *b = &v->blocks[i].ref;
+        if (i > 0 && b->offset == v->blocks[i - 1].ref.offset) {
+            if (memcmp(b, &v->blocks[i - 1].ref, sizeof *b) != 0)
+                problem(v, WPK_E_CORRUPT, 1, r->data_base + b->offset, "%s: entries disagree about the block at offset %llu",
+                        r->name, (unsigned long long)(r->data_base + b->offset));
+            continue;
+        }
+        spans[unique++] = (span){b->offset, b->stored_size};
+        uint64_t abs = r->data_base + b->offset;
+        char who[300];
+        uint8_t *stored = malloc(b->stored_size ? b->stored_size : 1);
+        if (!stored) { v->oom = 1; break; }
+        wpk_error err;
+        int bad = wpk_read_exact(r, abs, stored, b->stored_size, "block", &err) != 0;
+        if (bad) report_error(v, &err);
+        else if (wpk_fmt_checksum(stored, b->stored_size) != b->checksum) {
+            name_entry(v, v->blocks[i].first_entry, who, sizeof who);
+            problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu (holding \"%s\"): checksum mismatch", r->name,
+                    (unsigned long long)abs, who);
+            bad = 1;
+        }
+        v->st.blocks_checked++;
+        while (e < v->nents && v->ents[e].block_offset < b->offset) e++;
+        size_t first_e = e;
+        while (e < v->nents && v->ents[e].block_offset == b->offset) e++;
+        if (full && !bad) {
+            uint8_t *raw = b->raw_size <= r->opts.max_block_size ? malloc(b->raw_size ? b->raw_size : 1) : NULL;
+            size_t got = 0;
+            if (raw) {
+                ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+                ZSTD_DCtx_refDDict(d, r->ddict);
+                got = ZSTD_decompressDCtx(d, raw, b->raw_size, stored, b->stored_size);
+            }
+            if (!raw || ZSTD_isError(got) || got != b->raw_size) {
+                name_entry(v, v->blocks[i].first_entry, who, sizeof who);
+                problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu (holding \"%s\") does not decompress to %u bytes",
+                        r->name, (unsigned long long)abs, who, b->raw_size);
+            } else {
+                for (size_t k = first_e; k < e; k++) {
+                    const ventry *x = &v->ents[k];
+                    if (wpk_fmt_checksum(raw + x->offset_in_block, x->size) != x->hash) {
+                        name_entry(v, x->entry, who, sizeof who);
+                        problem(v, WPK_E_CORRUPT, 1, abs, "%s: entry \"%s\" (in block at offset %llu): content checksum mismatch",
+                                r->name, who, (unsigned long long)abs);
+                    }
+                    v->st.bytes_checked += x->size;
+                }
+            }
+            free(raw);
+        }
+        free(stored);
+    }
+    if (!d) v->oom = 1;
+    else wpk_dctx_put(r, d);
+    if (unique != r->hdr.block_count && !v->oom)
+        problem(v, WPK_E_CORRUPT, 0, 0, "%s: header counts %llu blocks, entries refer to %zu", r->name,
+                (unsigned long long)r->hdr.block_count, unique);
+    if (!v->oom) check_tiling(v, spans, unique, r->data_size, r->data_base, "data");
+    free(spans);
+}
+
+int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
+                      wpk_verify_stats *stats, wpk_error *err)
+{
+    vctx v;
+    memset(&v, 0, sizeof v);
+    v.r = r;
+    v.report = report;
+    v.ctx = ctx;
+    size_t n = (size_t)r->hdr.entry_count;
+    v.title_hash = calloc(n ? n : 1, sizeof *v.title_hash);
+    v.page_id = calloc(n ? n : 1, sizeof *v.page_id);
+    if (v.title_hash && v.page_id) {
+        v.st.pages_checked = 0;
+        check_records(&v);
+        if (!v.oom) check_secondary(&v, &r->title_idx, "title index page");
+        if (!v.oom) check_secondary(&v, &r->id_idx, "ID index page");
+        if (!v.oom) check_tiling(&v, v.spans, v.nspans, r->pages_size, r->pages_base, "page");
+        if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
+    } else {
+        v.oom = 1;
+    }
+    free(v.title_hash);
+    free(v.page_id);
+    free(v.spans);
+    free(v.blocks);
+    free(v.ents);
+    if (stats) *stats = v.st;
+    if (v.oom) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory while verifying", r->name);
+    if (v.st.problems)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: %llu problem(s) found", r->name, (unsigned long long)v.st.problems);
+    return WPK_OK;
+}

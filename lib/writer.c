@@ -1,0 +1,290 @@
+/* writer.c - collecting entries and assembling the archive file.
+ *
+ * add() keeps only metadata in memory; content stays in its file or goes to
+ * an anonymous spill file. finish() plans blocks (writer_plan.c), picks a
+ * dictionary (writer_dict.c), compresses blocks to a scratch file
+ * (writer_compress.c), builds the indexes (writer_index.c) and then writes
+ * header, section table, roots, dictionary, pages and data into a temporary
+ * file that replaces the final name only once complete. */
+#include "writer_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *opts, wpk_error *err)
+{
+    *out = NULL;
+    if (!path || !*path) return wpk_fail(err, WPK_E_INVALID, "wpk_writer_create: no output path");
+    wpk_writer *w = calloc(1, sizeof *w);
+    if (!w) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (opts) w->opts = *opts;
+    if (w->opts.level == 0) w->opts.level = 19;
+    if (w->opts.level < 1 || w->opts.level > ZSTD_maxCLevel()) {
+        free(w);
+        return wpk_fail(err, WPK_E_INVALID, "compression level must be 1..%d", ZSTD_maxCLevel());
+    }
+    if (w->opts.block_size == 0) w->opts.block_size = 256u << 10;
+    if (w->opts.block_size < 1024 || w->opts.block_size > (1u << 30)) {
+        free(w);
+        return wpk_fail(err, WPK_E_INVALID, "block size must be between 1 KiB and 1 GiB");
+    }
+    if (w->opts.threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        w->opts.threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+    }
+    if (w->opts.dict_size == 0) w->opts.dict_size = 112640;
+    if (w->opts.page_size == 0) w->opts.page_size = 32u << 10;
+    w->spill_fd = -1;
+    w->data_fd = -1;
+    w->path = strdup(path);
+    if (!w->path) {
+        free(w);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    *out = w;
+    return WPK_OK;
+}
+
+static int check_field(const char *s, const char *what, const char *path, uint16_t *len, wpk_error *err)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > 65535) return wpk_fail(err, WPK_E_INVALID, "%s: %s longer than 65535 bytes", path, what);
+    *len = (uint16_t)n;
+    return WPK_OK;
+}
+
+/* Copy an entry's metadata into a new slot; content source set by caller. */
+static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error *err)
+{
+    if (!m || !m->path) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
+    size_t plen = strlen(m->path);
+    if (wpk_path_check(m->path, plen) != 0)
+        return wpk_fail(err, WPK_E_INVALID, "\"%s\": unsafe or invalid entry path", m->path);
+    if (w->count >= UINT32_MAX - 1) return wpk_fail(err, WPK_E_LIMIT, "too many entries");
+    wentry e;
+    memset(&e, 0, sizeof e);
+    e.path_len = (uint16_t)plen;
+    int rc;
+    if ((rc = check_field(m->title, "title", m->path, &e.title_len, err)) ||
+        (rc = check_field(m->language, "language", m->path, &e.lang_len, err)) ||
+        (rc = check_field(m->url, "URL", m->path, &e.url_len, err)) ||
+        (rc = check_field(m->mime, "media type", m->path, &e.mime_len, err)))
+        return rc;
+    size_t total = (size_t)e.path_len + e.title_len + e.lang_len + e.url_len + e.mime_len + 5;
+    e.strings = malloc(total);
+    if (!e.strings) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    char *s = e.strings;
+    const char *src[] = {m->path, m->title, m->language, m->url, m->mime};
+    const uint16_t len[] = {e.path_len, e.title_len, e.lang_len, e.url_len, e.mime_len};
+    const char **dst[] = {&e.path, &e.title, &e.lang, &e.url, &e.mime};
+    for (int i = 0; i < 5; i++) {
+        if (len[i]) memcpy(s, src[i], len[i]);
+        s[len[i]] = 0;
+        *dst[i] = s;
+        s += len[i] + 1;
+    }
+    e.page_id = m->has_page_id ? m->page_id : 0;
+    e.has_page_id = m->has_page_id != 0;
+    e.updated_us = m->has_updated ? m->updated_us : 0;
+    e.has_updated = m->has_updated != 0;
+    if (w->count == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 1024;
+        wentry *grown = realloc(w->entries, cap * sizeof *grown);
+        if (!grown) {
+            free(e.strings);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        }
+        w->entries = grown;
+        w->cap = cap;
+    }
+    w->entries[w->count] = e;
+    *slot = &w->entries[w->count++];
+    return WPK_OK;
+}
+
+int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err)
+{
+    if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    if (size > 0xFFFFFFFFu) return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 4 GiB - 1", meta->path);
+    int rc;
+    if (w->spill_fd < 0 && (rc = wpk_tempfile_in(w->path, &w->spill_fd, err)) != 0) return rc;
+    wentry *e;
+    if ((rc = add_meta(w, meta, &e, err)) != 0) return rc;
+    e->spill_offset = w->spill_size;
+    e->size = size;
+    if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
+        w->count--;
+        free(e->strings);
+        return rc;
+    }
+    w->spill_size += size;
+    return WPK_OK;
+}
+
+int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err)
+{
+    if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    wentry *e;
+    int rc = add_meta(w, meta, &e, err);
+    if (rc) return rc;
+    e->file = strdup(file_path);
+    if (!e->file) {
+        w->count--;
+        free(e->strings);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    return WPK_OK;
+}
+
+/* Copy the compressed data from the scratch file into the output. */
+static int copy_data(wpk_writer *w, int out_fd, uint64_t out_off, wpk_error *err)
+{
+    enum { CHUNK = 1 << 20 };
+    uint8_t *buf = malloc(CHUNK);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    int rc = WPK_OK;
+    for (uint64_t at = 0; at < w->data_size && !rc;) {
+        size_t want = w->data_size - at < CHUNK ? (size_t)(w->data_size - at) : CHUNK;
+        ssize_t got = pread(w->data_fd, buf, want, (off_t)at);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            rc = wpk_fail(err, WPK_E_IO, "%s: cannot read back compressed data: %s", w->path,
+                          got < 0 ? strerror(errno) : "short file");
+            break;
+        }
+        rc = wpk_write_all(out_fd, buf, (size_t)got, out_off + at, w->path, err);
+        at += (uint64_t)got;
+    }
+    free(buf);
+    return rc;
+}
+
+/* Lay out and write the whole file. Order: header, section table, roots
+ * (so that the first read of a reader gets them all), dictionary, pages,
+ * data, trailer. */
+static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st, wpk_error *err)
+{
+    enum { NSEC = 6 };
+    wpk_fmt_section sec[NSEC];
+    memset(sec, 0, sizeof sec);
+    int nsec = 0;
+    static const uint32_t root_type[3] = {WPK_SEC_PATH_ROOT, WPK_SEC_TITLE_ROOT, WPK_SEC_ID_ROOT};
+    for (int i = 0; i < 3; i++, nsec++) {
+        sec[nsec].type = root_type[i];
+        sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_ZSTD;
+        sec[nsec].stored_size = ix->root[i].len;
+        sec[nsec].raw_size = ix->root_raw[i];
+        sec[nsec].checksum = wpk_fmt_checksum(ix->root[i].p, ix->root[i].len);
+        sec[nsec].count = ix->root_count[i];
+    }
+    if (w->dict_size) {
+        sec[nsec].type = WPK_SEC_DICT;
+        sec[nsec].flags = WPK_SECF_REQUIRED;
+        sec[nsec].stored_size = sec[nsec].raw_size = w->dict_size;
+        sec[nsec].checksum = wpk_fmt_checksum(w->dict, w->dict_size);
+        nsec++;
+    }
+    sec[nsec].type = WPK_SEC_PAGES;
+    sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_REGION;
+    sec[nsec].stored_size = sec[nsec].raw_size = ix->pages.len;
+    nsec++;
+    sec[nsec].type = WPK_SEC_DATA;
+    sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_REGION;
+    sec[nsec].stored_size = sec[nsec].raw_size = w->data_size;
+    sec[nsec].count = w->block_count;
+    nsec++;
+    uint64_t table_bytes = (uint64_t)nsec * WPK_SECTION_SIZE;
+    uint64_t at = WPK_HEADER_SIZE + table_bytes;
+    for (int i = 0; i < nsec; i++) {
+        sec[i].offset = at;
+        at += sec[i].stored_size;
+    }
+    uint64_t prefix = sec[2].offset + sec[2].stored_size; /* header, table and the three roots */
+    uint64_t file_size = at + WPK_TRAILER_SIZE;
+    uint8_t head[WPK_HEADER_SIZE + NSEC * WPK_SECTION_SIZE];
+    for (int i = 0; i < nsec; i++) wpk_fmt_section_encode(head + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &sec[i]);
+    wpk_fmt_header h;
+    memset(&h, 0, sizeof h);
+    h.major = WPK_VERSION_MAJOR;
+    h.minor = WPK_VERSION_MINOR;
+    h.file_size = file_size;
+    h.entry_count = w->count;
+    h.block_count = w->block_count;
+    h.content_bytes = w->content_bytes;
+    h.unique_bytes = w->unique_bytes;
+    h.section_count = (uint32_t)nsec;
+    h.prefix_size = prefix;
+    h.section_table_checksum = wpk_fmt_checksum(head + WPK_HEADER_SIZE, table_bytes);
+    wpk_fmt_header_encode(head, &h);
+
+    wpk_outfile o;
+    int rc = wpk_outfile_open(&o, w->path, err);
+    if (rc) return rc;
+    uint64_t off = 0;
+#define PUT(buf, len)                                                              \
+    do {                                                                           \
+        if (!rc) rc = wpk_write_all(o.fd, (buf), (len), off, w->path, err);        \
+        off += (len);                                                              \
+    } while (0)
+    PUT(head, WPK_HEADER_SIZE + table_bytes);
+    for (int i = 0; i < 3; i++) PUT(ix->root[i].p, ix->root[i].len);
+    PUT(w->dict, w->dict_size);
+    PUT(ix->pages.p, ix->pages.len);
+#undef PUT
+    if (!rc) rc = copy_data(w, o.fd, off, err);
+    off += w->data_size;
+    uint8_t trailer[WPK_TRAILER_SIZE];
+    wpk_fmt_trailer t = {file_size, h.checksum};
+    wpk_fmt_trailer_encode(trailer, &t);
+    if (!rc) rc = wpk_write_all(o.fd, trailer, sizeof trailer, off, w->path, err);
+    if (!rc) rc = wpk_outfile_commit(&o, err);
+    wpk_outfile_abort(&o); /* no-op after a commit */
+    if (rc) return rc;
+    if (st) {
+        st->entries = w->count;
+        st->unique_contents = w->unique_count;
+        st->content_bytes = w->content_bytes;
+        st->unique_bytes = w->unique_bytes;
+        st->blocks = w->block_count;
+        st->data_bytes = w->data_size;
+        st->index_bytes = ix->pages.len + ix->root[0].len + ix->root[1].len + ix->root[2].len;
+        st->dict_size = w->dict_size;
+        st->file_size = file_size;
+    }
+    return WPK_OK;
+}
+
+int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
+{
+    if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    w->finished = 1;
+    int rc = wpk_plan(w, err);
+    if (!rc) rc = wpk_choose_dict(w, err);
+    if (!rc) rc = wpk_tempfile_in(w->path, &w->data_fd, err);
+    if (!rc) rc = wpk_compress_blocks(w, err);
+    if (rc) return rc;
+    wpk_built_index ix;
+    rc = wpk_build_indexes(w, &ix, err);
+    if (!rc) rc = write_archive(w, &ix, stats, err);
+    wpk_built_index_free(&ix);
+    return rc;
+}
+
+void wpk_writer_free(wpk_writer *w)
+{
+    if (!w) return;
+    for (size_t i = 0; i < w->count; i++) {
+        free(w->entries[i].strings);
+        free(w->entries[i].file);
+    }
+    free(w->entries);
+    if (w->spill_fd >= 0) close(w->spill_fd);
+    if (w->data_fd >= 0) close(w->data_fd);
+    free(w->unique);
+    free(w->blocks);
+    free(w->dict);
+    free(w->path);
+    free(w);
+}

@@ -1,0 +1,177 @@
+/* writer_compress.c - compress the planned blocks on several threads and
+ * write them to the data scratch file in block order.
+ *
+ * Block boundaries were fixed by the plan and each block is compressed on
+ * its own with the same parameters, so the output does not depend on the
+ * number of threads. Workers stay at most `window` blocks ahead of the
+ * writer to bound memory. */
+#include "writer_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pool {
+    wpk_writer *w;
+    const ZSTD_CDict *cdict;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    size_t next, written, window;
+    uint8_t **out;
+    size_t *out_len;
+    uint8_t *done;
+    int failed;
+    wpk_error err;
+} pool;
+
+static int set_params(ZSTD_CCtx *c, const pool *p)
+{
+    size_t r = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, p->w->opts.level);
+    /* The format holds sizes and checksums itself; no dictionary ID needed. */
+    if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
+    if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, 0);
+    if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
+    if (!ZSTD_isError(r) && p->cdict) r = ZSTD_CCtx_refCDict(c, p->cdict);
+    return ZSTD_isError(r) ? -1 : 0;
+}
+
+static int compress_one(pool *p, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *out_len, wpk_error *err)
+{
+    const wblock *b = &p->w->blocks[i];
+    uint8_t *raw;
+    int rc = wpk_block_raw(p->w, b, &raw, err);
+    if (rc) return rc;
+    size_t cap = ZSTD_compressBound(b->raw_size);
+    uint8_t *dst = malloc(cap);
+    if (!dst) {
+        free(raw);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory compressing block %zu", i);
+    }
+    size_t got = ZSTD_compress2(c, dst, cap, raw, b->raw_size);
+    free(raw);
+    if (ZSTD_isError(got) || got > 0xFFFFFFFFu) {
+        free(dst);
+        return wpk_fail(err, WPK_E_NOMEM, "block %zu: zstd: %s", i, ZSTD_isError(got) ? ZSTD_getErrorName(got) : "too large");
+    }
+    *out = dst;
+    *out_len = got;
+    return WPK_OK;
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    if (!c || set_params(c, p) != 0) {
+        pthread_mutex_lock(&p->lock);
+        if (!p->failed) wpk_fail(&p->err, WPK_E_NOMEM, "cannot set up a zstd compressor");
+        p->failed = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->lock);
+        ZSTD_freeCCtx(c);
+        return NULL;
+    }
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        while (!p->failed && p->next < p->w->block_count && p->next >= p->written + p->window)
+            pthread_cond_wait(&p->cv, &p->lock);
+        if (p->failed || p->next >= p->w->block_count) {
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        uint8_t *out = NULL;
+        size_t len = 0;
+        wpk_error e;
+        int rc = compress_one(p, c, i, &out, &len, &e);
+        pthread_mutex_lock(&p->lock);
+        if (rc && !p->failed) {
+            p->err = e;
+            p->failed = 1;
+        }
+        p->out[i] = out;
+        p->out_len[i] = len;
+        p->done[i] = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->lock);
+    }
+    ZSTD_freeCCtx(c);
+    return NULL;
+}
+
+int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
+{
+    size_t n = w->block_count;
+    if (n == 0) return WPK_OK;
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.w = w;
+    int threads = w->opts.threads < 1 ? 1 : w->opts.threads;
+    if ((size_t)threads > n) threads = (int)n;
+    p.window = (size_t)threads * 2;
+    p.out = calloc(n, sizeof *p.out);
+    p.out_len = calloc(n, sizeof *p.out_len);
+    p.done = calloc(n, 1);
+    ZSTD_CDict *cd = NULL;
+    if (w->dict_size) {
+        cd = ZSTD_createCDict(w->dict, w->dict_size, w->opts.level);
+        p.cdict = cd;
+    }
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    if (!p.out || !p.out_len || !p.done || !tids || (w->dict_size && !cd)) {
+        free(p.out);
+        free(p.out_len);
+        free(p.done);
+        free(tids);
+        ZSTD_freeCDict(cd);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    int started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tids[started], NULL, worker, &p) != 0) break;
+    int rc = WPK_OK;
+    if (started == 0) rc = wpk_fail(err, WPK_E_NOMEM, "cannot start a compression thread");
+    for (size_t i = 0; i < n && !rc; i++) {
+        pthread_mutex_lock(&p.lock);
+        while (!p.done[i] && !p.failed) pthread_cond_wait(&p.cv, &p.lock);
+        int failed = p.failed;
+        pthread_mutex_unlock(&p.lock);
+        if (failed) break;
+        wblock *b = &w->blocks[i];
+        b->ref.offset = w->data_size;
+        b->ref.stored_size = (uint32_t)p.out_len[i];
+        b->ref.raw_size = b->raw_size;
+        b->ref.checksum = wpk_fmt_checksum(p.out[i], p.out_len[i]);
+        rc = wpk_write_all(w->data_fd, p.out[i], p.out_len[i], w->data_size, "data scratch file", err);
+        w->data_size += p.out_len[i];
+        free(p.out[i]);
+        p.out[i] = NULL;
+        pthread_mutex_lock(&p.lock);
+        p.written = i + 1;
+        if (rc) p.failed = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.lock);
+    }
+    if (rc) {
+        pthread_mutex_lock(&p.lock);
+        p.failed = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.lock);
+    }
+    for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+    if (!rc && p.failed) {
+        rc = p.err.code ? p.err.code : WPK_E_IO;
+        if (err) *err = p.err;
+    }
+    for (size_t i = 0; i < n; i++) free(p.out[i]);
+    free(p.out);
+    free(p.out_len);
+    free(p.done);
+    free(tids);
+    ZSTD_freeCDict(cd);
+    pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.cv);
+    return rc;
+}

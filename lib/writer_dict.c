@@ -1,0 +1,126 @@
+/* writer_dict.c - train a zstd dictionary on the contents and keep it only
+ * if it makes the archive smaller, judged on a few sample blocks. */
+#include "writer_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zdict.h>
+
+#define SAMPLE_CAP (32u << 10)   /* bytes taken from the start of each content */
+#define TRIAL_BLOCKS 3
+
+/* Collect samples from every k-th distinct content so that they total about
+ * 100 times the dictionary size, as ZDICT recommends. */
+static int gather_samples(wpk_writer *w, uint8_t **buf_out, size_t **sizes_out, unsigned *n_out, wpk_error *err)
+{
+    uint64_t budget = (uint64_t)w->opts.dict_size * 100;
+    uint64_t avg = w->unique_bytes / (w->unique_count ? w->unique_count : 1);
+    uint64_t per = avg < SAMPLE_CAP ? avg : SAMPLE_CAP;
+    size_t stride = 1;
+    while (per && (uint64_t)(w->unique_count / stride) * per > budget) stride++;
+    size_t max_n = w->unique_count / stride + 1;
+    uint8_t *buf = malloc((size_t)(budget + SAMPLE_CAP));
+    size_t *sizes = malloc(max_n * sizeof *sizes);
+    uint8_t *content = NULL;
+    size_t content_cap = 0, used = 0;
+    unsigned n = 0;
+    int rc = WPK_OK;
+    if (!buf || !sizes) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory for dictionary samples");
+    for (size_t i = 0; !rc && i < w->unique_count && used < budget; i += stride) {
+        const wentry *e = &w->entries[w->unique[i]];
+        if (e->size > content_cap) {
+            uint8_t *g = realloc(content, (size_t)e->size);
+            if (!g) {
+                rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+                break;
+            }
+            content = g;
+            content_cap = (size_t)e->size;
+        }
+        if ((rc = wpk_read_content(w, e, content, err)) != 0) break;
+        size_t take = e->size < SAMPLE_CAP ? (size_t)e->size : SAMPLE_CAP;
+        memcpy(buf + used, content, take);
+        sizes[n++] = take;
+        used += take;
+    }
+    free(content);
+    if (rc) {
+        free(buf);
+        free(sizes);
+        return rc;
+    }
+    *buf_out = buf;
+    *sizes_out = sizes;
+    *n_out = n;
+    return WPK_OK;
+}
+
+/* Compressed size of block b, with the dictionary or without. */
+static int trial_size(wpk_writer *w, const wblock *b, ZSTD_CCtx *c, const ZSTD_CDict *cd, size_t *out,
+                      wpk_error *err)
+{
+    uint8_t *raw;
+    int rc = wpk_block_raw(w, b, &raw, err);
+    if (rc) return rc;
+    size_t cap = ZSTD_compressBound(b->raw_size);
+    uint8_t *dst = malloc(cap);
+    if (!dst) {
+        free(raw);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    size_t got = cd ? ZSTD_compress_usingCDict(c, dst, cap, raw, b->raw_size, cd)
+                    : ZSTD_compressCCtx(c, dst, cap, raw, b->raw_size, w->opts.level);
+    free(raw);
+    free(dst);
+    if (ZSTD_isError(got)) return wpk_fail(err, WPK_E_NOMEM, "zstd: %s", ZSTD_getErrorName(got));
+    *out = got;
+    return WPK_OK;
+}
+
+int wpk_choose_dict(wpk_writer *w, wpk_error *err)
+{
+    if (w->opts.dictionary < 0 || w->unique_count < 16 || w->unique_bytes < 8ull * w->opts.dict_size)
+        return WPK_OK;
+    uint8_t *samples;
+    size_t *sizes;
+    unsigned n;
+    int rc = gather_samples(w, &samples, &sizes, &n, err);
+    if (rc) return rc;
+    uint8_t *dict = malloc(w->opts.dict_size);
+    size_t dict_size = dict ? ZDICT_trainFromBuffer(dict, w->opts.dict_size, samples, sizes, n) : 0;
+    free(samples);
+    free(sizes);
+    if (!dict) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (ZDICT_isError(dict_size)) { /* too few or too uniform samples: go without */
+        free(dict);
+        return WPK_OK;
+    }
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CDict *cd = ZSTD_createCDict(dict, dict_size, w->opts.level);
+    if (!c || !cd) {
+        ZSTD_freeCCtx(c);
+        ZSTD_freeCDict(cd);
+        free(dict);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    /* Evenly spaced sample blocks; the dictionary must save more than its size. */
+    size_t trials = w->block_count < TRIAL_BLOCKS ? w->block_count : TRIAL_BLOCKS;
+    uint64_t with = 0, without = 0;
+    for (size_t t = 0; t < trials && !rc; t++) {
+        const wblock *b = &w->blocks[(t * 2 + 1) * w->block_count / (trials * 2)];
+        size_t a, z;
+        rc = trial_size(w, b, c, cd, &a, err);
+        if (!rc) rc = trial_size(w, b, c, NULL, &z, err);
+        with += a;
+        without += z;
+    }
+    ZSTD_freeCCtx(c);
+    ZSTD_freeCDict(cd);
+    if (!rc && trials && without > with && (without - with) * w->block_count / trials > dict_size) {
+        w->dict = dict;
+        w->dict_size = dict_size;
+    } else {
+        free(dict);
+    }
+    return rc;
+}

@@ -1,0 +1,324 @@
+/* writer_index.c - build the leaf pages and roots of the three indexes.
+ *
+ * Path index: entries in path order; its leaves are the record pages.
+ * Title and ID indexes: (key, entry number) in key order; among entries with
+ * the same key the preferred one comes first: the newest, then the smallest
+ * path. A leaf never starts inside a run of equal keys, so a reader finds the
+ * first occurrence of a key in the leaf the root points it to. */
+#include "writer_internal.h"
+#include "../format/wpk_endian.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int wbuf_put(wbuf *b, const void *p, size_t n)
+{
+    if (n == 0) return 0;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) cap *= 2;
+        uint8_t *g = realloc(b->p, cap);
+        if (!g) return -1;
+        b->p = g;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+int wpk_page_level(const wpk_writer *w)
+{
+    return w->opts.level < 12 ? w->opts.level : 12; /* pages are small; higher levels gain little */
+}
+
+void wpk_built_index_free(wpk_built_index *b)
+{
+    free(b->pages.p);
+    for (int i = 0; i < 3; i++) free(b->root[i].p);
+    memset(b, 0, sizeof *b);
+}
+
+typedef struct leaf_builder {
+    wpk_writer *w;
+    wpk_built_index *out;
+    ZSTD_CCtx *cctx;
+    int which;              /* 0 path, 1 title, 2 ID */
+    uint32_t kind;
+    wbuf items;             /* item bytes of the open leaf */
+    wbuf lens;              /* u32 length of each item of the open leaf */
+    uint32_t n;
+    wbuf first_key, last_key;
+    uint64_t first_u64, last_u64;
+    wbuf root;              /* encoded root items */
+    uint32_t root_count;
+    uint64_t position;      /* items emitted so far */
+} leaf_builder;
+
+static int same_key(const leaf_builder *lb, const uint8_t *key, size_t len, uint64_t u64)
+{
+    if (lb->kind == WPK_KEY_U64) return lb->last_u64 == u64;
+    return lb->last_key.len == len && (len == 0 || memcmp(lb->last_key.p, key, len) == 0);
+}
+
+static int flush_leaf(leaf_builder *lb, wpk_error *err)
+{
+    if (lb->n == 0) return WPK_OK;
+    wbuf raw = {0};
+    uint8_t word[4];
+    int bad = 0;
+    wpk_put32(word, lb->n);
+    bad |= wbuf_put(&raw, word, 4);
+    if (lb->which != 2) { /* offset table, except in fixed-size ID leaves */
+        uint32_t at = 4 + 4 * lb->n;
+        for (uint32_t i = 0; i < lb->n; i++) {
+            wpk_put32(word, at);
+            bad |= wbuf_put(&raw, word, 4);
+            at += wpk_le32(lb->lens.p + 4 * i);
+        }
+    }
+    bad |= wbuf_put(&raw, lb->items.p, lb->items.len);
+    if (bad || raw.len > WPK_DEFAULT_MAX_PAGE) {
+        free(raw.p);
+        return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory")
+                   : wpk_fail(err, WPK_E_LIMIT, "an index page exceeds 16 MiB (too many entries share one title or page ID)");
+    }
+    size_t cap = ZSTD_compressBound(raw.len);
+    uint8_t *z = malloc(cap);
+    size_t zlen = z ? ZSTD_compress2(lb->cctx, z, cap, raw.p, raw.len) : 0;
+    if (!z || ZSTD_isError(zlen)) {
+        free(z);
+        free(raw.p);
+        return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
+    }
+    wpk_fmt_root_item it;
+    memset(&it, 0, sizeof it);
+    it.page.offset = lb->out->pages.len;
+    it.page.stored_size = (uint32_t)zlen;
+    it.page.raw_size = (uint32_t)raw.len;
+    it.page.checksum = wpk_fmt_checksum(z, zlen);
+    it.first_item = lb->position;
+    it.item_count = lb->n;
+    it.key = lb->first_key.p;
+    it.key_len = (uint32_t)lb->first_key.len;
+    it.key_u64 = lb->first_u64;
+    uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
+    size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
+    bad = wbuf_put(&lb->out->pages, z, zlen) || elen == 0 || wbuf_put(&lb->root, enc, elen);
+    free(z);
+    free(raw.p);
+    if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    lb->root_count++;
+    lb->position += lb->n;
+    lb->n = 0;
+    lb->items.len = lb->lens.len = 0;
+    return WPK_OK;
+}
+
+static int add_item(leaf_builder *lb, const uint8_t *item, size_t len, const uint8_t *key, size_t key_len,
+                    uint64_t key_u64, wpk_error *err)
+{
+    size_t page_bytes = 4 + lb->items.len + lb->lens.len;
+    if (lb->n > 0 && page_bytes + len + 4 > lb->w->opts.page_size && !same_key(lb, key, key_len, key_u64)) {
+        int rc = flush_leaf(lb, err);
+        if (rc) return rc;
+    }
+    uint8_t word[4];
+    wpk_put32(word, (uint32_t)len);
+    int bad = wbuf_put(&lb->items, item, len) || wbuf_put(&lb->lens, word, 4);
+    if (lb->n == 0) {
+        lb->first_key.len = 0;
+        bad |= wbuf_put(&lb->first_key, key, key_len);
+        lb->first_u64 = key_u64;
+    }
+    lb->last_key.len = 0;
+    bad |= wbuf_put(&lb->last_key, key, key_len);
+    lb->last_u64 = key_u64;
+    lb->n++;
+    return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : WPK_OK;
+}
+
+static int finish_root(leaf_builder *lb, wpk_error *err)
+{
+    int rc = flush_leaf(lb, err);
+    if (rc) return rc;
+    uint8_t head[WPK_ROOT_HEAD];
+    wpk_put32(head, lb->root_count);
+    wpk_put32(head + 4, lb->kind);
+    wbuf raw = {0};
+    if (wbuf_put(&raw, head, sizeof head) || wbuf_put(&raw, lb->root.p, lb->root.len)) {
+        free(raw.p);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    size_t cap = ZSTD_compressBound(raw.len);
+    wbuf *dst = &lb->out->root[lb->which];
+    dst->p = malloc(cap);
+    size_t zlen = dst->p ? ZSTD_compress2(lb->cctx, dst->p, cap, raw.p, raw.len) : 0;
+    if (!dst->p || ZSTD_isError(zlen)) {
+        free(raw.p);
+        return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index root");
+    }
+    dst->len = dst->cap = zlen;
+    lb->out->root_raw[lb->which] = raw.len;
+    lb->out->root_count[lb->which] = lb->root_count;
+    free(raw.p);
+    return WPK_OK;
+}
+
+static void leaf_builder_free(leaf_builder *lb)
+{
+    free(lb->items.p);
+    free(lb->lens.p);
+    free(lb->first_key.p);
+    free(lb->last_key.p);
+    free(lb->root.p);
+}
+
+/* ---- orderings ----------------------------------------------------------- */
+
+static const wpk_writer *sort_w; /* qsort has no context argument */
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(sort_w->entries[*(const uint32_t *)a].path, sort_w->entries[*(const uint32_t *)b].path);
+}
+
+/* Among entries sharing a key: newest first, entries with a time before
+ * those without, then smallest path. */
+static int preference(const wentry *x, const wentry *y)
+{
+    if (x->has_updated != y->has_updated) return x->has_updated ? -1 : 1;
+    if (x->updated_us != y->updated_us) return x->updated_us > y->updated_us ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static int by_title(const void *a, const void *b)
+{
+    const wentry *x = &sort_w->entries[*(const uint32_t *)a], *y = &sort_w->entries[*(const uint32_t *)b];
+    size_t n = x->title_len < y->title_len ? x->title_len : y->title_len;
+    int c = memcmp(x->title, y->title, n);
+    if (!c && x->title_len != y->title_len) c = x->title_len < y->title_len ? -1 : 1;
+    return c ? c : preference(x, y);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const wentry *x = &sort_w->entries[*(const uint32_t *)a], *y = &sort_w->entries[*(const uint32_t *)b];
+    if (x->page_id != y->page_id) return x->page_id < y->page_id ? -1 : 1;
+    return preference(x, y);
+}
+
+/* ---- the three indexes --------------------------------------------------- */
+
+static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *order, wpk_error *err)
+{
+    uint8_t *rec_buf = malloc(WPK_REC_FIXED + 5 * 65536);
+    if (!rec_buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    int rc = WPK_OK;
+    for (size_t k = 0; k < w->count && !rc; k++) {
+        const wentry *e = &w->entries[order[k]];
+        wpk_fmt_record r;
+        memset(&r, 0, sizeof r);
+        r.flags = (e->has_page_id ? WPK_REC_HAS_PAGE_ID : 0) | (e->has_updated ? WPK_REC_HAS_UPDATED : 0);
+        r.page_id = e->page_id;
+        r.updated_us = e->updated_us;
+        r.content_size = e->size;
+        r.content_hash = e->hash;
+        if (e->size) {
+            r.block = w->blocks[e->block].ref;
+            r.offset_in_block = e->offset_in_block;
+        }
+        r.path = (const uint8_t *)e->path;
+        r.path_len = e->path_len;
+        r.title = (const uint8_t *)e->title;
+        r.title_len = e->title_len;
+        r.lang = (const uint8_t *)e->lang;
+        r.lang_len = e->lang_len;
+        r.url = (const uint8_t *)e->url;
+        r.url_len = e->url_len;
+        r.mime = (const uint8_t *)e->mime;
+        r.mime_len = e->mime_len;
+        wpk_fmt_record_encode(rec_buf, &r);
+        rc = add_item(lb, rec_buf, wpk_fmt_record_size(&r), r.path, r.path_len, 0, err);
+    }
+    free(rec_buf);
+    return rc;
+}
+
+static int build_title_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, wpk_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->count; i++)
+        if (w->entries[i].title_len) order[n++] = (uint32_t)i;
+    qsort(order, n, sizeof *order, by_title);
+    uint8_t item[4 + 65536];
+    int rc = WPK_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        const wentry *e = &w->entries[order[k]];
+        wpk_put32(item, e->entry_no);
+        memcpy(item + 4, e->title, e->title_len);
+        rc = add_item(lb, item, 4 + (size_t)e->title_len, (const uint8_t *)e->title, e->title_len, 0, err);
+    }
+    return rc;
+}
+
+static int build_id_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, wpk_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->count; i++)
+        if (w->entries[i].has_page_id) order[n++] = (uint32_t)i;
+    qsort(order, n, sizeof *order, by_id);
+    int rc = WPK_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        const wentry *e = &w->entries[order[k]];
+        uint8_t item[WPK_ID_ITEM_SIZE];
+        wpk_put64(item, e->page_id);
+        wpk_put32(item + 8, e->entry_no);
+        rc = add_item(lb, item, sizeof item, NULL, 0, e->page_id, err);
+    }
+    return rc;
+}
+
+int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint32_t *order = malloc((w->count ? w->count : 1) * sizeof *order);
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    if (!order || !c) {
+        free(order);
+        ZSTD_freeCCtx(c);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
+    for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
+    sort_w = w;
+    qsort(order, w->count, sizeof *order, by_path);
+    int rc = WPK_OK;
+    for (size_t k = 0; k < w->count; k++) {
+        w->entries[order[k]].entry_no = (uint32_t)k;
+        if (k > 0 && strcmp(w->entries[order[k - 1]].path, w->entries[order[k]].path) == 0) {
+            rc = wpk_fail(err, WPK_E_EXISTS, "two entries have the path \"%s\"", w->entries[order[k]].path);
+            break;
+        }
+    }
+    static const uint32_t kinds[3] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64};
+    for (int which = 0; which < 3 && !rc; which++) {
+        leaf_builder lb;
+        memset(&lb, 0, sizeof lb);
+        lb.w = w;
+        lb.out = out;
+        lb.cctx = c;
+        lb.which = which;
+        lb.kind = kinds[which];
+        if (which == 0) rc = build_path_index(w, &lb, order, err);
+        else if (which == 1) rc = build_title_index(w, &lb, order, err);
+        else rc = build_id_index(w, &lb, order, err);
+        if (!rc) rc = finish_root(&lb, err);
+        leaf_builder_free(&lb);
+    }
+    free(order);
+    ZSTD_freeCCtx(c);
+    if (rc) wpk_built_index_free(out);
+    return rc;
+}

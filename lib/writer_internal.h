@@ -1,0 +1,78 @@
+/* writer_internal.h - state of an archive being written. */
+#ifndef WPK_WRITER_INTERNAL_H
+#define WPK_WRITER_INTERNAL_H
+
+#include "internal.h"
+#include "atomic_file.h"
+
+/* One entry as added. Strings live in one allocation (`strings`). */
+typedef struct wentry {
+    char *strings;
+    const char *path, *title, *lang, *url, *mime;
+    uint16_t path_len, title_len, lang_len, url_len, mime_len;
+    uint64_t page_id;
+    int64_t updated_us;
+    uint8_t has_page_id, has_updated;
+    char *file;                 /* content source: a file read at finish, or */
+    uint64_t spill_offset;      /* ... bytes in the spill file */
+    uint64_t size;
+    /* Filled while planning. */
+    uint64_t hash;              /* XXH3-64 of the content */
+    uint64_t hash128_lo, hash128_hi;
+    uint32_t content_of;        /* index of the entry whose bytes are stored (self if unique) */
+    uint32_t block;
+    uint32_t offset_in_block;
+    uint32_t entry_no;          /* position in path order */
+} wentry;
+
+/* A planned block: a run of unique contents in block order. */
+typedef struct wblock {
+    uint32_t first;             /* index into wpk_writer.unique */
+    uint32_t count;
+    uint32_t raw_size;
+    wpk_fmt_ref ref;            /* filled once compressed and written */
+} wblock;
+
+struct wpk_writer {
+    wpk_write_opts opts;
+    char *path;
+    wentry *entries;
+    size_t count, cap;
+    int spill_fd;               /* -1 until the first in-memory add */
+    uint64_t spill_size;
+    uint32_t *unique;           /* entry indices of distinct contents, in block order */
+    size_t unique_count;
+    wblock *blocks;
+    size_t block_count;
+    uint64_t content_bytes, unique_bytes;
+    uint8_t *dict;              /* trained dictionary, when used */
+    size_t dict_size;
+    int data_fd;                /* compressed blocks, in order */
+    uint64_t data_size;
+    int finished;
+};
+
+/* writer_plan.c: hash every content, dedup, cut blocks, gather dict samples. */
+int wpk_plan(wpk_writer *w, wpk_error *err);
+/* Read an entry's content into buf (size bytes). */
+int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err);
+/* writer_dict.c: train a dictionary and keep it when it pays for itself. */
+int wpk_choose_dict(wpk_writer *w, wpk_error *err);
+/* writer_compress.c: compress all blocks (threads) into w->data_fd. */
+int wpk_compress_blocks(wpk_writer *w, wpk_error *err);
+/* Build one block's raw bytes (caller frees). */
+int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
+/* writer_index.c: build the page region and the three roots. */
+typedef struct wbuf { uint8_t *p; size_t len, cap; } wbuf;
+int wbuf_put(wbuf *b, const void *p, size_t n);
+typedef struct wpk_built_index {
+    wbuf pages;                 /* the PAGES region */
+    wbuf root[3];               /* compressed roots: path, title, ID */
+    uint64_t root_raw[3];
+    uint64_t root_count[3];
+} wpk_built_index;
+int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err);
+void wpk_built_index_free(wpk_built_index *b);
+int wpk_page_level(const wpk_writer *w);
+
+#endif

@@ -1,0 +1,220 @@
+/* writer_plan.c - read every content once: checksum it, store identical
+ * contents once, and cut the distinct ones into blocks.
+ *
+ * Contents are placed in "block order": by title (or path when there is no
+ * title), ASCII case folded, then page ID, time and path. Versions of one
+ * article and articles with similar names end up in the same block, which
+ * is where zstd finds most of the redundancy of a collection. */
+#include "writer_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+static int read_fd_exact(int fd, uint8_t *buf, uint64_t size, uint64_t offset)
+{
+    while (size > 0) {
+        ssize_t got = pread(fd, buf, size > (1u << 30) ? (1u << 30) : (size_t)size, (off_t)offset);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return got < 0 ? errno : EIO;
+        buf += got;
+        size -= (uint64_t)got;
+        offset += (uint64_t)got;
+    }
+    return 0;
+}
+
+/* Size of a file-backed entry, taken when planning. */
+static int stat_file(const wentry *e, uint64_t *size, wpk_error *err)
+{
+    struct stat st;
+    if (stat(e->file, &st) != 0) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return wpk_fail(err, WPK_E_IO, "%s: not a regular file", e->file);
+    if ((uint64_t)st.st_size > 0xFFFFFFFFu)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 4 GiB - 1", e->file);
+    *size = (uint64_t)st.st_size;
+    return WPK_OK;
+}
+
+int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err)
+{
+    if (!e->file) {
+        int rc = read_fd_exact(w->spill_fd, buf, e->size, e->spill_offset);
+        return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s", e->path, strerror(rc)) : WPK_OK;
+    }
+    int fd = open(e->file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(errno));
+    struct stat st;
+    int rc = fstat(fd, &st) != 0 ? errno : 0;
+    if (!rc && (uint64_t)st.st_size != e->size) rc = -1;
+    if (!rc) rc = read_fd_exact(fd, buf, e->size, 0);
+    close(fd);
+    if (rc == -1) return wpk_fail(err, WPK_E_IO, "%s: file changed size while packing", e->file);
+    if (rc) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(rc));
+    return WPK_OK;
+}
+
+static const wpk_writer *sort_writer; /* qsort has no context argument */
+
+static int fold_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    for (size_t i = 0; i < n; i++) {
+        int ca = tolower((unsigned char)a[i]), cb = tolower((unsigned char)b[i]);
+        if (ca != cb) return ca - cb;
+    }
+    return an < bn ? -1 : an > bn;
+}
+
+static int block_order(const void *pa, const void *pb)
+{
+    const wentry *a = &sort_writer->entries[*(const uint32_t *)pa];
+    const wentry *b = &sort_writer->entries[*(const uint32_t *)pb];
+    const char *ka = a->title_len ? a->title : a->path, *kb = b->title_len ? b->title : b->path;
+    int c = fold_cmp(ka, a->title_len ? a->title_len : a->path_len, kb, b->title_len ? b->title_len : b->path_len);
+    if (c) return c;
+    if (a->page_id != b->page_id) return a->page_id < b->page_id ? -1 : 1;
+    if (a->updated_us != b->updated_us) return a->updated_us < b->updated_us ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+/* Open-addressing table of distinct contents keyed by XXH3-128 and size. */
+typedef struct dedup { uint32_t *slot; size_t mask; } dedup;
+
+static uint32_t *dedup_find(dedup *d, const wpk_writer *w, const wentry *e)
+{
+    size_t i = (size_t)e->hash128_lo & d->mask;
+    for (;; i = (i + 1) & d->mask) {
+        uint32_t s = d->slot[i];
+        if (s == UINT32_MAX) return &d->slot[i];
+        const wentry *o = &w->entries[s];
+        if (o->hash128_lo == e->hash128_lo && o->hash128_hi == e->hash128_hi && o->size == e->size)
+            return &d->slot[i];
+    }
+}
+
+static int close_block(wpk_writer *w, size_t first, size_t count, uint32_t raw, wpk_error *err)
+{
+    if (count == 0) return WPK_OK;
+    wblock *grown = realloc(w->blocks, (w->block_count + 1) * sizeof *grown);
+    if (!grown) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    w->blocks = grown;
+    wblock *b = &w->blocks[w->block_count++];
+    memset(b, 0, sizeof *b);
+    b->first = (uint32_t)first;
+    b->count = (uint32_t)count;
+    b->raw_size = raw;
+    return WPK_OK;
+}
+
+int wpk_plan(wpk_writer *w, wpk_error *err)
+{
+    size_t n = w->count;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    w->unique = malloc((n ? n : 1) * sizeof *w->unique);
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    dedup d = {malloc(cap * sizeof(uint32_t)), cap - 1};
+    uint8_t *buf = NULL;
+    size_t buf_cap = 0;
+    int rc = WPK_OK;
+    if (!order || !w->unique || !d.slot) {
+        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        goto done;
+    }
+    memset(d.slot, 0xff, cap * sizeof(uint32_t));
+    for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
+    sort_writer = w;
+    qsort(order, n, sizeof *order, block_order);
+
+    size_t block_first = 0, in_block = 0;
+    uint32_t block_raw = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        wentry *e = &w->entries[order[k]];
+        if (e->file && (rc = stat_file(e, &e->size, err)) != 0) break;
+        if (e->size + 1 > buf_cap) {
+            size_t want = (size_t)e->size + 1;
+            uint8_t *grown = realloc(buf, want);
+            if (!grown) {
+                rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes", e->path, (unsigned long long)e->size);
+                break;
+            }
+            buf = grown;
+            buf_cap = want;
+        }
+        if ((rc = wpk_read_content(w, e, buf, err)) != 0) break;
+        XXH128_hash_t h = XXH3_128bits(buf, (size_t)e->size);
+        e->hash = XXH3_64bits(buf, (size_t)e->size);
+        e->hash128_lo = h.low64;
+        e->hash128_hi = h.high64;
+        w->content_bytes += e->size;
+        if (e->size == 0) { /* stored nowhere */
+            e->content_of = order[k];
+            continue;
+        }
+        uint32_t *slot = dedup_find(&d, w, e);
+        if (*slot != UINT32_MAX) { /* identical to an earlier content */
+            e->content_of = *slot;
+            continue;
+        }
+        *slot = order[k];
+        e->content_of = order[k];
+        w->unique_bytes += e->size;
+        /* Cut here if this content does not fit; a content larger than a
+         * block gets a block of its own. */
+        if (in_block && (uint64_t)block_raw + e->size > w->opts.block_size) {
+            if ((rc = close_block(w, block_first, in_block, block_raw, err)) != 0) break;
+            block_first = w->unique_count;
+            in_block = 0;
+            block_raw = 0;
+        }
+        e->block = (uint32_t)w->block_count;
+        e->offset_in_block = block_raw;
+        w->unique[w->unique_count++] = order[k];
+        in_block++;
+        block_raw += (uint32_t)e->size;
+        if (block_raw >= w->opts.block_size) {
+            if ((rc = close_block(w, block_first, in_block, block_raw, err)) != 0) break;
+            block_first = w->unique_count;
+            in_block = 0;
+            block_raw = 0;
+        }
+    }
+    if (!rc) rc = close_block(w, block_first, in_block, block_raw, err);
+    /* Duplicates share the block of the content they repeat. */
+    for (size_t i = 0; i < n && !rc; i++) {
+        wentry *e = &w->entries[i];
+        if (e->content_of != i) {
+            e->block = w->entries[e->content_of].block;
+            e->offset_in_block = w->entries[e->content_of].offset_in_block;
+        }
+    }
+done:
+    free(order);
+    free(d.slot);
+    free(buf);
+    return rc;
+}
+
+int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
+{
+    uint8_t *buf = malloc(b->raw_size ? b->raw_size : 1);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory for a block of %u bytes", b->raw_size);
+    for (uint32_t i = 0; i < b->count; i++) {
+        const wentry *e = &w->entries[w->unique[b->first + i]];
+        int rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
+        if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash)
+            rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", e->file ? e->file : e->path);
+        if (rc) {
+            free(buf);
+            return rc;
+        }
+    }
+    *raw = buf;
+    return WPK_OK;
+}

@@ -1,0 +1,51 @@
+/* main.c - the wikipack command: dispatch to subcommands. */
+#include "cli.h"
+
+#include <string.h>
+
+static const char usage[] =
+    "usage: wikipack COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Pack article collections into one compact, indexed, checksummed archive,\n"
+    "and read single articles back without unpacking the rest.\n"
+    "\n"
+    "commands:\n"
+    "  pack -o OUT.wpk INPUT...         pack files and directories\n"
+    "  get ARCHIVE --id N|--title T|--path P   print one entry's content\n"
+    "  list ARCHIVE [--json]            list entries\n"
+    "  extract ARCHIVE [-C DIR] [SELECTORS]  recreate files under DIR\n"
+    "  verify ARCHIVE [--quick]         check every checksum; exit 0 only if intact\n"
+    "  info ARCHIVE [--json]            archive summary\n"
+    "\n"
+    "Run 'wikipack COMMAND --help' for a command's options.\n"
+    "\n"
+    "exit status:\n"
+    "  0 success            1 archive damaged     2 usage error\n"
+    "  3 entry not found    4 I/O error           5 not a wikipack archive or unsupported version\n"
+    "  6 out of memory or over a limit\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("wikipack %d.%d (format %d.%d)\n", WPK_VERSION_MAJOR, WPK_VERSION_MINOR, WPK_VERSION_MAJOR,
+               WPK_VERSION_MINOR);
+        return EXIT_OK;
+    }
+    static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
+        {"pack", cmd_pack}, {"get", cmd_get}, {"list", cmd_list}, {"extract", cmd_extract},
+        {"verify", cmd_verify}, {"info", cmd_info},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
+    cli_error("unknown command \"%s\" (try 'wikipack --help')", cmd);
+    return EXIT_USAGE;
+}
