@@ -56,40 +56,22 @@ static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *ds
     return WPK_OK;
 }
 
-/* Read, check and decompress a stored object (a root or leaf page). The
- * returned buffer has raw_size bytes plus a NUL and is the caller's. */
-static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
-                       int compressed, const char *what, uint8_t **out, wpk_error *err)
+/* Check and decompress a stored object already in memory. The returned
+ * buffer has raw_size bytes plus a NUL and is the caller's. */
+static int decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size, uint64_t raw,
+                         uint64_t checksum, int compressed, const char *what, uint8_t **out, wpk_error *err)
 {
     *out = NULL;
-    if (raw > r->opts.max_page_size || stored > r->opts.max_page_size || stored == 0)
-        return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte page cap",
-                           r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
-                           (unsigned long long)r->opts.max_page_size);
-    uint8_t *buf = malloc(stored + 1);
-    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
-    int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    if (wpk_fmt_checksum(buf, stored) != checksum) {
-        free(buf);
+    if (wpk_fmt_checksum(stored, stored_size) != checksum)
         return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu: checksum mismatch", r->name, what,
                            (unsigned long long)abs_offset);
-    }
-    if (!compressed) {
-        buf[stored] = 0;
-        *out = buf;
-        return WPK_OK;
-    }
     uint8_t *raw_buf = malloc(raw + 1);
-    if (!raw_buf) {
-        free(buf);
-        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
-    }
-    rc = unzstd_exact(r, buf, stored, raw_buf, raw);
-    free(buf);
+    if (!raw_buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+    int rc = WPK_OK;
+    if (compressed)
+        rc = unzstd_exact(r, stored, stored_size, raw_buf, raw);
+    else
+        memcpy(raw_buf, stored, stored_size);
     if (rc) {
         free(raw_buf);
         return rc == WPK_E_NOMEM ? wpk_fail(err, rc, "%s: out of memory", r->name)
@@ -99,6 +81,23 @@ static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint
     raw_buf[raw] = 0;
     *out = raw_buf;
     return WPK_OK;
+}
+
+/* Read, check and decompress a stored object (a leaf page or dictionary). */
+static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
+                       int compressed, const char *what, uint8_t **out, wpk_error *err)
+{
+    *out = NULL;
+    if (raw > r->opts.max_page_size || stored > r->opts.max_page_size || stored == 0)
+        return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte cap",
+                           r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
+                           (unsigned long long)r->opts.max_page_size);
+    uint8_t *buf = malloc(stored);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+    int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
+    if (!rc) rc = decode_object(r, buf, abs_offset, stored, raw, checksum, compressed, what, out, err);
+    free(buf);
+    return rc;
 }
 
 int wpk_load_page(wpk_reader *r, const wpk_fmt_ref *ref, const char *what, uint8_t **raw, wpk_error *err)
@@ -121,10 +120,15 @@ static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, 
 
 /* Parse a root into its items and check that they are ordered and that
  * each leaf lies inside the page region. */
-static int load_root(wpk_reader *r, const wpk_fmt_section *s, wpk_index *idx, const char *what, wpk_error *err)
+static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_index *idx, const char *what,
+                     wpk_error *err)
 {
-    int rc = load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
-                         what, &idx->raw, err);
+    if (s->raw_size > r->opts.max_page_size || s->stored_size == 0)
+        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s at offset %llu claims %llu bytes, over the page cap",
+                           r->name, what, (unsigned long long)s->offset, (unsigned long long)s->raw_size);
+    /* Roots lie in the prefix, which is already in memory. */
+    int rc = decode_object(r, prefix + s->offset, s->offset, s->stored_size, s->raw_size, s->checksum,
+                           (s->flags & WPK_SECF_ZSTD) != 0, what, &idx->raw, err);
     if (rc) return rc;
     const char *why = NULL;
     uint32_t count, kind;
@@ -269,7 +273,9 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         if (!s) continue;
         if (s->offset + s->stored_size > r->hdr.prefix_size)
             return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s lies outside the archive prefix", r->name, names[t]);
-        if ((rc = load_root(r, s, idx[t], names[t], err)) != 0) return rc;
+        if (s->offset < WPK_HEADER_SIZE + (uint64_t)n * WPK_SECTION_SIZE)
+            return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s overlaps the section table", r->name, names[t]);
+        if ((rc = load_root(r, prefix, s, idx[t], names[t], err)) != 0) return rc;
         r->index_bytes += s->stored_size;
     }
     if (r->path_idx.kind != WPK_KEY_STRING || r->path_idx.total_items != r->hdr.entry_count ||

@@ -1,0 +1,455 @@
+/* test_roundtrip.c - write archives through the library and read them back:
+ * empty archive, zero-byte entry, entry larger than a block, non-ASCII
+ * names, identical contents, duplicate IDs and titles, a shared dictionary,
+ * 100,000 tiny entries, reproducibility across thread counts, every way of
+ * opening, concurrent readers and the writer's error paths. */
+#include "check.h"
+#include "wikipack.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[4096];
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[8][4200];
+    static int i;
+    char *p = buf[i++ & 7];
+    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
+    return p;
+}
+
+static void *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *p = malloc((size_t)n + 1);
+    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
+        free(p);
+        p = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+static wpk_entry meta(const char *path, const char *title, uint64_t id, int64_t updated)
+{
+    wpk_entry m;
+    memset(&m, 0, sizeof m);
+    m.path = path;
+    m.title = title;
+    if (id) {
+        m.page_id = id;
+        m.has_page_id = 1;
+    }
+    if (updated) {
+        m.updated_us = updated;
+        m.has_updated = 1;
+    }
+    return m;
+}
+
+/* Read the entry found by a lookup and compare with the expected bytes. */
+static int content_is(wpk_reader *r, wpk_entry *e, const void *want, size_t len)
+{
+    void *got = NULL;
+    wpk_error err;
+    int ok = e && e->size == len && wpk_reader_read_alloc(r, e, &got, 1, &err) == 0 && memcmp(got, want, len) == 0;
+    free(got);
+    return ok;
+}
+
+static void test_empty(void)
+{
+    const char *p = tmp_path("empty.wpk");
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    wpk_write_stats st;
+    CHECK(wpk_writer_finish(w, &st, &err) == 0 && st.entries == 0);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    if (!r) return;
+    wpk_archive_info info;
+    wpk_reader_info(r, &info);
+    CHECK(info.entry_count == 0 && info.block_count == 0);
+    wpk_entry *e;
+    CHECK(wpk_reader_find_by_id(r, 1, &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_path(r, "a", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_title(r, "a", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_entry_at(r, 0, &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, NULL, &err) == 0);
+    wpk_reader_close(r);
+}
+
+static int count_cb(void *ctx, const wpk_entry *e)
+{
+    (void)e;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static void test_mixed(void)
+{
+    const char *p = tmp_path("mixed.wpk");
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.block_size = 4096;
+    o.level = 3;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    size_t big_len = 100000;
+    char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++) big[i] = (char)('a' + (i * 7 + i / 13) % 26);
+    wpk_entry m = meta("zero.txt", NULL, 0, 0);
+    CHECK(wpk_writer_add(w, &m, "", 0, &err) == 0);
+    m = meta("big/entry.bin", "Big", 10, 0);
+    CHECK(wpk_writer_add(w, &m, big, big_len, &err) == 0);
+    m = meta("Ωmega/Fernando_Pérez_(software_developer).md", "Fernando Pérez (software developer)", 47231026, 1000);
+    m.language = "en";
+    m.url = "https://en.wikipedia.org/wiki/Fernando_P%C3%A9rez";
+    m.mime = "text/markdown";
+    CHECK(wpk_writer_add(w, &m, "# Fernando Pérez\n", strlen("# Fernando Pérez\n"), &err) == 0);
+    /* The same article three times: the newest is the one found by ID and title. */
+    m = meta("v/old.md", "Pylons project", 36723720, 100);
+    CHECK(wpk_writer_add(w, &m, "old", 3, &err) == 0);
+    m = meta("v/new.md", "Pylons project", 36723720, 300);
+    CHECK(wpk_writer_add(w, &m, "new", 3, &err) == 0);
+    m = meta("v/mid.md", "Pylons project", 36723720, 200);
+    CHECK(wpk_writer_add(w, &m, "mid", 3, &err) == 0);
+    /* Identical contents are stored once. */
+    m = meta("dup/a.txt", NULL, 0, 0);
+    CHECK(wpk_writer_add(w, &m, big, 5000, &err) == 0);
+    m = meta("dup/b.txt", NULL, 0, 0);
+    CHECK(wpk_writer_add(w, &m, big, 5000, &err) == 0);
+    wpk_write_stats st;
+    CHECK(wpk_writer_finish(w, &st, &err) == 0);
+    wpk_writer_free(w);
+    CHECK(st.entries == 8 && st.unique_contents == 6); /* the empty entry is stored nowhere */
+    CHECK(st.content_bytes == big_len + 5000 * 2 + 9 + strlen("# Fernando Pérez\n"));
+    CHECK(st.unique_bytes == st.content_bytes - 5000);
+
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    if (!r) return;
+    wpk_entry *e = NULL;
+    CHECK(wpk_reader_find_by_path(r, "zero.txt", &e, &err) == 0 && content_is(r, e, "", 0));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_id(r, 10, &e, &err) == 0 && content_is(r, e, big, big_len));
+    CHECK(e && e->block_stored_size > 0);
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_title(r, "Fernando Pérez (software developer)", &e, &err) == 0);
+    CHECK(e && !strcmp(e->path, "Ωmega/Fernando_Pérez_(software_developer).md") && !strcmp(e->language, "en"));
+    CHECK(e && !strcmp(e->mime, "text/markdown") && e->has_updated && e->updated_us == 1000);
+    CHECK(e && !strcmp(e->url, "https://en.wikipedia.org/wiki/Fernando_P%C3%A9rez"));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_id(r, 36723720, &e, &err) == 0 && e && !strcmp(e->path, "v/new.md"));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_title(r, "Pylons project", &e, &err) == 0 && e && content_is(r, e, "new", 3));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_path(r, "v/old.md", &e, &err) == 0 && content_is(r, e, "old", 3));
+    CHECK(e && e->title == NULL ? 0 : 1);
+    wpk_entry_free(e);
+    wpk_entry *a = NULL, *b = NULL;
+    CHECK(wpk_reader_find_by_path(r, "dup/a.txt", &a, &err) == 0 && wpk_reader_find_by_path(r, "dup/b.txt", &b, &err) == 0);
+    CHECK(a && b && a->block_offset == b->block_offset && content_is(r, b, big, 5000));
+    CHECK(a && a->title == NULL && a->has_page_id == 0 && a->language == NULL);
+    wpk_entry_free(a);
+    wpk_entry_free(b);
+    CHECK(wpk_reader_find_by_title(r, "pylons project", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_path(r, "v", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_id(r, 11, &e, &err) == WPK_E_NOTFOUND && strstr(err.message, "11"));
+    /* Position order is path order. */
+    CHECK(wpk_reader_entry_at(r, 0, &e, &err) == 0 && e && !strcmp(e->path, "big/entry.bin"));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_entry_at(r, 7, &e, &err) == 0 && e && !strcmp(e->path, "Ωmega/Fernando_Pérez_(software_developer).md"));
+    wpk_entry_free(e);
+    /* A caller buffer too small is refused, not overrun. */
+    CHECK(wpk_reader_find_by_id(r, 10, &e, &err) == 0);
+    char small[10];
+    CHECK(e && wpk_reader_read(r, e, small, sizeof small, 1, &err) == WPK_E_INVALID);
+    wpk_entry_free(e);
+    size_t n = 0;
+    CHECK(wpk_reader_foreach(r, count_cb, &n, &err) == 0 && n == 8);
+    wpk_verify_stats vs;
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0);
+    CHECK(vs.entries_checked == 8 && vs.problems == 0 && vs.bytes_checked == st.content_bytes - 0);
+    wpk_reader_close(r);
+
+    /* The same archive through memory and through a custom source. */
+    size_t len;
+    void *bytes = slurp(p, &len);
+    CHECK(bytes && wpk_reader_open_memory(&r, bytes, len, NULL, &err) == 0);
+    if (r) {
+        CHECK(wpk_reader_find_by_id(r, 10, &e, &err) == 0 && content_is(r, e, big, big_len));
+        wpk_entry_free(e);
+        wpk_reader_close(r);
+    }
+    free(bytes);
+    free(big);
+}
+
+typedef struct counting_src { FILE *f; size_t reads; pthread_mutex_t lock; } counting_src;
+
+static int counting_read(void *opaque, uint64_t off, void *buf, size_t len)
+{
+    counting_src *s = opaque;
+    pthread_mutex_lock(&s->lock);
+    s->reads++;
+    int ok = fseek(s->f, (long)off, SEEK_SET) == 0 && fread(buf, 1, len, s->f) == len;
+    pthread_mutex_unlock(&s->lock);
+    return ok ? 0 : -1;
+}
+
+/* Generated article-like text: shared boilerplate plus varied words, so a
+ * dictionary pays off with small blocks. */
+static size_t gen_article(char *buf, size_t cap, unsigned i)
+{
+    static const char *words[] = {"python", "module", "software", "release", "library", "interpreter", "package",
+                                  "framework", "syntax", "version", "license", "developer", "project", "thread"};
+    size_t n = (size_t)snprintf(buf, cap,
+                                "# Article %u\n\n## Article Metadata\n\n- **Last Updated:** 2024-12-14T19:42:35Z\n"
+                                "- **Language:** en\n- **Page ID:** %u\n\n## Summary\n\n",
+                                i, 1000 + i);
+    unsigned x = i * 2654435761u + 1;
+    while (n + 20 < cap && n < 600 + (i % 7) * 150) {
+        x = x * 1103515245u + 12345u;
+        n += (size_t)snprintf(buf + n, cap - n, "%s ", words[(x >> 16) % 14]);
+    }
+    n += (size_t)snprintf(buf + n, cap - n, "\n\n## Categories\n\n- Category:Python (programming language) software\n");
+    return n;
+}
+
+static int write_generated(const char *p, unsigned count, int threads, size_t block, int dict, wpk_write_stats *st)
+{
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.threads = threads;
+    o.block_size = (uint32_t)block;
+    o.level = 3;
+    o.dictionary = dict;
+    o.dict_size = 16384;
+    wpk_writer *w;
+    wpk_error err;
+    if (wpk_writer_create(&w, p, &o, &err)) return -1;
+    char buf[4096], path[64], title[64];
+    int rc = 0;
+    for (unsigned i = 0; i < count && !rc; i++) {
+        size_t n = gen_article(buf, sizeof buf, i);
+        snprintf(path, sizeof path, "a/%06u.md", i);
+        snprintf(title, sizeof title, "Article %u", i);
+        wpk_entry m = meta(path, title, 1000 + i, 1700000000000000 + i);
+        rc = wpk_writer_add(w, &m, buf, n, &err);
+    }
+    if (!rc) rc = wpk_writer_finish(w, st, &err);
+    if (rc) fprintf(stderr, "write_generated: %s\n", err.message);
+    wpk_writer_free(w);
+    return rc;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    size_t la, lb;
+    void *pa = slurp(a, &la), *pb = slurp(b, &lb);
+    int same = pa && pb && la == lb && memcmp(pa, pb, la) == 0;
+    free(pa);
+    free(pb);
+    return same;
+}
+
+static void test_dictionary_and_threads(void)
+{
+    const char *p1 = tmp_path("gen-j1.wpk"), *p2 = tmp_path("gen-j2.wpk"), *p3 = tmp_path("gen-nodict.wpk");
+    wpk_write_stats s1, s2, s3;
+    CHECK(write_generated(p1, 3000, 1, 8192, 0, &s1) == 0);
+    CHECK(write_generated(p2, 3000, 2, 8192, 0, &s2) == 0);
+    CHECK(write_generated(p3, 3000, 2, 8192, -1, &s3) == 0);
+    CHECK_MSG(s1.dict_size > 0, "a dictionary should pay off on small blocks of similar articles");
+    CHECK(s3.dict_size == 0);
+    CHECK_MSG(s1.file_size < s3.file_size, "dictionary %llu vs none %llu", (unsigned long long)s1.file_size,
+              (unsigned long long)s3.file_size);
+    CHECK_MSG(same_file(p1, p2), "archives written with 1 and 2 threads differ");
+
+    /* Lookups through a counting source: open reads a bounded prefix, and a
+     * lookup by ID then costs two page reads and one block read. */
+    counting_src cs = {fopen(p1, "rb"), 0, PTHREAD_MUTEX_INITIALIZER};
+    struct stat sb;
+    stat(p1, &sb);
+    wpk_source src = {counting_read, &cs, (uint64_t)sb.st_size, "gen-j1.wpk"};
+    wpk_reader *r;
+    wpk_error err;
+    CHECK(wpk_reader_open_source(&r, &src, NULL, &err) == 0);
+    if (!r) return;
+    CHECK_MSG(cs.reads <= 3, "open made %zu reads", cs.reads);
+    char buf[4096];
+    int all_ok = 1;
+    for (unsigned i = 0; i < 3000; i += 37) {
+        size_t before = cs.reads;
+        wpk_entry *e = NULL;
+        size_t n = gen_article(buf, sizeof buf, i);
+        if (wpk_reader_find_by_id(r, 1000 + i, &e, &err) != 0 || !content_is(r, e, buf, n)) all_ok = 0;
+        if (cs.reads - before > 3) all_ok = 0;
+        wpk_entry_free(e);
+    }
+    CHECK_MSG(all_ok, "lookup by ID wrong or more than 2 index reads + 1 block read");
+    wpk_verify_stats vs;
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.entries_checked == 3000);
+    wpk_reader_close(r);
+    fclose(cs.f);
+}
+
+typedef struct reader_job { wpk_reader *r; unsigned start, count; int bad; } reader_job;
+
+static void *read_all_by_title(void *arg)
+{
+    reader_job *j = arg;
+    char title[64], buf[4096];
+    for (unsigned i = j->start; i < j->start + j->count; i++) {
+        snprintf(title, sizeof title, "Article %u", i);
+        wpk_entry *e = NULL;
+        wpk_error err;
+        size_t n = gen_article(buf, sizeof buf, i);
+        if (wpk_reader_find_by_title(j->r, title, &e, &err) != 0 || !content_is(j->r, e, buf, n)) j->bad++;
+        wpk_entry_free(e);
+    }
+    return NULL;
+}
+
+static void test_concurrent_readers(void)
+{
+    wpk_reader *r;
+    wpk_error err;
+    CHECK(wpk_reader_open(&r, tmp_path("gen-j2.wpk"), NULL, &err) == 0);
+    if (!r) return;
+    reader_job jobs[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (reader_job){r, (unsigned)i * 750, 750, 0};
+        pthread_create(&t[i], NULL, read_all_by_title, &jobs[i]);
+    }
+    int bad = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        bad += jobs[i].bad;
+    }
+    CHECK_MSG(bad == 0, "%d concurrent reads failed", bad);
+    wpk_reader_close(r);
+}
+
+static void test_many_tiny(void)
+{
+    const char *p = tmp_path("tiny.wpk");
+    enum { N = 100000 };
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 1;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    char path[64], title[64], body[64];
+    int rc = 0;
+    for (unsigned i = 0; i < N && !rc; i++) {
+        snprintf(path, sizeof path, "t/%u/%u.txt", i % 97, i);
+        snprintf(title, sizeof title, "Tiny %u", i);
+        int n = snprintf(body, sizeof body, "entry %u says %u", i, i * 7919u);
+        wpk_entry m = meta(path, title, 5000000 + (uint64_t)i * 3, 0);
+        rc = wpk_writer_add(w, &m, body, (size_t)n, &err);
+    }
+    wpk_write_stats st;
+    CHECK(rc == 0 && wpk_writer_finish(w, &st, &err) == 0 && st.entries == N);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    if (!r) return;
+    int bad = 0;
+    for (unsigned i = 0; i < N; i += 101) {
+        int n = snprintf(body, sizeof body, "entry %u says %u", i, i * 7919u);
+        snprintf(path, sizeof path, "t/%u/%u.txt", i % 97, i);
+        snprintf(title, sizeof title, "Tiny %u", i);
+        wpk_entry *e = NULL;
+        if (wpk_reader_find_by_id(r, 5000000 + (uint64_t)i * 3, &e, &err) || !content_is(r, e, body, (size_t)n)) bad++;
+        wpk_entry_free(e);
+        if (wpk_reader_find_by_path(r, path, &e, &err) || !content_is(r, e, body, (size_t)n)) bad++;
+        wpk_entry_free(e);
+        if (wpk_reader_find_by_title(r, title, &e, &err) || !content_is(r, e, body, (size_t)n)) bad++;
+        wpk_entry_free(e);
+    }
+    CHECK_MSG(bad == 0, "%d lookups among 100,000 entries failed", bad);
+    wpk_entry *e = NULL;
+    CHECK(wpk_reader_find_by_id(r, 5000001, &e, &err) == WPK_E_NOTFOUND);
+    wpk_verify_stats vs;
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.entries_checked == N);
+    wpk_reader_close(r);
+}
+
+static void test_writer_errors(void)
+{
+    wpk_writer *w;
+    wpk_error err;
+    const char *p = tmp_path("errors.wpk");
+    unlink(p);
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    static const char *bad_paths[] = {"/abs", "../up", "a/../b", "a//b", "a/", ".", "a\\b", "tab\there", "bad\xff.md",
+                                      "\xc0\xaf", ""};
+    for (size_t i = 0; i < sizeof bad_paths / sizeof bad_paths[0]; i++) {
+        wpk_entry m = meta(bad_paths[i], NULL, 0, 0);
+        CHECK_MSG(wpk_writer_add(w, &m, "x", 1, &err) == WPK_E_INVALID, "path \"%s\" accepted", bad_paths[i]);
+    }
+    char longname[300];
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    wpk_entry m = meta(longname, NULL, 0, 0);
+    CHECK(wpk_writer_add(w, &m, "x", 1, &err) == WPK_E_INVALID);
+    m = meta("same.txt", NULL, 0, 0);
+    CHECK(wpk_writer_add(w, &m, "1", 1, &err) == 0);
+    CHECK(wpk_writer_add(w, &m, "2", 1, &err) == 0);
+    CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_EXISTS && strstr(err.message, "same.txt"));
+    wpk_writer_free(w);
+    CHECK(access(p, F_OK) != 0); /* nothing under the final name */
+
+    /* A failing pack leaves an existing archive untouched. */
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    m = meta("ok.txt", NULL, 0, 0);
+    CHECK(wpk_writer_add(w, &m, "ok", 2, &err) == 0);
+    CHECK(wpk_writer_finish(w, NULL, &err) == 0);
+    wpk_writer_free(w);
+    size_t before_len, after_len;
+    void *before = slurp(p, &before_len);
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    m = meta("gone.txt", NULL, 0, 0);
+    CHECK(wpk_writer_add_file(w, &m, tmp_path("no-such-file"), &err) == 0);
+    CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_IO && strstr(err.message, "no-such-file"));
+    wpk_writer_free(w);
+    void *after = slurp(p, &after_len);
+    CHECK(before && after && before_len == after_len && memcmp(before, after, before_len) == 0);
+    free(before);
+    free(after);
+
+    CHECK(wpk_writer_create(&w, tmp_path("no-such-dir/x.wpk"), NULL, &err) == 0);
+    m = meta("a", NULL, 0, 0);
+    int rc = wpk_writer_add(w, &m, "a", 1, &err);
+    if (rc == 0) rc = wpk_writer_finish(w, NULL, &err);
+    CHECK(rc == WPK_E_IO && strstr(err.message, "no-such-dir"));
+    wpk_writer_free(w);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(dir, sizeof dir, "%s/roundtrip-tmp", argc > 1 ? argv[1] : ".");
+    mkdir(dir, 0755);
+    test_empty();
+    test_mixed();
+    test_dictionary_and_threads();
+    test_concurrent_readers();
+    test_many_tiny();
+    test_writer_errors();
+    return check_summary();
+}
