@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Check the reader against spec/vectors/: every valid archive lists as in
+# NAME.list, every entry reads back as the file in NAME.contents/, and
+# verify passes; every invalid archive gives the exit code and message in
+# NAME.expect (command, exit code, message substring).
+set -u
+wikipack=$1
+vectors=$2
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+for archive in "$vectors"/valid/*.wpk; do
+    name=${archive%.wpk}
+    base=$(basename "$name")
+    if "$wikipack" list "$archive" >"$tmp/list" 2>"$tmp/err" && cmp -s "$tmp/list" "$name.list"; then ok; else bad "$base: listing differs"; fi
+    if "$wikipack" verify "$archive" >/dev/null 2>&1; then ok; else bad "$base: verify failed"; fi
+    count=0
+    while IFS=$'\t' read -r _id _title path _size _updated; do
+        count=$((count + 1))
+        expected="$name.contents/$path"
+        if "$wikipack" get "$archive" --path "$path" >"$tmp/got" 2>/dev/null && cmp -s "$tmp/got" "$expected"; then ok
+        else bad "$base: entry $path differs from $expected"; fi
+    done <"$name.list"
+    files=$(find "$name.contents" -type f 2>/dev/null | wc -l)
+    if [ "$files" -eq "$count" ]; then ok; else bad "$base: $files files in contents, $count entries listed"; fi
+done
+
+for archive in "$vectors"/invalid/*.wpk; do
+    name=${archive%.wpk}
+    base=$(basename "$name")
+    { read -r command; read -r code; read -r message; } <"$name.expect"
+    "$wikipack" "$command" "$archive" >/dev/null 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -eq "$code" ]; then ok; else bad "$base: $command exited $rc, expected $code: $(cat "$tmp/err")"; fi
+    if grep -qF -- "$message" "$tmp/err"; then ok; else bad "$base: message lacks \"$message\": $(cat "$tmp/err")"; fi
+    if grep -qF -- "$base.wpk" "$tmp/err"; then ok; else bad "$base: message does not name the file"; fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Install what building and testing wikipack needs on Debian 12 (or Ubuntu).
+# Runs apt-get through sudo when not already root.
+set -eu
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential cmake pkg-config \
+    libzstd-dev libxxhash-dev libjansson-dev \
+    python3 >/dev/null
+echo "dependencies installed"
