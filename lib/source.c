@@ -29,12 +29,16 @@ static int file_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
 int wpk_source_file(wpk_source *src, const char *path, wpk_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return wpk_fail(err, errno == ENOENT ? WPK_E_NOTFOUND : WPK_E_IO, "%s: %s", path, strerror(errno));
+    if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
         int e = errno;
         close(fd);
-        return wpk_fail(err, WPK_E_IO, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(e));
+        return wpk_fail(err, WPK_E_IO, "%s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return wpk_fail(err, WPK_E_IO, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
     }
     src->read_at = file_read_at;
     src->opaque = (void *)(intptr_t)fd;

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
     mo.page_size = 256;
     write_archive("multi", many, 40, &mo);
 
-    size_t len, xlen;
+    size_t len = 0, xlen = 0;
     char path[4096];
     snprintf(path, sizeof path, "%s/valid/small.wpk", out_dir);
     uint8_t *p = slurp(path, &len);

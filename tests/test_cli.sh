@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# Command-line tests for wikipack.
+# usage: bash tests/test_cli.sh PATH/TO/wikipack SAMPLES_DIR [CORPUS_DIR]
+set -u
+
+if [ $# -lt 2 ]; then
+    echo "usage: $0 PATH/TO/wikipack SAMPLES_DIR [CORPUS_DIR]" >&2
+    exit 2
+fi
+if [ ! -f "$2/EXPECTED.tsv" ] || [ ! -d "$2/articles" ]; then
+    echo "$0: $2: no EXPECTED.tsv and articles/ there" >&2
+    exit 2
+fi
+WP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SAMPLES=$(cd "$2" && pwd)
+ARTICLES=$SAMPLES/articles
+CORPUS=${3:-}
+
+TMP=$(mktemp -d) || exit 4
+trap 'rm -rf "$TMP"' EXIT
+PASS=0
+FAIL=0
+A=$TMP/samples.wpk            # the archive most tests read
+
+# ---------------------------------------------------------------- helpers
+
+section() { printf '\n== %s\n' "$1"; }
+
+# check NAME COMMAND...: COMMAND must exit 0; otherwise show it and its stderr.
+check() {
+    local name=$1; shift
+    if "$@" </dev/null >"$TMP/check.out" 2>"$TMP/check.err"; then
+        PASS=$((PASS + 1))
+    else
+        FAIL=$((FAIL + 1))
+        printf 'FAIL: %s\n  command: %s\n' "$name" "$(printf '%q ' "$@")"
+        head -n 20 "$TMP/check.err" | sed 's/^/  | /'
+    fi
+}
+
+# expect_rc CODES [-m TEXT]... [-M TEXT]... -- COMMAND...
+# COMMAND exits with one of CODES ("3" or "1|5"); stderr contains every -m TEXT,
+# stdout or stderr contains every -M TEXT. The tool's stderr is passed on.
+expect_rc() {
+    local codes=$1 rc t; shift
+    local -a err_texts=() any_texts=()
+    while [ "$1" != "--" ]; do
+        case $1 in -m) err_texts+=("$2") ;; -M) any_texts+=("$2") ;; esac
+        shift 2
+    done
+    shift
+    "$@" >"$TMP/rc.out" 2>"$TMP/rc.err"; rc=$?
+    cat "$TMP/rc.err" >&2
+    case "|$codes|" in *"|$rc|"*) ;; *) echo "exit status $rc, expected $codes" >&2; return 1 ;; esac
+    [ -s "$TMP/rc.err" ] || { echo "no message on stderr" >&2; return 1; }
+    for t in ${err_texts[@]+"${err_texts[@]}"}; do
+        grep -qF -- "$t" "$TMP/rc.err" || { echo "stderr does not mention: $t" >&2; return 1; }
+    done
+    for t in ${any_texts[@]+"${any_texts[@]}"}; do
+        cat "$TMP/rc.out" "$TMP/rc.err" | grep -qF -- "$t" || { echo "output does not mention: $t" >&2; return 1; }
+    done
+}
+
+# same_output FILE COMMAND...: COMMAND exits 0 and prints exactly FILE's bytes.
+same_output() {
+    local want=$1; shift
+    "$@" >"$TMP/same.out" || { echo "exit status $?" >&2; return 1; }
+    cmp -- "$want" "$TMP/same.out" >&2
+}
+
+# line_count N COMMAND...: COMMAND exits 0 and prints N lines.
+line_count() {
+    local want=$1 got; shift
+    "$@" >"$TMP/lines.out" || return 1
+    got=$(wc -l <"$TMP/lines.out")
+    [ "$got" -eq "$want" ] || { echo "$got lines, expected $want" >&2; return 1; }
+}
+
+is_json() { "$@" | python3 -m json.tool >/dev/null; }
+absent() { [ ! -e "$1" ] || { echo "$1 exists" >&2; return 1; }; }
+only_files() { # only_files DIR NAME...: ls -A DIR shows exactly NAMEs
+    local dir=$1; shift
+    [ "$(ls -A "$dir")" = "$(printf '%s\n' "$@" | LC_ALL=C sort)" ] || { ls -A "$dir" >&2; return 1; }
+}
+file_count() { # file_count N DIR
+    local got; got=$(find "$2" -type f | wc -l)
+    [ "$got" -eq "$1" ] || { echo "$got files in $2, expected $1" >&2; return 1; }
+}
+flip_byte() { # flip_byte SRC DST OFFSET: copy SRC to DST with one byte inverted
+    python3 -c 'import sys
+b = bytearray(open(sys.argv[1], "rb").read()); b[int(sys.argv[3])] ^= 0xFF
+open(sys.argv[2], "wb").write(b)' "$@" 2>/dev/null
+}
+size_of() { local s; s=$( (wc -c <"$1") 2>/dev/null) || s=0; echo $((s)); }
+
+# ---------------------------------------------------------------- groups
+
+test_basic() {
+    section "1. pack, info, verify"
+    check "pack samples" "$WP" pack -q -o "$A" "$ARTICLES"
+    check "info" "$WP" info "$A"
+    check "info --json is valid JSON" is_json "$WP" info --json "$A"
+    check "verify" "$WP" verify "$A"
+    check "verify --quick" "$WP" verify --quick "$A"
+}
+
+test_get() {
+    section "2. get by id, title and path (EXPECTED.tsv)"
+    local id title path
+    while IFS=$'\t' read -r id title path; do
+        check "get --id $id" same_output "$ARTICLES/$path" "$WP" get "$A" --id "$id"
+        check "get --title $title" same_output "$ARTICLES/$path" "$WP" get "$A" --title "$title"
+        check "get --path $path" same_output "$ARTICLES/$path" "$WP" get "$A" --path "$path"
+    done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
+}
+
+list_json_matches() { # list_json_matches JSON_FILE PATHS_FILE
+    python3 -c 'import json, sys
+entries = json.load(open(sys.argv[1]))
+want = open(sys.argv[2], encoding="utf-8").read().splitlines()
+got = [e["path"] for e in entries]
+if len(got) != len(want): sys.exit("%d entries, expected %d" % (len(got), len(want)))
+missing = set(want) - set(got)
+if missing: sys.exit("missing paths: %s" % sorted(missing))' "$@"
+}
+
+test_list() {
+    section "3. list"
+    local n
+    n=$(find "$ARTICLES" -type f | wc -l)
+    (cd "$ARTICLES" && find . -type f | sed 's|^\./||') >"$TMP/paths.txt"
+    check "list: one line per file ($n)" line_count "$n" "$WP" list "$A"
+    check "list --json is valid JSON" is_json "$WP" list --json "$A"
+    "$WP" list --json "$A" >"$TMP/list.json" 2>/dev/null </dev/null
+    check "list --json: $n entries, every path present" list_json_matches "$TMP/list.json" "$TMP/paths.txt"
+}
+
+test_extract() {
+    section "4. extract"
+    local x=$TMP/x one=$TMP/x_one id path
+    check "extract all" "$WP" extract -q "$A" -C "$x"
+    check "extracted tree equals articles/" diff -r "$ARTICLES" "$x"
+    check "extract again: exit 4, already exists" \
+        expect_rc 4 -m "already exists" -- "$WP" extract -q "$A" -C "$x"
+    check "extract again --force" "$WP" extract -q --force "$A" -C "$x"
+    check "tree still equal after --force" diff -r "$ARTICLES" "$x"
+    IFS=$'\t' read -r id _ path < <(sed -n 2p "$SAMPLES/EXPECTED.tsv")
+    check "extract --id $id" "$WP" extract -q "$A" --id "$id" -C "$one"
+    check "extract --id creates one file" file_count 1 "$one"
+    check "extract --id: the right file" cmp "$ARTICLES/$path" "$one/$path"
+}
+
+test_errors() {
+    section "5. error paths"
+    local bad=$TMP/bad half first_id
+    mkdir "$bad"
+    first_id=$(sed -n 2p "$SAMPLES/EXPECTED.tsv" | cut -f1)
+    check "get --id 999999999 -> 3" expect_rc 3 -m 999999999 -- "$WP" get "$A" --id 999999999
+    check "get --title unknown -> 3" expect_rc 3 -m "No such title" -- "$WP" get "$A" --title "No such title"
+    check "get --id abc -> 2" expect_rc 2 -m abc -- "$WP" get "$A" --id abc
+    check "get without selector -> 2" expect_rc 2 -m "--id" -- "$WP" get "$A"
+    check "unknown command -> 2" expect_rc 2 -m frobnicate -- "$WP" frobnicate "$A"
+    check "missing archive -> 4" expect_rc 4 -m "$bad/missing.wpk" -- "$WP" info "$bad/missing.wpk"
+    echo "just some text, not an archive" >"$bad/text.txt"
+    check "text file -> 5" expect_rc 5 -m "not a wikipack archive" -m "$bad/text.txt" -- "$WP" info "$bad/text.txt"
+    : >"$bad/empty.wpk"
+    check "empty file -> 5" expect_rc 5 -m "$bad/empty.wpk" -- "$WP" info "$bad/empty.wpk"
+    head -c -1 "$A" >"$bad/short1.wpk" 2>/dev/null
+    half=$(( $(size_of "$A") / 2 ))
+    head -c "$half" "$A" >"$bad/half.wpk" 2>/dev/null
+    local f cmd
+    for f in short1 half; do
+        check "$f: info -> 1 truncated" expect_rc 1 -m truncated -- "$WP" info "$bad/$f.wpk"
+        check "$f: get -> 1 truncated" expect_rc 1 -m truncated -- "$WP" get "$bad/$f.wpk" --id "$first_id"
+    done
+    flip_byte "$A" "$bad/middle.wpk" "$half"
+    check "middle flip: verify -> 1 DAMAGED" expect_rc 1 -M DAMAGED -- "$WP" verify "$bad/middle.wpk"
+    check "middle flip: verify --quick -> 1 DAMAGED" expect_rc 1 -M DAMAGED -- "$WP" verify --quick "$bad/middle.wpk"
+    for f in 0 9 50 99; do
+        flip_byte "$A" "$bad/head$f.wpk" "$f"
+        for cmd in info list verify; do
+            check "head flip @$f: $cmd -> 1|5" expect_rc "1|5" -- "$WP" "$cmd" "$bad/head$f.wpk"
+        done
+        check "head flip @$f: get -> 1|5" expect_rc "1|5" -- "$WP" get "$bad/head$f.wpk" --id "$first_id"
+    done
+    check "pack without -o -> 2" expect_rc 2 -m "-o" -- "$WP" pack "$ARTICLES"
+    check "pack nonexistent input -> 4" expect_rc 4 -m "$bad/nonexistent" -- \
+        "$WP" pack -q -o "$bad/X.wpk" "$bad/nonexistent"
+    check "pack nonexistent input: no output" absent "$bad/X.wpk"
+    check "pack into missing directory -> 4" expect_rc 4 -m "$bad/nodir" -- \
+        "$WP" pack -q -o "$bad/nodir/out.wpk" "$ARTICLES"
+}
+
+test_reproducible() {
+    section "6. reproducible packing"
+    check "pack -j1" "$WP" pack -q -j1 -o "$TMP/j1.wpk" "$ARTICLES"
+    check "pack -j2" "$WP" pack -q -j2 -o "$TMP/j2.wpk" "$ARTICLES"
+    check "-j1 and -j2 archives identical" cmp "$TMP/j1.wpk" "$TMP/j2.wpk"
+}
+
+test_atomic() {
+    section "7. atomic output"
+    local d=$TMP/atomic
+    mkdir "$d"
+    cp "$A" "$d/out.wpk" 2>/dev/null && cp "$A" "$TMP/out.copy"
+    check "failing pack -> 4" expect_rc 4 -- "$WP" pack -q -o "$d/out.wpk" "$TMP/nonexistent"
+    check "old archive unchanged" cmp "$TMP/out.copy" "$d/out.wpk"
+    check "no temporary files left" only_files "$d" out.wpk
+    mkdir "$TMP/small" && echo "small" >"$TMP/small/s.md"
+    check "successful pack over it" "$WP" pack -q -o "$d/out.wpk" "$TMP/small"
+    check "archive replaced" same_output "$TMP/small/s.md" "$WP" get "$d/out.wpk" --path s.md
+    check "still no temporary files" only_files "$d" out.wpk
+}
+
+test_duplicates() {
+    section "8. duplicate entry paths"
+    mkdir -p "$TMP/dup/d1" "$TMP/dup/d2"
+    echo one >"$TMP/dup/d1/a.md"
+    echo two >"$TMP/dup/d2/a.md"
+    check "same path twice -> 2, names both" expect_rc 2 -m "$TMP/dup/d1/a.md" -m "$TMP/dup/d2/a.md" -- \
+        "$WP" pack -q -o "$TMP/dup.wpk" "$TMP/dup/d1" "$TMP/dup/d2"
+    check "no archive written" absent "$TMP/dup.wpk"
+}
+
+test_odd_names() {
+    section "9. empty file and non-ASCII name"
+    local u=$TMP/odd name='Ωmega é.md'
+    mkdir "$u"
+    : >"$u/empty.md"
+    printf 'Omega article\n' >"$u/$name"
+    check "pack" "$WP" pack -q -o "$TMP/odd.wpk" "$u"
+    check "get --path empty.md" same_output "$u/empty.md" "$WP" get "$TMP/odd.wpk" --path empty.md
+    check "get --path $name" same_output "$u/$name" "$WP" get "$TMP/odd.wpk" --path "$name"
+    check "extract" "$WP" extract -q "$TMP/odd.wpk" -C "$TMP/odd_x"
+    check "extracted tree equal" diff -r "$u" "$TMP/odd_x"
+}
+
+corpus_ids_ok() { # corpus_ids_ok ARCHIVE IDS_FILE: get --id succeeds for every ID
+    local id bad=0
+    while read -r id; do
+        if ! "$WP" get "$1" --id "$id" >/dev/null 2>"$TMP/id.err" </dev/null; then
+            bad=$((bad + 1))
+            [ "$bad" -le 10 ] && echo "get --id $id: $(head -n 1 "$TMP/id.err")" >&2
+        fi
+    done <"$2"
+    [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") IDs failed" >&2; return 1; }
+}
+
+test_corpus() {
+    section "10. corpus"
+    if [ -z "$CORPUS" ] || [ ! -d "$CORPUS" ]; then
+        echo "note: no CORPUS_DIR given or not a directory; corpus tests skipped"
+        return
+    fi
+    local c=$TMP/corpus.wpk n
+    check "pack corpus" "$WP" pack -q -o "$c" "$CORPUS"
+    check "verify corpus" "$WP" verify "$c"
+    check "extract corpus" "$WP" extract -q "$c" -C "$TMP/corpus_x"
+    check "extracted corpus equal" diff -r "$CORPUS" "$TMP/corpus_x"
+    find "$CORPUS" -type f -name '*.md' -exec grep -hE '^- \*\*Page ID:\*\* *[0-9]+' {} + |
+        grep -oE '[0-9]+' | sort -u >"$TMP/corpus_ids"
+    n=$(wc -l <"$TMP/corpus_ids")
+    check "corpus has page IDs" test "$n" -gt 0
+    check "get --id for all $n corpus page IDs" corpus_ids_ok "$c" "$TMP/corpus_ids"
+}
+
+# ---------------------------------------------------------------- main
+
+test_basic
+test_get
+test_list
+test_extract
+test_errors
+test_reproducible
+test_atomic
+test_duplicates
+test_odd_names
+test_corpus
+
+echo
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
