@@ -217,7 +217,7 @@ static void check_secondary(vctx *v, const wpk_index *idx, const char *what)
 
 static void check_tiling(vctx *v, span *s, size_t n, uint64_t size, uint64_t base, const char *what)
 {
-    qsort(s, n, sizeof *s, cmp_span);
+    if (n) qsort(s, n, sizeof *s, cmp_span);
     uint64_t at = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i].offset != at) {
@@ -247,8 +247,8 @@ static void name_entry(vctx *v, uint32_t entry, char *buf, size_t cap)
 static void check_blocks(vctx *v, int full)
 {
     wpk_reader *r = v->r;
-    qsort(v->blocks, v->nblocks, sizeof *v->blocks, cmp_block);
-    qsort(v->ents, v->nents, sizeof *v->ents, cmp_ent);
+    if (v->nblocks) qsort(v->blocks, v->nblocks, sizeof *v->blocks, cmp_block);
+    if (v->nents) qsort(v->ents, v->nents, sizeof *v->ents, cmp_ent);
     size_t unique = 0, e = 0;
     span *spans = malloc((v->nblocks ? v->nblocks : 1) * sizeof *spans);
     if (!spans) { v->oom = 1; return; }

@@ -176,10 +176,9 @@ static void leaf_builder_free(leaf_builder *lb)
 
 /* ---- orderings ----------------------------------------------------------- */
 
-static const wpk_writer *sort_w; /* qsort has no context argument */
-
-static int by_path(const void *a, const void *b)
+static int by_path(const void *a, const void *b, void *ctx)
 {
+    const wpk_writer *sort_w = ctx;
     return strcmp(sort_w->entries[*(const uint32_t *)a].path, sort_w->entries[*(const uint32_t *)b].path);
 }
 
@@ -192,8 +191,9 @@ static int preference(const wentry *x, const wentry *y)
     return strcmp(x->path, y->path);
 }
 
-static int by_title(const void *a, const void *b)
+static int by_title(const void *a, const void *b, void *ctx)
 {
+    const wpk_writer *sort_w = ctx;
     const wentry *x = &sort_w->entries[*(const uint32_t *)a], *y = &sort_w->entries[*(const uint32_t *)b];
     size_t n = x->title_len < y->title_len ? x->title_len : y->title_len;
     int c = memcmp(x->title, y->title, n);
@@ -201,8 +201,9 @@ static int by_title(const void *a, const void *b)
     return c ? c : preference(x, y);
 }
 
-static int by_id(const void *a, const void *b)
+static int by_id(const void *a, const void *b, void *ctx)
 {
+    const wpk_writer *sort_w = ctx;
     const wentry *x = &sort_w->entries[*(const uint32_t *)a], *y = &sort_w->entries[*(const uint32_t *)b];
     if (x->page_id != y->page_id) return x->page_id < y->page_id ? -1 : 1;
     return preference(x, y);
@@ -250,7 +251,7 @@ static int build_title_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, w
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++)
         if (w->entries[i].title_len) order[n++] = (uint32_t)i;
-    qsort(order, n, sizeof *order, by_title);
+    qsort_r(order, n, sizeof *order, by_title, w);
     uint8_t item[4 + 65536];
     int rc = WPK_OK;
     for (size_t k = 0; k < n && !rc; k++) {
@@ -267,7 +268,7 @@ static int build_id_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, wpk_
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++)
         if (w->entries[i].has_page_id) order[n++] = (uint32_t)i;
-    qsort(order, n, sizeof *order, by_id);
+    qsort_r(order, n, sizeof *order, by_id, w);
     int rc = WPK_OK;
     for (size_t k = 0; k < n && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
@@ -292,8 +293,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
     for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
-    sort_w = w;
-    qsort(order, w->count, sizeof *order, by_path);
+    qsort_r(order, w->count, sizeof *order, by_path, w);
     int rc = WPK_OK;
     for (size_t k = 0; k < w->count; k++) {
         w->entries[order[k]].entry_no = (uint32_t)k;

@@ -59,8 +59,6 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
     return WPK_OK;
 }
 
-static const wpk_writer *sort_writer; /* qsort has no context argument */
-
 static int fold_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t n = an < bn ? an : bn;
@@ -71,8 +69,9 @@ static int fold_cmp(const char *a, size_t an, const char *b, size_t bn)
     return an < bn ? -1 : an > bn;
 }
 
-static int block_order(const void *pa, const void *pb)
+static int block_order(const void *pa, const void *pb, void *ctx)
 {
+    const wpk_writer *sort_writer = ctx;
     const wentry *a = &sort_writer->entries[*(const uint32_t *)pa];
     const wentry *b = &sort_writer->entries[*(const uint32_t *)pb];
     const char *ka = a->title_len ? a->title : a->path, *kb = b->title_len ? b->title : b->path;
@@ -129,8 +128,7 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
     }
     memset(d.slot, 0xff, cap * sizeof(uint32_t));
     for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
-    sort_writer = w;
-    qsort(order, n, sizeof *order, block_order);
+    qsort_r(order, n, sizeof *order, block_order, w);
 
     size_t block_first = 0, in_block = 0;
     uint32_t block_raw = 0;

@@ -114,7 +114,7 @@ static int by_rel(const void *a, const void *b)
 
 void walk_sort(walk_list *l)
 {
-    qsort(l->v, l->n, sizeof *l->v, by_rel);
+    if (l->n) qsort(l->v, l->n, sizeof *l->v, by_rel);
 }
 
 void walk_list_free(walk_list *l)
