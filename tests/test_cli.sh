@@ -246,6 +246,17 @@ corpus_ids_ok() { # corpus_ids_ok ARCHIVE IDS_FILE: get --id succeeds for every 
     [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") IDs failed" >&2; return 1; }
 }
 
+corpus_titles_ok() { # corpus_titles_ok ARCHIVE TITLES_FILE: get --title gives that article
+    local title bad=0
+    while IFS= read -r title; do
+        if ! "$WP" get "$1" --title "$title" 2>"$TMP/title.err" </dev/null | head -n 1 | grep -qxF "# $title"; then
+            bad=$((bad + 1))
+            [ "$bad" -le 10 ] && echo "get --title \"$title\": $(head -n 1 "$TMP/title.err")" >&2
+        fi
+    done <"$2"
+    [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") titles failed" >&2; return 1; }
+}
+
 test_corpus() {
     section "10. corpus"
     if [ -z "$CORPUS" ] || [ ! -d "$CORPUS" ]; then
@@ -262,6 +273,13 @@ test_corpus() {
     n=$(wc -l <"$TMP/corpus_ids")
     check "corpus has page IDs" test "$n" -gt 0
     check "get --id for all $n corpus page IDs" corpus_ids_ok "$c" "$TMP/corpus_ids"
+    # Titles of the articles with a metadata block: the "# Title" line of each.
+    grep -rlE --include='*.md' '^## (Article )?Metadata' "$CORPUS" | while IFS= read -r f; do
+        head -n 1 "$f" | sed -n 's/^# //p'
+    done | sort -u >"$TMP/corpus_titles"
+    n=$(wc -l <"$TMP/corpus_titles")
+    check "corpus has titles" test "$n" -gt 300
+    check "get --title for all $n corpus titles" corpus_titles_ok "$c" "$TMP/corpus_titles"
 }
 
 # ---------------------------------------------------------------- main
