@@ -55,6 +55,12 @@ int wpk_fmt_header_decode(const uint8_t *p, size_t n, wpk_fmt_header *h, const c
         *why = "not a wikipack archive (bad magic number)";
         return WPK_FMT_BADMAGIC;
     }
+    /* The major version comes before the checksum: a later major version
+     * may lay out (and checksum) its header differently. */
+    if (n >= 10 && wpk_le16(p + 8) != 1) {
+        *why = "unsupported major version";
+        return WPK_FMT_VERSION;
+    }
     if (n < WPK_HEADER_SIZE) {
         *why = "file too short for a header";
         return WPK_FMT_CORRUPT;
@@ -66,10 +72,6 @@ int wpk_fmt_header_decode(const uint8_t *p, size_t n, wpk_fmt_header *h, const c
     }
     h->major = wpk_le16(p + 8);
     h->minor = wpk_le16(p + 10);
-    if (h->major != 1) {
-        *why = "unsupported major version";
-        return WPK_FMT_VERSION;
-    }
     if (wpk_le32(p + 12) != WPK_HEADER_SIZE) {
         *why = "header size is not 128";
         return WPK_FMT_CORRUPT;

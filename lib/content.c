@@ -21,6 +21,9 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
     if (!rc && wpk_fmt_checksum(buf, b->stored_size) != b->checksum)
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\"): checksum mismatch", r->name,
                          (unsigned long long)abs, e->pub.path);
+    if (!rc && ZSTD_findFrameCompressedSize(buf, b->stored_size) != b->stored_size)
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame",
+                         r->name, (unsigned long long)abs, e->pub.path);
     if (rc) {
         free(buf);
         return rc;

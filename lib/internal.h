@@ -14,6 +14,7 @@
 #define WPK_DEFAULT_MAX_DICT (16u << 20)
 #define WPK_DEFAULT_MAX_PREFIX (64u << 20)
 #define WPK_MAX_PATH 4096u
+#define WPK_MAX_ENTRY WPK_DEFAULT_MAX_BLOCK /* largest entry the writer accepts */
 #define WPK_DCTX_POOL 8
 
 /* errors (error.c) */

@@ -4,6 +4,7 @@
  * reads one leaf (a record page); a title or ID lookup reads one leaf of its
  * index, which gives an entry number, then the record page holding it. */
 #include "internal.h"
+#include "../format/wpk_endian.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,28 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
     return rc;
 }
 
+/* Compare item i of a title or ID leaf with the key; yields its entry number. */
+static int secondary_item(const wpk_index *idx, const uint8_t *page, size_t n, uint32_t i, const uint8_t *key,
+                          size_t key_len, uint64_t key_u64, int *cmp, uint32_t *entry, const char **why)
+{
+    if (idx->kind == WPK_KEY_U64) {
+        uint64_t id;
+        if (wpk_fmt_id_leaf_item(page, n, i, &id, entry, why)) return -1;
+        *cmp = id < key_u64 ? -1 : id > key_u64;
+        return 0;
+    }
+    const uint8_t *item;
+    size_t item_len;
+    if (wpk_fmt_leaf_item(page, n, i, &item, &item_len, why)) return -1;
+    if (item_len < WPK_TITLE_ITEM_FIXED) {
+        *why = "title item too short";
+        return -1;
+    }
+    *entry = wpk_le32(item);
+    *cmp = bytes_cmp(item + 4, item_len - 4, key, key_len);
+    return 0;
+}
+
 /* Search a title or ID leaf for the first item equal to the key; yields the
  * entry number it points to. */
 static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
@@ -180,46 +203,21 @@ static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *wha
     int rc = wpk_load_page(r, &it->page, what, &page, err);
     if (rc) return rc;
     size_t n = it->page.raw_size;
-    uint32_t lo = 0, hi = it->item_count;
+    uint32_t lo = 0, hi = it->item_count, entry = 0;
     const char *why = NULL;
-    rc = WPK_E_NOTFOUND;
+    int c = 0;
+    if (wpk_le32(page) != it->item_count) {
+        why = "item count differs from the root";
+        goto corrupt;
+    }
     while (lo < hi) { /* lower bound */
-        uint32_t mid = lo + (hi - lo) / 2, entry;
-        int c;
-        if (idx->kind == WPK_KEY_U64) {
-            uint64_t id;
-            if (wpk_fmt_id_leaf_item(page, n, mid, &id, &entry, &why)) goto corrupt;
-            c = id < key_u64 ? -1 : id > key_u64;
-        } else {
-            const uint8_t *item;
-            size_t item_len;
-            if (wpk_fmt_leaf_item(page, n, mid, &item, &item_len, &why)) goto corrupt;
-            if (item_len < WPK_TITLE_ITEM_FIXED) {
-                why = "title item too short";
-                goto corrupt;
-            }
-            c = bytes_cmp(item + 4, item_len - 4, key, key_len);
-        }
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (secondary_item(idx, page, n, mid, key, key_len, key_u64, &c, &entry, &why)) goto corrupt;
         if (c < 0) lo = mid + 1; else hi = mid;
     }
+    rc = WPK_E_NOTFOUND;
     if (lo < it->item_count) {
-        uint32_t entry;
-        int c;
-        if (idx->kind == WPK_KEY_U64) {
-            uint64_t id;
-            if (wpk_fmt_id_leaf_item(page, n, lo, &id, &entry, &why)) goto corrupt;
-            c = id != key_u64;
-        } else {
-            const uint8_t *item;
-            size_t item_len;
-            if (wpk_fmt_leaf_item(page, n, lo, &item, &item_len, &why)) goto corrupt;
-            if (item_len < WPK_TITLE_ITEM_FIXED) {
-                why = "title item too short";
-                goto corrupt;
-            }
-            entry = (uint32_t)item[0] | ((uint32_t)item[1] << 8) | ((uint32_t)item[2] << 16) | ((uint32_t)item[3] << 24);
-            c = bytes_cmp(item + 4, item_len - 4, key, key_len) != 0;
-        }
+        if (secondary_item(idx, page, n, lo, key, key_len, key_u64, &c, &entry, &why)) goto corrupt;
         if (c == 0 && entry >= r->hdr.entry_count) {
             why = "entry number out of range";
             goto corrupt;

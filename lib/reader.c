@@ -49,8 +49,11 @@ static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *ds
 {
     ZSTD_DCtx *d = wpk_dctx_get(r);
     if (!d) return WPK_E_NOMEM;
+    /* A pooled context may be mid-frame with the block dictionary attached. */
+    ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
     ZSTD_DCtx_refDDict(d, NULL);
-    size_t got = ZSTD_decompressDCtx(d, dst, raw_size, src, n);
+    /* Exactly one frame: no trailing or skippable frames. */
+    size_t got = ZSTD_findFrameCompressedSize(src, n) == n ? ZSTD_decompressDCtx(d, dst, raw_size, src, n) : 0;
     wpk_dctx_put(r, d);
     if (ZSTD_isError(got) || got != raw_size) return WPK_E_CORRUPT;
     return WPK_OK;
@@ -88,7 +91,10 @@ static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint
                        int compressed, const char *what, uint8_t **out, wpk_error *err)
 {
     *out = NULL;
-    if (raw > r->opts.max_page_size || stored > r->opts.max_page_size || stored == 0)
+    if (stored == 0)
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu is empty", r->name, what,
+                           (unsigned long long)abs_offset);
+    if (raw > r->opts.max_page_size || stored > r->opts.max_page_size)
         return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte cap",
                            r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
                            (unsigned long long)r->opts.max_page_size);
@@ -123,7 +129,10 @@ static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, 
 static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_index *idx, const char *what,
                      wpk_error *err)
 {
-    if (s->raw_size > r->opts.max_page_size || s->stored_size == 0)
+    if (s->stored_size == 0 || !(s->flags & WPK_SECF_ZSTD) || (s->flags & WPK_SECF_REGION))
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s at offset %llu: empty, or flags other than zstd",
+                           r->name, what, (unsigned long long)s->offset);
+    if (s->raw_size > r->opts.max_page_size)
         return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s at offset %llu claims %llu bytes, over the page cap",
                            r->name, what, (unsigned long long)s->offset, (unsigned long long)s->raw_size);
     /* Roots lie in the prefix, which is already in memory. */
@@ -149,11 +158,14 @@ static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section
             why = "leaf positions are not contiguous";
         else if (i > 0 && compare_keys(&idx->items[i - 1], it, kind) > 0)
             why = "leaf keys are out of order";
+        else if (i > 0 && s->type == WPK_SEC_PATH_ROOT && compare_keys(&idx->items[i - 1], it, kind) == 0)
+            why = "two leaves start with the same path";
         else if (it->page.offset > r->pages_size || it->page.stored_size > r->pages_size - it->page.offset)
             why = "leaf lies outside the page region";
-        else if (it->page.raw_size > r->opts.max_page_size)
-            why = "leaf is larger than the page cap";
         if (why) return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s item %u: %s", r->name, what, i, why);
+        if (it->page.raw_size > r->opts.max_page_size)
+            return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s item %u: leaf of %u bytes is over the page cap",
+                               r->name, what, i, it->page.raw_size);
         next_item += it->item_count;
     }
     if (pos != s->raw_size)
@@ -189,9 +201,11 @@ static int check_tiling(wpk_reader *r, wpk_fmt_section *secs, uint32_t n, wpk_er
 
 static int load_dict(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
 {
-    if (s->raw_size > r->opts.max_dict_size)
-        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: dictionary of %llu bytes exceeds the cap", r->name,
-                           (unsigned long long)s->raw_size);
+    if (s->flags & WPK_SECF_REGION)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary section marked as a region", r->name);
+    if (s->raw_size > r->opts.max_dict_size || s->stored_size > r->opts.max_dict_size)
+        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: dictionary of %llu bytes exceeds the %llu-byte dictionary cap",
+                           r->name, (unsigned long long)s->raw_size, (unsigned long long)r->opts.max_dict_size);
     uint64_t saved = r->opts.max_page_size;
     r->opts.max_page_size = r->opts.max_dict_size;
     uint8_t *dict = NULL;
@@ -305,12 +319,12 @@ static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
     if (!prefix) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     int rc = wpk_read_exact(r, 0, prefix, first_len, "header", err);
     if (!rc) rc = read_header_and_trailer(r, prefix, first_len, err);
+    if (!rc && r->hdr.prefix_size > r->opts.max_prefix_size)
+        rc = wpk_fail(err, WPK_E_LIMIT, "%s: header and index roots of %llu bytes exceed the %llu-byte prefix cap",
+                      r->name, (unsigned long long)r->hdr.prefix_size, (unsigned long long)r->opts.max_prefix_size);
     if (!rc && r->hdr.prefix_size > first_len) {
         /* Roots larger than the first read: fetch the rest of the prefix. */
-        if (r->hdr.prefix_size > r->opts.max_prefix_size) {
-            rc = wpk_fail(err, WPK_E_LIMIT, "%s: index roots of %llu bytes exceed the cap", r->name,
-                          (unsigned long long)r->hdr.prefix_size);
-        } else {
+        {
             uint8_t *bigger = realloc(prefix, r->hdr.prefix_size);
             if (!bigger) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
             else {

@@ -25,7 +25,9 @@ typedef struct vctx {
     vblock *blocks; size_t nblocks;
     ventry *ents; size_t nents;
     uint64_t *title_hash;     /* per entry: XXH3 of its title, 0 without title */
-    uint64_t *page_id;        /* per entry: page ID + 1, 0 without one */
+    uint64_t *page_id;        /* per entry: its page ID, valid when has_id */
+    uint8_t *has_id;
+    uint64_t titled, with_id, content_bytes;
     int oom;
 } vctx;
 
@@ -134,8 +136,14 @@ static void check_records(vctx *v)
                         (int)rec.path_len, (const char *)rec.path);
             prev = rec.path;
             prev_len = rec.path_len;
+            if (i == 0 && (rec.path_len != it->key_len || memcmp(rec.path, it->key, rec.path_len) != 0))
+                leaf_problem(v, "record page", it, "first path differs from the root");
             v->title_hash[n] = rec.title_len ? wpk_fmt_checksum(rec.title, rec.title_len) | 1 : 0;
-            v->page_id[n] = (rec.flags & WPK_REC_HAS_PAGE_ID) ? rec.page_id + 1 : 0;
+            v->page_id[n] = rec.page_id;
+            v->has_id[n] = (rec.flags & WPK_REC_HAS_PAGE_ID) != 0;
+            v->titled += rec.title_len != 0;
+            v->with_id += v->has_id[n];
+            v->content_bytes += rec.content_size;
             v->st.entries_checked++;
             if (rec.content_size == 0) continue;
             if (grow((void **)&v->ents, v->nents, sizeof *v->ents) ||
@@ -184,7 +192,8 @@ static void check_secondary(vctx *v, const wpk_index *idx, const char *what)
                 if (i == 0 && id != it->key_u64) why = "first key differs from the root";
                 else if (i == 0 && have_prev && id == prev_u64) why = "leaf starts inside a run of equal keys";
                 else if (have_prev && id < prev_u64) why = "keys out of order";
-                else if (entry >= r->hdr.entry_count || v->page_id[entry] != id + 1) why = "item names an entry without this page ID";
+                else if (entry >= r->hdr.entry_count || !v->has_id[entry] || v->page_id[entry] != id)
+                    why = "item names an entry without this page ID";
                 prev_u64 = id;
             } else {
                 const uint8_t *item;
@@ -275,12 +284,21 @@ static void check_blocks(vctx *v, int full)
                     (unsigned long long)abs, who);
             bad = 1;
         }
+        else if (ZSTD_findFrameCompressedSize(stored, b->stored_size) != b->stored_size) {
+            problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu is not exactly one zstd frame", r->name,
+                    (unsigned long long)abs);
+            bad = 1;
+        } else if (b->raw_size > r->opts.max_block_size) {
+            problem(v, WPK_E_LIMIT, 1, abs, "%s: block at offset %llu claims %u bytes, over the block cap", r->name,
+                    (unsigned long long)abs, b->raw_size);
+            bad = 1;
+        }
         v->st.blocks_checked++;
         while (e < v->nents && v->ents[e].block_offset < b->offset) e++;
         size_t first_e = e;
         while (e < v->nents && v->ents[e].block_offset == b->offset) e++;
         if (full && !bad) {
-            uint8_t *raw = b->raw_size <= r->opts.max_block_size ? malloc(b->raw_size ? b->raw_size : 1) : NULL;
+            uint8_t *raw = malloc(b->raw_size ? b->raw_size : 1);
             size_t got = 0;
             if (raw) {
                 ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
@@ -326,9 +344,16 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     size_t n = (size_t)r->hdr.entry_count;
     v.title_hash = calloc(n ? n : 1, sizeof *v.title_hash);
     v.page_id = calloc(n ? n : 1, sizeof *v.page_id);
-    if (v.title_hash && v.page_id) {
-        v.st.pages_checked = 0;
+    v.has_id = calloc(n ? n : 1, 1);
+    if (v.title_hash && v.page_id && v.has_id) {
         check_records(&v);
+        if (!v.oom && (v.titled != r->title_idx.total_items || v.with_id != r->id_idx.total_items))
+            problem(&v, WPK_E_CORRUPT, 0, 0, "%s: %llu entries have a title and %llu a page ID, but the indexes hold %llu and %llu",
+                    r->name, (unsigned long long)v.titled, (unsigned long long)v.with_id,
+                    (unsigned long long)r->title_idx.total_items, (unsigned long long)r->id_idx.total_items);
+        if (!v.oom && v.content_bytes != r->hdr.content_bytes)
+            problem(&v, WPK_E_CORRUPT, 0, 0, "%s: entries hold %llu bytes, the header says %llu", r->name,
+                    (unsigned long long)v.content_bytes, (unsigned long long)r->hdr.content_bytes);
         if (!v.oom) check_secondary(&v, &r->title_idx, "title index page");
         if (!v.oom) check_secondary(&v, &r->id_idx, "ID index page");
         if (!v.oom) check_tiling(&v, v.spans, v.nspans, r->pages_size, r->pages_base, "page");
@@ -338,6 +363,7 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     }
     free(v.title_hash);
     free(v.page_id);
+    free(v.has_id);
     free(v.spans);
     free(v.blocks);
     free(v.ents);

@@ -107,7 +107,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
 int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
-    if (size > 0xFFFFFFFFu) return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 4 GiB - 1", meta->path);
+    if (size > WPK_MAX_ENTRY) return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", meta->path);
     int rc;
     if (w->spill_fd < 0 && (rc = wpk_tempfile_in(w->path, &w->spill_fd, err)) != 0) return rc;
     wentry *e;
@@ -202,6 +202,14 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         at += sec[i].stored_size;
     }
     uint64_t prefix = sec[2].offset + sec[2].stored_size; /* header, table and the three roots */
+    /* Stay within what a reader with default caps accepts. */
+    for (int i = 0; i < 3; i++)
+        if (ix->root_raw[i] > WPK_DEFAULT_MAX_PAGE)
+            return wpk_fail(err, WPK_E_LIMIT, "%s: an index root would exceed %u bytes; use a larger page size", w->path,
+                            WPK_DEFAULT_MAX_PAGE);
+    if (prefix > WPK_DEFAULT_MAX_PREFIX)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: index roots would exceed %u bytes; use a larger page size", w->path,
+                        WPK_DEFAULT_MAX_PREFIX);
     uint64_t file_size = at + WPK_TRAILER_SIZE;
     uint8_t head[WPK_HEADER_SIZE + NSEC * WPK_SECTION_SIZE];
     for (int i = 0; i < nsec; i++) wpk_fmt_section_encode(head + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &sec[i]);

@@ -7,7 +7,6 @@
  * is where zstd finds most of the redundancy of a collection. */
 #include "writer_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -35,8 +34,8 @@ static int stat_file(const wentry *e, uint64_t *size, wpk_error *err)
     struct stat st;
     if (stat(e->file, &st) != 0) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(errno));
     if (!S_ISREG(st.st_mode)) return wpk_fail(err, WPK_E_IO, "%s: not a regular file", e->file);
-    if ((uint64_t)st.st_size > 0xFFFFFFFFu)
-        return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 4 GiB - 1", e->file);
+    if ((uint64_t)st.st_size > WPK_MAX_ENTRY)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", e->file);
     *size = (uint64_t)st.st_size;
     return WPK_OK;
 }
@@ -59,11 +58,14 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
     return WPK_OK;
 }
 
+/* ASCII only: tolower() would make the archive depend on the locale. */
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
 static int fold_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t n = an < bn ? an : bn;
     for (size_t i = 0; i < n; i++) {
-        int ca = tolower((unsigned char)a[i]), cb = tolower((unsigned char)b[i]);
+        int ca = ascii_lower((unsigned char)a[i]), cb = ascii_lower((unsigned char)b[i]);
         if (ca != cb) return ca - cb;
     }
     return an < bn ? -1 : an > bn;
