@@ -71,13 +71,38 @@ static int fold_cmp(const char *a, size_t an, const char *b, size_t bn)
     return an < bn ? -1 : an > bn;
 }
 
+/* Grouping key: lower-case ASCII letters and digits of the title, or of the
+ * file name without folder and extension when there is no title, so that
+ * "Twisted (software)" and ".../Twisted_software.md" meet. */
+static size_t group_key(const wentry *e, char *out, size_t cap)
+{
+    const char *s = e->title_len ? e->title : e->path;
+    size_t n = e->title_len ? e->title_len : e->path_len;
+    if (!e->title_len) {
+        const char *slash = strrchr(s, '/');
+        if (slash) {
+            n -= (size_t)(slash + 1 - s);
+            s = slash + 1;
+        }
+        const char *dot = memchr(s, '.', n);
+        if (dot) n = (size_t)(dot - s);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        int c = ascii_lower((unsigned char)s[i]);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) out[k++] = (char)c;
+    }
+    return k;
+}
+
 static int block_order(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *sort_writer = ctx;
     const wentry *a = &sort_writer->entries[*(const uint32_t *)pa];
     const wentry *b = &sort_writer->entries[*(const uint32_t *)pb];
-    const char *ka = a->title_len ? a->title : a->path, *kb = b->title_len ? b->title : b->path;
-    int c = fold_cmp(ka, a->title_len ? a->title_len : a->path_len, kb, b->title_len ? b->title_len : b->path_len);
+    char ka[256], kb[256];
+    size_t la = group_key(a, ka, sizeof ka), lb = group_key(b, kb, sizeof kb);
+    int c = fold_cmp(ka, la, kb, lb);
     if (c) return c;
     if (a->page_id != b->page_id) return a->page_id < b->page_id ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us < b->updated_us ? -1 : 1;
