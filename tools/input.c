@@ -1,0 +1,30 @@
+/* input.c - the parsed-article struct shared by the input parsers. */
+#include "input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void input_article_free(input_article *a)
+{
+    free(a->title);
+    free(a->language);
+    free(a->url);
+    for (size_t i = 0; i < a->n_categories; i++) free(a->categories[i]);
+    free(a->categories);
+    free(a->redirect_to);
+    free(a->text);
+    memset(a, 0, sizeof *a);
+}
+
+int input_add_category(input_article *a, const char *s, size_t len)
+{
+    char **grown = realloc(a->categories, (a->n_categories + 1) * sizeof *grown);
+    if (!grown) return -1;
+    a->categories = grown;
+    char *copy = malloc(len + 1);
+    if (!copy) return -1;
+    memcpy(copy, s, len);
+    copy[len] = 0;
+    a->categories[a->n_categories++] = copy;
+    return 0;
+}
