@@ -33,6 +33,13 @@
  *    70     2  URL length    72  2  media type length
  *    74     2  extension length (tagged fields of later minor versions)
  *    76     .  path, title, language, URL, media type, extension bytes
+ *
+ * Extension field (1.1), repeated to the end of the extension bytes:
+ *     0     1  tag      1  2  value length     3  .  value
+ *
+ * Folded-title leaf item (1.1):
+ *     0     4  entry number     4  1  kind: 0 title, 1 alias    5  1  zero
+ *     6     2  key length       8  .  folded key, then the title as written
  */
 #include "wpk_format.h"
 #include "wpk_endian.h"
@@ -263,4 +270,61 @@ void wpk_fmt_record_encode(uint8_t *out, const wpk_fmt_record *r)
     o = put_bytes(o, r->url, r->url_len);
     o = put_bytes(o, r->mime, r->mime_len);
     put_bytes(o, r->ext, r->ext_len);
+}
+
+int wpk_fmt_ext_next(const uint8_t *p, size_t n, size_t *pos, uint8_t *tag, const uint8_t **val, uint16_t *len,
+                     const char **why)
+{
+    size_t at = *pos;
+    if (at >= n) return 0;
+    if (n - at < WPK_EXT_HEAD || wpk_le16(p + at + 1) > n - at - WPK_EXT_HEAD) {
+        *why = "record extension field runs past the record";
+        return WPK_FMT_CORRUPT;
+    }
+    *tag = p[at];
+    *len = wpk_le16(p + at + 1);
+    *val = p + at + WPK_EXT_HEAD;
+    *pos = at + WPK_EXT_HEAD + *len;
+    return 1;
+}
+
+size_t wpk_fmt_ext_put(uint8_t *out, size_t cap, uint8_t tag, const void *val, uint16_t len)
+{
+    if (cap < WPK_EXT_HEAD + (size_t)len) return 0;
+    out[0] = tag;
+    wpk_put16(out + 1, len);
+    if (len) memcpy(out + WPK_EXT_HEAD, val, len);
+    return WPK_EXT_HEAD + (size_t)len;
+}
+
+int wpk_fmt_fold_item_decode(const uint8_t *item, size_t len, wpk_fmt_fold_item *out, const char **why)
+{
+    if (len < WPK_FOLD_ITEM_FIXED) {
+        *why = "folded-title item too short";
+        return WPK_FMT_CORRUPT;
+    }
+    out->entry = wpk_le32(item);
+    out->kind = item[4];
+    out->key_len = wpk_le16(item + 6);
+    if (out->kind > 1 || item[5] != 0 || out->key_len > len - WPK_FOLD_ITEM_FIXED) {
+        *why = "folded-title item malformed";
+        return WPK_FMT_CORRUPT;
+    }
+    out->key = item + WPK_FOLD_ITEM_FIXED;
+    out->display = out->key + out->key_len;
+    out->display_len = len - WPK_FOLD_ITEM_FIXED - out->key_len;
+    return WPK_FMT_OK;
+}
+
+size_t wpk_fmt_fold_item_encode(uint8_t *out, size_t cap, const wpk_fmt_fold_item *in)
+{
+    size_t need = WPK_FOLD_ITEM_FIXED + (size_t)in->key_len + in->display_len;
+    if (cap < need) return 0;
+    wpk_put32(out, in->entry);
+    out[4] = in->kind;
+    out[5] = 0;
+    wpk_put16(out + 6, in->key_len);
+    memcpy(out + WPK_FOLD_ITEM_FIXED, in->key, in->key_len);
+    if (in->display_len) memcpy(out + WPK_FOLD_ITEM_FIXED + in->key_len, in->display, in->display_len);
+    return need;
 }

@@ -51,8 +51,11 @@ enum {
     WPK_SEC_ID_ROOT = 3,     /* root of the page-ID index */
     WPK_SEC_DICT = 4,        /* zstd dictionary shared by all blocks */
     WPK_SEC_PAGES = 5,       /* region holding all leaf pages */
-    WPK_SEC_DATA = 6         /* region holding all content blocks */
+    WPK_SEC_DATA = 6,        /* region holding all content blocks */
+    WPK_SEC_FOLD_ROOT = 7,   /* 1.1: root of the folded-title index (titles and aliases) */
+    WPK_SEC_CATEGORY_ROOT = 8 /* 1.1: root of the category index */
 };
+#define WPK_SEC_LAST WPK_SEC_CATEGORY_ROOT
 #define WPK_SECF_REQUIRED 0x1u  /* a reader that does not know the type must refuse */
 #define WPK_SECF_ZSTD 0x2u      /* stored bytes are one zstd frame of raw_size bytes */
 #define WPK_SECF_REGION 0x4u    /* checksummed piecewise by its contents; checksum is 0 */
@@ -139,6 +142,36 @@ typedef struct wpk_fmt_record {
 int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const char **why);
 size_t wpk_fmt_record_size(const wpk_fmt_record *r);
 void wpk_fmt_record_encode(uint8_t *out, const wpk_fmt_record *r); /* writes record_size bytes */
+
+/* Record extension area (1.1): tagged fields, each u8 tag, u16 length,
+ * value. Readers skip tags they do not know. */
+enum {
+    WPK_EXT_CATEGORY = 1,    /* a category name; repeated */
+    WPK_EXT_CURRENT = 2,     /* u32: entry number of the current version (on a revision) */
+    WPK_EXT_NAMESPACE = 3,   /* i64: MediaWiki namespace */
+    WPK_EXT_REVISIONS = 4    /* u32 array: entry numbers of the older versions, newest first */
+};
+#define WPK_EXT_HEAD 3u
+/* Decode the field at *pos (advanced past it). Returns 1 when a field was
+ * read, 0 at the end, or WPK_FMT_CORRUPT. */
+int wpk_fmt_ext_next(const uint8_t *p, size_t n, size_t *pos, uint8_t *tag, const uint8_t **val, uint16_t *len,
+                     const char **why);
+/* Append a field; returns bytes written or 0 if cap is too small. */
+size_t wpk_fmt_ext_put(uint8_t *out, size_t cap, uint8_t tag, const void *val, uint16_t len);
+
+/* Folded-title leaf item (1.1): u32 entry_number, u8 kind (0 title, 1 alias),
+ * u8 zero, u16 key length, the folded key, then the title or alias as
+ * written (to the item end). Category leaves use the title-leaf layout. */
+#define WPK_FOLD_ITEM_FIXED 8u
+typedef struct wpk_fmt_fold_item {
+    uint32_t entry;
+    uint8_t kind;
+    const uint8_t *key, *display;
+    uint16_t key_len;
+    size_t display_len;
+} wpk_fmt_fold_item;
+int wpk_fmt_fold_item_decode(const uint8_t *item, size_t len, wpk_fmt_fold_item *out, const char **why);
+size_t wpk_fmt_fold_item_encode(uint8_t *out, size_t cap, const wpk_fmt_fold_item *in);
 
 /* Title leaf item: u32 entry_number, then the title bytes (to the item end). */
 #define WPK_TITLE_ITEM_FIXED 4u

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define WPK_VERSION_MAJOR 1
-#define WPK_VERSION_MINOR 0
+#define WPK_VERSION_MINOR 1
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -75,6 +75,17 @@ typedef struct wpk_entry {
     uint64_t block_offset;
     uint32_t block_stored_size;
     uint64_t entry_number;  /* position in path order, 0-based */
+    /* Format 1.1 additions; zero/NULL when absent. */
+    const char *const *categories;  /* e.g. "Category:Python (programming language) software" */
+    size_t n_categories;
+    int64_t ns;             /* MediaWiki namespace, valid when has_ns */
+    int has_ns;
+    /* Versions of one article (same page ID, or same folded title without
+     * one): the newest is the article, the others are its revisions. */
+    int is_revision;        /* this entry is an older version ... */
+    uint64_t current_entry; /* ... of this entry (valid when is_revision) */
+    const uint64_t *revisions; /* the article's older versions, newest first */
+    size_t n_revisions;
 } wpk_entry;
 
 /* ---- reading ------------------------------------------------------------- */
@@ -146,6 +157,39 @@ void wpk_entry_free(wpk_entry *e);
 int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
 int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
 
+/* How a title query matched (see wpk_reader_match_title). */
+typedef enum {
+    WPK_MATCH_EXACT = 0,       /* the title or an alias, byte for byte */
+    WPK_MATCH_MEDIAWIKI = 1,   /* equal after MediaWiki normalization: '_' = ' ',
+                                  whitespace collapsed, first letter's case ignored */
+    WPK_MATCH_FOLDED = 2       /* equal after Unicode NFC and full case folding */
+} wpk_match_level;
+
+/* Called once per distinct article found: the title or alias that matched
+ * (borrowed for the call) and the entry number of the article's current
+ * version. Return non-zero to stop. */
+typedef int (*wpk_title_cb)(void *ctx, const char *title, int is_alias, uint64_t entry_number);
+
+/* Find the articles a person means by `query`: an exact title or alias
+ * first; failing that, MediaWiki-normalized matches; failing that, folded
+ * matches. Reports every distinct article at the first level that has any
+ * (more than one means the query is ambiguous) and sets *level. Returns
+ * WPK_E_NOTFOUND when nothing matches. Needs a 1.1 archive for the loose
+ * levels. Thread-safe. */
+int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
+                           wpk_error *err);
+/* Titles and aliases whose folded form starts with the folded `prefix`, in
+ * folded order, at most `limit` (0 = no limit): O(log n + k) page reads. */
+int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
+                           wpk_error *err);
+/* The current articles in a category (exact category name, e.g.
+ * "Category:Web frameworks"); `title` in the callback is the category. */
+int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err);
+
+/* MediaWiki-normalized and folded forms of a title (malloc'd; free()). */
+int wpk_title_mediawiki(const char *title, size_t len, char **out);
+int wpk_title_fold(const char *title, size_t len, char **out);
+
 /* Iterate all entries in path order; the callback returns non-zero to stop
  * (that value is returned). The entry passed is borrowed for the call only. */
 typedef int (*wpk_entry_cb)(void *ctx, const wpk_entry *e);
@@ -175,14 +219,21 @@ typedef struct wpk_write_opts {
     int dictionary;             /* 0 = auto (train, keep when smaller), -1 = never */
     uint32_t dict_size;         /* target dictionary size, default 112640 */
     uint32_t page_size;         /* target raw index page size, default 32 KiB */
+    int latest_only;            /* store only the newest version of each article */
 } wpk_write_opts;
-#define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0}
+#define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0, 0}
 
 typedef struct wpk_writer wpk_writer;
 
 typedef struct wpk_write_stats {
     uint64_t entries, unique_contents, content_bytes, unique_bytes;
     uint64_t blocks, data_bytes, index_bytes, dict_size, file_size;
+    uint64_t articles;          /* distinct articles (by page ID, else folded title) */
+    uint64_t revisions;         /* older versions kept as revisions */
+    uint64_t dropped_revisions; /* older versions left out (latest_only) */
+    uint64_t duplicates;        /* entries whose content repeats another's (stored once) */
+    uint64_t aliases;           /* aliases stored */
+    uint64_t unresolved_aliases;/* aliases whose target title is not in the archive */
 } wpk_write_stats;
 
 /* Start an archive to be written at `path`. Nothing appears under `path`
@@ -195,6 +246,11 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
 /* Add an entry whose content is the file at `file_path`, read at finish time.
  * The file must not change before then. */
 int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err);
+/* Record that `alias` (a redirect, another spelling or file name of an
+ * article) leads to the article titled `target`. Resolved when finishing:
+ * exact title first, then folded title; unresolved aliases are counted in
+ * wpk_write_stats, not stored. */
+int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err);
 /* Compress, index and write everything, then rename into place. */
 int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
 /* Release the writer; if not finished, removes every temporary file. */

@@ -47,7 +47,7 @@ struct wpk_reader {
     wpk_open_opts opts;
     wpk_fmt_header hdr;
     uint64_t pages_base, pages_size, data_base, data_size, index_bytes;
-    wpk_index path_idx, title_idx, id_idx;
+    wpk_index path_idx, title_idx, id_idx, fold_idx, cat_idx;
     ZSTD_DDict *ddict;
     uint64_t dict_size;
     pthread_mutex_t pool_lock;
@@ -61,7 +61,7 @@ typedef struct wpk_entry_full {
     wpk_entry pub;
     wpk_fmt_ref block;        /* offset relative to the DATA region */
     uint32_t offset_in_block;
-    char strings[];
+    _Alignas(8) char strings[]; /* revision numbers, category pointers, then strings */
 } wpk_entry_full;
 
 /* reader internals (reader.c, lookup.c) */
@@ -71,6 +71,9 @@ ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
 void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
+int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+/* Leaf holding the first item >= key (-1 when the key sorts before all). */
+int64_t wpk_find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64);
 int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
                          const wpk_fmt_root_item *it, wpk_fmt_record *rec, wpk_error *err);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 {
     size_t n = an < bn ? an : bn;
     int c = n ? memcmp(a, b, n) : 0;
@@ -21,14 +21,14 @@ static int root_key_cmp(const wpk_index *idx, uint32_t i, const uint8_t *key, si
 {
     const wpk_fmt_root_item *it = &idx->items[i];
     if (idx->kind == WPK_KEY_U64) return it->key_u64 < key_u64 ? -1 : it->key_u64 > key_u64;
-    return bytes_cmp(it->key, it->key_len, key, key_len);
+    return wpk_bytes_cmp(it->key, it->key_len, key, key_len);
 }
 
 /* The leaf where the first item >= key can be: the writer never starts a
  * leaf inside a run of equal keys, so a leaf whose first key equals the key
  * holds its first occurrence; otherwise it is the leaf before. Returns -1
  * when the key sorts before every leaf. */
-static int64_t find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64)
+int64_t wpk_find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64)
 {
     uint32_t lo = 0, hi = idx->count; /* first leaf with first key >= key */
     while (lo < hi) {
@@ -42,12 +42,44 @@ static int64_t find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_le
     return (int64_t)lo - 1;
 }
 
+/* Check a record's extension fields (1.1); unknown tags are skipped. */
+static const char *check_ext(const wpk_reader *r, const wpk_fmt_record *rec, size_t *ncat, size_t *nrev)
+{
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t len;
+    const char *why = NULL;
+    int got;
+    *ncat = *nrev = 0;
+    while ((got = wpk_fmt_ext_next(rec->ext, rec->ext_len, &pos, &tag, &val, &len, &why)) == 1) {
+        if (tag == WPK_EXT_CATEGORY) (*ncat)++;
+        else if (tag == WPK_EXT_NAMESPACE && len != 8) return "namespace field is not 8 bytes";
+        else if (tag == WPK_EXT_CURRENT && (len != 4 || wpk_le32(val) >= r->hdr.entry_count))
+            return "current-version field malformed or out of range";
+        else if (tag == WPK_EXT_REVISIONS) {
+            if (len % 4 || *nrev) return "revisions field malformed or repeated";
+            for (uint16_t i = 0; i < len; i += 4)
+                if (wpk_le32(val + i) >= r->hdr.entry_count) return "revision entry number out of range";
+            *nrev = len / 4;
+        }
+    }
+    return got < 0 ? why : NULL;
+}
+
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no)
 {
-    size_t strings = (size_t)rec->path_len + rec->title_len + rec->lang_len + rec->url_len + rec->mime_len + 5;
-    wpk_entry_full *e = calloc(1, sizeof *e + strings);
+    size_t ncat, nrev;
+    check_ext(r, rec, &ncat, &nrev); /* already checked by wpk_decode_record_at */
+    size_t strings = (size_t)rec->path_len + rec->title_len + rec->lang_len + rec->url_len + rec->mime_len + 5 +
+                     rec->ext_len + ncat;
+    /* Layout after the struct: revision numbers, category pointers, strings. */
+    size_t extra = nrev * sizeof(uint64_t) + ncat * sizeof(char *);
+    wpk_entry_full *e = calloc(1, sizeof *e + extra + strings);
     if (!e) return NULL;
-    char *s = e->strings;
+    uint64_t *revs = (uint64_t *)(void *)e->strings;
+    const char **cats = (const char **)(void *)(e->strings + nrev * sizeof(uint64_t));
+    char *s = e->strings + extra;
     const uint8_t *src[] = {rec->path, rec->title, rec->lang, rec->url, rec->mime};
     const uint16_t len[] = {rec->path_len, rec->title_len, rec->lang_len, rec->url_len, rec->mime_len};
     const char **dst[] = {&e->pub.path, &e->pub.title, &e->pub.language, &e->pub.url, &e->pub.mime};
@@ -57,6 +89,29 @@ wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record 
         *dst[i] = (len[i] || i == 0) ? s : NULL;
         s += len[i] + 1;
     }
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t vlen;
+    const char *why;
+    while (wpk_fmt_ext_next(rec->ext, rec->ext_len, &pos, &tag, &val, &vlen, &why) == 1) {
+        if (tag == WPK_EXT_CATEGORY) {
+            memcpy(s, val, vlen);
+            s[vlen] = 0;
+            cats[e->pub.n_categories++] = s;
+            s += vlen + 1;
+        } else if (tag == WPK_EXT_NAMESPACE) {
+            e->pub.ns = (int64_t)wpk_le64(val);
+            e->pub.has_ns = 1;
+        } else if (tag == WPK_EXT_CURRENT) {
+            e->pub.current_entry = wpk_le32(val);
+            e->pub.is_revision = 1;
+        } else if (tag == WPK_EXT_REVISIONS) {
+            for (uint16_t i = 0; i < vlen; i += 4) revs[e->pub.n_revisions++] = wpk_le32(val + i);
+        }
+    }
+    e->pub.categories = ncat ? cats : NULL;
+    e->pub.revisions = nrev ? revs : NULL;
     e->pub.page_id = rec->page_id;
     e->pub.has_page_id = (rec->flags & WPK_REC_HAS_PAGE_ID) != 0;
     e->pub.updated_us = rec->updated_us;
@@ -90,6 +145,10 @@ int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, ui
     if (rec->content_size && (rec->block.offset > r->data_size || rec->block.stored_size > r->data_size - rec->block.offset))
         return wpk_fail(err, WPK_E_CORRUPT, "%s: entry %llu: block lies outside the data region", r->name,
                         (unsigned long long)(it->first_item + i));
+    size_t ncat, nrev;
+    if ((why = check_ext(r, rec, &ncat, &nrev)) != NULL)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: record page at region offset %llu, entry %llu: %s", r->name,
+                        (unsigned long long)it->page.offset, (unsigned long long)(it->first_item + i), why);
     return WPK_OK;
 }
 
@@ -139,7 +198,7 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
 {
     *out = NULL;
     size_t len = strlen(path);
-    int64_t leaf = find_leaf(&r->path_idx, (const uint8_t *)path, len, 0);
+    int64_t leaf = wpk_find_leaf(&r->path_idx, (const uint8_t *)path, len, 0);
     if (leaf < 0) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with path \"%s\"", r->name, path);
     const wpk_fmt_root_item *it = &r->path_idx.items[leaf];
     uint8_t *page;
@@ -155,7 +214,7 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
             rc = drc;
             break;
         }
-        int c = bytes_cmp(rec.path, rec.path_len, (const uint8_t *)path, len);
+        int c = wpk_bytes_cmp(rec.path, rec.path_len, (const uint8_t *)path, len);
         if (c == 0) {
             wpk_entry_full *e = wpk_entry_from_record(r, &rec, it->first_item + mid);
             rc = e ? WPK_OK : wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -187,7 +246,7 @@ static int secondary_item(const wpk_index *idx, const uint8_t *page, size_t n, u
         return -1;
     }
     *entry = wpk_le32(item);
-    *cmp = bytes_cmp(item + 4, item_len - 4, key, key_len);
+    *cmp = wpk_bytes_cmp(item + 4, item_len - 4, key, key_len);
     return 0;
 }
 
@@ -196,7 +255,7 @@ static int secondary_item(const wpk_index *idx, const uint8_t *page, size_t n, u
 static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
                             uint64_t key_u64, uint64_t *entry_no, wpk_error *err)
 {
-    int64_t leaf = find_leaf(idx, key, key_len, key_u64);
+    int64_t leaf = wpk_find_leaf(idx, key, key_len, key_u64);
     if (leaf < 0) return WPK_E_NOTFOUND;
     const wpk_fmt_root_item *it = &idx->items[leaf];
     uint8_t *page;

@@ -252,7 +252,7 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     if (wpk_fmt_checksum(table, (size_t)n * WPK_SECTION_SIZE) != r->hdr.section_table_checksum)
         return wpk_fail_at(err, WPK_E_CORRUPT, WPK_HEADER_SIZE, "%s: section table checksum mismatch", r->name);
     wpk_fmt_section secs[WPK_MAX_SECTIONS];
-    const wpk_fmt_section *by_type[WPK_SEC_DATA + 1] = {0};
+    const wpk_fmt_section *by_type[WPK_SEC_LAST + 1] = {0};
     for (uint32_t i = 0; i < n; i++) {
         const char *why = NULL;
         uint64_t off = WPK_HEADER_SIZE + (uint64_t)i * WPK_SECTION_SIZE;
@@ -260,7 +260,7 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
             return wpk_fail_at(err, WPK_E_CORRUPT, off, "%s: section %u at offset %llu: %s", r->name, i,
                                (unsigned long long)off, why);
         uint32_t t = secs[i].type;
-        if (t < WPK_SEC_PATH_ROOT || t > WPK_SEC_DATA) {
+        if (t < WPK_SEC_PATH_ROOT || t > WPK_SEC_LAST) {
             if (secs[i].flags & WPK_SECF_REQUIRED)
                 return wpk_fail_at(err, WPK_E_FORMAT, off, "%s: section %u has type %u, which this reader does not know and the archive requires",
                                    r->name, i, t);
@@ -279,12 +279,13 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     r->pages_size = pages->stored_size;
     r->data_base = data->offset;
     r->data_size = data->stored_size;
-    static const char *names[] = {"", "path index root", "title index root", "ID index root"};
-    wpk_index *idx[] = {NULL, &r->path_idx, &r->title_idx, &r->id_idx};
+    static const char *names[] = {"", "path index root", "title index root", "ID index root", "", "", "",
+                                  "folded-title index root", "category index root"};
+    wpk_index *idx[] = {NULL, &r->path_idx, &r->title_idx, &r->id_idx, NULL, NULL, NULL, &r->fold_idx, &r->cat_idx};
     int rc;
-    for (int t = WPK_SEC_PATH_ROOT; t <= WPK_SEC_ID_ROOT; t++) {
+    for (int t = WPK_SEC_PATH_ROOT; t <= WPK_SEC_LAST; t++) {
         const wpk_fmt_section *s = by_type[t];
-        if (!s) continue;
+        if (!s || !idx[t]) continue;
         if (s->offset + s->stored_size > r->hdr.prefix_size)
             return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s lies outside the archive prefix", r->name, names[t]);
         if (s->offset < WPK_HEADER_SIZE + (uint64_t)n * WPK_SECTION_SIZE)
@@ -294,7 +295,9 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     }
     if (r->path_idx.kind != WPK_KEY_STRING || r->path_idx.total_items != r->hdr.entry_count ||
         (r->title_idx.present && r->title_idx.kind != WPK_KEY_STRING) ||
-        (r->id_idx.present && r->id_idx.kind != WPK_KEY_U64))
+        (r->id_idx.present && r->id_idx.kind != WPK_KEY_U64) ||
+        (r->fold_idx.present && r->fold_idx.kind != WPK_KEY_STRING) ||
+        (r->cat_idx.present && r->cat_idx.kind != WPK_KEY_STRING))
         return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
     if (by_type[WPK_SEC_DICT] && (rc = load_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
     r->index_bytes += r->pages_size;
@@ -408,6 +411,8 @@ void wpk_reader_close(wpk_reader *r)
     free_index(&r->path_idx);
     free_index(&r->title_idx);
     free_index(&r->id_idx);
+    free_index(&r->fold_idx);
+    free_index(&r->cat_idx);
     ZSTD_freeDDict(r->ddict);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);

@@ -163,7 +163,10 @@ static void check_records(vctx *v)
 }
 
 /* Title and ID leaves: sorted, and each item names an entry with that key. */
-static void check_secondary(vctx *v, const wpk_index *idx, const char *what)
+/* Which secondary index check_secondary walks. */
+enum { IDX_TITLE, IDX_ID, IDX_FOLD, IDX_CATEGORY };
+
+static void check_secondary(vctx *v, const wpk_index *idx, int which, const char *what)
 {
     wpk_reader *r = v->r;
     uint64_t prev_u64 = 0;
@@ -199,16 +202,28 @@ static void check_secondary(vctx *v, const wpk_index *idx, const char *what)
                 const uint8_t *item;
                 size_t len;
                 if (wpk_fmt_leaf_item(page, it->page.raw_size, i, &item, &len, &why)) break;
-                if (len < WPK_TITLE_ITEM_FIXED) { why = "title item too short"; break; }
-                entry = wpk_le32(item);
-                const uint8_t *key = item + 4;
-                size_t klen = len - 4;
+                const uint8_t *key;
+                size_t klen;
+                if (which == IDX_FOLD) {
+                    wpk_fmt_fold_item f;
+                    if (wpk_fmt_fold_item_decode(item, len, &f, &why)) break;
+                    entry = f.entry;
+                    key = f.key;
+                    klen = f.key_len;
+                } else {
+                    if (len < WPK_TITLE_ITEM_FIXED) { why = "item too short"; break; }
+                    entry = wpk_le32(item);
+                    key = item + 4;
+                    klen = len - 4;
+                }
                 size_t m = klen < prev_len ? klen : prev_len;
                 int c = have_prev ? (m ? memcmp(prev_key, key, m) : 0) : -1;
                 if (i == 0 && (klen != it->key_len || memcmp(key, it->key, klen) != 0)) why = "first key differs from the root";
                 else if (i == 0 && c == 0 && prev_len == klen) why = "leaf starts inside a run of equal keys";
                 else if (have_prev && (c > 0 || (c == 0 && prev_len > klen))) why = "keys out of order";
-                else if (entry >= r->hdr.entry_count || v->title_hash[entry] != (wpk_fmt_checksum(key, klen) | 1))
+                else if (entry >= r->hdr.entry_count)
+                    why = "entry number out of range";
+                else if (which == IDX_TITLE && v->title_hash[entry] != (wpk_fmt_checksum(key, klen) | 1))
                     why = "item names an entry without this title";
                 free(prev_key);
                 prev_key = malloc(klen ? klen : 1);
@@ -354,8 +369,10 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         if (!v.oom && v.content_bytes != r->hdr.content_bytes)
             problem(&v, WPK_E_CORRUPT, 0, 0, "%s: entries hold %llu bytes, the header says %llu", r->name,
                     (unsigned long long)v.content_bytes, (unsigned long long)r->hdr.content_bytes);
-        if (!v.oom) check_secondary(&v, &r->title_idx, "title index page");
-        if (!v.oom) check_secondary(&v, &r->id_idx, "ID index page");
+        if (!v.oom) check_secondary(&v, &r->title_idx, IDX_TITLE, "title index page");
+        if (!v.oom) check_secondary(&v, &r->id_idx, IDX_ID, "ID index page");
+        if (!v.oom) check_secondary(&v, &r->fold_idx, IDX_FOLD, "folded-title index page");
+        if (!v.oom) check_secondary(&v, &r->cat_idx, IDX_CATEGORY, "category index page");
         if (!v.oom) check_tiling(&v, v.spans, v.nspans, r->pages_size, r->pages_base, "page");
         if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
     } else {

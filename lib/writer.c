@@ -7,6 +7,7 @@
  * header, section table, roots, dictionary, pages and data into a temporary
  * file that replaces the final name only once complete. */
 #include "writer_internal.h"
+#include "../format/wpk_endian.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -55,6 +56,30 @@ static int check_field(const char *s, const char *what, const char *path, uint16
     return WPK_OK;
 }
 
+/* Extension fields known when an entry is added: its categories and
+ * namespace. Versions and revisions are linked when finishing. */
+#define WPK_EXT_ADD_CAP 60000u
+static int build_ext(wentry *e, const wpk_entry *m, wpk_error *err)
+{
+    size_t need = m->has_ns ? WPK_EXT_HEAD + 8 : 0;
+    for (size_t i = 0; i < m->n_categories; i++) need += WPK_EXT_HEAD + strlen(m->categories[i]);
+    if (need == 0) return WPK_OK;
+    if (need > WPK_EXT_ADD_CAP)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: categories take more than %u bytes", m->path, WPK_EXT_ADD_CAP);
+    e->ext = malloc(need);
+    if (!e->ext) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; i < m->n_categories; i++)
+        at += wpk_fmt_ext_put(e->ext + at, need - at, WPK_EXT_CATEGORY, m->categories[i], (uint16_t)strlen(m->categories[i]));
+    if (m->has_ns) {
+        uint8_t v[8];
+        wpk_put64(v, (uint64_t)m->ns);
+        at += wpk_fmt_ext_put(e->ext + at, need - at, WPK_EXT_NAMESPACE, v, 8);
+    }
+    e->ext_len = (uint16_t)at;
+    return WPK_OK;
+}
+
 /* Copy an entry's metadata into a new slot; content source set by caller. */
 static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error *err)
 {
@@ -85,6 +110,10 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         *dst[i] = s;
         s += len[i] + 1;
     }
+    if ((rc = build_ext(&e, m, err)) != 0) {
+        free(e.strings);
+        return rc;
+    }
     e.page_id = m->has_page_id ? m->page_id : 0;
     e.has_page_id = m->has_page_id != 0;
     e.updated_us = m->has_updated ? m->updated_us : 0;
@@ -94,6 +123,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         wentry *grown = realloc(w->entries, cap * sizeof *grown);
         if (!grown) {
             free(e.strings);
+            free(e.ext);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         w->entries = grown;
@@ -117,6 +147,7 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
         w->count--;
         free(e->strings);
+        free(e->ext);
         return rc;
     }
     w->spill_size += size;
@@ -133,6 +164,7 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     if (!e->file) {
         w->count--;
         free(e->strings);
+        free(e->ext);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     return WPK_OK;
@@ -166,14 +198,16 @@ static int copy_data(wpk_writer *w, int out_fd, uint64_t out_off, wpk_error *err
  * data, trailer. */
 static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st, wpk_error *err)
 {
-    enum { NSEC = 6 };
+    enum { NSEC = WPK_NROOTS + 3 };
     wpk_fmt_section sec[NSEC];
     memset(sec, 0, sizeof sec);
     int nsec = 0;
-    static const uint32_t root_type[3] = {WPK_SEC_PATH_ROOT, WPK_SEC_TITLE_ROOT, WPK_SEC_ID_ROOT};
-    for (int i = 0; i < 3; i++, nsec++) {
+    static const uint32_t root_type[WPK_NROOTS] = {WPK_SEC_PATH_ROOT, WPK_SEC_TITLE_ROOT, WPK_SEC_ID_ROOT,
+                                                  WPK_SEC_FOLD_ROOT, WPK_SEC_CATEGORY_ROOT};
+    for (int i = 0; i < WPK_NROOTS; i++, nsec++) {
         sec[nsec].type = root_type[i];
-        sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_ZSTD;
+        /* The 1.1 indexes are optional: a 1.0 reader still reads by path, title and ID. */
+        sec[nsec].flags = (i < 3 ? WPK_SECF_REQUIRED : 0) | WPK_SECF_ZSTD;
         sec[nsec].stored_size = ix->root[i].len;
         sec[nsec].raw_size = ix->root_raw[i];
         sec[nsec].checksum = wpk_fmt_checksum(ix->root[i].p, ix->root[i].len);
@@ -201,9 +235,9 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         sec[i].offset = at;
         at += sec[i].stored_size;
     }
-    uint64_t prefix = sec[2].offset + sec[2].stored_size; /* header, table and the three roots */
+    uint64_t prefix = sec[WPK_NROOTS - 1].offset + sec[WPK_NROOTS - 1].stored_size; /* header, table, roots */
     /* Stay within what a reader with default caps accepts. */
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < WPK_NROOTS; i++)
         if (ix->root_raw[i] > WPK_DEFAULT_MAX_PAGE)
             return wpk_fail(err, WPK_E_LIMIT, "%s: an index root would exceed %u bytes; use a larger page size", w->path,
                             WPK_DEFAULT_MAX_PAGE);
@@ -237,7 +271,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         off += (len);                                                              \
     } while (0)
     PUT(head, WPK_HEADER_SIZE + table_bytes);
-    for (int i = 0; i < 3; i++) PUT(ix->root[i].p, ix->root[i].len);
+    for (int i = 0; i < WPK_NROOTS; i++) PUT(ix->root[i].p, ix->root[i].len);
     PUT(w->dict, w->dict_size);
     PUT(ix->pages.p, ix->pages.len);
 #undef PUT
@@ -257,9 +291,18 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->unique_bytes = w->unique_bytes;
         st->blocks = w->block_count;
         st->data_bytes = w->data_size;
-        st->index_bytes = ix->pages.len + ix->root[0].len + ix->root[1].len + ix->root[2].len;
+        st->index_bytes = ix->pages.len;
+        for (int i = 0; i < WPK_NROOTS; i++) st->index_bytes += ix->root[i].len;
         st->dict_size = w->dict_size;
         st->file_size = file_size;
+        st->articles = w->articles;
+        st->revisions = w->revisions;
+        st->dropped_revisions = w->dropped_revisions;
+        st->aliases = w->stored_aliases;
+        st->unresolved_aliases = w->unresolved_aliases;
+        st->duplicates = 0;
+        for (size_t i = 0; i < w->count; i++)
+            st->duplicates += w->entries[i].size && w->entries[i].content_of != i;
     }
     return WPK_OK;
 }
@@ -268,7 +311,8 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
     w->finished = 1;
-    int rc = wpk_plan(w, err);
+    int rc = wpk_group_articles(w, err);
+    if (!rc) rc = wpk_plan(w, err);
     if (!rc) rc = wpk_choose_dict(w, err);
     if (!rc) rc = wpk_tempfile_in(w->path, &w->data_fd, err);
     if (!rc) rc = wpk_compress_blocks(w, err);
@@ -286,7 +330,15 @@ void wpk_writer_free(wpk_writer *w)
     for (size_t i = 0; i < w->count; i++) {
         free(w->entries[i].strings);
         free(w->entries[i].file);
+        free(w->entries[i].ext);
+        free(w->entries[i].fold);
     }
+    for (size_t i = 0; i < w->alias_count; i++) {
+        free(w->aliases[i].alias);
+        free(w->aliases[i].target);
+    }
+    free(w->aliases);
+    free(w->article_order);
     free(w->entries);
     if (w->spill_fd >= 0) close(w->spill_fd);
     if (w->data_fd >= 0) close(w->data_fd);

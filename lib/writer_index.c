@@ -35,7 +35,7 @@ int wpk_page_level(const wpk_writer *w)
 void wpk_built_index_free(wpk_built_index *b)
 {
     free(b->pages.p);
-    for (int i = 0; i < 3; i++) free(b->root[i].p);
+    for (int i = 0; i < WPK_NROOTS; i++) free(b->root[i].p);
     memset(b, 0, sizeof *b);
 }
 
@@ -43,7 +43,7 @@ typedef struct leaf_builder {
     wpk_writer *w;
     wpk_built_index *out;
     ZSTD_CCtx *cctx;
-    int which;              /* 0 path, 1 title, 2 ID */
+    int which;              /* 0 path, 1 title, 2 ID, 3 folded title, 4 category */
     uint32_t kind;
     wbuf items;             /* item bytes of the open leaf */
     wbuf lens;              /* u32 length of each item of the open leaf */
@@ -211,10 +211,43 @@ static int by_id(const void *a, const void *b, void *ctx)
 
 /* ---- the three indexes --------------------------------------------------- */
 
+/* The extension bytes of a record: what was known when the entry was added,
+ * then the links between versions of its article. */
+static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t cap, uint16_t *len, wpk_error *err)
+{
+    size_t at = 0;
+    if (e->ext_len) {
+        memcpy(buf, e->ext, e->ext_len);
+        at = e->ext_len;
+    }
+    uint8_t v[4];
+    if (e->current != (uint32_t)(e - w->entries)) {
+        wpk_put32(v, w->entries[e->current].entry_no);
+        at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CURRENT, v, 4);
+    }
+    if (e->rev_count) {
+        size_t need = WPK_EXT_HEAD + 4 * (size_t)e->rev_count;
+        if (at + need > 65535)
+            return wpk_fail(err, WPK_E_LIMIT, "%s: too many versions of one article (%u)", e->path, e->rev_count);
+        buf[at] = WPK_EXT_REVISIONS;
+        wpk_put16(buf + at + 1, (uint16_t)(4 * e->rev_count));
+        for (uint32_t i = 0; i < e->rev_count; i++)
+            wpk_put32(buf + at + WPK_EXT_HEAD + 4 * i, w->entries[w->article_order[e->rev_start + i]].entry_no);
+        at += need;
+    }
+    *len = (uint16_t)at;
+    return WPK_OK;
+}
+
 static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *order, wpk_error *err)
 {
-    uint8_t *rec_buf = malloc(WPK_REC_FIXED + 5 * 65536);
-    if (!rec_buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    uint8_t *rec_buf = malloc(WPK_REC_FIXED + 6 * 65536);
+    uint8_t *ext = malloc(65536 + 16);
+    if (!rec_buf || !ext) {
+        free(rec_buf);
+        free(ext);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
     int rc = WPK_OK;
     for (size_t k = 0; k < w->count && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
@@ -239,10 +272,13 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         r.url_len = e->url_len;
         r.mime = (const uint8_t *)e->mime;
         r.mime_len = e->mime_len;
+        if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
+        r.ext = ext;
         wpk_fmt_record_encode(rec_buf, &r);
         rc = add_item(lb, rec_buf, wpk_fmt_record_size(&r), r.path, r.path_len, 0, err);
     }
     free(rec_buf);
+    free(ext);
     return rc;
 }
 
@@ -280,6 +316,80 @@ static int build_id_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, wpk_
     return rc;
 }
 
+static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
+{
+    wfold *items;
+    size_t n;
+    int rc = wpk_fold_items(w, &items, &n, err);
+    if (rc) return rc;
+    uint8_t *buf = malloc(WPK_FOLD_ITEM_FIXED + 3 * 65536);
+    if (!buf) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++) {
+        wpk_fmt_fold_item f = {w->entries[items[i].entry].entry_no, items[i].kind, (const uint8_t *)items[i].key,
+                               (const uint8_t *)items[i].display, 0, strlen(items[i].display)};
+        size_t klen = strlen(items[i].key);
+        if (klen > 65535) continue; /* folding never triples a 64 KiB title, but stay safe */
+        f.key_len = (uint16_t)klen;
+        size_t len = wpk_fmt_fold_item_encode(buf, WPK_FOLD_ITEM_FIXED + 3 * 65536, &f);
+        rc = add_item(lb, buf, len, f.key, f.key_len, 0, err);
+    }
+    free(buf);
+    free(items);
+    return rc;
+}
+
+typedef struct wcat { const uint8_t *name; uint16_t len; uint32_t entry_no; } wcat;
+
+static int by_category(const void *pa, const void *pb)
+{
+    const wcat *a = pa, *b = pb;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->name, b->name, n);
+    if (!c && a->len != b->len) c = a->len < b->len ? -1 : 1;
+    if (c) return c;
+    return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no;
+}
+
+/* Category index: (category, entry) for the current version of each article. */
+static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
+{
+    size_t n = 0, cap = 0;
+    wcat *cats = NULL;
+    int rc = WPK_OK;
+    for (size_t i = 0; i < w->count && !rc; i++) {
+        const wentry *e = &w->entries[i];
+        if (e->current != i) continue;
+        size_t pos = 0;
+        uint8_t tag;
+        const uint8_t *val;
+        uint16_t len;
+        const char *why;
+        while (wpk_fmt_ext_next(e->ext, e->ext_len, &pos, &tag, &val, &len, &why) == 1) {
+            if (tag != WPK_EXT_CATEGORY) continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 256;
+                wcat *g = realloc(cats, cap * sizeof *g);
+                if (!g) {
+                    rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+                    break;
+                }
+                cats = g;
+            }
+            cats[n++] = (wcat){val, len, e->entry_no};
+        }
+    }
+    if (n) qsort(cats, n, sizeof *cats, by_category);
+    uint8_t item[4 + 65536];
+    for (size_t k = 0; k < n && !rc; k++) {
+        if (k > 0 && by_category(&cats[k - 1], &cats[k]) == 0) continue; /* listed twice in one article */
+        wpk_put32(item, cats[k].entry_no);
+        memcpy(item + 4, cats[k].name, cats[k].len);
+        rc = add_item(lb, item, 4 + (size_t)cats[k].len, cats[k].name, cats[k].len, 0, err);
+    }
+    free(cats);
+    return rc;
+}
+
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -302,8 +412,9 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
             break;
         }
     }
-    static const uint32_t kinds[3] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64};
-    for (int which = 0; which < 3 && !rc; which++) {
+    static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
+                                               WPK_KEY_STRING};
+    for (int which = 0; which < WPK_NROOTS && !rc; which++) {
         leaf_builder lb;
         memset(&lb, 0, sizeof lb);
         lb.w = w;
@@ -313,7 +424,9 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         lb.kind = kinds[which];
         if (which == 0) rc = build_path_index(w, &lb, order, err);
         else if (which == 1) rc = build_title_index(w, &lb, order, err);
-        else rc = build_id_index(w, &lb, order, err);
+        else if (which == 2) rc = build_id_index(w, &lb, order, err);
+        else if (which == 3) rc = build_fold_index(w, &lb, err);
+        else rc = build_category_index(w, &lb, err);
         if (!rc) rc = finish_root(&lb, err);
         leaf_builder_free(&lb);
     }

@@ -13,6 +13,11 @@ typedef struct wentry {
     uint64_t page_id;
     int64_t updated_us;
     uint8_t has_page_id, has_updated;
+    uint8_t *ext;               /* record extension fields known when added (categories, namespace) */
+    uint16_t ext_len;
+    char *fold;                 /* folded title, while finishing */
+    uint32_t current;           /* index of the article's current version (self when current or alone) */
+    uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
     char *file;                 /* content source: a file read at finish, or */
     uint64_t spill_offset;      /* ... bytes in the spill file */
     uint64_t size;
@@ -33,6 +38,8 @@ typedef struct wblock {
     wpk_fmt_ref ref;            /* filled once compressed and written */
 } wblock;
 
+typedef struct walias { char *alias, *target; } walias;
+
 struct wpk_writer {
     wpk_write_opts opts;
     char *path;
@@ -50,7 +57,17 @@ struct wpk_writer {
     int data_fd;                /* compressed blocks, in order */
     uint64_t data_size;
     int finished;
+    walias *aliases;
+    size_t alias_count, alias_cap;
+    uint32_t *article_order;    /* entries of each article, current version first */
+    uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases;
 };
+
+/* writer_articles.c: versions of one article, aliases. */
+int wpk_group_articles(wpk_writer *w, wpk_error *err);
+/* Folded-title index items: current titles and resolved aliases. */
+typedef struct wfold { const char *key, *display; uint32_t entry; uint8_t kind; } wfold;
+int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 
 /* writer_plan.c: hash every content, dedup, cut blocks, gather dict samples. */
 int wpk_plan(wpk_writer *w, wpk_error *err);
@@ -65,11 +82,12 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
 /* writer_index.c: build the page region and the three roots. */
 typedef struct wbuf { uint8_t *p; size_t len, cap; } wbuf;
 int wbuf_put(wbuf *b, const void *p, size_t n);
+#define WPK_NROOTS 5
 typedef struct wpk_built_index {
     wbuf pages;                 /* the PAGES region */
-    wbuf root[3];               /* compressed roots: path, title, ID */
-    uint64_t root_raw[3];
-    uint64_t root_count[3];
+    wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
+    uint64_t root_raw[WPK_NROOTS];
+    uint64_t root_count[WPK_NROOTS];
 } wpk_built_index;
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err);
 void wpk_built_index_free(wpk_built_index *b);

@@ -8,6 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
-    libzstd-dev libxxhash-dev libjansson-dev \
+    libzstd-dev libxxhash-dev libjansson-dev libutf8proc-dev \
+    libyaml-dev libexpat1-dev libbz2-dev zlib1g-dev \
     python3 >/dev/null
 echo "dependencies installed"

@@ -1,0 +1,280 @@
+/* lookup_title.c - finding articles the way people type titles (1.1):
+ * exact title or alias, then MediaWiki-normalized, then folded; prefix
+ * search; categories. All of it walks string-keyed leaves from a key on. */
+#include "internal.h"
+#include "../format/wpk_endian.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Extracts the key of a leaf item. */
+typedef int (*key_of_fn)(const uint8_t *item, size_t len, const uint8_t **key, size_t *key_len);
+/* Sees each item from the key on: 0 goes on, 1 stops, < 0 is an error. */
+typedef int (*visit_fn)(void *ctx, const uint8_t *item, size_t len);
+
+static int fold_key(const uint8_t *item, size_t len, const uint8_t **key, size_t *key_len)
+{
+    wpk_fmt_fold_item f;
+    const char *why;
+    if (wpk_fmt_fold_item_decode(item, len, &f, &why)) return -1;
+    *key = f.key;
+    *key_len = f.key_len;
+    return 0;
+}
+
+static int category_key(const uint8_t *item, size_t len, const uint8_t **key, size_t *key_len)
+{
+    if (len < WPK_TITLE_ITEM_FIXED) return -1;
+    *key = item + 4;
+    *key_len = len - 4;
+    return 0;
+}
+
+/* Visit the items of a string index in order, from the first whose key is
+ * >= `key`, across leaves, until `visit` stops. */
+static int scan_from(wpk_reader *r, const wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
+                     key_of_fn key_of, visit_fn visit, void *ctx, wpk_error *err)
+{
+    int64_t leaf = wpk_find_leaf(idx, key, key_len, 0);
+    if (leaf < 0) leaf = 0;
+    int first_leaf = 1;
+    for (uint32_t l = (uint32_t)leaf; l < idx->count; l++, first_leaf = 0) {
+        const wpk_fmt_root_item *it = &idx->items[l];
+        uint8_t *page;
+        int rc = wpk_load_page(r, &it->page, what, &page, err);
+        if (rc) return rc;
+        size_t n = it->page.raw_size;
+        const char *why = NULL;
+        uint32_t count = 0, lo = 0;
+        if (wpk_fmt_leaf_count(page, n, &count, &why) || count != it->item_count) {
+            free(page);
+            return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
+                            (unsigned long long)it->page.offset, why ? why : "item count differs from the root");
+        }
+        if (first_leaf) { /* lower bound inside the first leaf */
+            uint32_t hi = count;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                const uint8_t *item, *k;
+                size_t len, klen;
+                if (wpk_fmt_leaf_item(page, n, mid, &item, &len, &why) || key_of(item, len, &k, &klen)) goto corrupt;
+                if (wpk_bytes_cmp(k, klen, key, key_len) < 0) lo = mid + 1; else hi = mid;
+            }
+        }
+        for (uint32_t i = lo; i < count; i++) {
+            const uint8_t *item;
+            size_t len;
+            if (wpk_fmt_leaf_item(page, n, i, &item, &len, &why)) goto corrupt;
+            int v = visit(ctx, item, len);
+            if (v < 0) {
+                why = "malformed item";
+                goto corrupt;
+            }
+            if (v > 0) {
+                free(page);
+                return WPK_OK;
+            }
+        }
+        free(page);
+        continue;
+    corrupt:
+        free(page);
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
+                        (unsigned long long)it->page.offset, why ? why : "malformed item");
+    }
+    return WPK_OK;
+}
+
+/* ---- items of one folded key ------------------------------------------- */
+
+typedef struct fold_hit { uint32_t entry; uint8_t kind; char *display; } fold_hit;
+typedef struct fold_run {
+    const char *key;
+    size_t key_len;
+    fold_hit *v;
+    size_t n, cap;
+    uint64_t entries;
+    int oom;
+} fold_run;
+
+static int collect_run(void *ctx, const uint8_t *item, size_t len)
+{
+    fold_run *run = ctx;
+    wpk_fmt_fold_item f;
+    const char *why;
+    if (wpk_fmt_fold_item_decode(item, len, &f, &why) || f.entry >= run->entries) return -1;
+    if (wpk_bytes_cmp(f.key, f.key_len, (const uint8_t *)run->key, run->key_len) != 0) return 1;
+    if (run->n == run->cap) {
+        size_t cap = run->cap ? run->cap * 2 : 8;
+        fold_hit *g = realloc(run->v, cap * sizeof *g);
+        if (!g) {
+            run->oom = 1;
+            return 1;
+        }
+        run->v = g;
+        run->cap = cap;
+    }
+    char *d = malloc(f.display_len + 1);
+    if (!d) {
+        run->oom = 1;
+        return 1;
+    }
+    memcpy(d, f.display, f.display_len);
+    d[f.display_len] = 0;
+    run->v[run->n++] = (fold_hit){f.entry, f.kind, d};
+    return 0;
+}
+
+static void free_run(fold_run *run)
+{
+    for (size_t i = 0; i < run->n; i++) free(run->v[i].display);
+    free(run->v);
+}
+
+/* Report each distinct entry among the hits accepted by `keep`. */
+static int report_hits(const fold_run *run, const char *query, int level, wpk_title_cb cb, void *ctx, size_t *found)
+{
+    char *query_mw = NULL;
+    if (level == WPK_MATCH_MEDIAWIKI && wpk_title_mediawiki(query, strlen(query), &query_mw)) return WPK_E_NOMEM;
+    *found = 0;
+    int rc = WPK_OK;
+    for (size_t i = 0; i < run->n && !rc; i++) {
+        const fold_hit *h = &run->v[i];
+        int keep = 1;
+        if (level == WPK_MATCH_EXACT) keep = strcmp(h->display, query) == 0;
+        else if (level == WPK_MATCH_MEDIAWIKI) {
+            char *mw;
+            if (wpk_title_mediawiki(h->display, strlen(h->display), &mw)) {
+                rc = WPK_E_NOMEM;
+                break;
+            }
+            keep = strcmp(mw, query_mw) == 0;
+            free(mw);
+        }
+        for (size_t j = 0; keep && j < i; j++) /* distinct articles only */
+            if (run->v[j].entry == h->entry) {
+                int seen = 1;
+                if (level == WPK_MATCH_EXACT) seen = strcmp(run->v[j].display, query) == 0;
+                if (seen) keep = 0;
+            }
+        if (!keep) continue;
+        (*found)++;
+        if (cb && cb(ctx, h->display, h->kind == 1, h->entry)) break;
+    }
+    free(query_mw);
+    return rc;
+}
+
+int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
+                           wpk_error *err)
+{
+    *level = WPK_MATCH_EXACT;
+    /* Exact title: the title index (which holds every version). */
+    wpk_entry *e = NULL;
+    int rc = wpk_reader_find_by_title(r, query, &e, err);
+    if (rc == WPK_OK) {
+        uint64_t n = e->is_revision ? e->current_entry : e->entry_number;
+        if (cb) cb(ctx, e->title, 0, n);
+        wpk_entry_free(e);
+        return WPK_OK;
+    }
+    if (rc != WPK_E_NOTFOUND || !r->fold_idx.present)
+        return rc == WPK_E_NOTFOUND ? wpk_fail(err, rc, "%s: no article titled \"%s\"", r->name, query) : rc;
+    fold_run run;
+    memset(&run, 0, sizeof run);
+    char *key;
+    if (wpk_title_fold(query, strlen(query), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    run.key = key;
+    run.key_len = strlen(key);
+    run.entries = r->hdr.entry_count;
+    rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, run.key_len, fold_key, collect_run,
+                   &run, err);
+    if (!rc && run.oom) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t found = 0;
+    for (int lv = WPK_MATCH_EXACT; !rc && lv <= WPK_MATCH_FOLDED; lv++) {
+        if ((rc = report_hits(&run, query, lv, NULL, NULL, &found)) != 0) break;
+        if (found) {
+            *level = (wpk_match_level)lv;
+            rc = report_hits(&run, query, lv, cb, ctx, &found);
+            break;
+        }
+    }
+    if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");
+    free_run(&run);
+    free(key);
+    if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
+    return rc;
+}
+
+/* ---- prefix search ------------------------------------------------------- */
+
+typedef struct prefix_scan {
+    const char *prefix;
+    size_t prefix_len, limit, sent;
+    uint64_t entries;
+    wpk_title_cb cb;
+    void *ctx;
+    char *display;
+} prefix_scan;
+
+static int visit_prefix(void *vctx, const uint8_t *item, size_t len)
+{
+    prefix_scan *p = vctx;
+    wpk_fmt_fold_item f;
+    const char *why;
+    if (wpk_fmt_fold_item_decode(item, len, &f, &why) || f.entry >= p->entries) return -1;
+    if (f.key_len < p->prefix_len || memcmp(f.key, p->prefix, p->prefix_len) != 0) return 1;
+    char *d = realloc(p->display, f.display_len + 1);
+    if (!d) return -1;
+    p->display = d;
+    memcpy(d, f.display, f.display_len);
+    d[f.display_len] = 0;
+    if (p->cb(p->ctx, d, f.kind == 1, f.entry)) return 1;
+    p->sent++;
+    return p->limit && p->sent >= p->limit ? 1 : 0;
+}
+
+int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
+                           wpk_error *err)
+{
+    if (!r->fold_idx.present)
+        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive (format 1.0) has no folded-title index for prefix search",
+                        r->name);
+    char *key;
+    if (wpk_title_fold(prefix, strlen(prefix), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    prefix_scan p = {key, strlen(key), limit, 0, r->hdr.entry_count, cb, ctx, NULL};
+    int rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, p.prefix_len, fold_key,
+                       visit_prefix, &p, err);
+    free(p.display);
+    free(key);
+    return rc;
+}
+
+/* ---- categories ---------------------------------------------------------- */
+
+typedef struct category_scan {
+    const char *name;
+    size_t len;
+    uint64_t entries;
+    wpk_title_cb cb;
+    void *ctx;
+} category_scan;
+
+static int visit_category(void *vctx, const uint8_t *item, size_t len)
+{
+    category_scan *c = vctx;
+    if (len < WPK_TITLE_ITEM_FIXED) return -1;
+    if (wpk_bytes_cmp(item + 4, len - 4, (const uint8_t *)c->name, c->len) != 0) return 1;
+    uint32_t entry = wpk_le32(item);
+    if (entry >= c->entries) return -1;
+    return c->cb(c->ctx, c->name, 0, entry) ? 1 : 0;
+}
+
+int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err)
+{
+    if (!r->cat_idx.present)
+        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive (format 1.0) has no category index", r->name);
+    category_scan c = {category, strlen(category), r->hdr.entry_count, cb, ctx};
+    return scan_from(r, &r->cat_idx, "category index page", (const uint8_t *)category, c.len, category_key,
+                     visit_category, &c, err);
+}

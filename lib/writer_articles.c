@@ -1,0 +1,220 @@
+/* writer_articles.c - versions of one article, and aliases.
+ *
+ * Entries with the same page ID, or without one the same folded title, are
+ * versions of one article. The preferred one (newest by updated time, then
+ * smallest path) is the article; the others are its revisions, linked both
+ * ways in the records. With latest_only the revisions are dropped before
+ * anything is stored. Aliases are resolved to the current version of the
+ * article they name. */
+#include "writer_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err)
+{
+    if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    if (!alias || !target || !*alias || !*target) return wpk_fail(err, WPK_E_INVALID, "empty alias or target");
+    if (strlen(alias) > 65535 || strlen(target) > 65535) return wpk_fail(err, WPK_E_INVALID, "alias longer than 65535 bytes");
+    if (w->alias_count == w->alias_cap) {
+        size_t cap = w->alias_cap ? w->alias_cap * 2 : 64;
+        walias *g = realloc(w->aliases, cap * sizeof *g);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->aliases = g;
+        w->alias_cap = cap;
+    }
+    walias a = {strdup(alias), strdup(target)};
+    if (!a.alias || !a.target) {
+        free(a.alias);
+        free(a.target);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    w->aliases[w->alias_count++] = a;
+    return WPK_OK;
+}
+
+static int by_article(const void *pa, const void *pb, void *ctx)
+{
+    const wpk_writer *w = ctx;
+    const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
+    if (a->has_page_id != b->has_page_id) return a->has_page_id ? -1 : 1;
+    if (a->has_page_id) {
+        if (a->page_id != b->page_id) return a->page_id < b->page_id ? -1 : 1;
+    } else {
+        int c = strcmp(a->fold, b->fold);
+        if (c) return c;
+    }
+    /* Preferred first: newest, entries with a time before those without, then smallest path. */
+    if (a->has_updated != b->has_updated) return a->has_updated ? -1 : 1;
+    if (a->updated_us != b->updated_us) return a->updated_us > b->updated_us ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+static int same_article(const wentry *a, const wentry *b)
+{
+    if (a->has_page_id || b->has_page_id) return a->has_page_id && b->has_page_id && a->page_id == b->page_id;
+    return strcmp(a->fold, b->fold) == 0;
+}
+
+/* Sort the entries that belong to an article and link their versions. */
+static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
+{
+    size_t keyed = 0;
+    free(w->article_order);
+    w->article_order = malloc((w->count ? w->count : 1) * sizeof *w->article_order);
+    if (!w->article_order) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        e->current = (uint32_t)i;
+        e->rev_start = e->rev_count = 0;
+        if (e->has_page_id || e->fold) w->article_order[keyed++] = (uint32_t)i;
+    }
+    qsort_r(w->article_order, keyed, sizeof *w->article_order, by_article, w);
+    w->articles = w->revisions = 0;
+    for (size_t k = 0; k < keyed;) {
+        size_t run = 1;
+        wentry *cur = &w->entries[w->article_order[k]];
+        while (k + run < keyed && same_article(cur, &w->entries[w->article_order[k + run]])) run++;
+        cur->rev_start = (uint32_t)(k + 1);
+        cur->rev_count = (uint32_t)(run - 1);
+        for (size_t j = 1; j < run; j++) w->entries[w->article_order[k + j]].current = w->article_order[k];
+        w->articles++;
+        w->revisions += run - 1;
+        k += run;
+    }
+    *keyed_out = keyed;
+    return WPK_OK;
+}
+
+/* latest_only: free the revisions and close the gaps in the entry array. */
+static void drop_revisions(wpk_writer *w)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        if (e->current != i) {
+            free(e->strings);
+            free(e->file);
+            free(e->ext);
+            free(e->fold);
+            w->dropped_revisions++;
+            continue;
+        }
+        w->entries[kept++] = *e;
+    }
+    w->count = kept;
+}
+
+int wpk_group_articles(wpk_writer *w, wpk_error *err)
+{
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        if (e->title_len && wpk_title_fold(e->title, e->title_len, &e->fold) != WPK_OK)
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    size_t keyed;
+    int rc = link_versions(w, &keyed, err);
+    if (rc || !w->opts.latest_only || w->revisions == 0) return rc;
+    drop_revisions(w);
+    return link_versions(w, &keyed, err);
+}
+
+static int by_fold(const void *pa, const void *pb)
+{
+    const wfold *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    if (c) return c;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    if (a->entry != b->entry) return a->entry < b->entry ? -1 : 1;
+    return strcmp(a->display, b->display);
+}
+
+/* Current titled entries sorted by folded title, to resolve alias targets. */
+static int by_fold_entry(const void *pa, const void *pb, void *ctx)
+{
+    const wpk_writer *w = ctx;
+    return strcmp(w->entries[*(const uint32_t *)pa].fold, w->entries[*(const uint32_t *)pb].fold);
+}
+
+/* The current entry an alias target names: exact title among the articles
+ * whose folded title matches, else the first of them. */
+static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, const char *target, const char *folded)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(w->entries[titled[mid]].fold, folded) < 0) lo = mid + 1; else hi = mid;
+    }
+    int64_t first = -1;
+    for (size_t i = lo; i < n && strcmp(w->entries[titled[i]].fold, folded) == 0; i++) {
+        if (first < 0) first = titled[i];
+        if (strcmp(w->entries[titled[i]].title, target) == 0) return titled[i];
+    }
+    return first;
+}
+
+int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
+{
+    size_t cap = w->count + w->alias_count + 1, n = 0, ntitled = 0;
+    wfold *items = malloc(cap * sizeof *items);
+    uint32_t *titled = malloc((w->count + 1) * sizeof *titled);
+    char **alias_keys = calloc(w->alias_count + 1, sizeof *alias_keys);
+    int rc = WPK_OK;
+    if (!items || !titled || !alias_keys) {
+        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        if (!e->fold || e->current != i) continue;
+        titled[ntitled++] = (uint32_t)i;
+        items[n++] = (wfold){e->fold, e->title, (uint32_t)i, 0};
+    }
+    qsort_r(titled, ntitled, sizeof *titled, by_fold_entry, w);
+    w->stored_aliases = w->unresolved_aliases = 0;
+    for (size_t a = 0; a < w->alias_count; a++) {
+        char *tf, *af;
+        if (wpk_title_fold(w->aliases[a].target, strlen(w->aliases[a].target), &tf) ||
+            wpk_title_fold(w->aliases[a].alias, strlen(w->aliases[a].alias), &af)) {
+            rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+            goto done;
+        }
+        int64_t target = resolve(w, titled, ntitled, w->aliases[a].target, tf);
+        free(tf);
+        alias_keys[a] = af;
+        if (target < 0) {
+            w->unresolved_aliases++;
+            continue;
+        }
+        if (strcmp(af, w->entries[target].fold) == 0) continue; /* the title itself already matches */
+        items[n++] = (wfold){af, w->aliases[a].alias, (uint32_t)target, 1};
+    }
+    qsort(items, n, sizeof *items, by_fold);
+    /* One item per (key, article): the first, a title before an alias. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int dup = 0;
+        for (size_t j = kept; j-- > 0 && strcmp(items[j].key, items[i].key) == 0;)
+            if (items[j].entry == items[i].entry) dup = 1;
+        if (!dup) items[kept++] = items[i];
+    }
+    n = kept;
+    for (size_t i = 0; i < n; i++) w->stored_aliases += items[i].kind == 1;
+    /* Alias keys stay allocated until the writer is freed: items point at them. */
+done:
+    free(titled);
+    if (rc) {
+        for (size_t a = 0; a < w->alias_count; a++) free(alias_keys[a]);
+        free(alias_keys);
+        free(items);
+        return rc;
+    }
+    for (size_t a = 0; a < w->alias_count; a++) {
+        free(w->aliases[a].target);
+        w->aliases[a].target = alias_keys[a]; /* reused as owner of the folded key */
+    }
+    free(alias_keys);
+    *out = items;
+    *n_out = n;
+    return WPK_OK;
+}
