@@ -390,6 +390,137 @@ static void test_many_tiny(void)
     wpk_reader_close(r);
 }
 
+typedef struct hits { int n; uint64_t entry[8]; char title[8][128]; int alias[8]; } hits;
+
+static int collect_hit(void *ctx, const char *title, int is_alias, uint64_t entry)
+{
+    hits *h = ctx;
+    if (h->n < 8) {
+        h->entry[h->n] = entry;
+        snprintf(h->title[h->n], sizeof h->title[0], "%s", title);
+        h->alias[h->n] = is_alias;
+    }
+    h->n++;
+    return 0;
+}
+
+static const char *path_of(wpk_reader *r, uint64_t n)
+{
+    static char buf[256];
+    wpk_entry *e;
+    wpk_error err;
+    buf[0] = 0;
+    if (wpk_reader_entry_at(r, n, &e, &err) == 0) {
+        snprintf(buf, sizeof buf, "%s", e->path);
+        wpk_entry_free(e);
+    }
+    return buf;
+}
+
+/* Versions, aliases, categories and title matching (format 1.1). */
+static void test_articles(int latest_only)
+{
+    const char *p = tmp_path(latest_only ? "articles-latest.wpk" : "articles.wpk");
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.latest_only = latest_only;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    static const char *cats_twisted[] = {"Category:Python (programming language) software", "Category:Networking"};
+    static const char *cats_zope[] = {"Category:Python (programming language) software"};
+    wpk_entry m = meta("a/Twisted_software.md", "Twisted (software)", 1793652, 300);
+    m.categories = cats_twisted;
+    m.n_categories = 2;
+    CHECK(wpk_writer_add(w, &m, "twisted v3", 10, &err) == 0);
+    m = meta("b/Twisted_software.md", "Twisted (software)", 1793652, 100);
+    CHECK(wpk_writer_add(w, &m, "twisted v1", 10, &err) == 0);
+    m = meta("c/Nevow.md", "Twisted (software)", 1793652, 200);
+    CHECK(wpk_writer_add(w, &m, "twisted v2", 10, &err) == 0);
+    /* No page ID: versions are grouped by folded title. */
+    m = meta("z/Zope.md", "Zope Object Database", 0, 50);
+    m.categories = cats_zope;
+    m.n_categories = 1;
+    CHECK(wpk_writer_add(w, &m, "zodb new", 8, &err) == 0);
+    m = meta("z/zope_object_database.md", "zope object  database", 0, 10);
+    CHECK(wpk_writer_add(w, &m, "zodb old", 8, &err) == 0);
+    m = meta("e/Emacs.md", "Éclair", 42, 0);
+    m.ns = 14;
+    m.has_ns = 1;
+    CHECK(wpk_writer_add(w, &m, "eclair", 6, &err) == 0);
+    m = meta("p/python.md", "Python", 7, 0);
+    CHECK(wpk_writer_add(w, &m, "snake", 5, &err) == 0);
+    m = meta("p/python-lang.md", "python", 8, 0);
+    CHECK(wpk_writer_add(w, &m, "language", 8, &err) == 0);
+    CHECK(wpk_writer_add_alias(w, "Nevow", "Twisted (software)", &err) == 0);
+    CHECK(wpk_writer_add_alias(w, "Twisted_(software)", "Twisted (software)", &err) == 0); /* folds to the title */
+    CHECK(wpk_writer_add_alias(w, "Gone", "No such article", &err) == 0);
+    wpk_write_stats st;
+    CHECK(wpk_writer_finish(w, &st, &err) == 0);
+    wpk_writer_free(w);
+    CHECK_MSG(st.articles == 5, "articles %llu", (unsigned long long)st.articles);
+    CHECK(st.revisions == (latest_only ? 0u : 3u) && st.dropped_revisions == (latest_only ? 3u : 0u));
+    CHECK(st.entries == (latest_only ? 5u : 8u));
+    CHECK(st.aliases == 1 && st.unresolved_aliases == 1);
+
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    if (!r) return;
+    wpk_entry *e = NULL;
+    CHECK(wpk_reader_find_by_id(r, 1793652, &e, &err) == 0 && e && !strcmp(e->path, "a/Twisted_software.md"));
+    CHECK(e && e->n_categories == 2 && !strcmp(e->categories[1], "Category:Networking") && !e->is_revision);
+    CHECK(e && e->n_revisions == (latest_only ? 0u : 2u));
+    if (e && e->n_revisions == 2) {
+        CHECK(!strcmp(path_of(r, e->revisions[0]), "c/Nevow.md") && !strcmp(path_of(r, e->revisions[1]), "b/Twisted_software.md"));
+        wpk_entry *old = NULL;
+        CHECK(wpk_reader_entry_at(r, e->revisions[1], &old, &err) == 0 && old && old->is_revision &&
+              old->current_entry == e->entry_number && content_is(r, old, "twisted v1", 10));
+        wpk_entry_free(old);
+    }
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_path(r, "e/Emacs.md", &e, &err) == 0 && e && e->has_ns && e->ns == 14);
+    wpk_entry_free(e);
+
+    hits h;
+    wpk_match_level lv;
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "Twisted (software)", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_EXACT && h.n == 1);
+    CHECK(!strcmp(path_of(r, h.entry[0]), "a/Twisted_software.md"));
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "Nevow", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_EXACT && h.n == 1 && h.alias[0]);
+    CHECK(!strcmp(path_of(r, h.entry[0]), "a/Twisted_software.md"));
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "twisted_(software)", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_MEDIAWIKI && h.n == 1);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "  TWISTED   (Software) ", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_FOLDED && h.n == 1);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "e\xcc\x81" "clair", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_FOLDED && h.n == 1);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "zope object database", collect_hit, &h, &lv, &err) == 0 && h.n == 1);
+    CHECK(!strcmp(path_of(r, h.entry[0]), "z/Zope.md"));
+    /* "Python" and "python" are two articles: exact picks one, MediaWiki
+     * normalization ("pYTHON" -> "PYTHON") none, folding both. */
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "python", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_EXACT && h.n == 1);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "PYTHON", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_FOLDED && h.n == 2);
+    CHECK(wpk_reader_match_title(r, "Gone", collect_hit, &h, &lv, &err) == WPK_E_NOTFOUND);
+
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_find_prefix(r, "tw", 0, collect_hit, &h, &err) == 0 && h.n == 1 && !strcmp(h.title[0], "Twisted (software)"));
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_find_prefix(r, "", 3, collect_hit, &h, &err) == 0 && h.n == 3);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_find_prefix(r, "p", 0, collect_hit, &h, &err) == 0 && h.n == 2);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_category(r, "Category:Python (programming language) software", collect_hit, &h, &err) == 0 && h.n == 2);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_category(r, "Category:Networking", collect_hit, &h, &err) == 0 && h.n == 1);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_category(r, "Category:None", collect_hit, &h, &err) == 0 && h.n == 0);
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, NULL, &err) == 0);
+    wpk_reader_close(r);
+}
+
 static void test_writer_errors(void)
 {
     wpk_writer *w;
@@ -450,6 +581,8 @@ int main(int argc, char **argv)
     test_dictionary_and_threads();
     test_concurrent_readers();
     test_many_tiny();
+    test_articles(0);
+    test_articles(1);
     test_writer_errors();
     return check_summary();
 }

@@ -7,6 +7,8 @@
  */
 #include "article_meta.h"
 
+#include "input.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,4 +339,34 @@ int article_meta_parse(const char *buf, size_t len, article_meta *out,
 oom:
     article_meta_free(out);
     return -1;
+}
+
+/* ---- categories section ---------------------------------------------- */
+
+/* A Markdown heading: "#", "# ...", "##...". */
+static int is_heading(span r)
+{
+    return r.n && r.p[0] == '#' && (r.n == 1 || r.p[1] == '#' || r.p[1] == ' ' || r.p[1] == '\t');
+}
+
+int article_meta_categories(const char *buf, size_t len, struct input_article *out)
+{
+    size_t pos = 0;
+    int in_section = 0;
+    span line;
+
+    while (next_line(buf, len, &pos, &line)) {
+        span r = rtrim(line);                  /* drops CR and trailing spaces */
+        if (!in_section) {
+            if (equals(r, "## Categories")) in_section = 1;
+            continue;
+        }
+        if (is_heading(r)) break;              /* next section */
+        if (!starts(r, "- Category:") || r.n == strlen("- Category:") ||
+            memchr(r.p, '\0', r.n))
+            continue;
+        span c = skip(r, 2);
+        if (input_add_category(out, c.p, c.n) != 0) return -1;
+    }
+    return 0;
 }

@@ -53,6 +53,19 @@ typedef struct article_meta {
 int article_meta_parse(const char *buf, size_t len, article_meta *out,
                        char *why, size_t why_cap);
 
+struct input_article;   /* input.h */
+
+/* Appends to out->categories (input_add_category(), so tools/input.c must be
+ * linked too) every bullet "- Category:..." of the first "## Categories"
+ * section of buf, up to the next heading, as written but without the "- "
+ * and trailing blanks / CR: "Category:Python (programming language) software".
+ * Other lines of the section (such as "This article belongs to the following
+ * categories:") are skipped, as are bullets holding a NUL byte or nothing
+ * after "Category:". No section: nothing is appended. Never reads past len.
+ * Returns 0, or -1 on allocation failure (what was appended stays, for
+ * input_article_free()). */
+int article_meta_categories(const char *buf, size_t len, struct input_article *out);
+
 /* Frees the strings and zeroes the struct; safe on a zeroed struct. */
 void article_meta_free(article_meta *m);
 
