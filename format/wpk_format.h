@@ -53,9 +53,18 @@ enum {
     WPK_SEC_PAGES = 5,       /* region holding all leaf pages */
     WPK_SEC_DATA = 6,        /* region holding all content blocks */
     WPK_SEC_FOLD_ROOT = 7,   /* 1.1: root of the folded-title index (titles and aliases) */
-    WPK_SEC_CATEGORY_ROOT = 8 /* 1.1: root of the category index */
+    WPK_SEC_CATEGORY_ROOT = 8, /* 1.1: root of the category index */
+    WPK_SEC_SUMMARY = 9      /* 1.1: counts for `info`, as extension-style fields */
 };
-#define WPK_SEC_LAST WPK_SEC_CATEGORY_ROOT
+#define WPK_SEC_LAST WPK_SEC_SUMMARY
+/* Fields of the SUMMARY section (u8 tag, u16 length, value). */
+enum {
+    WPK_SUM_ARTICLES = 1,    /* u64 */
+    WPK_SUM_REVISIONS = 2,   /* u64 */
+    WPK_SUM_ALIASES = 3,     /* u64 */
+    WPK_SUM_CATEGORIES = 4,  /* u64: distinct categories */
+    WPK_SUM_LANGUAGE = 5     /* u64 article count, then the language code; repeated */
+};
 #define WPK_SECF_REQUIRED 0x1u  /* a reader that does not know the type must refuse */
 #define WPK_SECF_ZSTD 0x2u      /* stored bytes are one zstd frame of raw_size bytes */
 #define WPK_SECF_REGION 0x4u    /* checksummed piecewise by its contents; checksum is 0 */

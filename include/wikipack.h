@@ -134,9 +134,16 @@ typedef struct wpk_archive_info {
     uint64_t dict_size;         /* 0 when no dictionary */
     uint64_t ids_indexed, titles_indexed;
     uint64_t required_features, optional_features;
+    /* From the 1.1 summary; has_summary is 0 for 1.0 archives. */
+    int has_summary;
+    uint64_t articles, revisions, aliases, categories;
 } wpk_archive_info;
 
 void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
+/* The languages of the articles with the number of articles in each (from
+ * the 1.1 summary; nothing for 1.0 archives). */
+typedef int (*wpk_language_cb)(void *ctx, const char *language, uint64_t articles);
+int wpk_reader_languages(const wpk_reader *r, wpk_language_cb cb, void *ctx);
 
 /* Lookups. On success *out is a new entry to release with wpk_entry_free().
  * When several entries share a page ID or title the newest (by updated time,

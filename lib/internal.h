@@ -48,6 +48,9 @@ struct wpk_reader {
     wpk_fmt_header hdr;
     uint64_t pages_base, pages_size, data_base, data_size, index_bytes;
     wpk_index path_idx, title_idx, id_idx, fold_idx, cat_idx;
+    uint8_t *summary;           /* SUMMARY section bytes, when present */
+    size_t summary_len;
+    uint64_t sum_articles, sum_revisions, sum_aliases, sum_categories;
     ZSTD_DDict *ddict;
     uint64_t dict_size;
     pthread_mutex_t pool_lock;

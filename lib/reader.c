@@ -1,6 +1,7 @@
 /* reader.c - opening an archive: header, trailer, section table, roots and
  * dictionary. Everything read here is checked before it is trusted. */
 #include "internal.h"
+#include "../format/wpk_endian.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,56 @@ static int load_dict(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
     return WPK_OK;
 }
 
+/* SUMMARY: counts for `info`; it lies in the prefix. */
+static int load_summary(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_error *err)
+{
+    if (s->offset + s->stored_size > r->hdr.prefix_size || (s->flags & (WPK_SECF_ZSTD | WPK_SECF_REGION)))
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: summary section outside the prefix or with bad flags",
+                           r->name);
+    int rc = decode_object(r, prefix + s->offset, s->offset, s->stored_size, s->raw_size, s->checksum, 0, "summary",
+                           &r->summary, err);
+    if (rc) return rc;
+    r->summary_len = s->stored_size;
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t len;
+    const char *why = NULL;
+    int got;
+    while ((got = wpk_fmt_ext_next(r->summary, r->summary_len, &pos, &tag, &val, &len, &why)) == 1) {
+        uint64_t *dst = tag == WPK_SUM_ARTICLES ? &r->sum_articles : tag == WPK_SUM_REVISIONS ? &r->sum_revisions
+                      : tag == WPK_SUM_ALIASES ? &r->sum_aliases : tag == WPK_SUM_CATEGORIES ? &r->sum_categories : NULL;
+        if ((dst && len != 8) || (tag == WPK_SUM_LANGUAGE && len < 8)) {
+            why = "summary field of the wrong size";
+            got = -1;
+            break;
+        }
+        if (dst) *dst = wpk_le64(val);
+    }
+    if (got < 0)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: summary at offset %llu: %s", r->name,
+                           (unsigned long long)s->offset, why);
+    return WPK_OK;
+}
+
+int wpk_reader_languages(const wpk_reader *r, wpk_language_cb cb, void *ctx)
+{
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t len;
+    const char *why;
+    char lang[65536];
+    while (wpk_fmt_ext_next(r->summary, r->summary_len, &pos, &tag, &val, &len, &why) == 1) {
+        if (tag != WPK_SUM_LANGUAGE) continue;
+        memcpy(lang, val + 8, len - 8u);
+        lang[len - 8] = 0;
+        int rc = cb(ctx, lang, wpk_le64(val));
+        if (rc) return rc;
+    }
+    return WPK_OK;
+}
+
 static int read_header_and_trailer(wpk_reader *r, uint8_t *first, size_t first_len, wpk_error *err)
 {
     const char *why = NULL;
@@ -279,9 +330,13 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     r->pages_size = pages->stored_size;
     r->data_base = data->offset;
     r->data_size = data->stored_size;
-    static const char *names[] = {"", "path index root", "title index root", "ID index root", "", "", "",
-                                  "folded-title index root", "category index root"};
-    wpk_index *idx[] = {NULL, &r->path_idx, &r->title_idx, &r->id_idx, NULL, NULL, NULL, &r->fold_idx, &r->cat_idx};
+    static const char *names[WPK_SEC_LAST + 1] = {
+        [WPK_SEC_PATH_ROOT] = "path index root", [WPK_SEC_TITLE_ROOT] = "title index root",
+        [WPK_SEC_ID_ROOT] = "ID index root", [WPK_SEC_FOLD_ROOT] = "folded-title index root",
+        [WPK_SEC_CATEGORY_ROOT] = "category index root"};
+    wpk_index *idx[WPK_SEC_LAST + 1] = {[WPK_SEC_PATH_ROOT] = &r->path_idx, [WPK_SEC_TITLE_ROOT] = &r->title_idx,
+                                        [WPK_SEC_ID_ROOT] = &r->id_idx, [WPK_SEC_FOLD_ROOT] = &r->fold_idx,
+                                        [WPK_SEC_CATEGORY_ROOT] = &r->cat_idx};
     int rc;
     for (int t = WPK_SEC_PATH_ROOT; t <= WPK_SEC_LAST; t++) {
         const wpk_fmt_section *s = by_type[t];
@@ -300,6 +355,7 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         (r->cat_idx.present && r->cat_idx.kind != WPK_KEY_STRING))
         return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
     if (by_type[WPK_SEC_DICT] && (rc = load_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
+    if (by_type[WPK_SEC_SUMMARY] && (rc = load_summary(r, prefix, by_type[WPK_SEC_SUMMARY], err)) != 0) return rc;
     r->index_bytes += r->pages_size;
     return check_tiling(r, secs, n, err);
 }
@@ -413,6 +469,7 @@ void wpk_reader_close(wpk_reader *r)
     free_index(&r->id_idx);
     free_index(&r->fold_idx);
     free_index(&r->cat_idx);
+    free(r->summary);
     ZSTD_freeDDict(r->ddict);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
@@ -438,4 +495,9 @@ void wpk_reader_info(const wpk_reader *r, wpk_archive_info *o)
     o->titles_indexed = r->title_idx.total_items;
     o->required_features = r->hdr.required_features;
     o->optional_features = r->hdr.optional_features;
+    o->has_summary = r->summary != NULL;
+    o->articles = r->sum_articles;
+    o->revisions = r->sum_revisions;
+    o->aliases = r->sum_aliases;
+    o->categories = r->sum_categories;
 }

@@ -198,7 +198,7 @@ static int copy_data(wpk_writer *w, int out_fd, uint64_t out_off, wpk_error *err
  * data, trailer. */
 static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st, wpk_error *err)
 {
-    enum { NSEC = WPK_NROOTS + 3 };
+    enum { NSEC = WPK_NROOTS + 4 };
     wpk_fmt_section sec[NSEC];
     memset(sec, 0, sizeof sec);
     int nsec = 0;
@@ -213,6 +213,10 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         sec[nsec].checksum = wpk_fmt_checksum(ix->root[i].p, ix->root[i].len);
         sec[nsec].count = ix->root_count[i];
     }
+    sec[nsec].type = WPK_SEC_SUMMARY; /* in the prefix too: `info` reads nothing else */
+    sec[nsec].stored_size = sec[nsec].raw_size = ix->summary.len;
+    sec[nsec].checksum = wpk_fmt_checksum(ix->summary.p, ix->summary.len);
+    nsec++;
     if (w->dict_size) {
         sec[nsec].type = WPK_SEC_DICT;
         sec[nsec].flags = WPK_SECF_REQUIRED;
@@ -235,7 +239,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         sec[i].offset = at;
         at += sec[i].stored_size;
     }
-    uint64_t prefix = sec[WPK_NROOTS - 1].offset + sec[WPK_NROOTS - 1].stored_size; /* header, table, roots */
+    uint64_t prefix = sec[WPK_NROOTS].offset + sec[WPK_NROOTS].stored_size; /* header, table, roots, summary */
     /* Stay within what a reader with default caps accepts. */
     for (int i = 0; i < WPK_NROOTS; i++)
         if (ix->root_raw[i] > WPK_DEFAULT_MAX_PAGE)
@@ -272,6 +276,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     } while (0)
     PUT(head, WPK_HEADER_SIZE + table_bytes);
     for (int i = 0; i < WPK_NROOTS; i++) PUT(ix->root[i].p, ix->root[i].len);
+    PUT(ix->summary.p, ix->summary.len);
     PUT(w->dict, w->dict_size);
     PUT(ix->pages.p, ix->pages.len);
 #undef PUT

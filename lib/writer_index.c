@@ -35,6 +35,7 @@ int wpk_page_level(const wpk_writer *w)
 void wpk_built_index_free(wpk_built_index *b)
 {
     free(b->pages.p);
+    free(b->summary.p);
     for (int i = 0; i < WPK_NROOTS; i++) free(b->root[i].p);
     memset(b, 0, sizeof *b);
 }
@@ -380,14 +381,55 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     }
     if (n) qsort(cats, n, sizeof *cats, by_category);
     uint8_t item[4 + 65536];
+    w->categories = 0;
     for (size_t k = 0; k < n && !rc; k++) {
         if (k > 0 && by_category(&cats[k - 1], &cats[k]) == 0) continue; /* listed twice in one article */
+        if (k == 0 || cats[k - 1].len != cats[k].len || memcmp(cats[k - 1].name, cats[k].name, cats[k].len) != 0)
+            w->categories++;
         wpk_put32(item, cats[k].entry_no);
         memcpy(item + 4, cats[k].name, cats[k].len);
         rc = add_item(lb, item, 4 + (size_t)cats[k].len, cats[k].name, cats[k].len, 0, err);
     }
     free(cats);
     return rc;
+}
+
+static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
+{
+    uint8_t f[WPK_EXT_HEAD + 8], val[8];
+    wpk_put64(val, v);
+    return wbuf_put(b, f, wpk_fmt_ext_put(f, sizeof f, tag, val, 8));
+}
+
+static int by_language(const void *pa, const void *pb, void *ctx)
+{
+    const wpk_writer *w = ctx;
+    return strcmp(w->entries[*(const uint32_t *)pa].lang, w->entries[*(const uint32_t *)pb].lang);
+}
+
+/* SUMMARY: article, revision, alias and category counts, and the number of
+ * articles per language, so that `info` needs no scan. */
+static int build_summary(wpk_writer *w, wbuf *b, uint32_t *order, wpk_error *err)
+{
+    int bad = put_u64_field(b, WPK_SUM_ARTICLES, w->articles) || put_u64_field(b, WPK_SUM_REVISIONS, w->revisions) ||
+              put_u64_field(b, WPK_SUM_ALIASES, w->stored_aliases) ||
+              put_u64_field(b, WPK_SUM_CATEGORIES, w->categories);
+    size_t n = 0;
+    for (size_t i = 0; i < w->count; i++)
+        if (w->entries[i].lang_len && w->entries[i].current == i) order[n++] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, by_language, w);
+    for (size_t k = 0; k < n && !bad;) {
+        const wentry *e = &w->entries[order[k]];
+        uint64_t same = 0;
+        while (k < n && strcmp(w->entries[order[k]].lang, e->lang) == 0) k++, same++;
+        uint8_t f[WPK_EXT_HEAD + 8 + 65536];
+        wpk_put64(f + WPK_EXT_HEAD, same);
+        memcpy(f + WPK_EXT_HEAD + 8, e->lang, e->lang_len);
+        f[0] = WPK_SUM_LANGUAGE;
+        wpk_put16(f + 1, (uint16_t)(8 + e->lang_len > 65535 ? 65535 : 8 + e->lang_len));
+        bad = e->lang_len > 65535 - 8 || wbuf_put(b, f, WPK_EXT_HEAD + 8 + e->lang_len);
+    }
+    return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary") : WPK_OK;
 }
 
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
@@ -430,6 +472,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         if (!rc) rc = finish_root(&lb, err);
         leaf_builder_free(&lb);
     }
+    if (!rc) rc = build_summary(w, &out->summary, order, err);
     free(order);
     ZSTD_freeCCtx(c);
     if (rc) wpk_built_index_free(out);

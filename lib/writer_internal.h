@@ -60,7 +60,7 @@ struct wpk_writer {
     walias *aliases;
     size_t alias_count, alias_cap;
     uint32_t *article_order;    /* entries of each article, current version first */
-    uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases;
+    uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories;
 };
 
 /* writer_articles.c: versions of one article, aliases. */
@@ -86,6 +86,7 @@ int wbuf_put(wbuf *b, const void *p, size_t n);
 typedef struct wpk_built_index {
     wbuf pages;                 /* the PAGES region */
     wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
+    wbuf summary;               /* SUMMARY section */
     uint64_t root_raw[WPK_NROOTS];
     uint64_t root_count[WPK_NROOTS];
 } wpk_built_index;
