@@ -46,9 +46,25 @@ static void expect(const char *name, const char *command, int exit_code, const c
     spit("invalid", fname, buf, (size_t)n);
 }
 
-typedef struct item { const char *path, *title; uint64_t id; int64_t updated; const char *body; } item;
+typedef struct item {
+    const char *path, *title;
+    uint64_t id;
+    int64_t updated;
+    const char *body;
+    const char *const *categories;
+    size_t n_categories;
+} item;
+
+static void write_archive_aliases(const char *name, const item *items, size_t n, const wpk_write_opts *o,
+                                  const char *const (*aliases)[2], size_t n_aliases);
 
 static void write_archive(const char *name, const item *items, size_t n, const wpk_write_opts *o)
+{
+    write_archive_aliases(name, items, n, o, NULL, 0);
+}
+
+static void write_archive_aliases(const char *name, const item *items, size_t n, const wpk_write_opts *o,
+                                  const char *const (*aliases)[2], size_t n_aliases)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/valid/%s.wpk", out_dir, name);
@@ -66,11 +82,15 @@ static void write_archive(const char *name, const item *items, size_t n, const w
         m.has_updated = items[i].updated != 0;
         m.language = items[i].title ? "en" : NULL;
         m.mime = "text/markdown";
+        m.categories = items[i].categories;
+        m.n_categories = items[i].n_categories;
         if (wpk_writer_add(w, &m, items[i].body, strlen(items[i].body), &err)) {
             fprintf(stderr, "%s\n", err.message);
             exit(1);
         }
     }
+    for (size_t i = 0; i < n_aliases; i++)
+        if (wpk_writer_add_alias(w, aliases[i][0], aliases[i][1], &err)) exit(1);
     if (wpk_writer_finish(w, NULL, &err)) {
         fprintf(stderr, "%s\n", err.message);
         exit(1);
@@ -154,15 +174,28 @@ int main(int argc, char **argv)
     o.threads = 1;
     write_archive("empty", NULL, 0, &o);
     static const item small[] = {
-        {"empty.txt", NULL, 0, 0, ""},
+        {"empty.txt", NULL, 0, 0, "", NULL, 0},
         {"a/Grok_web_framework.md", "Grok (web framework)", 18836690, 1734236331000000,
-         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n"},
+         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n", NULL, 0},
         {"b/Fernando_Pérez.md", "Fernando Pérez (software developer)", 47231026, 1734236400123456,
-         "# Fernando Pérez\n\nFernando Pérez is a Colombian physicist and software developer.\n"},
+         "# Fernando Pérez\n\nFernando Pérez is a Colombian physicist and software developer.\n", NULL, 0},
         {"b/Grok_copy.md", "Grok (web framework)", 18836690, 1734000000000000,
-         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n"},
+         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n", NULL, 0},
     };
     write_archive("small", small, sizeof small / sizeof small[0], &o);
+
+    /* Format 1.1: versions of one article, categories, aliases. */
+    static const char *const cats[] = {"Category:Python (programming language) software", "Category:Networking"};
+    static const item articles[] = {
+        {"a/Twisted_software.md", "Twisted (software)", 1793652, 1734236331000000, "# Twisted (software)\n\nv3\n", cats, 2},
+        {"b/Twisted_software.md", "Twisted (software)", 1793652, 1734000000000000, "# Twisted (software)\n\nv1\n", NULL, 0},
+        {"c/Nevow.md", "Twisted (software)", 1793652, 1734100000000000, "# Twisted (software)\n\nv2\n", cats, 1},
+        {"z/Zope.md", "Zope Object Database", 0, 1734000000000000, "# Zope Object Database\n", cats, 1},
+        {"z/zope_object_database.md", "zope object database", 0, 1733000000000000, "# zope object database\n", NULL, 0},
+        {"README.md", NULL, 0, 0, "A folder index.\n", NULL, 0},
+    };
+    static const char *const aliases[][2] = {{"Nevow", "Twisted (software)"}, {"ZODB", "Zope Object Database"}};
+    write_archive_aliases("articles", articles, sizeof articles / sizeof articles[0], &o, aliases, 2);
 
     /* Several blocks and leaves: small blocks and pages. */
     static char bodies[40][200];
@@ -173,7 +206,7 @@ int main(int argc, char **argv)
         snprintf(titles[i], sizeof titles[i], "Article %d", i / 2); /* titles shared by pairs */
         snprintf(bodies[i], sizeof bodies[i], "# Article %d\n\nVersion %d of article %d: %s\n", i / 2, i % 2, i / 2,
                  i % 3 ? "some text about software" : "other words about libraries");
-        many[i] = (item){paths[i], titles[i], (uint64_t)(1000 + i / 2), (int64_t)(1700000000000000 + i), bodies[i]};
+        many[i] = (item){paths[i], titles[i], (uint64_t)(1000 + i / 2), (int64_t)(1700000000000000 + i), bodies[i], NULL, 0};
     }
     wpk_write_opts mo = o;
     mo.block_size = 1024;

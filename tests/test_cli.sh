@@ -129,9 +129,14 @@ test_list() {
     local n
     n=$(find "$ARTICLES" -type f | wc -l)
     (cd "$ARTICLES" && find . -type f | sed 's|^\./||') >"$TMP/paths.txt"
-    check "list: one line per file ($n)" line_count "$n" "$WP" list "$A"
+    check "list --revisions: one line per file ($n)" line_count "$n" "$WP" list --revisions "$A"
+    # Without --revisions: one line per article (EXPECTED.tsv) plus the files without metadata.
+    local articles plain
+    articles=$(($(wc -l <"$SAMPLES/EXPECTED.tsv") - 1))
+    plain=$(grep -rLE '^## (Article )?Metadata' "$ARTICLES" | wc -l)
+    check "list: one line per article ($articles) and plain file ($plain)" line_count "$((articles + plain))" "$WP" list "$A"
     check "list --json is valid JSON" is_json "$WP" list --json "$A"
-    "$WP" list --json "$A" >"$TMP/list.json" 2>/dev/null </dev/null
+    "$WP" list --json --revisions "$A" >"$TMP/list.json" 2>/dev/null </dev/null
     check "list --json: $n entries, every path present" list_json_matches "$TMP/list.json" "$TMP/paths.txt"
 }
 

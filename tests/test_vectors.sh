@@ -15,7 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 for archive in "$vectors"/valid/*.wpk; do
     name=${archive%.wpk}
     base=$(basename "$name")
-    if "$wikipack" list "$archive" >"$tmp/list" 2>"$tmp/err" && cmp -s "$tmp/list" "$name.list"; then ok; else bad "$base: listing differs"; fi
+    if "$wikipack" list --revisions "$archive" >"$tmp/list" 2>"$tmp/err" && cmp -s "$tmp/list" "$name.list"; then ok; else bad "$base: listing differs"; fi
+    if [ -f "$name.find" ]; then
+        if "$wikipack" find "$archive" "" >"$tmp/find" 2>"$tmp/err" && cmp -s "$tmp/find" "$name.find"; then ok; else bad "$base: find output differs"; fi
+    fi
     if "$wikipack" verify "$archive" >/dev/null 2>&1; then ok; else bad "$base: verify failed"; fi
     count=0
     while IFS=$'\t' read -r _id _title path _size _updated; do

@@ -49,5 +49,6 @@ int cmd_list(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_find(int argc, char **argv);
 
 #endif

@@ -12,6 +12,17 @@ static const char info_usage[] =
     "Show the format version, entry count, input and stored sizes, ratio,\n"
     "blocks and dictionary size.\n";
 
+typedef struct lang_list { char text[1024]; size_t n; } lang_list;
+
+static int add_language(void *ctx, const char *language, uint64_t articles)
+{
+    lang_list *l = ctx;
+    size_t used = strlen(l->text);
+    snprintf(l->text + used, sizeof l->text - used, "%s%s (%llu)", l->n++ ? ", " : "", language,
+             (unsigned long long)articles);
+    return 0;
+}
+
 int cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -34,18 +45,23 @@ int cmd_info(int argc, char **argv)
     if (code) return code;
     wpk_archive_info i;
     wpk_reader_info(r, &i);
+    lang_list langs = {{0}, 0};
+    wpk_reader_languages(r, add_language, &langs);
     wpk_reader_close(r);
     double ratio = i.file_size ? (double)i.content_bytes / (double)i.file_size : 0;
     if (json) {
         char version[32];
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
-        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I}", "version", version,
+        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+                              "version", version,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
                               "unique_bytes", (json_int_t)i.unique_bytes, "file_size", (json_int_t)i.file_size,
                               "ratio", ratio, "blocks", (json_int_t)i.block_count, "data_bytes",
                               (json_int_t)i.data_bytes, "index_bytes", (json_int_t)i.index_bytes, "dictionary_bytes",
                               (json_int_t)i.dict_size, "page_ids", (json_int_t)i.ids_indexed, "titles",
-                              (json_int_t)i.titles_indexed);
+                              (json_int_t)i.titles_indexed, "articles", (json_int_t)i.articles, "revisions",
+                              (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "categories",
+                              (json_int_t)i.categories, "languages", langs.text);
         char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
         json_decref(o);
         if (!s) return EXIT_RESOURCE;
@@ -62,5 +78,11 @@ int cmd_info(int argc, char **argv)
     printf("blocks:           %llu (%llu bytes)\n", (unsigned long long)i.block_count, (unsigned long long)i.data_bytes);
     printf("indexes:          %llu bytes\n", (unsigned long long)i.index_bytes);
     printf("dictionary:       %llu bytes\n", (unsigned long long)i.dict_size);
+    if (i.has_summary) {
+        printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)i.articles,
+               (unsigned long long)i.revisions, (unsigned long long)i.aliases);
+        printf("categories:       %llu\n", (unsigned long long)i.categories);
+        printf("languages:        %s\n", langs.n ? langs.text : "-");
+    }
     return EXIT_OK;
 }

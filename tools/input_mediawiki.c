@@ -236,7 +236,10 @@ static long read_bzip2(source *s, unsigned char *out, size_t cap)
 static long read_zstd(source *s, unsigned char *out, size_t cap)
 {
     for (;;) {
-        if (src_refill(s) < 0) return -1;
+        int r = src_refill(s);
+        if (r < 0) return -1;
+        /* At the end of the input with the last frame complete and flushed. */
+        if (r == 0 && s->zret == 0) return 0;
         ZSTD_inBuffer ib = {s->in, s->in_len, s->in_pos};
         ZSTD_outBuffer ob = {out, cap, 0};
         size_t zr = ZSTD_decompressStream(s->zs, &ob, &ib);
@@ -570,7 +573,7 @@ static void end_page(mw *m)
     a.has_page_id = m->has_id;
     a.ns = m->ns;
     a.has_ns = m->has_ns;
-    if (m->have_best && m->best.p) {
+    if (m->have_best && m->best.len) {
         a.text = m->best.p;
         a.text_len = m->best.len;
     } else {

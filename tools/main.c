@@ -11,8 +11,9 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  pack -o OUT.wpk INPUT...         pack files and directories\n"
-    "  get ARCHIVE --id N|--title T|--path P   print one entry's content\n"
-    "  list ARCHIVE [--json]            list entries\n"
+    "  get ARCHIVE --id N|--title T|--url U|--path P   print one entry's content\n"
+    "  find ARCHIVE PREFIX              titles starting with PREFIX\n"
+    "  list ARCHIVE [--revisions] [--category C] [--json]   list entries\n"
     "  extract ARCHIVE [-C DIR] [SELECTORS]  recreate files under DIR\n"
     "  verify ARCHIVE [--quick]         check every checksum; exit 0 only if intact\n"
     "  info ARCHIVE [--json]            archive summary\n"
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"pack", cmd_pack}, {"get", cmd_get}, {"list", cmd_list}, {"extract", cmd_extract},
-        {"verify", cmd_verify}, {"info", cmd_info},
+        {"verify", cmd_verify}, {"info", cmd_info}, {"find", cmd_find},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
