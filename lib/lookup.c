@@ -310,6 +310,14 @@ int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_
         return wpk_fail(err, WPK_E_CORRUPT, "%s: ID index points page ID %llu at entry %llu, which has another ID",
                         r->name, (unsigned long long)page_id, (unsigned long long)n);
     }
+    /* The article is its current version, which may be a newer copy without
+     * a page ID (joined by title). */
+    if ((*out)->is_revision) {
+        uint64_t cur = (*out)->current_entry;
+        wpk_entry_free(*out);
+        *out = NULL;
+        return wpk_reader_entry_at(r, cur, out, err);
+    }
     return WPK_OK;
 }
 

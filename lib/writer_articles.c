@@ -33,13 +33,16 @@ int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, w
     return WPK_OK;
 }
 
+/* The article an entry belongs to: its page ID; without one, the page ID of
+ * the entries with the same folded title (the smallest if several); else
+ * its folded title alone. */
 static int by_article(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
-    if (a->has_page_id != b->has_page_id) return a->has_page_id ? -1 : 1;
-    if (a->has_page_id) {
-        if (a->page_id != b->page_id) return a->page_id < b->page_id ? -1 : 1;
+    if (a->group_has_id != b->group_has_id) return a->group_has_id ? -1 : 1;
+    if (a->group_has_id) {
+        if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
     } else {
         int c = strcmp(a->fold, b->fold);
         if (c) return c;
@@ -52,8 +55,47 @@ static int by_article(const void *pa, const void *pb, void *ctx)
 
 static int same_article(const wentry *a, const wentry *b)
 {
-    if (a->has_page_id || b->has_page_id) return a->has_page_id && b->has_page_id && a->page_id == b->page_id;
+    if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
     return strcmp(a->fold, b->fold) == 0;
+}
+
+static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
+{
+    const wpk_writer *w = ctx;
+    const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
+    int c = strcmp(a->fold, b->fold);
+    if (c) return c;
+    return a->page_id < b->page_id ? -1 : a->page_id > b->page_id;
+}
+
+/* Give every entry its article key (group_has_id, group_id). */
+static int assign_groups(wpk_writer *w, wpk_error *err)
+{
+    uint32_t *with_id = malloc((w->count ? w->count : 1) * sizeof *with_id);
+    if (!with_id) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        e->group_has_id = e->has_page_id;
+        e->group_id = e->page_id;
+        if (e->has_page_id && e->fold) with_id[n++] = (uint32_t)i;
+    }
+    qsort_r(with_id, n, sizeof *with_id, by_fold_then_id, w);
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        if (e->has_page_id || !e->fold) continue;
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(w->entries[with_id[mid]].fold, e->fold) < 0) lo = mid + 1; else hi = mid;
+        }
+        if (lo < n && strcmp(w->entries[with_id[lo]].fold, e->fold) == 0) {
+            e->group_has_id = 1;
+            e->group_id = w->entries[with_id[lo]].page_id;
+        }
+    }
+    free(with_id);
+    return WPK_OK;
 }
 
 /* Sort the entries that belong to an article and link their versions. */
@@ -67,7 +109,7 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
         wentry *e = &w->entries[i];
         e->current = (uint32_t)i;
         e->rev_start = e->rev_count = 0;
-        if (e->has_page_id || e->fold) w->article_order[keyed++] = (uint32_t)i;
+        if (e->group_has_id || e->fold) w->article_order[keyed++] = (uint32_t)i;
     }
     qsort_r(w->article_order, keyed, sizeof *w->article_order, by_article, w);
     w->articles = w->revisions = 0;
@@ -113,7 +155,8 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     size_t keyed;
-    int rc = link_versions(w, &keyed, err);
+    int rc = assign_groups(w, err);
+    if (!rc) rc = link_versions(w, &keyed, err);
     if (rc || !w->opts.latest_only || w->revisions == 0) return rc;
     drop_revisions(w);
     return link_versions(w, &keyed, err);

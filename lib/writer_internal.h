@@ -16,6 +16,8 @@ typedef struct wentry {
     uint8_t *ext;               /* record extension fields known when added (categories, namespace) */
     uint16_t ext_len;
     char *fold;                 /* folded title, while finishing */
+    uint64_t group_id;          /* the article's page ID, when group_has_id */
+    uint8_t group_has_id;
     uint32_t current;           /* index of the article's current version (self when current or alone) */
     uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
     char *file;                 /* content source: a file read at finish, or */

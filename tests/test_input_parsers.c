@@ -434,7 +434,7 @@ static void test_yaml_malformed(void)
     CHECK(status_of(yaml_front_matter_parse, "---\ntitle: \"x\n---\n", why, 8) == INPUT_MALFORMED &&
           str_eq(why, "YAML fr") && why[8] == 'Z');
 
-    /* Deep nesting must not exhaust the stack. */
+    /* Deep nesting is refused early (libyaml's scanner is quadratic in it). */
     size_t depth = 100000, n = 0;
     char *deep = malloc(depth * 2 + 32);
     if (!deep) abort();
@@ -445,7 +445,27 @@ static void test_yaml_malformed(void)
     n += 5;
     int st = status_of_n(yaml_front_matter_parse, deep, n, why, sizeof why);
     CHECK(st == INPUT_MALFORMED);
+    CHECK_MSG(str_eq(why, "YAML front matter, line 2: nested deeper than 128 levels"), "why = %s", why);
     free(deep);
+    CHECK(status_of(yaml_front_matter_parse, "---\nx: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[a]]]]]]]]]]]]]]]]"
+                    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\ntitle: T\n---\n", why, sizeof why) == INPUT_OK);
+
+    /* So are many anchors (libyaml's loader is quadratic in them). */
+    size_t cap = 2000 * 24 + 16;
+    char *anchors = malloc(cap);
+    if (!anchors) abort();
+    for (int count = 1000; count <= 2000; count += 1000) {
+        n = (size_t)sprintf(anchors, "---\n");
+        for (int i = 0; i < count; i++) n += (size_t)sprintf(anchors + n, "k%d: &a%d v\n", i, i);
+        n += (size_t)sprintf(anchors + n, "title: *a7\n---\n");
+        input_article a2;
+        st = run_n(yaml_front_matter_parse, anchors, n, &a2, why, sizeof why);
+        if (count == 1000) CHECK(st == INPUT_OK && str_eq(a2.title, "v"));
+        else CHECK_MSG(st == INPUT_MALFORMED && str_eq(why, "YAML front matter, line 1026: more than 1024 anchors"),
+                       "why = %s", why);
+        input_article_free(&a2);
+    }
+    free(anchors);
 }
 
 /* ---- JSON articles: real samples ------------------------------------- */

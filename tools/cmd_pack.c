@@ -1,14 +1,21 @@
-/* cmd_pack.c - `wikipack pack`: walk the inputs, read article metadata,
- * hand every file to the writer and print a summary. */
-#include "article_meta.h"
+/* cmd_pack.c - `wikipack pack`: walk the inputs, read each file's article
+ * metadata in whichever layout it has, turn JSON Lines records and
+ * MediaWiki pages into entries, and hand everything to the writer. */
 #include "cli.h"
+#include "input_json.h"
+#include "input_mediawiki.h"
+#include "pack_layout.h"
+#include "pack_paths.h"
 #include "walk.h"
+#include "wiki_url.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,12 +23,24 @@ static const char pack_usage[] =
     "usage: wikipack pack -o OUT.wpk [OPTIONS] INPUT...\n"
     "\n"
     "Pack files and directories (walked recursively; entry paths are relative\n"
-    "to each input directory) into one archive. Markdown articles with an\n"
-    "'## Article Metadata' or '## Metadata' block are indexed by title and page ID.\n"
-    "The archive appears under OUT.wpk only once complete.\n"
+    "to each input directory) into one archive, which appears under OUT.wpk only\n"
+    "once complete. Each file's layout is detected:\n"
+    "  markdown   '# Title' and an '## Article Metadata' or '## Metadata' block\n"
+    "  yaml       markdown with YAML front matter (title, url, language, categories, last_modified)\n"
+    "  json       one JSON article per file (title, categories, archived_date, source_url, ...)\n"
+    "  jsonl      JSON Lines (.jsonl): one article per line, each becoming an entry\n"
+    "  mediawiki  a MediaWiki XML export (.xml, .xml.bz2, .xml.gz, .xml.zst): one entry\n"
+    "             per page; '#REDIRECT' pages become aliases of their target\n"
+    "  plain      anything else, packed by path\n"
+    "Versions of one article (same page ID, or same title) are kept as revisions\n"
+    "of the newest.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE      archive to write (required)\n"
+    "  -f, --format LAYOUT    treat every file as LAYOUT (markdown, yaml, json, jsonl,\n"
+    "                         mediawiki, plain) instead of detecting it\n"
+    "      --latest-only      keep only the newest version of each article\n"
+    "      --strict           fail, writing nothing, on any warning about the input\n"
     "  -j, --threads N        compression threads (default: all cores)\n"
     "  -l, --level N          zstd level 1..22 (default 19)\n"
     "  -B, --block-size SIZE  target block size, e.g. 256K or 1M (default 256K)\n"
@@ -29,38 +48,74 @@ static const char pack_usage[] =
     "  -q, --quiet            print no summary\n"
     "  -h, --help             show this help\n";
 
-/* How far into a file the metadata block may be (it is near the top). */
-#define META_SCAN_BYTES (64u << 10)
+#define META_SCAN_BYTES (64u << 10)   /* the metadata block is near the top */
+#define JSON_MAX_BYTES (64u << 20)    /* larger JSON files are packed by path */
 
-typedef struct pack_counts { size_t articles, malformed, unreadable, skipped; } pack_counts;
+typedef struct pack_ctx {
+    wpk_writer *w;
+    layout forced;
+    size_t files, articles, malformed, empty, unreadable, skipped, records, redirects, warnings;
+    path_set paths;           /* paths given to record entries */
+    wpk_error err;
+    int failed;               /* a writer error: stop */
+    const char *input;        /* the file being read, for messages */
+} pack_ctx;
 
-static const char *mime_for(const char *path)
+static void warn(pack_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(pack_ctx *c, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: warning: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    c->warnings++;
+}
+
+static const char *mime_for(const char *path, layout l)
+{
+    if (l == LAYOUT_MARKDOWN || l == LAYOUT_YAML) return "text/markdown";
+    if (l == LAYOUT_JSON) return "application/json";
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
     if (!dot || (slash && dot < slash)) return NULL;
     static const struct { const char *ext, *mime; } types[] = {
         {".md", "text/markdown"}, {".markdown", "text/markdown"}, {".txt", "text/plain"},
-        {".json", "application/json"}, {".jsonl", "application/jsonl"}, {".html", "text/html"},
-        {".htm", "text/html"}, {".xml", "application/xml"}, {".css", "text/css"},
-        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".svg", "image/svg+xml"},
+        {".json", "application/json"}, {".html", "text/html"}, {".htm", "text/html"},
+        {".xml", "application/xml"}, {".css", "text/css"}, {".png", "image/png"}, {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"}, {".svg", "image/svg+xml"},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (!strcasecmp(dot, types[i].ext)) return types[i].mime;
     return NULL;
 }
 
-/* Read the head of a file: where the article metadata block lives. */
-static int read_head(const char *path, char *buf, size_t cap, size_t *len)
+/* Read up to `cap` bytes of a file; *len is what was read, *size the file size. */
+static int read_file(const char *path, size_t cap, char **out, size_t *len, uint64_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return e;
+    }
+    *size = (uint64_t)st.st_size;
+    size_t want = (uint64_t)st.st_size < cap ? (size_t)st.st_size : cap;
+    char *buf = malloc(want + 1);
     size_t got = 0;
-    while (got < cap) {
-        ssize_t n = read(fd, buf + got, cap - got);
+    if (!buf) {
+        close(fd);
+        return ENOMEM;
+    }
+    while (got < want) {
+        ssize_t n = read(fd, buf + got, want - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             int e = errno;
+            free(buf);
             close(fd);
             return e;
         }
@@ -68,44 +123,224 @@ static int read_head(const char *path, char *buf, size_t cap, size_t *len)
         got += (size_t)n;
     }
     close(fd);
+    buf[got] = 0;
+    *out = buf;
     *len = got;
     return 0;
 }
 
-/* Add one file; reports problems with its metadata or readability. */
-static int add_one(wpk_writer *w, const walk_file *f, char *head, pack_counts *c, wpk_error *err)
+/* Drop a metadata string that is not valid UTF-8, saying so. */
+static void keep_if_utf8(pack_ctx *c, char **field, const char *what)
 {
-    size_t len = 0;
-    int e = read_head(f->full, head, META_SCAN_BYTES, &len);
-    if (e) {
-        cli_warn("%s: cannot read: %s (not packed)", f->full, strerror(e));
-        c->unreadable++;
-        return WPK_OK;
+    if (!*field) return;
+    /* wpk_path_check validates UTF-8 and refuses control characters; a title
+     * may legitimately hold '/', so check a copy without them. */
+    char *copy = strdup(*field);
+    if (!copy) return;
+    for (char *p = copy; *p; p++)
+        if (*p == '/' || *p == '\\') *p = '_';
+    int ok = copy[0] && wpk_path_check(copy, strlen(copy)) == 0;
+    if (!ok && strlen(copy) > 4096) ok = 1; /* long but possibly valid: let the writer's limits decide */
+    free(copy);
+    if (!ok) {
+        warn(c, "%s: %s is not valid UTF-8 text (left out)", c->input, what);
+        free(*field);
+        *field = NULL;
     }
-    article_meta m;
-    char why[256] = "";
-    int st = article_meta_parse(head, len, &m, why, sizeof why);
-    if (st < 0) return cli_set_error(err, WPK_E_NOMEM, "out of memory");
-    if (st == ARTICLE_META_MALFORMED) {
-        cli_warn("%s: malformed article metadata: %s (packed; the bad field is left out)", f->full, why);
-        c->malformed++;
-    } else if (st == ARTICLE_META_OK) {
-        c->articles++;
+}
+
+static void entry_from_article(wpk_entry *m, const input_article *a)
+{
+    m->title = a->title;
+    m->language = a->language;
+    m->url = a->url;
+    m->page_id = a->page_id;
+    m->has_page_id = a->has_page_id;
+    m->updated_us = a->updated_us;
+    m->has_updated = a->has_updated;
+    m->categories = (const char *const *)a->categories;
+    m->n_categories = a->n_categories;
+    m->ns = a->ns;
+    m->has_ns = a->has_ns;
+}
+
+/* Other names people use for an article: the title in its URL and, for a
+ * markdown file, its file name. */
+static int add_name_aliases(pack_ctx *c, const input_article *a, const char *rel, layout l)
+{
+    if (!a->title) return WPK_OK;
+    int rc = WPK_OK;
+    if (a->url) {
+        char *t = wiki_url_title(a->url);
+        if (t && strcmp(t, a->title)) rc = wpk_writer_add_alias(c->w, t, a->title, &c->err);
+        free(t);
     }
-    wpk_entry meta;
-    memset(&meta, 0, sizeof meta);
-    meta.path = f->rel;
-    meta.title = m.title;
-    meta.language = m.language;
-    meta.url = m.url;
-    meta.mime = mime_for(f->rel);
-    meta.page_id = m.page_id;
-    meta.has_page_id = m.has_page_id;
-    meta.updated_us = m.updated_us;
-    meta.has_updated = m.has_updated;
-    int rc = wpk_writer_add_file(w, &meta, f->full, err);
-    article_meta_free(&m);
+    if (!rc && (l == LAYOUT_MARKDOWN || l == LAYOUT_YAML)) {
+        const char *base = strrchr(rel, '/');
+        base = base ? base + 1 : rel;
+        char *name = strdup(base);
+        if (!name) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
+        char *dot = strrchr(name, '.');
+        if (dot && dot != name) *dot = 0;
+        for (char *p = name; *p; p++)
+            if (*p == '_') *p = ' ';
+        if (*name && strcmp(name, a->title)) rc = wpk_writer_add_alias(c->w, name, a->title, &c->err);
+        free(name);
+    }
     return rc;
+}
+
+/* ---- records: JSON Lines and MediaWiki pages ------------------------------ */
+
+static int add_record(pack_ctx *c, const char *rel, input_article *a, const char *ext)
+{
+    keep_if_utf8(c, &a->title, "the title");
+    if (a->redirect_to && a->title) { /* a redirect page: an alias, not an entry */
+        c->redirects++;
+        return wpk_writer_add_alias(c->w, a->title, a->redirect_to, &c->err);
+    }
+    char *path = record_path(&c->paths, rel, a->title, ext);
+    if (!path) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
+    wpk_entry m;
+    memset(&m, 0, sizeof m);
+    entry_from_article(&m, a);
+    m.path = path;
+    m.mime = !strcmp(ext, ".wiki") ? "text/x-wiki" : "text/plain";
+    int rc = wpk_writer_add(c->w, &m, a->text ? a->text : "", a->text_len, &c->err);
+    free(path);
+    c->records++;
+    return rc;
+}
+
+static int on_page(void *ctx, const input_article *page, uint64_t byte_offset)
+{
+    (void)byte_offset;
+    pack_ctx *c = ctx;
+    input_article a = *page; /* borrowed: only the title may be replaced */
+    char *title = page->title ? strdup(page->title) : NULL;
+    a.title = title;
+    int rc = add_record(c, c->input, &a, ".wiki");
+    free(a.title);
+    if (rc) c->failed = 1;
+    return rc ? 1 : 0;
+}
+
+static void on_page_warning(void *ctx, const char *message)
+{
+    warn(ctx, "%s", message);
+}
+
+static int pack_mediawiki(pack_ctx *c, const walk_file *f)
+{
+    char why[512] = "";
+    c->input = f->full;
+    int rc = mediawiki_read(f->full, 0, on_page, on_page_warning, c, why, sizeof why);
+    if (c->failed) return -1;
+    if (rc) {
+        warn(c, "%s (the pages before this point are packed)", why);
+        c->malformed++;
+    }
+    return 0;
+}
+
+static int pack_jsonl(pack_ctx *c, const walk_file *f)
+{
+    FILE *in = fopen(f->full, "rb");
+    if (!in) {
+        warn(c, "%s: cannot read: %s (not packed)", f->full, strerror(errno));
+        c->unreadable++;
+        return 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    uint64_t lineno = 0;
+    int rc = 0;
+    while (!rc && (n = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        input_article a;
+        memset(&a, 0, sizeof a);
+        char why[300] = "";
+        int st = json_line_parse(line, (size_t)n, &a, why, sizeof why);
+        if (st < 0) rc = cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
+        else if (st == INPUT_MALFORMED && !a.text) {
+            warn(c, "%s, line %llu: %s (line skipped)", f->full, (unsigned long long)lineno, why);
+            c->malformed++;
+        } else if (st != INPUT_NONE) {
+            if (st == INPUT_MALFORMED) {
+                warn(c, "%s, line %llu: %s", f->full, (unsigned long long)lineno, why);
+                c->malformed++;
+            }
+            c->input = f->full;
+            rc = add_record(c, f->rel, &a, ".txt");
+        }
+        input_article_free(&a);
+    }
+    if (!rc && ferror(in)) {
+        warn(c, "%s: read error after line %llu: %s", f->full, (unsigned long long)lineno, strerror(errno));
+        c->unreadable++;
+    }
+    free(line);
+    fclose(in);
+    if (rc) c->failed = 1;
+    return rc ? -1 : 0;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static int pack_file(pack_ctx *c, const walk_file *f)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    uint64_t size = 0;
+    int e = read_file(f->full, META_SCAN_BYTES, &buf, &len, &size);
+    if (e) {
+        warn(c, "%s: cannot read: %s (not packed)", f->full, strerror(e));
+        c->unreadable++;
+        return 0;
+    }
+    c->input = f->full;
+    layout l = c->forced ? c->forced : layout_detect(f->full, buf, len);
+    if (l == LAYOUT_MEDIAWIKI || l == LAYOUT_JSONL) {
+        free(buf);
+        return l == LAYOUT_MEDIAWIKI ? pack_mediawiki(c, f) : pack_jsonl(c, f);
+    }
+    if (l == LAYOUT_JSON && size > len && size <= JSON_MAX_BYTES) { /* JSON needs the whole file */
+        free(buf);
+        if ((e = read_file(f->full, JSON_MAX_BYTES, &buf, &len, &size)) != 0) {
+            warn(c, "%s: cannot read: %s (not packed)", f->full, strerror(e));
+            c->unreadable++;
+            return 0;
+        }
+    }
+    input_article a;
+    char why[512] = "";
+    int st = size == 0 ? INPUT_NONE : layout_parse_file(l, buf, len, &a, why, sizeof why);
+    free(buf);
+    if (st < 0) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory"), c->failed = 1, -1;
+    if (size == 0) {
+        warn(c, "%s: empty file (packed by path)", f->full);
+        c->empty++;
+        memset(&a, 0, sizeof a);
+    } else if (st == INPUT_MALFORMED) {
+        warn(c, "%s: %s (packed; the bad field is left out)", f->full, why);
+        c->malformed++;
+    } else if (st == INPUT_NONE && c->forced && l != LAYOUT_PLAIN) {
+        warn(c, "%s: not in the %s layout (packed by path)", f->full, layout_name(l));
+    }
+    if (st == INPUT_OK || st == INPUT_MALFORMED) c->articles++;
+    keep_if_utf8(c, &a.title, "the title");
+    wpk_entry m;
+    memset(&m, 0, sizeof m);
+    entry_from_article(&m, &a);
+    m.path = f->rel;
+    m.mime = mime_for(f->rel, st == INPUT_NONE ? LAYOUT_PLAIN : l);
+    int rc = wpk_writer_add_file(c->w, &m, f->full, &c->err);
+    if (!rc) rc = add_name_aliases(c, &a, f->rel, l);
+    input_article_free(&a);
+    c->files++;
+    if (rc) c->failed = 1;
+    return rc ? -1 : 0;
 }
 
 static double now_seconds(void)
@@ -115,33 +350,66 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void print_summary(const wpk_write_stats *s, const pack_counts *c, const char *out, double secs)
+static void print_summary(const wpk_write_stats *s, const pack_ctx *c, const char *out, double secs)
 {
     double ratio = s->file_size ? (double)s->content_bytes / (double)s->file_size : 0;
-    printf("packed %llu entries into %s\n", (unsigned long long)s->entries, out);
-    printf("  articles with metadata: %zu, malformed metadata: %zu, not packed: %zu unreadable, %zu skipped\n",
-           c->articles, c->malformed, c->unreadable, c->skipped);
+    printf("packed %llu entries into %s in %.2f s\n", (unsigned long long)s->entries, out, secs);
+    printf("  inputs: %zu files (%zu with article metadata), %zu records from JSON Lines and MediaWiki pages\n",
+           c->files, c->articles, c->records);
+    printf("  articles: %llu, older revisions: %llu%s, aliases: %llu (%zu redirect pages; %llu with no target "
+           "in the archive), duplicates stored once: %llu\n",
+           (unsigned long long)s->articles, (unsigned long long)s->revisions,
+           s->dropped_revisions ? " (left out with --latest-only)" : "", (unsigned long long)s->aliases,
+           c->redirects, (unsigned long long)s->unresolved_aliases, (unsigned long long)s->duplicates);
+    if (s->dropped_revisions)
+        printf("  left out: %llu older revisions\n", (unsigned long long)s->dropped_revisions);
+    printf("  warnings: %zu (malformed metadata: %zu, empty files: %zu); not packed: %zu unreadable, %zu skipped\n",
+           c->warnings, c->malformed, c->empty, c->unreadable, c->skipped);
     printf("  input %llu bytes (%llu distinct contents, %llu bytes) -> archive %llu bytes, ratio %.2fx\n",
            (unsigned long long)s->content_bytes, (unsigned long long)s->unique_contents,
            (unsigned long long)s->unique_bytes, (unsigned long long)s->file_size, ratio);
-    printf("  %llu blocks (%llu bytes), indexes %llu bytes, dictionary %llu bytes, %.2f s\n",
-           (unsigned long long)s->blocks, (unsigned long long)s->data_bytes, (unsigned long long)s->index_bytes,
-           (unsigned long long)s->dict_size, secs);
+    printf("  %llu blocks (%llu bytes), indexes %llu bytes, dictionary %llu bytes\n", (unsigned long long)s->blocks,
+           (unsigned long long)s->data_bytes, (unsigned long long)s->index_bytes, (unsigned long long)s->dict_size);
+}
+
+/* Walk every input; two inputs giving one path, or an unstorable path, are errors. */
+static int collect_inputs(char **inputs, int n, walk_list *files)
+{
+    for (int i = 0; i < n; i++)
+        if (walk_input(inputs[i], files) != 0) return EXIT_IO;
+    walk_sort(files);
+    for (size_t i = 0; i < files->n; i++) {
+        if (i > 0 && !strcmp(files->v[i - 1].rel, files->v[i].rel)) {
+            cli_error("%s and %s would both be stored as \"%s\"", files->v[i - 1].full, files->v[i].full,
+                      files->v[i].rel);
+            return EXIT_USAGE;
+        }
+        if (wpk_path_check(files->v[i].rel, strlen(files->v[i].rel)) != 0) {
+            cli_error("%s: cannot be stored: its path is not valid UTF-8, or has a control character, a backslash or "
+                      "an over-long name",
+                      files->v[i].full);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
 }
 
 int cmd_pack(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 'j'},
-        {"level", required_argument, NULL, 'l'},  {"block-size", required_argument, NULL, 'B'},
-        {"no-dict", no_argument, NULL, 'D'},      {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'},  {"threads", required_argument, NULL, 'j'},
+        {"level", required_argument, NULL, 'l'},   {"block-size", required_argument, NULL, 'B'},
+        {"format", required_argument, NULL, 'f'},  {"no-dict", no_argument, NULL, 'D'},
+        {"latest-only", no_argument, NULL, 'L'},   {"strict", no_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     wpk_write_opts wo = WPK_WRITE_OPTS_INIT;
     const char *out = NULL;
-    int quiet = 0, ch;
+    int quiet = 0, strict = 0, ch;
+    layout forced = LAYOUT_AUTO;
     uint64_t v;
-    while ((ch = getopt_long(argc, argv, "o:j:l:B:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:j:l:B:f:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': out = optarg; break;
         case 'j':
@@ -159,7 +427,15 @@ int cmd_pack(int argc, char **argv)
             }
             wo.block_size = (uint32_t)v;
             break;
+        case 'f':
+            if (layout_from_name(optarg, &forced)) {
+                cli_error("--format wants markdown, yaml, json, jsonl, mediawiki, plain or auto");
+                return EXIT_USAGE;
+            }
+            break;
         case 'D': wo.dictionary = -1; break;
+        case 'L': wo.latest_only = 1; break;
+        case 'S': strict = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(pack_usage, stdout); return EXIT_OK;
         default: fputs(pack_usage, stderr); return EXIT_USAGE;
@@ -172,44 +448,39 @@ int cmd_pack(int argc, char **argv)
     }
     double t0 = now_seconds();
     walk_list files = {0};
-    for (int i = optind; i < argc; i++)
-        if (walk_input(argv[i], &files) != 0) {
-            walk_list_free(&files);
-            return EXIT_IO;
-        }
-    walk_sort(&files);
-    for (size_t i = 0; i < files.n; i++) {
-        if (i > 0 && !strcmp(files.v[i - 1].rel, files.v[i].rel)) {
-            cli_error("%s and %s would both be stored as \"%s\"", files.v[i - 1].full, files.v[i].full, files.v[i].rel);
-            walk_list_free(&files);
-            return EXIT_USAGE;
-        }
-        if (wpk_path_check(files.v[i].rel, strlen(files.v[i].rel)) != 0) {
-            cli_error("%s: cannot be stored: its path is not valid UTF-8, or has a control character, a backslash or an over-long name",
-                      files.v[i].full);
-            walk_list_free(&files);
-            return EXIT_USAGE;
-        }
+    int code = collect_inputs(argv + optind, argc - optind, &files);
+    if (code) {
+        walk_list_free(&files);
+        return code;
     }
-    pack_counts counts = {0, 0, files.unreadable, files.skipped};
-    wpk_error err;
-    memset(&err, 0, sizeof err);
-    wpk_writer *w = NULL;
-    char *head = malloc(META_SCAN_BYTES);
-    int rc = head ? wpk_writer_create(&w, out, &wo, &err) : cli_set_error(&err, WPK_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < files.n && !rc; i++) rc = add_one(w, &files.v[i], head, &counts, &err);
+    pack_ctx c;
+    memset(&c, 0, sizeof c);
+    c.forced = forced;
+    c.unreadable = files.unreadable;
+    c.skipped = files.skipped;
+    c.warnings = files.unreadable + files.skipped;
+    int rc = wpk_writer_create(&c.w, out, &wo, &c.err);
+    for (size_t i = 0; i < files.n && !rc; i++)
+        if (pack_file(&c, &files.v[i]) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
     wpk_write_stats stats;
-    if (!rc) rc = wpk_writer_finish(w, &stats, &err);
-    wpk_writer_free(w);
-    free(head);
-    walk_list_free(&files);
-    if (rc) {
-        cli_error("pack failed, %s not written: %s", out, err.message);
-        return cli_exit_code(rc);
+    memset(&stats, 0, sizeof stats);
+    if (!rc && strict && c.warnings) {
+        cli_error("--strict: %zu warning(s) about the input; %s not written", c.warnings, out);
+        code = EXIT_USAGE;
+    } else {
+        if (!rc) rc = wpk_writer_finish(c.w, &stats, &c.err);
+        if (rc) {
+            cli_error("pack failed, %s not written: %s", out, c.err.message);
+            code = cli_exit_code(rc);
+        }
     }
-    if (!quiet) print_summary(&stats, &counts, out, now_seconds() - t0);
-    if (counts.unreadable) {
-        cli_error("%zu input(s) could not be read and are not in %s", counts.unreadable, out);
+    wpk_writer_free(c.w);
+    path_set_free(&c.paths);
+    walk_list_free(&files);
+    if (code) return code;
+    if (!quiet) print_summary(&stats, &c, out, now_seconds() - t0);
+    if (c.unreadable) {
+        cli_error("%zu input(s) could not be read and are not in %s", c.unreadable, out);
         return EXIT_IO;
     }
     return EXIT_OK;

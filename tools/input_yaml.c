@@ -21,6 +21,15 @@
 
 /* How much of a bad value is quoted in `why`. */
 #define WHY_VALUE_MAX 40
+/* Deepest nesting of collections accepted. libyaml 0.2.5's scanner does
+ * work proportional to the flow nesting depth for every token, so a block
+ * of 100k '[' would take seconds to minutes; front matter nests a few
+ * levels at most. */
+#define MAX_DEPTH 128
+/* Most anchors and aliases accepted: libyaml's loader looks anchors up
+ * (and checks them for duplicates) by linear search. */
+#define MAX_ANCHORS 1024
+#define MAX_ALIASES 16384
 
 typedef struct { const char *p; size_t n; } span;
 
@@ -256,6 +265,56 @@ static int read_mapping(state *st, const yaml_node_t *root)
     return 0;
 }
 
+/* Fails (INPUT_MALFORMED) when collections nest deeper than MAX_DEPTH or
+ * there are more than MAX_ANCHORS anchors or MAX_ALIASES aliases, reading
+ * only events up to there: libyaml's scanner looks ahead at most a
+ * line (1024 characters) for a simple key, so this stays cheap however
+ * deep the block goes. Syntax errors are left to the loader, which meets
+ * them at the same place. -1 on OOM, else 0 or INPUT_MALFORMED. */
+static int check_depth(state *st, const char *block, size_t block_len)
+{
+    yaml_parser_t ps;
+    if (!yaml_parser_initialize(&ps)) return -1;
+    yaml_parser_set_input_string(&ps, (const unsigned char *)block, block_len);
+    yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
+    int depth = 0, anchors = 0, aliases = 0, rc = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&ps, &ev)) {
+            if (ps.error == YAML_MEMORY_ERROR) rc = -1;
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        size_t line = ev.start_mark.line;
+        int anchored = (type == YAML_SCALAR_EVENT && ev.data.scalar.anchor) ||
+                       (type == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.anchor) ||
+                       (type == YAML_MAPPING_START_EVENT && ev.data.mapping_start.anchor);
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT) break;
+        if (anchored && ++anchors > MAX_ANCHORS) {
+            bad(st, "YAML front matter, line %zu: more than %d anchors", line + 2, MAX_ANCHORS);
+            rc = INPUT_MALFORMED;
+            break;
+        }
+        if (type == YAML_ALIAS_EVENT && ++aliases > MAX_ALIASES) {
+            bad(st, "YAML front matter, line %zu: more than %d aliases", line + 2, MAX_ALIASES);
+            rc = INPUT_MALFORMED;
+            break;
+        }
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_DEPTH) {
+                bad(st, "YAML front matter, line %zu: nested deeper than %d levels", line + 2, MAX_DEPTH);
+                rc = INPUT_MALFORMED;
+                break;
+            }
+        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+    }
+    yaml_parser_delete(&ps);
+    return rc;
+}
+
 /* Reports a libyaml error. -1 on OOM, else INPUT_MALFORMED. */
 static int yaml_error(state *st, const yaml_parser_t *ps, const char *block, size_t block_len)
 {
@@ -311,7 +370,8 @@ int yaml_front_matter_parse(const char *buf, size_t len, input_article *out,
     state st = {out, NULL, INPUT_OK, why, why_cap};
     yaml_parser_t parser;
     yaml_document_t doc;
-    int rc;
+    int rc = check_depth(&st, block, block_len);
+    if (rc != 0) return rc;
 
     if (!yaml_parser_initialize(&parser)) return -1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)block, block_len);

@@ -30,7 +30,9 @@
  *   INPUT_MALFORMED: the block is not valid YAML, why = "YAML front matter,
  *     line N: <libyaml problem> (<libyaml context>)" where N is the line of
  *     the file (1-based; the opening "---" is line 1); or the root is not a
- *     mapping; or a field is bad, e.g. "page_id \"12a\" is not a number".
+ *     mapping; or it nests collections deeper than 128 levels or has more
+ *     than 1024 anchors or 16384 aliases (libyaml 0.2.5 is quadratic in
+ *     those); or a field is bad, e.g. "page_id \"12a\" is not a number".
  *     Fields that did parse are filled in. Only the first problem is
  *     reported.
  *

@@ -1,0 +1,17 @@
+/* pack_paths.h - stable, safe, unique entry paths for records that are not
+ * files (JSON Lines lines, MediaWiki pages). */
+#ifndef WPK_PACK_PATHS_H
+#define WPK_PACK_PATHS_H
+
+#include <stddef.h>
+
+typedef struct path_set { char **slot; size_t cap, n; } path_set;
+
+/* "<source without extension>/<title with '_' for spaces, unsafe bytes
+ * %-encoded, long names shortened with a hash><ext>"; a path already given
+ * gets "@2", "@3", ... before the extension. NULL title: "untitled".
+ * Returns a malloc'd path (recorded in `set`), or NULL when out of memory. */
+char *record_path(path_set *set, const char *source, const char *title, const char *ext);
+void path_set_free(path_set *set);
+
+#endif
