@@ -279,13 +279,141 @@ test_corpus() {
     n=$(wc -l <"$TMP/corpus_ids")
     check "corpus has page IDs" test "$n" -gt 0
     check "get --id for all $n corpus page IDs" corpus_ids_ok "$c" "$TMP/corpus_ids"
-    # Titles of the articles with a metadata block: the "# Title" line of each.
-    grep -rlE --include='*.md' '^## (Article )?Metadata' "$CORPUS" | while IFS= read -r f; do
-        head -n 1 "$f" | sed -n 's/^# //p'
-    done | sort -u >"$TMP/corpus_titles"
+    # Every title and URL as spelled in the corpus files, whatever their layout.
+    corpus_spellings "$CORPUS" "$TMP/corpus_titles" "$TMP/corpus_urls"
     n=$(wc -l <"$TMP/corpus_titles")
     check "corpus has titles" test "$n" -gt 300
-    check "get --title for all $n corpus titles" corpus_titles_ok "$c" "$TMP/corpus_titles"
+    check "get --title for all $n corpus title spellings" corpus_titles_ok "$c" "$TMP/corpus_titles"
+    n=$(wc -l <"$TMP/corpus_urls")
+    check "corpus has URLs" test "$n" -gt 300
+    check "get --url for all $n corpus URL spellings" corpus_urls_ok "$c" "$TMP/corpus_urls"
+    check "find Py lists Python articles" find_has "$c" Py "Python (programming language)"
+    check "list --category lists its articles" line_count_min 10 "$WP" list "$c" --category "Category:Python (programming language) software"
+    check "--latest-only packs one entry per article" latest_only_ok "$CORPUS"
+}
+
+# corpus_spellings DIR TITLES URLS: titles and URLs as written in markdown
+# metadata blocks, YAML front matter and JSON articles (parsed by python3's
+# own JSON reader, independently of wikipack).
+corpus_spellings() {
+    python3 - "$@" <<'PY'
+import json, os, re, sys
+root, tout, uout = sys.argv[1:4]
+titles, urls = set(), set()
+for dp, _, fn in os.walk(root):
+    for f in fn:
+        try:
+            d = open(os.path.join(dp, f), encoding="utf-8").read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if f.endswith(".json"):
+            try:
+                j = json.loads(d)
+            except ValueError:
+                continue
+            titles.add(j.get("title") or "")
+            urls.add(j.get("source_url") or "")
+        elif d.startswith("---\n"):
+            fm = d.split("\n---", 1)[0]
+            for key, dest in (("title", titles), ("url", urls)):
+                m = re.search(r"^%s: *(.*)$" % key, fm, re.M)
+                if m:
+                    dest.add(m.group(1).strip().strip('"'))
+        elif re.search(r"^## (Article )?Metadata", d, re.M):
+            titles.add(d.split("\n", 1)[0][2:].strip())
+            m = re.search(r"^- \*\*Original Article:\*\* \[.*?\]\((.*)\)\s*$", d, re.M)
+            if m:
+                urls.add(m.group(1))
+for path, values in ((tout, titles), (uout, urls)):
+    with open(path, "w", encoding="utf-8") as o:
+        o.writelines(v + "\n" for v in sorted(values) if v)
+PY
+}
+
+corpus_urls_ok() { # corpus_urls_ok ARCHIVE URLS_FILE: get --url finds each
+    local url bad=0
+    while IFS= read -r url; do
+        if ! "$WP" get "$1" --url "$url" >/dev/null 2>"$TMP/url.err" </dev/null; then
+            bad=$((bad + 1))
+            [ "$bad" -le 10 ] && echo "get --url \"$url\": $(head -n 1 "$TMP/url.err")" >&2
+        fi
+    done <"$2"
+    [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") URLs failed" >&2; return 1; }
+}
+
+find_has() { # find_has ARCHIVE PREFIX TITLE: find PREFIX lists TITLE
+    "$WP" find "$1" "$2" --limit 0 </dev/null | cut -f1 | grep -qxF -- "$3"
+}
+
+line_count_min() { # line_count_min N CMD...: CMD prints at least N lines
+    local want=$1
+    shift
+    [ "$("$@" </dev/null | wc -l)" -ge "$want" ]
+}
+
+latest_only_ok() { # packing with --latest-only leaves no revision and as many entries as articles
+    "$WP" pack -q --latest-only -o "$TMP/latest.wpk" "$1" 2>/dev/null || return 1
+    [ "$("$WP" list --revisions "$TMP/latest.wpk" | cut -f7 | grep -c revision)" -eq 0 ] || return 1
+    local articles files
+    articles=$("$WP" info --json "$TMP/latest.wpk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
+    files=$("$WP" list "$TMP/latest.wpk" | cut -f7 | grep -c file)
+    [ "$("$WP" list "$TMP/latest.wpk" | wc -l)" -eq $((articles + files)) ]
+}
+
+test_layouts() {
+    section "11. article layouts, aliases and bad input"
+    local L=$SAMPLES/layouts M=$SAMPLES/mediawiki a=$TMP/layouts.wpk
+    check "pack YAML, JSON, JSON Lines and MediaWiki" "$WP" pack -q -o "$a" "$L" "$M"
+    check "verify" "$WP" verify "$a"
+    check "YAML front matter title" same_output "$L/Breezy_software.md" "$WP" get "$a" --title "Breezy (software)"
+    check "JSON article by URL" same_output "$L/Pycassa_20241220_214817.json" "$WP" get "$a" --url "https://en.wikipedia.org/wiki/Pycassa"
+    check "JSON Lines record by ID" stdout_has "Pylons" "$WP" get "$a" --id 36723720
+    check "JSON Lines record path from its title" stdout_has "Twisted" "$WP" get "$a" --path "extracts/Twisted_(software).txt"
+    check "MediaWiki page by ID" stdout_has "Zürich" "$WP" get "$a" --id 101
+    check "MediaWiki redirect is an alias" same_stdout "$WP" get "$a" --title "Python (language)" -- "$WP" get "$a" --id 23862
+    check "MediaWiki: latest revision" stdout_has "2024-11-30T12:34:56Z" "$WP" list "$a"
+    check "MediaWiki namespace kept" list_json_has "$a" '"namespace": 14' '"namespace":14'
+    check "find lists a record title" find_has "$a" "rock" "Rock & roll"
+    check "category from YAML" line_count_min 1 "$WP" list "$a" --category "Category:Python (programming language) software"
+    check "unknown category -> 3" expect_rc 3 -m "no article" -- "$WP" list "$a" --category "Category:Nothing"
+
+    local bad=$TMP/badin
+    mkdir -p "$bad"
+    printf '{"title": "Broken", "categories": [\n' >"$bad/broken.json"
+    printf -- '---\ntitle: "unclosed\n---\n\nbody\n' >"$bad/broken.md"
+    printf '# T\n\n## Metadata\n- **Page ID:** 12a\n' >"$bad/badid.md"
+    printf '{"title": "ok", "text": "fine"}\nnot json\n' >"$bad/lines.jsonl"
+    : >"$bad/empty.md"
+    check "bad input: warnings name file and place" expect_rc 0 -m "broken.json" -m "line" -m "badid.md" -m "lines.jsonl, line 2" -m "empty file" -- \
+        "$WP" pack -o "$TMP/bad.wpk" "$bad"
+    check "bad input: still packed by path" stdout_has "broken.json" "$WP" list "$TMP/bad.wpk"
+    check "bad input: summary counts warnings" expect_rc 0 -M "warnings: 5" -- "$WP" pack -o "$TMP/bad2.wpk" "$bad"
+    check "--strict fails on warnings" expect_rc 2 -m "--strict" -- "$WP" pack --strict -o "$TMP/strict.wpk" "$bad"
+    check "--strict leaves no archive" absent "$TMP/strict.wpk"
+    check "--format forces a layout" expect_rc 0 -m "not in the json layout" -- "$WP" pack -q --format json -o "$TMP/forced.wpk" "$L/Breezy_software.md"
+}
+
+stdout_has() { # stdout_has TEXT CMD...: CMD succeeds and prints TEXT
+    local t=$1
+    shift
+    "$@" >"$TMP/so" 2>"$TMP/se" </dev/null || { cat "$TMP/se" >&2; return 1; }
+    grep -qF -- "$t" "$TMP/so" || { echo "output lacks \"$t\"" >&2; return 1; }
+}
+
+same_stdout() { # same_stdout CMD1... -- CMD2...: both print the same bytes
+    local a=() b=()
+    while [ "$1" != "--" ]; do a+=("$1"); shift; done
+    shift
+    b=("$@")
+    "${a[@]}" >"$TMP/s1" 2>/dev/null </dev/null && "${b[@]}" >"$TMP/s2" 2>/dev/null </dev/null && cmp -s "$TMP/s1" "$TMP/s2"
+}
+
+list_json_has() { # list_json_has ARCHIVE TEXT...: list --json contains one of the TEXTs
+    local archive=$1 t
+    shift
+    "$WP" list --json "$archive" >"$TMP/lj" 2>/dev/null </dev/null || return 1
+    for t in "$@"; do grep -qF -- "$t" "$TMP/lj" && return 0; done
+    return 1
 }
 
 # ---------------------------------------------------------------- main
@@ -300,6 +428,7 @@ test_atomic
 test_duplicates
 test_odd_names
 test_corpus
+test_layouts
 
 echo
 echo "$PASS passed, $FAIL failed"

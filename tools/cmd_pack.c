@@ -59,6 +59,7 @@ typedef struct pack_ctx {
     wpk_error err;
     int failed;               /* a writer error: stop */
     const char *input;        /* the file being read, for messages */
+    const char *source;       /* its path in the archive: records are named below it */
 } pack_ctx;
 
 static void warn(pack_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -219,7 +220,7 @@ static int on_page(void *ctx, const input_article *page, uint64_t byte_offset)
     input_article a = *page; /* borrowed: only the title may be replaced */
     char *title = page->title ? strdup(page->title) : NULL;
     a.title = title;
-    int rc = add_record(c, c->input, &a, ".wiki");
+    int rc = add_record(c, c->source, &a, ".wiki");
     free(a.title);
     if (rc) c->failed = 1;
     return rc ? 1 : 0;
@@ -234,11 +235,23 @@ static int pack_mediawiki(pack_ctx *c, const walk_file *f)
 {
     char why[512] = "";
     c->input = f->full;
+    c->source = f->rel;
     int rc = mediawiki_read(f->full, 0, on_page, on_page_warning, c, why, sizeof why);
     if (c->failed) return -1;
     if (rc) {
-        warn(c, "%s (the pages before this point are packed)", why);
+        /* Lose nothing: the pages read so far are entries, and the file
+         * itself is packed by path too. */
+        warn(c, "%s (the pages before this point are packed, and the whole file by path)", why);
         c->malformed++;
+        wpk_entry m;
+        memset(&m, 0, sizeof m);
+        m.path = f->rel;
+        m.mime = "application/xml";
+        if (wpk_writer_add_file(c->w, &m, f->full, &c->err) != 0) {
+            c->failed = 1;
+            return -1;
+        }
+        c->files++;
     }
     return 0;
 }
@@ -264,8 +277,20 @@ static int pack_jsonl(pack_ctx *c, const walk_file *f)
         int st = json_line_parse(line, (size_t)n, &a, why, sizeof why);
         if (st < 0) rc = cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
         else if (st == INPUT_MALFORMED && !a.text) {
-            warn(c, "%s, line %llu: %s (line skipped)", f->full, (unsigned long long)lineno, why);
+            /* Keep the line's bytes as an entry of its own rather than drop them. */
+            char title[64];
+            snprintf(title, sizeof title, "bad line %llu", (unsigned long long)lineno);
+            char *path = record_path(&c->paths, f->rel, title, ".jsonl");
+            warn(c, "%s, line %llu: %s (the line is packed as %s)", f->full, (unsigned long long)lineno, why,
+                 path ? path : "?");
             c->malformed++;
+            wpk_entry m;
+            memset(&m, 0, sizeof m);
+            m.path = path;
+            m.mime = "application/jsonl";
+            rc = path ? wpk_writer_add(c->w, &m, line, (size_t)n, &c->err)
+                      : cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
+            free(path);
         } else if (st != INPUT_NONE) {
             if (st == INPUT_MALFORMED) {
                 warn(c, "%s, line %llu: %s", f->full, (unsigned long long)lineno, why);
@@ -323,7 +348,7 @@ static int pack_file(pack_ctx *c, const walk_file *f)
         c->empty++;
         memset(&a, 0, sizeof a);
     } else if (st == INPUT_MALFORMED) {
-        warn(c, "%s: %s (packed; the bad field is left out)", f->full, why);
+        warn(c, "%s: %s (%s)", f->full, why, a.title ? "packed; the bad field is left out" : "packed by path");
         c->malformed++;
     } else if (st == INPUT_NONE && c->forced && l != LAYOUT_PLAIN) {
         warn(c, "%s: not in the %s layout (packed by path)", f->full, layout_name(l));
