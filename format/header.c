@@ -5,7 +5,7 @@
  *   off  size  field
  *     0     8  magic 89 57 50 4B 0D 0A 1A 0A  ("\x89WPK\r\n\x1a\n")
  *     8     2  major version (1)
- *    10     2  minor version (0)
+ *    10     2  minor version (1 for archives written by this code; readers accept any)
  *    12     4  header size (128)
  *    16     8  required feature bits (reader refuses unknown bits)
  *    24     8  optional feature bits (reader ignores unknown bits)

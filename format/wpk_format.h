@@ -54,9 +54,11 @@ enum {
     WPK_SEC_DATA = 6,        /* region holding all content blocks */
     WPK_SEC_FOLD_ROOT = 7,   /* 1.1: root of the folded-title index (titles and aliases) */
     WPK_SEC_CATEGORY_ROOT = 8, /* 1.1: root of the category index */
-    WPK_SEC_SUMMARY = 9      /* 1.1: counts for `info`, as extension-style fields */
+    WPK_SEC_SUMMARY = 9,     /* 1.1: counts for `info`, as extension-style fields */
+    WPK_SEC_PAGES_EXT = 10   /* 1.1: region holding the leaves of the 1.1 indexes, so that a
+                                1.0 reader sees them as one unknown optional section */
 };
-#define WPK_SEC_LAST WPK_SEC_SUMMARY
+#define WPK_SEC_LAST WPK_SEC_PAGES_EXT
 /* Fields of the SUMMARY section (u8 tag, u16 length, value). */
 enum {
     WPK_SUM_ARTICLES = 1,    /* u64 */

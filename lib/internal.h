@@ -37,6 +37,7 @@ typedef struct wpk_index {
     wpk_fmt_root_item *items;
     uint32_t count;
     uint64_t total_items;
+    uint64_t base, size;      /* the region its leaves live in (PAGES or PAGES_EXT) */
 } wpk_index;
 
 struct wpk_reader {
@@ -46,7 +47,7 @@ struct wpk_reader {
     char *name;
     wpk_open_opts opts;
     wpk_fmt_header hdr;
-    uint64_t pages_base, pages_size, data_base, data_size, index_bytes;
+    uint64_t pages_base, pages_size, ext_base, ext_size, data_base, data_size, index_bytes;
     wpk_index path_idx, title_idx, id_idx, fold_idx, cat_idx;
     uint8_t *summary;           /* SUMMARY section bytes, when present */
     size_t summary_len;
@@ -69,7 +70,8 @@ typedef struct wpk_entry_full {
 
 /* reader internals (reader.c, lookup.c) */
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);
-int wpk_load_page(wpk_reader *r, const wpk_fmt_ref *ref, const char *what, uint8_t **raw, wpk_error *err);
+int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
+                  wpk_error *err);
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
 void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
 /* Fill a wpk_entry_full from a decoded record (strings copied). */

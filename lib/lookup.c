@@ -156,7 +156,7 @@ int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, ui
 static int load_record_page(wpk_reader *r, uint32_t leaf_no, uint8_t **page, wpk_error *err)
 {
     const wpk_fmt_root_item *it = &r->path_idx.items[leaf_no];
-    int rc = wpk_load_page(r, &it->page, "record page", page, err);
+    int rc = wpk_load_page(r, &r->path_idx, &it->page, "record page", page, err);
     if (rc) return rc;
     uint32_t count;
     const char *why = NULL;
@@ -259,7 +259,7 @@ static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *wha
     if (leaf < 0) return WPK_E_NOTFOUND;
     const wpk_fmt_root_item *it = &idx->items[leaf];
     uint8_t *page;
-    int rc = wpk_load_page(r, &it->page, what, &page, err);
+    int rc = wpk_load_page(r, idx, &it->page, what, &page, err);
     if (rc) return rc;
     size_t n = it->page.raw_size;
     uint32_t lo = 0, hi = it->item_count, entry = 0;

@@ -41,7 +41,7 @@ static int scan_from(wpk_reader *r, const wpk_index *idx, const char *what, cons
     for (uint32_t l = (uint32_t)leaf; l < idx->count; l++, first_leaf = 0) {
         const wpk_fmt_root_item *it = &idx->items[l];
         uint8_t *page;
-        int rc = wpk_load_page(r, &it->page, what, &page, err);
+        int rc = wpk_load_page(r, idx, &it->page, what, &page, err);
         if (rc) return rc;
         size_t n = it->page.raw_size;
         const char *why = NULL;
@@ -238,8 +238,8 @@ int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_
                            wpk_error *err)
 {
     if (!r->fold_idx.present)
-        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive (format 1.0) has no folded-title index for prefix search",
-                        r->name);
+        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive has no folded-title index for prefix search (written by "
+                        "format 1.0?)", r->name);
     char *key;
     if (wpk_title_fold(prefix, strlen(prefix), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     prefix_scan p = {key, strlen(key), limit, 0, r->hdr.entry_count, cb, ctx, NULL};
@@ -273,7 +273,7 @@ static int visit_category(void *vctx, const uint8_t *item, size_t len)
 int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err)
 {
     if (!r->cat_idx.present)
-        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive (format 1.0) has no category index", r->name);
+        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive has no category index (written by format 1.0?)", r->name);
     category_scan c = {category, strlen(category), r->hdr.entry_count, cb, ctx};
     return scan_from(r, &r->cat_idx, "category index page", (const uint8_t *)category, c.len, category_key,
                      visit_category, &c, err);

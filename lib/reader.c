@@ -107,12 +107,13 @@ static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint
     return rc;
 }
 
-int wpk_load_page(wpk_reader *r, const wpk_fmt_ref *ref, const char *what, uint8_t **raw, wpk_error *err)
+int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
+                  wpk_error *err)
 {
-    if (ref->offset > r->pages_size || ref->stored_size > r->pages_size - ref->offset)
+    if (ref->offset > idx->size || ref->stored_size > idx->size - ref->offset)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu lies outside the page region", r->name, what,
                         (unsigned long long)ref->offset);
-    return load_object(r, r->pages_base + ref->offset, ref->stored_size, ref->raw_size, ref->checksum, 1, what, raw,
+    return load_object(r, idx->base + ref->offset, ref->stored_size, ref->raw_size, ref->checksum, 1, what, raw,
                        err);
 }
 
@@ -161,7 +162,7 @@ static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section
             why = "leaf keys are out of order";
         else if (i > 0 && s->type == WPK_SEC_PATH_ROOT && compare_keys(&idx->items[i - 1], it, kind) == 0)
             why = "two leaves start with the same path";
-        else if (it->page.offset > r->pages_size || it->page.stored_size > r->pages_size - it->page.offset)
+        else if (it->page.offset > idx->size || it->page.stored_size > idx->size - it->page.offset)
             why = "leaf lies outside the page region";
         if (why) return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s item %u: %s", r->name, what, i, why);
         if (it->page.raw_size > r->opts.max_page_size)
@@ -330,6 +331,15 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     r->pages_size = pages->stored_size;
     r->data_base = data->offset;
     r->data_size = data->stored_size;
+    const wpk_fmt_section *ext = by_type[WPK_SEC_PAGES_EXT];
+    if (ext && !(ext->flags & WPK_SECF_REGION))
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: extension page section is not marked as a region", r->name);
+    if ((by_type[WPK_SEC_FOLD_ROOT] || by_type[WPK_SEC_CATEGORY_ROOT]) && !ext)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: folded-title or category root without its page region", r->name);
+    if (ext) {
+        r->ext_base = ext->offset;
+        r->ext_size = ext->stored_size;
+    }
     static const char *names[WPK_SEC_LAST + 1] = {
         [WPK_SEC_PATH_ROOT] = "path index root", [WPK_SEC_TITLE_ROOT] = "title index root",
         [WPK_SEC_ID_ROOT] = "ID index root", [WPK_SEC_FOLD_ROOT] = "folded-title index root",
@@ -345,6 +355,9 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
             return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s lies outside the archive prefix", r->name, names[t]);
         if (s->offset < WPK_HEADER_SIZE + (uint64_t)n * WPK_SECTION_SIZE)
             return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s overlaps the section table", r->name, names[t]);
+        int in_ext = t == WPK_SEC_FOLD_ROOT || t == WPK_SEC_CATEGORY_ROOT;
+        idx[t]->base = in_ext ? r->ext_base : r->pages_base;
+        idx[t]->size = in_ext ? r->ext_size : r->pages_size;
         if ((rc = load_root(r, prefix, s, idx[t], names[t], err)) != 0) return rc;
         r->index_bytes += s->stored_size;
     }
@@ -356,7 +369,7 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
     if (by_type[WPK_SEC_DICT] && (rc = load_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
     if (by_type[WPK_SEC_SUMMARY] && (rc = load_summary(r, prefix, by_type[WPK_SEC_SUMMARY], err)) != 0) return rc;
-    r->index_bytes += r->pages_size;
+    r->index_bytes += r->pages_size + r->ext_size;
     return check_tiling(r, secs, n, err);
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 typedef struct span { uint64_t offset, len; } span;
+typedef struct span_list { span *v; size_t n; } span_list;
 typedef struct vblock { wpk_fmt_ref ref; uint32_t first_entry; } vblock;
 typedef struct ventry { uint64_t block_offset; uint32_t offset_in_block; uint32_t entry; uint64_t size, hash; } ventry;
 
@@ -21,7 +22,7 @@ typedef struct vctx {
     wpk_problem_cb report;
     void *ctx;
     wpk_verify_stats st;
-    span *spans; size_t nspans;
+    span_list pages, ext_pages; /* leaves seen, per region */
     vblock *blocks; size_t nblocks;
     ventry *ents; size_t nents;
     uint64_t *title_hash;     /* per entry: XXH3 of its title, 0 without title */
@@ -64,10 +65,10 @@ static int grow(void **p, size_t n, size_t size)
     return 0;
 }
 
-static int add_span(vctx *v, uint64_t offset, uint64_t len)
+static int add_span(span_list *l, uint64_t offset, uint64_t len)
 {
-    if (grow((void **)&v->spans, v->nspans, sizeof *v->spans)) return -1;
-    v->spans[v->nspans++] = (span){offset, len};
+    if (grow((void **)&l->v, l->n, sizeof *l->v)) return -1;
+    l->v[l->n++] = (span){offset, len};
     return 0;
 }
 
@@ -90,9 +91,9 @@ static int cmp_ent(const void *a, const void *b)
     return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
-static void leaf_problem(vctx *v, const char *what, const wpk_fmt_root_item *it, const char *why)
+static void leaf_problem(vctx *v, const wpk_index *idx, const char *what, const wpk_fmt_root_item *it, const char *why)
 {
-    uint64_t abs = v->r->pages_base + it->page.offset;
+    uint64_t abs = idx->base + it->page.offset;
     problem(v, WPK_E_CORRUPT, 1, abs, "%s: %s at offset %llu: %s", v->r->name, what, (unsigned long long)abs, why);
 }
 
@@ -105,10 +106,10 @@ static void check_records(vctx *v)
     uint8_t *prev_page = NULL;
     for (uint32_t l = 0; l < r->path_idx.count && !v->oom; l++) {
         const wpk_fmt_root_item *it = &r->path_idx.items[l];
-        if (add_span(v, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
+        if (add_span(&v->pages, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
         uint8_t *page;
         wpk_error e;
-        if (wpk_load_page(r, &it->page, "record page", &page, &e) != 0) {
+        if (wpk_load_page(r, &r->path_idx, &it->page, "record page", &page, &e) != 0) {
             report_error(v, &e);
             continue;
         }
@@ -116,7 +117,7 @@ static void check_records(vctx *v)
         uint32_t count;
         const char *why = NULL;
         if (wpk_fmt_leaf_count(page, it->page.raw_size, &count, &why) || count != it->item_count) {
-            leaf_problem(v, "record page", it, why ? why : "item count differs from the root");
+            leaf_problem(v, &r->path_idx, "record page", it, why ? why : "item count differs from the root");
             free(page);
             continue;
         }
@@ -137,7 +138,7 @@ static void check_records(vctx *v)
             prev = rec.path;
             prev_len = rec.path_len;
             if (i == 0 && (rec.path_len != it->key_len || memcmp(rec.path, it->key, rec.path_len) != 0))
-                leaf_problem(v, "record page", it, "first path differs from the root");
+                leaf_problem(v, &r->path_idx, "record page", it, "first path differs from the root");
             v->title_hash[n] = rec.title_len ? wpk_fmt_checksum(rec.title, rec.title_len) | 1 : 0;
             v->page_id[n] = rec.page_id;
             v->has_id[n] = (rec.flags & WPK_REC_HAS_PAGE_ID) != 0;
@@ -175,10 +176,11 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
     int have_prev = 0;
     for (uint32_t l = 0; l < idx->count; l++) {
         const wpk_fmt_root_item *it = &idx->items[l];
-        if (add_span(v, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
+        span_list *region = which == IDX_FOLD || which == IDX_CATEGORY ? &v->ext_pages : &v->pages;
+        if (add_span(region, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
         uint8_t *page;
         wpk_error e;
-        if (wpk_load_page(r, &it->page, what, &page, &e) != 0) {
+        if (wpk_load_page(r, idx, &it->page, what, &page, &e) != 0) {
             report_error(v, &e);
             have_prev = 0;
             continue;
@@ -233,7 +235,7 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
             }
             have_prev = 1;
         }
-        if (why) leaf_problem(v, what, it, why);
+        if (why) leaf_problem(v, idx, what, it, why);
         free(page);
     }
     free(prev_key);
@@ -373,7 +375,8 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         if (!v.oom) check_secondary(&v, &r->id_idx, IDX_ID, "ID index page");
         if (!v.oom) check_secondary(&v, &r->fold_idx, IDX_FOLD, "folded-title index page");
         if (!v.oom) check_secondary(&v, &r->cat_idx, IDX_CATEGORY, "category index page");
-        if (!v.oom) check_tiling(&v, v.spans, v.nspans, r->pages_size, r->pages_base, "page");
+        if (!v.oom) check_tiling(&v, v.pages.v, v.pages.n, r->pages_size, r->pages_base, "page");
+        if (!v.oom) check_tiling(&v, v.ext_pages.v, v.ext_pages.n, r->ext_size, r->ext_base, "extension page");
         if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
     } else {
         v.oom = 1;
@@ -381,7 +384,8 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     free(v.title_hash);
     free(v.page_id);
     free(v.has_id);
-    free(v.spans);
+    free(v.pages.v);
+    free(v.ext_pages.v);
     free(v.blocks);
     free(v.ents);
     if (stats) *stats = v.st;

@@ -198,7 +198,7 @@ static int copy_data(wpk_writer *w, int out_fd, uint64_t out_off, wpk_error *err
  * data, trailer. */
 static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st, wpk_error *err)
 {
-    enum { NSEC = WPK_NROOTS + 4 };
+    enum { NSEC = WPK_NROOTS + 5 };
     wpk_fmt_section sec[NSEC];
     memset(sec, 0, sizeof sec);
     int nsec = 0;
@@ -227,6 +227,10 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     sec[nsec].type = WPK_SEC_PAGES;
     sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_REGION;
     sec[nsec].stored_size = sec[nsec].raw_size = ix->pages.len;
+    nsec++;
+    sec[nsec].type = WPK_SEC_PAGES_EXT; /* optional: a 1.0 reader skips it whole */
+    sec[nsec].flags = WPK_SECF_REGION;
+    sec[nsec].stored_size = sec[nsec].raw_size = ix->ext_pages.len;
     nsec++;
     sec[nsec].type = WPK_SEC_DATA;
     sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_REGION;
@@ -279,6 +283,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     PUT(ix->summary.p, ix->summary.len);
     PUT(w->dict, w->dict_size);
     PUT(ix->pages.p, ix->pages.len);
+    PUT(ix->ext_pages.p, ix->ext_pages.len);
 #undef PUT
     if (!rc) rc = copy_data(w, o.fd, off, err);
     off += w->data_size;
@@ -296,7 +301,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->unique_bytes = w->unique_bytes;
         st->blocks = w->block_count;
         st->data_bytes = w->data_size;
-        st->index_bytes = ix->pages.len;
+        st->index_bytes = ix->pages.len + ix->ext_pages.len;
         for (int i = 0; i < WPK_NROOTS; i++) st->index_bytes += ix->root[i].len;
         st->dict_size = w->dict_size;
         st->file_size = file_size;

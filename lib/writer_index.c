@@ -35,6 +35,7 @@ int wpk_page_level(const wpk_writer *w)
 void wpk_built_index_free(wpk_built_index *b)
 {
     free(b->pages.p);
+    free(b->ext_pages.p);
     free(b->summary.p);
     for (int i = 0; i < WPK_NROOTS; i++) free(b->root[i].p);
     memset(b, 0, sizeof *b);
@@ -92,9 +93,10 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
         free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
     }
+    wbuf *region = lb->which >= 3 ? &lb->out->ext_pages : &lb->out->pages; /* 1.1 indexes apart */
     wpk_fmt_root_item it;
     memset(&it, 0, sizeof it);
-    it.page.offset = lb->out->pages.len;
+    it.page.offset = region->len;
     it.page.stored_size = (uint32_t)zlen;
     it.page.raw_size = (uint32_t)raw.len;
     it.page.checksum = wpk_fmt_checksum(z, zlen);
@@ -105,7 +107,7 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     it.key_u64 = lb->first_u64;
     uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
     size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
-    bad = wbuf_put(&lb->out->pages, z, zlen) || elen == 0 || wbuf_put(&lb->root, enc, elen);
+    bad = wbuf_put(region, z, zlen) || elen == 0 || wbuf_put(&lb->root, enc, elen);
     free(z);
     free(raw.p);
     if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");

@@ -86,7 +86,8 @@ typedef struct wbuf { uint8_t *p; size_t len, cap; } wbuf;
 int wbuf_put(wbuf *b, const void *p, size_t n);
 #define WPK_NROOTS 5
 typedef struct wpk_built_index {
-    wbuf pages;                 /* the PAGES region */
+    wbuf pages;                 /* the PAGES region: leaves of the path, title and ID indexes */
+    wbuf ext_pages;             /* the PAGES_EXT region: leaves of the 1.1 indexes */
     wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
     wbuf summary;               /* SUMMARY section */
     uint64_t root_raw[WPK_NROOTS];
