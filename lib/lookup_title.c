@@ -131,55 +131,74 @@ static void free_run(fold_run *run)
     free(run->v);
 }
 
-/* Report each distinct entry among the hits accepted by `keep`. */
+/* Does the hit match the query at this level? */
+static int hit_matches(const fold_hit *h, const char *query, const char *query_mw, int level, int *oom)
+{
+    if (level == WPK_MATCH_EXACT) return strcmp(h->display, query) == 0;
+    if (level == WPK_MATCH_FOLDED) return 1; /* the run holds exactly the folded key */
+    char *mw;
+    if (wpk_title_mediawiki(h->display, strlen(h->display), &mw)) {
+        *oom = 1;
+        return 0;
+    }
+    int same = strcmp(mw, query_mw) == 0;
+    free(mw);
+    return same;
+}
+
+/* Report each distinct article among the hits that match at `level`
+ * (cb may be NULL to count only). */
 static int report_hits(const fold_run *run, const char *query, int level, wpk_title_cb cb, void *ctx, size_t *found)
 {
     char *query_mw = NULL;
     if (level == WPK_MATCH_MEDIAWIKI && wpk_title_mediawiki(query, strlen(query), &query_mw)) return WPK_E_NOMEM;
+    uint32_t *kept = malloc((run->n ? run->n : 1) * sizeof *kept);
+    if (!kept) {
+        free(query_mw);
+        return WPK_E_NOMEM;
+    }
+    int oom = 0;
     *found = 0;
-    int rc = WPK_OK;
-    for (size_t i = 0; i < run->n && !rc; i++) {
+    for (size_t i = 0; i < run->n && !oom; i++) {
         const fold_hit *h = &run->v[i];
-        int keep = 1;
-        if (level == WPK_MATCH_EXACT) keep = strcmp(h->display, query) == 0;
-        else if (level == WPK_MATCH_MEDIAWIKI) {
-            char *mw;
-            if (wpk_title_mediawiki(h->display, strlen(h->display), &mw)) {
-                rc = WPK_E_NOMEM;
-                break;
-            }
-            keep = strcmp(mw, query_mw) == 0;
-            free(mw);
-        }
-        for (size_t j = 0; keep && j < i; j++) /* distinct articles only */
-            if (run->v[j].entry == h->entry) {
-                int seen = 1;
-                if (level == WPK_MATCH_EXACT) seen = strcmp(run->v[j].display, query) == 0;
-                if (seen) keep = 0;
-            }
-        if (!keep) continue;
-        (*found)++;
+        if (!hit_matches(h, query, query_mw, level, &oom)) continue;
+        int seen = 0;
+        for (size_t j = 0; j < *found && !seen; j++) seen = kept[j] == h->entry;
+        if (seen) continue;
+        kept[(*found)++] = h->entry;
         if (cb && cb(ctx, h->display, h->kind == 1, h->entry)) break;
     }
+    free(kept);
     free(query_mw);
-    return rc;
+    return oom ? WPK_E_NOMEM : WPK_OK;
+}
+
+/* A title seen only on an older version: the exact title index, mapped to
+ * the current version. */
+static int exact_in_title_index(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, size_t *found,
+                                wpk_error *err)
+{
+    wpk_entry *e = NULL;
+    int rc = wpk_reader_find_by_title(r, query, &e, err);
+    if (rc == WPK_E_NOTFOUND) return WPK_OK;
+    if (rc) return rc;
+    uint64_t n = e->is_revision ? e->current_entry : e->entry_number;
+    *found = 1;
+    if (cb) cb(ctx, e->title, 0, n);
+    wpk_entry_free(e);
+    return WPK_OK;
 }
 
 int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
                            wpk_error *err)
 {
     *level = WPK_MATCH_EXACT;
-    /* Exact title: the title index (which holds every version). */
-    wpk_entry *e = NULL;
-    int rc = wpk_reader_find_by_title(r, query, &e, err);
-    if (rc == WPK_OK) {
-        uint64_t n = e->is_revision ? e->current_entry : e->entry_number;
-        if (cb) cb(ctx, e->title, 0, n);
-        wpk_entry_free(e);
-        return WPK_OK;
+    size_t found = 0;
+    if (!r->fold_idx.present) { /* a 1.0 archive: exact titles only */
+        int rc = exact_in_title_index(r, query, cb, ctx, &found, err);
+        if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
+        return rc;
     }
-    if (rc != WPK_E_NOTFOUND || !r->fold_idx.present)
-        return rc == WPK_E_NOTFOUND ? wpk_fail(err, rc, "%s: no article titled \"%s\"", r->name, query) : rc;
     fold_run run;
     memset(&run, 0, sizeof run);
     char *key;
@@ -187,10 +206,11 @@ int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, vo
     run.key = key;
     run.key_len = strlen(key);
     run.entries = r->hdr.entry_count;
-    rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, run.key_len, fold_key, collect_run,
-                   &run, err);
-    if (!rc && run.oom) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    size_t found = 0;
+    int rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, run.key_len, fold_key,
+                       collect_run, &run, err);
+    if (!rc && run.oom) rc = WPK_E_NOMEM;
+    /* Exact: current titles and aliases (several articles may share one),
+     * then titles only older versions carry; then the looser levels. */
     for (int lv = WPK_MATCH_EXACT; !rc && lv <= WPK_MATCH_FOLDED; lv++) {
         if ((rc = report_hits(&run, query, lv, NULL, NULL, &found)) != 0) break;
         if (found) {
@@ -198,6 +218,7 @@ int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, vo
             rc = report_hits(&run, query, lv, cb, ctx, &found);
             break;
         }
+        if (lv == WPK_MATCH_EXACT && (rc = exact_in_title_index(r, query, cb, ctx, &found, err)) == 0 && found) break;
     }
     if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");
     free_run(&run);

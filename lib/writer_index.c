@@ -403,34 +403,54 @@ static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
     return wbuf_put(b, f, wpk_fmt_ext_put(f, sizeof f, tag, val, 8));
 }
 
-static int by_language(const void *pa, const void *pb, void *ctx)
+static int by_string(const void *pa, const void *pb)
 {
-    const wpk_writer *w = ctx;
-    return strcmp(w->entries[*(const uint32_t *)pa].lang, w->entries[*(const uint32_t *)pb].lang);
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* An article's language: its current version's, else that of the newest
+ * older version that has one. */
+static const char *article_language(const wpk_writer *w, const wentry *cur)
+{
+    if (cur->lang_len) return cur->lang;
+    for (uint32_t k = 0; k < cur->rev_count; k++) {
+        const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
+        if (v->lang_len) return v->lang;
+    }
+    return NULL;
 }
 
 /* SUMMARY: article, revision, alias and category counts, and the number of
  * articles per language, so that `info` needs no scan. */
-static int build_summary(wpk_writer *w, wbuf *b, uint32_t *order, wpk_error *err)
+static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
 {
     int bad = put_u64_field(b, WPK_SUM_ARTICLES, w->articles) || put_u64_field(b, WPK_SUM_REVISIONS, w->revisions) ||
               put_u64_field(b, WPK_SUM_ALIASES, w->stored_aliases) ||
               put_u64_field(b, WPK_SUM_CATEGORIES, w->categories);
+    const char **langs = malloc((w->count ? w->count : 1) * sizeof *langs);
+    if (!langs) return wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary");
     size_t n = 0;
-    for (size_t i = 0; i < w->count; i++)
-        if (w->entries[i].lang_len && w->entries[i].current == i) order[n++] = (uint32_t)i;
-    qsort_r(order, n, sizeof *order, by_language, w);
-    for (size_t k = 0; k < n && !bad;) {
-        const wentry *e = &w->entries[order[k]];
-        uint64_t same = 0;
-        while (k < n && strcmp(w->entries[order[k]].lang, e->lang) == 0) k++, same++;
-        uint8_t f[WPK_EXT_HEAD + 8 + 65536];
-        wpk_put64(f + WPK_EXT_HEAD, same);
-        memcpy(f + WPK_EXT_HEAD + 8, e->lang, e->lang_len);
-        f[0] = WPK_SUM_LANGUAGE;
-        wpk_put16(f + 1, (uint16_t)(8 + e->lang_len > 65535 ? 65535 : 8 + e->lang_len));
-        bad = e->lang_len > 65535 - 8 || wbuf_put(b, f, WPK_EXT_HEAD + 8 + e->lang_len);
+    for (size_t i = 0; i < w->count; i++) {
+        const wentry *e = &w->entries[i];
+        if (e->current != i || !(e->group_has_id || e->fold)) continue; /* articles only */
+        const char *lang = article_language(w, e);
+        if (lang) langs[n++] = lang;
     }
+    qsort(langs, n, sizeof *langs, by_string);
+    for (size_t k = 0; k < n && !bad;) {
+        const char *lang = langs[k];
+        uint64_t same = 0;
+        while (k < n && strcmp(langs[k], lang) == 0) k++, same++;
+        size_t len = strlen(lang);
+        if (len > 65535 - 8) continue; /* cannot be a language code; not counted */
+        uint8_t f[WPK_EXT_HEAD + 8 + 65536];
+        f[0] = WPK_SUM_LANGUAGE;
+        wpk_put16(f + 1, (uint16_t)(8 + len));
+        wpk_put64(f + WPK_EXT_HEAD, same);
+        memcpy(f + WPK_EXT_HEAD + 8, lang, len);
+        bad = wbuf_put(b, f, WPK_EXT_HEAD + 8 + len);
+    }
+    free(langs);
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary") : WPK_OK;
 }
 
@@ -474,7 +494,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         if (!rc) rc = finish_root(&lb, err);
         leaf_builder_free(&lb);
     }
-    if (!rc) rc = build_summary(w, &out->summary, order, err);
+    if (!rc) rc = build_summary(w, &out->summary, err);
     free(order);
     ZSTD_freeCCtx(c);
     if (rc) wpk_built_index_free(out);

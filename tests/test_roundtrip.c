@@ -451,15 +451,20 @@ static void test_articles(int latest_only)
     CHECK(wpk_writer_add(w, &m, "snake", 5, &err) == 0);
     m = meta("p/python-lang.md", "python", 8, 0);
     CHECK(wpk_writer_add(w, &m, "language", 8, &err) == 0);
+    /* Two articles with one exact title: a query for it is ambiguous. */
+    m = meta("q/mercury-planet.md", "Mercury", 100, 0);
+    CHECK(wpk_writer_add(w, &m, "planet", 6, &err) == 0);
+    m = meta("q/mercury-element.md", "Mercury", 200, 0);
+    CHECK(wpk_writer_add(w, &m, "element", 7, &err) == 0);
     CHECK(wpk_writer_add_alias(w, "Nevow", "Twisted (software)", &err) == 0);
     CHECK(wpk_writer_add_alias(w, "Twisted_(software)", "Twisted (software)", &err) == 0); /* folds to the title */
     CHECK(wpk_writer_add_alias(w, "Gone", "No such article", &err) == 0);
     wpk_write_stats st;
     CHECK(wpk_writer_finish(w, &st, &err) == 0);
     wpk_writer_free(w);
-    CHECK_MSG(st.articles == 5, "articles %llu", (unsigned long long)st.articles);
+    CHECK_MSG(st.articles == 7, "articles %llu", (unsigned long long)st.articles);
     CHECK(st.revisions == (latest_only ? 0u : 3u) && st.dropped_revisions == (latest_only ? 3u : 0u));
-    CHECK(st.entries == (latest_only ? 5u : 8u));
+    CHECK(st.entries == (latest_only ? 7u : 10u));
     CHECK(st.aliases == 1 && st.unresolved_aliases == 1);
 
     wpk_reader *r;
@@ -504,6 +509,14 @@ static void test_articles(int latest_only)
     memset(&h, 0, sizeof h);
     CHECK(wpk_reader_match_title(r, "PYTHON", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_FOLDED && h.n == 2);
     CHECK(wpk_reader_match_title(r, "Gone", collect_hit, &h, &lv, &err) == WPK_E_NOTFOUND);
+    memset(&h, 0, sizeof h);
+    CHECK(wpk_reader_match_title(r, "Mercury", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_EXACT && h.n == 2);
+    /* A spelling only an older version carries still leads to the article. */
+    memset(&h, 0, sizeof h);
+    if (!latest_only) {
+        CHECK(wpk_reader_match_title(r, "zope object  database", collect_hit, &h, &lv, &err) == 0 && lv == WPK_MATCH_EXACT);
+        CHECK(h.n == 1 && !strcmp(path_of(r, h.entry[0]), "z/Zope.md"));
+    }
 
     memset(&h, 0, sizeof h);
     CHECK(wpk_reader_find_prefix(r, "tw", 0, collect_hit, &h, &err) == 0 && h.n == 1 && !strcmp(h.title[0], "Twisted (software)"));
