@@ -7,7 +7,8 @@
  *     8     2  major version (1)
  *    10     2  minor version (1 for archives written by this code; readers accept any)
  *    12     4  header size (128)
- *    16     8  required feature bits (reader refuses unknown bits)
+ *    16     8  required feature bits (reader refuses unknown bits); bit 0: leaf
+ *              pages are compressed with the dictionary
  *    24     8  optional feature bits (reader ignores unknown bits)
  *    32     8  file size, trailer included
  *    40     8  entry count

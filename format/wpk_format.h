@@ -32,7 +32,8 @@ enum {
 
 /* Required feature bits (header offset 16). Version 1.0 defines none; a reader
  * refuses any bit it does not know. Optional bits (offset 24) are ignored. */
-#define WPK_REQUIRED_KNOWN 0u
+#define WPK_FEATURE_PAGE_DICT 0x1u /* leaf pages are compressed with the DICT section (1.1) */
+#define WPK_REQUIRED_KNOWN WPK_FEATURE_PAGE_DICT
 
 typedef struct wpk_fmt_header {
     uint16_t major, minor;

@@ -224,7 +224,7 @@ typedef struct wpk_write_opts {
     uint32_t block_size;        /* target raw block size, default 256 KiB */
     int threads;                /* compression threads, default: number of cores */
     int dictionary;             /* 0 = auto (train, keep when smaller), -1 = never */
-    uint32_t dict_size;         /* target dictionary size, default 112640 */
+    uint32_t dict_size;         /* target dictionary size, default 1/64 of the distinct content, 16-256 KiB */
     uint32_t page_size;         /* target raw index page size, default 32 KiB */
     int latest_only;            /* store only the newest version of each article */
 } wpk_write_opts;

@@ -46,13 +46,14 @@ void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d)
 }
 
 /* Decompress one zstd frame (no dictionary) that must yield exactly raw_size bytes. */
-static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *dst, size_t raw_size)
+static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *dst, size_t raw_size,
+                        const ZSTD_DDict *dict)
 {
     ZSTD_DCtx *d = wpk_dctx_get(r);
     if (!d) return WPK_E_NOMEM;
     /* A pooled context may be mid-frame with the block dictionary attached. */
     ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
-    ZSTD_DCtx_refDDict(d, NULL);
+    ZSTD_DCtx_refDDict(d, dict);
     /* Exactly one frame: no trailing or skippable frames. */
     size_t got = ZSTD_findFrameCompressedSize(src, n) == n ? ZSTD_decompressDCtx(d, dst, raw_size, src, n) : 0;
     wpk_dctx_put(r, d);
@@ -60,10 +61,21 @@ static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *ds
     return WPK_OK;
 }
 
+static int decode_object_dict(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size,
+                              uint64_t raw, uint64_t checksum, int compressed, const ZSTD_DDict *dict, const char *what,
+                              uint8_t **out, wpk_error *err);
+
 /* Check and decompress a stored object already in memory. The returned
  * buffer has raw_size bytes plus a NUL and is the caller's. */
 static int decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size, uint64_t raw,
                          uint64_t checksum, int compressed, const char *what, uint8_t **out, wpk_error *err)
+{
+    return decode_object_dict(r, stored, abs_offset, stored_size, raw, checksum, compressed, NULL, what, out, err);
+}
+
+static int decode_object_dict(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size,
+                              uint64_t raw, uint64_t checksum, int compressed, const ZSTD_DDict *dict, const char *what,
+                              uint8_t **out, wpk_error *err)
 {
     *out = NULL;
     if (wpk_fmt_checksum(stored, stored_size) != checksum)
@@ -73,7 +85,7 @@ static int decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offs
     if (!raw_buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
     int rc = WPK_OK;
     if (compressed)
-        rc = unzstd_exact(r, stored, stored_size, raw_buf, raw);
+        rc = unzstd_exact(r, stored, stored_size, raw_buf, raw, dict);
     else
         memcpy(raw_buf, stored, stored_size);
     if (rc) {
@@ -89,7 +101,7 @@ static int decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offs
 
 /* Read, check and decompress a stored object (a leaf page or dictionary). */
 static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
-                       int compressed, const char *what, uint8_t **out, wpk_error *err)
+                       int compressed, const ZSTD_DDict *dict, const char *what, uint8_t **out, wpk_error *err)
 {
     *out = NULL;
     if (stored == 0)
@@ -102,7 +114,7 @@ static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint
     uint8_t *buf = malloc(stored);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
     int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
-    if (!rc) rc = decode_object(r, buf, abs_offset, stored, raw, checksum, compressed, what, out, err);
+    if (!rc) rc = decode_object_dict(r, buf, abs_offset, stored, raw, checksum, compressed, dict, what, out, err);
     free(buf);
     return rc;
 }
@@ -113,7 +125,9 @@ int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, c
     if (ref->offset > idx->size || ref->stored_size > idx->size - ref->offset)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu lies outside the page region", r->name, what,
                         (unsigned long long)ref->offset);
-    return load_object(r, idx->base + ref->offset, ref->stored_size, ref->raw_size, ref->checksum, 1, what, raw,
+    /* With feature PAGE_DICT, leaf pages share the blocks' dictionary. */
+    const ZSTD_DDict *dict = (r->hdr.required_features & WPK_FEATURE_PAGE_DICT) ? r->ddict : NULL;
+    return load_object(r, idx->base + ref->offset, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw,
                        err);
 }
 
@@ -212,7 +226,7 @@ static int load_dict(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
     r->opts.max_page_size = r->opts.max_dict_size;
     uint8_t *dict = NULL;
     int rc = load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
-                         "dictionary", &dict, err);
+                         NULL, "dictionary", &dict, err);
     r->opts.max_page_size = saved;
     if (rc) return rc;
     r->ddict = ZSTD_createDDict(dict, s->raw_size);
@@ -368,6 +382,8 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         (r->cat_idx.present && r->cat_idx.kind != WPK_KEY_STRING))
         return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
     if (by_type[WPK_SEC_DICT] && (rc = load_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
+    if ((r->hdr.required_features & WPK_FEATURE_PAGE_DICT) && !r->ddict)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: pages are said to use the dictionary, but there is none", r->name);
     if (by_type[WPK_SEC_SUMMARY] && (rc = load_summary(r, prefix, by_type[WPK_SEC_SUMMARY], err)) != 0) return rc;
     r->index_bytes += r->pages_size + r->ext_size;
     return check_tiling(r, secs, n, err);

@@ -35,8 +35,7 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         w->opts.threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
     }
-    if (w->opts.dict_size == 0) w->opts.dict_size = 112640;
-    if (w->opts.page_size == 0) w->opts.page_size = 32u << 10;
+    if (w->opts.page_size == 0) w->opts.page_size = 65536;
     w->spill_fd = -1;
     w->data_fd = -1;
     w->path = strdup(path);
@@ -218,10 +217,13 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     sec[nsec].checksum = wpk_fmt_checksum(ix->summary.p, ix->summary.len);
     nsec++;
     if (w->dict_size) {
+        /* A trained dictionary is mostly raw text: stored compressed it costs
+         * a third or less. */
         sec[nsec].type = WPK_SEC_DICT;
-        sec[nsec].flags = WPK_SECF_REQUIRED;
-        sec[nsec].stored_size = sec[nsec].raw_size = w->dict_size;
-        sec[nsec].checksum = wpk_fmt_checksum(w->dict, w->dict_size);
+        sec[nsec].flags = WPK_SECF_REQUIRED | (w->dict_stored != w->dict ? WPK_SECF_ZSTD : 0);
+        sec[nsec].stored_size = w->dict_stored_size;
+        sec[nsec].raw_size = w->dict_size;
+        sec[nsec].checksum = wpk_fmt_checksum(w->dict_stored, w->dict_stored_size);
         nsec++;
     }
     sec[nsec].type = WPK_SEC_PAGES;
@@ -259,6 +261,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     memset(&h, 0, sizeof h);
     h.major = WPK_VERSION_MAJOR;
     h.minor = WPK_VERSION_MINOR;
+    h.required_features = w->dict_size ? WPK_FEATURE_PAGE_DICT : 0;
     h.file_size = file_size;
     h.entry_count = w->count;
     h.block_count = w->block_count;
@@ -281,7 +284,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     PUT(head, WPK_HEADER_SIZE + table_bytes);
     for (int i = 0; i < WPK_NROOTS; i++) PUT(ix->root[i].p, ix->root[i].len);
     PUT(ix->summary.p, ix->summary.len);
-    PUT(w->dict, w->dict_size);
+    PUT(w->dict_stored, w->dict_stored_size);
     PUT(ix->pages.p, ix->pages.len);
     PUT(ix->ext_pages.p, ix->ext_pages.len);
 #undef PUT
@@ -303,7 +306,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->data_bytes = w->data_size;
         st->index_bytes = ix->pages.len + ix->ext_pages.len;
         for (int i = 0; i < WPK_NROOTS; i++) st->index_bytes += ix->root[i].len;
-        st->dict_size = w->dict_size;
+        st->dict_size = w->dict_stored_size;
         st->file_size = file_size;
         st->articles = w->articles;
         st->revisions = w->revisions;
@@ -354,6 +357,7 @@ void wpk_writer_free(wpk_writer *w)
     if (w->data_fd >= 0) close(w->data_fd);
     free(w->unique);
     free(w->blocks);
+    if (w->dict_stored != w->dict) free(w->dict_stored);
     free(w->dict);
     free(w->path);
     free(w);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <zdict.h>
 
-#define SAMPLE_CAP (32u << 10)   /* bytes taken from the start of each content */
+#define SAMPLE_CAP (128u << 10)   /* bytes taken from the start of each content */
 #define TRIAL_BLOCKS 3
 
 /* Collect samples from every k-th distinct content so that they total about
@@ -77,8 +77,32 @@ static int trial_size(wpk_writer *w, const wblock *b, ZSTD_CCtx *c, const ZSTD_C
     return WPK_OK;
 }
 
+/* The dictionary as stored: one zstd frame when that is smaller, else NULL. */
+static uint8_t *compress_dict(const uint8_t *dict, size_t size, size_t *out_size)
+{
+    size_t cap = ZSTD_compressBound(size);
+    uint8_t *z = malloc(cap);
+    if (!z) return NULL;
+    size_t got = ZSTD_compress(z, cap, dict, size, 19);
+    if (ZSTD_isError(got) || got >= size) {
+        free(z);
+        return NULL;
+    }
+    *out_size = got;
+    return z;
+}
+
+/* Default dictionary size: a 64th of the distinct content, 16 KiB to 256 KiB
+ * (measured on the open_wiki markdown: 256 KiB beat 112 KiB by 6% overall). */
+static uint32_t default_dict_size(const wpk_writer *w)
+{
+    uint64_t d = w->unique_bytes / 64;
+    return d < (16u << 10) ? (16u << 10) : d > (256u << 10) ? (256u << 10) : (uint32_t)d;
+}
+
 int wpk_choose_dict(wpk_writer *w, wpk_error *err)
 {
+    if (w->opts.dict_size == 0) w->opts.dict_size = default_dict_size(w);
     if (w->opts.dictionary < 0 || w->unique_count < 16 || w->unique_bytes < 8ull * w->opts.dict_size)
         return WPK_OK;
     uint8_t *samples;
@@ -116,10 +140,15 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     }
     ZSTD_freeCCtx(c);
     ZSTD_freeCDict(cd);
-    if (!rc && trials && without > with && (without - with) * w->block_count / trials > dict_size) {
+    size_t stored_size = dict_size;
+    uint8_t *stored = rc ? NULL : compress_dict(dict, dict_size, &stored_size);
+    if (!rc && trials && without > with && (without - with) * w->block_count / trials > stored_size) {
         w->dict = dict;
         w->dict_size = dict_size;
+        w->dict_stored = stored ? stored : dict;
+        w->dict_stored_size = stored ? stored_size : dict_size;
     } else {
+        free(stored);
         free(dict);
     }
     return rc;

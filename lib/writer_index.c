@@ -29,7 +29,7 @@ int wbuf_put(wbuf *b, const void *p, size_t n)
 
 int wpk_page_level(const wpk_writer *w)
 {
-    return w->opts.level < 12 ? w->opts.level : 12; /* pages are small; higher levels gain little */
+    return w->opts.level < 19 ? w->opts.level : 19; /* level 19 pays on metadata: ~8% smaller than 15 */
 }
 
 void wpk_built_index_free(wpk_built_index *b)
@@ -44,7 +44,8 @@ void wpk_built_index_free(wpk_built_index *b)
 typedef struct leaf_builder {
     wpk_writer *w;
     wpk_built_index *out;
-    ZSTD_CCtx *cctx;
+    ZSTD_CCtx *cctx;           /* leaves: with the dictionary when there is one */
+    ZSTD_CCtx *root_cctx;      /* roots: never (they are read before any dictionary) */
     int which;              /* 0 path, 1 title, 2 ID, 3 folded title, 4 category */
     uint32_t kind;
     wbuf items;             /* item bytes of the open leaf */
@@ -156,7 +157,7 @@ static int finish_root(leaf_builder *lb, wpk_error *err)
     size_t cap = ZSTD_compressBound(raw.len);
     wbuf *dst = &lb->out->root[lb->which];
     dst->p = malloc(cap);
-    size_t zlen = dst->p ? ZSTD_compress2(lb->cctx, dst->p, cap, raw.p, raw.len) : 0;
+    size_t zlen = dst->p ? ZSTD_compress2(lb->root_cctx, dst->p, cap, raw.p, raw.len) : 0;
     if (!dst->p || ZSTD_isError(zlen)) {
         free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index root");
@@ -458,14 +459,23 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
 {
     memset(out, 0, sizeof *out);
     uint32_t *order = malloc((w->count ? w->count : 1) * sizeof *order);
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    if (!order || !c) {
+    ZSTD_CCtx *c = ZSTD_createCCtx(), *rc_ctx = ZSTD_createCCtx();
+    /* Leaf pages repeat titles, URLs and categories that the contents hold
+     * too: the blocks' dictionary compresses them as well. */
+    ZSTD_CDict *cd = w->dict_size ? ZSTD_createCDict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
+    if (!order || !c || !rc_ctx || (w->dict_size && !cd)) {
         free(order);
         ZSTD_freeCCtx(c);
+        ZSTD_freeCCtx(rc_ctx);
+        ZSTD_freeCDict(cd);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, 0);
+    if (cd) ZSTD_CCtx_refCDict(c, cd);
+    ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_compressionLevel, wpk_page_level(w));
+    ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_checksumFlag, 0);
     for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
     qsort_r(order, w->count, sizeof *order, by_path, w);
     int rc = WPK_OK;
@@ -484,6 +494,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         lb.w = w;
         lb.out = out;
         lb.cctx = c;
+        lb.root_cctx = rc_ctx;
         lb.which = which;
         lb.kind = kinds[which];
         if (which == 0) rc = build_path_index(w, &lb, order, err);
@@ -497,6 +508,8 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     if (!rc) rc = build_summary(w, &out->summary, err);
     free(order);
     ZSTD_freeCCtx(c);
+    ZSTD_freeCCtx(rc_ctx);
+    ZSTD_freeCDict(cd);
     if (rc) wpk_built_index_free(out);
     return rc;
 }

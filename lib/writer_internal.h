@@ -56,6 +56,8 @@ struct wpk_writer {
     uint64_t content_bytes, unique_bytes;
     uint8_t *dict;              /* trained dictionary, when used */
     size_t dict_size;
+    uint8_t *dict_stored;       /* as written: compressed, or `dict` itself when that is not smaller */
+    size_t dict_stored_size;
     int data_fd;                /* compressed blocks, in order */
     uint64_t data_size;
     int finished;

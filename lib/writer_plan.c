@@ -61,16 +61,6 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
 /* ASCII only: tolower() would make the archive depend on the locale. */
 static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
-static int fold_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-    size_t n = an < bn ? an : bn;
-    for (size_t i = 0; i < n; i++) {
-        int ca = ascii_lower((unsigned char)a[i]), cb = ascii_lower((unsigned char)b[i]);
-        if (ca != cb) return ca - cb;
-    }
-    return an < bn ? -1 : an > bn;
-}
-
 /* Grouping key: lower-case ASCII letters and digits of the title, or of the
  * file name without folder and extension when there is no title, so that
  * "Twisted (software)" and ".../Twisted_software.md" meet. */
@@ -95,18 +85,40 @@ static size_t group_key(const wentry *e, char *out, size_t cap)
     return k;
 }
 
-static int block_order(const void *pa, const void *pb, void *ctx)
+/* Block order: articles by the grouping key of their current version (so
+ * every version of an article sorts together, however its own title or
+ * file name is spelled), then the versions of each article. */
+typedef struct order_ctx { const wpk_writer *w; char **keys; } order_ctx;
+
+static int block_order(const void *pa, const void *pb, void *vctx)
 {
-    const wpk_writer *sort_writer = ctx;
-    const wentry *a = &sort_writer->entries[*(const uint32_t *)pa];
-    const wentry *b = &sort_writer->entries[*(const uint32_t *)pb];
-    char ka[256], kb[256];
-    size_t la = group_key(a, ka, sizeof ka), lb = group_key(b, kb, sizeof kb);
-    int c = fold_cmp(ka, la, kb, lb);
+    const order_ctx *o = vctx;
+    uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+    const wentry *a = &o->w->entries[ia], *b = &o->w->entries[ib];
+    int c = strcmp(o->keys[a->current], o->keys[b->current]);
     if (c) return c;
-    if (a->page_id != b->page_id) return a->page_id < b->page_id ? -1 : 1;
+    if (a->current != b->current) return a->current < b->current ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us < b->updated_us ? -1 : 1;
     return strcmp(a->path, b->path);
+}
+
+static int make_keys(const wpk_writer *w, char ***out, wpk_error *err)
+{
+    char **keys = calloc(w->count ? w->count : 1, sizeof *keys);
+    if (!keys) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < w->count; i++) {
+        if (w->entries[i].current != i) continue; /* versions use their article's key */
+        char buf[256];
+        size_t n = group_key(&w->entries[i], buf, sizeof buf - 1);
+        buf[n] = 0;
+        if (!(keys[i] = strdup(buf))) {
+            for (size_t j = 0; j < i; j++) free(keys[j]);
+            free(keys);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        }
+    }
+    *out = keys;
+    return WPK_OK;
 }
 
 /* Open-addressing table of distinct contents keyed by XXH3-128 and size. */
@@ -138,79 +150,103 @@ static int close_block(wpk_writer *w, size_t first, size_t count, uint32_t raw, 
     return WPK_OK;
 }
 
-int wpk_plan(wpk_writer *w, wpk_error *err)
+/* Read every content in block order: checksum it and store identical ones
+ * once. Fills w->unique in block order. */
+static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
 {
-    size_t n = w->count;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    w->unique = malloc((n ? n : 1) * sizeof *w->unique);
-    size_t cap = 16;
+    size_t n = w->count, cap = 16;
     while (cap < 2 * n) cap <<= 1;
     dedup d = {malloc(cap * sizeof(uint32_t)), cap - 1};
     uint8_t *buf = NULL;
     size_t buf_cap = 0;
     int rc = WPK_OK;
-    if (!order || !w->unique || !d.slot) {
-        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        goto done;
-    }
+    if (!d.slot) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     memset(d.slot, 0xff, cap * sizeof(uint32_t));
-    for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
-    qsort_r(order, n, sizeof *order, block_order, w);
-
-    size_t block_first = 0, in_block = 0;
-    uint32_t block_raw = 0;
     for (size_t k = 0; k < n && !rc; k++) {
         wentry *e = &w->entries[order[k]];
         if (e->file && (rc = stat_file(e, &e->size, err)) != 0) break;
         if (e->size + 1 > buf_cap) {
-            size_t want = (size_t)e->size + 1;
-            uint8_t *grown = realloc(buf, want);
+            uint8_t *grown = realloc(buf, (size_t)e->size + 1);
             if (!grown) {
                 rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes", e->path, (unsigned long long)e->size);
                 break;
             }
             buf = grown;
-            buf_cap = want;
+            buf_cap = (size_t)e->size + 1;
         }
         if ((rc = wpk_read_content(w, e, buf, err)) != 0) break;
         XXH128_hash_t h = XXH3_128bits(buf, (size_t)e->size);
         e->hash = XXH3_64bits(buf, (size_t)e->size);
         e->hash128_lo = h.low64;
         e->hash128_hi = h.high64;
+        e->content_of = order[k];
         w->content_bytes += e->size;
-        if (e->size == 0) { /* stored nowhere */
-            e->content_of = order[k];
-            continue;
-        }
+        if (e->size == 0) continue; /* stored nowhere */
         uint32_t *slot = dedup_find(&d, w, e);
         if (*slot != UINT32_MAX) { /* identical to an earlier content */
             e->content_of = *slot;
             continue;
         }
         *slot = order[k];
-        e->content_of = order[k];
         w->unique_bytes += e->size;
-        /* Cut here if this content does not fit; a content larger than a
-         * block gets a block of its own. */
-        if (in_block && (uint64_t)block_raw + e->size > w->opts.block_size) {
-            if ((rc = close_block(w, block_first, in_block, block_raw, err)) != 0) break;
-            block_first = w->unique_count;
-            in_block = 0;
-            block_raw = 0;
-        }
-        e->block = (uint32_t)w->block_count;
-        e->offset_in_block = block_raw;
         w->unique[w->unique_count++] = order[k];
-        in_block++;
-        block_raw += (uint32_t)e->size;
-        if (block_raw >= w->opts.block_size) {
-            if ((rc = close_block(w, block_first, in_block, block_raw, err)) != 0) break;
-            block_first = w->unique_count;
-            in_block = 0;
-            block_raw = 0;
+    }
+    free(d.slot);
+    free(buf);
+    return rc;
+}
+
+/* Cut the distinct contents into blocks. An article's contents never
+ * straddle two blocks unless together they exceed a block: splitting the
+ * versions of an article loses most of what zstd finds between them. */
+static int cut_blocks(wpk_writer *w, wpk_error *err)
+{
+    size_t first = 0, in_block = 0;
+    uint64_t raw = 0, limit = w->opts.block_size;
+    int rc = WPK_OK;
+#define CLOSE_BLOCK(next)                                                      \
+    do {                                                                       \
+        rc = close_block(w, first, in_block, (uint32_t)raw, err);              \
+        first = (next);                                                        \
+        in_block = 0;                                                          \
+        raw = 0;                                                               \
+    } while (0)
+    for (size_t u = 0; u < w->unique_count && !rc;) {
+        uint32_t article = w->entries[w->unique[u]].current;
+        size_t end = u;
+        uint64_t group = 0;
+        while (end < w->unique_count && w->entries[w->unique[end]].current == article)
+            group += w->entries[w->unique[end++]].size;
+        if (in_block && raw + group > limit) CLOSE_BLOCK(u); /* the article starts a new block */
+        for (; u < end && !rc; u++) {
+            wentry *e = &w->entries[w->unique[u]];
+            if (in_block && raw + e->size > limit) CLOSE_BLOCK(u); /* an article larger than a block */
+            if (rc) break;
+            e->block = (uint32_t)w->block_count;
+            e->offset_in_block = (uint32_t)raw;
+            in_block++;
+            raw += e->size;
         }
     }
-    if (!rc) rc = close_block(w, block_first, in_block, block_raw, err);
+#undef CLOSE_BLOCK
+    if (!rc) rc = close_block(w, first, in_block, (uint32_t)raw, err);
+    return rc;
+}
+
+int wpk_plan(wpk_writer *w, wpk_error *err)
+{
+    size_t n = w->count;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    w->unique = malloc((n ? n : 1) * sizeof *w->unique);
+    char **keys = NULL;
+    int rc = !order || !w->unique ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : make_keys(w, &keys, err);
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
+        order_ctx o = {w, keys};
+        qsort_r(order, n, sizeof *order, block_order, &o);
+        rc = hash_and_dedup(w, order, err);
+    }
+    if (!rc) rc = cut_blocks(w, err);
     /* Duplicates share the block of the content they repeat. */
     for (size_t i = 0; i < n && !rc; i++) {
         wentry *e = &w->entries[i];
@@ -219,10 +255,10 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
             e->offset_in_block = w->entries[e->content_of].offset_in_block;
         }
     }
-done:
+    if (keys)
+        for (size_t i = 0; i < n; i++) free(keys[i]);
+    free(keys);
     free(order);
-    free(d.slot);
-    free(buf);
     return rc;
 }
 

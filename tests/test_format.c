@@ -44,7 +44,7 @@ static void test_header(void)
     wpk_fmt_header_encode(x, &v);
     CHECK(wpk_fmt_header_decode(x, sizeof x, &d, &why) == WPK_FMT_VERSION);
     v = h;
-    v.required_features = 1;
+    v.required_features = (uint64_t)1 << 40;
     wpk_fmt_header_encode(x, &v);
     CHECK(wpk_fmt_header_decode(x, sizeof x, &d, &why) == WPK_FMT_FEATURE);
     /* Unknown optional features and a newer minor version are accepted. */
