@@ -360,6 +360,20 @@ latest_only_ok() { # packing with --latest-only leaves no revision and as many e
     [ "$("$WP" list "$TMP/latest.wpk" | wc -l)" -eq $((articles + files)) ]
 }
 
+test_presets() {
+    section "12. presets"
+    check "pack --fast" "$WP" pack -q --fast -o "$TMP/fast.wpk" "$ARTICLES"
+    check "pack --best" "$WP" pack -q --best -o "$TMP/best.wpk" "$ARTICLES"
+    check "--fast verifies" "$WP" verify "$TMP/fast.wpk"
+    check "--best verifies" "$WP" verify "$TMP/best.wpk"
+    check "--best is smaller than --fast" test "$(stat -c %s "$TMP/best.wpk")" -lt "$(stat -c %s "$TMP/fast.wpk")"
+    check "--fast round trip" extract_same "$TMP/fast.wpk" "$TMP/fast_x"
+}
+
+extract_same() { # extract_same ARCHIVE DIR: extracting gives back the sample articles
+    "$WP" extract -q "$1" -C "$2" >/dev/null 2>&1 </dev/null && diff -r "$ARTICLES" "$2" >/dev/null
+}
+
 test_layouts() {
     section "11. article layouts, aliases and bad input"
     local L=$SAMPLES/layouts M=$SAMPLES/mediawiki a=$TMP/layouts.wpk
@@ -429,6 +443,7 @@ test_duplicates
 test_odd_names
 test_corpus
 test_layouts
+test_presets
 
 echo
 echo "$PASS passed, $FAIL failed"

@@ -41,6 +41,8 @@ static const char pack_usage[] =
     "                         mediawiki, plain) instead of detecting it\n"
     "      --latest-only      keep only the newest version of each article\n"
     "      --strict           fail, writing nothing, on any warning about the input\n"
+    "      --fast             quick to pack: zstd level 3, no dictionary\n"
+    "      --best             smallest archive: zstd level 22, 1 MiB blocks (slower single reads)\n"
     "  -j, --threads N        compression threads (default: all cores)\n"
     "  -l, --level N          zstd level 1..22 (default 19)\n"
     "  -B, --block-size SIZE  target block size, e.g. 256K or 1M (default 256K)\n"
@@ -426,6 +428,7 @@ int cmd_pack(int argc, char **argv)
         {"level", required_argument, NULL, 'l'},   {"block-size", required_argument, NULL, 'B'},
         {"format", required_argument, NULL, 'f'},  {"no-dict", no_argument, NULL, 'D'},
         {"latest-only", no_argument, NULL, 'L'},   {"strict", no_argument, NULL, 'S'},
+        {"fast", no_argument, NULL, 'F'},          {"best", no_argument, NULL, 'X'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -434,6 +437,8 @@ int cmd_pack(int argc, char **argv)
     int quiet = 0, strict = 0, ch;
     layout forced = LAYOUT_AUTO;
     uint64_t v;
+    int preset = 0; /* 'F' or 'X'; explicit -l, -B and --no-dict win over it */
+    int set_level = 0, set_block = 0, set_dict = 0;
     while ((ch = getopt_long(argc, argv, "o:j:l:B:f:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': out = optarg; break;
@@ -444,6 +449,7 @@ int cmd_pack(int argc, char **argv)
         case 'l':
             if (cli_parse_u64(optarg, &v) || v < 1 || v > 22) { cli_error("-l wants a level 1..22"); return EXIT_USAGE; }
             wo.level = (int)v;
+            set_level = 1;
             break;
         case 'B':
             if (cli_parse_size(optarg, &v) || v < 1024 || v > (1u << 30)) {
@@ -451,6 +457,7 @@ int cmd_pack(int argc, char **argv)
                 return EXIT_USAGE;
             }
             wo.block_size = (uint32_t)v;
+            set_block = 1;
             break;
         case 'f':
             if (layout_from_name(optarg, &forced)) {
@@ -458,13 +465,21 @@ int cmd_pack(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case 'D': wo.dictionary = -1; break;
+        case 'D': wo.dictionary = -1; set_dict = 1; break;
+        case 'F': case 'X': preset = ch; break;
         case 'L': wo.latest_only = 1; break;
         case 'S': strict = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(pack_usage, stdout); return EXIT_OK;
         default: fputs(pack_usage, stderr); return EXIT_USAGE;
         }
+    }
+    if (preset == 'F') {
+        if (!set_level) wo.level = 3;
+        if (!set_dict) wo.dictionary = -1;
+    } else if (preset == 'X') {
+        if (!set_level) wo.level = 22;
+        if (!set_block) wo.block_size = 1u << 20;
     }
     if (!out || optind >= argc) {
         cli_error(!out ? "pack: -o OUT.wpk is required" : "pack: no input given");
