@@ -108,8 +108,9 @@ typedef struct wpk_open_opts {
     uint64_t max_block_size;    /* largest block, raw (default 2 GiB) */
     uint64_t max_dict_size;     /* largest dictionary (default 16 MiB) */
     uint64_t max_prefix_size;   /* header + section table + roots (default 64 MiB) */
+    int cache_pages;            /* decompressed index pages kept for reuse (default 64; -1: none) */
 } wpk_open_opts;
-#define WPK_OPEN_OPTS_INIT {0, 0, 0, 0}
+#define WPK_OPEN_OPTS_INIT {0, 0, 0, 0, 0}
 
 typedef struct wpk_reader wpk_reader;
 

@@ -54,6 +54,7 @@ struct wpk_reader {
     uint64_t sum_articles, sum_revisions, sum_aliases, sum_categories;
     ZSTD_DDict *ddict;
     uint64_t dict_size;
+    struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
     pthread_mutex_t pool_lock;
     ZSTD_DCtx *pool[WPK_DCTX_POOL];
     int pool_n;
@@ -67,6 +68,15 @@ typedef struct wpk_entry_full {
     uint32_t offset_in_block;
     _Alignas(8) char strings[]; /* revision numbers, category pointers, then strings */
 } wpk_entry_full;
+
+/* page_cache.c: decompressed index pages by file offset, least recently
+ * used out first. Lookups copy pages out, so callers own what they get. */
+typedef struct wpk_page_cache wpk_page_cache;
+wpk_page_cache *wpk_page_cache_new(int slots);
+void wpk_page_cache_free(wpk_page_cache *c);
+/* A malloc'd copy of the cached page (len + 1 bytes, NUL-terminated), or NULL. */
+uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len);
+void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len);
 
 /* reader internals (reader.c, lookup.c) */
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);

@@ -125,10 +125,13 @@ int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, c
     if (ref->offset > idx->size || ref->stored_size > idx->size - ref->offset)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu lies outside the page region", r->name, what,
                         (unsigned long long)ref->offset);
+    uint64_t abs = idx->base + ref->offset;
+    if (r->cache && (*raw = wpk_page_cache_get(r->cache, abs, ref->raw_size)) != NULL) return WPK_OK;
     /* With feature PAGE_DICT, leaf pages share the blocks' dictionary. */
     const ZSTD_DDict *dict = (r->hdr.required_features & WPK_FEATURE_PAGE_DICT) ? r->ddict : NULL;
-    return load_object(r, idx->base + ref->offset, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw,
-                       err);
+    int rc = load_object(r, abs, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw, err);
+    if (!rc && r->cache) wpk_page_cache_put(r->cache, abs, *raw, ref->raw_size);
+    return rc;
 }
 
 static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, uint32_t kind)
@@ -396,6 +399,7 @@ static void fill_defaults(wpk_open_opts *o, const wpk_open_opts *in)
     if (!o->max_block_size) o->max_block_size = WPK_DEFAULT_MAX_BLOCK;
     if (!o->max_dict_size) o->max_dict_size = WPK_DEFAULT_MAX_DICT;
     if (!o->max_prefix_size) o->max_prefix_size = WPK_DEFAULT_MAX_PREFIX;
+    if (!o->cache_pages) o->cache_pages = 64;
 }
 
 static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
@@ -453,6 +457,8 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
     }
     r->src.name = r->name;
     int rc = open_common(r, opts, err);
+    if (!rc && r->opts.cache_pages > 0 && !(r->cache = wpk_page_cache_new(r->opts.cache_pages)))
+        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (rc) {
         wpk_reader_close(r);
         return rc;
@@ -499,6 +505,7 @@ void wpk_reader_close(wpk_reader *r)
     free_index(&r->fold_idx);
     free_index(&r->cat_idx);
     free(r->summary);
+    wpk_page_cache_free(r->cache);
     ZSTD_freeDDict(r->ddict);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
