@@ -47,6 +47,7 @@ static const char pack_usage[] =
     "  -l, --level N          zstd level 1..22 (default 19)\n"
     "  -B, --block-size SIZE  target block size, e.g. 256K or 1M (default 256K)\n"
     "      --no-dict          never use a shared zstd dictionary\n"
+    "      --dict-size SIZE   dictionary to train (default: 1/64 of the content, 16K..256K)\n"
     "  -q, --quiet            print no summary\n"
     "  -h, --help             show this help\n";
 
@@ -429,6 +430,7 @@ int cmd_pack(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},  {"no-dict", no_argument, NULL, 'D'},
         {"latest-only", no_argument, NULL, 'L'},   {"strict", no_argument, NULL, 'S'},
         {"fast", no_argument, NULL, 'F'},          {"best", no_argument, NULL, 'X'},
+        {"dict-size", required_argument, NULL, 'K'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -467,6 +469,13 @@ int cmd_pack(int argc, char **argv)
             break;
         case 'D': wo.dictionary = -1; set_dict = 1; break;
         case 'F': case 'X': preset = ch; break;
+        case 'K':
+            if (cli_parse_size(optarg, &v) || v < 1024 || v > (16u << 20)) {
+                cli_error("--dict-size wants a size between 1K and 16M");
+                return EXIT_USAGE;
+            }
+            wo.dict_size = (uint32_t)v;
+            break;
         case 'L': wo.latest_only = 1; break;
         case 'S': strict = 1; break;
         case 'q': quiet = 1; break;
