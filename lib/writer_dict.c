@@ -55,25 +55,52 @@ static int gather_samples(wpk_writer *w, uint8_t **buf_out, size_t **sizes_out, 
     return WPK_OK;
 }
 
-/* Compressed size of block b, with the dictionary or without. */
-static int trial_size(wpk_writer *w, const wblock *b, ZSTD_CCtx *c, const ZSTD_CDict *cd, size_t *out,
-                      wpk_error *err)
+/* One trial: the compressed size of a block, with the dictionary or without. */
+typedef struct trial {
+    wpk_writer *w;
+    const wblock *block;
+    const ZSTD_CDict *cdict;   /* NULL: without */
+    size_t size;
+    int rc;
+    wpk_error err;
+} trial;
+
+static void *run_trial(void *arg)
 {
-    uint8_t *raw;
-    int rc = wpk_block_raw(w, b, &raw, err);
-    if (rc) return rc;
-    size_t cap = ZSTD_compressBound(b->raw_size);
-    uint8_t *dst = malloc(cap);
-    if (!dst) {
-        free(raw);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    trial *t = arg;
+    uint8_t *raw = NULL, *dst = NULL;
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    t->rc = c ? wpk_block_raw(t->w, t->block, &raw, &t->err) : wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
+    size_t cap = ZSTD_compressBound(t->block->raw_size);
+    if (!t->rc && !(dst = malloc(cap))) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
+    if (!t->rc) {
+        size_t got = t->cdict ? ZSTD_compress_usingCDict(c, dst, cap, raw, t->block->raw_size, t->cdict)
+                              : ZSTD_compressCCtx(c, dst, cap, raw, t->block->raw_size, t->w->opts.level);
+        if (ZSTD_isError(got)) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "zstd: %s", ZSTD_getErrorName(got));
+        t->size = got;
     }
-    size_t got = cd ? ZSTD_compress_usingCDict(c, dst, cap, raw, b->raw_size, cd)
-                    : ZSTD_compressCCtx(c, dst, cap, raw, b->raw_size, w->opts.level);
     free(raw);
     free(dst);
-    if (ZSTD_isError(got)) return wpk_fail(err, WPK_E_NOMEM, "zstd: %s", ZSTD_getErrorName(got));
-    *out = got;
+    ZSTD_freeCCtx(c);
+    return NULL;
+}
+
+/* Run the trials on up to `threads` threads at a time. */
+static int run_trials(trial *t, size_t n, int threads, wpk_error *err)
+{
+    pthread_t tid[2 * TRIAL_BLOCKS];
+    for (size_t start = 0; start < n; start += (size_t)threads) {
+        size_t end = start + (size_t)threads < n ? start + (size_t)threads : n, launched = start;
+        for (size_t i = start; i < end; i++, launched++)
+            if (pthread_create(&tid[i], NULL, run_trial, &t[i]) != 0) break;
+        for (size_t i = launched; i < end; i++) run_trial(&t[i]); /* could not start a thread: run here */
+        for (size_t i = start; i < launched; i++) pthread_join(tid[i], NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (t[i].rc) {
+            if (err) *err = t[i].err;
+            return t[i].rc;
+        }
     return WPK_OK;
 }
 
@@ -119,26 +146,27 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
         free(dict);
         return WPK_OK;
     }
-    ZSTD_CCtx *c = ZSTD_createCCtx();
     ZSTD_CDict *cd = ZSTD_createCDict(dict, dict_size, w->opts.level);
-    if (!c || !cd) {
-        ZSTD_freeCCtx(c);
-        ZSTD_freeCDict(cd);
+    if (!cd) {
         free(dict);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
-    /* Evenly spaced sample blocks; the dictionary must save more than its size. */
+    /* Evenly spaced sample blocks, each with and without the dictionary
+     * (in parallel); the dictionary must save more than it costs. */
     size_t trials = w->block_count < TRIAL_BLOCKS ? w->block_count : TRIAL_BLOCKS;
-    uint64_t with = 0, without = 0;
-    for (size_t t = 0; t < trials && !rc; t++) {
-        const wblock *b = &w->blocks[(t * 2 + 1) * w->block_count / (trials * 2)];
-        size_t a, z;
-        rc = trial_size(w, b, c, cd, &a, err);
-        if (!rc) rc = trial_size(w, b, c, NULL, &z, err);
-        with += a;
-        without += z;
+    trial t[2 * TRIAL_BLOCKS];
+    memset(t, 0, sizeof t);
+    for (size_t i = 0; i < trials; i++) {
+        const wblock *b = &w->blocks[(i * 2 + 1) * w->block_count / (trials * 2)];
+        t[2 * i] = (trial){w, b, cd, 0, 0, {0}};
+        t[2 * i + 1] = (trial){w, b, NULL, 0, 0, {0}};
     }
-    ZSTD_freeCCtx(c);
+    rc = run_trials(t, 2 * trials, w->opts.threads < 1 ? 1 : w->opts.threads, err);
+    uint64_t with = 0, without = 0;
+    for (size_t i = 0; i < trials; i++) {
+        with += t[2 * i].size;
+        without += t[2 * i + 1].size;
+    }
     ZSTD_freeCDict(cd);
     size_t stored_size = dict_size;
     uint8_t *stored = rc ? NULL : compress_dict(dict, dict_size, &stored_size);
