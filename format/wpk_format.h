@@ -161,7 +161,8 @@ enum {
     WPK_EXT_CATEGORY = 1,    /* a category name; repeated */
     WPK_EXT_CURRENT = 2,     /* u32: entry number of the current version (on a revision) */
     WPK_EXT_NAMESPACE = 3,   /* i64: MediaWiki namespace */
-    WPK_EXT_REVISIONS = 4    /* u32 array: entry numbers of the older versions, newest first */
+    WPK_EXT_REVISIONS = 4,   /* u32 array: entry numbers of the older versions, newest first */
+    WPK_EXT_SAME_CATEGORIES = 5 /* empty: the categories are those of the current version */
 };
 #define WPK_EXT_HEAD 3u
 /* Decode the field at *pos (advanced past it). Returns 1 when a field was

@@ -50,13 +50,15 @@ static const char *check_ext(const wpk_reader *r, const wpk_fmt_record *rec, siz
     const uint8_t *val;
     uint16_t len;
     const char *why = NULL;
-    int got;
+    int got, current = 0, same = 0;
     *ncat = *nrev = 0;
     while ((got = wpk_fmt_ext_next(rec->ext, rec->ext_len, &pos, &tag, &val, &len, &why)) == 1) {
         if (tag == WPK_EXT_CATEGORY) (*ncat)++;
         else if (tag == WPK_EXT_NAMESPACE && len != 8) return "namespace field is not 8 bytes";
         else if (tag == WPK_EXT_CURRENT && (len != 4 || wpk_le32(val) >= r->hdr.entry_count))
             return "current-version field malformed or out of range";
+        else if (tag == WPK_EXT_CURRENT) current = 1;
+        else if (tag == WPK_EXT_SAME_CATEGORIES && (len != 0 || same++)) return "same-categories field malformed";
         else if (tag == WPK_EXT_REVISIONS) {
             if (len % 4 || *nrev) return "revisions field malformed or repeated";
             for (uint16_t i = 0; i < len; i += 4)
@@ -64,15 +66,36 @@ static const char *check_ext(const wpk_reader *r, const wpk_fmt_record *rec, siz
             *nrev = len / 4;
         }
     }
-    return got < 0 ? why : NULL;
+    if (got < 0) return why;
+    if (same && (!current || *ncat)) return "same-categories field without a current version, or with categories";
+    return NULL;
 }
 
-wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no)
+static int has_same_categories(const wpk_fmt_record *rec)
 {
-    size_t ncat, nrev;
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t len;
+    const char *why;
+    while (wpk_fmt_ext_next(rec->ext, rec->ext_len, &pos, &tag, &val, &len, &why) == 1)
+        if (tag == WPK_EXT_SAME_CATEGORIES) return 1;
+    return 0;
+}
+
+/* `inherited` holds the current version's categories for a record that
+ * says it has the same (NULL otherwise). */
+static wpk_entry_full *entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no,
+                                         const wpk_entry *inherited)
+{
+    size_t ncat, nrev, inherited_bytes = 0;
     check_ext(r, rec, &ncat, &nrev); /* already checked by wpk_decode_record_at */
+    if (inherited) {
+        ncat = inherited->n_categories;
+        for (size_t i = 0; i < ncat; i++) inherited_bytes += strlen(inherited->categories[i]) + 1;
+    }
     size_t strings = (size_t)rec->path_len + rec->title_len + rec->lang_len + rec->url_len + rec->mime_len + 5 +
-                     rec->ext_len + ncat;
+                     rec->ext_len + ncat + inherited_bytes;
     /* Layout after the struct: revision numbers, category pointers, strings. */
     size_t extra = nrev * sizeof(uint64_t) + ncat * sizeof(char *);
     wpk_entry_full *e = calloc(1, sizeof *e + extra + strings);
@@ -110,6 +133,12 @@ wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record 
             for (uint16_t i = 0; i < vlen; i += 4) revs[e->pub.n_revisions++] = wpk_le32(val + i);
         }
     }
+    for (size_t i = 0; inherited && i < inherited->n_categories; i++) {
+        size_t clen = strlen(inherited->categories[i]);
+        memcpy(s, inherited->categories[i], clen + 1);
+        cats[e->pub.n_categories++] = s;
+        s += clen + 1;
+    }
     e->pub.categories = ncat ? cats : NULL;
     e->pub.revisions = nrev ? revs : NULL;
     e->pub.page_id = rec->page_id;
@@ -124,6 +153,34 @@ wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record 
     e->block = rec->block;
     e->offset_in_block = rec->offset_in_block;
     return e;
+}
+
+wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no)
+{
+    return entry_from_record(r, rec, entry_no, NULL);
+}
+
+static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth, wpk_error *err);
+
+/* The entry for a decoded record, with categories inherited from the
+ * current version when the record says they are the same. */
+static int make_entry(wpk_reader *r, const wpk_fmt_record *rec, uint64_t n, int depth, wpk_entry_full **out,
+                      wpk_error *err)
+{
+    wpk_entry *cur = NULL;
+    if (has_same_categories(rec)) {
+        wpk_entry_full *plain = entry_from_record(r, rec, n, NULL);
+        if (!plain) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        uint64_t current = plain->pub.current_entry;
+        free(plain);
+        int rc = depth > 0 ? wpk_fail(err, WPK_E_CORRUPT, "%s: entry %llu: its current version is itself an older "
+                                                          "version", r->name, (unsigned long long)n)
+                           : entry_at_depth(r, current, &cur, depth + 1, err);
+        if (rc) return rc;
+    }
+    *out = entry_from_record(r, rec, n, cur);
+    wpk_entry_free(cur);
+    return *out ? WPK_OK : wpk_fail(err, WPK_E_NOMEM, "out of memory");
 }
 
 void wpk_entry_free(wpk_entry *e)
@@ -171,6 +228,11 @@ static int load_record_page(wpk_reader *r, uint32_t leaf_no, uint8_t **page, wpk
 
 int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err)
 {
+    return entry_at_depth(r, n, out, 0, err);
+}
+
+static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth, wpk_error *err)
+{
     *out = NULL;
     if (n >= r->hdr.entry_count) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry number %llu", r->name, (unsigned long long)n);
     const wpk_index *idx = &r->path_idx;
@@ -185,11 +247,9 @@ int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *e
     wpk_fmt_record rec;
     rc = wpk_decode_record_at(r, page, idx->items[lo].page.raw_size, (uint32_t)(n - idx->items[lo].first_item),
                               &idx->items[lo], &rec, err);
-    if (!rc) {
-        wpk_entry_full *e = wpk_entry_from_record(r, &rec, n);
-        if (!e) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        else *out = &e->pub;
-    }
+    wpk_entry_full *e = NULL;
+    if (!rc) rc = make_entry(r, &rec, n, depth, &e, err);
+    if (!rc) *out = &e->pub;
     free(page);
     return rc;
 }
@@ -216,9 +276,9 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
         }
         int c = wpk_bytes_cmp(rec.path, rec.path_len, (const uint8_t *)path, len);
         if (c == 0) {
-            wpk_entry_full *e = wpk_entry_from_record(r, &rec, it->first_item + mid);
-            rc = e ? WPK_OK : wpk_fail(err, WPK_E_NOMEM, "out of memory");
-            if (e) *out = &e->pub;
+            wpk_entry_full *e = NULL;
+            rc = make_entry(r, &rec, it->first_item + mid, 0, &e, err);
+            if (!rc) *out = &e->pub;
             break;
         }
         if (c < 0) lo = mid + 1; else hi = mid;
@@ -351,11 +411,8 @@ int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err
         for (uint32_t i = 0; i < it->item_count; i++) {
             wpk_fmt_record rec;
             if ((rc = wpk_decode_record_at(r, page, it->page.raw_size, i, it, &rec, err)) != 0) break;
-            wpk_entry_full *e = wpk_entry_from_record(r, &rec, it->first_item + i);
-            if (!e) {
-                rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-                break;
-            }
+            wpk_entry_full *e = NULL;
+            if ((rc = make_entry(r, &rec, it->first_item + i, 0, &e, err)) != 0) break;
             rc = cb(ctx, &e->pub);
             free(e);
             if (rc) break;

@@ -217,12 +217,33 @@ static int by_id(const void *a, const void *b, void *ctx)
 
 /* The extension bytes of a record: what was known when the entry was added,
  * then the links between versions of its article. */
+/* Bytes of the CATEGORY fields at the start of an entry's added fields. */
+static size_t category_bytes(const wentry *e)
+{
+    size_t pos = 0, end = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t len;
+    const char *why;
+    while (wpk_fmt_ext_next(e->ext, e->ext_len, &pos, &tag, &val, &len, &why) == 1 && tag == WPK_EXT_CATEGORY) end = pos;
+    return end;
+}
+
 static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t cap, uint16_t *len, wpk_error *err)
 {
     size_t at = 0;
     if (e->ext_len) {
         memcpy(buf, e->ext, e->ext_len);
         at = e->ext_len;
+    }
+    /* An older version listing exactly its article's categories says so in
+     * three bytes instead of repeating the list. */
+    const wentry *cur = &w->entries[e->current];
+    size_t cats = category_bytes(e);
+    if (cur != e && cats && cats == category_bytes(cur) && memcmp(e->ext, cur->ext, cats) == 0) {
+        memmove(buf, buf + cats, at - cats);
+        at -= cats;
+        at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
     }
     uint8_t v[4];
     if (e->current != (uint32_t)(e - w->entries)) {

@@ -433,6 +433,8 @@ static void test_articles(int latest_only)
     m.n_categories = 2;
     CHECK(wpk_writer_add(w, &m, "twisted v3", 10, &err) == 0);
     m = meta("b/Twisted_software.md", "Twisted (software)", 1793652, 100);
+    m.categories = cats_twisted; /* the same list as the article: stored once */
+    m.n_categories = 2;
     CHECK(wpk_writer_add(w, &m, "twisted v1", 10, &err) == 0);
     m = meta("c/Nevow.md", "Twisted (software)", 1793652, 200);
     CHECK(wpk_writer_add(w, &m, "twisted v2", 10, &err) == 0);
@@ -479,6 +481,8 @@ static void test_articles(int latest_only)
         wpk_entry *old = NULL;
         CHECK(wpk_reader_entry_at(r, e->revisions[1], &old, &err) == 0 && old && old->is_revision &&
               old->current_entry == e->entry_number && content_is(r, old, "twisted v1", 10));
+        CHECK(old && old->n_categories == 2 && !strcmp(old->categories[0], cats_twisted[0]) &&
+              !strcmp(old->categories[1], cats_twisted[1]));
         wpk_entry_free(old);
     }
     wpk_entry_free(e);
