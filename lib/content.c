@@ -34,12 +34,13 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
 
 /* Decompress the first `need` bytes of a block into dst. A frame that ends
  * early, or fails, is corruption. */
-static int decompress_prefix(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *dst, size_t need)
+static int decompress_prefix(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, uint8_t *dst,
+                             size_t need)
 {
     ZSTD_DCtx *d = wpk_dctx_get(r);
     if (!d) return WPK_E_NOMEM;
     ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
-    ZSTD_DCtx_refDDict(d, r->ddict);
+    ZSTD_DCtx_refDDict(d, dict);
     ZSTD_inBuffer in = {src, n, 0};
     ZSTD_outBuffer out = {dst, need, 0};
     int rc = WPK_OK;
@@ -63,8 +64,11 @@ int wpk_reader_read(wpk_reader *r, const wpk_entry *pub, void *buf, size_t cap, 
     const wpk_entry_full *e = (const wpk_entry_full *)pub;
     if (cap < pub->size) return wpk_fail(err, WPK_E_INVALID, "buffer of %zu bytes too small for entry \"%s\"", cap, pub->path);
     if (pub->size == 0) return WPK_OK;
+    const ZSTD_DDict *dict;
+    int rc = wpk_reader_dict(r, &dict, err);
+    if (rc) return rc;
     uint8_t *stored = NULL;
-    int rc = read_block(r, e, &stored, err);
+    rc = read_block(r, e, &stored, err);
     if (rc) return rc;
     size_t need = (size_t)e->offset_in_block + (size_t)pub->size;
     uint8_t *dst = e->offset_in_block == 0 ? buf : malloc(need);
@@ -72,7 +76,7 @@ int wpk_reader_read(wpk_reader *r, const wpk_entry *pub, void *buf, size_t cap, 
         free(stored);
         return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     }
-    rc = decompress_prefix(r, stored, e->block.stored_size, dst, need);
+    rc = decompress_prefix(r, dict, stored, e->block.stored_size, dst, need);
     free(stored);
     if (dst != buf) {
         if (!rc) memcpy(buf, dst + e->offset_in_block, pub->size);

@@ -52,6 +52,12 @@ struct wpk_reader {
     uint8_t *summary;           /* SUMMARY section bytes, when present */
     size_t summary_len;
     uint64_t sum_articles, sum_revisions, sum_aliases, sum_categories;
+    /* The dictionary is loaded on first use: opening stays cheap. */
+    int has_dict;
+    wpk_fmt_section dict_sec;
+    pthread_mutex_t dict_lock;
+    int dict_state;             /* 0 not loaded, 1 loaded, -1 failed (dict_err says why) */
+    wpk_error dict_err;
     ZSTD_DDict *ddict;
     uint64_t dict_size;
     struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
@@ -80,6 +86,9 @@ void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, 
 
 /* reader internals (reader.c, lookup.c) */
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);
+/* The digested dictionary (NULL when the archive has none), loaded on first
+ * call; thread-safe. */
+int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
 int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
                   wpk_error *err);
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);

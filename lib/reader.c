@@ -100,17 +100,29 @@ static int decode_object_dict(wpk_reader *r, const uint8_t *stored, uint64_t abs
 }
 
 /* Read, check and decompress a stored object (a leaf page or dictionary). */
+static int load_object_capped(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
+                              int compressed, const ZSTD_DDict *dict, uint64_t cap, const char *what, uint8_t **out,
+                              wpk_error *err);
+
 static int load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
                        int compressed, const ZSTD_DDict *dict, const char *what, uint8_t **out, wpk_error *err)
+{
+    return load_object_capped(r, abs_offset, stored, raw, checksum, compressed, dict, r->opts.max_page_size, what,
+                              out, err);
+}
+
+static int load_object_capped(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
+                              int compressed, const ZSTD_DDict *dict, uint64_t cap, const char *what, uint8_t **out,
+                              wpk_error *err)
 {
     *out = NULL;
     if (stored == 0)
         return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu is empty", r->name, what,
                            (unsigned long long)abs_offset);
-    if (raw > r->opts.max_page_size || stored > r->opts.max_page_size)
+    if (raw > cap || stored > cap)
         return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte cap",
                            r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
-                           (unsigned long long)r->opts.max_page_size);
+                           (unsigned long long)cap);
     uint8_t *buf = malloc(stored);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
     int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
@@ -128,7 +140,11 @@ int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, c
     uint64_t abs = idx->base + ref->offset;
     if (r->cache && (*raw = wpk_page_cache_get(r->cache, abs, ref->raw_size)) != NULL) return WPK_OK;
     /* With feature PAGE_DICT, leaf pages share the blocks' dictionary. */
-    const ZSTD_DDict *dict = (r->hdr.required_features & WPK_FEATURE_PAGE_DICT) ? r->ddict : NULL;
+    const ZSTD_DDict *dict = NULL;
+    if (r->hdr.required_features & WPK_FEATURE_PAGE_DICT) {
+        int drc = wpk_reader_dict(r, &dict, err);
+        if (drc) return drc;
+    }
     int rc = load_object(r, abs, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw, err);
     if (!rc && r->cache) wpk_page_cache_put(r->cache, abs, *raw, ref->raw_size);
     return rc;
@@ -218,27 +234,53 @@ static int check_tiling(wpk_reader *r, wpk_fmt_section *secs, uint32_t n, wpk_er
     return WPK_OK;
 }
 
-static int load_dict(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
+/* At open the dictionary section is only checked for its flags and size;
+ * its bytes are read the first time a block or page needs them. */
+static int check_dict(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
 {
     if (s->flags & WPK_SECF_REGION)
         return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary section marked as a region", r->name);
     if (s->raw_size > r->opts.max_dict_size || s->stored_size > r->opts.max_dict_size)
         return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: dictionary of %llu bytes exceeds the %llu-byte dictionary cap",
                            r->name, (unsigned long long)s->raw_size, (unsigned long long)r->opts.max_dict_size);
-    uint64_t saved = r->opts.max_page_size;
-    r->opts.max_page_size = r->opts.max_dict_size;
+    if (s->stored_size == 0)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary at offset %llu is empty", r->name,
+                           (unsigned long long)s->offset);
+    r->has_dict = 1;
+    r->dict_sec = *s;
+    r->dict_size = s->raw_size;
+    return WPK_OK;
+}
+
+static int load_dict(wpk_reader *r, wpk_error *err)
+{
+    const wpk_fmt_section *s = &r->dict_sec;
     uint8_t *dict = NULL;
-    int rc = load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
-                         NULL, "dictionary", &dict, err);
-    r->opts.max_page_size = saved;
+    int rc = load_object_capped(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
+                                NULL, r->opts.max_dict_size, "dictionary", &dict, err);
     if (rc) return rc;
     r->ddict = ZSTD_createDDict(dict, s->raw_size);
     free(dict);
     if (!r->ddict)
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary at offset %llu is not a valid zstd dictionary",
-                           r->name, (unsigned long long)s->offset);
-    r->dict_size = s->raw_size;
+        return wpk_fail_at(err, WPK_E_NOMEM, s->offset, "%s: cannot load the dictionary at offset %llu", r->name,
+                           (unsigned long long)s->offset);
     return WPK_OK;
+}
+
+int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err)
+{
+    *out = NULL;
+    if (!r->has_dict) return WPK_OK;
+    pthread_mutex_lock(&r->dict_lock);
+    if (r->dict_state == 0) {
+        memset(&r->dict_err, 0, sizeof r->dict_err);
+        r->dict_state = load_dict(r, &r->dict_err) == 0 ? 1 : -1;
+    }
+    int rc = r->dict_state > 0 ? WPK_OK : r->dict_err.code;
+    if (rc && err) *err = r->dict_err;
+    pthread_mutex_unlock(&r->dict_lock);
+    *out = r->ddict;
+    return rc;
 }
 
 /* SUMMARY: counts for `info`; it lies in the prefix. */
@@ -384,8 +426,8 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         (r->fold_idx.present && r->fold_idx.kind != WPK_KEY_STRING) ||
         (r->cat_idx.present && r->cat_idx.kind != WPK_KEY_STRING))
         return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
-    if (by_type[WPK_SEC_DICT] && (rc = load_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
-    if ((r->hdr.required_features & WPK_FEATURE_PAGE_DICT) && !r->ddict)
+    if (by_type[WPK_SEC_DICT] && (rc = check_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
+    if ((r->hdr.required_features & WPK_FEATURE_PAGE_DICT) && !r->has_dict)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: pages are said to use the dictionary, but there is none", r->name);
     if (by_type[WPK_SEC_SUMMARY] && (rc = load_summary(r, prefix, by_type[WPK_SEC_SUMMARY], err)) != 0) return rc;
     r->index_bytes += r->pages_size + r->ext_size;
@@ -450,6 +492,7 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
         r->src = *src;
     r->owns_file = owns_file;
     pthread_mutex_init(&r->pool_lock, NULL);
+    pthread_mutex_init(&r->dict_lock, NULL);
     r->name = strdup(r->src.name ? r->src.name : "(archive)");
     if (!r->name) {
         wpk_reader_close(r);
@@ -509,6 +552,7 @@ void wpk_reader_close(wpk_reader *r)
     ZSTD_freeDDict(r->ddict);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
+    pthread_mutex_destroy(&r->dict_lock);
     if (r->owns_file) wpk_source_file_close(&r->src);
     free(r->name);
     free(r);

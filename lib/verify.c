@@ -279,6 +279,9 @@ static void check_blocks(vctx *v, int full)
     span *spans = malloc((v->nblocks ? v->nblocks : 1) * sizeof *spans);
     if (!spans) { v->oom = 1; return; }
     ZSTD_DCtx *d = wpk_dctx_get(r);
+    const ZSTD_DDict *dict = NULL;
+    wpk_error derr;
+    if (wpk_reader_dict(r, &dict, &derr) != 0) full = 0; /* reported already; checksums still checked */
     for (size_t i = 0; i < v->nblocks && d; i++) {
         const wpk_fmt_ref *b = &v->blocks[i].ref;
         if (i > 0 && b->offset == v->blocks[i - 1].ref.offset) {
@@ -319,7 +322,7 @@ static void check_blocks(vctx *v, int full)
             size_t got = 0;
             if (raw) {
                 ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
-                ZSTD_DCtx_refDDict(d, r->ddict);
+                ZSTD_DCtx_refDDict(d, dict);
                 got = ZSTD_decompressDCtx(d, raw, b->raw_size, stored, b->stored_size);
             }
             if (!raw || ZSTD_isError(got) || got != b->raw_size) {
@@ -363,6 +366,9 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     v.page_id = calloc(n ? n : 1, sizeof *v.page_id);
     v.has_id = calloc(n ? n : 1, 1);
     if (v.title_hash && v.page_id && v.has_id) {
+        const ZSTD_DDict *dict;
+        wpk_error derr;
+        if (wpk_reader_dict(r, &dict, &derr) != 0) report_error(&v, &derr); /* the dictionary's checksum */
         check_records(&v);
         if (!v.oom && (v.titled != r->title_idx.total_items || v.with_id != r->id_idx.total_items))
             problem(&v, WPK_E_CORRUPT, 0, 0, "%s: %llu entries have a title and %llu a page ID, but the indexes hold %llu and %llu",

@@ -262,6 +262,62 @@ static void test_targeted(const uint8_t *orig, size_t len)
     free(buf);
 }
 
+/* An archive with a dictionary: every byte of the dictionary section and of
+ * one compressed leaf page, flipped, is caught by verify. */
+static void test_dictionary_damage(const char *path)
+{
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.block_size = 4096;
+    o.level = 3;
+    o.dict_size = 8192;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, path, &o, &err) == 0);
+    static const char *words[] = {"python", "module", "software", "release", "library", "package", "syntax"};
+    char body[2048], p[64];
+    for (unsigned i = 0; i < 400; i++) {
+        int n = snprintf(body, sizeof body, "# Article %u\n\n## Summary\n\n", i);
+        for (unsigned k = 0; k < 60; k++) n += snprintf(body + n, sizeof body - (size_t)n, "%s ", words[(i * 7 + k * k) % 7]);
+        snprintf(p, sizeof p, "a/%04u.md", i);
+        wpk_entry m;
+        memset(&m, 0, sizeof m);
+        m.path = p;
+        CHECK(wpk_writer_add(w, &m, body, (size_t)n, &err) == 0);
+    }
+    wpk_write_stats st;
+    CHECK(wpk_writer_finish(w, &st, &err) == 0);
+    wpk_writer_free(w);
+    CHECK_MSG(st.dict_size > 0, "no dictionary was kept");
+    FILE *f = fopen(path, "rb");
+    if (!f) return;
+    fseek(f, 0, SEEK_END);
+    size_t len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc(len);
+    if (fread(buf, 1, len, f) != len) len = 0;
+    fclose(f);
+    wpk_fmt_header h;
+    const char *why;
+    CHECK(len && wpk_fmt_header_decode(buf, len, &h, &why) == 0);
+    CHECK((h.required_features & WPK_FEATURE_PAGE_DICT) != 0);
+    size_t missed = 0, tried = 0;
+    for (uint32_t i = 0; len && i < h.section_count; i++) {
+        wpk_fmt_section s;
+        wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why);
+        if (s.type != WPK_SEC_DICT && s.type != WPK_SEC_PAGES) continue;
+        uint64_t end = s.type == WPK_SEC_PAGES && s.stored_size > 512 ? s.offset + 512 : s.offset + s.stored_size;
+        for (uint64_t b = s.offset; b < end; b++) {
+            buf[b] ^= 0x20;
+            if (undetected(buf, len, b % 16 == 0)) missed++;
+            tried++;
+            buf[b] ^= 0x20;
+        }
+    }
+    CHECK(tried > 0);
+    CHECK_MSG(missed == 0, "%zu of %zu flips in the dictionary and pages went undetected", missed, tried);
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     char path[4096];
@@ -276,5 +332,7 @@ int main(int argc, char **argv)
     test_truncations(orig, len);
     test_every_bit(orig, len);
     free(orig);
+    snprintf(path, sizeof path, "%s/corrupt-dict.wpk", argc > 1 ? argv[1] : ".");
+    test_dictionary_damage(path);
     return check_summary();
 }
