@@ -218,9 +218,13 @@ static int cut_blocks(wpk_writer *w, wpk_error *err)
         while (end < w->unique_count && w->entries[w->unique[end]].current == article)
             group += w->entries[w->unique[end++]].size;
         if (in_block && raw + group > limit) CLOSE_BLOCK(u); /* the article starts a new block */
+        /* An article larger than a block stretches its block, up to four
+         * blocks' worth, to keep its versions together: split, each part
+         * would repeat most of the other (-8% on the markdown corpus). */
+        uint64_t stretch = group <= limit ? limit : group < 4 * limit ? group : 4 * limit;
         for (; u < end && !rc; u++) {
             wentry *e = &w->entries[w->unique[u]];
-            if (in_block && raw + e->size > limit) CLOSE_BLOCK(u); /* an article larger than a block */
+            if (in_block && raw + e->size > stretch) CLOSE_BLOCK(u); /* an article larger than a block */
             if (rc) break;
             e->block = (uint32_t)w->block_count;
             e->offset_in_block = (uint32_t)raw;
