@@ -42,7 +42,8 @@ static const char pack_usage[] =
     "      --latest-only      keep only the newest version of each article\n"
     "      --strict           fail, writing nothing, on any warning about the input\n"
     "      --fast             quick to pack: zstd level 3, no dictionary\n"
-    "      --best             smallest archive: zstd level 22, 1 MiB blocks (slower single reads)\n"
+    "      --best             smallest archive: zstd level 22 and 256 KiB index pages\n"
+    "                         (a little smaller, slower to pack, index lookups a little slower)\n"
     "  -j, --threads N        compression threads (default: all cores)\n"
     "  -l, --level N          zstd level 1..22 (default 19)\n"
     "  -B, --block-size SIZE  target block size, e.g. 256K or 1M (default 256K)\n"
@@ -439,8 +440,8 @@ int cmd_pack(int argc, char **argv)
     int quiet = 0, strict = 0, ch;
     layout forced = LAYOUT_AUTO;
     uint64_t v;
-    int preset = 0; /* 'F' or 'X'; explicit -l, -B and --no-dict win over it */
-    int set_level = 0, set_block = 0, set_dict = 0;
+    int preset = 0; /* 'F' or 'X'; explicit -l and --no-dict win over it */
+    int set_level = 0, set_dict = 0;
     while ((ch = getopt_long(argc, argv, "o:j:l:B:f:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': out = optarg; break;
@@ -459,7 +460,6 @@ int cmd_pack(int argc, char **argv)
                 return EXIT_USAGE;
             }
             wo.block_size = (uint32_t)v;
-            set_block = 1;
             break;
         case 'f':
             if (layout_from_name(optarg, &forced)) {
@@ -488,7 +488,7 @@ int cmd_pack(int argc, char **argv)
         if (!set_dict) wo.dictionary = -1;
     } else if (preset == 'X') {
         if (!set_level) wo.level = 22;
-        if (!set_block) wo.block_size = 1u << 20;
+        wo.page_size = 256u << 10;
     }
     if (!out || optind >= argc) {
         cli_error(!out ? "pack: -o OUT.wpk is required" : "pack: no input given");
