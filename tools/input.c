@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 void input_article_free(input_article *a)
 {
@@ -27,4 +28,18 @@ int input_add_category(input_article *a, const char *s, size_t len)
     copy[len] = 0;
     a->categories[a->n_categories++] = copy;
     return 0;
+}
+
+void input_sanitize(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0 || cp < 0x20 || cp == 0x7f) {
+            s[i++] = '?';
+            continue;
+        }
+        i += (size_t)k;
+    }
 }

@@ -35,6 +35,9 @@ typedef struct input_article {
 } input_article;
 
 void input_article_free(input_article *a);          /* frees everything, zeroes; safe on a zeroed struct */
+/* Replace control bytes and bytes that are not valid UTF-8 with '?', in
+ * place: parser messages quote the input near an error, which may be anything. */
+void input_sanitize(char *s);
 int input_add_category(input_article *a, const char *s, size_t len); /* 0 or -1 (out of memory) */
 
 #endif

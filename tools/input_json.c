@@ -24,39 +24,6 @@ static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n
 
 /* ---- why ------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t k;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) k = 3;
-    else if (c >= 0xF0 && c <= 0xF4) k = 4;
-    else return 0;
-    if (n < k) return 0;
-    for (size_t i = 1; i < k; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
-        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-        return 0;                              /* overlong, surrogate, > U+10FFFF */
-    return k;
-}
-
-/* Replaces control bytes and bytes that are not valid UTF-8 (a sequence cut
- * by truncation included) with '?', in place. jansson's messages quote the
- * input near the error, which may be anything. */
-static void sanitize(char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = (c < 0x20 || c == 0x7f) ? 0 : utf8_seq((const unsigned char *)s + i, n - i);
-        if (k == 0) { s[i++] = '?'; continue; }
-        i += k;
-    }
-}
-
 typedef struct {
     input_article *a;
     int status;
@@ -74,7 +41,7 @@ static void bad(state *st, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(st->why, st->why_cap, fmt, ap);
     va_end(ap);
-    sanitize(st->why);
+    input_sanitize(st->why);
 }
 
 /* bad() quoting a (shortened) value: `field "value" what`. */
