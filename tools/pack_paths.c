@@ -19,24 +19,27 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
-static int set_has(const path_set *set, const char *s)
+/* The set keeps 64-bit hashes of the paths, not the paths: a few bytes per
+ * record whatever the path length. Two paths with one hash would only make
+ * the second one take an "@N" suffix: the paths stay unique either way. */
+static int set_has(const path_set *set, uint64_t h)
 {
     if (!set->cap) return 0;
-    for (size_t i = fnv1a(s) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+    for (size_t i = h & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
         if (!set->slot[i]) return 0;
-        if (!strcmp(set->slot[i], s)) return 1;
+        if (set->slot[i] == h) return 1;
     }
 }
 
-static int set_add(path_set *set, char *s)
+static int set_add(path_set *set, uint64_t h)
 {
     if (2 * (set->n + 1) > set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 1024;
-        char **slot = calloc(cap, sizeof *slot);
+        uint64_t *slot = calloc(cap, sizeof *slot);
         if (!slot) return -1;
         for (size_t i = 0; i < set->cap; i++) {
             if (!set->slot[i]) continue;
-            size_t j = fnv1a(set->slot[i]) & (cap - 1);
+            size_t j = set->slot[i] & (cap - 1);
             while (slot[j]) j = (j + 1) & (cap - 1);
             slot[j] = set->slot[i];
         }
@@ -44,18 +47,24 @@ static int set_add(path_set *set, char *s)
         set->slot = slot;
         set->cap = cap;
     }
-    size_t i = fnv1a(s) & (set->cap - 1);
+    size_t i = h & (set->cap - 1);
     while (set->slot[i]) i = (i + 1) & (set->cap - 1);
-    set->slot[i] = s;
+    set->slot[i] = h;
     set->n++;
     return 0;
 }
 
 void path_set_free(path_set *set)
 {
-    for (size_t i = 0; i < set->cap; i++) free(set->slot[i]);
     free(set->slot);
     memset(set, 0, sizeof *set);
+}
+
+/* A non-zero hash (0 marks an empty slot). */
+static uint64_t path_hash(const char *s)
+{
+    uint64_t h = fnv1a(s);
+    return h ? h : 1;
 }
 
 /* Title -> file name: spaces as '_', and '%', '/', '\', control bytes and a
@@ -101,17 +110,16 @@ char *record_path(path_set *set, const char *source, const char *title, const ch
     char *path = malloc(cap);
     if (!path) return NULL;
     snprintf(path, cap, "%s/%s%s", dir, name, ext);
-    for (unsigned n = 2; set_has(set, path) || wpk_path_check(path, strlen(path)) != 0; n++) {
+    for (unsigned n = 2; set_has(set, path_hash(path)) || wpk_path_check(path, strlen(path)) != 0; n++) {
         if (n > 1000000) { /* not even a numbered name works: fall back to a hashed one */
             snprintf(path, cap, "%s/record-%016llx%s", dir, (unsigned long long)fnv1a(name), ext);
             break;
         }
         snprintf(path, cap, "%s/%s@%u%s", dir, name, n, ext);
     }
-    if (set_add(set, path) != 0) {
+    if (set_add(set, path_hash(path)) != 0) {
         free(path);
         return NULL;
     }
-    char *copy = strdup(path); /* the set keeps its own */
-    return copy;
+    return path;
 }

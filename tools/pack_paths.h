@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 
-typedef struct path_set { char **slot; size_t cap, n; } path_set;
+#include <stdint.h>
+
+typedef struct path_set { uint64_t *slot; size_t cap, n; } path_set; /* hashes of the paths given */
 
 /* "<source without extension>/<title with '_' for spaces, unsafe bytes
  * %-encoded, long names shortened with a hash><ext>"; a path already given
