@@ -29,9 +29,15 @@ void wpk_source_file_close(wpk_source *src);
 typedef struct wpk_mem_src { const uint8_t *data; size_t size; } wpk_mem_src;
 void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t size);
 
-/* One loaded index root. */
+/* One index root: found at open, decoded on first use (wpk_index_ready),
+ * so that opening costs the same whatever the entry count. */
 typedef struct wpk_index {
-    int present;
+    int present;              /* the archive has this index */
+    int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
+    wpk_fmt_section sec;
+    const char *what;
+    uint32_t want_kind;
+    wpk_error err;
     uint32_t kind;            /* WPK_KEY_* */
     uint8_t *raw;             /* decompressed root bytes; items point into it */
     wpk_fmt_root_item *items;
@@ -61,6 +67,8 @@ struct wpk_reader {
     ZSTD_DDict *ddict;
     uint64_t dict_size;
     struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
+    uint8_t *prefix;            /* header, section table, roots and summary, as read at open */
+    pthread_mutex_t root_lock;
     pthread_mutex_t pool_lock;
     ZSTD_DCtx *pool[WPK_DCTX_POOL];
     int pool_n;
@@ -89,6 +97,9 @@ int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const 
 /* The digested dictionary (NULL when the archive has none), loaded on first
  * call; thread-safe. */
 int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
+/* Decode an index root on first use; 0 also when the archive lacks the
+ * index (idx->present is 0). Thread-safe. */
+int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err);
 int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
                   wpk_error *err);
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);

@@ -234,6 +234,8 @@ int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *e
 static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth, wpk_error *err)
 {
     *out = NULL;
+    int rrc = wpk_index_ready(r, &r->path_idx, err);
+    if (rrc) return rrc;
     if (n >= r->hdr.entry_count) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry number %llu", r->name, (unsigned long long)n);
     const wpk_index *idx = &r->path_idx;
     uint32_t lo = 0, hi = idx->count; /* last leaf with first_item <= n */
@@ -257,6 +259,8 @@ static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth,
 int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err)
 {
     *out = NULL;
+    int rrc = wpk_index_ready(r, &r->path_idx, err);
+    if (rrc) return rrc;
     size_t len = strlen(path);
     int64_t leaf = wpk_find_leaf(&r->path_idx, (const uint8_t *)path, len, 0);
     if (leaf < 0) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with path \"%s\"", r->name, path);
@@ -358,7 +362,9 @@ int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_
 {
     *out = NULL;
     uint64_t n = 0;
-    int rc = r->id_idx.present ? search_secondary(r, &r->id_idx, "ID index page", NULL, 0, page_id, &n, err)
+    int rc = wpk_index_ready(r, &r->id_idx, err);
+    if (rc) return rc;
+    rc = r->id_idx.present ? search_secondary(r, &r->id_idx, "ID index page", NULL, 0, page_id, &n, err)
                                : WPK_E_NOTFOUND;
     if (rc == WPK_E_NOTFOUND)
         return wpk_fail(err, rc, "%s: no entry with page ID %llu", r->name, (unsigned long long)page_id);
@@ -386,7 +392,9 @@ int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, 
     *out = NULL;
     uint64_t n = 0;
     size_t len = strlen(title);
-    int rc = r->title_idx.present
+    int rc = wpk_index_ready(r, &r->title_idx, err);
+    if (rc) return rc;
+    rc = r->title_idx.present
                  ? search_secondary(r, &r->title_idx, "title index page", (const uint8_t *)title, len, 0, &n, err)
                  : WPK_E_NOTFOUND;
     if (rc == WPK_E_NOTFOUND) return wpk_fail(err, rc, "%s: no entry titled \"%s\"", r->name, title);
@@ -403,6 +411,8 @@ int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, 
 
 int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err)
 {
+    int rrc = wpk_index_ready(r, &r->path_idx, err);
+    if (rrc) return rrc;
     for (uint32_t leaf = 0; leaf < r->path_idx.count; leaf++) {
         const wpk_fmt_root_item *it = &r->path_idx.items[leaf];
         uint8_t *page;

@@ -194,6 +194,8 @@ int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, vo
 {
     *level = WPK_MATCH_EXACT;
     size_t found = 0;
+    int rrc = wpk_index_ready(r, &r->fold_idx, err);
+    if (rrc) return rrc;
     if (!r->fold_idx.present) { /* a 1.0 archive: exact titles only */
         int rc = exact_in_title_index(r, query, cb, ctx, &found, err);
         if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
@@ -258,6 +260,8 @@ static int visit_prefix(void *vctx, const uint8_t *item, size_t len)
 int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
                            wpk_error *err)
 {
+    int rrc = wpk_index_ready(r, &r->fold_idx, err);
+    if (rrc) return rrc;
     if (!r->fold_idx.present)
         return wpk_fail(err, WPK_E_FORMAT, "%s: this archive has no folded-title index for prefix search (written by "
                         "format 1.0?)", r->name);
@@ -293,6 +297,8 @@ static int visit_category(void *vctx, const uint8_t *item, size_t len)
 
 int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err)
 {
+    int rrc = wpk_index_ready(r, &r->cat_idx, err);
+    if (rrc) return rrc;
     if (!r->cat_idx.present)
         return wpk_fail(err, WPK_E_FORMAT, "%s: this archive has no category index (written by format 1.0?)", r->name);
     category_scan c = {category, strlen(category), r->hdr.entry_count, cb, ctx};

@@ -164,13 +164,8 @@ static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, 
 static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_index *idx, const char *what,
                      wpk_error *err)
 {
-    if (s->stored_size == 0 || !(s->flags & WPK_SECF_ZSTD) || (s->flags & WPK_SECF_REGION))
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s at offset %llu: empty, or flags other than zstd",
-                           r->name, what, (unsigned long long)s->offset);
-    if (s->raw_size > r->opts.max_page_size)
-        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s at offset %llu claims %llu bytes, over the page cap",
-                           r->name, what, (unsigned long long)s->offset, (unsigned long long)s->raw_size);
-    /* Roots lie in the prefix, which is already in memory. */
+    /* Roots lie in the prefix, which is kept in memory; flags and caps were
+     * checked at open. */
     int rc = decode_object(r, prefix + s->offset, s->offset, s->stored_size, s->raw_size, s->checksum,
                            (s->flags & WPK_SECF_ZSTD) != 0, what, &idx->raw, err);
     if (rc) return rc;
@@ -206,8 +201,34 @@ static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section
     if (pos != s->raw_size)
         return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s has trailing bytes", r->name, what);
     idx->total_items = next_item;
-    idx->present = 1;
+    if (kind != idx->want_kind)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s has the wrong key kind", r->name, what);
+    if (s->type == WPK_SEC_PATH_ROOT && next_item != r->hdr.entry_count)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s counts %llu entries, the header %llu", r->name, what,
+                           (unsigned long long)next_item, (unsigned long long)r->hdr.entry_count);
     return WPK_OK;
+}
+
+int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err)
+{
+    if (!idx->present) return WPK_OK;
+    pthread_mutex_lock(&r->root_lock);
+    if (idx->state == 0) {
+        memset(&idx->err, 0, sizeof idx->err);
+        idx->state = load_root(r, r->prefix, &idx->sec, idx, idx->what, &idx->err) == 0 ? 1 : -1;
+        if (idx->state < 0) { /* leave no half-decoded root behind */
+            free(idx->raw);
+            free(idx->items);
+            idx->raw = NULL;
+            idx->items = NULL;
+            idx->count = 0;
+            idx->total_items = 0;
+        }
+    }
+    int rc = idx->state > 0 ? WPK_OK : idx->err.code;
+    if (rc && err) *err = idx->err;
+    pthread_mutex_unlock(&r->root_lock);
+    return rc;
 }
 
 static int section_order(const void *a, const void *b)
@@ -417,15 +438,19 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         int in_ext = t == WPK_SEC_FOLD_ROOT || t == WPK_SEC_CATEGORY_ROOT;
         idx[t]->base = in_ext ? r->ext_base : r->pages_base;
         idx[t]->size = in_ext ? r->ext_size : r->pages_size;
-        if ((rc = load_root(r, prefix, s, idx[t], names[t], err)) != 0) return rc;
+        if (s->stored_size == 0 || !(s->flags & WPK_SECF_ZSTD) || (s->flags & WPK_SECF_REGION))
+            return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s at offset %llu: empty, or flags other than zstd",
+                               r->name, names[t], (unsigned long long)s->offset);
+        if (s->raw_size > r->opts.max_page_size)
+            return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s at offset %llu claims %llu bytes, over the page cap",
+                               r->name, names[t], (unsigned long long)s->offset, (unsigned long long)s->raw_size);
+        /* Decoded on first use: opening stays cheap however many entries there are. */
+        idx[t]->present = 1;
+        idx[t]->sec = *s;
+        idx[t]->what = names[t];
+        idx[t]->want_kind = t == WPK_SEC_ID_ROOT ? WPK_KEY_U64 : WPK_KEY_STRING;
         r->index_bytes += s->stored_size;
     }
-    if (r->path_idx.kind != WPK_KEY_STRING || r->path_idx.total_items != r->hdr.entry_count ||
-        (r->title_idx.present && r->title_idx.kind != WPK_KEY_STRING) ||
-        (r->id_idx.present && r->id_idx.kind != WPK_KEY_U64) ||
-        (r->fold_idx.present && r->fold_idx.kind != WPK_KEY_STRING) ||
-        (r->cat_idx.present && r->cat_idx.kind != WPK_KEY_STRING))
-        return wpk_fail(err, WPK_E_CORRUPT, "%s: index roots disagree with the header (key kinds or entry count)", r->name);
     if (by_type[WPK_SEC_DICT] && (rc = check_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;
     if ((r->hdr.required_features & WPK_FEATURE_PAGE_DICT) && !r->has_dict)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: pages are said to use the dictionary, but there is none", r->name);
@@ -468,7 +493,7 @@ static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
         }
     }
     if (!rc) rc = read_sections(r, prefix, err);
-    free(prefix);
+    r->prefix = prefix; /* kept: the roots are decoded from it on first use */
     return rc;
 }
 
@@ -499,6 +524,7 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     r->src.name = r->name;
+    pthread_mutex_init(&r->root_lock, NULL);
     int rc = open_common(r, opts, err);
     if (!rc && r->opts.cache_pages > 0 && !(r->cache = wpk_page_cache_new(r->opts.cache_pages)))
         rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -553,13 +579,20 @@ void wpk_reader_close(wpk_reader *r)
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
     pthread_mutex_destroy(&r->dict_lock);
+    pthread_mutex_destroy(&r->root_lock);
+    free(r->prefix);
     if (r->owns_file) wpk_source_file_close(&r->src);
     free(r->name);
     free(r);
 }
 
-void wpk_reader_info(const wpk_reader *r, wpk_archive_info *o)
+void wpk_reader_info(const wpk_reader *cr, wpk_archive_info *o)
 {
+    /* Counting indexed IDs and titles needs those two roots decoded; that
+     * changes only caches, so the reader is logically unchanged. */
+    wpk_reader *r = (wpk_reader *)(uintptr_t)cr;
+    wpk_index_ready(r, &r->id_idx, NULL);
+    wpk_index_ready(r, &r->title_idx, NULL);
     memset(o, 0, sizeof *o);
     o->version_major = r->hdr.major;
     o->version_minor = r->hdr.minor;

@@ -369,6 +369,9 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         const ZSTD_DDict *dict;
         wpk_error derr;
         if (wpk_reader_dict(r, &dict, &derr) != 0) report_error(&v, &derr); /* the dictionary's checksum */
+        wpk_index *all[] = {&r->path_idx, &r->title_idx, &r->id_idx, &r->fold_idx, &r->cat_idx};
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) /* every root's checksum and order */
+            if (wpk_index_ready(r, all[i], &derr) != 0) report_error(&v, &derr);
         check_records(&v);
         if (!v.oom && (v.titled != r->title_idx.total_items || v.with_id != r->id_idx.total_items))
             problem(&v, WPK_E_CORRUPT, 0, 0, "%s: %llu entries have a title and %llu a page ID, but the indexes hold %llu and %llu",
