@@ -15,6 +15,9 @@ plus python3-libzim for `zim-pack`).
 A file's title is its first line when that line is '# Title', otherwise none
 (ZIM then gets the path as title, as the benchmark's brief says); its page ID
 comes from a 'Page ID:' line in its first 8 KiB (the corpus's metadata block).
+The read list asks for a title only for articles: '# Title' and an
+'## Article Metadata' or '## Metadata' block (not a folder's README.md, whose
+'# folder' line wikipack does not take as a title).
 """
 import os
 import random
@@ -58,6 +61,15 @@ def file_meta(full):
     return title, (int(m.group(1)) if m else None)
 
 
+def is_article(head_title, full):
+    """An article (not a folder index such as README.md): '# Title' and a metadata block."""
+    if head_title is None:
+        return False
+    with open(full, "rb") as f:
+        head = f.read(8192)
+    return b"\n## Article Metadata" in head or b"\n## Metadata" in head
+
+
 def cmd_copy_md(src, dst):
     n = 0
     for rel in walk_files(src):
@@ -89,7 +101,10 @@ def cmd_readlist(top, n, seed, out):
     titles = ids = 0
     with open(out, "w", encoding="utf-8", errors="surrogateescape") as f:
         for rel in picks:
-            title, pid = file_meta(os.path.join(top, rel))
+            full = os.path.join(top, rel)
+            title, pid = file_meta(full)
+            if not is_article(title, full):
+                title = None  # e.g. a folder's README.md: '# folder name', no metadata
             titles += title is not None
             ids += pid is not None
             f.write("%s\t%s\t%s\n" % (rel, title or "", "" if pid is None else pid))
@@ -268,7 +283,7 @@ def cmd_report(d):
 
     solid = None
     for r in pack:
-        if r[0] == "tar+zstd-19-long27" and r[1] not in ("", "-"):
+        if r[0].startswith("solid") and r[1] not in ("", "-"):
             solid = int(r[1])
     w("### Size and pack time")
     w("")
