@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *opts, wpk_error *err)
@@ -113,6 +114,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         free(e.strings);
         return rc;
     }
+    e.file_root = UINT32_MAX;
     e.page_id = m->has_page_id ? m->page_id : 0;
     e.has_page_id = m->has_page_id != 0;
     e.updated_us = m->has_updated ? m->updated_us : 0;
@@ -159,6 +161,27 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     wentry *e;
     int rc = add_meta(w, meta, &e, err);
     if (rc) return rc;
+    /* A walked file is ROOT/PATH: keep ROOT once for all its entries. */
+    size_t flen = strlen(file_path), plen = strlen(meta->path);
+    if (flen > plen + 1 && file_path[flen - plen - 1] == '/' && !strcmp(file_path + flen - plen, meta->path) &&
+        flen - plen - 1 < 4096) {
+        size_t rlen = flen - plen - 1;
+        if (!w->root_count || strlen(w->roots[w->root_count - 1]) != rlen ||
+            memcmp(w->roots[w->root_count - 1], file_path, rlen) != 0) {
+            char **g = realloc(w->roots, (w->root_count + 1) * sizeof *g);
+            char *root = g ? strndup(file_path, rlen) : NULL;
+            if (g) w->roots = g;
+            if (!root) {
+                w->count--;
+                free(e->strings);
+                free(e->ext);
+                return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+            }
+            w->roots[w->root_count++] = root;
+        }
+        e->file_root = (uint32_t)(w->root_count - 1);
+        return WPK_OK;
+    }
     e->file = strdup(file_path);
     if (!e->file) {
         w->count--;
@@ -167,6 +190,14 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     return WPK_OK;
+}
+
+const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size_t cap)
+{
+    if (e->file) return e->file;
+    if (e->file_root == UINT32_MAX) return NULL;
+    snprintf(buf, cap, "%s/%s", w->roots[e->file_root], e->path);
+    return buf;
 }
 
 /* Copy the compressed data from the scratch file into the output. */
@@ -352,6 +383,8 @@ void wpk_writer_free(wpk_writer *w)
     }
     free(w->aliases);
     free(w->article_order);
+    for (size_t i = 0; i < w->root_count; i++) free(w->roots[i]);
+    free(w->roots);
     free(w->entries);
     if (w->spill_fd >= 0) close(w->spill_fd);
     if (w->data_fd >= 0) close(w->data_fd);

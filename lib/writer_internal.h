@@ -20,7 +20,12 @@ typedef struct wentry {
     uint8_t group_has_id;
     uint32_t current;           /* index of the article's current version (self when current or alone) */
     uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
-    char *file;                 /* content source: a file read at finish, or */
+    /* Content source: a file read at finish - either `file`, or, when the
+     * file's path is a directory followed by the entry path (a walked
+     * input), root `file_root` of wpk_writer.roots plus the entry path, so
+     * the path is not stored twice - or else ... */
+    char *file;
+    uint32_t file_root;         /* UINT32_MAX when unused */
     uint64_t spill_offset;      /* ... bytes in the spill file */
     uint64_t size;
     /* Filled while planning. */
@@ -61,6 +66,8 @@ struct wpk_writer {
     int data_fd;                /* compressed blocks, in order */
     uint64_t data_size;
     int finished;
+    char **roots;               /* directory prefixes of file sources */
+    size_t root_count;
     walias *aliases;
     size_t alias_count, alias_cap;
     uint32_t *article_order;    /* entries of each article, current version first */
@@ -72,6 +79,10 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err);
 /* Folded-title index items: current titles and resolved aliases. */
 typedef struct wfold { const char *key, *display; uint32_t entry; uint8_t kind; } wfold;
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
+
+/* The path of a file-backed entry (NULL for in-memory content); may use buf. */
+const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size_t cap);
+#define WPK_FILE_PATH_MAX (2 * 4096 + 2)
 
 /* writer_plan.c: hash every content, dedup, cut blocks, gather dict samples. */
 int wpk_plan(wpk_writer *w, wpk_error *err);

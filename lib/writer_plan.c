@@ -29,32 +29,34 @@ static int read_fd_exact(int fd, uint8_t *buf, uint64_t size, uint64_t offset)
 }
 
 /* Size of a file-backed entry, taken when planning. */
-static int stat_file(const wentry *e, uint64_t *size, wpk_error *err)
+static int stat_file(const char *file, uint64_t *size, wpk_error *err)
 {
     struct stat st;
-    if (stat(e->file, &st) != 0) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return wpk_fail(err, WPK_E_IO, "%s: not a regular file", e->file);
+    if (stat(file, &st) != 0) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return wpk_fail(err, WPK_E_IO, "%s: not a regular file", file);
     if ((uint64_t)st.st_size > WPK_MAX_ENTRY)
-        return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", e->file);
+        return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", file);
     *size = (uint64_t)st.st_size;
     return WPK_OK;
 }
 
 int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err)
 {
-    if (!e->file) {
+    char pathbuf[WPK_FILE_PATH_MAX];
+    const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
+    if (!file) {
         int rc = read_fd_exact(w->spill_fd, buf, e->size, e->spill_offset);
         return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s", e->path, strerror(rc)) : WPK_OK;
     }
-    int fd = open(e->file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(errno));
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(errno));
     struct stat st;
     int rc = fstat(fd, &st) != 0 ? errno : 0;
     if (!rc && (uint64_t)st.st_size != e->size) rc = -1;
     if (!rc) rc = read_fd_exact(fd, buf, e->size, 0);
     close(fd);
-    if (rc == -1) return wpk_fail(err, WPK_E_IO, "%s: file changed size while packing", e->file);
-    if (rc) return wpk_fail(err, WPK_E_IO, "%s: %s", e->file, strerror(rc));
+    if (rc == -1) return wpk_fail(err, WPK_E_IO, "%s: file changed size while packing", file);
+    if (rc) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(rc));
     return WPK_OK;
 }
 
@@ -164,7 +166,9 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
     memset(d.slot, 0xff, cap * sizeof(uint32_t));
     for (size_t k = 0; k < n && !rc; k++) {
         wentry *e = &w->entries[order[k]];
-        if (e->file && (rc = stat_file(e, &e->size, err)) != 0) break;
+        char pathbuf[WPK_FILE_PATH_MAX];
+        const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
+        if (file && (rc = stat_file(file, &e->size, err)) != 0) break;
         if (e->size + 1 > buf_cap) {
             uint8_t *grown = realloc(buf, (size_t)e->size + 1);
             if (!grown) {
@@ -274,7 +278,11 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
         const wentry *e = &w->entries[w->unique[b->first + i]];
         int rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
         if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash)
-            rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", e->file ? e->file : e->path);
+        {
+            char pathbuf[WPK_FILE_PATH_MAX];
+            const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
+            rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", file ? file : e->path);
+        }
         if (rc) {
             free(buf);
             return rc;

@@ -511,6 +511,9 @@ int cmd_pack(int argc, char **argv)
     int rc = wpk_writer_create(&c.w, out, &wo, &c.err);
     for (size_t i = 0; i < files.n && !rc; i++)
         if (pack_file(&c, &files.v[i]) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
+    /* The writer has copied what it needs: free the lists before it finishes. */
+    walk_list_free(&files);
+    path_set_free(&c.paths);
     wpk_write_stats stats;
     memset(&stats, 0, sizeof stats);
     if (!rc && strict && c.warnings) {
