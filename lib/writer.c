@@ -56,27 +56,81 @@ static int check_field(const char *s, const char *what, const char *path, uint16
     return WPK_OK;
 }
 
-/* Extension fields known when an entry is added: its categories and
- * namespace. Versions and revisions are linked when finishing. */
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The id of a category name, adding it the first time. */
+static int intern_category(wpk_writer *w, const char *name, uint32_t *id)
+{
+    if (2 * ((size_t)w->cat_name_count + 1) > w->cat_slot_cap) { /* grow and rehash */
+        size_t cap = w->cat_slot_cap ? w->cat_slot_cap * 2 : 1024;
+        uint32_t *slots = calloc(cap, sizeof *slots);
+        if (!slots) return -1;
+        for (uint32_t i = 0; i < w->cat_name_count; i++) {
+            size_t j = name_hash(w->cat_names[i]) & (cap - 1);
+            while (slots[j]) j = (j + 1) & (cap - 1);
+            slots[j] = i + 1;
+        }
+        free(w->cat_slots);
+        w->cat_slots = slots;
+        w->cat_slot_cap = cap;
+    }
+    size_t j = name_hash(name) & (w->cat_slot_cap - 1);
+    for (; w->cat_slots[j]; j = (j + 1) & (w->cat_slot_cap - 1))
+        if (!strcmp(w->cat_names[w->cat_slots[j] - 1], name)) {
+            *id = w->cat_slots[j] - 1;
+            return 0;
+        }
+    if (w->cat_name_count == w->cat_name_cap) {
+        uint32_t cap = w->cat_name_cap ? w->cat_name_cap * 2 : 256;
+        char **g = realloc(w->cat_names, cap * sizeof *g);
+        if (!g) return -1;
+        w->cat_names = g;
+        w->cat_name_cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) return -1;
+    w->cat_names[w->cat_name_count] = copy;
+    w->cat_slots[j] = ++w->cat_name_count;
+    *id = w->cat_name_count - 1;
+    return 0;
+}
+
+/* Categories and namespace, known when an entry is added. Versions and
+ * revisions are linked when finishing. */
 #define WPK_EXT_ADD_CAP 60000u
-static int build_ext(wentry *e, const wpk_entry *m, wpk_error *err)
+static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_error *err)
 {
     size_t need = m->has_ns ? WPK_EXT_HEAD + 8 : 0;
-    for (size_t i = 0; i < m->n_categories; i++) need += WPK_EXT_HEAD + strlen(m->categories[i]);
-    if (need == 0) return WPK_OK;
+    for (size_t i = 0; i < m->n_categories; i++) {
+        size_t len = strlen(m->categories[i]);
+        if (len > 65535) return wpk_fail(err, WPK_E_LIMIT, "%s: a category longer than 65535 bytes", m->path);
+        need += WPK_EXT_HEAD + len;
+    }
     if (need > WPK_EXT_ADD_CAP)
         return wpk_fail(err, WPK_E_LIMIT, "%s: categories take more than %u bytes", m->path, WPK_EXT_ADD_CAP);
-    e->ext = malloc(need);
-    if (!e->ext) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    size_t at = 0;
-    for (size_t i = 0; i < m->n_categories; i++)
-        at += wpk_fmt_ext_put(e->ext + at, need - at, WPK_EXT_CATEGORY, m->categories[i], (uint16_t)strlen(m->categories[i]));
-    if (m->has_ns) {
-        uint8_t v[8];
-        wpk_put64(v, (uint64_t)m->ns);
-        at += wpk_fmt_ext_put(e->ext + at, need - at, WPK_EXT_NAMESPACE, v, 8);
+    e->ns = m->has_ns ? m->ns : 0;
+    e->has_ns = m->has_ns != 0;
+    e->cat_first = (uint32_t)w->cat_pool_len;
+    if (w->cat_pool_len + m->n_categories > UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "too many categories");
+    if (w->cat_pool_len + m->n_categories > w->cat_pool_cap) {
+        size_t cap = w->cat_pool_cap ? w->cat_pool_cap : 1024;
+        while (cap < w->cat_pool_len + m->n_categories) cap += cap / 2;
+        uint32_t *g = realloc(w->cat_pool, cap * sizeof *g);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->cat_pool = g;
+        w->cat_pool_cap = cap;
     }
-    e->ext_len = (uint16_t)at;
+    for (size_t i = 0; i < m->n_categories; i++) {
+        uint32_t id;
+        if (intern_category(w, m->categories[i], &id)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->cat_pool[w->cat_pool_len++] = id;
+    }
+    e->cat_count = (uint16_t)m->n_categories;
     return WPK_OK;
 }
 
@@ -110,7 +164,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         *dst[i] = s;
         s += len[i] + 1;
     }
-    if ((rc = build_ext(&e, m, err)) != 0) {
+    if ((rc = add_categories(w, &e, m, err)) != 0) {
         free(e.strings);
         return rc;
     }
@@ -120,11 +174,10 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
     e.updated_us = m->has_updated ? m->updated_us : 0;
     e.has_updated = m->has_updated != 0;
     if (w->count == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 1024;
+        size_t cap = w->cap ? w->cap + w->cap / 2 : 1024; /* 1.5x: less slack per entry */
         wentry *grown = realloc(w->entries, cap * sizeof *grown);
         if (!grown) {
             free(e.strings);
-            free(e.ext);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         w->entries = grown;
@@ -148,7 +201,6 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
         w->count--;
         free(e->strings);
-        free(e->ext);
         return rc;
     }
     w->spill_size += size;
@@ -174,7 +226,6 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
             if (!root) {
                 w->count--;
                 free(e->strings);
-                free(e->ext);
                 return wpk_fail(err, WPK_E_NOMEM, "out of memory");
             }
             w->roots[w->root_count++] = root;
@@ -186,7 +237,6 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     if (!e->file) {
         w->count--;
         free(e->strings);
-        free(e->ext);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     return WPK_OK;
@@ -374,7 +424,6 @@ void wpk_writer_free(wpk_writer *w)
     for (size_t i = 0; i < w->count; i++) {
         free(w->entries[i].strings);
         free(w->entries[i].file);
-        free(w->entries[i].ext);
         free(w->entries[i].fold);
     }
     for (size_t i = 0; i < w->alias_count; i++) {
@@ -384,6 +433,10 @@ void wpk_writer_free(wpk_writer *w)
     free(w->aliases);
     free(w->article_order);
     for (size_t i = 0; i < w->root_count; i++) free(w->roots[i]);
+    for (uint32_t i = 0; i < w->cat_name_count; i++) free(w->cat_names[i]);
+    free(w->cat_names);
+    free(w->cat_slots);
+    free(w->cat_pool);
     free(w->roots);
     free(w->entries);
     if (w->spill_fd >= 0) close(w->spill_fd);

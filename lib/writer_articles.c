@@ -137,7 +137,6 @@ static void drop_revisions(wpk_writer *w)
         if (e->current != i) {
             free(e->strings);
             free(e->file);
-            free(e->ext);
             free(e->fold);
             w->dropped_revisions++;
             continue;

@@ -217,33 +217,30 @@ static int by_id(const void *a, const void *b, void *ctx)
 
 /* The extension bytes of a record: what was known when the entry was added,
  * then the links between versions of its article. */
-/* Bytes of the CATEGORY fields at the start of an entry's added fields. */
-static size_t category_bytes(const wentry *e)
+static int same_categories(const wpk_writer *w, const wentry *a, const wentry *b)
 {
-    size_t pos = 0, end = 0;
-    uint8_t tag;
-    const uint8_t *val;
-    uint16_t len;
-    const char *why;
-    while (wpk_fmt_ext_next(e->ext, e->ext_len, &pos, &tag, &val, &len, &why) == 1 && tag == WPK_EXT_CATEGORY) end = pos;
-    return end;
+    return a->cat_count == b->cat_count &&
+           memcmp(w->cat_pool + a->cat_first, w->cat_pool + b->cat_first, a->cat_count * sizeof(uint32_t)) == 0;
 }
 
 static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t cap, uint16_t *len, wpk_error *err)
 {
     size_t at = 0;
-    if (e->ext_len) {
-        memcpy(buf, e->ext, e->ext_len);
-        at = e->ext_len;
-    }
     /* An older version listing exactly its article's categories says so in
      * three bytes instead of repeating the list. */
     const wentry *cur = &w->entries[e->current];
-    size_t cats = category_bytes(e);
-    if (cur != e && cats && cats == category_bytes(cur) && memcmp(e->ext, cur->ext, cats) == 0) {
-        memmove(buf, buf + cats, at - cats);
-        at -= cats;
+    if (cur != e && e->cat_count && same_categories(w, e, cur)) {
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
+    } else {
+        for (uint16_t i = 0; i < e->cat_count; i++) {
+            const char *name = w->cat_names[w->cat_pool[e->cat_first + i]];
+            at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CATEGORY, name, (uint16_t)strlen(name));
+        }
+    }
+    if (e->has_ns) {
+        uint8_t ns[8];
+        wpk_put64(ns, (uint64_t)e->ns);
+        at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_NAMESPACE, ns, 8);
     }
     uint8_t v[4];
     if (e->current != (uint32_t)(e - w->entries)) {
@@ -384,13 +381,8 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i) continue;
-        size_t pos = 0;
-        uint8_t tag;
-        const uint8_t *val;
-        uint16_t len;
-        const char *why;
-        while (wpk_fmt_ext_next(e->ext, e->ext_len, &pos, &tag, &val, &len, &why) == 1) {
-            if (tag != WPK_EXT_CATEGORY) continue;
+        for (uint16_t k = 0; k < e->cat_count; k++) {
+            const char *name = w->cat_names[w->cat_pool[e->cat_first + k]];
             if (n == cap) {
                 cap = cap ? cap * 2 : 256;
                 wcat *g = realloc(cats, cap * sizeof *g);
@@ -400,7 +392,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
                 }
                 cats = g;
             }
-            cats[n++] = (wcat){val, len, e->entry_no};
+            cats[n++] = (wcat){(const uint8_t *)name, (uint16_t)strlen(name), e->entry_no};
         }
     }
     if (n) qsort(cats, n, sizeof *cats, by_category);

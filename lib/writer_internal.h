@@ -13,8 +13,10 @@ typedef struct wentry {
     uint64_t page_id;
     int64_t updated_us;
     uint8_t has_page_id, has_updated;
-    uint8_t *ext;               /* record extension fields known when added (categories, namespace) */
-    uint16_t ext_len;
+    uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool[cat_first...] */
+    uint16_t cat_count;
+    uint8_t has_ns;
+    int64_t ns;
     char *fold;                 /* folded title, while finishing */
     uint64_t group_id;          /* the article's page ID, when group_has_id */
     uint8_t group_has_id;
@@ -66,6 +68,14 @@ struct wpk_writer {
     int data_fd;                /* compressed blocks, in order */
     uint64_t data_size;
     int finished;
+    /* Category names are stored once each (entries hold ids): the same
+     * few hundred names recur across thousands of articles. */
+    char **cat_names;
+    uint32_t cat_name_count, cat_name_cap;
+    uint32_t *cat_slots;        /* open addressing: id + 1, 0 empty */
+    size_t cat_slot_cap;
+    uint32_t *cat_pool;
+    size_t cat_pool_len, cat_pool_cap;
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;
     walias *aliases;
