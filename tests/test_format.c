@@ -246,6 +246,54 @@ static void test_record(void)
     CHECK(wpk_fmt_record_decode(buf, n, &d, &why) == WPK_FMT_OK && d.content_size == 0);
 }
 
+static void test_extension_fields(void)
+{
+    uint8_t buf[64];
+    size_t at = wpk_fmt_ext_put(buf, sizeof buf, WPK_EXT_CATEGORY, "Category:X", 10);
+    CHECK(at == WPK_EXT_HEAD + 10);
+    uint8_t v[4];
+    wpk_put32(v, 7);
+    at += wpk_fmt_ext_put(buf + at, sizeof buf - at, WPK_EXT_CURRENT, v, 4);
+    at += wpk_fmt_ext_put(buf + at, sizeof buf - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
+    CHECK(wpk_fmt_ext_put(buf, 5, WPK_EXT_CATEGORY, "Category:X", 10) == 0); /* no room */
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *val;
+    uint16_t len;
+    const char *why = NULL;
+    CHECK(wpk_fmt_ext_next(buf, at, &pos, &tag, &val, &len, &why) == 1 && tag == WPK_EXT_CATEGORY && len == 10 &&
+          !memcmp(val, "Category:X", 10));
+    CHECK(wpk_fmt_ext_next(buf, at, &pos, &tag, &val, &len, &why) == 1 && tag == WPK_EXT_CURRENT && wpk_le32(val) == 7);
+    CHECK(wpk_fmt_ext_next(buf, at, &pos, &tag, &val, &len, &why) == 1 && tag == WPK_EXT_SAME_CATEGORIES && len == 0);
+    CHECK(wpk_fmt_ext_next(buf, at, &pos, &tag, &val, &len, &why) == 0 && pos == at);
+    pos = 0; /* a length running past the area */
+    CHECK(wpk_fmt_ext_next(buf, 8, &pos, &tag, &val, &len, &why) == WPK_FMT_CORRUPT);
+    pos = 0;
+    CHECK(wpk_fmt_ext_next(buf, 2, &pos, &tag, &val, &len, &why) == WPK_FMT_CORRUPT);
+}
+
+static void test_fold_item(void)
+{
+    uint8_t buf[64];
+    wpk_fmt_fold_item f = {42, 1, (const uint8_t *)"twisted", (const uint8_t *)"Nevow", 7, 5}, d;
+    size_t n = wpk_fmt_fold_item_encode(buf, sizeof buf, &f);
+    CHECK(n == WPK_FOLD_ITEM_FIXED + 12);
+    const char *why = NULL;
+    CHECK(wpk_fmt_fold_item_decode(buf, n, &d, &why) == WPK_FMT_OK);
+    CHECK(d.entry == 42 && d.kind == 1 && d.key_len == 7 && !memcmp(d.key, "twisted", 7) && d.display_len == 5 &&
+          !memcmp(d.display, "Nevow", 5));
+    CHECK(wpk_fmt_fold_item_encode(buf, 10, &f) == 0);
+    CHECK(wpk_fmt_fold_item_decode(buf, 7, &d, &why) == WPK_FMT_CORRUPT); /* shorter than the fixed part */
+    buf[4] = 2;                                                            /* unknown kind */
+    CHECK(wpk_fmt_fold_item_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
+    buf[4] = 1;
+    buf[5] = 1; /* the zero byte */
+    CHECK(wpk_fmt_fold_item_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
+    buf[5] = 0;
+    wpk_put16(buf + 6, 13); /* key past the item */
+    CHECK(wpk_fmt_fold_item_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
+}
+
 int main(void)
 {
     test_header();
@@ -253,5 +301,7 @@ int main(void)
     test_root();
     test_leaves();
     test_record();
+    test_extension_fields();
+    test_fold_item();
     return check_summary();
 }
