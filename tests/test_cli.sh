@@ -390,6 +390,8 @@ test_layouts() {
     check "find lists a record title" find_has "$a" "rock" "Rock & roll"
     check "category from YAML" line_count_min 1 "$WP" list "$a" --category "Category:Python (programming language) software"
     check "unknown category -> 3" expect_rc 3 -m "no article" -- "$WP" list "$a" --category "Category:Nothing"
+    check "extract --url" "$WP" extract -q "$a" -C "$TMP/by_url" --url "https://en.wikipedia.org/wiki/Pycassa"
+    check "extract --url wrote the article" file_count 1 "$TMP/by_url"
 
     local bad=$TMP/badin
     mkdir -p "$bad"

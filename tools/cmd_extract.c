@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 static const char extract_usage[] =
-    "usage: wikipack extract ARCHIVE [-C DIR] [--force] [--id N | --title T | --path P]...\n"
+    "usage: wikipack extract ARCHIVE [-C DIR] [--force] [--id N | --title T | --url U | --path P]...\n"
     "\n"
     "Recreate entries as files under DIR (default: the current directory);\n"
     "all entries when no selector is given. Content checksums are checked.\n"
@@ -25,7 +25,8 @@ static const char extract_usage[] =
     "  -C, --directory DIR  where to create files (created if missing)\n"
     "  -f, --force          replace existing files\n"
     "  -i, --id N           the entry with this page ID (repeatable)\n"
-    "  -t, --title TITLE    the entry with this title (repeatable)\n"
+    "  -t, --title TITLE    the article with this title, as typed (repeatable)\n"
+    "  -u, --url URL        the article this URL names (repeatable)\n"
     "  -p, --path PATH      the entry with this path (repeatable)\n"
     "  -q, --quiet          do not list extracted paths\n"
     "  -h, --help           show this help\n";
@@ -150,7 +151,8 @@ int cmd_extract(int argc, char **argv)
     static const struct option opts[] = {
         {"directory", required_argument, NULL, 'C'}, {"force", no_argument, NULL, 'f'},
         {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
-        {"path", required_argument, NULL, 'p'}, {"quiet", no_argument, NULL, 'q'},
+        {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     const char *dir = ".";
@@ -160,12 +162,12 @@ int cmd_extract(int argc, char **argv)
     size_t nsel = 0;
     int ch;
     if (!sel) return EXIT_RESOURCE;
-    while ((ch = getopt_long(argc, argv, "C:fi:t:p:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': dir = optarg; break;
         case 'f': x.force = 1; break;
         case 'q': x.quiet = 1; break;
-        case 'i': case 't': case 'p': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
+        case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
         case 'h': free(sel); fputs(extract_usage, stdout); return EXIT_OK;
         default: free(sel); fputs(extract_usage, stderr); return EXIT_USAGE;
         }
