@@ -46,6 +46,7 @@ typedef struct leaf_builder {
     wpk_built_index *out;
     ZSTD_CCtx *cctx;           /* leaves: with the dictionary when there is one */
     ZSTD_CCtx *root_cctx;      /* roots: never (they are read before any dictionary) */
+    wbuf *region;           /* where its leaves go; root offsets are fixed up when sealed */
     int which;              /* 0 path, 1 title, 2 ID, 3 folded title, 4 category */
     uint32_t kind;
     wbuf items;             /* item bytes of the open leaf */
@@ -94,7 +95,7 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
         free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
     }
-    wbuf *region = lb->which >= 3 ? &lb->out->ext_pages : &lb->out->pages; /* 1.1 indexes apart */
+    wbuf *region = lb->region;
     wpk_fmt_root_item it;
     memset(&it, 0, sizeof it);
     it.page.offset = region->len;
@@ -142,10 +143,15 @@ static int add_item(leaf_builder *lb, const uint8_t *item, size_t len, const uin
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : WPK_OK;
 }
 
-static int finish_root(leaf_builder *lb, wpk_error *err)
+/* Close the root: its leaves were placed in a buffer that will start `base`
+ * bytes into their region, so every leaf offset moves by base. */
+static int seal_root(leaf_builder *lb, uint64_t base, wpk_error *err)
 {
-    int rc = flush_leaf(lb, err);
-    if (rc) return rc;
+    for (size_t at = 0; at < lb->root.len;) {
+        uint8_t *item = lb->root.p + at;
+        wpk_put64(item, wpk_le64(item) + base);
+        at += WPK_ROOT_ITEM_FIXED + wpk_le32(item + 36);
+    }
     uint8_t head[WPK_ROOT_HEAD];
     wpk_put32(head, lb->root_count);
     wpk_put32(head + 4, lb->kind);
@@ -468,25 +474,82 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary") : WPK_OK;
 }
 
-int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
+/* The indexes are built by two jobs that can run at once: the path index
+ * (the record pages, most of the work) and the four others. Each job writes
+ * its leaves to its own buffers; the roots are sealed and the buffers joined
+ * afterwards in a fixed order, so the bytes never depend on the threads. */
+typedef struct index_job {
+    wpk_writer *w;
+    wpk_built_index *out;
+    const ZSTD_CDict *cdict;
+    uint32_t *order;
+    int first, last;           /* indexes first..last */
+    wbuf *regions[WPK_NROOTS];
+    leaf_builder lb[WPK_NROOTS];
+    int rc;
+    wpk_error err;
+} index_job;
+
+static ZSTD_CCtx *page_cctx(const wpk_writer *w, const ZSTD_CDict *cd)
 {
-    memset(out, 0, sizeof *out);
-    uint32_t *order = malloc((w->count ? w->count : 1) * sizeof *order);
-    ZSTD_CCtx *c = ZSTD_createCCtx(), *rc_ctx = ZSTD_createCCtx();
-    /* Leaf pages repeat titles, URLs and categories that the contents hold
-     * too: the blocks' dictionary compresses them as well. */
-    ZSTD_CDict *cd = w->dict_size ? ZSTD_createCDict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
-    if (!order || !c || !rc_ctx || (w->dict_size && !cd)) {
-        free(order);
-        ZSTD_freeCCtx(c);
-        ZSTD_freeCCtx(rc_ctx);
-        ZSTD_freeCDict(cd);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    }
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    if (!c) return NULL;
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
     ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, 0);
     if (cd) ZSTD_CCtx_refCDict(c, cd);
+    return c;
+}
+
+static void *run_index_job(void *arg)
+{
+    index_job *j = arg;
+    static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
+                                               WPK_KEY_STRING};
+    ZSTD_CCtx *c = page_cctx(j->w, j->cdict);
+    if (!c) {
+        j->rc = wpk_fail(&j->err, WPK_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (int which = j->first; which <= j->last && !j->rc; which++) {
+        leaf_builder *lb = &j->lb[which];
+        lb->w = j->w;
+        lb->out = j->out;
+        lb->cctx = c;
+        lb->region = j->regions[which];
+        lb->which = which;
+        lb->kind = kinds[which];
+        if (which == 0) j->rc = build_path_index(j->w, lb, j->order, &j->err);
+        else if (which == 1) j->rc = build_title_index(j->w, lb, j->order, &j->err);
+        else if (which == 2) j->rc = build_id_index(j->w, lb, j->order, &j->err);
+        else if (which == 3) j->rc = build_fold_index(j->w, lb, &j->err);
+        else j->rc = build_category_index(j->w, lb, &j->err);
+        if (!j->rc) j->rc = flush_leaf(lb, &j->err);
+        lb->cctx = NULL;
+    }
+    ZSTD_freeCCtx(c);
+    return NULL;
+}
+
+int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = w->count ? w->count : 1;
+    uint32_t *order = malloc(n * sizeof *order), *order_b = malloc(n * sizeof *order_b);
+    ZSTD_CCtx *rc_ctx = ZSTD_createCCtx();
+    /* Leaf pages repeat titles, URLs and categories that the contents hold
+     * too: the blocks' dictionary compresses them as well. */
+    ZSTD_CDict *cd = w->dict_size ? ZSTD_createCDict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
+    index_job *jobs = calloc(2, sizeof *jobs);
+    wbuf pages_b = {0}; /* title and ID leaves, joined after the record pages */
+    if (!order || !order_b || !rc_ctx || !jobs || (w->dict_size && !cd)) {
+        free(order);
+        free(order_b);
+        free(jobs);
+        ZSTD_freeCCtx(rc_ctx);
+        ZSTD_freeCDict(cd);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_checksumFlag, 0);
     for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
@@ -499,28 +562,36 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
             break;
         }
     }
-    static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
-                                               WPK_KEY_STRING};
-    for (int which = 0; which < WPK_NROOTS && !rc; which++) {
-        leaf_builder lb;
-        memset(&lb, 0, sizeof lb);
-        lb.w = w;
-        lb.out = out;
-        lb.cctx = c;
-        lb.root_cctx = rc_ctx;
-        lb.which = which;
-        lb.kind = kinds[which];
-        if (which == 0) rc = build_path_index(w, &lb, order, err);
-        else if (which == 1) rc = build_title_index(w, &lb, order, err);
-        else if (which == 2) rc = build_id_index(w, &lb, order, err);
-        else if (which == 3) rc = build_fold_index(w, &lb, err);
-        else rc = build_category_index(w, &lb, err);
-        if (!rc) rc = finish_root(&lb, err);
-        leaf_builder_free(&lb);
+    jobs[0] = (index_job){w, out, cd, order, 0, 0, {&out->pages}, {{0}}, 0, {0}};
+    jobs[1] = (index_job){w, out, cd, order_b, 1, 4, {NULL, &pages_b, &pages_b, &out->ext_pages, &out->ext_pages},
+                          {{0}}, 0, {0}};
+    if (!rc) {
+        pthread_t tid;
+        int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_index_job, &jobs[0]) == 0;
+        if (!threaded) run_index_job(&jobs[0]);
+        run_index_job(&jobs[1]);
+        if (threaded) pthread_join(tid, NULL);
+        for (int j = 0; j < 2 && !rc; j++)
+            if (jobs[j].rc) {
+                rc = jobs[j].rc;
+                if (err) *err = jobs[j].err;
+            }
     }
+    /* Seal the roots in a fixed order: title and ID leaves follow the record pages. */
+    uint64_t base[WPK_NROOTS] = {0, out->pages.len, out->pages.len, 0, 0};
+    for (int which = 0; which < WPK_NROOTS && !rc; which++) {
+        leaf_builder *lb = &jobs[which == 0 ? 0 : 1].lb[which];
+        lb->root_cctx = rc_ctx;
+        rc = seal_root(lb, base[which], err);
+    }
+    if (!rc && wbuf_put(&out->pages, pages_b.p, pages_b.len)) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (int j = 0; j < 2; j++)
+        for (int which = 0; which < WPK_NROOTS; which++) leaf_builder_free(&jobs[j].lb[which]);
     if (!rc) rc = build_summary(w, &out->summary, err);
+    free(pages_b.p);
     free(order);
-    ZSTD_freeCCtx(c);
+    free(order_b);
+    free(jobs);
     ZSTD_freeCCtx(rc_ctx);
     ZSTD_freeCDict(cd);
     if (rc) wpk_built_index_free(out);
