@@ -89,7 +89,7 @@ static void *run_trial(void *arg)
 /* Run the trials on up to `threads` threads at a time. */
 static int run_trials(trial *t, size_t n, int threads, wpk_error *err)
 {
-    pthread_t tid[2 * TRIAL_BLOCKS];
+    pthread_t tid[TRIAL_BLOCKS];
     for (size_t start = 0; start < n; start += (size_t)threads) {
         size_t end = start + (size_t)threads < n ? start + (size_t)threads : n, launched = start;
         for (size_t i = start; i < end; i++, launched++)
@@ -128,6 +128,15 @@ static uint32_t default_dict_size(const wpk_writer *w)
     return d < (16u << 10) ? (16u << 10) : d > (256u << 10) ? (256u << 10) : (uint32_t)d;
 }
 
+typedef struct trial_list { trial *t; size_t n; } trial_list;
+
+static void *run_trial_list(void *arg)
+{
+    trial_list *l = arg;
+    for (size_t i = 0; i < l->n; i++) run_trial(&l->t[i]);
+    return NULL;
+}
+
 int wpk_choose_dict(wpk_writer *w, wpk_error *err)
 {
     if (w->opts.dict_size == 0) w->opts.dict_size = default_dict_size(w);
@@ -138,6 +147,20 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     unsigned n;
     int rc = gather_samples(w, &samples, &sizes, &n, err);
     if (rc) return rc;
+    /* The trials without a dictionary need none: with a second thread they
+     * run while the dictionary is trained. */
+    size_t trials = w->block_count < TRIAL_BLOCKS ? w->block_count : TRIAL_BLOCKS;
+    trial with_t[TRIAL_BLOCKS], without_t[TRIAL_BLOCKS];
+    memset(with_t, 0, sizeof with_t);
+    memset(without_t, 0, sizeof without_t);
+    for (size_t i = 0; i < trials; i++) {
+        const wblock *b = &w->blocks[(i * 2 + 1) * w->block_count / (trials * 2)];
+        with_t[i] = (trial){w, b, NULL, 0, 0, {0}};
+        without_t[i] = (trial){w, b, NULL, 0, 0, {0}};
+    }
+    trial_list bg = {without_t, trials};
+    pthread_t tid;
+    int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_trial_list, &bg) == 0;
     uint8_t *dict = malloc(w->opts.dict_size);
     /* fastCover with fixed parameters: k = 1024 is what zstd's own search
      * (ZDICT_trainFromBuffer) picks on the open_wiki corpus, at a fifth of
@@ -154,33 +177,31 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     size_t dict_size = dict ? ZDICT_optimizeTrainFromBuffer_fastCover(dict, w->opts.dict_size, samples, sizes, n, &fp) : 0;
     free(samples);
     free(sizes);
-    if (!dict) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    if (ZDICT_isError(dict_size)) { /* too few or too uniform samples: go without */
-        free(dict);
-        return WPK_OK;
-    }
-    ZSTD_CDict *cd = ZSTD_createCDict(dict, dict_size, w->opts.level);
-    if (!cd) {
-        free(dict);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    }
-    /* Evenly spaced sample blocks, each with and without the dictionary
-     * (in parallel); the dictionary must save more than it costs. */
-    size_t trials = w->block_count < TRIAL_BLOCKS ? w->block_count : TRIAL_BLOCKS;
-    trial t[2 * TRIAL_BLOCKS];
-    memset(t, 0, sizeof t);
-    for (size_t i = 0; i < trials; i++) {
-        const wblock *b = &w->blocks[(i * 2 + 1) * w->block_count / (trials * 2)];
-        t[2 * i] = (trial){w, b, cd, 0, 0, {0}};
-        t[2 * i + 1] = (trial){w, b, NULL, 0, 0, {0}};
-    }
-    rc = run_trials(t, 2 * trials, w->opts.threads < 1 ? 1 : w->opts.threads, err);
+    ZSTD_CDict *cd = NULL;
+    if (!dict) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    else if (ZDICT_isError(dict_size)) dict_size = 0; /* too few or too uniform samples: go without */
+    else if (!(cd = ZSTD_createCDict(dict, dict_size, w->opts.level))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    /* Evenly spaced sample blocks, each with and without the dictionary;
+     * the dictionary must save more than it costs. */
+    for (size_t i = 0; i < trials; i++) with_t[i].cdict = cd;
+    if (!rc && cd) rc = run_trials(with_t, trials, w->opts.threads < 1 ? 1 : w->opts.threads, err);
+    if (threaded) pthread_join(tid, NULL);
+    else if (!rc && cd) run_trial_list(&bg);
+    for (size_t i = 0; i < trials && !rc; i++)
+        if (without_t[i].rc) {
+            rc = without_t[i].rc;
+            if (err) *err = without_t[i].err;
+        }
     uint64_t with = 0, without = 0;
     for (size_t i = 0; i < trials; i++) {
-        with += t[2 * i].size;
-        without += t[2 * i + 1].size;
+        with += with_t[i].size;
+        without += without_t[i].size;
     }
     ZSTD_freeCDict(cd);
+    if (rc || !cd) {
+        free(dict);
+        return rc;
+    }
     size_t stored_size = dict_size;
     uint8_t *stored = rc ? NULL : compress_dict(dict, dict_size, &stored_size);
     if (!rc && trials && without > with && (without - with) * w->block_count / trials > stored_size) {
