@@ -1,6 +1,7 @@
 /* input.c - the parsed-article struct shared by the input parsers. */
 #include "input.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -42,4 +43,13 @@ void input_sanitize(char *s)
         }
         i += (size_t)k;
     }
+}
+
+void input_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, va_list ap)
+{
+    if (*status == INPUT_MALFORMED) return;
+    *status = INPUT_MALFORMED;
+    if (!why || !why_cap) return;
+    vsnprintf(why, why_cap, fmt, ap);
+    input_sanitize(why);
 }

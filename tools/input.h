@@ -4,6 +4,7 @@
 #ifndef WPK_INPUT_H
 #define WPK_INPUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,9 @@ void input_article_free(input_article *a);          /* frees everything, zeroes;
 /* Replace control bytes and bytes that are not valid UTF-8 with '?', in
  * place: parser messages quote the input near an error, which may be anything. */
 void input_sanitize(char *s);
+/* Mark a parse INPUT_MALFORMED with the reason, unless it already is: the
+ * first reason is the one reported. */
+void input_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, va_list ap);
 int input_add_category(input_article *a, const char *s, size_t len); /* 0 or -1 (out of memory) */
 
 #endif

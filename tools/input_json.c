@@ -34,14 +34,10 @@ typedef struct {
 /* Marks the record malformed; keeps only the first reason. */
 static void bad(state *st, const char *fmt, ...)
 {
-    if (st->status == INPUT_MALFORMED) return;
-    st->status = INPUT_MALFORMED;
-    if (!st->why || !st->why_cap) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(st->why, st->why_cap, fmt, ap);
+    input_vmalformed(&st->status, st->why, st->why_cap, fmt, ap);
     va_end(ap);
-    input_sanitize(st->why);
 }
 
 /* bad() quoting a (shortened) value: `field "value" what`. */
