@@ -130,6 +130,17 @@ static uint32_t default_dict_size(const wpk_writer *w)
 
 typedef struct trial_list { trial *t; size_t n; } trial_list;
 
+/* The dictionary as it will be stored, computed beside the trials. */
+typedef struct dict_job { const uint8_t *dict; size_t size; uint8_t *stored; size_t stored_size; } dict_job;
+
+static void *run_compress_dict(void *arg)
+{
+    dict_job *j = arg;
+    j->stored_size = j->size;
+    j->stored = compress_dict(j->dict, j->size, &j->stored_size);
+    return NULL;
+}
+
 static void *run_trial_list(void *arg)
 {
     trial_list *l = arg;
@@ -184,7 +195,12 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     /* Evenly spaced sample blocks, each with and without the dictionary;
      * the dictionary must save more than it costs. */
     for (size_t i = 0; i < trials; i++) with_t[i].cdict = cd;
+    dict_job dj = {dict, dict_size, NULL, dict_size};
+    pthread_t dtid;
+    int dthreaded = !rc && cd && w->opts.threads > 1 && pthread_create(&dtid, NULL, run_compress_dict, &dj) == 0;
     if (!rc && cd) rc = run_trials(with_t, trials, w->opts.threads < 1 ? 1 : w->opts.threads, err);
+    if (dthreaded) pthread_join(dtid, NULL);
+    else if (!rc && cd) run_compress_dict(&dj);
     if (threaded) pthread_join(tid, NULL);
     else if (!rc && cd) run_trial_list(&bg);
     for (size_t i = 0; i < trials && !rc; i++)
@@ -199,11 +215,12 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     }
     ZSTD_freeCDict(cd);
     if (rc || !cd) {
+        free(dj.stored);
         free(dict);
         return rc;
     }
-    size_t stored_size = dict_size;
-    uint8_t *stored = rc ? NULL : compress_dict(dict, dict_size, &stored_size);
+    size_t stored_size = dj.stored_size;
+    uint8_t *stored = dj.stored;
     if (!rc && trials && without > with && (without - with) * w->block_count / trials > stored_size) {
         w->dict = dict;
         w->dict_size = dict_size;
