@@ -250,19 +250,19 @@ const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size
     return buf;
 }
 
-/* Copy the compressed data from the scratch file into the output. */
-static int copy_data(wpk_writer *w, int out_fd, uint64_t out_off, wpk_error *err)
+/* Copy `size` bytes of a scratch file into the output. */
+static int copy_fd(wpk_writer *w, int src_fd, uint64_t size, int out_fd, uint64_t out_off, wpk_error *err)
 {
     enum { CHUNK = 1 << 20 };
     uint8_t *buf = malloc(CHUNK);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     int rc = WPK_OK;
-    for (uint64_t at = 0; at < w->data_size && !rc;) {
-        size_t want = w->data_size - at < CHUNK ? (size_t)(w->data_size - at) : CHUNK;
-        ssize_t got = pread(w->data_fd, buf, want, (off_t)at);
+    for (uint64_t at = 0; at < size && !rc;) {
+        size_t want = size - at < CHUNK ? (size_t)(size - at) : CHUNK;
+        ssize_t got = pread(src_fd, buf, want, (off_t)at);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) {
-            rc = wpk_fail(err, WPK_E_IO, "%s: cannot read back compressed data: %s", w->path,
+            rc = wpk_fail(err, WPK_E_IO, "%s: cannot read back a scratch file: %s", w->path,
                           got < 0 ? strerror(errno) : "short file");
             break;
         }
@@ -309,7 +309,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     }
     sec[nsec].type = WPK_SEC_PAGES;
     sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_REGION;
-    sec[nsec].stored_size = sec[nsec].raw_size = ix->pages.len;
+    sec[nsec].stored_size = sec[nsec].raw_size = ix->pages_a.len + ix->pages_b.len;
     nsec++;
     sec[nsec].type = WPK_SEC_PAGES_EXT; /* optional: a 1.0 reader skips it whole */
     sec[nsec].flags = WPK_SECF_REGION;
@@ -366,11 +366,14 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     for (int i = 0; i < WPK_NROOTS; i++) PUT(ix->root[i].p, ix->root[i].len);
     PUT(ix->summary.p, ix->summary.len);
     PUT(w->dict_stored, w->dict_stored_size);
-    PUT(ix->pages.p, ix->pages.len);
-    PUT(ix->ext_pages.p, ix->ext_pages.len);
 #undef PUT
-    if (!rc) rc = copy_data(w, o.fd, off, err);
-    off += w->data_size;
+    /* The regions, from their scratch files: pages, extension pages, data. */
+    const int src[] = {ix->pages_a.fd, ix->pages_b.fd, ix->ext_pages.fd, w->data_fd};
+    const uint64_t len[] = {ix->pages_a.len, ix->pages_b.len, ix->ext_pages.len, w->data_size};
+    for (int i = 0; i < 4; i++) {
+        if (!rc) rc = copy_fd(w, src[i], len[i], o.fd, off, err);
+        off += len[i];
+    }
     uint8_t trailer[WPK_TRAILER_SIZE];
     wpk_fmt_trailer t = {file_size, h.checksum};
     wpk_fmt_trailer_encode(trailer, &t);
@@ -385,7 +388,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->unique_bytes = w->unique_bytes;
         st->blocks = w->block_count;
         st->data_bytes = w->data_size;
-        st->index_bytes = ix->pages.len + ix->ext_pages.len;
+        st->index_bytes = ix->pages_a.len + ix->pages_b.len + ix->ext_pages.len;
         for (int i = 0; i < WPK_NROOTS; i++) st->index_bytes += ix->root[i].len;
         st->dict_size = w->dict_stored_size;
         st->file_size = file_size;

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int wbuf_put(wbuf *b, const void *p, size_t n)
 {
@@ -27,6 +28,13 @@ int wbuf_put(wbuf *b, const void *p, size_t n)
     return 0;
 }
 
+int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err)
+{
+    int rc = wpk_write_all(s->fd, p, n, s->len, "index scratch file", err);
+    if (!rc) s->len += n;
+    return rc;
+}
+
 int wpk_page_level(const wpk_writer *w)
 {
     return w->opts.level < 19 ? w->opts.level : 19; /* level 19 pays on metadata: ~8% smaller than 15 */
@@ -34,8 +42,9 @@ int wpk_page_level(const wpk_writer *w)
 
 void wpk_built_index_free(wpk_built_index *b)
 {
-    free(b->pages.p);
-    free(b->ext_pages.p);
+    wsink *sinks[] = {&b->pages_a, &b->pages_b, &b->ext_pages};
+    for (int i = 0; i < 3; i++)
+        if (sinks[i]->fd > 0) close(sinks[i]->fd);
     free(b->summary.p);
     for (int i = 0; i < WPK_NROOTS; i++) free(b->root[i].p);
     memset(b, 0, sizeof *b);
@@ -46,7 +55,7 @@ typedef struct leaf_builder {
     wpk_built_index *out;
     ZSTD_CCtx *cctx;           /* leaves: with the dictionary when there is one */
     ZSTD_CCtx *root_cctx;      /* roots: never (they are read before any dictionary) */
-    wbuf *region;           /* where its leaves go; root offsets are fixed up when sealed */
+    wsink *region;          /* where its leaves go; root offsets are fixed up when sealed */
     int which;              /* 0 path, 1 title, 2 ID, 3 folded title, 4 category */
     uint32_t kind;
     wbuf items;             /* item bytes of the open leaf */
@@ -95,7 +104,7 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
         free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
     }
-    wbuf *region = lb->region;
+    wsink *region = lb->region;
     wpk_fmt_root_item it;
     memset(&it, 0, sizeof it);
     it.page.offset = region->len;
@@ -109,9 +118,11 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     it.key_u64 = lb->first_u64;
     uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
     size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
-    bad = wbuf_put(region, z, zlen) || elen == 0 || wbuf_put(&lb->root, enc, elen);
+    int rc = wsink_put(region, z, zlen, err);
+    bad = elen == 0 || wbuf_put(&lb->root, enc, elen);
     free(z);
     free(raw.p);
+    if (rc) return rc;
     if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     lb->root_count++;
     lb->position += lb->n;
@@ -484,7 +495,7 @@ typedef struct index_job {
     const ZSTD_CDict *cdict;
     uint32_t *order;
     int first, last;           /* indexes first..last */
-    wbuf *regions[WPK_NROOTS];
+    wsink *regions[WPK_NROOTS];
     leaf_builder lb[WPK_NROOTS];
     int rc;
     wpk_error err;
@@ -541,14 +552,18 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
      * too: the blocks' dictionary compresses them as well. */
     ZSTD_CDict *cd = w->dict_size ? ZSTD_createCDict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
     index_job *jobs = calloc(2, sizeof *jobs);
-    wbuf pages_b = {0}; /* title and ID leaves, joined after the record pages */
-    if (!order || !order_b || !rc_ctx || !jobs || (w->dict_size && !cd)) {
+    out->pages_a.fd = out->pages_b.fd = out->ext_pages.fd = -1;
+    int sink_rc = wpk_tempfile_in(w->path, &out->pages_a.fd, err);
+    if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->pages_b.fd, err);
+    if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->ext_pages.fd, err);
+    if (sink_rc || !order || !order_b || !rc_ctx || !jobs || (w->dict_size && !cd)) {
+        wpk_built_index_free(out);
         free(order);
         free(order_b);
         free(jobs);
         ZSTD_freeCCtx(rc_ctx);
         ZSTD_freeCDict(cd);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        return sink_rc ? sink_rc : wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_checksumFlag, 0);
@@ -562,8 +577,8 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
             break;
         }
     }
-    jobs[0] = (index_job){w, out, cd, order, 0, 0, {&out->pages}, {{0}}, 0, {0}};
-    jobs[1] = (index_job){w, out, cd, order_b, 1, 4, {NULL, &pages_b, &pages_b, &out->ext_pages, &out->ext_pages},
+    jobs[0] = (index_job){w, out, cd, order, 0, 0, {&out->pages_a}, {{0}}, 0, {0}};
+    jobs[1] = (index_job){w, out, cd, order_b, 1, 4, {NULL, &out->pages_b, &out->pages_b, &out->ext_pages, &out->ext_pages},
                           {{0}}, 0, {0}};
     if (!rc) {
         pthread_t tid;
@@ -578,17 +593,15 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
             }
     }
     /* Seal the roots in a fixed order: title and ID leaves follow the record pages. */
-    uint64_t base[WPK_NROOTS] = {0, out->pages.len, out->pages.len, 0, 0};
+    uint64_t base[WPK_NROOTS] = {0, out->pages_a.len, out->pages_a.len, 0, 0};
     for (int which = 0; which < WPK_NROOTS && !rc; which++) {
         leaf_builder *lb = &jobs[which == 0 ? 0 : 1].lb[which];
         lb->root_cctx = rc_ctx;
         rc = seal_root(lb, base[which], err);
     }
-    if (!rc && wbuf_put(&out->pages, pages_b.p, pages_b.len)) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (int j = 0; j < 2; j++)
         for (int which = 0; which < WPK_NROOTS; which++) leaf_builder_free(&jobs[j].lb[which]);
     if (!rc) rc = build_summary(w, &out->summary, err);
-    free(pages_b.p);
     free(order);
     free(order_b);
     free(jobs);

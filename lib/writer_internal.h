@@ -107,10 +107,16 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
 /* writer_index.c: build the page region and the three roots. */
 typedef struct wbuf { uint8_t *p; size_t len, cap; } wbuf;
 int wbuf_put(wbuf *b, const void *p, size_t n);
+/* An append-only scratch file. */
+typedef struct wsink { int fd; uint64_t len; } wsink;
+int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err);
 #define WPK_NROOTS 5
 typedef struct wpk_built_index {
-    wbuf pages;                 /* the PAGES region: leaves of the path, title and ID indexes */
-    wbuf ext_pages;             /* the PAGES_EXT region: leaves of the 1.1 indexes */
+    /* Leaf pages go to scratch files, not memory: with millions of entries
+     * they are the largest thing the writer would otherwise hold. */
+    wsink pages_a;              /* PAGES, first part: the record pages */
+    wsink pages_b;              /* PAGES, second part: title and ID leaves */
+    wsink ext_pages;            /* PAGES_EXT: leaves of the 1.1 indexes */
     wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
     wbuf summary;               /* SUMMARY section */
     uint64_t root_raw[WPK_NROOTS];
