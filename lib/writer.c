@@ -152,20 +152,18 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         (rc = check_field(m->mime, "media type", m->path, &e.mime_len, err)))
         return rc;
     size_t total = (size_t)e.path_len + e.title_len + e.lang_len + e.url_len + e.mime_len + 5;
-    e.strings = malloc(total);
-    if (!e.strings) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    char *s = e.strings;
+    e.path = malloc(total);
+    if (!e.path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    char *s = e.path;
     const char *src[] = {m->path, m->title, m->language, m->url, m->mime};
     const uint16_t len[] = {e.path_len, e.title_len, e.lang_len, e.url_len, e.mime_len};
-    const char **dst[] = {&e.path, &e.title, &e.lang, &e.url, &e.mime};
     for (int i = 0; i < 5; i++) {
         if (len[i]) memcpy(s, src[i], len[i]);
         s[len[i]] = 0;
-        *dst[i] = s;
         s += len[i] + 1;
     }
     if ((rc = add_categories(w, &e, m, err)) != 0) {
-        free(e.strings);
+        free(e.path);
         return rc;
     }
     e.file_root = UINT32_MAX;
@@ -177,7 +175,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         size_t cap = w->cap ? w->cap + w->cap / 2 : 1024; /* 1.5x: less slack per entry */
         wentry *grown = realloc(w->entries, cap * sizeof *grown);
         if (!grown) {
-            free(e.strings);
+            free(e.path);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         w->entries = grown;
@@ -200,7 +198,7 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     e->size = size;
     if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
         w->count--;
-        free(e->strings);
+        free(e->path);
         return rc;
     }
     w->spill_size += size;
@@ -225,7 +223,7 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
             if (g) w->roots = g;
             if (!root) {
                 w->count--;
-                free(e->strings);
+                free(e->path);
                 return wpk_fail(err, WPK_E_NOMEM, "out of memory");
             }
             w->roots[w->root_count++] = root;
@@ -236,7 +234,7 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     e->file = strdup(file_path);
     if (!e->file) {
         w->count--;
-        free(e->strings);
+        free(e->path);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     return WPK_OK;
@@ -425,7 +423,7 @@ void wpk_writer_free(wpk_writer *w)
 {
     if (!w) return;
     for (size_t i = 0; i < w->count; i++) {
-        free(w->entries[i].strings);
+        free(w->entries[i].path);
         free(w->entries[i].file);
         free(w->entries[i].fold);
     }

@@ -135,7 +135,7 @@ static void drop_revisions(wpk_writer *w)
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
         if (e->current != i) {
-            free(e->strings);
+            free(e->path);
             free(e->file);
             free(e->fold);
             w->dropped_revisions++;
@@ -150,7 +150,7 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
 {
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        if (e->title_len && wpk_title_fold(e->title, e->title_len, &e->fold) != WPK_OK)
+        if (e->title_len && wpk_title_fold(we_title(e), e->title_len, &e->fold) != WPK_OK)
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     size_t keyed;
@@ -190,7 +190,7 @@ static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, co
     int64_t first = -1;
     for (size_t i = lo; i < n && strcmp(w->entries[titled[i]].fold, folded) == 0; i++) {
         if (first < 0) first = titled[i];
-        if (strcmp(w->entries[titled[i]].title, target) == 0) return titled[i];
+        if (strcmp(we_title(&w->entries[titled[i]]), target) == 0) return titled[i];
     }
     return first;
 }
@@ -210,7 +210,7 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         wentry *e = &w->entries[i];
         if (!e->fold || e->current != i) continue;
         titled[ntitled++] = (uint32_t)i;
-        items[n++] = (wfold){e->fold, e->title, (uint32_t)i, 0};
+        items[n++] = (wfold){e->fold, we_title(e), (uint32_t)i, 0};
     }
     qsort_r(titled, ntitled, sizeof *titled, by_fold_entry, w);
     w->stored_aliases = w->unresolved_aliases = 0;

@@ -217,7 +217,7 @@ static int by_title(const void *a, const void *b, void *ctx)
     const wpk_writer *sort_w = ctx;
     const wentry *x = &sort_w->entries[*(const uint32_t *)a], *y = &sort_w->entries[*(const uint32_t *)b];
     size_t n = x->title_len < y->title_len ? x->title_len : y->title_len;
-    int c = memcmp(x->title, y->title, n);
+    int c = memcmp(we_title(x), we_title(y), n);
     if (!c && x->title_len != y->title_len) c = x->title_len < y->title_len ? -1 : 1;
     return c ? c : preference(x, y);
 }
@@ -303,13 +303,13 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         }
         r.path = (const uint8_t *)e->path;
         r.path_len = e->path_len;
-        r.title = (const uint8_t *)e->title;
+        r.title = (const uint8_t *)we_title(e);
         r.title_len = e->title_len;
-        r.lang = (const uint8_t *)e->lang;
+        r.lang = (const uint8_t *)we_lang(e);
         r.lang_len = e->lang_len;
-        r.url = (const uint8_t *)e->url;
+        r.url = (const uint8_t *)we_url(e);
         r.url_len = e->url_len;
-        r.mime = (const uint8_t *)e->mime;
+        r.mime = (const uint8_t *)we_mime(e);
         r.mime_len = e->mime_len;
         if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         r.ext = ext;
@@ -332,8 +332,8 @@ static int build_title_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, w
     for (size_t k = 0; k < n && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
         wpk_put32(item, e->entry_no);
-        memcpy(item + 4, e->title, e->title_len);
-        rc = add_item(lb, item, 4 + (size_t)e->title_len, (const uint8_t *)e->title, e->title_len, 0, err);
+        memcpy(item + 4, we_title(e), e->title_len);
+        rc = add_item(lb, item, 4 + (size_t)e->title_len, (const uint8_t *)we_title(e), e->title_len, 0, err);
     }
     return rc;
 }
@@ -443,10 +443,10 @@ static int by_string(const void *pa, const void *pb)
  * older version that has one. */
 static const char *article_language(const wpk_writer *w, const wentry *cur)
 {
-    if (cur->lang_len) return cur->lang;
+    if (cur->lang_len) return we_lang(cur);
     for (uint32_t k = 0; k < cur->rev_count; k++) {
         const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
-        if (v->lang_len) return v->lang;
+        if (v->lang_len) return we_lang(v);
     }
     return NULL;
 }

@@ -7,8 +7,9 @@
 
 /* One entry as added. Strings live in one allocation (`strings`). */
 typedef struct wentry {
-    char *strings;
-    const char *path, *title, *lang, *url, *mime;
+    /* One allocation holds path, title, language, URL and media type, each
+     * NUL-terminated, in that order (see we_title() and the others). */
+    char *path;
     uint16_t path_len, title_len, lang_len, url_len, mime_len;
     uint64_t page_id;
     int64_t updated_us;
@@ -38,6 +39,11 @@ typedef struct wentry {
     uint32_t offset_in_block;
     uint32_t entry_no;          /* position in path order */
 } wentry;
+
+static inline const char *we_title(const wentry *e) { return e->path + e->path_len + 1; }
+static inline const char *we_lang(const wentry *e) { return we_title(e) + e->title_len + 1; }
+static inline const char *we_url(const wentry *e) { return we_lang(e) + e->lang_len + 1; }
+static inline const char *we_mime(const wentry *e) { return we_url(e) + e->url_len + 1; }
 
 /* A planned block: a run of unique contents in block order. */
 typedef struct wblock {

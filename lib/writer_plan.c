@@ -68,7 +68,7 @@ static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
  * "Twisted (software)" and ".../Twisted_software.md" meet. */
 static size_t group_key(const wentry *e, char *out, size_t cap)
 {
-    const char *s = e->title_len ? e->title : e->path;
+    const char *s = e->title_len ? we_title(e) : e->path;
     size_t n = e->title_len ? e->title_len : e->path_len;
     if (!e->title_len) {
         const char *slash = strrchr(s, '/');
