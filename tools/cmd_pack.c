@@ -137,21 +137,10 @@ static int read_file(const char *path, size_t cap, char **out, size_t *len, uint
 /* Drop a metadata string that is not valid UTF-8, saying so. */
 static void keep_if_utf8(pack_ctx *c, char **field, const char *what)
 {
-    if (!*field) return;
-    /* wpk_path_check validates UTF-8 and refuses control characters; a title
-     * may legitimately hold '/', so check a copy without them. */
-    char *copy = strdup(*field);
-    if (!copy) return;
-    for (char *p = copy; *p; p++)
-        if (*p == '/' || *p == '\\') *p = '_';
-    int ok = copy[0] && wpk_path_check(copy, strlen(copy)) == 0;
-    if (!ok && strlen(copy) > 4096) ok = 1; /* long but possibly valid: let the writer's limits decide */
-    free(copy);
-    if (!ok) {
-        warn(c, "%s: %s is not valid UTF-8 text (left out)", c->input, what);
-        free(*field);
-        *field = NULL;
-    }
+    if (!*field || input_utf8_text(*field)) return;
+    warn(c, "%s: %s is not valid UTF-8 text (left out)", c->input, what);
+    free(*field);
+    *field = NULL;
 }
 
 static void entry_from_article(wpk_entry *m, const input_article *a)

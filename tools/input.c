@@ -53,3 +53,15 @@ void input_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, v
     vsnprintf(why, why_cap, fmt, ap);
     input_sanitize(why);
 }
+
+int input_utf8_text(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f) return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}

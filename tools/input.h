@@ -39,6 +39,8 @@ void input_article_free(input_article *a);          /* frees everything, zeroes;
 /* Replace control bytes and bytes that are not valid UTF-8 with '?', in
  * place: parser messages quote the input near an error, which may be anything. */
 void input_sanitize(char *s);
+/* 1 if s is valid UTF-8 without control characters (tabs and newlines aside). */
+int input_utf8_text(const char *s);
 /* Mark a parse INPUT_MALFORMED with the reason, unless it already is: the
  * first reason is the one reported. */
 void input_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, va_list ap);
