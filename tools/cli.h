@@ -4,6 +4,7 @@
 
 #include "wikipack.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -23,6 +24,7 @@ extern const char *prog;
 /* Print "wikipack: message" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_vwarn(const char *fmt, va_list ap);
 /* Map a library error code to an exit code. */
 int cli_exit_code(int wpk_code);
 /* Report a library error and return its exit code. */

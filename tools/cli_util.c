@@ -11,23 +11,31 @@
 
 const char *prog = "wikipack";
 
+static void report(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s", prog, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report("", fmt, ap);
     va_end(ap);
+}
+
+void cli_vwarn(const char *fmt, va_list ap)
+{
+    report("warning: ", fmt, ap);
 }
 
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: warning: ", prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    cli_vwarn(fmt, ap);
     va_end(ap);
 }
 

@@ -71,11 +71,9 @@ static void warn(pack_ctx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: warning: ", prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    cli_vwarn(fmt, ap);
     va_end(ap);
-    c->warnings++;
+    c->warnings++; /* counted for the summary and --strict */
 }
 
 static const char *mime_for(const char *path, layout l)
