@@ -154,6 +154,10 @@ int wpk_fmt_section_decode(const uint8_t *p, wpk_fmt_section *s, const char **wh
         *why = "uncompressed section with raw size != stored size";
         return WPK_FMT_CORRUPT;
     }
+    if ((s->flags & WPK_SECF_ZSTD) && !wpk_fmt_plausible_raw(s->stored_size, s->raw_size)) {
+        *why = "compressed section claims more than a zstd frame of its size can hold";
+        return WPK_FMT_CORRUPT;
+    }
     if (s->offset + s->stored_size < s->offset) {
         *why = "section extent overflows";
         return WPK_FMT_CORRUPT;

@@ -86,6 +86,14 @@ int wpk_fmt_root_item_decode(const uint8_t *p, size_t n, size_t *pos, uint32_t k
         *why = "index root item describes an empty leaf";
         return WPK_FMT_CORRUPT;
     }
+    if (!wpk_fmt_plausible_raw(it->page.stored_size, it->page.raw_size)) {
+        *why = "index leaf claims more than a zstd frame of its size can hold";
+        return WPK_FMT_CORRUPT;
+    }
+    if (it->item_count > (it->page.raw_size - 4) / 4) { /* every item costs at least 4 bytes */
+        *why = "index root item claims more items than its leaf can hold";
+        return WPK_FMT_CORRUPT;
+    }
     if (it->key_len > n - at - WPK_ROOT_ITEM_FIXED) {
         *why = "index root key runs past the root";
         return WPK_FMT_CORRUPT;
@@ -222,8 +230,15 @@ int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const c
                (uint64_t)r->offset_in_block + r->content_size > r->block.raw_size) {
         *why = "entry content lies outside its block";
         return WPK_FMT_CORRUPT;
+    } else if (!wpk_fmt_plausible_raw(r->block.stored_size, r->block.raw_size)) {
+        *why = "entry's block claims more than a zstd frame of its size can hold";
+        return WPK_FMT_CORRUPT;
     }
     const uint8_t *s = p + WPK_REC_FIXED;
+    if (memchr(s, 0, r->path_len)) { /* C-string consumers would see a different, shorter path */
+        *why = "entry path contains a NUL byte";
+        return WPK_FMT_CORRUPT;
+    }
     r->path = s; s += r->path_len;
     r->title = s; s += r->title_len;
     r->lang = s; s += r->lang_len;

@@ -29,6 +29,11 @@ enum {
 #define WPK_TRAILER_SIZE 32u
 #define WPK_MAX_SECTIONS 256u
 #define WPK_FIRST_READ 65536u   /* readers fetch this much first: header + table + roots */
+/* The most a zstd frame can expand: every zstd block costs at least 4 bytes
+ * (3-byte header + 1 byte of an RLE block) and yields at most 128 KiB. A
+ * stored object claiming more than this ratio is a lie, refused before
+ * anything is allocated for it. */
+#define WPK_MAX_EXPANSION 32768u
 
 /* Required feature bits (header offset 16). Version 1.0 defines none; a reader
  * refuses any bit it does not know. Optional bits (offset 24) are ignored. */
@@ -89,6 +94,11 @@ void wpk_fmt_section_encode(uint8_t out[WPK_SECTION_SIZE], const wpk_fmt_section
 int wpk_fmt_trailer_decode(const uint8_t *p, size_t n, wpk_fmt_trailer *t, const char **why);
 void wpk_fmt_trailer_encode(uint8_t out[WPK_TRAILER_SIZE], const wpk_fmt_trailer *t);
 uint64_t wpk_fmt_checksum(const void *p, size_t n); /* XXH3-64, seed 0 */
+/* 1 when a zstd frame of `stored` bytes could decompress to `raw` bytes. */
+static inline int wpk_fmt_plausible_raw(uint64_t stored, uint64_t raw)
+{
+    return stored >= ((uint64_t)1 << 48) || raw <= stored * WPK_MAX_EXPANSION;
+}
 
 /* ---- pages: where a leaf page or block is stored ------------------------- */
 

@@ -21,9 +21,10 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
     if (!rc && wpk_fmt_checksum(buf, b->stored_size) != b->checksum)
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\"): checksum mismatch", r->name,
                          (unsigned long long)abs, e->pub.path);
-    if (!rc && ZSTD_findFrameCompressedSize(buf, b->stored_size) != b->stored_size)
-        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame",
-                         r->name, (unsigned long long)abs, e->pub.path);
+    if (!rc && !wpk_zstd_frame_ok(buf, b->stored_size, b->raw_size))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs,
+                         "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame of %u bytes", r->name,
+                         (unsigned long long)abs, e->pub.path, b->raw_size);
     if (rc) {
         free(buf);
         return rc;
@@ -32,64 +33,91 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
     return WPK_OK;
 }
 
-/* Decompress the first `need` bytes of a block into dst. A frame that ends
+/* Decompress bytes [skip, skip + len) of a block into dst. The bytes before
+ * the entry go through a small scratch buffer, so reading the last entry
+ * of a block costs no more memory than reading the first. A frame that ends
  * early, or fails, is corruption. */
-static int decompress_prefix(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, uint8_t *dst,
-                             size_t need)
+static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, size_t skip,
+                            uint8_t *dst, size_t len)
 {
+    uint8_t *scratch = NULL;
+    size_t scratch_len = skip < ZSTD_BLOCKSIZE_MAX ? skip : ZSTD_BLOCKSIZE_MAX;
+    if (skip && !(scratch = malloc(scratch_len))) return WPK_E_NOMEM;
     ZSTD_DCtx *d = wpk_dctx_get(r);
-    if (!d) return WPK_E_NOMEM;
+    if (!d) {
+        free(scratch);
+        return WPK_E_NOMEM;
+    }
     ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
     ZSTD_DCtx_refDDict(d, dict);
     ZSTD_inBuffer in = {src, n, 0};
-    ZSTD_outBuffer out = {dst, need, 0};
     int rc = WPK_OK;
-    while (out.pos < need) {
+    size_t skipped = 0, done = 0;
+    while (done < len) {
+        int skipping = skipped < skip;
+        size_t want = skipping ? (skip - skipped < scratch_len ? skip - skipped : scratch_len) : len - done;
+        ZSTD_outBuffer out = {skipping ? scratch : dst + done, want, 0};
         size_t ret = ZSTD_decompressStream(d, &out, &in);
         if (ZSTD_isError(ret)) {
             rc = ZSTD_getErrorCode(ret) == ZSTD_error_memory_allocation ? WPK_E_NOMEM : WPK_E_CORRUPT;
             break;
         }
-        if (ret == 0 || (in.pos == in.size && out.pos < need)) {
-            if (out.pos < need) rc = WPK_E_CORRUPT; /* frame ended before the entry */
+        if (skipping) skipped += out.pos;
+        else done += out.pos;
+        if (done < len && (ret == 0 || (in.pos == in.size && out.pos < want))) {
+            rc = WPK_E_CORRUPT; /* frame ended before the entry */
             break;
         }
     }
     wpk_dctx_put(r, d);
+    free(scratch);
     return rc;
 }
 
-int wpk_reader_read(wpk_reader *r, const wpk_entry *pub, void *buf, size_t cap, int check_content, wpk_error *err)
+/* Read the content of `pub` into buf, or, when alloc_out is set, into a new
+ * buffer allocated only once the block has passed its checks: a claimed
+ * size is trusted no further than its checked block allows. */
+static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **alloc_out, int check_content,
+                      wpk_error *err)
 {
     const wpk_entry_full *e = (const wpk_entry_full *)pub;
-    if (cap < pub->size) return wpk_fail(err, WPK_E_INVALID, "buffer of %zu bytes too small for entry \"%s\"", cap, pub->path);
-    if (pub->size == 0) return WPK_OK;
+    if (pub->size == 0) {
+        if (alloc_out && !(*alloc_out = calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+        return WPK_OK;
+    }
     const ZSTD_DDict *dict;
     int rc = wpk_reader_dict(r, &dict, err);
     if (rc) return rc;
     uint8_t *stored = NULL;
     rc = read_block(r, e, &stored, err);
     if (rc) return rc;
-    size_t need = (size_t)e->offset_in_block + (size_t)pub->size;
-    uint8_t *dst = e->offset_in_block == 0 ? buf : malloc(need);
-    if (!dst) {
+    if (alloc_out && !(buf = malloc((size_t)pub->size + 1))) {
         free(stored);
-        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, pub->path);
     }
-    rc = decompress_prefix(r, dict, stored, e->block.stored_size, dst, need);
+    rc = decompress_range(r, dict, stored, e->block.stored_size, e->offset_in_block, buf, (size_t)pub->size);
     free(stored);
-    if (dst != buf) {
-        if (!rc) memcpy(buf, dst + e->offset_in_block, pub->size);
-        free(dst);
-    }
     uint64_t abs = r->data_base + e->block.offset;
-    if (rc == WPK_E_NOMEM) return wpk_fail(err, rc, "%s: out of memory decompressing", r->name);
-    if (rc)
-        return wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress", r->name,
-                           (unsigned long long)abs, pub->path);
-    if (check_content && wpk_fmt_checksum(buf, pub->size) != pub->content_hash)
-        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
-    return WPK_OK;
+    if (rc == WPK_E_NOMEM) rc = wpk_fail(err, rc, "%s: out of memory decompressing", r->name);
+    else if (rc)
+        rc = wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress", r->name,
+                         (unsigned long long)abs, pub->path);
+    else if (check_content && wpk_fmt_checksum(buf, pub->size) != pub->content_hash)
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
+    if (alloc_out) {
+        if (rc) free(buf);
+        else {
+            ((char *)buf)[pub->size] = 0;
+            *alloc_out = buf;
+        }
+    }
+    return rc;
+}
+
+int wpk_reader_read(wpk_reader *r, const wpk_entry *pub, void *buf, size_t cap, int check_content, wpk_error *err)
+{
+    if (cap < pub->size) return wpk_fail(err, WPK_E_INVALID, "buffer of %zu bytes too small for entry \"%s\"", cap, pub->path);
+    return read_entry(r, pub, buf, NULL, check_content, err);
 }
 
 int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err)
@@ -98,14 +126,5 @@ int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int che
     if (e->size > r->opts.max_block_size)
         return wpk_fail(err, WPK_E_LIMIT, "%s: entry \"%s\" claims %llu bytes, over the block cap", r->name, e->path,
                         (unsigned long long)e->size);
-    char *buf = malloc((size_t)e->size + 1);
-    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, e->path);
-    int rc = wpk_reader_read(r, e, buf, (size_t)e->size, check_content, err);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    buf[e->size] = 0;
-    *out = buf;
-    return WPK_OK;
+    return read_entry(r, e, NULL, out, check_content, err);
 }

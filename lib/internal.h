@@ -104,6 +104,18 @@ int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, c
                   wpk_error *err);
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
 void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
+/* 1 when src is exactly one zstd frame whose header declares raw_size
+ * bytes of content: checked before decompressing, so that a frame header
+ * cannot make the decoder allocate a window larger than the object. */
+int wpk_zstd_frame_ok(const uint8_t *src, size_t n, uint64_t raw_size);
+
+/* Test hook, NULL in normal use: called on every entry record just before
+ * the writer encodes it, so that the test suite can write archives that
+ * lie consistently (every checksum right) and check that readers refuse
+ * what checksums cannot catch: unsafe paths, impossible sizes. */
+typedef void (*wpk_record_hook_fn)(wpk_fmt_record *rec, void *ctx);
+extern wpk_record_hook_fn wpk_test_record_hook;
+extern void *wpk_test_record_hook_ctx;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);

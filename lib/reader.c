@@ -45,6 +45,11 @@ void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d)
     ZSTD_freeDCtx(d);
 }
 
+int wpk_zstd_frame_ok(const uint8_t *src, size_t n, uint64_t raw_size)
+{
+    return ZSTD_findFrameCompressedSize(src, n) == n && ZSTD_getFrameContentSize(src, n) == raw_size;
+}
+
 /* Decompress one zstd frame (no dictionary) that must yield exactly raw_size bytes. */
 static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *dst, size_t raw_size,
                         const ZSTD_DDict *dict)
@@ -55,7 +60,7 @@ static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *ds
     ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
     ZSTD_DCtx_refDDict(d, dict);
     /* Exactly one frame: no trailing or skippable frames. */
-    size_t got = ZSTD_findFrameCompressedSize(src, n) == n ? ZSTD_decompressDCtx(d, dst, raw_size, src, n) : 0;
+    size_t got = wpk_zstd_frame_ok(src, n, raw_size) ? ZSTD_decompressDCtx(d, dst, raw_size, src, n) : 0;
     wpk_dctx_put(r, d);
     if (ZSTD_isError(got) || got != raw_size) return WPK_E_CORRUPT;
     return WPK_OK;

@@ -28,6 +28,7 @@ typedef struct vctx {
     uint64_t *title_hash;     /* per entry: XXH3 of its title, 0 without title */
     uint64_t *page_id;        /* per entry: its page ID, valid when has_id */
     uint8_t *has_id;
+    size_t meta_n, meta_cap;  /* entries those three arrays cover */
     uint64_t titled, with_id, content_bytes;
     int oom;
 } vctx;
@@ -97,6 +98,33 @@ static void leaf_problem(vctx *v, const wpk_index *idx, const char *what, const 
     problem(v, WPK_E_CORRUPT, 1, abs, "%s: %s at offset %llu: %s", v->r->name, what, (unsigned long long)abs, why);
 }
 
+/* Make room for entry n in the per-entry arrays. They grow with the records
+ * actually decoded, never with a count the archive claims, so a small
+ * archive claiming billions of entries costs nothing. */
+static int ensure_meta(vctx *v, uint64_t n)
+{
+    if (n < v->meta_n) return 0;
+    if (n >= v->meta_cap) {
+        size_t cap = v->meta_cap ? v->meta_cap : 1024;
+        while (cap <= n) cap *= 2;
+        uint64_t *th = realloc(v->title_hash, cap * sizeof *th);
+        if (th) v->title_hash = th;
+        uint64_t *pid = realloc(v->page_id, cap * sizeof *pid);
+        if (pid) v->page_id = pid;
+        uint8_t *hid = realloc(v->has_id, cap);
+        if (hid) v->has_id = hid;
+        if (!th || !pid || !hid) return -1;
+        v->meta_cap = cap;
+    }
+    for (size_t k = v->meta_n; k <= n; k++) { /* entries of pages that failed to load stay unknown */
+        v->title_hash[k] = 0;
+        v->page_id[k] = 0;
+        v->has_id[k] = 0;
+    }
+    v->meta_n = (size_t)n + 1;
+    return 0;
+}
+
 /* Walk the record pages: structure, path order, and what the other checks need. */
 static void check_records(vctx *v)
 {
@@ -139,6 +167,10 @@ static void check_records(vctx *v)
             prev_len = rec.path_len;
             if (i == 0 && (rec.path_len != it->key_len || memcmp(rec.path, it->key, rec.path_len) != 0))
                 leaf_problem(v, &r->path_idx, "record page", it, "first path differs from the root");
+            if (ensure_meta(v, n)) {
+                v->oom = 1;
+                break;
+            }
             v->title_hash[n] = rec.title_len ? wpk_fmt_checksum(rec.title, rec.title_len) | 1 : 0;
             v->page_id[n] = rec.page_id;
             v->has_id[n] = (rec.flags & WPK_REC_HAS_PAGE_ID) != 0;
@@ -197,7 +229,7 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
                 if (i == 0 && id != it->key_u64) why = "first key differs from the root";
                 else if (i == 0 && have_prev && id == prev_u64) why = "leaf starts inside a run of equal keys";
                 else if (have_prev && id < prev_u64) why = "keys out of order";
-                else if (entry >= r->hdr.entry_count || !v->has_id[entry] || v->page_id[entry] != id)
+                else if (entry >= v->meta_n || !v->has_id[entry] || v->page_id[entry] != id)
                     why = "item names an entry without this page ID";
                 prev_u64 = id;
             } else {
@@ -225,6 +257,8 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
                 else if (have_prev && (c > 0 || (c == 0 && prev_len > klen))) why = "keys out of order";
                 else if (entry >= r->hdr.entry_count)
                     why = "entry number out of range";
+                else if (which == IDX_TITLE && entry >= v->meta_n)
+                    why = "item names an entry without this title";
                 else if (which == IDX_TITLE && v->title_hash[entry] != (wpk_fmt_checksum(key, klen) | 1))
                     why = "item names an entry without this title";
                 free(prev_key);
@@ -304,9 +338,9 @@ static void check_blocks(vctx *v, int full)
                     (unsigned long long)abs, who);
             bad = 1;
         }
-        else if (ZSTD_findFrameCompressedSize(stored, b->stored_size) != b->stored_size) {
-            problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu is not exactly one zstd frame", r->name,
-                    (unsigned long long)abs);
+        else if (!wpk_zstd_frame_ok(stored, b->stored_size, b->raw_size)) {
+            problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu is not exactly one zstd frame of %u bytes",
+                    r->name, (unsigned long long)abs, b->raw_size);
             bad = 1;
         } else if (b->raw_size > r->opts.max_block_size) {
             problem(v, WPK_E_LIMIT, 1, abs, "%s: block at offset %llu claims %u bytes, over the block cap", r->name,
@@ -332,6 +366,9 @@ static void check_blocks(vctx *v, int full)
             } else {
                 for (size_t k = first_e; k < e; k++) {
                     const ventry *x = &v->ents[k];
+                    /* Entries that disagree about this block (reported above)
+                     * may place themselves past the end of the one read. */
+                    if ((uint64_t)x->offset_in_block + x->size > b->raw_size) continue;
                     if (wpk_fmt_checksum(raw + x->offset_in_block, x->size) != x->hash) {
                         name_entry(v, x->entry, who, sizeof who);
                         problem(v, WPK_E_CORRUPT, 1, abs, "%s: entry \"%s\" (in block at offset %llu): content checksum mismatch",
@@ -361,11 +398,7 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     v.r = r;
     v.report = report;
     v.ctx = ctx;
-    size_t n = (size_t)r->hdr.entry_count;
-    v.title_hash = calloc(n ? n : 1, sizeof *v.title_hash);
-    v.page_id = calloc(n ? n : 1, sizeof *v.page_id);
-    v.has_id = calloc(n ? n : 1, 1);
-    if (v.title_hash && v.page_id && v.has_id) {
+    {
         const ZSTD_DDict *dict;
         wpk_error derr;
         if (wpk_reader_dict(r, &dict, &derr) != 0) report_error(&v, &derr); /* the dictionary's checksum */
@@ -387,8 +420,6 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         if (!v.oom) check_tiling(&v, v.pages.v, v.pages.n, r->pages_size, r->pages_base, "page");
         if (!v.oom) check_tiling(&v, v.ext_pages.v, v.ext_pages.n, r->ext_size, r->ext_base, "extension page");
         if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
-    } else {
-        v.oom = 1;
     }
     free(v.title_hash);
     free(v.page_id);

@@ -195,6 +195,9 @@ static void leaf_builder_free(leaf_builder *lb)
     free(lb->root.p);
 }
 
+wpk_record_hook_fn wpk_test_record_hook;
+void *wpk_test_record_hook_ctx;
+
 /* ---- orderings ----------------------------------------------------------- */
 
 static int by_path(const void *a, const void *b, void *ctx)
@@ -313,6 +316,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         r.mime_len = e->mime_len;
         if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         r.ext = ext;
+        if (wpk_test_record_hook) wpk_test_record_hook(&r, wpk_test_record_hook_ctx);
         wpk_fmt_record_encode(rec_buf, &r);
         rc = add_item(lb, rec_buf, wpk_fmt_record_size(&r), r.path, r.path_len, 0, err);
     }

@@ -11,10 +11,19 @@
 
 const char *prog = "wikipack";
 
+/* Messages quote paths and titles read from archives that may come from
+ * strangers: control bytes (an escape sequence, a newline faking another
+ * message) are shown as \xNN, and a message is cut at a readable length. */
 static void report(const char *kind, const char *fmt, va_list ap)
 {
+    char msg[1024];
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     fprintf(stderr, "%s: %s", prog, kind);
-    vfprintf(stderr, fmt, ap);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) fprintf(stderr, "\\x%02X", *p);
+        else fputc(*p, stderr);
+    }
+    if (n >= (int)sizeof msg) fputs("...", stderr);
     fputc('\n', stderr);
 }
 

@@ -114,7 +114,7 @@ static int extract_entry(void *vctx, const wpk_entry *e)
 {
     extract_ctx *x = vctx;
     if (wpk_path_check(e->path, strlen(e->path)) != 0) {
-        cli_error("entry \"%s\": unsafe path, not extracted", e->path);
+        cli_error("unsafe path, not extracted: entry \"%s\"", e->path);
         note_failure(x, EXIT_DAMAGED);
         return 0;
     }
