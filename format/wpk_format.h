@@ -61,10 +61,15 @@ enum {
     WPK_SEC_FOLD_ROOT = 7,   /* 1.1: root of the folded-title index (titles and aliases) */
     WPK_SEC_CATEGORY_ROOT = 8, /* 1.1: root of the category index */
     WPK_SEC_SUMMARY = 9,     /* 1.1: counts for `info`, as extension-style fields */
-    WPK_SEC_PAGES_EXT = 10   /* 1.1: region holding the leaves of the 1.1 indexes, so that a
+    WPK_SEC_PAGES_EXT = 10,  /* 1.1: region holding the leaves of the 1.1 indexes, so that a
                                 1.0 reader sees them as one unknown optional section */
+    WPK_SEC_SIGNATURE = 11   /* 1.2: an Ed25519 signature of the whole file (signature.c) */
 };
-#define WPK_SEC_LAST WPK_SEC_PAGES_EXT
+#define WPK_SEC_LAST WPK_SEC_SIGNATURE
+/* Minor version a writer puts in the header: an unsigned archive is byte for
+ * byte a 1.1 archive; signing one makes it 1.2. */
+#define WPK_MINOR_UNSIGNED 1
+#define WPK_MINOR_SIGNED 2
 /* Fields of the SUMMARY section (u8 tag, u16 length, value). */
 enum {
     WPK_SUM_ARTICLES = 1,    /* u64 */
@@ -202,5 +207,25 @@ size_t wpk_fmt_fold_item_encode(uint8_t *out, size_t cap, const wpk_fmt_fold_ite
 #define WPK_ID_ITEM_SIZE 12u
 int wpk_fmt_id_leaf_item(const uint8_t *p, size_t n, uint32_t i, uint64_t *page_id, uint32_t *entry,
                          const char **why);
+
+/* ---- signature record (1.2) ---------------------------------------------- */
+
+#define WPK_SIG_MAGIC "\x89WPKSIG\n"
+#define WPK_SIG_RECORD_SIZE 112u
+#define WPK_SIG_ED25519 1u       /* algorithm byte */
+#define WPK_SIG_BLAKE2B_512 1u   /* digest byte */
+#define WPK_SIG_DIGEST_SIZE 64u
+#define WPK_SIG_SIGNED_HEAD 16u  /* record bytes signed along with the digest */
+#define WPK_SIG_MESSAGE_SIZE (WPK_SIG_SIGNED_HEAD + WPK_SIG_DIGEST_SIZE)
+typedef struct wpk_fmt_signature {
+    uint8_t algorithm, digest;
+    uint8_t public_key[32];
+    uint8_t signature[64];
+} wpk_fmt_signature;
+int wpk_fmt_signature_decode(const uint8_t *p, size_t n, wpk_fmt_signature *s, const char **why);
+void wpk_fmt_signature_encode(uint8_t out[WPK_SIG_RECORD_SIZE], const wpk_fmt_signature *s);
+/* The bytes the signature is made over: record bytes 0..15, then the digest. */
+void wpk_fmt_signature_message(uint8_t out[WPK_SIG_MESSAGE_SIZE], const wpk_fmt_signature *s,
+                               const uint8_t digest[WPK_SIG_DIGEST_SIZE]);
 
 #endif

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define WPK_VERSION_MAJOR 1
-#define WPK_VERSION_MINOR 1
+#define WPK_VERSION_MINOR 2
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -263,6 +263,41 @@ int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, w
 int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
 /* Release the writer; if not finished, removes every temporary file. */
 void wpk_writer_free(wpk_writer *w);
+
+/* ---- signatures (format 1.2) ----------------------------------------------- */
+
+/* An archive can carry an Ed25519 signature over a BLAKE2b-512 digest of all
+ * its bytes, in a section that readers without signature support skip.
+ * Checksums only catch accidents; a signature checked against a key you
+ * trust also catches deliberate changes. */
+#define WPK_PUBLIC_KEY_SIZE 32
+#define WPK_SECRET_KEY_SIZE 64   /* libsodium layout: 32-byte seed, then the public key */
+#define WPK_SIGNATURE_SIZE 64
+
+/* A new random key pair. */
+int wpk_keygen(uint8_t public_key[WPK_PUBLIC_KEY_SIZE], uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
+/* The public key of a secret key; WPK_E_INVALID when the secret key is not
+ * self-consistent (damaged). */
+int wpk_public_key_of(const uint8_t secret_key[WPK_SECRET_KEY_SIZE], uint8_t public_key[WPK_PUBLIC_KEY_SIZE],
+                      wpk_error *err);
+/* Sign the archive at `path`, replacing any earlier signature. The signed
+ * archive is written beside it, verified (quick) and renamed over it: on
+ * failure the original is left as it was. */
+int wpk_sign_archive(const char *path, const uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
+
+typedef struct wpk_signature_info {
+    uint8_t public_key[WPK_PUBLIC_KEY_SIZE];  /* the signer's key, as stored in the archive */
+    uint8_t signature[WPK_SIGNATURE_SIZE];
+} wpk_signature_info;
+/* The stored signature, not checked. WPK_E_NOTFOUND when the archive is
+ * unsigned, WPK_E_CORRUPT when the record is malformed. */
+int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_error *err);
+/* Check the signature against the archive's bytes (reads the whole file).
+ * With trusted_key NULL, any signer is accepted: this only shows that the
+ * archive is as its signer left it. With a key, the signer must also be that
+ * key ("signed by a different key" otherwise). WPK_E_NOTFOUND when the
+ * archive is unsigned, WPK_E_CORRUPT when the signature does not match. */
+int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err);
 
 /* Checks a path as stored in an archive: relative, '/' separated, no empty,
  * "." or ".." component, no NUL, backslash or control character, at most

@@ -420,6 +420,12 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         if (!v.oom) check_tiling(&v, v.pages.v, v.pages.n, r->pages_size, r->pages_base, "page");
         if (!v.oom) check_tiling(&v, v.ext_pages.v, v.ext_pages.n, r->ext_size, r->ext_base, "extension page");
         if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
+        /* 1.2: a signature must match the file, whoever made it; its
+         * section is a region that no checksum covers. */
+        wpk_error serr;
+        int src = v.oom ? WPK_OK : wpk_reader_check_signature(r, NULL, &serr);
+        if (src == WPK_E_NOMEM) v.oom = 1;
+        else if (src && src != WPK_E_NOTFOUND) report_error(&v, &serr);
     }
     free(v.title_hash);
     free(v.page_id);

@@ -339,7 +339,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     wpk_fmt_header h;
     memset(&h, 0, sizeof h);
     h.major = WPK_VERSION_MAJOR;
-    h.minor = WPK_VERSION_MINOR;
+    h.minor = WPK_MINOR_UNSIGNED;
     h.required_features = w->dict_size ? WPK_FEATURE_PAGE_DICT : 0;
     h.file_size = file_size;
     h.entry_count = w->count;

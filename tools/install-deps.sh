@@ -9,6 +9,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
     libzstd-dev libxxhash-dev libjansson-dev libutf8proc-dev \
-    libyaml-dev libexpat1-dev libbz2-dev zlib1g-dev \
+    libyaml-dev libexpat1-dev libbz2-dev zlib1g-dev libsodium-dev \
     python3 zstd >/dev/null
 echo "dependencies installed"

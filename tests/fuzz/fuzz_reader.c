@@ -1,0 +1,162 @@
+/* fuzz_reader.c - archives are untrusted input: open the fuzzed bytes as an
+ * archive and use every read path of the library on it (info, listing,
+ * lookups, reads with content checks, title matching, verification). The
+ * results are ignored; only crashes, leaks, undefined behaviour and large
+ * allocations (the caps below keep honest ones small) are findings. */
+#include "wikipack.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LISTED 200
+
+typedef struct listed {
+    char *path, *title, *category;
+    uint64_t page_id, entry_number, current_entry;
+    int has_page_id, is_revision;
+} listed;
+
+typedef struct state {
+    listed e[MAX_LISTED];
+    size_t n;
+} state;
+
+static char *dup_or_null(const char *s)
+{
+    if (!s) return NULL;
+    char *d = strdup(s);
+    if (!d) abort();
+    return d;
+}
+
+static int list_cb(void *ctx, const wpk_entry *e)
+{
+    state *s = ctx;
+    if (s->n == MAX_LISTED) return 1;
+    listed *l = &s->e[s->n++];
+    l->path = dup_or_null(e->path);
+    l->title = dup_or_null(e->title);
+    l->category = e->n_categories ? dup_or_null(e->categories[e->n_categories - 1]) : NULL;
+    l->page_id = e->page_id;
+    l->has_page_id = e->has_page_id;
+    l->entry_number = e->entry_number;
+    l->is_revision = e->is_revision;
+    l->current_entry = e->current_entry;
+    return 0;
+}
+
+static int title_cb(void *ctx, const char *title, int is_alias, uint64_t entry_number)
+{
+    (void)is_alias;
+    wpk_reader *r = ctx;
+    /* Follow what the index reports: the entry it names must be readable or refused. */
+    wpk_entry *e = NULL;
+    if (wpk_reader_entry_at(r, entry_number, &e, NULL) == 0) wpk_entry_free(e);
+    return title && title[0] == 'Z';   /* stop early sometimes */
+}
+
+static int lang_cb(void *ctx, const char *language, uint64_t articles)
+{
+    (void)ctx; (void)language; (void)articles;
+    return 0;
+}
+
+static void problem_cb(void *ctx, const wpk_error *p)
+{
+    (void)ctx; (void)p;
+}
+
+/* Read an entry three ways: allocated with the content check, into a
+ * buffer too small for it, and into an exact buffer without the check. */
+static void read_entry(wpk_reader *r, wpk_entry *e)
+{
+    void *text = NULL;
+    if (wpk_reader_read_alloc(r, e, &text, 1, NULL) == 0) {
+        free(text);
+        unsigned char small[16];
+        if (e->size > sizeof small) wpk_reader_read(r, e, small, sizeof small, 0, NULL);
+        if (e->size <= (1u << 20)) {
+            void *buf = malloc(e->size ? e->size : 1);
+            if (!buf) abort();
+            wpk_reader_read(r, e, buf, e->size, 0, NULL);
+            free(buf);
+        }
+    }
+}
+
+static void titles(wpk_reader *r, const char *q)
+{
+    wpk_match_level level;
+    wpk_reader_match_title(r, q, title_cb, r, &level, NULL);
+    wpk_reader_find_prefix(r, q, 8, title_cb, r, NULL);
+    wpk_entry *e = NULL;
+    if (wpk_reader_find_by_title(r, q, &e, NULL) == 0) wpk_entry_free(e);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    wpk_open_opts o = WPK_OPEN_OPTS_INIT;
+    o.max_page_size = 1u << 20;
+    o.max_block_size = 4u << 20;
+    o.max_dict_size = 1u << 20;
+    o.max_prefix_size = 4u << 20;
+    o.cache_pages = size % 3 == 0 ? -1 : 4;   /* with and without the page cache */
+    wpk_reader *r = NULL;
+    wpk_error err;
+    if (wpk_reader_open_memory(&r, data, size, &o, &err) != 0) return 0;
+
+    wpk_archive_info info;
+    wpk_reader_info(r, &info);
+    wpk_reader_languages(r, lang_cb, NULL);
+
+    state *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    wpk_reader_foreach(r, list_cb, s, NULL);
+
+    /* By position, including just past the end and far past it. */
+    uint64_t upto = info.entry_count < MAX_LISTED ? info.entry_count : MAX_LISTED;
+    for (uint64_t i = 0; i <= upto; i++) {
+        wpk_entry *e = NULL;
+        if (wpk_reader_entry_at(r, i, &e, NULL) != 0) continue;
+        read_entry(r, e);
+        for (size_t k = 0; k < e->n_revisions && k < 4; k++) {
+            wpk_entry *v = NULL;
+            if (wpk_reader_entry_at(r, e->revisions[k], &v, NULL) == 0) wpk_entry_free(v);
+        }
+        wpk_entry_free(e);
+    }
+    wpk_entry *e = NULL;
+    if (wpk_reader_entry_at(r, UINT64_MAX, &e, NULL) == 0) wpk_entry_free(e);
+
+    /* By what the listing said. */
+    for (size_t i = 0; i < s->n; i++) {
+        listed *l = &s->e[i];
+        if (wpk_reader_find_by_path(r, l->path, &e, NULL) == 0) {
+            read_entry(r, e);
+            wpk_entry_free(e);
+        }
+        if (l->has_page_id && wpk_reader_find_by_id(r, l->page_id, &e, NULL) == 0) wpk_entry_free(e);
+        if (l->is_revision && wpk_reader_entry_at(r, l->current_entry, &e, NULL) == 0) wpk_entry_free(e);
+        if (l->title && i < 16) titles(r, l->title);
+        if (l->category && i < 16) wpk_reader_category(r, l->category, title_cb, r, NULL);
+    }
+    static const char *const queries[] = {"", "a", "Python", "python_(programming language)", "\xc3\x89", "Z"};
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) titles(r, queries[i]);
+    wpk_reader_category(r, "Category:Python (programming language) software", title_cb, r, NULL);
+    if (wpk_reader_find_by_id(r, 0, &e, NULL) == 0) wpk_entry_free(e);
+    if (wpk_reader_find_by_path(r, "a", &e, NULL) == 0) wpk_entry_free(e);
+
+    wpk_verify_stats vs;
+    wpk_reader_verify(r, WPK_VERIFY_QUICK, problem_cb, NULL, &vs, NULL);
+    wpk_reader_verify(r, WPK_VERIFY_FULL, problem_cb, NULL, &vs, NULL);
+
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->e[i].path);
+        free(s->e[i].title);
+        free(s->e[i].category);
+    }
+    free(s);
+    wpk_reader_close(r);
+    return 0;
+}
