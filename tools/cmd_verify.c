@@ -1,17 +1,25 @@
-/* cmd_verify.c - `wikipack verify`: report every damaged entry or block. */
+/* cmd_verify.c - `wikipack verify`: report every damaged entry or block, and
+ * check the signature (against a trusted key with --pubkey). */
 #include "cli.h"
+#include "keyfile.h"
 
 #include <getopt.h>
 #include <string.h>
 
 static const char verify_usage[] =
-    "usage: wikipack verify ARCHIVE [--quick]\n"
+    "usage: wikipack verify ARCHIVE [--quick] [--pubkey KEY]\n"
     "\n"
     "Check the archive: header, trailer, section table, every index page and\n"
     "every block checksum, and that these cover the whole file; without --quick\n"
     "also decompress every block and check every entry's content checksum.\n"
-    "Every problem is reported. Exit status 0 only if the archive is intact,\n"
-    "1 if it is damaged.\n";
+    "A signed archive's signature must match its bytes.\n"
+    "\n"
+    "Checksums catch accidents, not deliberate changes: with --pubkey (a .pub\n"
+    "file from 'wikipack keygen', or the key itself in base64) the archive must\n"
+    "also be signed, by that key.\n"
+    "\n"
+    "Every problem is reported. Exit status 0 only if the archive is intact\n"
+    "(and signed by KEY, with --pubkey), 1 otherwise.\n";
 
 static void report(void *ctx, const wpk_error *e)
 {
@@ -19,15 +27,39 @@ static void report(void *ctx, const wpk_error *e)
     cli_error("%s", e->message);
 }
 
+/* With a trusted key: the archive must be signed by it. */
+static int check_signer(wpk_reader *r, const char *path, const uint8_t *trusted)
+{
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    wpk_signature_info sig;
+    int rc = wpk_reader_signature(r, &sig, &err);
+    if (rc == WPK_E_NOTFOUND) {
+        cli_error("%s: archive is not signed", path);
+        return EXIT_DAMAGED;
+    }
+    if (!rc && memcmp(sig.public_key, trusted, WPK_PUBLIC_KEY_SIZE) != 0) {
+        char text[KEY_TEXT_SIZE];
+        key_text(sig.public_key, text);
+        cli_error("%s: signed by a different key (%s)", path, text);
+        return EXIT_DAMAGED;
+    }
+    if (!rc) rc = wpk_reader_check_signature(r, trusted, &err);
+    return rc ? cli_fail(&err, rc) : EXIT_OK;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"quick", no_argument, NULL, 'Q'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"quick", no_argument, NULL, 'Q'}, {"pubkey", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     int quick = 0, ch;
+    const char *key = NULL;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'Q': quick = 1; break;
+        case 'p': key = optarg; break;
         case 'h': fputs(verify_usage, stdout); return EXIT_OK;
         default: fputs(verify_usage, stderr); return EXIT_USAGE;
         }
@@ -37,8 +69,11 @@ int cmd_verify(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    uint8_t trusted[WPK_PUBLIC_KEY_SIZE];
+    int code = key ? key_read_public(key, trusted) : EXIT_OK;
+    if (code) return code;
     wpk_reader *r;
-    int code = cli_open(path, &r);
+    code = cli_open(path, &r);
     if (code) {
         if (code == EXIT_DAMAGED) cli_error("%s: DAMAGED", path);
         return code;
@@ -46,17 +81,31 @@ int cmd_verify(int argc, char **argv)
     wpk_error err;
     memset(&err, 0, sizeof err);
     wpk_verify_stats st;
+    /* Verification includes the signature, when there is one, whoever signed. */
     int rc = wpk_reader_verify(r, quick ? WPK_VERIFY_QUICK : WPK_VERIFY_FULL, report, NULL, &st, &err);
+    wpk_signature_info sig;
+    int is_signed = rc == WPK_OK && wpk_reader_signature(r, &sig, NULL) == WPK_OK;
+    if (rc == WPK_OK && key) code = check_signer(r, path, trusted);
     wpk_reader_close(r);
     if (rc == WPK_E_CORRUPT) {
         cli_error("%s: DAMAGED: %llu problem(s)", path, (unsigned long long)st.problems);
         return EXIT_DAMAGED;
     }
     if (rc) return cli_fail(&err, rc);
+    if (code) {
+        cli_error("%s: NOT TRUSTED: not signed by %s", path, key);
+        return code;
+    }
     printf("%s: OK (%s): %llu entries, %llu index pages, %llu blocks", path, quick ? "quick" : "full",
            (unsigned long long)st.entries_checked, (unsigned long long)st.pages_checked,
            (unsigned long long)st.blocks_checked);
     if (!quick) printf(", %llu content bytes checked", (unsigned long long)st.bytes_checked);
     printf("\n");
+    if (is_signed) {
+        char text[KEY_TEXT_SIZE];
+        key_text(sig.public_key, text);
+        printf("%s: signature valid, by %s%s\n", path, text,
+               key ? " (the trusted key)" : "; use --pubkey to require a key you trust");
+    }
     return EXIT_OK;
 }

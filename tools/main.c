@@ -15,13 +15,16 @@ static const char usage[] =
     "  find ARCHIVE PREFIX              titles starting with PREFIX\n"
     "  list ARCHIVE [--revisions] [--category C] [--json]   list entries\n"
     "  extract ARCHIVE [-C DIR] [SELECTORS]  recreate files under DIR\n"
-    "  verify ARCHIVE [--quick]         check every checksum; exit 0 only if intact\n"
+    "  verify ARCHIVE [--quick] [--pubkey KEY]  check every checksum (and the signer); exit 0 only if intact\n"
     "  info ARCHIVE [--json]            archive summary\n"
+    "  keygen -o NAME                   make a signing key pair: NAME.key, NAME.pub\n"
+    "  sign ARCHIVE --key NAME.key      sign the archive (Ed25519)\n"
     "\n"
     "Run 'wikipack COMMAND --help' for a command's options.\n"
     "\n"
     "exit status:\n"
-    "  0 success            1 archive damaged     2 usage error\n"
+    "  0 success            1 archive damaged (or not signed by the given key)\n"
+    "  2 usage error\n"
     "  3 entry not found    4 I/O error           5 not a wikipack archive or unsupported version\n"
     "  6 out of memory or over a limit\n";
 
@@ -43,7 +46,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"pack", cmd_pack}, {"get", cmd_get}, {"list", cmd_list}, {"extract", cmd_extract},
-        {"verify", cmd_verify}, {"info", cmd_info}, {"find", cmd_find},
+        {"verify", cmd_verify}, {"info", cmd_info}, {"find", cmd_find}, {"keygen", cmd_keygen}, {"sign", cmd_sign},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
