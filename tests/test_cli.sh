@@ -432,6 +432,56 @@ list_json_has() { # list_json_has ARCHIVE TEXT...: list --json contains one of t
     return 1
 }
 
+mode_of() { stat -c %a "$1"; }
+
+test_signatures() {
+    section "13. keygen, sign, verify --pubkey"
+    local d=$TMP/sig s=$TMP/sig/signed.wpk key
+    mkdir "$d"
+    check "keygen" "$WP" keygen -o "$d/me"
+    check "secret key file is mode 600" test "$(mode_of "$d/me.key")" = 600
+    check "public key file has a header line" grep -q "^wikipack public key" "$d/me.pub"
+    check "keygen refuses to replace keys -> 2" expect_rc 2 -m "already exists" -- "$WP" keygen -o "$d/me"
+    check "keygen other" "$WP" keygen -o "$d/other"
+    cp "$A" "$s"
+    check "verify --pubkey on an unsigned archive -> 1" expect_rc 1 -m "archive is not signed" -- "$WP" verify "$s" --pubkey "$d/me.pub"
+    check "sign" "$WP" sign "$s" --key "$d/me.key"
+    check "verify --pubkey" stdout_has "the trusted key" "$WP" verify "$s" --pubkey "$d/me.pub"
+    key=$(tail -n 1 "$d/me.pub")
+    check "verify --pubkey with the key pasted" "$WP" verify --quick "$s" --pubkey "$key"
+    check "plain verify checks the signature too" stdout_has "signature valid" "$WP" verify "$s"
+    check "verify --pubkey, another key -> 1" expect_rc 1 -m "signed by a different key" -- "$WP" verify "$s" --pubkey "$d/other.pub"
+    check "signed: list unchanged" same_stdout "$WP" list --revisions "$A" -- "$WP" list --revisions "$s"
+    check "signed: get unchanged" same_stdout "$WP" get "$A" --id 18836690 -- "$WP" get "$s" --id 18836690
+    check "signed: extract" extract_same "$s" "$TMP/sig_x"
+    local size end
+    size=$(size_of "$s")
+    end=$((size - 40))        # inside the signature, before the trailer
+    for at in 0 200 $((size / 2)) "$end" $((size - 100)); do
+        flip_byte "$s" "$d/flip.wpk" "$at"
+        check "byte $at changed: verify --pubkey -> 1|5" expect_rc "1|5" -- "$WP" verify "$d/flip.wpk" --pubkey "$d/me.pub"
+    done
+    flip_byte "$s" "$d/flip.wpk" "$end"
+    check "signature byte changed: plain verify -> 1" expect_rc 1 -m "does not match the archive" -- "$WP" verify "$d/flip.wpk"
+
+    cp "$s" "$d/before.wpk"
+    printf 'wikipack secret key (Ed25519)\nnot base64 at all\n' >"$d/bad.key"
+    check "sign with a bad key file -> 2" expect_rc 2 -m "bad.key" -- "$WP" sign "$s" --key "$d/bad.key"
+    check "sign with a missing key file -> 4" expect_rc 4 -m "missing.key" -- "$WP" sign "$s" --key "$d/missing.key"
+    check "failed signing leaves the archive unchanged" cmp "$d/before.wpk" "$s"
+    flip_byte "$A" "$d/damaged.wpk" $(($(size_of "$A") / 2))
+    cp "$d/damaged.wpk" "$d/damaged.copy"
+    check "sign a damaged archive -> 1" expect_rc 1 -m "not signed" -- "$WP" sign "$d/damaged.wpk" --key "$d/me.key"
+    check "damaged archive left as it was" cmp "$d/damaged.copy" "$d/damaged.wpk"
+    rm -f "$d/damaged.wpk" "$d/damaged.copy"
+    check "no temporary files left" only_files "$d" before.wpk bad.key flip.wpk me.key me.pub other.key other.pub signed.wpk
+    chmod 644 "$d/other.key"
+    check "re-sign with another key (warns: key readable by others)" expect_rc 0 -m "can be read by others" -- "$WP" sign "$s" --key "$d/other.key"
+    check "re-signed: same size" test "$(size_of "$s")" -eq "$(size_of "$d/before.wpk")"
+    check "re-signed: the new key" "$WP" verify --quick "$s" --pubkey "$d/other.pub"
+    check "re-signed: not the old key -> 1" expect_rc 1 -m "signed by a different key" -- "$WP" verify --quick "$s" --pubkey "$d/me.pub"
+}
+
 # ---------------------------------------------------------------- main
 
 test_basic
@@ -446,6 +496,7 @@ test_odd_names
 test_corpus
 test_layouts
 test_presets
+test_signatures
 
 echo
 echo "$PASS passed, $FAIL failed"
