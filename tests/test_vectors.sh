@@ -20,6 +20,9 @@ for archive in "$vectors"/valid/*.wpk; do
         if "$wikipack" find "$archive" "" >"$tmp/find" 2>"$tmp/err" && cmp -s "$tmp/find" "$name.find"; then ok; else bad "$base: find output differs"; fi
     fi
     if "$wikipack" verify "$archive" >/dev/null 2>&1; then ok; else bad "$base: verify failed"; fi
+    if [ -f "$name.pub" ]; then # signed (1.2): by the key beside it
+        if "$wikipack" verify --quick "$archive" --pubkey "$name.pub" >/dev/null 2>&1; then ok; else bad "$base: not signed by $base.pub"; fi
+    fi
     count=0
     while IFS=$'\t' read -r _id _title path _size _updated; do
         count=$((count + 1))
