@@ -205,8 +205,10 @@ int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err
 
 /* Verification. Quick checks the header, section table, trailer, every
  * index page and every compressed block checksum, and that these structures
- * cover the file exactly. Full also decompresses every block and checks every
- * entry's content checksum. Each problem found is reported to `report`
+ * cover the file exactly, and the signature of a signed archive against its
+ * bytes (whoever signed: see wpk_reader_check_signature to require a key).
+ * Full also decompresses every block and checks every entry's content
+ * checksum. Each problem found is reported to `report`
  * (may be NULL) and counted; verification goes on after a problem where it
  * can. Returns 0 when intact, WPK_E_CORRUPT otherwise. */
 typedef enum { WPK_VERIFY_QUICK = 0, WPK_VERIFY_FULL = 1 } wpk_verify_level;
