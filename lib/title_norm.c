@@ -37,7 +37,9 @@ int wpk_title_mediawiki(const char *title, size_t len, char **out)
     char *s = collapse_spaces(title, len);
     if (!s) return WPK_E_NOMEM;
     utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+    /* The explicit length matters: an empty title (all underscores) would
+     * otherwise decode its terminating NUL and read past it. */
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s), &cp);
     if (n > 0) {
         utf8proc_int32_t up = utf8proc_toupper(cp);
         utf8proc_uint8_t enc[4];

@@ -595,6 +595,23 @@ static void test_writer_errors(void)
     wpk_writer_free(w);
 }
 
+/* Title normalization on its edges: empty after collapsing spaces (a
+ * fuzzer found a read past the end here), one character, multi-byte first. */
+static void test_title_edges(void)
+{
+    static const char *const cases[][2] = {
+        {"_", ""}, {"___", ""}, {"", ""}, {" a", "A"}, {"a_b__c_", "A b c"}, {"élan", "Élan"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL;
+        CHECK(wpk_title_mediawiki(cases[i][0], strlen(cases[i][0]), &out) == WPK_OK);
+        CHECK_MSG(out && strcmp(out, cases[i][1]) == 0, "\"%s\" -> \"%s\"", cases[i][0], out ? out : "(null)");
+        free(out);
+        CHECK(wpk_title_fold(cases[i][0], strlen(cases[i][0]), &out) == WPK_OK);
+        free(out);
+    }
+}
+
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "%s/roundtrip-tmp", argc > 1 ? argv[1] : ".");
@@ -607,5 +624,6 @@ int main(int argc, char **argv)
     test_articles(0);
     test_articles(1);
     test_writer_errors();
+    test_title_edges();
     return check_summary();
 }
