@@ -26,7 +26,11 @@ max_len() {
     esac
 }
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/wpk-fuzz.XXXXXX")
+# The round trip writes (and fsyncs) two archives per input: keep its
+# scratch files in memory when possible.
+base=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
+scratch=$(mktemp -d "$base/wpk-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 status=0
 summary=""
