@@ -16,6 +16,8 @@
  *    WPK_E_FORMAT for something that is not a wikipack archive), never a crash.
  *  - A wpk_reader may be used from several threads at once. A wpk_writer may
  *    not.
+ *  - Buffers the library hands out (wpk_reader_read_alloc, the title
+ *    functions) are released with wpk_free().
  */
 #ifndef WIKIPACK_H
 #define WIKIPACK_H
@@ -53,6 +55,24 @@ typedef struct wpk_error {
 
 /* Static string describing an error code. Never NULL. */
 const char *wpk_strerror(int code);
+
+/* Memory. Every allocation the library makes - its own and those of the
+ * zstd contexts it creates - goes through one allocator, the C library's
+ * unless wpk_set_allocator() installed another (NULL restores it). It is
+ * process-wide: set it before creating any reader or writer, and keep it
+ * until the last one is released. (utf8proc, ZDICT dictionary training,
+ * the writer's zstd compression dictionary and libsodium keep their own
+ * buffers on the C library's heap.)
+ * alloc_fn and realloc_fn return NULL on failure; the library then fails
+ * with WPK_E_NOMEM and leaks nothing. */
+typedef struct wpk_allocator {
+    void *(*alloc_fn)(void *opaque, size_t size);
+    void *(*realloc_fn)(void *opaque, void *ptr, size_t size);
+    void (*free_fn)(void *opaque, void *ptr);
+    void *opaque;
+} wpk_allocator;
+void wpk_set_allocator(const wpk_allocator *a);
+void wpk_free(void *p);
 
 /* ---- entry metadata ------------------------------------------------------ */
 
@@ -157,8 +177,8 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
 int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
 void wpk_entry_free(wpk_entry *e);
 
-/* Read an entry's content. wpk_reader_read_alloc returns a malloc'd buffer
- * (free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
+/* Read an entry's content. wpk_reader_read_alloc returns a new buffer
+ * (wpk_free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
  * fills a caller buffer of at least e->size bytes. Decompresses at most one
  * block; checks the block checksum, and the content checksum when
  * check_content is non-zero. Thread-safe. */
@@ -194,7 +214,7 @@ int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_
  * "Category:Web frameworks"); `title` in the callback is the category. */
 int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err);
 
-/* MediaWiki-normalized and folded forms of a title (malloc'd; free()). */
+/* MediaWiki-normalized and folded forms of a title (new buffers; wpk_free()). */
 int wpk_title_mediawiki(const char *title, size_t len, char **out);
 int wpk_title_fold(const char *title, size_t len, char **out);
 

@@ -18,10 +18,10 @@
 
 static char *dir_of(const char *path)
 {
-    char *copy = strdup(path);
+    char *copy = wpk_strdup(path);
     if (!copy) return NULL;
-    char *d = strdup(dirname(copy));
-    free(copy);
+    char *d = wpk_strdup(dirname(copy));
+    wpk_free(copy);
     return d;
 }
 
@@ -33,23 +33,23 @@ int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err)
     if (fd < 0) {
         /* No O_TMPFILE here: a named file, unlinked at once. */
         size_t n = strlen(dir) + 32;
-        char *tmpl = malloc(n);
+        char *tmpl = wpk_malloc(n);
         if (!tmpl) {
-            free(dir);
+            wpk_free(dir);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         snprintf(tmpl, n, "%s/.wpk-spill-XXXXXX", dir);
         fd = mkostemp(tmpl, O_CLOEXEC);
         if (fd >= 0) unlink(tmpl);
-        free(tmpl);
+        wpk_free(tmpl);
     }
     if (fd < 0) {
         int e = errno;
         wpk_fail(err, WPK_E_IO, "%s: cannot create a temporary file: %s", dir, strerror(e));
-        free(dir);
+        wpk_free(dir);
         return WPK_E_IO;
     }
-    free(dir);
+    wpk_free(dir);
     *fd_out = fd;
     return WPK_OK;
 }
@@ -58,27 +58,27 @@ int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err)
 {
     memset(o, 0, sizeof *o);
     o->fd = -1;
-    o->final_path = strdup(final_path);
+    o->final_path = wpk_strdup(final_path);
     char *dir = dir_of(final_path);
     if (!o->final_path || !dir) {
-        free(dir);
+        wpk_free(dir);
         wpk_outfile_abort(o);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     o->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
     if (o->fd < 0) {
         size_t n = strlen(final_path) + 32;
-        o->tmp_path = malloc(n);
+        o->tmp_path = wpk_malloc(n);
         if (o->tmp_path) {
-            char *copy = strdup(final_path);
+            char *copy = wpk_strdup(final_path);
             snprintf(o->tmp_path, n, "%s/.%s.tmp-XXXXXX", dir, copy ? basename(copy) : "wpk");
-            free(copy);
+            wpk_free(copy);
             o->fd = mkostemp(o->tmp_path, O_CLOEXEC);
             if (o->fd >= 0) fchmod(o->fd, 0644);
         }
     }
     int e = errno;
-    free(dir);
+    wpk_free(dir);
     if (o->fd < 0) {
         wpk_outfile_abort(o);
         return wpk_fail(err, WPK_E_IO, "%s: cannot create the output file: %s", final_path, strerror(e));
@@ -109,7 +109,7 @@ int wpk_outfile_commit(wpk_outfile *o, wpk_error *err)
     if (!o->tmp_path) {
         /* Give the unnamed file a hidden name, then rename it over the final one. */
         size_t n = strlen(name) + 40;
-        o->tmp_path = malloc(n);
+        o->tmp_path = wpk_malloc(n);
         if (!o->tmp_path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         char proc[64];
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
@@ -118,14 +118,14 @@ int wpk_outfile_commit(wpk_outfile *o, wpk_error *err)
             if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp_path, AT_SYMLINK_FOLLOW) == 0) break;
             if (errno != EEXIST || i > 100) {
                 int e = errno;
-                free(o->tmp_path);
+                wpk_free(o->tmp_path);
                 o->tmp_path = NULL;
                 return wpk_fail(err, WPK_E_IO, "%s: cannot name the output file: %s", name, strerror(e));
             }
         }
     }
     if (rename(o->tmp_path, name) != 0) return wpk_fail(err, WPK_E_IO, "%s: rename failed: %s", name, strerror(errno));
-    free(o->tmp_path);
+    wpk_free(o->tmp_path);
     o->tmp_path = NULL;
     char *dir = dir_of(name);
     if (dir) {
@@ -134,11 +134,11 @@ int wpk_outfile_commit(wpk_outfile *o, wpk_error *err)
             fsync(dfd); /* best effort: the rename is already visible */
             close(dfd);
         }
-        free(dir);
+        wpk_free(dir);
     }
     close(o->fd);
     o->fd = -1;
-    free(o->final_path);
+    wpk_free(o->final_path);
     o->final_path = NULL;
     return WPK_OK;
 }
@@ -147,8 +147,8 @@ void wpk_outfile_abort(wpk_outfile *o)
 {
     if (o->tmp_path) unlink(o->tmp_path);
     if (o->fd >= 0) close(o->fd);
-    free(o->tmp_path);
-    free(o->final_path);
+    wpk_free(o->tmp_path);
+    wpk_free(o->final_path);
     memset(o, 0, sizeof *o);
     o->fd = -1;
 }

@@ -15,7 +15,7 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
     if (b->raw_size > r->opts.max_block_size)
         return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: block at offset %llu claims %u bytes, over the block cap", r->name,
                            (unsigned long long)abs, b->raw_size);
-    uint8_t *buf = malloc(b->stored_size ? b->stored_size : 1);
+    uint8_t *buf = wpk_malloc(b->stored_size ? b->stored_size : 1);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading a block", r->name);
     int rc = wpk_read_exact(r, abs, buf, b->stored_size, "block", err);
     if (!rc && wpk_fmt_checksum(buf, b->stored_size) != b->checksum)
@@ -26,7 +26,7 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
                          "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame of %u bytes", r->name,
                          (unsigned long long)abs, e->pub.path, b->raw_size);
     if (rc) {
-        free(buf);
+        wpk_free(buf);
         return rc;
     }
     *stored = buf;
@@ -42,10 +42,10 @@ static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
 {
     uint8_t *scratch = NULL;
     size_t scratch_len = skip < ZSTD_BLOCKSIZE_MAX ? skip : ZSTD_BLOCKSIZE_MAX;
-    if (skip && !(scratch = malloc(scratch_len))) return WPK_E_NOMEM;
+    if (skip && !(scratch = wpk_malloc(scratch_len))) return WPK_E_NOMEM;
     ZSTD_DCtx *d = wpk_dctx_get(r);
     if (!d) {
-        free(scratch);
+        wpk_free(scratch);
         return WPK_E_NOMEM;
     }
     ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
@@ -70,7 +70,7 @@ static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
         }
     }
     wpk_dctx_put(r, d);
-    free(scratch);
+    wpk_free(scratch);
     return rc;
 }
 
@@ -82,7 +82,7 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
 {
     const wpk_entry_full *e = (const wpk_entry_full *)pub;
     if (pub->size == 0) {
-        if (alloc_out && !(*alloc_out = calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+        if (alloc_out && !(*alloc_out = wpk_calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
         return WPK_OK;
     }
     const ZSTD_DDict *dict;
@@ -91,12 +91,12 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
     uint8_t *stored = NULL;
     rc = read_block(r, e, &stored, err);
     if (rc) return rc;
-    if (alloc_out && !(buf = malloc((size_t)pub->size + 1))) {
-        free(stored);
+    if (alloc_out && !(buf = wpk_malloc((size_t)pub->size + 1))) {
+        wpk_free(stored);
         return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, pub->path);
     }
     rc = decompress_range(r, dict, stored, e->block.stored_size, e->offset_in_block, buf, (size_t)pub->size);
-    free(stored);
+    wpk_free(stored);
     uint64_t abs = r->data_base + e->block.offset;
     if (rc == WPK_E_NOMEM) rc = wpk_fail(err, rc, "%s: out of memory decompressing", r->name);
     else if (rc)
@@ -105,7 +105,7 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
     else if (check_content && wpk_fmt_checksum(buf, pub->size) != pub->content_hash)
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
     if (alloc_out) {
-        if (rc) free(buf);
+        if (rc) wpk_free(buf);
         else {
             ((char *)buf)[pub->size] = 0;
             *alloc_out = buf;

@@ -6,8 +6,21 @@
 #include "../format/wpk_format.h"
 
 #include <pthread.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_customMem: Debian's libzstd exports it */
 #include <zstd.h>
 #include <zstd_errors.h>
+
+/* alloc.c: the library's allocator (see wpk_set_allocator). */
+void *wpk_malloc(size_t size);
+void *wpk_calloc(size_t n, size_t size);
+void *wpk_realloc(void *p, size_t size);
+char *wpk_strdup(const char *s);
+char *wpk_strndup(const char *s, size_t n);
+ZSTD_customMem wpk_zstd_mem(void);
+ZSTD_CCtx *wpk_zstd_cctx(void);
+ZSTD_DCtx *wpk_zstd_dctx(void);
+ZSTD_CDict *wpk_zstd_cdict(const void *dict, size_t size, int level);
+ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size);
 
 #define WPK_DEFAULT_MAX_PAGE (16u << 20)
 #define WPK_DEFAULT_MAX_BLOCK ((uint64_t)2 << 30)

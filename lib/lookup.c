@@ -98,7 +98,7 @@ static wpk_entry_full *entry_from_record(const wpk_reader *r, const wpk_fmt_reco
                      rec->ext_len + ncat + inherited_bytes;
     /* Layout after the struct: revision numbers, category pointers, strings. */
     size_t extra = nrev * sizeof(uint64_t) + ncat * sizeof(char *);
-    wpk_entry_full *e = calloc(1, sizeof *e + extra + strings);
+    wpk_entry_full *e = wpk_calloc(1, sizeof *e + extra + strings);
     if (!e) return NULL;
     uint64_t *revs = (uint64_t *)(void *)e->strings;
     const char **cats = (const char **)(void *)(e->strings + nrev * sizeof(uint64_t));
@@ -172,7 +172,7 @@ static int make_entry(wpk_reader *r, const wpk_fmt_record *rec, uint64_t n, int 
         wpk_entry_full *plain = entry_from_record(r, rec, n, NULL);
         if (!plain) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         uint64_t current = plain->pub.current_entry;
-        free(plain);
+        wpk_free(plain);
         int rc = depth > 0 ? wpk_fail(err, WPK_E_CORRUPT, "%s: entry %llu: its current version is itself an older "
                                                           "version", r->name, (unsigned long long)n)
                            : entry_at_depth(r, current, &cur, depth + 1, err);
@@ -185,7 +185,7 @@ static int make_entry(wpk_reader *r, const wpk_fmt_record *rec, uint64_t n, int 
 
 void wpk_entry_free(wpk_entry *e)
 {
-    free(e); /* the public struct is the first member of wpk_entry_full */
+    wpk_free(e); /* the public struct is the first member of wpk_entry_full */
 }
 
 int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
@@ -218,7 +218,7 @@ static int load_record_page(wpk_reader *r, uint32_t leaf_no, uint8_t **page, wpk
     uint32_t count;
     const char *why = NULL;
     if (wpk_fmt_leaf_count(*page, it->page.raw_size, &count, &why) != 0 || count != it->item_count) {
-        free(*page);
+        wpk_free(*page);
         *page = NULL;
         return wpk_fail(err, WPK_E_CORRUPT, "%s: record page at region offset %llu: %s", r->name,
                         (unsigned long long)it->page.offset, why ? why : "item count differs from the root");
@@ -252,7 +252,7 @@ static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth,
     wpk_entry_full *e = NULL;
     if (!rc) rc = make_entry(r, &rec, n, depth, &e, err);
     if (!rc) *out = &e->pub;
-    free(page);
+    wpk_free(page);
     return rc;
 }
 
@@ -287,7 +287,7 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
         }
         if (c < 0) lo = mid + 1; else hi = mid;
     }
-    free(page);
+    wpk_free(page);
     if (rc == WPK_E_NOTFOUND) wpk_fail(err, rc, "%s: no entry with path \"%s\"", r->name, path);
     return rc;
 }
@@ -350,10 +350,10 @@ static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *wha
             rc = WPK_OK;
         }
     }
-    free(page);
+    wpk_free(page);
     return rc;
 corrupt:
-    free(page);
+    wpk_free(page);
     return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
                     (unsigned long long)it->page.offset, why);
 }
@@ -424,10 +424,10 @@ int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err
             wpk_entry_full *e = NULL;
             if ((rc = make_entry(r, &rec, it->first_item + i, 0, &e, err)) != 0) break;
             rc = cb(ctx, &e->pub);
-            free(e);
+            wpk_free(e);
             if (rc) break;
         }
-        free(page);
+        wpk_free(page);
         if (rc) return rc;
     }
     return WPK_OK;

@@ -47,7 +47,7 @@ static int scan_from(wpk_reader *r, const wpk_index *idx, const char *what, cons
         const char *why = NULL;
         uint32_t count = 0, lo = 0;
         if (wpk_fmt_leaf_count(page, n, &count, &why) || count != it->item_count) {
-            free(page);
+            wpk_free(page);
             return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
                             (unsigned long long)it->page.offset, why ? why : "item count differs from the root");
         }
@@ -71,14 +71,14 @@ static int scan_from(wpk_reader *r, const wpk_index *idx, const char *what, cons
                 goto corrupt;
             }
             if (v > 0) {
-                free(page);
+                wpk_free(page);
                 return WPK_OK;
             }
         }
-        free(page);
+        wpk_free(page);
         continue;
     corrupt:
-        free(page);
+        wpk_free(page);
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
                         (unsigned long long)it->page.offset, why ? why : "malformed item");
     }
@@ -106,7 +106,7 @@ static int collect_run(void *ctx, const uint8_t *item, size_t len)
     if (wpk_bytes_cmp(f.key, f.key_len, (const uint8_t *)run->key, run->key_len) != 0) return 1;
     if (run->n == run->cap) {
         size_t cap = run->cap ? run->cap * 2 : 8;
-        fold_hit *g = realloc(run->v, cap * sizeof *g);
+        fold_hit *g = wpk_realloc(run->v, cap * sizeof *g);
         if (!g) {
             run->oom = 1;
             return 1;
@@ -114,7 +114,7 @@ static int collect_run(void *ctx, const uint8_t *item, size_t len)
         run->v = g;
         run->cap = cap;
     }
-    char *d = malloc(f.display_len + 1);
+    char *d = wpk_malloc(f.display_len + 1);
     if (!d) {
         run->oom = 1;
         return 1;
@@ -127,8 +127,8 @@ static int collect_run(void *ctx, const uint8_t *item, size_t len)
 
 static void free_run(fold_run *run)
 {
-    for (size_t i = 0; i < run->n; i++) free(run->v[i].display);
-    free(run->v);
+    for (size_t i = 0; i < run->n; i++) wpk_free(run->v[i].display);
+    wpk_free(run->v);
 }
 
 /* Does the hit match the query at this level? */
@@ -142,7 +142,7 @@ static int hit_matches(const fold_hit *h, const char *query, const char *query_m
         return 0;
     }
     int same = strcmp(mw, query_mw) == 0;
-    free(mw);
+    wpk_free(mw);
     return same;
 }
 
@@ -152,9 +152,9 @@ static int report_hits(const fold_run *run, const char *query, int level, wpk_ti
 {
     char *query_mw = NULL;
     if (level == WPK_MATCH_MEDIAWIKI && wpk_title_mediawiki(query, strlen(query), &query_mw)) return WPK_E_NOMEM;
-    uint32_t *kept = malloc((run->n ? run->n : 1) * sizeof *kept);
+    uint32_t *kept = wpk_malloc((run->n ? run->n : 1) * sizeof *kept);
     if (!kept) {
-        free(query_mw);
+        wpk_free(query_mw);
         return WPK_E_NOMEM;
     }
     int oom = 0;
@@ -168,8 +168,8 @@ static int report_hits(const fold_run *run, const char *query, int level, wpk_ti
         kept[(*found)++] = h->entry;
         if (cb && cb(ctx, h->display, h->kind == 1, h->entry)) break;
     }
-    free(kept);
-    free(query_mw);
+    wpk_free(kept);
+    wpk_free(query_mw);
     return oom ? WPK_E_NOMEM : WPK_OK;
 }
 
@@ -224,7 +224,7 @@ int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, vo
     }
     if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");
     free_run(&run);
-    free(key);
+    wpk_free(key);
     if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
     return rc;
 }
@@ -238,6 +238,7 @@ typedef struct prefix_scan {
     wpk_title_cb cb;
     void *ctx;
     char *display;
+    int oom;
 } prefix_scan;
 
 static int visit_prefix(void *vctx, const uint8_t *item, size_t len)
@@ -247,8 +248,11 @@ static int visit_prefix(void *vctx, const uint8_t *item, size_t len)
     const char *why;
     if (wpk_fmt_fold_item_decode(item, len, &f, &why) || f.entry >= p->entries) return -1;
     if (f.key_len < p->prefix_len || memcmp(f.key, p->prefix, p->prefix_len) != 0) return 1;
-    char *d = realloc(p->display, f.display_len + 1);
-    if (!d) return -1;
+    char *d = wpk_realloc(p->display, f.display_len + 1);
+    if (!d) {
+        p->oom = 1;
+        return 1;
+    }
     p->display = d;
     memcpy(d, f.display, f.display_len);
     d[f.display_len] = 0;
@@ -267,11 +271,12 @@ int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_
                         "format 1.0?)", r->name);
     char *key;
     if (wpk_title_fold(prefix, strlen(prefix), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    prefix_scan p = {key, strlen(key), limit, 0, r->hdr.entry_count, cb, ctx, NULL};
+    prefix_scan p = {key, strlen(key), limit, 0, r->hdr.entry_count, cb, ctx, NULL, 0};
     int rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, p.prefix_len, fold_key,
                        visit_prefix, &p, err);
-    free(p.display);
-    free(key);
+    if (!rc && p.oom) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+    wpk_free(p.display);
+    wpk_free(key);
     return rc;
 }
 

@@ -21,11 +21,11 @@ struct wpk_page_cache {
 
 wpk_page_cache *wpk_page_cache_new(int n)
 {
-    wpk_page_cache *c = calloc(1, sizeof *c);
+    wpk_page_cache *c = wpk_calloc(1, sizeof *c);
     if (!c) return NULL;
-    c->slots = calloc((size_t)n, sizeof *c->slots);
+    c->slots = wpk_calloc((size_t)n, sizeof *c->slots);
     if (!c->slots) {
-        free(c);
+        wpk_free(c);
         return NULL;
     }
     c->n = n;
@@ -36,10 +36,10 @@ wpk_page_cache *wpk_page_cache_new(int n)
 void wpk_page_cache_free(wpk_page_cache *c)
 {
     if (!c) return;
-    for (int i = 0; i < c->n; i++) free(c->slots[i].raw);
+    for (int i = 0; i < c->n; i++) wpk_free(c->slots[i].raw);
     pthread_mutex_destroy(&c->lock);
-    free(c->slots);
-    free(c);
+    wpk_free(c->slots);
+    wpk_free(c);
 }
 
 uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len)
@@ -50,7 +50,7 @@ uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len)
         slot *s = &c->slots[i];
         if (s->raw && s->offset == offset && s->len == len) {
             s->used = ++c->clock;
-            if ((copy = malloc(len + 1)) != NULL) {
+            if ((copy = wpk_malloc(len + 1)) != NULL) {
                 memcpy(copy, s->raw, len);
                 copy[len] = 0;
             }
@@ -63,7 +63,7 @@ uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len)
 
 void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len)
 {
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = wpk_malloc(len ? len : 1);
     if (!copy) return; /* a cache may always decline */
     memcpy(copy, raw, len);
     pthread_mutex_lock(&c->lock);
@@ -78,10 +78,10 @@ void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, 
         if (!s->raw) break;
     }
     if (victim) {
-        free(victim->raw);
+        wpk_free(victim->raw);
         *victim = (slot){offset, ++c->clock, copy, len};
         copy = NULL;
     }
     pthread_mutex_unlock(&c->lock);
-    free(copy);
+    wpk_free(copy);
 }

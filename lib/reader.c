@@ -24,7 +24,7 @@ ZSTD_DCtx *wpk_dctx_get(wpk_reader *r)
     if (r->pool_n > 0) d = r->pool[--r->pool_n];
     pthread_mutex_unlock(&r->pool_lock);
     if (!d) {
-        d = ZSTD_createDCtx();
+        d = wpk_zstd_dctx();
         if (!d) return NULL;
         /* Refuse frames whose window exceeds the block cap (decompression bombs). */
         int wlog = 10;
@@ -86,7 +86,7 @@ static int decode_object_dict(wpk_reader *r, const uint8_t *stored, uint64_t abs
     if (wpk_fmt_checksum(stored, stored_size) != checksum)
         return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu: checksum mismatch", r->name, what,
                            (unsigned long long)abs_offset);
-    uint8_t *raw_buf = malloc(raw + 1);
+    uint8_t *raw_buf = wpk_malloc(raw + 1);
     if (!raw_buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
     int rc = WPK_OK;
     if (compressed)
@@ -94,7 +94,7 @@ static int decode_object_dict(wpk_reader *r, const uint8_t *stored, uint64_t abs
     else
         memcpy(raw_buf, stored, stored_size);
     if (rc) {
-        free(raw_buf);
+        wpk_free(raw_buf);
         return rc == WPK_E_NOMEM ? wpk_fail(err, rc, "%s: out of memory", r->name)
                                  : wpk_fail_at(err, rc, abs_offset, "%s: %s at offset %llu does not decompress to %llu bytes",
                                                r->name, what, (unsigned long long)abs_offset, (unsigned long long)raw);
@@ -128,11 +128,11 @@ static int load_object_capped(wpk_reader *r, uint64_t abs_offset, uint64_t store
         return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte cap",
                            r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
                            (unsigned long long)cap);
-    uint8_t *buf = malloc(stored);
+    uint8_t *buf = wpk_malloc(stored);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
     int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
     if (!rc) rc = decode_object_dict(r, buf, abs_offset, stored, raw, checksum, compressed, dict, what, out, err);
-    free(buf);
+    wpk_free(buf);
     return rc;
 }
 
@@ -181,7 +181,7 @@ static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section
                            (unsigned long long)s->offset, why);
     idx->kind = kind;
     idx->count = count;
-    idx->items = calloc(count ? count : 1, sizeof *idx->items);
+    idx->items = wpk_calloc(count ? count : 1, sizeof *idx->items);
     if (!idx->items) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     size_t pos = WPK_ROOT_HEAD;
     uint64_t next_item = 0;
@@ -222,8 +222,8 @@ int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err)
         memset(&idx->err, 0, sizeof idx->err);
         idx->state = load_root(r, r->prefix, &idx->sec, idx, idx->what, &idx->err) == 0 ? 1 : -1;
         if (idx->state < 0) { /* leave no half-decoded root behind */
-            free(idx->raw);
-            free(idx->items);
+            wpk_free(idx->raw);
+            wpk_free(idx->items);
             idx->raw = NULL;
             idx->items = NULL;
             idx->count = 0;
@@ -285,8 +285,8 @@ static int load_dict(wpk_reader *r, wpk_error *err)
     int rc = load_object_capped(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
                                 NULL, r->opts.max_dict_size, "dictionary", &dict, err);
     if (rc) return rc;
-    r->ddict = ZSTD_createDDict(dict, s->raw_size);
-    free(dict);
+    r->ddict = wpk_zstd_ddict(dict, s->raw_size);
+    wpk_free(dict);
     if (!r->ddict)
         return wpk_fail_at(err, WPK_E_NOMEM, s->offset, "%s: cannot load the dictionary at offset %llu", r->name,
                            (unsigned long long)s->offset);
@@ -479,7 +479,7 @@ static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
     fill_defaults(&r->opts, opts);
     uint64_t size = r->src.size;
     size_t first_len = size < WPK_FIRST_READ ? (size_t)size : WPK_FIRST_READ;
-    uint8_t *prefix = malloc(first_len ? first_len : 1);
+    uint8_t *prefix = wpk_malloc(first_len ? first_len : 1);
     if (!prefix) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     int rc = wpk_read_exact(r, 0, prefix, first_len, "header", err);
     if (!rc) rc = read_header_and_trailer(r, prefix, first_len, err);
@@ -489,7 +489,7 @@ static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
     if (!rc && r->hdr.prefix_size > first_len) {
         /* Roots larger than the first read: fetch the rest of the prefix. */
         {
-            uint8_t *bigger = realloc(prefix, r->hdr.prefix_size);
+            uint8_t *bigger = wpk_realloc(prefix, r->hdr.prefix_size);
             if (!bigger) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
             else {
                 prefix = bigger;
@@ -508,7 +508,7 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
                      const wpk_open_opts *opts, wpk_error *err)
 {
     *out = NULL;
-    wpk_reader *r = calloc(1, sizeof *r);
+    wpk_reader *r = wpk_calloc(1, sizeof *r);
     if (!r) {
         if (owns_file) {
             wpk_source tmp = *src;
@@ -523,7 +523,7 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
     r->owns_file = owns_file;
     pthread_mutex_init(&r->pool_lock, NULL);
     pthread_mutex_init(&r->dict_lock, NULL);
-    r->name = strdup(r->src.name ? r->src.name : "(archive)");
+    r->name = wpk_strdup(r->src.name ? r->src.name : "(archive)");
     if (!r->name) {
         wpk_reader_close(r);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -566,8 +566,8 @@ int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_op
 
 static void free_index(wpk_index *idx)
 {
-    free(idx->raw);
-    free(idx->items);
+    wpk_free(idx->raw);
+    wpk_free(idx->items);
 }
 
 void wpk_reader_close(wpk_reader *r)
@@ -578,17 +578,17 @@ void wpk_reader_close(wpk_reader *r)
     free_index(&r->id_idx);
     free_index(&r->fold_idx);
     free_index(&r->cat_idx);
-    free(r->summary);
+    wpk_free(r->summary);
     wpk_page_cache_free(r->cache);
     ZSTD_freeDDict(r->ddict);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
     pthread_mutex_destroy(&r->dict_lock);
     pthread_mutex_destroy(&r->root_lock);
-    free(r->prefix);
+    wpk_free(r->prefix);
     if (r->owns_file) wpk_source_file_close(&r->src);
-    free(r->name);
-    free(r);
+    wpk_free(r->name);
+    wpk_free(r);
 }
 
 void wpk_reader_info(const wpk_reader *cr, wpk_archive_info *o)

@@ -102,7 +102,7 @@ static int plan(wpk_reader *r, layout *L, wpk_error *err)
 static int write_copy(wpk_reader *r, const layout *L, int fd, const char *name, wpk_error *err)
 {
     int rc = wpk_write_all(fd, L->head, L->head_len, 0, name, err);
-    uint8_t *buf = rc ? NULL : malloc(COPY_CHUNK);
+    uint8_t *buf = rc ? NULL : wpk_malloc(COPY_CHUNK);
     if (!rc && !buf) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     uint64_t out = L->head_len;
     for (uint64_t at = L->body_from; !rc && at < L->body_to;) {
@@ -112,7 +112,7 @@ static int write_copy(wpk_reader *r, const layout *L, int fd, const char *name, 
         at += n;
         out += n;
     }
-    free(buf);
+    wpk_free(buf);
     uint8_t zero[WPK_SIG_RECORD_SIZE] = {0}, trailer[WPK_TRAILER_SIZE];
     if (!rc) rc = wpk_write_all(fd, zero, sizeof zero, L->slot_offset, name, err);
     wpk_fmt_trailer t = {L->file_size, L->hdr.checksum};
@@ -184,7 +184,7 @@ int wpk_sign_archive(const char *path, const uint8_t secret_key[WPK_SECRET_KEY_S
     if (rc) return rc;
     wpk_reader *r;
     if ((rc = wpk_reader_open(&r, path, NULL, err)) != 0) return rc;
-    layout *L = malloc(sizeof *L);
+    layout *L = wpk_malloc(sizeof *L);
     if (!L) {
         wpk_reader_close(r);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -200,7 +200,7 @@ int wpk_sign_archive(const char *path, const uint8_t secret_key[WPK_SECRET_KEY_S
         if (!rc) rc = wpk_outfile_commit(&o, err);
         if (rc) wpk_outfile_abort(&o);
     }
-    free(L);
+    wpk_free(L);
     wpk_reader_close(r);
     return rc;
 }

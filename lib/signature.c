@@ -40,7 +40,7 @@ int wpk_sig_digest(wpk_reader *r, const wpk_fmt_section *s, uint8_t out[WPK_SIG_
 {
     int rc = wpk_sodium_ready(err);
     if (rc) return rc;
-    uint8_t *buf = malloc(DIGEST_CHUNK);
+    uint8_t *buf = wpk_malloc(DIGEST_CHUNK);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, WPK_SIG_DIGEST_SIZE);
@@ -54,7 +54,7 @@ int wpk_sig_digest(wpk_reader *r, const wpk_fmt_section *s, uint8_t out[WPK_SIG_
         crypto_generichash_update(&st, buf, n);
         at += n;
     }
-    free(buf);
+    wpk_free(buf);
     if (!rc) crypto_generichash_final(&st, out, WPK_SIG_DIGEST_SIZE);
     return rc;
 }

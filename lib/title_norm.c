@@ -13,7 +13,7 @@
 /* Underscores and whitespace runs become one space; no leading/trailing space. */
 static char *collapse_spaces(const char *s, size_t n)
 {
-    char *out = malloc(n + 1);
+    char *out = wpk_malloc(n + 1);
     if (!out) return NULL;
     size_t k = 0;
     int pending_space = 0;
@@ -46,14 +46,14 @@ int wpk_title_mediawiki(const char *title, size_t len, char **out)
         utf8proc_ssize_t m = utf8proc_encode_char(up, enc);
         if (m > 0) {
             size_t rest = strlen(s + n);
-            char *t = malloc((size_t)m + rest + 1);
+            char *t = wpk_malloc((size_t)m + rest + 1);
             if (!t) {
-                free(s);
+                wpk_free(s);
                 return WPK_E_NOMEM;
             }
             memcpy(t, enc, (size_t)m);
             memcpy(t + m, s + n, rest + 1);
-            free(s);
+            wpk_free(s);
             s = t;
         }
     }
@@ -69,6 +69,10 @@ int wpk_title_fold(const char *title, size_t len, char **out)
     utf8proc_uint8_t *folded = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)strlen(s), &folded,
                                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (n == UTF8PROC_ERROR_NOMEM) {
+        wpk_free(s);
+        return WPK_E_NOMEM;
+    }
     if (n < 0) {
         /* Invalid UTF-8: fall back to the collapsed bytes, ASCII-lowered. */
         for (char *p = s; *p; p++)
@@ -76,7 +80,9 @@ int wpk_title_fold(const char *title, size_t len, char **out)
         *out = s;
         return WPK_OK;
     }
-    free(s);
-    *out = (char *)folded;
-    return WPK_OK;
+    wpk_free(s);
+    /* utf8proc allocates with the C library; callers release with wpk_free. */
+    *out = wpk_strndup((const char *)folded, (size_t)n);
+    free(folded);
+    return *out ? WPK_OK : WPK_E_NOMEM;
 }

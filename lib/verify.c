@@ -31,6 +31,7 @@ typedef struct vctx {
     size_t meta_n, meta_cap;  /* entries those three arrays cover */
     uint64_t titled, with_id, content_bytes;
     int oom;
+    int io_failed;
 } vctx;
 
 static void problem(vctx *v, int code, int has_offset, uint64_t offset, const char *fmt, ...)
@@ -53,6 +54,9 @@ static void problem(vctx *v, int code, int has_offset, uint64_t offset, const ch
 
 static void report_error(vctx *v, const wpk_error *e)
 {
+    /* Failing to read or to allocate is not damage: the result says so. */
+    if (e->code == WPK_E_IO) v->io_failed = 1;
+    if (e->code == WPK_E_NOMEM) v->oom = 1;
     v->st.problems++;
     if (v->report) v->report(v->ctx, e);
 }
@@ -60,7 +64,7 @@ static void report_error(vctx *v, const wpk_error *e)
 static int grow(void **p, size_t n, size_t size)
 {
     if (n & (n - 1)) return 0; /* capacity doubles at powers of two */
-    void *g = realloc(*p, (n ? n * 2 : 16) * size);
+    void *g = wpk_realloc(*p, (n ? n * 2 : 16) * size);
     if (!g) return -1;
     *p = g;
     return 0;
@@ -107,11 +111,11 @@ static int ensure_meta(vctx *v, uint64_t n)
     if (n >= v->meta_cap) {
         size_t cap = v->meta_cap ? v->meta_cap : 1024;
         while (cap <= n) cap *= 2;
-        uint64_t *th = realloc(v->title_hash, cap * sizeof *th);
+        uint64_t *th = wpk_realloc(v->title_hash, cap * sizeof *th);
         if (th) v->title_hash = th;
-        uint64_t *pid = realloc(v->page_id, cap * sizeof *pid);
+        uint64_t *pid = wpk_realloc(v->page_id, cap * sizeof *pid);
         if (pid) v->page_id = pid;
-        uint8_t *hid = realloc(v->has_id, cap);
+        uint8_t *hid = wpk_realloc(v->has_id, cap);
         if (hid) v->has_id = hid;
         if (!th || !pid || !hid) return -1;
         v->meta_cap = cap;
@@ -146,7 +150,7 @@ static void check_records(vctx *v)
         const char *why = NULL;
         if (wpk_fmt_leaf_count(page, it->page.raw_size, &count, &why) || count != it->item_count) {
             leaf_problem(v, &r->path_idx, "record page", it, why ? why : "item count differs from the root");
-            free(page);
+            wpk_free(page);
             continue;
         }
         for (uint32_t i = 0; i < count; i++) {
@@ -189,10 +193,10 @@ static void check_records(vctx *v)
             if (v->nblocks == 0 || memcmp(&v->blocks[v->nblocks - 1].ref, &rec.block, sizeof rec.block) != 0)
                 v->blocks[v->nblocks++] = (vblock){rec.block, (uint32_t)n};
         }
-        free(prev_page); /* `prev` may point into the previous page */
+        wpk_free(prev_page); /* `prev` may point into the previous page */
         prev_page = page;
     }
-    free(prev_page);
+    wpk_free(prev_page);
 }
 
 /* Title and ID leaves: sorted, and each item names an entry with that key. */
@@ -261,8 +265,8 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
                     why = "item names an entry without this title";
                 else if (which == IDX_TITLE && v->title_hash[entry] != (wpk_fmt_checksum(key, klen) | 1))
                     why = "item names an entry without this title";
-                free(prev_key);
-                prev_key = malloc(klen ? klen : 1);
+                wpk_free(prev_key);
+                prev_key = wpk_malloc(klen ? klen : 1);
                 if (!prev_key) { v->oom = 1; break; }
                 memcpy(prev_key, key, klen);
                 prev_len = klen;
@@ -270,9 +274,9 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
             have_prev = 1;
         }
         if (why) leaf_problem(v, idx, what, it, why);
-        free(page);
+        wpk_free(page);
     }
-    free(prev_key);
+    wpk_free(prev_key);
 }
 
 static void check_tiling(vctx *v, span *s, size_t n, uint64_t size, uint64_t base, const char *what)
@@ -310,7 +314,7 @@ static void check_blocks(vctx *v, int full)
     if (v->nblocks) qsort(v->blocks, v->nblocks, sizeof *v->blocks, cmp_block);
     if (v->nents) qsort(v->ents, v->nents, sizeof *v->ents, cmp_ent);
     size_t unique = 0, e = 0;
-    span *spans = malloc((v->nblocks ? v->nblocks : 1) * sizeof *spans);
+    span *spans = wpk_malloc((v->nblocks ? v->nblocks : 1) * sizeof *spans);
     if (!spans) { v->oom = 1; return; }
     ZSTD_DCtx *d = wpk_dctx_get(r);
     const ZSTD_DDict *dict = NULL;
@@ -327,7 +331,7 @@ static void check_blocks(vctx *v, int full)
         spans[unique++] = (span){b->offset, b->stored_size};
         uint64_t abs = r->data_base + b->offset;
         char who[300];
-        uint8_t *stored = malloc(b->stored_size ? b->stored_size : 1);
+        uint8_t *stored = wpk_malloc(b->stored_size ? b->stored_size : 1);
         if (!stored) { v->oom = 1; break; }
         wpk_error err;
         int bad = wpk_read_exact(r, abs, stored, b->stored_size, "block", &err) != 0;
@@ -352,14 +356,16 @@ static void check_blocks(vctx *v, int full)
         size_t first_e = e;
         while (e < v->nents && v->ents[e].block_offset == b->offset) e++;
         if (full && !bad) {
-            uint8_t *raw = malloc(b->raw_size ? b->raw_size : 1);
+            uint8_t *raw = wpk_malloc(b->raw_size ? b->raw_size : 1);
             size_t got = 0;
             if (raw) {
                 ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
                 ZSTD_DCtx_refDDict(d, dict);
                 got = ZSTD_decompressDCtx(d, raw, b->raw_size, stored, b->stored_size);
             }
-            if (!raw || ZSTD_isError(got) || got != b->raw_size) {
+            if (!raw || (ZSTD_isError(got) && ZSTD_getErrorCode(got) == ZSTD_error_memory_allocation)) {
+                v->oom = 1; /* not damage: the result says out of memory */
+            } else if (ZSTD_isError(got) || got != b->raw_size) {
                 name_entry(v, v->blocks[i].first_entry, who, sizeof who);
                 problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu (holding \"%s\") does not decompress to %u bytes",
                         r->name, (unsigned long long)abs, who, b->raw_size);
@@ -377,9 +383,9 @@ static void check_blocks(vctx *v, int full)
                     v->st.bytes_checked += x->size;
                 }
             }
-            free(raw);
+            wpk_free(raw);
         }
-        free(stored);
+        wpk_free(stored);
     }
     if (!d) v->oom = 1;
     else wpk_dctx_put(r, d);
@@ -387,7 +393,7 @@ static void check_blocks(vctx *v, int full)
         problem(v, WPK_E_CORRUPT, 0, 0, "%s: header counts %llu blocks, entries refer to %zu", r->name,
                 (unsigned long long)r->hdr.block_count, unique);
     if (!v->oom) check_tiling(v, spans, unique, r->data_size, r->data_base, "data");
-    free(spans);
+    wpk_free(spans);
 }
 
 int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
@@ -427,15 +433,16 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         if (src == WPK_E_NOMEM) v.oom = 1;
         else if (src && src != WPK_E_NOTFOUND) report_error(&v, &serr);
     }
-    free(v.title_hash);
-    free(v.page_id);
-    free(v.has_id);
-    free(v.pages.v);
-    free(v.ext_pages.v);
-    free(v.blocks);
-    free(v.ents);
+    wpk_free(v.title_hash);
+    wpk_free(v.page_id);
+    wpk_free(v.has_id);
+    wpk_free(v.pages.v);
+    wpk_free(v.ext_pages.v);
+    wpk_free(v.blocks);
+    wpk_free(v.ents);
     if (stats) *stats = v.st;
     if (v.oom) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory while verifying", r->name);
+    if (v.io_failed) return wpk_fail(err, WPK_E_IO, "%s: could not read all of the archive", r->name);
     if (v.st.problems)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %llu problem(s) found", r->name, (unsigned long long)v.st.problems);
     return WPK_OK;

@@ -19,17 +19,17 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
 {
     *out = NULL;
     if (!path || !*path) return wpk_fail(err, WPK_E_INVALID, "wpk_writer_create: no output path");
-    wpk_writer *w = calloc(1, sizeof *w);
+    wpk_writer *w = wpk_calloc(1, sizeof *w);
     if (!w) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (opts) w->opts = *opts;
     if (w->opts.level == 0) w->opts.level = 19;
     if (w->opts.level < 1 || w->opts.level > ZSTD_maxCLevel()) {
-        free(w);
+        wpk_free(w);
         return wpk_fail(err, WPK_E_INVALID, "compression level must be 1..%d", ZSTD_maxCLevel());
     }
     if (w->opts.block_size == 0) w->opts.block_size = 256u << 10;
     if (w->opts.block_size < 1024 || w->opts.block_size > (1u << 30)) {
-        free(w);
+        wpk_free(w);
         return wpk_fail(err, WPK_E_INVALID, "block size must be between 1 KiB and 1 GiB");
     }
     if (w->opts.threads <= 0) {
@@ -39,9 +39,9 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
     if (w->opts.page_size == 0) w->opts.page_size = 65536;
     w->spill_fd = -1;
     w->data_fd = -1;
-    w->path = strdup(path);
+    w->path = wpk_strdup(path);
     if (!w->path) {
-        free(w);
+        wpk_free(w);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     *out = w;
@@ -68,14 +68,14 @@ static int intern_category(wpk_writer *w, const char *name, uint32_t *id)
 {
     if (2 * ((size_t)w->cat_name_count + 1) > w->cat_slot_cap) { /* grow and rehash */
         size_t cap = w->cat_slot_cap ? w->cat_slot_cap * 2 : 1024;
-        uint32_t *slots = calloc(cap, sizeof *slots);
+        uint32_t *slots = wpk_calloc(cap, sizeof *slots);
         if (!slots) return -1;
         for (uint32_t i = 0; i < w->cat_name_count; i++) {
             size_t j = name_hash(w->cat_names[i]) & (cap - 1);
             while (slots[j]) j = (j + 1) & (cap - 1);
             slots[j] = i + 1;
         }
-        free(w->cat_slots);
+        wpk_free(w->cat_slots);
         w->cat_slots = slots;
         w->cat_slot_cap = cap;
     }
@@ -87,12 +87,12 @@ static int intern_category(wpk_writer *w, const char *name, uint32_t *id)
         }
     if (w->cat_name_count == w->cat_name_cap) {
         uint32_t cap = w->cat_name_cap ? w->cat_name_cap * 2 : 256;
-        char **g = realloc(w->cat_names, cap * sizeof *g);
+        char **g = wpk_realloc(w->cat_names, cap * sizeof *g);
         if (!g) return -1;
         w->cat_names = g;
         w->cat_name_cap = cap;
     }
-    char *copy = strdup(name);
+    char *copy = wpk_strdup(name);
     if (!copy) return -1;
     w->cat_names[w->cat_name_count] = copy;
     w->cat_slots[j] = ++w->cat_name_count;
@@ -120,7 +120,7 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     if (w->cat_pool_len + m->n_categories > w->cat_pool_cap) {
         size_t cap = w->cat_pool_cap ? w->cat_pool_cap : 1024;
         while (cap < w->cat_pool_len + m->n_categories) cap += cap / 2;
-        uint32_t *g = realloc(w->cat_pool, cap * sizeof *g);
+        uint32_t *g = wpk_realloc(w->cat_pool, cap * sizeof *g);
         if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->cat_pool = g;
         w->cat_pool_cap = cap;
@@ -152,7 +152,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         (rc = check_field(m->mime, "media type", m->path, &e.mime_len, err)))
         return rc;
     size_t total = (size_t)e.path_len + e.title_len + e.lang_len + e.url_len + e.mime_len + 5;
-    e.path = malloc(total);
+    e.path = wpk_malloc(total);
     if (!e.path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     char *s = e.path;
     const char *src[] = {m->path, m->title, m->language, m->url, m->mime};
@@ -163,7 +163,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         s += len[i] + 1;
     }
     if ((rc = add_categories(w, &e, m, err)) != 0) {
-        free(e.path);
+        wpk_free(e.path);
         return rc;
     }
     e.file_root = UINT32_MAX;
@@ -173,9 +173,9 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
     e.has_updated = m->has_updated != 0;
     if (w->count == w->cap) {
         size_t cap = w->cap ? w->cap + w->cap / 2 : 1024; /* 1.5x: less slack per entry */
-        wentry *grown = realloc(w->entries, cap * sizeof *grown);
+        wentry *grown = wpk_realloc(w->entries, cap * sizeof *grown);
         if (!grown) {
-            free(e.path);
+            wpk_free(e.path);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         w->entries = grown;
@@ -198,7 +198,7 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     e->size = size;
     if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
         w->count--;
-        free(e->path);
+        wpk_free(e->path);
         return rc;
     }
     w->spill_size += size;
@@ -218,12 +218,12 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
         size_t rlen = flen - plen - 1;
         if (!w->root_count || strlen(w->roots[w->root_count - 1]) != rlen ||
             memcmp(w->roots[w->root_count - 1], file_path, rlen) != 0) {
-            char **g = realloc(w->roots, (w->root_count + 1) * sizeof *g);
-            char *root = g ? strndup(file_path, rlen) : NULL;
+            char **g = wpk_realloc(w->roots, (w->root_count + 1) * sizeof *g);
+            char *root = g ? wpk_strndup(file_path, rlen) : NULL;
             if (g) w->roots = g;
             if (!root) {
                 w->count--;
-                free(e->path);
+                wpk_free(e->path);
                 return wpk_fail(err, WPK_E_NOMEM, "out of memory");
             }
             w->roots[w->root_count++] = root;
@@ -231,10 +231,10 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
         e->file_root = (uint32_t)(w->root_count - 1);
         return WPK_OK;
     }
-    e->file = strdup(file_path);
+    e->file = wpk_strdup(file_path);
     if (!e->file) {
         w->count--;
-        free(e->path);
+        wpk_free(e->path);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     return WPK_OK;
@@ -252,7 +252,7 @@ const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size
 static int copy_fd(wpk_writer *w, int src_fd, uint64_t size, int out_fd, uint64_t out_off, wpk_error *err)
 {
     enum { CHUNK = 1 << 20 };
-    uint8_t *buf = malloc(CHUNK);
+    uint8_t *buf = wpk_malloc(CHUNK);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     int rc = WPK_OK;
     for (uint64_t at = 0; at < size && !rc;) {
@@ -267,7 +267,7 @@ static int copy_fd(wpk_writer *w, int src_fd, uint64_t size, int out_fd, uint64_
         rc = wpk_write_all(out_fd, buf, (size_t)got, out_off + at, w->path, err);
         at += (uint64_t)got;
     }
-    free(buf);
+    wpk_free(buf);
     return rc;
 }
 
@@ -423,29 +423,29 @@ void wpk_writer_free(wpk_writer *w)
 {
     if (!w) return;
     for (size_t i = 0; i < w->count; i++) {
-        free(w->entries[i].path);
-        free(w->entries[i].file);
-        free(w->entries[i].fold);
+        wpk_free(w->entries[i].path);
+        wpk_free(w->entries[i].file);
+        wpk_free(w->entries[i].fold);
     }
     for (size_t i = 0; i < w->alias_count; i++) {
-        free(w->aliases[i].alias);
-        free(w->aliases[i].target);
+        wpk_free(w->aliases[i].alias);
+        wpk_free(w->aliases[i].target);
     }
-    free(w->aliases);
-    free(w->article_order);
-    for (size_t i = 0; i < w->root_count; i++) free(w->roots[i]);
-    for (uint32_t i = 0; i < w->cat_name_count; i++) free(w->cat_names[i]);
-    free(w->cat_names);
-    free(w->cat_slots);
-    free(w->cat_pool);
-    free(w->roots);
-    free(w->entries);
+    wpk_free(w->aliases);
+    wpk_free(w->article_order);
+    for (size_t i = 0; i < w->root_count; i++) wpk_free(w->roots[i]);
+    for (uint32_t i = 0; i < w->cat_name_count; i++) wpk_free(w->cat_names[i]);
+    wpk_free(w->cat_names);
+    wpk_free(w->cat_slots);
+    wpk_free(w->cat_pool);
+    wpk_free(w->roots);
+    wpk_free(w->entries);
     if (w->spill_fd >= 0) close(w->spill_fd);
     if (w->data_fd >= 0) close(w->data_fd);
-    free(w->unique);
-    free(w->blocks);
-    if (w->dict_stored != w->dict) free(w->dict_stored);
-    free(w->dict);
-    free(w->path);
-    free(w);
+    wpk_free(w->unique);
+    wpk_free(w->blocks);
+    if (w->dict_stored != w->dict) wpk_free(w->dict_stored);
+    wpk_free(w->dict);
+    wpk_free(w->path);
+    wpk_free(w);
 }

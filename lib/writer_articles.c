@@ -18,15 +18,15 @@ int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, w
     if (strlen(alias) > 65535 || strlen(target) > 65535) return wpk_fail(err, WPK_E_INVALID, "alias longer than 65535 bytes");
     if (w->alias_count == w->alias_cap) {
         size_t cap = w->alias_cap ? w->alias_cap * 2 : 64;
-        walias *g = realloc(w->aliases, cap * sizeof *g);
+        walias *g = wpk_realloc(w->aliases, cap * sizeof *g);
         if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->aliases = g;
         w->alias_cap = cap;
     }
-    walias a = {strdup(alias), strdup(target)};
+    walias a = {wpk_strdup(alias), wpk_strdup(target)};
     if (!a.alias || !a.target) {
-        free(a.alias);
-        free(a.target);
+        wpk_free(a.alias);
+        wpk_free(a.target);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     w->aliases[w->alias_count++] = a;
@@ -71,7 +71,7 @@ static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
 /* Give every entry its article key (group_has_id, group_id). */
 static int assign_groups(wpk_writer *w, wpk_error *err)
 {
-    uint32_t *with_id = malloc((w->count ? w->count : 1) * sizeof *with_id);
+    uint32_t *with_id = wpk_malloc((w->count ? w->count : 1) * sizeof *with_id);
     if (!with_id) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++) {
@@ -94,7 +94,7 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
             e->group_id = w->entries[with_id[lo]].page_id;
         }
     }
-    free(with_id);
+    wpk_free(with_id);
     return WPK_OK;
 }
 
@@ -102,8 +102,8 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
 static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
 {
     size_t keyed = 0;
-    free(w->article_order);
-    w->article_order = malloc((w->count ? w->count : 1) * sizeof *w->article_order);
+    wpk_free(w->article_order);
+    w->article_order = wpk_malloc((w->count ? w->count : 1) * sizeof *w->article_order);
     if (!w->article_order) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
@@ -135,9 +135,9 @@ static void drop_revisions(wpk_writer *w)
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
         if (e->current != i) {
-            free(e->path);
-            free(e->file);
-            free(e->fold);
+            wpk_free(e->path);
+            wpk_free(e->file);
+            wpk_free(e->fold);
             w->dropped_revisions++;
             continue;
         }
@@ -198,9 +198,9 @@ static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, co
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
 {
     size_t cap = w->count + w->alias_count + 1, n = 0, ntitled = 0;
-    wfold *items = malloc(cap * sizeof *items);
-    uint32_t *titled = malloc((w->count + 1) * sizeof *titled);
-    char **alias_keys = calloc(w->alias_count + 1, sizeof *alias_keys);
+    wfold *items = wpk_malloc(cap * sizeof *items);
+    uint32_t *titled = wpk_malloc((w->count + 1) * sizeof *titled);
+    char **alias_keys = wpk_calloc(w->alias_count + 1, sizeof *alias_keys);
     int rc = WPK_OK;
     if (!items || !titled || !alias_keys) {
         rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -215,14 +215,15 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     qsort_r(titled, ntitled, sizeof *titled, by_fold_entry, w);
     w->stored_aliases = w->unresolved_aliases = 0;
     for (size_t a = 0; a < w->alias_count; a++) {
-        char *tf, *af;
+        char *tf = NULL, *af = NULL;
         if (wpk_title_fold(w->aliases[a].target, strlen(w->aliases[a].target), &tf) ||
             wpk_title_fold(w->aliases[a].alias, strlen(w->aliases[a].alias), &af)) {
+            wpk_free(tf);
             rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
             goto done;
         }
         int64_t target = resolve(w, titled, ntitled, w->aliases[a].target, tf);
-        free(tf);
+        wpk_free(tf);
         alias_keys[a] = af;
         if (target < 0) {
             w->unresolved_aliases++;
@@ -244,18 +245,18 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     for (size_t i = 0; i < n; i++) w->stored_aliases += items[i].kind == 1;
     /* Alias keys stay allocated until the writer is freed: items point at them. */
 done:
-    free(titled);
+    wpk_free(titled);
     if (rc) {
-        for (size_t a = 0; a < w->alias_count; a++) free(alias_keys[a]);
-        free(alias_keys);
-        free(items);
+        for (size_t a = 0; alias_keys && a < w->alias_count; a++) wpk_free(alias_keys[a]);
+        wpk_free(alias_keys);
+        wpk_free(items);
         return rc;
     }
     for (size_t a = 0; a < w->alias_count; a++) {
-        free(w->aliases[a].target);
+        wpk_free(w->aliases[a].target);
         w->aliases[a].target = alias_keys[a]; /* reused as owner of the folded key */
     }
-    free(alias_keys);
+    wpk_free(alias_keys);
     *out = items;
     *n_out = n;
     return WPK_OK;

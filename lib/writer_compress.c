@@ -41,15 +41,15 @@ static int compress_one(pool *p, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *
     int rc = wpk_block_raw(p->w, b, &raw, err);
     if (rc) return rc;
     size_t cap = ZSTD_compressBound(b->raw_size);
-    uint8_t *dst = malloc(cap);
+    uint8_t *dst = wpk_malloc(cap);
     if (!dst) {
-        free(raw);
+        wpk_free(raw);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory compressing block %zu", i);
     }
     size_t got = ZSTD_compress2(c, dst, cap, raw, b->raw_size);
-    free(raw);
+    wpk_free(raw);
     if (ZSTD_isError(got) || got > 0xFFFFFFFFu) {
-        free(dst);
+        wpk_free(dst);
         return wpk_fail(err, WPK_E_NOMEM, "block %zu: zstd: %s", i, ZSTD_isError(got) ? ZSTD_getErrorName(got) : "too large");
     }
     *out = dst;
@@ -60,7 +60,7 @@ static int compress_one(pool *p, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *
 static void *worker(void *arg)
 {
     pool *p = arg;
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx *c = wpk_zstd_cctx();
     if (!c || set_params(c, p) != 0) {
         pthread_mutex_lock(&p->lock);
         if (!p->failed) wpk_fail(&p->err, WPK_E_NOMEM, "cannot set up a zstd compressor");
@@ -109,20 +109,20 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
     int threads = w->opts.threads < 1 ? 1 : w->opts.threads;
     if ((size_t)threads > n) threads = (int)n;
     p.window = (size_t)threads * 2;
-    p.out = calloc(n, sizeof *p.out);
-    p.out_len = calloc(n, sizeof *p.out_len);
-    p.done = calloc(n, 1);
+    p.out = wpk_calloc(n, sizeof *p.out);
+    p.out_len = wpk_calloc(n, sizeof *p.out_len);
+    p.done = wpk_calloc(n, 1);
     ZSTD_CDict *cd = NULL;
     if (w->dict_size) {
-        cd = ZSTD_createCDict(w->dict, w->dict_size, w->opts.level);
+        cd = wpk_zstd_cdict(w->dict, w->dict_size, w->opts.level);
         p.cdict = cd;
     }
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    pthread_t *tids = wpk_calloc((size_t)threads, sizeof *tids);
     if (!p.out || !p.out_len || !p.done || !tids || (w->dict_size && !cd)) {
-        free(p.out);
-        free(p.out_len);
-        free(p.done);
-        free(tids);
+        wpk_free(p.out);
+        wpk_free(p.out_len);
+        wpk_free(p.done);
+        wpk_free(tids);
         ZSTD_freeCDict(cd);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
@@ -146,7 +146,7 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
         b->ref.checksum = wpk_fmt_checksum(p.out[i], p.out_len[i]);
         rc = wpk_write_all(w->data_fd, p.out[i], p.out_len[i], w->data_size, "data scratch file", err);
         w->data_size += p.out_len[i];
-        free(p.out[i]);
+        wpk_free(p.out[i]);
         p.out[i] = NULL;
         pthread_mutex_lock(&p.lock);
         p.written = i + 1;
@@ -165,11 +165,11 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
         rc = p.err.code ? p.err.code : WPK_E_IO;
         if (err) *err = p.err;
     }
-    for (size_t i = 0; i < n; i++) free(p.out[i]);
-    free(p.out);
-    free(p.out_len);
-    free(p.done);
-    free(tids);
+    for (size_t i = 0; i < n; i++) wpk_free(p.out[i]);
+    wpk_free(p.out);
+    wpk_free(p.out_len);
+    wpk_free(p.done);
+    wpk_free(tids);
     ZSTD_freeCDict(cd);
     pthread_mutex_destroy(&p.lock);
     pthread_cond_destroy(&p.cv);

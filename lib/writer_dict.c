@@ -20,8 +20,8 @@ static int gather_samples(wpk_writer *w, uint8_t **buf_out, size_t **sizes_out, 
     size_t stride = 1;
     while (per && (uint64_t)(w->unique_count / stride) * per > budget) stride++;
     size_t max_n = w->unique_count / stride + 1;
-    uint8_t *buf = malloc((size_t)(budget + SAMPLE_CAP));
-    size_t *sizes = malloc(max_n * sizeof *sizes);
+    uint8_t *buf = wpk_malloc((size_t)(budget + SAMPLE_CAP));
+    size_t *sizes = wpk_malloc(max_n * sizeof *sizes);
     uint8_t *content = NULL;
     size_t content_cap = 0, used = 0;
     unsigned n = 0;
@@ -30,7 +30,7 @@ static int gather_samples(wpk_writer *w, uint8_t **buf_out, size_t **sizes_out, 
     for (size_t i = 0; !rc && i < w->unique_count && used < budget; i += stride) {
         const wentry *e = &w->entries[w->unique[i]];
         if (e->size > content_cap) {
-            uint8_t *g = realloc(content, (size_t)e->size);
+            uint8_t *g = wpk_realloc(content, (size_t)e->size);
             if (!g) {
                 rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
                 break;
@@ -44,10 +44,10 @@ static int gather_samples(wpk_writer *w, uint8_t **buf_out, size_t **sizes_out, 
         sizes[n++] = take;
         used += take;
     }
-    free(content);
+    wpk_free(content);
     if (rc) {
-        free(buf);
-        free(sizes);
+        wpk_free(buf);
+        wpk_free(sizes);
         return rc;
     }
     *buf_out = buf;
@@ -70,18 +70,18 @@ static void *run_trial(void *arg)
 {
     trial *t = arg;
     uint8_t *raw = NULL, *dst = NULL;
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx *c = wpk_zstd_cctx();
     t->rc = c ? wpk_block_raw(t->w, t->block, &raw, &t->err) : wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
     size_t cap = ZSTD_compressBound(t->block->raw_size);
-    if (!t->rc && !(dst = malloc(cap))) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
+    if (!t->rc && !(dst = wpk_malloc(cap))) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
     if (!t->rc) {
         size_t got = t->cdict ? ZSTD_compress_usingCDict(c, dst, cap, raw, t->block->raw_size, t->cdict)
                               : ZSTD_compressCCtx(c, dst, cap, raw, t->block->raw_size, t->w->opts.level);
         if (ZSTD_isError(got)) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "zstd: %s", ZSTD_getErrorName(got));
         t->size = got;
     }
-    free(raw);
-    free(dst);
+    wpk_free(raw);
+    wpk_free(dst);
     ZSTD_freeCCtx(c);
     return NULL;
 }
@@ -109,11 +109,13 @@ static int run_trials(trial *t, size_t n, int threads, wpk_error *err)
 static uint8_t *compress_dict(const uint8_t *dict, size_t size, size_t *out_size)
 {
     size_t cap = ZSTD_compressBound(size);
-    uint8_t *z = malloc(cap);
+    uint8_t *z = wpk_malloc(cap);
     if (!z) return NULL;
-    size_t got = ZSTD_compress(z, cap, dict, size, 19);
+    ZSTD_CCtx *c = wpk_zstd_cctx();
+    size_t got = c ? ZSTD_compressCCtx(c, z, cap, dict, size, 19) : (size_t)-1;
+    ZSTD_freeCCtx(c);
     if (ZSTD_isError(got) || got >= size) {
-        free(z);
+        wpk_free(z);
         return NULL;
     }
     *out_size = got;
@@ -172,7 +174,7 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     trial_list bg = {without_t, trials};
     pthread_t tid;
     int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_trial_list, &bg) == 0;
-    uint8_t *dict = malloc(w->opts.dict_size);
+    uint8_t *dict = wpk_malloc(w->opts.dict_size);
     /* fastCover with fixed parameters: k = 1024 is what zstd's own search
      * (ZDICT_trainFromBuffer) picks on the open_wiki corpus, at a fifth of
      * its time, and one fixed run is deterministic by construction. */
@@ -186,12 +188,12 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     fp.nbThreads = 1;
     fp.zParams.compressionLevel = 3; /* only scores the one candidate and sets entropy statistics */
     size_t dict_size = dict ? ZDICT_optimizeTrainFromBuffer_fastCover(dict, w->opts.dict_size, samples, sizes, n, &fp) : 0;
-    free(samples);
-    free(sizes);
+    wpk_free(samples);
+    wpk_free(sizes);
     ZSTD_CDict *cd = NULL;
     if (!dict) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     else if (ZDICT_isError(dict_size)) dict_size = 0; /* too few or too uniform samples: go without */
-    else if (!(cd = ZSTD_createCDict(dict, dict_size, w->opts.level))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    else if (!(cd = wpk_zstd_cdict(dict, dict_size, w->opts.level))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     /* Evenly spaced sample blocks, each with and without the dictionary;
      * the dictionary must save more than it costs. */
     for (size_t i = 0; i < trials; i++) with_t[i].cdict = cd;
@@ -215,8 +217,8 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     }
     ZSTD_freeCDict(cd);
     if (rc || !cd) {
-        free(dj.stored);
-        free(dict);
+        wpk_free(dj.stored);
+        wpk_free(dict);
         return rc;
     }
     size_t stored_size = dj.stored_size;
@@ -227,8 +229,8 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
         w->dict_stored = stored ? stored : dict;
         w->dict_stored_size = stored ? stored_size : dict_size;
     } else {
-        free(stored);
-        free(dict);
+        wpk_free(stored);
+        wpk_free(dict);
     }
     return rc;
 }

@@ -18,7 +18,7 @@ int wbuf_put(wbuf *b, const void *p, size_t n)
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + n) cap *= 2;
-        uint8_t *g = realloc(b->p, cap);
+        uint8_t *g = wpk_realloc(b->p, cap);
         if (!g) return -1;
         b->p = g;
         b->cap = cap;
@@ -45,8 +45,8 @@ void wpk_built_index_free(wpk_built_index *b)
     wsink *sinks[] = {&b->pages_a, &b->pages_b, &b->ext_pages};
     for (int i = 0; i < 3; i++)
         if (sinks[i]->fd > 0) close(sinks[i]->fd);
-    free(b->summary.p);
-    for (int i = 0; i < WPK_NROOTS; i++) free(b->root[i].p);
+    wpk_free(b->summary.p);
+    for (int i = 0; i < WPK_NROOTS; i++) wpk_free(b->root[i].p);
     memset(b, 0, sizeof *b);
 }
 
@@ -92,16 +92,16 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     }
     bad |= wbuf_put(&raw, lb->items.p, lb->items.len);
     if (bad || raw.len > WPK_DEFAULT_MAX_PAGE) {
-        free(raw.p);
+        wpk_free(raw.p);
         return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory")
                    : wpk_fail(err, WPK_E_LIMIT, "an index page exceeds 16 MiB (too many entries share one title or page ID)");
     }
     size_t cap = ZSTD_compressBound(raw.len);
-    uint8_t *z = malloc(cap);
+    uint8_t *z = wpk_malloc(cap);
     size_t zlen = z ? ZSTD_compress2(lb->cctx, z, cap, raw.p, raw.len) : 0;
     if (!z || ZSTD_isError(zlen)) {
-        free(z);
-        free(raw.p);
+        wpk_free(z);
+        wpk_free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
     }
     wsink *region = lb->region;
@@ -120,8 +120,8 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
     int rc = wsink_put(region, z, zlen, err);
     bad = elen == 0 || wbuf_put(&lb->root, enc, elen);
-    free(z);
-    free(raw.p);
+    wpk_free(z);
+    wpk_free(raw.p);
     if (rc) return rc;
     if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     lb->root_count++;
@@ -168,31 +168,31 @@ static int seal_root(leaf_builder *lb, uint64_t base, wpk_error *err)
     wpk_put32(head + 4, lb->kind);
     wbuf raw = {0};
     if (wbuf_put(&raw, head, sizeof head) || wbuf_put(&raw, lb->root.p, lb->root.len)) {
-        free(raw.p);
+        wpk_free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     size_t cap = ZSTD_compressBound(raw.len);
     wbuf *dst = &lb->out->root[lb->which];
-    dst->p = malloc(cap);
+    dst->p = wpk_malloc(cap);
     size_t zlen = dst->p ? ZSTD_compress2(lb->root_cctx, dst->p, cap, raw.p, raw.len) : 0;
     if (!dst->p || ZSTD_isError(zlen)) {
-        free(raw.p);
+        wpk_free(raw.p);
         return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index root");
     }
     dst->len = dst->cap = zlen;
     lb->out->root_raw[lb->which] = raw.len;
     lb->out->root_count[lb->which] = lb->root_count;
-    free(raw.p);
+    wpk_free(raw.p);
     return WPK_OK;
 }
 
 static void leaf_builder_free(leaf_builder *lb)
 {
-    free(lb->items.p);
-    free(lb->lens.p);
-    free(lb->first_key.p);
-    free(lb->last_key.p);
-    free(lb->root.p);
+    wpk_free(lb->items.p);
+    wpk_free(lb->lens.p);
+    wpk_free(lb->first_key.p);
+    wpk_free(lb->last_key.p);
+    wpk_free(lb->root.p);
 }
 
 wpk_record_hook_fn wpk_test_record_hook;
@@ -283,11 +283,11 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
 
 static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *order, wpk_error *err)
 {
-    uint8_t *rec_buf = malloc(WPK_REC_FIXED + 6 * 65536);
-    uint8_t *ext = malloc(65536 + 16);
+    uint8_t *rec_buf = wpk_malloc(WPK_REC_FIXED + 6 * 65536);
+    uint8_t *ext = wpk_malloc(65536 + 16);
     if (!rec_buf || !ext) {
-        free(rec_buf);
-        free(ext);
+        wpk_free(rec_buf);
+        wpk_free(ext);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     int rc = WPK_OK;
@@ -320,8 +320,8 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         wpk_fmt_record_encode(rec_buf, &r);
         rc = add_item(lb, rec_buf, wpk_fmt_record_size(&r), r.path, r.path_len, 0, err);
     }
-    free(rec_buf);
-    free(ext);
+    wpk_free(rec_buf);
+    wpk_free(ext);
     return rc;
 }
 
@@ -365,7 +365,7 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     size_t n;
     int rc = wpk_fold_items(w, &items, &n, err);
     if (rc) return rc;
-    uint8_t *buf = malloc(WPK_FOLD_ITEM_FIXED + 3 * 65536);
+    uint8_t *buf = wpk_malloc(WPK_FOLD_ITEM_FIXED + 3 * 65536);
     if (!buf) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
         wpk_fmt_fold_item f = {w->entries[items[i].entry].entry_no, items[i].kind, (const uint8_t *)items[i].key,
@@ -376,8 +376,8 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
         size_t len = wpk_fmt_fold_item_encode(buf, WPK_FOLD_ITEM_FIXED + 3 * 65536, &f);
         rc = add_item(lb, buf, len, f.key, f.key_len, 0, err);
     }
-    free(buf);
-    free(items);
+    wpk_free(buf);
+    wpk_free(items);
     return rc;
 }
 
@@ -406,7 +406,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
             const char *name = w->cat_names[w->cat_pool[e->cat_first + k]];
             if (n == cap) {
                 cap = cap ? cap * 2 : 256;
-                wcat *g = realloc(cats, cap * sizeof *g);
+                wcat *g = wpk_realloc(cats, cap * sizeof *g);
                 if (!g) {
                     rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
                     break;
@@ -427,7 +427,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
         memcpy(item + 4, cats[k].name, cats[k].len);
         rc = add_item(lb, item, 4 + (size_t)cats[k].len, cats[k].name, cats[k].len, 0, err);
     }
-    free(cats);
+    wpk_free(cats);
     return rc;
 }
 
@@ -462,7 +462,7 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
     int bad = put_u64_field(b, WPK_SUM_ARTICLES, w->articles) || put_u64_field(b, WPK_SUM_REVISIONS, w->revisions) ||
               put_u64_field(b, WPK_SUM_ALIASES, w->stored_aliases) ||
               put_u64_field(b, WPK_SUM_CATEGORIES, w->categories);
-    const char **langs = malloc((w->count ? w->count : 1) * sizeof *langs);
+    const char **langs = wpk_malloc((w->count ? w->count : 1) * sizeof *langs);
     if (!langs) return wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary");
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++) {
@@ -485,7 +485,7 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
         memcpy(f + WPK_EXT_HEAD + 8, lang, len);
         bad = wbuf_put(b, f, WPK_EXT_HEAD + 8 + len);
     }
-    free(langs);
+    wpk_free(langs);
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary") : WPK_OK;
 }
 
@@ -507,7 +507,7 @@ typedef struct index_job {
 
 static ZSTD_CCtx *page_cctx(const wpk_writer *w, const ZSTD_CDict *cd)
 {
-    ZSTD_CCtx *c = ZSTD_createCCtx();
+    ZSTD_CCtx *c = wpk_zstd_cctx();
     if (!c) return NULL;
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
@@ -550,21 +550,21 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t n = w->count ? w->count : 1;
-    uint32_t *order = malloc(n * sizeof *order), *order_b = malloc(n * sizeof *order_b);
-    ZSTD_CCtx *rc_ctx = ZSTD_createCCtx();
+    uint32_t *order = wpk_malloc(n * sizeof *order), *order_b = wpk_malloc(n * sizeof *order_b);
+    ZSTD_CCtx *rc_ctx = wpk_zstd_cctx();
     /* Leaf pages repeat titles, URLs and categories that the contents hold
      * too: the blocks' dictionary compresses them as well. */
-    ZSTD_CDict *cd = w->dict_size ? ZSTD_createCDict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
-    index_job *jobs = calloc(2, sizeof *jobs);
+    ZSTD_CDict *cd = w->dict_size ? wpk_zstd_cdict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
+    index_job *jobs = wpk_calloc(2, sizeof *jobs);
     out->pages_a.fd = out->pages_b.fd = out->ext_pages.fd = -1;
     int sink_rc = wpk_tempfile_in(w->path, &out->pages_a.fd, err);
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->pages_b.fd, err);
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->ext_pages.fd, err);
     if (sink_rc || !order || !order_b || !rc_ctx || !jobs || (w->dict_size && !cd)) {
         wpk_built_index_free(out);
-        free(order);
-        free(order_b);
-        free(jobs);
+        wpk_free(order);
+        wpk_free(order_b);
+        wpk_free(jobs);
         ZSTD_freeCCtx(rc_ctx);
         ZSTD_freeCDict(cd);
         return sink_rc ? sink_rc : wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -606,9 +606,9 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     for (int j = 0; j < 2; j++)
         for (int which = 0; which < WPK_NROOTS; which++) leaf_builder_free(&jobs[j].lb[which]);
     if (!rc) rc = build_summary(w, &out->summary, err);
-    free(order);
-    free(order_b);
-    free(jobs);
+    wpk_free(order);
+    wpk_free(order_b);
+    wpk_free(jobs);
     ZSTD_freeCCtx(rc_ctx);
     ZSTD_freeCDict(cd);
     if (rc) wpk_built_index_free(out);

@@ -106,16 +106,16 @@ static int block_order(const void *pa, const void *pb, void *vctx)
 
 static int make_keys(const wpk_writer *w, char ***out, wpk_error *err)
 {
-    char **keys = calloc(w->count ? w->count : 1, sizeof *keys);
+    char **keys = wpk_calloc(w->count ? w->count : 1, sizeof *keys);
     if (!keys) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < w->count; i++) {
         if (w->entries[i].current != i) continue; /* versions use their article's key */
         char buf[256];
         size_t n = group_key(&w->entries[i], buf, sizeof buf - 1);
         buf[n] = 0;
-        if (!(keys[i] = strdup(buf))) {
-            for (size_t j = 0; j < i; j++) free(keys[j]);
-            free(keys);
+        if (!(keys[i] = wpk_strdup(buf))) {
+            for (size_t j = 0; j < i; j++) wpk_free(keys[j]);
+            wpk_free(keys);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
     }
@@ -141,7 +141,7 @@ static uint32_t *dedup_find(dedup *d, const wpk_writer *w, const wentry *e)
 static int close_block(wpk_writer *w, size_t first, size_t count, uint32_t raw, wpk_error *err)
 {
     if (count == 0) return WPK_OK;
-    wblock *grown = realloc(w->blocks, (w->block_count + 1) * sizeof *grown);
+    wblock *grown = wpk_realloc(w->blocks, (w->block_count + 1) * sizeof *grown);
     if (!grown) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     w->blocks = grown;
     wblock *b = &w->blocks[w->block_count++];
@@ -158,7 +158,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
 {
     size_t n = w->count, cap = 16;
     while (cap < 2 * n) cap <<= 1;
-    dedup d = {malloc(cap * sizeof(uint32_t)), cap - 1};
+    dedup d = {wpk_malloc(cap * sizeof(uint32_t)), cap - 1};
     uint8_t *buf = NULL;
     size_t buf_cap = 0;
     int rc = WPK_OK;
@@ -170,7 +170,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
         if (file && (rc = stat_file(file, &e->size, err)) != 0) break;
         if (e->size + 1 > buf_cap) {
-            uint8_t *grown = realloc(buf, (size_t)e->size + 1);
+            uint8_t *grown = wpk_realloc(buf, (size_t)e->size + 1);
             if (!grown) {
                 rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes", e->path, (unsigned long long)e->size);
                 break;
@@ -195,8 +195,8 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         w->unique_bytes += e->size;
         w->unique[w->unique_count++] = order[k];
     }
-    free(d.slot);
-    free(buf);
+    wpk_free(d.slot);
+    wpk_free(buf);
     return rc;
 }
 
@@ -244,8 +244,8 @@ static int cut_blocks(wpk_writer *w, wpk_error *err)
 int wpk_plan(wpk_writer *w, wpk_error *err)
 {
     size_t n = w->count;
-    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    w->unique = malloc((n ? n : 1) * sizeof *w->unique);
+    uint32_t *order = wpk_malloc((n ? n : 1) * sizeof *order);
+    w->unique = wpk_malloc((n ? n : 1) * sizeof *w->unique);
     char **keys = NULL;
     int rc = !order || !w->unique ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : make_keys(w, &keys, err);
     if (!rc) {
@@ -264,15 +264,15 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
         }
     }
     if (keys)
-        for (size_t i = 0; i < n; i++) free(keys[i]);
-    free(keys);
-    free(order);
+        for (size_t i = 0; i < n; i++) wpk_free(keys[i]);
+    wpk_free(keys);
+    wpk_free(order);
     return rc;
 }
 
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
 {
-    uint8_t *buf = malloc(b->raw_size ? b->raw_size : 1);
+    uint8_t *buf = wpk_malloc(b->raw_size ? b->raw_size : 1);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory for a block of %u bytes", b->raw_size);
     for (uint32_t i = 0; i < b->count; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
@@ -284,7 +284,7 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
             rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", file ? file : e->path);
         }
         if (rc) {
-            free(buf);
+            wpk_free(buf);
             return rc;
         }
     }

@@ -137,7 +137,7 @@ static int extract_entry(void *vctx, const wpk_entry *e)
         code = EXIT_IO;
     }
     free(path);
-    free(data);
+    wpk_free(data);
     if (code) note_failure(x, code);
     else {
         x->done++;

@@ -42,7 +42,7 @@ static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *n
     }
     int bad = fwrite(data, 1, e->size, f) != e->size;
     if (header && !bad) bad = fputc('\n', f) == EOF;
-    free(data);
+    wpk_free(data);
     if (bad) {
         cli_error("%s: write failed: %s", name, strerror(errno));
         return EXIT_IO;
