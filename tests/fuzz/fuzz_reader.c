@@ -79,7 +79,7 @@ static void read_entry(wpk_reader *r, wpk_entry *e)
 {
     void *text = NULL;
     if (wpk_reader_read_alloc(r, e, &text, 1, NULL) == 0) {
-        free(text);
+        wpk_free(text);
         unsigned char small[16];
         if (e->size > sizeof small) wpk_reader_read(r, e, small, sizeof small, 0, NULL);
         if (e->size <= (1u << 20)) {

@@ -235,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "entry %s does not read back\n", e[i].path);
             abort();
         }
-        free(content);
+        wpk_free(content);
         wpk_entry_free(got);
         if (e[i].has_page_id) {
             if (wpk_reader_find_by_id(r, e[i].page_id, &got, &err) != 0) {
