@@ -226,8 +226,8 @@ int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const c
             *why = "empty entry refers to a block";
             return WPK_FMT_CORRUPT;
         }
-    } else if (r->block.stored_size == 0 ||
-               (uint64_t)r->offset_in_block + r->content_size > r->block.raw_size) {
+    } else if (r->block.stored_size == 0 || r->content_size > r->block.raw_size ||
+               r->offset_in_block > r->block.raw_size - r->content_size) { /* no sum: it could wrap */
         *why = "entry content lies outside its block";
         return WPK_FMT_CORRUPT;
     } else if (!wpk_fmt_plausible_raw(r->block.stored_size, r->block.raw_size)) {

@@ -18,7 +18,7 @@ static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, 
     uint8_t *buf = wpk_malloc(b->stored_size ? b->stored_size : 1);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading a block", r->name);
     int rc = wpk_read_exact(r, abs, buf, b->stored_size, "block", err);
-    if (!rc && wpk_fmt_checksum(buf, b->stored_size) != b->checksum)
+    if (!rc && !wpk_checksum_ok(wpk_fmt_checksum(buf, b->stored_size), b->checksum))
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\"): checksum mismatch", r->name,
                          (unsigned long long)abs, e->pub.path);
     if (!rc && !wpk_zstd_frame_ok(buf, b->stored_size, b->raw_size))
@@ -102,7 +102,7 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
     else if (rc)
         rc = wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress", r->name,
                          (unsigned long long)abs, pub->path);
-    else if (check_content && wpk_fmt_checksum(buf, pub->size) != pub->content_hash)
+    else if (check_content && !wpk_checksum_ok(wpk_fmt_checksum(buf, pub->size), pub->content_hash))
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
     if (alloc_out) {
         if (rc) wpk_free(buf);

@@ -83,7 +83,7 @@ static int decode_object_dict(wpk_reader *r, const uint8_t *stored, uint64_t abs
                               uint8_t **out, wpk_error *err)
 {
     *out = NULL;
-    if (wpk_fmt_checksum(stored, stored_size) != checksum)
+    if (!wpk_checksum_ok(wpk_fmt_checksum(stored, stored_size), checksum))
         return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu: checksum mismatch", r->name, what,
                            (unsigned long long)abs_offset);
     uint8_t *raw_buf = wpk_malloc(raw + 1);

@@ -16,6 +16,13 @@ typedef struct span { uint64_t offset, len; } span;
 typedef struct span_list { span *v; size_t n; } span_list;
 typedef struct vblock { wpk_fmt_ref ref; uint32_t first_entry; } vblock;
 typedef struct ventry { uint64_t block_offset; uint32_t offset_in_block; uint32_t entry; uint64_t size, hash; } ventry;
+/* What the secondary index checks need of a record. */
+typedef struct vmeta {
+    uint64_t entry;
+    uint64_t title_hash;      /* XXH3 of its title | 1, 0 without title */
+    uint64_t page_id;         /* valid when has_id */
+    int has_id;
+} vmeta;
 
 typedef struct vctx {
     wpk_reader *r;
@@ -25,10 +32,7 @@ typedef struct vctx {
     span_list pages, ext_pages; /* leaves seen, per region */
     vblock *blocks; size_t nblocks;
     ventry *ents; size_t nents;
-    uint64_t *title_hash;     /* per entry: XXH3 of its title, 0 without title */
-    uint64_t *page_id;        /* per entry: its page ID, valid when has_id */
-    uint8_t *has_id;
-    size_t meta_n, meta_cap;  /* entries those three arrays cover */
+    vmeta *meta; size_t nmeta; /* decoded records, by increasing entry number */
     uint64_t titled, with_id, content_bytes;
     int oom;
     int io_failed;
@@ -102,40 +106,29 @@ static void leaf_problem(vctx *v, const wpk_index *idx, const char *what, const 
     problem(v, WPK_E_CORRUPT, 1, abs, "%s: %s at offset %llu: %s", v->r->name, what, (unsigned long long)abs, why);
 }
 
-/* Make room for entry n in the per-entry arrays. They grow with the records
- * actually decoded, never with a count the archive claims, so a small
- * archive claiming billions of entries costs nothing. */
-static int ensure_meta(vctx *v, uint64_t n)
+/* The record of entry n, when it was decoded. The table holds only records
+ * actually decoded (never as many as an archive claims) and is searched by
+ * bisection: records are visited in entry order. */
+static const vmeta *find_meta(const vctx *v, uint64_t n)
 {
-    if (n < v->meta_n) return 0;
-    if (n >= v->meta_cap) {
-        size_t cap = v->meta_cap ? v->meta_cap : 1024;
-        while (cap <= n) cap *= 2;
-        uint64_t *th = wpk_realloc(v->title_hash, cap * sizeof *th);
-        if (th) v->title_hash = th;
-        uint64_t *pid = wpk_realloc(v->page_id, cap * sizeof *pid);
-        if (pid) v->page_id = pid;
-        uint8_t *hid = wpk_realloc(v->has_id, cap);
-        if (hid) v->has_id = hid;
-        if (!th || !pid || !hid) return -1;
-        v->meta_cap = cap;
+    size_t lo = 0, hi = v->nmeta;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->meta[mid].entry < n) lo = mid + 1;
+        else hi = mid;
     }
-    for (size_t k = v->meta_n; k <= n; k++) { /* entries of pages that failed to load stay unknown */
-        v->title_hash[k] = 0;
-        v->page_id[k] = 0;
-        v->has_id[k] = 0;
-    }
-    v->meta_n = (size_t)n + 1;
-    return 0;
+    return lo < v->nmeta && v->meta[lo].entry == n ? &v->meta[lo] : NULL;
 }
 
 /* Walk the record pages: structure, path order, and what the other checks need. */
 static void check_records(vctx *v)
 {
     wpk_reader *r = v->r;
-    const uint8_t *prev = NULL;
-    size_t prev_len = 0;
-    uint8_t *prev_page = NULL;
+    /* The previous path, copied: the page it came from is freed before the
+     * next valid record may turn up several pages later. */
+    uint8_t *prev = NULL;
+    size_t prev_len = 0, prev_cap = 0;
+    int have_prev = 0;
     for (uint32_t l = 0; l < r->path_idx.count && !v->oom; l++) {
         const wpk_fmt_root_item *it = &r->path_idx.items[l];
         if (add_span(&v->pages, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
@@ -160,26 +153,36 @@ static void check_records(vctx *v)
                 report_error(v, &e);
                 continue;
             }
-            if (prev && !(prev_len < rec.path_len ? memcmp(prev, rec.path, prev_len) <= 0
-                                                   : memcmp(prev, rec.path, rec.path_len) < 0))
+            if (have_prev && !(prev_len < rec.path_len ? memcmp(prev, rec.path, prev_len) <= 0
+                                                        : memcmp(prev, rec.path, rec.path_len) < 0))
                 problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu \"%.*s\": paths out of order", r->name,
                         (unsigned long long)n, (int)rec.path_len, (const char *)rec.path);
             if (wpk_path_check((const char *)rec.path, rec.path_len) != 0)
                 problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu: unsafe path \"%.*s\"", r->name, (unsigned long long)n,
                         (int)rec.path_len, (const char *)rec.path);
-            prev = rec.path;
+            if (rec.path_len > prev_cap) {
+                uint8_t *g = wpk_realloc(prev, rec.path_len);
+                if (!g) {
+                    v->oom = 1;
+                    break;
+                }
+                prev = g;
+                prev_cap = rec.path_len;
+            }
+            memcpy(prev, rec.path, rec.path_len);
             prev_len = rec.path_len;
+            have_prev = 1;
             if (i == 0 && (rec.path_len != it->key_len || memcmp(rec.path, it->key, rec.path_len) != 0))
                 leaf_problem(v, &r->path_idx, "record page", it, "first path differs from the root");
-            if (ensure_meta(v, n)) {
+            if (grow((void **)&v->meta, v->nmeta, sizeof *v->meta)) {
                 v->oom = 1;
                 break;
             }
-            v->title_hash[n] = rec.title_len ? wpk_fmt_checksum(rec.title, rec.title_len) | 1 : 0;
-            v->page_id[n] = rec.page_id;
-            v->has_id[n] = (rec.flags & WPK_REC_HAS_PAGE_ID) != 0;
+            vmeta *m = &v->meta[v->nmeta++];
+            *m = (vmeta){n, rec.title_len ? wpk_fmt_checksum(rec.title, rec.title_len) | 1 : 0, rec.page_id,
+                         (rec.flags & WPK_REC_HAS_PAGE_ID) != 0};
             v->titled += rec.title_len != 0;
-            v->with_id += v->has_id[n];
+            v->with_id += m->has_id;
             v->content_bytes += rec.content_size;
             v->st.entries_checked++;
             if (rec.content_size == 0) continue;
@@ -193,10 +196,9 @@ static void check_records(vctx *v)
             if (v->nblocks == 0 || memcmp(&v->blocks[v->nblocks - 1].ref, &rec.block, sizeof rec.block) != 0)
                 v->blocks[v->nblocks++] = (vblock){rec.block, (uint32_t)n};
         }
-        wpk_free(prev_page); /* `prev` may point into the previous page */
-        prev_page = page;
+        wpk_free(page);
     }
-    wpk_free(prev_page);
+    wpk_free(prev);
 }
 
 /* Title and ID leaves: sorted, and each item names an entry with that key. */
@@ -227,13 +229,14 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
         if (count != it->item_count) why = "item count differs from the root";
         for (uint32_t i = 0; i < count && !why; i++) {
             uint32_t entry;
+            const vmeta *m; /* the record the item names */
             if (idx->kind == WPK_KEY_U64) {
                 uint64_t id;
                 if (wpk_fmt_id_leaf_item(page, it->page.raw_size, i, &id, &entry, &why)) break;
                 if (i == 0 && id != it->key_u64) why = "first key differs from the root";
                 else if (i == 0 && have_prev && id == prev_u64) why = "leaf starts inside a run of equal keys";
                 else if (have_prev && id < prev_u64) why = "keys out of order";
-                else if (entry >= v->meta_n || !v->has_id[entry] || v->page_id[entry] != id)
+                else if (!(m = find_meta(v, entry)) || !m->has_id || m->page_id != id)
                     why = "item names an entry without this page ID";
                 prev_u64 = id;
             } else {
@@ -254,16 +257,15 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
                     key = item + 4;
                     klen = len - 4;
                 }
-                size_t m = klen < prev_len ? klen : prev_len;
-                int c = have_prev ? (m ? memcmp(prev_key, key, m) : 0) : -1;
+                size_t common = klen < prev_len ? klen : prev_len;
+                int c = have_prev ? (common ? memcmp(prev_key, key, common) : 0) : -1;
                 if (i == 0 && (klen != it->key_len || memcmp(key, it->key, klen) != 0)) why = "first key differs from the root";
                 else if (i == 0 && c == 0 && prev_len == klen) why = "leaf starts inside a run of equal keys";
                 else if (have_prev && (c > 0 || (c == 0 && prev_len > klen))) why = "keys out of order";
                 else if (entry >= r->hdr.entry_count)
                     why = "entry number out of range";
-                else if (which == IDX_TITLE && entry >= v->meta_n)
-                    why = "item names an entry without this title";
-                else if (which == IDX_TITLE && v->title_hash[entry] != (wpk_fmt_checksum(key, klen) | 1))
+                else if (which == IDX_TITLE &&
+                         (!(m = find_meta(v, entry)) || m->title_hash != (wpk_fmt_checksum(key, klen) | 1)))
                     why = "item names an entry without this title";
                 wpk_free(prev_key);
                 prev_key = wpk_malloc(klen ? klen : 1);
@@ -336,7 +338,7 @@ static void check_blocks(vctx *v, int full)
         wpk_error err;
         int bad = wpk_read_exact(r, abs, stored, b->stored_size, "block", &err) != 0;
         if (bad) report_error(v, &err);
-        else if (wpk_fmt_checksum(stored, b->stored_size) != b->checksum) {
+        else if (!wpk_checksum_ok(wpk_fmt_checksum(stored, b->stored_size), b->checksum)) {
             name_entry(v, v->blocks[i].first_entry, who, sizeof who);
             problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu (holding \"%s\"): checksum mismatch", r->name,
                     (unsigned long long)abs, who);
@@ -374,8 +376,8 @@ static void check_blocks(vctx *v, int full)
                     const ventry *x = &v->ents[k];
                     /* Entries that disagree about this block (reported above)
                      * may place themselves past the end of the one read. */
-                    if ((uint64_t)x->offset_in_block + x->size > b->raw_size) continue;
-                    if (wpk_fmt_checksum(raw + x->offset_in_block, x->size) != x->hash) {
+                    if (x->size > b->raw_size || x->offset_in_block > b->raw_size - x->size) continue;
+                    if (!wpk_checksum_ok(wpk_fmt_checksum(raw + x->offset_in_block, x->size), x->hash)) {
                         name_entry(v, x->entry, who, sizeof who);
                         problem(v, WPK_E_CORRUPT, 1, abs, "%s: entry \"%s\" (in block at offset %llu): content checksum mismatch",
                                 r->name, who, (unsigned long long)abs);
@@ -433,9 +435,7 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
         if (src == WPK_E_NOMEM) v.oom = 1;
         else if (src && src != WPK_E_NOTFOUND) report_error(&v, &serr);
     }
-    wpk_free(v.title_hash);
-    wpk_free(v.page_id);
-    wpk_free(v.has_id);
+    wpk_free(v.meta);
     wpk_free(v.pages.v);
     wpk_free(v.ext_pages.v);
     wpk_free(v.blocks);

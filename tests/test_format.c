@@ -230,6 +230,16 @@ static void test_record(void)
     wpk_put32(buf + 4, 991);                                                 /* content past block end */
     CHECK(wpk_fmt_record_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
     wpk_put32(buf + 4, 990);
+    wpk_put64(buf + 24, UINT64_MAX - 500); /* offset + size wraps around 2^64 (found by fuzzing) */
+    CHECK(wpk_fmt_record_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
+    wpk_put64(buf + 24, 10);
+    wpk_put32(buf + 52, 1000 * WPK_MAX_EXPANSION); /* more than 300 stored bytes can expand to */
+    wpk_put32(buf + 4, 0);
+    CHECK(wpk_fmt_record_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
+    wpk_put32(buf + 52, 300 * WPK_MAX_EXPANSION);
+    CHECK(wpk_fmt_record_decode(buf, n, &d, &why) == WPK_FMT_OK);
+    wpk_put32(buf + 52, 1000);
+    wpk_put32(buf + 4, 990);
     wpk_put32(buf, 0x100); /* unknown flag */
     CHECK(wpk_fmt_record_decode(buf, n, &d, &why) == WPK_FMT_CORRUPT);
     wpk_put32(buf, r.flags);
