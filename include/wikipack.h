@@ -120,6 +120,9 @@ typedef struct wpk_source {
     void *opaque;
     uint64_t size;          /* total size of the archive in bytes */
     const char *name;       /* used in error messages; may be NULL */
+    /* Optional: why the last read_at failed, for error messages (NULL: no
+     * more to say). */
+    const char *(*last_error)(void *opaque);
 } wpk_source;
 
 /* Caps applied to sizes read from an archive; 0 means the default. */
@@ -141,6 +144,28 @@ int wpk_reader_open(wpk_reader **out, const char *path, const wpk_open_opts *opt
 int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, const wpk_open_opts *opts, wpk_error *err);
 /* Open through a caller-supplied positional-read source (copied). */
 int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_open_opts *opts, wpk_error *err);
+
+/* Read an archive where it is hosted: http:// or https:// through HTTP
+ * Range requests (libcurl), never downloading the whole file. Opening
+ * fetches the first 64 KiB (header, section table, index roots) and the
+ * trailer; the dictionary is fetched once, on first use; then a lookup by
+ * page ID or title costs at most 2 index-page requests and 1 block
+ * request (by path, 1 + 1), and index pages are cached for the reader's
+ * life (cache_pages defaults to 4096 here). Every response must be the
+ * range asked for, of the file first opened (same ETag or Last-Modified,
+ * same size): a server without range support, an error status, a short
+ * response, a changed file or a timeout is WPK_E_IO with a message
+ * saying which. */
+typedef struct wpk_http_opts {
+    long timeout_ms;            /* whole request, default 30000 */
+    long connect_timeout_ms;    /* default 10000 */
+} wpk_http_opts;
+int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
+                        wpk_error *err);
+/* Requests made and body bytes received so far by a reader opened with
+ * wpk_reader_open_url (WPK_E_INVALID for any other reader). */
+typedef struct wpk_transfer_stats { uint64_t requests, bytes; } wpk_transfer_stats;
+int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out);
 void wpk_reader_close(wpk_reader *r);
 
 typedef struct wpk_archive_info {

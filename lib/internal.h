@@ -53,6 +53,10 @@ int wpk_fmt_code(int fmt_rc); /* WPK_FMT_* -> WPK_E_* */
 /* sources (source.c) */
 int wpk_source_file(wpk_source *src, const char *path, wpk_error *err);
 void wpk_source_file_close(wpk_source *src);
+/* source_http.c: HTTP(S) Range reads. */
+int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts, wpk_error *err);
+void wpk_source_http_close(wpk_source *src);
+int wpk_source_http_stats(const wpk_source *src, wpk_transfer_stats *out);
 typedef struct wpk_mem_src { const uint8_t *data; size_t size; } wpk_mem_src;
 void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t size);
 
@@ -77,6 +81,7 @@ struct wpk_reader {
     wpk_source src;
     wpk_mem_src mem;
     int owns_file;
+    int owns_http;              /* src is a source_http.c source, closed with the reader */
     char *name;
     wpk_open_opts opts;
     wpk_fmt_header hdr;

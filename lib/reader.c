@@ -11,9 +11,13 @@ int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const 
     if (offset > r->src.size || len > r->src.size - offset)
         return wpk_fail_at(err, WPK_E_CORRUPT, offset, "%s: %s at offset %llu (+%zu bytes) lies past the end of the file",
                            r->name, what, (unsigned long long)offset, len);
-    if (len && r->src.read_at(r->src.opaque, offset, buf, len) != 0)
+    if (len && r->src.read_at(r->src.opaque, offset, buf, len) != 0) {
+        const char *why = r->src.last_error ? r->src.last_error(r->src.opaque) : NULL;
+        if (why) return wpk_fail_at(err, WPK_E_IO, offset, "%s (reading %s at offset %llu)", why, what,
+                                    (unsigned long long)offset);
         return wpk_fail_at(err, WPK_E_IO, offset, "%s: cannot read %s at offset %llu (%zu bytes)", r->name, what,
                            (unsigned long long)offset, len);
+    }
     return WPK_OK;
 }
 
@@ -564,6 +568,35 @@ int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_op
     return open_with(out, src, 0, NULL, opts, err);
 }
 
+int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
+                        wpk_error *err)
+{
+    if (!out || !url) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_url: NULL argument");
+    *out = NULL;
+    wpk_source src;
+    memset(&src, 0, sizeof src);
+    int rc = wpk_source_http(&src, url, http, err);
+    if (rc) return rc;
+    /* Every index page fetched stays: a page costs a round trip. */
+    wpk_open_opts o = opts ? *opts : (wpk_open_opts)WPK_OPEN_OPTS_INIT;
+    if (o.cache_pages == 0) o.cache_pages = 4096;
+    wpk_reader *r = NULL;
+    rc = open_with(&r, &src, 0, NULL, &o, err);
+    if (rc) {
+        wpk_source_http_close(&src);
+        return rc;
+    }
+    r->owns_http = 1;
+    *out = r;
+    return WPK_OK;
+}
+
+int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out)
+{
+    if (!r || !out || !r->owns_http) return wpk_fail(NULL, WPK_E_INVALID, "not a reader opened from a URL");
+    return wpk_source_http_stats(&r->src, out);
+}
+
 static void free_index(wpk_index *idx)
 {
     wpk_free(idx->raw);
@@ -587,6 +620,7 @@ void wpk_reader_close(wpk_reader *r)
     pthread_mutex_destroy(&r->root_lock);
     wpk_free(r->prefix);
     if (r->owns_file) wpk_source_file_close(&r->src);
+    if (r->owns_http) wpk_source_http_close(&r->src);
     wpk_free(r->name);
     wpk_free(r);
 }

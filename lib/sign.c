@@ -138,7 +138,7 @@ static int fd_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
 
 static int open_copy(wpk_reader **out, int *fd, uint64_t size, const char *name, wpk_error *err)
 {
-    wpk_source src = {fd_read_at, fd, size, name};
+    wpk_source src = {fd_read_at, fd, size, name, NULL};
     return wpk_reader_open_source(out, &src, NULL, err);
 }
 

@@ -44,6 +44,7 @@ int wpk_source_file(wpk_source *src, const char *path, wpk_error *err)
     src->opaque = (void *)(intptr_t)fd;
     src->size = (uint64_t)st.st_size;
     src->name = path;
+    src->last_error = NULL;
     return WPK_OK;
 }
 
@@ -68,4 +69,5 @@ void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t
     src->opaque = m;
     src->size = size;
     src->name = "(memory)";
+    src->last_error = NULL;
 }

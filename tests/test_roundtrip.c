@@ -285,7 +285,7 @@ static void test_dictionary_and_threads(void)
     counting_src cs = {fopen(p1, "rb"), 0, PTHREAD_MUTEX_INITIALIZER};
     struct stat sb;
     stat(p1, &sb);
-    wpk_source src = {counting_read, &cs, (uint64_t)sb.st_size, "gen-j1.wpk"};
+    wpk_source src = {counting_read, &cs, (uint64_t)sb.st_size, "gen-j1.wpk", NULL};
     wpk_reader *r;
     wpk_error err;
     wpk_open_opts oo = WPK_OPEN_OPTS_INIT;

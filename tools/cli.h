@@ -35,7 +35,19 @@ int cli_set_error(wpk_error *err, int code, const char *msg);
 int cli_parse_u64(const char *s, uint64_t *out);
 /* Parse a size with an optional K/M/G suffix (binary units). */
 int cli_parse_size(const char *s, uint64_t *out);
+/* Open an archive: a path, or an http(s):// URL read through Range requests
+ * (cli_remote.c; --timeout and --download apply). */
 int cli_open(const char *path, wpk_reader **r);
+int cli_is_url(const char *s);
+/* Options of every command that reads an archive, for URLs. */
+enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD };
+#define CLI_REMOTE_LONGOPTS \
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}
+#define CLI_REMOTE_HELP \
+    "ARCHIVE may be an http:// or https:// URL, read through HTTP Range requests:\n" \
+    "      --timeout SECONDS  give up on a request after this long (default 30)\n" \
+    "      --download         fetch the whole file first (servers without range support)\n"
+int cli_remote_option(int ch, const char *arg);
 /* "2024-12-14T19:42:35Z" or "-" when unknown. */
 void cli_format_updated(const wpk_entry *e, char *buf, size_t cap);
 int cli_want_help(int argc, char **argv);

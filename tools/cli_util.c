@@ -106,14 +106,6 @@ int cli_parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-int cli_open(const char *path, wpk_reader **r)
-{
-    wpk_error err;
-    memset(&err, 0, sizeof err);
-    int rc = wpk_reader_open(r, path, NULL, &err);
-    return rc ? cli_fail(&err, rc) : EXIT_OK;
-}
-
 void cli_format_updated(const wpk_entry *e, char *buf, size_t cap)
 {
     if (!e->has_updated || article_format_time(e->updated_us, buf, cap) == 0) snprintf(buf, cap, "-");

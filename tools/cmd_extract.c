@@ -29,7 +29,8 @@ static const char extract_usage[] =
     "  -u, --url URL        the article this URL names (repeatable)\n"
     "  -p, --path PATH      the entry with this path (repeatable)\n"
     "  -q, --quiet          do not list extracted paths\n"
-    "  -h, --help           show this help\n";
+    "  -h, --help           show this help\n"
+    CLI_REMOTE_HELP;
 
 typedef struct extract_ctx {
     wpk_reader *r;
@@ -153,7 +154,7 @@ int cmd_extract(int argc, char **argv)
         {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
         {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     const char *dir = ".";
     extract_ctx x;
@@ -168,6 +169,9 @@ int cmd_extract(int argc, char **argv)
         case 'f': x.force = 1; break;
         case 'q': x.quiet = 1; break;
         case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
+        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+            if (cli_remote_option(ch, optarg)) { free(sel); return EXIT_USAGE; }
+            break;
         case 'h': free(sel); fputs(extract_usage, stdout); return EXIT_OK;
         default: free(sel); fputs(extract_usage, stderr); return EXIT_USAGE;
         }

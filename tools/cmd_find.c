@@ -15,7 +15,8 @@ static const char find_usage[] =
     "\n"
     "options:\n"
     "  -n, --limit N   at most N results (default 100; 0 for all)\n"
-    "      --json      a JSON array of {title, alias_of, page_id, path}\n";
+    "      --json      a JSON array of {title, alias_of, page_id, path}\n"
+    CLI_REMOTE_HELP;
 
 typedef struct find_ctx { wpk_reader *r; int json; size_t n; int error; wpk_error err; } find_ctx;
 
@@ -54,7 +55,7 @@ int cmd_find(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"limit", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'J'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
     find_ctx c;
     memset(&c, 0, sizeof c);
@@ -66,6 +67,9 @@ int cmd_find(int argc, char **argv)
             if (cli_parse_u64(optarg, &limit)) { cli_error("--limit wants a number"); return EXIT_USAGE; }
             break;
         case 'J': c.json = 1; break;
+        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            break;
         case 'h': fputs(find_usage, stdout); return EXIT_OK;
         default: fputs(find_usage, stderr); return EXIT_USAGE;
         }

@@ -26,6 +26,7 @@ static const char get_usage[] =
     "                       'all' prints every version, newest first, each after a\n"
     "                       '==> PATH (TIME) <==' line\n"
     "  -o, --output FILE    write to FILE instead of stdout\n"
+    CLI_REMOTE_HELP
     "  -h, --help           show this help\n";
 
 static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
@@ -102,7 +103,7 @@ int cmd_get(int argc, char **argv)
         {"id", required_argument, NULL, 'i'},       {"title", required_argument, NULL, 't'},
         {"url", required_argument, NULL, 'u'},      {"path", required_argument, NULL, 'p'},
         {"revision", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     cli_selector sel = {0, NULL};
     const char *out_path = NULL, *revision = NULL;
@@ -112,6 +113,9 @@ int cmd_get(int argc, char **argv)
         case 'i': case 't': case 'u': case 'p': sel.kind = (char)ch; sel.value = optarg; selectors++; break;
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
+        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            break;
         case 'h': fputs(get_usage, stdout); return EXIT_OK;
         default: fputs(get_usage, stderr); return EXIT_USAGE;
         }

@@ -10,7 +10,8 @@ static const char info_usage[] =
     "usage: wikipack info ARCHIVE [--json]\n"
     "\n"
     "Show the format version, entry count, input and stored sizes, ratio,\n"
-    "blocks and dictionary size.\n";
+    "blocks and dictionary size.\n"
+    CLI_REMOTE_HELP;
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
 
@@ -26,12 +27,15 @@ static int add_language(void *ctx, const char *language, uint64_t articles)
 int cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"json", no_argument, NULL, 'J'}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     int json = 0, ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'J': json = 1; break;
+        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            break;
         case 'h': fputs(info_usage, stdout); return EXIT_OK;
         default: fputs(info_usage, stderr); return EXIT_USAGE;
         }

@@ -18,7 +18,8 @@ static const char list_usage[] =
     "options:\n"
     "      --revisions      include older versions of articles\n"
     "  -c, --category NAME  only the articles in category NAME (e.g. \"Category:Web frameworks\")\n"
-    "      --json           a JSON array of objects with the same fields\n";
+    "      --json           a JSON array of objects with the same fields\n"
+    CLI_REMOTE_HELP;
 
 typedef struct list_ctx { int json, revisions; size_t n; wpk_reader *r; int error; wpk_error err; } list_ctx;
 
@@ -109,7 +110,7 @@ int cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'J'},          {"revisions", no_argument, NULL, 'R'},
-        {"category", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+        {"category", required_argument, NULL, 'c'}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     list_ctx c;
@@ -121,6 +122,9 @@ int cmd_list(int argc, char **argv)
         case 'J': c.json = 1; break;
         case 'R': c.revisions = 1; break;
         case 'c': category = optarg; break;
+        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            break;
         case 'h': fputs(list_usage, stdout); return EXIT_OK;
         default: fputs(list_usage, stderr); return EXIT_USAGE;
         }

@@ -19,7 +19,8 @@ static const char verify_usage[] =
     "also be signed, by that key.\n"
     "\n"
     "Every problem is reported. Exit status 0 only if the archive is intact\n"
-    "(and signed by KEY, with --pubkey), 1 otherwise.\n";
+    "(and signed by KEY, with --pubkey), 1 otherwise.\n"
+    CLI_REMOTE_HELP;
 
 static void report(void *ctx, const wpk_error *e)
 {
@@ -53,7 +54,7 @@ int cmd_verify(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"quick", no_argument, NULL, 'Q'}, {"pubkey", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     int quick = 0, ch;
     const char *key = NULL;
@@ -61,6 +62,9 @@ int cmd_verify(int argc, char **argv)
         switch (ch) {
         case 'Q': quick = 1; break;
         case 'p': key = optarg; break;
+        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            break;
         case 'h': fputs(verify_usage, stdout); return EXIT_OK;
         default: fputs(verify_usage, stderr); return EXIT_USAGE;
         }
