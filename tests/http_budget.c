@@ -1,0 +1,127 @@
+/* http_budget.c - the request budget of reading through HTTP: every entry
+ * of an archive looked up by page ID, title and path through a URL, read
+ * back and compared with the same entry read from a local copy, counting
+ * requests per lookup with wpk_reader_transfer_stats. After opening, a
+ * lookup plus read may cost at most 2 index-page requests and 1 block
+ * request (the first read also fetches the dictionary once). Each lookup
+ * gets a reader of its own, so that no page is cached from another.
+ * Usage: http_budget URL LOCAL_ARCHIVE. Prints a summary; exit 1 on any
+ * mismatch or budget overrun. Run by tests/test_http.sh against nginx. */
+#include "wikipack.h"
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tally { uint64_t lookups, requests, bytes, max_requests; } tally;
+
+static const char *url;
+
+static void take(wpk_reader *r, wpk_transfer_stats *last, uint64_t *req, uint64_t *bytes)
+{
+    wpk_transfer_stats s;
+    wpk_reader_transfer_stats(r, &s);
+    *req = s.requests - last->requests;
+    *bytes = s.bytes - last->bytes;
+    *last = s;
+}
+
+/* Look up one entry through the URL with a reader of its own (nothing
+ * cached but what opening fetched), read it, compare with `want`. */
+static void one(char kind, const wpk_entry *local, const void *want, tally *t)
+{
+    wpk_entry *e = NULL;
+    wpk_error err;
+    wpk_reader *remote = NULL;
+    wpk_transfer_stats last = {0, 0};
+    if (wpk_reader_open_url(&remote, url, NULL, NULL, &err) != 0) {
+        CHECK_MSG(0, "open %s: %s", url, err.message);
+        return;
+    }
+    uint64_t req, bytes;
+    take(remote, &last, &req, &bytes);
+    int rc = kind == 'i' ? wpk_reader_find_by_id(remote, local->page_id, &e, &err)
+           : kind == 't' ? wpk_reader_find_by_title(remote, local->title, &e, &err)
+                         : wpk_reader_find_by_path(remote, local->path, &e, &err);
+    void *got = NULL;
+    if (!rc) rc = wpk_reader_read_alloc(remote, e, &got, 1, &err);
+    CHECK_MSG(rc == 0, "%c %s: %s", kind, local->path, err.message);
+    take(remote, &last, &req, &bytes);
+    if (!rc && kind == 'p')
+        CHECK_MSG(e->size == local->size && memcmp(got, want, local->size) == 0, "path %s: content differs", local->path);
+    /* At most 2 index pages + 1 block, and the dictionary. By path the
+     * second page is the current version's record, read when an older
+     * version inherits its categories. */
+    uint64_t budget = 3 + 1;
+    CHECK_MSG(req <= budget, "%c %s: %llu requests, budget %llu", kind, local->path, (unsigned long long)req,
+              (unsigned long long)budget);
+    wpk_reader_close(remote);
+    t->lookups++;
+    t->requests += req;
+    t->bytes += bytes;
+    if (req > t->max_requests) t->max_requests = req;
+    wpk_free(got);
+    wpk_entry_free(e);
+}
+
+typedef struct walk { wpk_reader *local; tally by_id, by_title, by_path; } walk;
+
+static int visit(void *ctx, const wpk_entry *e)
+{
+    walk *w = ctx;
+    void *want = NULL;
+    wpk_error err;
+    if (wpk_reader_read_alloc(w->local, e, &want, 1, &err) != 0) return 1;
+    one('p', e, want, &w->by_path);
+    if (!e->is_revision) {
+        if (e->has_page_id) one('i', e, want, &w->by_id);
+        if (e->title) one('t', e, want, &w->by_title);
+    }
+    wpk_free(want);
+    return 0;
+}
+
+static void report(const char *kind, const tally *t)
+{
+    if (!t->lookups) return;
+    printf("by %-6s %5llu lookups: %.2f requests and %.0f bytes each on average, at most %llu requests\n", kind,
+           (unsigned long long)t->lookups, (double)t->requests / (double)t->lookups,
+           (double)t->bytes / (double)t->lookups, (unsigned long long)t->max_requests);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: http_budget URL LOCAL_ARCHIVE\n");
+        return 2;
+    }
+    walk w;
+    memset(&w, 0, sizeof w);
+    wpk_error err;
+    if (wpk_reader_open(&w.local, argv[2], NULL, &err) != 0) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    url = argv[1];
+    wpk_reader *remote = NULL;
+    if (wpk_reader_open_url(&remote, url, NULL, NULL, &err) != 0) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    wpk_transfer_stats last = {0, 0};
+    uint64_t req, bytes;
+    take(remote, &last, &req, &bytes);
+    wpk_reader_close(remote);
+    wpk_archive_info info;
+    wpk_reader_info(w.local, &info);
+    printf("open: %llu requests, %llu bytes (archive of %llu bytes)\n", (unsigned long long)req,
+           (unsigned long long)bytes, (unsigned long long)info.file_size);
+    CHECK_MSG(req <= 3, "open took %llu requests", (unsigned long long)req);
+    CHECK(wpk_reader_foreach(w.local, visit, &w, &err) == 0);
+    printf("each lookup + read from a reader just opened (the dictionary included):\n");
+    report("ID", &w.by_id);
+    report("title", &w.by_title);
+    report("path", &w.by_path);
+    wpk_reader_close(w.local);
+    return check_summary();
+}
