@@ -10,5 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
     libzstd-dev libxxhash-dev libjansson-dev libutf8proc-dev \
     libyaml-dev libexpat1-dev libbz2-dev zlib1g-dev libsodium-dev \
+    nginx \
     libcurl4-openssl-dev python3 zstd clang libclang-rt-dev valgrind >/dev/null
 echo "dependencies installed"

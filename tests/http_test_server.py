@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""A small HTTP server for test_http.sh: serves one file, with Range support
+by default, or misbehaving in one chosen way.
+
+usage: http_test_server.py FILE --port-file PATH [MODE]
+
+It listens on 127.0.0.1 on a free port and writes the port number to PATH
+(written whole, then renamed, so a reader never sees half of it). It logs
+one line per request to stderr: the request line, the Range header, the
+status and the number of body bytes sent.
+
+Modes (at most one):
+  (none)          answer Range requests with 206, as a normal server does
+  --no-range      ignore Range: always 200 with the whole file
+  --truncate      206 with the right headers, but close the connection after
+                  half of the body
+  --short         206 with consistent headers for only the first half of the
+                  range asked (a shorter answer than asked)
+  --change-etag   a different ETag on every response (Last-Modified unchanged)
+  --change-date   no ETag; the file's modification time moves one second on
+                  after every response, so Last-Modified changes (serve a copy)
+  --slow SECONDS  wait SECONDS before answering
+  --status CODE   answer every request with CODE and a short text body
+"""
+import argparse
+import email.utils
+import http.server
+import os
+import re
+import sys
+import threading
+import time
+
+
+def parse_range(header, size):
+    """(first, last) for a single 'bytes=' range, None without one, or
+    'bad' for a range this server cannot satisfy."""
+    if not header:
+        return None
+    m = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not m or (m.group(1) == "" and m.group(2) == ""):
+        return "bad"
+    if m.group(1) == "":                     # bytes=-N: the last N bytes
+        n = int(m.group(2))
+        if n == 0:
+            return "bad"
+        return max(0, size - n), size - 1
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) else size - 1
+    if first >= size or last < first:
+        return "bad"
+    return first, min(last, size - 1)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"            # keep-alive, as real servers
+    server_version = "wikipack-test"
+    counter = 0
+    lock = threading.Lock()
+
+    def log_message(self, fmt, *args):       # request logging is done in send()
+        pass
+
+    def log(self, status, sent):
+        sys.stderr.write('%s "%s" %d %d\n' % (self.requestline, self.headers.get("Range", "-"),
+                                              status, sent))
+        sys.stderr.flush()
+
+    def do_HEAD(self):
+        self.answer(body=False)
+
+    def do_GET(self):
+        self.answer(body=True)
+
+    def validators(self):
+        """ETag and Last-Modified headers for this response."""
+        opts = self.server.opts
+        st = os.stat(opts.file)
+        date = email.utils.formatdate(st.st_mtime, usegmt=True)
+        if opts.change_etag:
+            with Handler.lock:
+                Handler.counter += 1
+                return [("ETag", '"v%d"' % Handler.counter), ("Last-Modified", date)]
+        if opts.change_date:
+            return [("Last-Modified", date)]
+        return [("ETag", '"%x-%x"' % (int(st.st_mtime), st.st_size)), ("Last-Modified", date)]
+
+    def send(self, status, headers, data, body, send_bytes=None):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        sent = 0
+        if body:
+            chunk = data if send_bytes is None else data[:send_bytes]
+            self.wfile.write(chunk)
+            sent = len(chunk)
+        self.wfile.flush()
+        self.log(status, sent)
+
+    def answer(self, body):
+        opts = self.server.opts
+        if opts.slow:
+            time.sleep(opts.slow)
+        if opts.status:
+            self.send(opts.status, [("Content-Type", "text/plain")],
+                      b"status %d from the test server\n" % opts.status, body)
+            return
+        with open(opts.file, "rb") as f:
+            content = f.read()
+        size = len(content)
+        headers = [("Content-Type", "application/octet-stream")] + self.validators()
+        rng = None if opts.no_range else parse_range(self.headers.get("Range"), size)
+        if opts.change_date:                 # the next response sees a newer file
+            st = os.stat(opts.file)
+            os.utime(opts.file, (st.st_atime, st.st_mtime + 1))
+        if rng is None:
+            self.send(200, headers, content, body)
+            return
+        if rng == "bad":
+            self.send(416, [("Content-Range", "bytes */%d" % size)], b"", body)
+            return
+        first, last = rng
+        if opts.short:                       # only the first half of what was asked
+            last = first + max(1, (last - first + 1) // 2) - 1
+        headers += [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (first, last, size))]
+        data = content[first:last + 1]
+        if opts.truncate:                    # promise it all, send half, hang up
+            self.close_connection = True
+            self.send(206, headers, data, body, send_bytes=len(data) // 2)
+            return
+        self.send(206, headers, data, body)
+
+
+def main():
+    p = argparse.ArgumentParser(description="Serve one file over HTTP for the wikipack tests.")
+    p.add_argument("file")
+    p.add_argument("--port-file", required=True)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--no-range", action="store_true")
+    mode.add_argument("--truncate", action="store_true")
+    mode.add_argument("--short", action="store_true")
+    mode.add_argument("--change-etag", action="store_true")
+    mode.add_argument("--change-date", action="store_true")
+    mode.add_argument("--slow", type=float, metavar="SECONDS")
+    mode.add_argument("--status", type=int, metavar="CODE")
+    opts = p.parse_args()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.opts = opts
+    tmp = opts.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % server.server_address[1])
+    os.replace(tmp, opts.port_file)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
