@@ -56,6 +56,17 @@ typedef struct wpk_error {
 /* Static string describing an error code. Never NULL. */
 const char *wpk_strerror(int code);
 
+/* Progress of long work (packing, verifying), for a progress display:
+ * called from the thread that called the long function, often (per block
+ * or per entry), so the callback should be cheap and decide itself how
+ * often to draw. `total` is 0 when not known yet. */
+typedef struct wpk_progress {
+    const char *phase;          /* "reading", "compressing", "indexing", "verifying" */
+    uint64_t done, total;       /* bytes of content */
+    uint64_t items_done, items_total; /* entries or blocks */
+} wpk_progress;
+typedef void (*wpk_progress_fn)(void *ctx, const wpk_progress *p);
+
 /* Memory. Every allocation the library makes - its own and those of the
  * zstd contexts it creates - goes through one allocator, the C library's
  * unless wpk_set_allocator() installed another (NULL restores it). It is
@@ -167,6 +178,8 @@ int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *
 typedef struct wpk_transfer_stats { uint64_t requests, bytes; } wpk_transfer_stats;
 int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out);
 void wpk_reader_close(wpk_reader *r);
+/* Report the progress of wpk_reader_verify (NULL: none). */
+void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx);
 
 typedef struct wpk_archive_info {
     uint16_t version_major, version_minor;
@@ -307,6 +320,8 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
  * wpk_write_stats, not stored. */
 int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err);
 /* Compress, index and write everything, then rename into place. */
+/* Report the progress of wpk_writer_finish (NULL: none). */
+void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx);
 int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
 /* Release the writer; if not finished, removes every temporary file. */
 void wpk_writer_free(wpk_writer *w);

@@ -82,6 +82,8 @@ struct wpk_reader {
     wpk_mem_src mem;
     int owns_file;
     int owns_http;              /* src is a source_http.c source, closed with the reader */
+    wpk_progress_fn progress;   /* verify's progress, when set */
+    void *progress_ctx;
     char *name;
     wpk_open_opts opts;
     wpk_fmt_header hdr;

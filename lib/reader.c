@@ -591,6 +591,12 @@ int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *
     return WPK_OK;
 }
 
+void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx)
+{
+    r->progress = fn;
+    r->progress_ctx = ctx;
+}
+
 int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out)
 {
     if (!r || !out || !r->owns_http) return wpk_fail(NULL, WPK_E_INVALID, "not a reader opened from a URL");

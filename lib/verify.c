@@ -316,6 +316,7 @@ static void check_blocks(vctx *v, int full)
     if (v->nblocks) qsort(v->blocks, v->nblocks, sizeof *v->blocks, cmp_block);
     if (v->nents) qsort(v->ents, v->nents, sizeof *v->ents, cmp_ent);
     size_t unique = 0, e = 0;
+    uint64_t raw_seen = 0; /* for progress: distinct content bytes covered so far */
     span *spans = wpk_malloc((v->nblocks ? v->nblocks : 1) * sizeof *spans);
     if (!spans) { v->oom = 1; return; }
     ZSTD_DCtx *d = wpk_dctx_get(r);
@@ -354,6 +355,11 @@ static void check_blocks(vctx *v, int full)
             bad = 1;
         }
         v->st.blocks_checked++;
+        raw_seen += b->raw_size;
+        if (r->progress) {
+            wpk_progress pr = {"verifying", raw_seen, r->hdr.unique_bytes, i + 1, v->nblocks};
+            r->progress(r->progress_ctx, &pr);
+        }
         while (e < v->nents && v->ents[e].block_offset < b->offset) e++;
         size_t first_e = e;
         while (e < v->nents && v->ents[e].block_offset == b->offset) e++;

@@ -408,15 +408,23 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
     w->finished = 1;
     int rc = wpk_group_articles(w, err);
     if (!rc) rc = wpk_plan(w, err);
+    if (!rc) wpk_writer_report(w, "training a dictionary", 0, 0, 0, 0);
     if (!rc) rc = wpk_choose_dict(w, err);
     if (!rc) rc = wpk_tempfile_in(w->path, &w->data_fd, err);
     if (!rc) rc = wpk_compress_blocks(w, err);
     if (rc) return rc;
     wpk_built_index ix;
+    wpk_writer_report(w, "indexing", w->unique_bytes, w->unique_bytes, w->count, w->count);
     rc = wpk_build_indexes(w, &ix, err);
     if (!rc) rc = write_archive(w, &ix, stats, err);
     wpk_built_index_free(&ix);
     return rc;
+}
+
+void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx)
+{
+    w->progress = fn;
+    w->progress_ctx = ctx;
 }
 
 void wpk_writer_free(wpk_writer *w)

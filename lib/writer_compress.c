@@ -132,6 +132,7 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
     for (; started < threads; started++)
         if (pthread_create(&tids[started], NULL, worker, &p) != 0) break;
     int rc = WPK_OK;
+    uint64_t done_bytes = 0;
     if (started == 0) rc = wpk_fail(err, WPK_E_NOMEM, "cannot start a compression thread");
     for (size_t i = 0; i < n && !rc; i++) {
         pthread_mutex_lock(&p.lock);
@@ -148,6 +149,8 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
         w->data_size += p.out_len[i];
         wpk_free(p.out[i]);
         p.out[i] = NULL;
+        done_bytes += b->raw_size;
+        wpk_writer_report(w, "compressing", done_bytes, w->unique_bytes, i + 1, n);
         pthread_mutex_lock(&p.lock);
         p.written = i + 1;
         if (rc) p.failed = 1;

@@ -88,7 +88,17 @@ struct wpk_writer {
     size_t alias_count, alias_cap;
     uint32_t *article_order;    /* entries of each article, current version first */
     uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories;
+    wpk_progress_fn progress;
+    void *progress_ctx;
 };
+
+static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uint64_t done, uint64_t total,
+                                     uint64_t items_done, uint64_t items_total)
+{
+    if (!w->progress) return;
+    wpk_progress p = {phase, done, total, items_done, items_total};
+    w->progress(w->progress_ctx, &p);
+}
 
 /* writer_articles.c: versions of one article, aliases. */
 int wpk_group_articles(wpk_writer *w, wpk_error *err);

@@ -185,6 +185,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         e->hash128_hi = h.high64;
         e->content_of = order[k];
         w->content_bytes += e->size;
+        wpk_writer_report(w, "reading", w->content_bytes, 0, k + 1, w->count);
         if (e->size == 0) continue; /* stored nowhere */
         uint32_t *slot = dedup_find(&d, w, e);
         if (*slot != UINT32_MAX) { /* identical to an earlier content */

@@ -482,6 +482,41 @@ test_signatures() {
     check "re-signed: not the old key -> 1" expect_rc 1 -m "signed by a different key" -- "$WP" verify --quick "$s" --pubkey "$d/me.pub"
 }
 
+# ---------------------------------------------------------------- manners
+
+# verify --json, progress only on a terminal, JSON Lines packed from stdin.
+test_manners() {
+    section "command-line manners"
+    local d=$TMP/manners
+    mkdir -p "$d"
+    "$WP" pack -q -o "$d/a.wpk" "$SAMPLES/articles" || FAIL=$((FAIL + 1))
+    check "verify --json: ok, no problems" sh -c '"$1" verify --json "$2" | python3 -c "
+import json, sys
+o = json.load(sys.stdin)
+assert o[\"ok\"] is True and o[\"problems\"] == [] and o[\"entries\"] > 0 and o[\"level\"] == \"full\", o
+assert o[\"signature\"] == {\"signed\": False, \"public_key\": None, \"trusted\": None}, o"' _ "$WP" "$d/a.wpk"
+    cp "$d/a.wpk" "$d/bad.wpk"
+    printf '\377' | dd of="$d/bad.wpk" bs=1 seek=$(( $(size_of "$d/bad.wpk") / 2 )) conv=notrunc 2>/dev/null
+    check "verify --json on damage: exit 1, problems listed" sh -c '"$1" verify --json "$2" >"$3"; rc=$?; [ $rc -eq 1 ] && python3 -c "
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o[\"ok\"] is False and o[\"problems\"], o
+assert all(p[\"code\"] == \"corrupt\" and p[\"message\"] for p in o[\"problems\"]), o" "$3"' _ "$WP" "$d/bad.wpk" "$d/v.json"
+    # Progress: drawn on a terminal (script gives the command one), never
+    # into a pipe or a file, and not with --quiet.
+    check "pack: no progress when stderr is not a terminal" sh -c '"$1" pack -q -o "$2/p1.wpk" "$3" 2>"$2/p1.err" && ! grep -q "compressing" "$2/p1.err"' _ "$WP" "$d" "$SAMPLES/articles"
+    if command -v script >/dev/null; then
+        check "pack: progress on a terminal" sh -c 'script -qec "\"$1\" pack -o \"$2/p2.wpk\" \"$3\"" /dev/null | grep -q "compressing"' _ "$WP" "$d" "$SAMPLES/articles"
+        check "pack --quiet: no progress on a terminal" sh -c '! script -qec "\"$1\" pack -q -o \"$2/p3.wpk\" \"$3\"" /dev/null | grep -q "compressing"' _ "$WP" "$d" "$SAMPLES/articles"
+        check "verify: progress on a terminal" sh -c 'script -qec "\"$1\" verify \"$2/a.wpk\"" /dev/null | grep -q "verifying"' _ "$WP" "$d"
+    fi
+    # JSON Lines from standard input.
+    check "pack - (JSON Lines on stdin)" sh -c 'cat "$3"/layouts/*.jsonl | "$1" pack -q -o "$2/stdin.wpk" -' _ "$WP" "$d" "$SAMPLES"
+    check "stdin entries are stdin/TITLE.txt" sh -c '"$1" get "$2/stdin.wpk" --path "stdin/Grok_(web_framework).txt" | grep -q Grok' _ "$WP" "$d"
+    check "stdin: found by page ID" sh -c '"$1" get "$2/stdin.wpk" --id 18836690 >/dev/null' _ "$WP" "$d"
+    check "pack - - -> usage error" expect_rc 2 -m "given twice" -- "$WP" pack -o "$d/twice.wpk" - -
+}
+
 # ---------------------------------------------------------------- main
 
 test_basic
@@ -497,6 +532,7 @@ test_corpus
 test_layouts
 test_presets
 test_signatures
+test_manners
 
 echo
 echo "$PASS passed, $FAIL failed"

@@ -2,6 +2,7 @@
  * subcommands. */
 #include "cli.h"
 #include "article_meta.h"
+#include "progress.h"
 #include "wiki_url.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ static void report(const char *kind, const char *fmt, va_list ap)
 {
     char msg[1024];
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    progress_interrupt();
     fprintf(stderr, "%s: %s", prog, kind);
     for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
         if (*p < 0x20 || *p == 0x7F) fprintf(stderr, "\\x%02X", *p);

@@ -6,6 +6,7 @@
  * never redirect a write outside DIR. Existing files are kept unless
  * --force is given. */
 #include "cli.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,8 @@ typedef struct extract_ctx {
     int force, quiet;
     size_t done, failed;
     int first_error;   /* exit code of the first failure */
+    progress pg;
+    uint64_t bytes_done, bytes_total, entries_total;
 } extract_ctx;
 
 static void note_failure(extract_ctx *x, int exit_code)
@@ -144,6 +147,9 @@ static int extract_entry(void *vctx, const wpk_entry *e)
         x->done++;
         if (!x->quiet) printf("%s\n", e->path);
     }
+    x->bytes_done += e->size;
+    wpk_progress u = {"extracting", x->bytes_done, x->bytes_total, x->done + x->failed, x->entries_total};
+    progress_update(&x->pg, &u);
     return 0;
 }
 
@@ -195,6 +201,12 @@ int cmd_extract(int argc, char **argv)
     } else {
         wpk_error err;
         memset(&err, 0, sizeof err);
+        /* A progress line only when it cannot tangle with the listed paths. */
+        progress_init(&x.pg, !x.quiet && isatty(STDOUT_FILENO));
+        wpk_archive_info info;
+        wpk_reader_info(x.r, &info);
+        x.entries_total = nsel ? nsel : info.entry_count;
+        x.bytes_total = nsel ? 0 : info.content_bytes;
         if (nsel == 0) {
             int rc = wpk_reader_foreach(x.r, extract_entry, &x, &err);
             if (rc) note_failure(&x, cli_fail(&err, rc));
@@ -209,6 +221,7 @@ int cmd_extract(int argc, char **argv)
             extract_entry(&x, e);
             wpk_entry_free(e);
         }
+        progress_done(&x.pg);
         close(x.root_fd);
         if (x.failed) cli_error("%zu entr%s not extracted", x.failed, x.failed == 1 ? "y" : "ies");
         code = x.first_error;

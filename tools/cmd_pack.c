@@ -2,6 +2,7 @@
  * metadata in whichever layout it has, turn JSON Lines records and
  * MediaWiki pages into entries, and hand everything to the writer. */
 #include "cli.h"
+#include "progress.h"
 #include "input_json.h"
 #include "input_mediawiki.h"
 #include "pack_layout.h"
@@ -24,7 +25,9 @@ static const char pack_usage[] =
     "\n"
     "Pack files and directories (walked recursively; entry paths are relative\n"
     "to each input directory) into one archive, which appears under OUT.wpk only\n"
-    "once complete. Each file's layout is detected:\n"
+    "once complete. INPUT '-' is standard input, read as JSON Lines (entries\n"
+    "stdin/TITLE.txt; or a MediaWiki export with --format mediawiki). Each\n"
+    "file's layout is detected:\n"
     "  markdown   '# Title' and an '## Article Metadata' or '## Metadata' block\n"
     "  yaml       markdown with YAML front matter (title, url, language, categories, last_modified)\n"
     "  json       one JSON article per file (title, categories, archived_date, source_url, ...)\n"
@@ -49,7 +52,7 @@ static const char pack_usage[] =
     "  -B, --block-size SIZE  target block size, e.g. 256K or 1M (default 256K)\n"
     "      --no-dict          never use a shared zstd dictionary\n"
     "      --dict-size SIZE   dictionary to train (default: 1/64 of the content, 16K..256K)\n"
-    "  -q, --quiet            print no summary\n"
+    "  -q, --quiet            print no summary and no progress\n"
     "  -h, --help             show this help\n";
 
 #define META_SCAN_BYTES (64u << 10)   /* the metadata block is near the top */
@@ -306,6 +309,11 @@ static int pack_jsonl(pack_ctx *c, const walk_file *f)
 
 static int pack_file(pack_ctx *c, const walk_file *f)
 {
+    /* A stream cannot be sniffed and read again: JSON Lines unless forced. */
+    if (!strcmp(f->full, WALK_STDIN_PATH)) {
+        c->input = "standard input";
+        return c->forced == LAYOUT_MEDIAWIKI ? pack_mediawiki(c, f) : pack_jsonl(c, f);
+    }
     char *buf = NULL;
     size_t len = 0;
     uint64_t size = 0;
@@ -392,7 +400,11 @@ static void print_summary(const wpk_write_stats *s, const pack_ctx *c, const cha
 static int collect_inputs(char **inputs, int n, walk_list *files)
 {
     for (int i = 0; i < n; i++)
-        if (walk_input(inputs[i], files) != 0) return EXIT_IO;
+        if (!strcmp(inputs[i], "-")) {
+            if (walk_stdin(files) != 0) return EXIT_USAGE;
+        } else if (walk_input(inputs[i], files) != 0) {
+            return EXIT_IO;
+        }
     walk_sort(files);
     for (size_t i = 0; i < files->n; i++) {
         if (i > 0 && !strcmp(files->v[i - 1].rel, files->v[i].rel)) {
@@ -495,9 +507,15 @@ int cmd_pack(int argc, char **argv)
     c.unreadable = files.unreadable;
     c.skipped = files.skipped;
     c.warnings = files.unreadable + files.skipped;
+    progress pg;
+    progress_init(&pg, quiet);
     int rc = wpk_writer_create(&c.w, out, &wo, &c.err);
-    for (size_t i = 0; i < files.n && !rc; i++)
+    for (size_t i = 0; i < files.n && !rc; i++) {
+        wpk_progress scan = {"scanning", 0, 0, i + 1, files.n};
+        progress_update(&pg, &scan);
         if (pack_file(&c, &files.v[i]) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
+    }
+    if (!rc) wpk_writer_set_progress(c.w, progress_update, &pg);
     /* The writer has copied what it needs: free the lists before it finishes. */
     walk_list_free(&files);
     path_set_free(&c.paths);
@@ -508,6 +526,7 @@ int cmd_pack(int argc, char **argv)
         code = EXIT_USAGE;
     } else {
         if (!rc) rc = wpk_writer_finish(c.w, &stats, &c.err);
+        progress_done(&pg);
         if (rc) {
             cli_error("pack failed, %s not written: %s", out, c.err.message);
             code = cli_exit_code(rc);

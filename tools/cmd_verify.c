@@ -2,12 +2,15 @@
  * check the signature (against a trusted key with --pubkey). */
 #include "cli.h"
 #include "keyfile.h"
+#include "progress.h"
 
 #include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char verify_usage[] =
-    "usage: wikipack verify ARCHIVE [--quick] [--pubkey KEY]\n"
+    "usage: wikipack verify ARCHIVE [--quick] [--pubkey KEY] [--json] [--quiet]\n"
     "\n"
     "Check the archive: header, trailer, section table, every index page and\n"
     "every block checksum, and that these cover the whole file; without --quick\n"
@@ -20,12 +23,49 @@ static const char verify_usage[] =
     "\n"
     "Every problem is reported. Exit status 0 only if the archive is intact\n"
     "(and signed by KEY, with --pubkey), 1 otherwise.\n"
+    "\n"
+    "options:\n"
+    "      --quick          checksums only, no decompression\n"
+    "      --pubkey KEY     require a signature by KEY\n"
+    "      --json           one JSON object on stdout: {archive, ok, level, entries,\n"
+    "                       index_pages, blocks, content_bytes, problems: [{code\n"
+    "                       (corrupt, io, nomem, format, limit), offset, message}],\n"
+    "                       signature: {signed, public_key, trusted}}\n"
+    "  -q, --quiet          no progress display\n"
     CLI_REMOTE_HELP;
 
+/* A stable name for a library error code, for --json. */
+static const char *code_name(int code)
+{
+    switch (code) {
+    case WPK_E_IO: return "io";
+    case WPK_E_NOMEM: return "nomem";
+    case WPK_E_FORMAT: return "format";
+    case WPK_E_CORRUPT: return "corrupt";
+    case WPK_E_LIMIT: return "limit";
+    default: return "other";
+    }
+}
+
+/* Problems go to stderr, or into the JSON array when there is one. */
 static void report(void *ctx, const wpk_error *e)
 {
-    (void)ctx;
-    cli_error("%s", e->message);
+    json_t *problems = ctx;
+    if (!problems) {
+        cli_error("%s", e->message);
+        return;
+    }
+    json_array_append_new(problems, json_pack("{s:s, s:o, s:s}", "code", code_name(e->code), "offset",
+                                              e->has_offset ? json_integer((json_int_t)e->offset) : json_null(),
+                                              "message", e->message));
+}
+
+static void print_json(json_t *o)
+{
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text) puts(text);
+    free(text);
+    json_decref(o);
 }
 
 /* With a trusted key: the archive must be signed by it. Verification has
@@ -54,13 +94,16 @@ int cmd_verify(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"quick", no_argument, NULL, 'Q'}, {"pubkey", required_argument, NULL, 'p'},
+        {"json", no_argument, NULL, 'J'},  {"quiet", no_argument, NULL, 'q'},
         CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    int quick = 0, ch;
+    int quick = 0, json = 0, quiet = 0, ch;
     const char *key = NULL;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'Q': quick = 1; break;
+        case 'J': json = 1; break;
+        case 'q': quiet = 1; break;
         case 'p': key = optarg; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
             if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
@@ -81,17 +124,38 @@ int cmd_verify(int argc, char **argv)
     code = cli_open(path, &r);
     if (code) {
         if (code == EXIT_DAMAGED) cli_error("%s: DAMAGED", path);
+        if (json) print_json(json_pack("{s:s, s:b, s:s}", "archive", path, "ok", 0, "error", "cannot be opened"));
         return code;
     }
     wpk_error err;
     memset(&err, 0, sizeof err);
     wpk_verify_stats st;
+    memset(&st, 0, sizeof st);
+    json_t *problems = json ? json_array() : NULL;
+    progress pg;
+    progress_init(&pg, quiet || json);
+    wpk_reader_set_progress(r, progress_update, &pg);
     /* Verification includes the signature, when there is one, whoever signed. */
-    int rc = wpk_reader_verify(r, quick ? WPK_VERIFY_QUICK : WPK_VERIFY_FULL, report, NULL, &st, &err);
+    int rc = wpk_reader_verify(r, quick ? WPK_VERIFY_QUICK : WPK_VERIFY_FULL, report, problems, &st, &err);
+    progress_done(&pg);
     wpk_signature_info sig;
     int is_signed = rc == WPK_OK && wpk_reader_signature(r, &sig, NULL) == WPK_OK;
     if (rc == WPK_OK && key) code = check_signer(r, path, trusted);
     wpk_reader_close(r);
+    char text[KEY_TEXT_SIZE] = "";
+    if (is_signed) key_text(sig.public_key, text);
+    if (json) {
+        if (rc && rc != WPK_E_CORRUPT) report(problems, &err);
+        json_t *signature = json_pack("{s:b, s:o, s:o}", "signed", is_signed, "public_key",
+                                      is_signed ? json_string(text) : json_null(), "trusted",
+                                      key ? json_boolean(is_signed && !code) : json_null());
+        print_json(json_pack("{s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "archive", path, "ok",
+                             rc == WPK_OK && !code, "level", quick ? "quick" : "full", "entries",
+                             (json_int_t)st.entries_checked, "index_pages", (json_int_t)st.pages_checked, "blocks",
+                             (json_int_t)st.blocks_checked, "content_bytes", (json_int_t)st.bytes_checked, "problems",
+                             problems, "signature", signature));
+        return rc == WPK_E_CORRUPT ? EXIT_DAMAGED : rc ? cli_exit_code(rc) : code;
+    }
     if (rc == WPK_E_CORRUPT) {
         cli_error("%s: DAMAGED: %llu problem(s)", path, (unsigned long long)st.problems);
         return EXIT_DAMAGED;
@@ -106,11 +170,8 @@ int cmd_verify(int argc, char **argv)
            (unsigned long long)st.blocks_checked);
     if (!quick) printf(", %llu content bytes checked", (unsigned long long)st.bytes_checked);
     printf("\n");
-    if (is_signed) {
-        char text[KEY_TEXT_SIZE];
-        key_text(sig.public_key, text);
+    if (is_signed)
         printf("%s: signature valid, by %s%s\n", path, text,
                key ? " (the trusted key)" : "; use --pubkey to require a key you trust");
-    }
     return EXIT_OK;
 }

@@ -126,3 +126,13 @@ void walk_list_free(walk_list *l)
     free(l->v);
     memset(l, 0, sizeof *l);
 }
+
+int walk_stdin(walk_list *out)
+{
+    for (size_t i = 0; i < out->n; i++)
+        if (!strcmp(out->v[i].full, WALK_STDIN_PATH)) {
+            cli_error("standard input (-) given twice");
+            return -1;
+        }
+    return push(out, strdup(WALK_STDIN_NAME), strdup(WALK_STDIN_PATH));
+}

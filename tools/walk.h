@@ -20,6 +20,11 @@ typedef struct walk_list {
  * a file is added under its base name. Problems are reported on stderr and
  * counted. Returns 0, or -1 when `input` itself cannot be read. */
 int walk_input(const char *input, walk_list *out);
+/* Standard input, named WALK_STDIN_NAME in the archive ("-" on the
+ * command line): read as JSON Lines unless --format says otherwise. */
+#define WALK_STDIN_PATH "/dev/stdin"
+#define WALK_STDIN_NAME "stdin"
+int walk_stdin(walk_list *out);
 /* Sort by archive path (bytewise) so packing order never depends on readdir. */
 void walk_sort(walk_list *l);
 void walk_list_free(walk_list *l);

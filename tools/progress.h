@@ -1,0 +1,24 @@
+/* progress.h - a one-line progress display on stderr for long work (pack,
+ * extract, verify): shown only when stderr is a terminal and not --quiet. */
+#ifndef WPK_PROGRESS_H
+#define WPK_PROGRESS_H
+
+#include "wikipack.h"
+
+typedef struct progress {
+    int enabled;
+    double start, last_draw;
+    int drawn;          /* a line is on screen */
+    const char *phase;  /* rate and time left are per phase */
+} progress;
+
+/* Decide whether to draw at all (quiet, or stderr not a terminal: never). */
+void progress_init(progress *p, int quiet);
+/* A wpk_progress_fn: redraws at most every 200 ms. */
+void progress_update(void *ctx, const wpk_progress *u);
+/* Clear the line before normal output or messages. */
+void progress_done(progress *p);
+/* Clear whatever progress line is on screen (before a warning or error). */
+void progress_interrupt(void);
+
+#endif
