@@ -66,5 +66,6 @@ int cmd_info(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

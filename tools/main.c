@@ -19,6 +19,7 @@ static const char usage[] =
     "  info ARCHIVE [--json]            archive summary\n"
     "  keygen -o NAME                   make a signing key pair: NAME.key, NAME.pub\n"
     "  sign ARCHIVE --key NAME.key      sign the archive (Ed25519)\n"
+    "  serve ARCHIVE... [--port N]      read archives in a web browser\n"
     "\n"
     "ARCHIVE may be a file or an http:// or https:// URL (read with Range requests).\n"
     "Run 'wikipack COMMAND --help' for a command's options.\n"
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"pack", cmd_pack}, {"get", cmd_get}, {"list", cmd_list}, {"extract", cmd_extract},
         {"verify", cmd_verify}, {"info", cmd_info}, {"find", cmd_find}, {"keygen", cmd_keygen}, {"sign", cmd_sign},
+        {"serve", cmd_serve},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
