@@ -39,7 +39,14 @@ static int send_json(serve_req *q, int status, json_t *j)
     json_decref(j);
     if (!s) return serve_error(q, 503, "Out of memory.");
     sb_free(&q->body);
-    sb_puts(&q->body, s);
+    /* <, > and & only occur inside strings: escaped, the answer stays
+     * inert even if something takes it for HTML. */
+    for (const char *p = s; *p; p++) {
+        if (*p == '<') sb_puts(&q->body, "\\u003c");
+        else if (*p == '>') sb_puts(&q->body, "\\u003e");
+        else if (*p == '&') sb_puts(&q->body, "\\u0026");
+        else sb_add(&q->body, p, 1);
+    }
     sb_puts(&q->body, "\n");
     free(s);
     q->status = status;
