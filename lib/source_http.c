@@ -192,6 +192,14 @@ static int http_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
         memcpy(buf, h->head + offset, len);
         return 0;
     }
+    /* An object straddling the end of the first read: fetch only the rest. */
+    if (offset < h->head_len) {
+        size_t have = h->head_len - (size_t)offset;
+        memcpy(buf, h->head + offset, have);
+        buf = (uint8_t *)buf + have;
+        offset += have;
+        len -= have;
+    }
     pthread_mutex_lock(&h->lock);
     int rc = fetch(h, offset, len, buf, 0, NULL);
     pthread_mutex_unlock(&h->lock);
