@@ -85,6 +85,12 @@ static void render_meta(sbuf *b, const serve_archive *a, wpk_reader *r, const wp
         sb_puts(b, "</td></tr>\n");
     }
     sb_puts(b, "</table>\n");
+}
+
+/* Categories close the article, as on Wikipedia. */
+static void render_categories(sbuf *b, const serve_archive *a, const wpk_entry *e)
+{
+    sbuf u = {0};
     if (e->n_categories) {
         sb_puts(b, "<nav class=\"categories\"><h2>Categories</h2>\n<ul>\n");
         for (size_t i = 0; i < e->n_categories; i++) {
@@ -129,7 +135,9 @@ static int article_page(serve_req *q, wpk_entry *e)
     render_meta(b, q->a, q->a->r, e);
     sb_puts(b, "<div class=\"content\">\n");
     render_entry(b, q->a, e, text, e->size);
-    sb_puts(b, "</div>\n</article>\n");
+    sb_puts(b, "</div>\n");
+    render_categories(b, q->a, e);
+    sb_puts(b, "</article>\n");
     page_end(b);
     wpk_free(text);
     wpk_entry_free(e);

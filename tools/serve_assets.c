@@ -4,7 +4,7 @@
 #include "serve.h"
 
 /* Part of the assets' URLs and ETag: change it with them. */
-const char serve_assets_version[] = "3";
+const char serve_assets_version[] = "4";
 
 const char serve_css[] =
     "*{box-sizing:border-box}\n"
@@ -12,7 +12,7 @@ const char serve_css[] =
     "header.top{display:flex;gap:1em;align-items:center;flex-wrap:wrap;padding:.6em 1.2em;background:#fff;"
     "border-bottom:1px solid #c8ccd1;position:sticky;top:0;z-index:2}\n"
     "header.top .home{font-weight:700;font-size:1.15em;color:#202122;text-decoration:none}\n"
-    "form.search{position:relative;flex:1;max-width:32em;display:flex}\n"
+    "form.search{position:relative;flex:1;max-width:28em;display:flex;margin-left:auto}\n"
     "form.search input{flex:1;font:inherit;padding:.35em .6em;border:1px solid #a2a9b1;border-radius:2px 0 0 2px}\n"
     "form.search button{font:inherit;padding:.35em .8em;border:1px solid #a2a9b1;border-left:0;background:#f8f9fa;"
     "border-radius:0 2px 2px 0;cursor:pointer}\n"
@@ -24,19 +24,20 @@ const char serve_css[] =
     "main{max-width:60em;margin:1.2em auto;padding:1em 2em;background:#fff;border:1px solid #eaecf0}\n"
     "h1{font-family:Georgia,'Linux Libertine',serif;font-weight:400;font-size:1.9em;border-bottom:1px solid #a2a9b1;"
     "margin:.2em 0 .5em}\n"
-    "h2{font-family:Georgia,'Linux Libertine',serif;font-weight:400;border-bottom:1px solid #eaecf0}\n"
+    "h2{font-family:Georgia,'Linux Libertine',serif;font-weight:400;border-bottom:1px solid #eaecf0;overflow:hidden}\n"
     "a{color:#3366cc}a:visited{color:#795cb2}a.external{color:#36b}a.external::after{content:' \\2197';font-size:.8em}\n"
     "a.blocked{color:#72777d;pointer-events:none}\n"
     "table.meta{float:right;margin:0 0 1em 1.5em;border:1px solid #a2a9b1;background:#f8f9fa;border-collapse:collapse;"
-    "font-size:.88em;max-width:24em}\n"
-    "table.meta th,table.meta td{padding:.3em .6em;text-align:left;vertical-align:top;border-top:1px solid #eaecf0;"
-    "overflow-wrap:anywhere}\n"
+    "font-size:.88em;width:22em}\n"
+    "table.meta th,table.meta td{padding:.3em .6em;text-align:left;vertical-align:top;border:0;"
+    "border-top:1px solid #eaecf0}\n"
+    "table.meta th{white-space:nowrap}table.meta td{overflow-wrap:anywhere}\n"
     "nav.categories{clear:both;margin-top:1em;padding:.5em .8em;border:1px solid #a2a9b1;background:#f8f9fa;"
     "font-size:.9em}\n"
     "nav.categories h2{display:inline;font:inherit;font-weight:700;border:0;margin-right:.5em}\n"
     "nav.categories ul{display:inline;padding:0}nav.categories li{display:inline}\n"
     "nav.categories li+li::before{content:' | ';color:#72777d}\n"
-    "div.content{clear:both}\n"
+    "@media (max-width:40em){table.meta{float:none;width:100%;margin:0 0 1em}}\n"
     "pre{background:#f8f9fa;border:1px solid #eaecf0;padding:.8em;overflow:auto;white-space:pre-wrap}\n"
     "code{background:#f8f9fa;padding:0 .2em}\n"
     "table{border-collapse:collapse}td,th{border:1px solid #c8ccd1;padding:.2em .5em}\n"

@@ -9,7 +9,8 @@
 void page_begin(sbuf *b, const serve_archive *a, const char *title)
 {
     sb_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<link rel=\"icon\" href=\"data:,\">\n<title>");
     sb_html_str(b, title);
     if (a) {
         sb_puts(b, " \xE2\x80\x94 ");
