@@ -63,9 +63,14 @@ static int mem_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
 
 static int open_downloaded(const char *url, wpk_reader **r)
 {
-    static fetched f; /* the reader reads from it until the process ends */
-    CURL *c = curl_easy_init();
-    if (!c) return EXIT_RESOURCE;
+    /* The reader reads from it until the process ends; one per archive
+     * (serve may open several). */
+    fetched *f = calloc(1, sizeof *f);
+    CURL *c = f ? curl_easy_init() : NULL;
+    if (!c) {
+        free(f);
+        return EXIT_RESOURCE;
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -75,14 +80,17 @@ static int open_downloaded(const char *url, wpk_reader **r)
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     if (timeout_ms) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
     CURLcode cc = curl_easy_perform(c);
     curl_easy_cleanup(c);
     if (cc != CURLE_OK) {
-        cli_error("%s: %s", url, f.too_big ? "out of memory downloading it" : curl_easy_strerror(cc));
-        return f.too_big ? EXIT_RESOURCE : EXIT_IO;
+        int code = f->too_big ? EXIT_RESOURCE : EXIT_IO;
+        cli_error("%s: %s", url, f->too_big ? "out of memory downloading it" : curl_easy_strerror(cc));
+        free(f->data);
+        free(f);
+        return code;
     }
-    wpk_source src = {mem_read_at, &f, f.len, url, NULL};
+    wpk_source src = {mem_read_at, f, f->len, url, NULL};
     wpk_error err;
     memset(&err, 0, sizeof err);
     int rc = wpk_reader_open_source(r, &src, NULL, &err);
