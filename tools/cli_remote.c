@@ -31,7 +31,13 @@ int cli_remote_option(int ch, const char *arg)
 }
 
 /* A whole download, kept for the life of the process (the reader reads it). */
-typedef struct fetched { uint8_t *data; size_t len, cap; int too_big; } fetched;
+typedef struct fetched {
+    uint8_t *data;
+    size_t len, cap;
+    int too_big;
+    struct fetched *next;
+} fetched;
+static fetched *downloads; /* every download stays reachable until exit */
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
@@ -90,6 +96,8 @@ static int open_downloaded(const char *url, wpk_reader **r)
         free(f);
         return code;
     }
+    f->next = downloads;
+    downloads = f;
     wpk_source src = {mem_read_at, f, f->len, url, NULL};
     wpk_error err;
     memset(&err, 0, sizeof err);
