@@ -7,7 +7,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    build-essential cmake pkg-config \
+    build-essential cmake pkg-config man-db groff-base \
     libzstd-dev libxxhash-dev libjansson-dev libutf8proc-dev \
     libyaml-dev libexpat1-dev libbz2-dev zlib1g-dev libsodium-dev \
     nginx \
