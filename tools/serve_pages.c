@@ -166,10 +166,14 @@ static int list_title(void *ctx, const char *title, int is_alias, uint64_t entry
     return 0;
 }
 
+/* A category page lists at most this many articles. */
+#define CATEGORY_MAX 5000
+
 /* Category members are listed under the article's own title. */
 static int list_member(void *ctx, const char *category, int is_alias, uint64_t entry)
 {
     list_ctx *c = ctx;
+    if (c->n >= CATEGORY_MAX) return 1;
     wpk_entry *e;
     wpk_error err;
     if (wpk_reader_entry_at(c->a->r, entry, &e, &err) != 0) return 0;
@@ -189,10 +193,12 @@ int page_category(serve_req *q)
     list_ctx c = {&list, q->a, 0};
     wpk_error err;
     int rc = wpk_reader_category(q->a->r, name, list_member, &c, &err);
+    if (rc > 0) rc = 0; /* stopped at CATEGORY_MAX */
     if (rc == 0 && c.n == 0 && strchr(q->rest, '_')) {
         /* The name may really hold underscores. */
         char *raw = url_decode(q->rest, strlen(q->rest), 0, 0);
         if (raw) rc = wpk_reader_category(q->a->r, raw, list_member, &c, &err);
+        if (rc > 0) rc = 0;
         if (raw && c.n) { free(name); name = raw; } else free(raw);
     }
     if (rc || c.n == 0) {
@@ -205,7 +211,8 @@ int page_category(serve_req *q)
     page_begin(b, q->a, name);
     sb_puts(b, "<h1>");
     sb_html_str(b, name);
-    sb_printf(b, "</h1>\n<p class=\"stats\">%zu article%s</p>\n<ul class=\"list\">\n", c.n, c.n == 1 ? "" : "s");
+    sb_printf(b, "</h1>\n<p class=\"stats\">%s%zu article%s</p>\n<ul class=\"list\">\n",
+              c.n >= CATEGORY_MAX ? "the first " : "", c.n, c.n == 1 ? "" : "s");
     sb_add(b, list.p ? list.p : "", list.n);
     sb_puts(b, "</ul>\n");
     page_end(b);
