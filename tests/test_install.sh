@@ -31,6 +31,7 @@ run install cmake --install "$build" --prefix "$prefix" || exit 1
 
 # Where GNUInstallDirs put things (lib or a multiarch libdir).
 pc=$(find "$prefix" -name wikipack.pc)
+[ -n "$pc" ] || { bad "no wikipack.pc installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
 for f in bin/wikipack include/wikipack.h share/man/man1/wikipack.1 share/man/man5/wikipack.5; do
     [ -f "$prefix/$f" ] && ok "installed $f" || bad "missing $f"
@@ -80,9 +81,11 @@ fi
 # library libwikipack.a needs.
 mkdir -p "$scratch/make"
 static_libs=" $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --static --libs wikipack) "
+missing=
 for l in -lwikipack -lzstd -lxxhash -lutf8proc -lsodium -lcurl -pthread; do
-    [[ $static_libs == *" $l "* ]] || bad "pkg-config --static --libs wikipack lacks $l"
+    [[ $static_libs == *" $l "* ]] || missing="$missing $l"
 done
+[ -z "$missing" ] && ok "pkg-config --static lists every dependency" || bad "pkg-config --static lacks$missing"
 if PKG_CONFIG_PATH=$libdir/pkgconfig run make make -C "$scratch/make" -f "$src/tests/install/Makefile" \
         VPATH="$src/tests/install" CFLAGS="-O2 -Wall -Wextra -Werror $cflags"; then
     check_consumer make-shared "$scratch/make/consumer"
