@@ -22,6 +22,13 @@
 #ifndef WIKIPACK_H
 #define WIKIPACK_H
 
+/* Only what this header declares is exported from the shared library. */
+#if defined(__GNUC__) || defined(__clang__)
+#define WPK_API __attribute__((visibility("default")))
+#else
+#define WPK_API
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,7 +61,7 @@ typedef struct wpk_error {
 } wpk_error;
 
 /* Static string describing an error code. Never NULL. */
-const char *wpk_strerror(int code);
+WPK_API const char *wpk_strerror(int code);
 
 /* Progress of long work (packing, verifying), for a progress display:
  * called from the thread that called the long function, often (per block
@@ -82,8 +89,8 @@ typedef struct wpk_allocator {
     void (*free_fn)(void *opaque, void *ptr);
     void *opaque;
 } wpk_allocator;
-void wpk_set_allocator(const wpk_allocator *a);
-void wpk_free(void *p);
+WPK_API void wpk_set_allocator(const wpk_allocator *a);
+WPK_API void wpk_free(void *p);
 
 /* ---- entry metadata ------------------------------------------------------ */
 
@@ -150,11 +157,11 @@ typedef struct wpk_reader wpk_reader;
 
 /* Open an archive file. Reads the header, the section table, the index roots,
  * the dictionary and the trailer: a bounded amount, whatever the entry count. */
-int wpk_reader_open(wpk_reader **out, const char *path, const wpk_open_opts *opts, wpk_error *err);
+WPK_API int wpk_reader_open(wpk_reader **out, const char *path, const wpk_open_opts *opts, wpk_error *err);
 /* Open an archive held in memory; `data` must outlive the reader. */
-int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, const wpk_open_opts *opts, wpk_error *err);
+WPK_API int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, const wpk_open_opts *opts, wpk_error *err);
 /* Open through a caller-supplied positional-read source (copied). */
-int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_open_opts *opts, wpk_error *err);
+WPK_API int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_open_opts *opts, wpk_error *err);
 
 /* Read an archive where it is hosted: http:// or https:// through HTTP
  * Range requests (libcurl), never downloading the whole file. Opening
@@ -171,15 +178,15 @@ typedef struct wpk_http_opts {
     long timeout_ms;            /* whole request, default 30000 */
     long connect_timeout_ms;    /* default 10000 */
 } wpk_http_opts;
-int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
+WPK_API int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
                         wpk_error *err);
 /* Requests made and body bytes received so far by a reader opened with
  * wpk_reader_open_url (WPK_E_INVALID for any other reader). */
 typedef struct wpk_transfer_stats { uint64_t requests, bytes; } wpk_transfer_stats;
-int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out);
-void wpk_reader_close(wpk_reader *r);
+WPK_API int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out);
+WPK_API void wpk_reader_close(wpk_reader *r);
 /* Report the progress of wpk_reader_verify (NULL: none). */
-void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx);
+WPK_API void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx);
 
 typedef struct wpk_archive_info {
     uint16_t version_major, version_minor;
@@ -198,30 +205,30 @@ typedef struct wpk_archive_info {
     uint64_t articles, revisions, aliases, categories;
 } wpk_archive_info;
 
-void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
+WPK_API void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
 /* The languages of the articles with the number of articles in each (from
  * the 1.1 summary; nothing for 1.0 archives). */
 typedef int (*wpk_language_cb)(void *ctx, const char *language, uint64_t articles);
-int wpk_reader_languages(const wpk_reader *r, wpk_language_cb cb, void *ctx);
+WPK_API int wpk_reader_languages(const wpk_reader *r, wpk_language_cb cb, void *ctx);
 
 /* Lookups. On success *out is a new entry to release with wpk_entry_free().
  * When several entries share a page ID or title the newest (by updated time,
  * then smallest path) is returned. Returns WPK_E_NOTFOUND when none matches.
  * Cost: at most two index page reads. Thread-safe. */
-int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err);
-int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err);
-int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err);
+WPK_API int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err);
+WPK_API int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err);
+WPK_API int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err);
 /* The entry at position n (0-based) in path order. */
-int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
-void wpk_entry_free(wpk_entry *e);
+WPK_API int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
+WPK_API void wpk_entry_free(wpk_entry *e);
 
 /* Read an entry's content. wpk_reader_read_alloc returns a new buffer
  * (wpk_free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
  * fills a caller buffer of at least e->size bytes. Decompresses at most one
  * block; checks the block checksum, and the content checksum when
  * check_content is non-zero. Thread-safe. */
-int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
-int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
+WPK_API int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
+WPK_API int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
 
 /* How a title query matched (see wpk_reader_match_title). */
 typedef enum {
@@ -242,24 +249,24 @@ typedef int (*wpk_title_cb)(void *ctx, const char *title, int is_alias, uint64_t
  * (more than one means the query is ambiguous) and sets *level. Returns
  * WPK_E_NOTFOUND when nothing matches. Needs a 1.1 archive for the loose
  * levels. Thread-safe. */
-int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
+WPK_API int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
                            wpk_error *err);
 /* Titles and aliases whose folded form starts with the folded `prefix`, in
  * folded order, at most `limit` (0 = no limit): O(log n + k) page reads. */
-int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
+WPK_API int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
                            wpk_error *err);
 /* The current articles in a category (exact category name, e.g.
  * "Category:Web frameworks"); `title` in the callback is the category. */
-int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err);
+WPK_API int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err);
 
 /* MediaWiki-normalized and folded forms of a title (new buffers; wpk_free()). */
-int wpk_title_mediawiki(const char *title, size_t len, char **out);
-int wpk_title_fold(const char *title, size_t len, char **out);
+WPK_API int wpk_title_mediawiki(const char *title, size_t len, char **out);
+WPK_API int wpk_title_fold(const char *title, size_t len, char **out);
 
 /* Iterate all entries in path order; the callback returns non-zero to stop
  * (that value is returned). The entry passed is borrowed for the call only. */
 typedef int (*wpk_entry_cb)(void *ctx, const wpk_entry *e);
-int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err);
+WPK_API int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err);
 
 /* Verification. Quick checks the header, section table, trailer, every
  * index page and every compressed block checksum, and that these structures
@@ -275,7 +282,7 @@ typedef struct wpk_verify_stats {
     uint64_t problems;
     uint64_t pages_checked, blocks_checked, entries_checked, bytes_checked;
 } wpk_verify_stats;
-int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
+WPK_API int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
                       wpk_verify_stats *stats, wpk_error *err);
 
 /* ---- writing ------------------------------------------------------------- */
@@ -307,24 +314,24 @@ typedef struct wpk_write_stats {
 /* Start an archive to be written at `path`. Nothing appears under `path`
  * until wpk_writer_finish() succeeds: the archive is written to a temporary
  * file beside it, fsynced and renamed into place. */
-int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *opts, wpk_error *err);
+WPK_API int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *opts, wpk_error *err);
 /* Add an entry whose content is in memory (copied into a spill file). Only
  * meta->path is required; size/content_hash/entry_number/block_* are ignored. */
-int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err);
+WPK_API int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err);
 /* Add an entry whose content is the file at `file_path`, read at finish time.
  * The file must not change before then. */
-int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err);
+WPK_API int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err);
 /* Record that `alias` (a redirect, another spelling or file name of an
  * article) leads to the article titled `target`. Resolved when finishing:
  * exact title first, then folded title; unresolved aliases are counted in
  * wpk_write_stats, not stored. */
-int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err);
+WPK_API int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err);
 /* Compress, index and write everything, then rename into place. */
 /* Report the progress of wpk_writer_finish (NULL: none). */
-void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx);
-int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
+WPK_API void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx);
+WPK_API int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
 /* Release the writer; if not finished, removes every temporary file. */
-void wpk_writer_free(wpk_writer *w);
+WPK_API void wpk_writer_free(wpk_writer *w);
 
 /* ---- signatures (format 1.2) ----------------------------------------------- */
 
@@ -337,15 +344,15 @@ void wpk_writer_free(wpk_writer *w);
 #define WPK_SIGNATURE_SIZE 64
 
 /* A new random key pair. */
-int wpk_keygen(uint8_t public_key[WPK_PUBLIC_KEY_SIZE], uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
+WPK_API int wpk_keygen(uint8_t public_key[WPK_PUBLIC_KEY_SIZE], uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
 /* The public key of a secret key; WPK_E_INVALID when the secret key is not
  * self-consistent (damaged). */
-int wpk_public_key_of(const uint8_t secret_key[WPK_SECRET_KEY_SIZE], uint8_t public_key[WPK_PUBLIC_KEY_SIZE],
+WPK_API int wpk_public_key_of(const uint8_t secret_key[WPK_SECRET_KEY_SIZE], uint8_t public_key[WPK_PUBLIC_KEY_SIZE],
                       wpk_error *err);
 /* Sign the archive at `path`, replacing any earlier signature. The signed
  * archive is written beside it, verified (quick) and renamed over it: on
  * failure the original is left as it was. */
-int wpk_sign_archive(const char *path, const uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
+WPK_API int wpk_sign_archive(const char *path, const uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
 
 typedef struct wpk_signature_info {
     uint8_t public_key[WPK_PUBLIC_KEY_SIZE];  /* the signer's key, as stored in the archive */
@@ -353,18 +360,18 @@ typedef struct wpk_signature_info {
 } wpk_signature_info;
 /* The stored signature, not checked. WPK_E_NOTFOUND when the archive is
  * unsigned, WPK_E_CORRUPT when the record is malformed. */
-int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_error *err);
+WPK_API int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_error *err);
 /* Check the signature against the archive's bytes (reads the whole file).
  * With trusted_key NULL, any signer is accepted: this only shows that the
  * archive is as its signer left it. With a key, the signer must also be that
  * key ("signed by a different key" otherwise). WPK_E_NOTFOUND when the
  * archive is unsigned, WPK_E_CORRUPT when the signature does not match. */
-int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err);
+WPK_API int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err);
 
 /* Checks a path as stored in an archive: relative, '/' separated, no empty,
  * "." or ".." component, no NUL, backslash or control character, at most
  * 4096 bytes and 255 bytes per component, valid UTF-8. Returns 0 if safe. */
-int wpk_path_check(const char *path, size_t len);
+WPK_API int wpk_path_check(const char *path, size_t len);
 
 #ifdef __cplusplus
 }
