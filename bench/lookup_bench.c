@@ -61,7 +61,7 @@ static int lookup(wpk_reader *r, const pick *p, int how)
     void *data = NULL;
     if (!rc) rc = wpk_reader_read_alloc(r, e, &data, 1, &err);
     if (rc) fprintf(stderr, "lookup failed: %s\n", err.message);
-    free(data);
+    wpk_free(data);
     wpk_entry_free(e);
     return rc;
 }

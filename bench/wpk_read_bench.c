@@ -96,7 +96,7 @@ static int read_one(wpk_reader *r, const pick *p, int key, int check, size_t *by
         return -1;
     }
     *bytes += e->size;
-    free(data);
+    wpk_free(data);
     wpk_entry_free(e);
     return 0;
 }

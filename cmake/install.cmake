@@ -4,6 +4,12 @@
 # wikipack::wikipack_static) and the man pages. Both the .pc file and the
 # CMake package locate the prefix from where they are installed, so
 # `cmake --install BUILD --prefix DIR` works for any DIR.
+# A fuzzing build skips checksums (tests/fuzz/CMakeLists.txt): it must
+# never be installed.
+if(WIKIPACK_FUZZ)
+  install(CODE "message(FATAL_ERROR \"a WIKIPACK_FUZZ build skips checksums and is not for installing\")")
+  return()
+endif()
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 

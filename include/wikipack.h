@@ -79,8 +79,8 @@ typedef void (*wpk_progress_fn)(void *ctx, const wpk_progress *p);
  * unless wpk_set_allocator() installed another (NULL restores it). It is
  * process-wide: set it before creating any reader or writer, and keep it
  * until the last one is released. (utf8proc, ZDICT dictionary training,
- * the writer's zstd compression dictionary and libsodium keep their own
- * buffers on the C library's heap.)
+ * the writer's zstd compression dictionary, libsodium and libcurl keep
+ * their own buffers on the C library's heap.)
  * alloc_fn and realloc_fn return NULL on failure; the library then fails
  * with WPK_E_NOMEM and leaks nothing. */
 typedef struct wpk_allocator {

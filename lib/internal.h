@@ -122,7 +122,7 @@ typedef struct wpk_entry_full {
 typedef struct wpk_page_cache wpk_page_cache;
 wpk_page_cache *wpk_page_cache_new(int slots);
 void wpk_page_cache_free(wpk_page_cache *c);
-/* A malloc'd copy of the cached page (len + 1 bytes, NUL-terminated), or NULL. */
+/* A copy (library allocator) of the cached page (len + 1 bytes, NUL-terminated), or NULL. */
 uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len);
 void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len);
 

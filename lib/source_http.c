@@ -105,7 +105,10 @@ static int fetch(http_src *h, uint64_t offset, size_t len, uint8_t *dst, int fir
     char range[64];
     snprintf(range, sizeof range, "%" PRIu64 "-%" PRIu64, offset, offset + len - 1);
     struct curl_slist *hdrs = NULL;
-    if (!first && h->validator[0]) {
+    /* If-Match compares strongly: a weak ETag (W/"...") would never match,
+     * so it is only compared below. */
+    int weak = h->validator_is_etag && strncmp(h->validator, "W/", 2) == 0;
+    if (!first && h->validator[0] && !weak) {
         /* The server refuses (412) rather than send bytes of another file. */
         char cond[300];
         snprintf(cond, sizeof cond, "%s: %s", h->validator_is_etag ? "If-Match" : "If-Unmodified-Since", h->validator);
@@ -185,6 +188,8 @@ static int fetch(http_src *h, uint64_t offset, size_t len, uint8_t *dst, int fir
     return 0;
 }
 
+static _Thread_local char thread_err[1024];
+
 static int http_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
 {
     http_src *h = opaque;
@@ -202,14 +207,17 @@ static int http_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
     }
     pthread_mutex_lock(&h->lock);
     int rc = fetch(h, offset, len, buf, 0, NULL);
+    /* The reader asks why after the lock is released, and other threads
+     * may fail meanwhile: each thread keeps its own last message. */
+    if (rc) snprintf(thread_err, sizeof thread_err, "%s", h->err);
     pthread_mutex_unlock(&h->lock);
     return rc;
 }
 
 static const char *http_last_error(void *opaque)
 {
-    http_src *h = opaque;
-    return h->err[0] ? h->err : NULL;
+    (void)opaque;
+    return thread_err[0] ? thread_err : NULL;
 }
 
 static void http_close(void *opaque)

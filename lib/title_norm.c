@@ -3,7 +3,7 @@
  * MediaWiki form: underscores are spaces, surrounding and repeated
  * whitespace is dropped, the first letter is upper case. Folded form: the
  * MediaWiki form in Unicode NFC with full case folding (utf8proc), the key
- * of the folded-title index. Both return malloc'd NUL-terminated strings. */
+ * of the folded-title index. Both return NUL-terminated strings from the library's allocator (wpk_free). */
 #include "internal.h"
 
 #include <stdlib.h>

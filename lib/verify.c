@@ -412,35 +412,33 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     v.r = r;
     v.report = report;
     v.ctx = ctx;
-    {
-        const ZSTD_DDict *dict;
-        wpk_error derr;
-        if (wpk_reader_dict(r, &dict, &derr) != 0) report_error(&v, &derr); /* the dictionary's checksum */
-        wpk_index *all[] = {&r->path_idx, &r->title_idx, &r->id_idx, &r->fold_idx, &r->cat_idx};
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) /* every root's checksum and order */
-            if (wpk_index_ready(r, all[i], &derr) != 0) report_error(&v, &derr);
-        check_records(&v);
-        if (!v.oom && (v.titled != r->title_idx.total_items || v.with_id != r->id_idx.total_items))
-            problem(&v, WPK_E_CORRUPT, 0, 0, "%s: %llu entries have a title and %llu a page ID, but the indexes hold %llu and %llu",
-                    r->name, (unsigned long long)v.titled, (unsigned long long)v.with_id,
-                    (unsigned long long)r->title_idx.total_items, (unsigned long long)r->id_idx.total_items);
-        if (!v.oom && v.content_bytes != r->hdr.content_bytes)
-            problem(&v, WPK_E_CORRUPT, 0, 0, "%s: entries hold %llu bytes, the header says %llu", r->name,
-                    (unsigned long long)v.content_bytes, (unsigned long long)r->hdr.content_bytes);
-        if (!v.oom) check_secondary(&v, &r->title_idx, IDX_TITLE, "title index page");
-        if (!v.oom) check_secondary(&v, &r->id_idx, IDX_ID, "ID index page");
-        if (!v.oom) check_secondary(&v, &r->fold_idx, IDX_FOLD, "folded-title index page");
-        if (!v.oom) check_secondary(&v, &r->cat_idx, IDX_CATEGORY, "category index page");
-        if (!v.oom) check_tiling(&v, v.pages.v, v.pages.n, r->pages_size, r->pages_base, "page");
-        if (!v.oom) check_tiling(&v, v.ext_pages.v, v.ext_pages.n, r->ext_size, r->ext_base, "extension page");
-        if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
-        /* 1.2: a signature must match the file, whoever made it; its
-         * section is a region that no checksum covers. */
-        wpk_error serr;
-        int src = v.oom ? WPK_OK : wpk_reader_check_signature(r, NULL, &serr);
-        if (src == WPK_E_NOMEM) v.oom = 1;
-        else if (src && src != WPK_E_NOTFOUND) report_error(&v, &serr);
-    }
+    const ZSTD_DDict *dict;
+    wpk_error derr;
+    if (wpk_reader_dict(r, &dict, &derr) != 0) report_error(&v, &derr); /* the dictionary's checksum */
+    wpk_index *all[] = {&r->path_idx, &r->title_idx, &r->id_idx, &r->fold_idx, &r->cat_idx};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) /* every root's checksum and order */
+        if (wpk_index_ready(r, all[i], &derr) != 0) report_error(&v, &derr);
+    check_records(&v);
+    if (!v.oom && (v.titled != r->title_idx.total_items || v.with_id != r->id_idx.total_items))
+        problem(&v, WPK_E_CORRUPT, 0, 0, "%s: %llu entries have a title and %llu a page ID, but the indexes hold %llu and %llu",
+                r->name, (unsigned long long)v.titled, (unsigned long long)v.with_id,
+                (unsigned long long)r->title_idx.total_items, (unsigned long long)r->id_idx.total_items);
+    if (!v.oom && v.content_bytes != r->hdr.content_bytes)
+        problem(&v, WPK_E_CORRUPT, 0, 0, "%s: entries hold %llu bytes, the header says %llu", r->name,
+                (unsigned long long)v.content_bytes, (unsigned long long)r->hdr.content_bytes);
+    if (!v.oom) check_secondary(&v, &r->title_idx, IDX_TITLE, "title index page");
+    if (!v.oom) check_secondary(&v, &r->id_idx, IDX_ID, "ID index page");
+    if (!v.oom) check_secondary(&v, &r->fold_idx, IDX_FOLD, "folded-title index page");
+    if (!v.oom) check_secondary(&v, &r->cat_idx, IDX_CATEGORY, "category index page");
+    if (!v.oom) check_tiling(&v, v.pages.v, v.pages.n, r->pages_size, r->pages_base, "page");
+    if (!v.oom) check_tiling(&v, v.ext_pages.v, v.ext_pages.n, r->ext_size, r->ext_base, "extension page");
+    if (!v.oom) check_blocks(&v, level == WPK_VERIFY_FULL);
+    /* 1.2: a signature must match the file, whoever made it; its
+     * section is a region that no checksum covers. */
+    wpk_error serr;
+    int src = v.oom ? WPK_OK : wpk_reader_check_signature(r, NULL, &serr);
+    if (src == WPK_E_NOMEM) v.oom = 1;
+    else if (src && src != WPK_E_NOTFOUND) report_error(&v, &serr);
     wpk_free(v.meta);
     wpk_free(v.pages.v);
     wpk_free(v.ext_pages.v);

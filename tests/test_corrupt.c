@@ -61,7 +61,7 @@ static int read_one(void *ctx, const wpk_entry *e)
     void *data = NULL;
     wpk_error err;
     wpk_reader_read_alloc(ctx, e, &data, 1, &err);
-    free(data);
+    wpk_free(data);
     return 0;
 }
 
@@ -253,7 +253,7 @@ static void test_targeted(const uint8_t *orig, size_t len)
             int rc = e ? wpk_reader_read_alloc(r, e, &data_out, 1, &err) : -1;
             if (rc == WPK_E_CORRUPT && strstr(err.message, "checksum")) damaged++;
             else if (rc == 0) fine++;
-            free(data_out);
+            wpk_free(data_out);
             wpk_entry_free(e);
         }
         CHECK(damaged > 0 && fine > 0 && damaged + fine == 24);

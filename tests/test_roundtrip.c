@@ -64,7 +64,7 @@ static int content_is(wpk_reader *r, wpk_entry *e, const void *want, size_t len)
     void *got = NULL;
     wpk_error err;
     int ok = e && e->size == len && wpk_reader_read_alloc(r, e, &got, 1, &err) == 0 && memcmp(got, want, len) == 0;
-    free(got);
+    wpk_free(got);
     return ok;
 }
 
@@ -606,9 +606,9 @@ static void test_title_edges(void)
         char *out = NULL;
         CHECK(wpk_title_mediawiki(cases[i][0], strlen(cases[i][0]), &out) == WPK_OK);
         CHECK_MSG(out && strcmp(out, cases[i][1]) == 0, "\"%s\" -> \"%s\"", cases[i][0], out ? out : "(null)");
-        free(out);
+        wpk_free(out);
         CHECK(wpk_title_fold(cases[i][0], strlen(cases[i][0]), &out) == WPK_OK);
-        free(out);
+        wpk_free(out);
     }
 }
 

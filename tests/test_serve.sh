@@ -60,6 +60,13 @@ categories: ["Category:<b>bold</b>"]
 ---
 Body of a hostile article.
 EOF
+cat >"$T/links/snake.md" <<'EOF'
+---
+title: "snake_case"
+language: en
+---
+A title with a real underscore.
+EOF
 "$WP" pack -o "$T/links.wpk" "$T/links" >/dev/null 2>&1 || { echo "pack links failed"; exit 1; }
 
 # ---- start the server on a free port of the loopback interface
@@ -251,6 +258,14 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d and d[0]["title"].startswith("<script>"), d' "$T/body"
 expect "JSON has no raw <" sh -c "! grep -q '<' '$T/body'"
+
+# ---- a real underscore in a title survives the URL (not read as a space)
+get "$U/links/"
+SNAKE=$(grep -o 'href="/links/A/snake[^"]*"' "$T/body" | head -1 | cut -d'"' -f2)
+expect "underscore title linked as %5F" test "$SNAKE" = /links/A/snake%5Fcase
+get "$U$SNAKE"
+status_is "underscore title page" 200
+expect "underscore title h1" body_has '<h1 id="title">snake_case</h1>'
 
 # ---- 50 clients at once
 seq 50 | xargs -P 50 -I{} sh -c '

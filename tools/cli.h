@@ -45,7 +45,8 @@ enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD };
     {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}
 #define CLI_REMOTE_HELP \
     "ARCHIVE may be an http:// or https:// URL, read through HTTP Range requests:\n" \
-    "      --timeout SECONDS  give up on a request after this long (default 30)\n" \
+    "      --timeout SECONDS  give up on a request after this long (default 30; with\n" \
+    "                         --download, no limit unless given)\n" \
     "      --download         fetch the whole file first (servers without range support)\n"
 int cli_remote_option(int ch, const char *arg);
 /* "2024-12-14T19:42:35Z" or "-" when unknown. */

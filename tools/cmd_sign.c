@@ -12,8 +12,8 @@ static const char sign_usage[] =
     "Sign the archive with a secret key made by 'wikipack keygen': an Ed25519\n"
     "signature over a BLAKE2b-512 digest of every byte, stored in the archive\n"
     "(replacing any earlier one). Readers without signature support still\n"
-    "read it. The archive is checked first and replaced only once the signed\n"
-    "copy is complete; on failure it is left as it was.\n";
+    "read it. The signed copy is written beside the archive, checked, and\n"
+    "renamed over it only when complete; on failure the archive is left as it was.\n";
 
 int cmd_sign(int argc, char **argv)
 {

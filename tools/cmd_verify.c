@@ -47,6 +47,21 @@ static const char *code_name(int code)
     }
 }
 
+/* A JSON string of text that may not be UTF-8 (file names, messages that
+ * quote an archive's bytes): other bytes become '?', never a lost field. */
+static json_t *json_text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j) return j;
+    char *copy = strdup(s);
+    if (!copy) return json_null();
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80) *p = '?';
+    j = json_string(copy);
+    free(copy);
+    return j ? j : json_null();
+}
+
 /* Problems go to stderr, or into the JSON array when there is one. */
 static void report(void *ctx, const wpk_error *e)
 {
@@ -55,9 +70,9 @@ static void report(void *ctx, const wpk_error *e)
         cli_error("%s", e->message);
         return;
     }
-    json_array_append_new(problems, json_pack("{s:s, s:o, s:s}", "code", code_name(e->code), "offset",
+    json_array_append_new(problems, json_pack("{s:s, s:o, s:o}", "code", code_name(e->code), "offset",
                                               e->has_offset ? json_integer((json_int_t)e->offset) : json_null(),
-                                              "message", e->message));
+                                              "message", json_text(e->message)));
 }
 
 static void print_json(json_t *o)
@@ -124,7 +139,7 @@ int cmd_verify(int argc, char **argv)
     code = cli_open(path, &r);
     if (code) {
         if (code == EXIT_DAMAGED) cli_error("%s: DAMAGED", path);
-        if (json) print_json(json_pack("{s:s, s:b, s:s}", "archive", path, "ok", 0, "error", "cannot be opened"));
+        if (json) print_json(json_pack("{s:o, s:b, s:s}", "archive", json_text(path), "ok", 0, "error", "cannot be opened"));
         return code;
     }
     wpk_error err;
@@ -149,7 +164,7 @@ int cmd_verify(int argc, char **argv)
         json_t *signature = json_pack("{s:b, s:o, s:o}", "signed", is_signed, "public_key",
                                       is_signed ? json_string(text) : json_null(), "trusted",
                                       key ? json_boolean(is_signed && !code) : json_null());
-        print_json(json_pack("{s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "archive", path, "ok",
+        print_json(json_pack("{s:o, s:b, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "archive", json_text(path), "ok",
                              rc == WPK_OK && !code, "level", quick ? "quick" : "full", "entries",
                              (json_int_t)st.entries_checked, "index_pages", (json_int_t)st.pages_checked, "blocks",
                              (json_int_t)st.blocks_checked, "content_bytes", (json_int_t)st.bytes_checked, "problems",

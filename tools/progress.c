@@ -24,9 +24,15 @@ void progress_init(progress *p, int quiet)
     if (p->enabled) active = p;
 }
 
+static void clear_line(progress *p)
+{
+    if (p->enabled && p->drawn) fprintf(stderr, "\r%78s\r", "");
+    p->drawn = 0; /* the next update draws again */
+}
+
 void progress_interrupt(void)
 {
-    if (active) progress_done(active);
+    if (active) clear_line(active);
 }
 
 static void human(double bytes, char *buf, size_t cap)
@@ -75,6 +81,6 @@ void progress_update(void *ctx, const wpk_progress *u)
 
 void progress_done(progress *p)
 {
-    if (p->enabled && p->drawn) fprintf(stderr, "\r%78s\r", "");
-    p->drawn = 0; /* the next update draws again */
+    clear_line(p);
+    if (active == p) active = NULL; /* p may be gone once its caller returns */
 }

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 /* A JSON string; bytes that are not UTF-8 (archives are untrusted) become
@@ -80,7 +81,7 @@ static json_t *entry_json(const serve_archive *a, const wpk_entry *e)
     json_object_set_new(j, "archive", jstr(a->name));
     json_object_set_new(j, "path", jstr(e->path));
     json_object_set_new(j, "title", jstr(e->title));
-    json_object_set_new(j, "page_id", e->has_page_id ? json_integer((json_int_t)e->page_id) : json_null());
+    json_object_set_new(j, "page_id", e->has_page_id && e->page_id <= INT64_MAX ? json_integer((json_int_t)e->page_id) : json_null());
     json_object_set_new(j, "language", jstr(e->language));
     json_object_set_new(j, "updated", e->has_updated ? jstr(when) : json_null());
     json_object_set_new(j, "source_url", jstr(e->url));

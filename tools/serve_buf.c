@@ -86,6 +86,8 @@ void sb_url_part(sbuf *b, const char *s, int flags)
         unsigned c = *p;
         if ((flags & URL_UNDERSCORES) && c == ' ') {
             sb_add(b, "_", 1);
+        } else if ((flags & URL_UNDERSCORES) && c == '_') {
+            sb_add(b, "%5F", 3); /* decoding turns '_' into a space: a real one must survive */
         } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                    strchr("-._~()!*,:@", (int)c) || (c == '/' && (flags & URL_SLASHES))) {
             char ch = (char)c;

@@ -1,6 +1,7 @@
 /* serve_http.c - each request of `wikipack serve`: checked, routed to a
  * page or API handler, answered. Runs on many threads at once; the only
  * shared state is the read-only archive table (wpk_reader is thread-safe). */
+#include "cli.h"
 #include "serve.h"
 #include "serve_http.h"
 
@@ -54,7 +55,7 @@ int serve_wpk_error(serve_req *q, int rc, const wpk_error *err)
     if (rc == WPK_E_INVALID) return serve_error(q, 400, "That request does not name an entry.");
     /* The message names the archive and offset: for the operator's log,
      * not for visitors. */
-    fprintf(stderr, "wikipack serve: %s\n", err && err->message[0] ? err->message : wpk_strerror(rc));
+    cli_error("serve: %s", err && err->message[0] ? err->message : wpk_strerror(rc)); /* control bytes escaped */
     return serve_error(q, 500, rc == WPK_E_CORRUPT ? "The archive is damaged here." : "The archive could not be read.");
 }
 

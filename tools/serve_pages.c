@@ -287,7 +287,6 @@ int page_random(serve_req *q)
     sbuf u = {0};
     serve_url_article(&u, q->a, e);
     wpk_entry_free(e);
-    serve_redirect(q, 302, sb_take(&u, NULL));
     q->cache = "no-store";
-    return 302;
+    return serve_redirect(q, 302, sb_take(&u, NULL));
 }
