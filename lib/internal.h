@@ -53,6 +53,8 @@ int wpk_fmt_code(int fmt_rc); /* WPK_FMT_* -> WPK_E_* */
 /* sources (source.c) */
 int wpk_source_file(wpk_source *src, const char *path, wpk_error *err);
 void wpk_source_file_close(wpk_source *src);
+/* read_at over a file descriptor given as (void *)(intptr_t)fd. */
+int wpk_fd_read_at(void *opaque, uint64_t offset, void *buf, size_t len);
 /* source_http.c: HTTP(S) Range reads. */
 int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts, wpk_error *err);
 void wpk_source_http_close(wpk_source *src);

@@ -121,24 +121,9 @@ static int write_copy(wpk_reader *r, const layout *L, int fd, const char *name, 
     return rc;
 }
 
-static int fd_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
-{
-    int fd = *(const int *)opaque;
-    uint8_t *p = buf;
-    while (len > 0) {
-        ssize_t got = pread(fd, p, len, (off_t)offset);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return -1;
-        p += got;
-        offset += (uint64_t)got;
-        len -= (size_t)got;
-    }
-    return 0;
-}
-
 static int open_copy(wpk_reader **out, int *fd, uint64_t size, const char *name, wpk_error *err)
 {
-    wpk_source src = {fd_read_at, fd, size, name, NULL};
+    wpk_source src = {wpk_fd_read_at, (void *)(intptr_t)*fd, size, name, NULL};
     return wpk_reader_open_source(out, &src, NULL, err);
 }
 

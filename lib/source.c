@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int file_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
+int wpk_fd_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
 {
     int fd = (int)(intptr_t)opaque;
     uint8_t *p = buf;
@@ -40,7 +40,7 @@ int wpk_source_file(wpk_source *src, const char *path, wpk_error *err)
         close(fd);
         return wpk_fail(err, WPK_E_IO, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
     }
-    src->read_at = file_read_at;
+    src->read_at = wpk_fd_read_at;
     src->opaque = (void *)(intptr_t)fd;
     src->size = (uint64_t)st.st_size;
     src->name = path;
