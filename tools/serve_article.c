@@ -192,27 +192,30 @@ int page_article_id(serve_req *q)
     return article_page(q, e);
 }
 
-int page_article_path(serve_req *q)
+/* The entry whose path the rest of the address spells; 0, or the status
+ * of the error page already made. */
+static int entry_at_url_path(serve_req *q, wpk_entry **e)
 {
     char *path = url_decode(q->rest, strlen(q->rest), 0, 0);
     if (!path) return serve_error(q, 400, "Malformed path in the address.");
-    wpk_entry *e;
     wpk_error err;
-    int rc = *path ? wpk_reader_find_by_path(q->a->r, path, &e, &err) : WPK_E_NOTFOUND;
+    int rc = *path ? wpk_reader_find_by_path(q->a->r, path, e, &err) : WPK_E_NOTFOUND;
     free(path);
-    if (rc) return serve_wpk_error(q, rc, &err);
-    return article_page(q, e);
+    return rc ? serve_wpk_error(q, rc, &err) : 0;
+}
+
+int page_article_path(serve_req *q)
+{
+    wpk_entry *e;
+    int status = entry_at_url_path(q, &e);
+    return status ? status : article_page(q, e);
 }
 
 int page_raw(serve_req *q)
 {
-    char *path = url_decode(q->rest, strlen(q->rest), 0, 0);
-    if (!path) return serve_error(q, 400, "Malformed path in the address.");
     wpk_entry *e;
-    wpk_error err;
-    int rc = *path ? wpk_reader_find_by_path(q->a->r, path, &e, &err) : WPK_E_NOTFOUND;
-    free(path);
-    if (rc) return serve_wpk_error(q, rc, &err);
+    int status = entry_at_url_path(q, &e);
+    if (status) return status;
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)e->content_hash);
     const char *mime = e->mime && e->mime[0] ? e->mime : "application/octet-stream";
@@ -230,7 +233,8 @@ int page_raw(serve_req *q)
         return 304;
     }
     void *data;
-    rc = wpk_reader_read_alloc(q->a->r, e, &data, 1, &err);
+    wpk_error err;
+    int rc = wpk_reader_read_alloc(q->a->r, e, &data, 1, &err);
     if (rc) {
         wpk_entry_free(e);
         q->sandbox = 0;
