@@ -59,9 +59,11 @@ ZSTD_CCtx *wpk_zstd_cctx(void) { return ZSTD_createCCtx_advanced(wpk_zstd_mem())
 
 ZSTD_DCtx *wpk_zstd_dctx(void) { return ZSTD_createDCtx_advanced(wpk_zstd_mem()); }
 
+/* By reference: the caller keeps `dict` alive as long as the DDict, and a
+ * fresh reader saves copying (and faulting in) the dictionary a second time. */
 ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size)
 {
-    return ZSTD_createDDict_advanced(dict, size, ZSTD_dlm_byCopy, ZSTD_dct_auto, wpk_zstd_mem());
+    return ZSTD_createDDict_advanced(dict, size, ZSTD_dlm_byRef, ZSTD_dct_auto, wpk_zstd_mem());
 }
 
 /* Compression dictionaries stay on the C library's heap: zstd records the

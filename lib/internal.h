@@ -101,6 +101,7 @@ struct wpk_reader {
     int dict_state;             /* 0 not loaded, 1 loaded, -1 failed (dict_err says why) */
     wpk_error dict_err;
     ZSTD_DDict *ddict;
+    uint8_t *dict_raw;          /* the dictionary's bytes, which ddict refers to */
     uint64_t dict_size;
     struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
     uint8_t *prefix;            /* header, section table, roots and summary, as read at open */

@@ -290,7 +290,8 @@ static int load_dict(wpk_reader *r, wpk_error *err)
                                 NULL, r->opts.max_dict_size, "dictionary", &dict, err);
     if (rc) return rc;
     r->ddict = wpk_zstd_ddict(dict, s->raw_size);
-    wpk_free(dict);
+    if (r->ddict) r->dict_raw = dict;
+    else wpk_free(dict);
     if (!r->ddict)
         return wpk_fail_at(err, WPK_E_NOMEM, s->offset, "%s: cannot load the dictionary at offset %llu", r->name,
                            (unsigned long long)s->offset);
@@ -620,6 +621,7 @@ void wpk_reader_close(wpk_reader *r)
     wpk_free(r->summary);
     wpk_page_cache_free(r->cache);
     ZSTD_freeDDict(r->ddict);
+    wpk_free(r->dict_raw);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
     pthread_mutex_destroy(&r->dict_lock);

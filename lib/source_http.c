@@ -9,10 +9,10 @@
  * Every later response must be a 206 for exactly the range asked, with the
  * validator (ETag, else Last-Modified) of the first: a file replaced on the
  * server between two requests is an error, never a silent mix of two
- * archives. */
+ * archives. libcurl itself is loaded on first use (curl_loader.c). */
+#include "curl_loader.h"
 #include "internal.h"
 
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include <strings.h>
 
 typedef struct http_src {
+    const wpk_curl_api *api;
     CURL *curl;
     pthread_mutex_t lock;
     char *url;
@@ -112,16 +113,16 @@ static int fetch(http_src *h, uint64_t offset, size_t len, uint8_t *dst, int fir
         /* The server refuses (412) rather than send bytes of another file. */
         char cond[300];
         snprintf(cond, sizeof cond, "%s: %s", h->validator_is_etag ? "If-Match" : "If-Unmodified-Since", h->validator);
-        hdrs = curl_slist_append(NULL, cond);
+        hdrs = h->api->slist_append(NULL, cond);
     }
-    curl_easy_setopt(h->curl, CURLOPT_RANGE, range);
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &rs);
-    curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, &rs);
-    CURLcode cc = curl_easy_perform(h->curl);
-    curl_slist_free_all(hdrs);
+    h->api->easy_setopt(h->curl, CURLOPT_RANGE, range);
+    h->api->easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+    h->api->easy_setopt(h->curl, CURLOPT_WRITEDATA, &rs);
+    h->api->easy_setopt(h->curl, CURLOPT_HEADERDATA, &rs);
+    CURLcode cc = h->api->easy_perform(h->curl);
+    h->api->slist_free_all(hdrs);
     long status = 0;
-    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+    h->api->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
     h->stats.requests++;
     h->stats.bytes += rs.got;
     const char *url = h->url;
@@ -136,7 +137,7 @@ static int fetch(http_src *h, uint64_t offset, size_t len, uint8_t *dst, int fir
         return -1;
     }
     if (cc != CURLE_OK && cc != CURLE_PARTIAL_FILE) {
-        snprintf(h->err, sizeof h->err, "%s: %s", url, curl_easy_strerror(cc));
+        snprintf(h->err, sizeof h->err, "%s: %s", url, h->api->easy_strerror(cc));
         return -1;
     }
     if (status == 412) {
@@ -224,25 +225,25 @@ static void http_close(void *opaque)
 {
     http_src *h = opaque;
     if (!h) return;
-    if (h->curl) curl_easy_cleanup(h->curl);
+    if (h->curl) h->api->easy_cleanup(h->curl);
     pthread_mutex_destroy(&h->lock);
     wpk_free(h->url);
     wpk_free(h->head);
     wpk_free(h);
 }
 
-static void init_curl(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts, wpk_error *err)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, init_curl);
+    const char *why;
+    const wpk_curl_api *api = wpk_curl(&why);
+    if (!api) return wpk_fail(err, WPK_E_IO, "%s: %s", url, why);
     http_src *h = wpk_calloc(1, sizeof *h);
     if (!h) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     pthread_mutex_init(&h->lock, NULL);
     h->url = wpk_strdup(url);
     h->head = wpk_malloc(WPK_FIRST_READ);
-    h->curl = curl_easy_init();
+    h->api = api;
+    h->curl = api->easy_init();
     if (!h->url || !h->head || !h->curl) {
         http_close(h);
         return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", url);
@@ -250,18 +251,18 @@ int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts,
     h->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : 30000;
     h->connect_timeout_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
     CURL *c = h->curl;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* timeouts without SIGALRM: readers may run in threads */
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, NULL); /* byte ranges of the file itself, never re-encoded */
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "wikipack");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    api->easy_setopt(c, CURLOPT_URL, url);
+    api->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    api->easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(c, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+    api->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+    api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* timeouts without SIGALRM: readers may run in threads */
+    api->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, NULL); /* byte ranges of the file itself, never re-encoded */
+    api->easy_setopt(c, CURLOPT_USERAGENT, "wikipack");
+    api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    api->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     size_t got = 0;
     if (fetch(h, 0, WPK_FIRST_READ, h->head, 1, &got) != 0) {
         wpk_fail(err, WPK_E_IO, "%s", h->err);

@@ -33,7 +33,7 @@ run install cmake --install "$build" --prefix "$prefix" || exit 1
 pc=$(find "$prefix" -name wikipack.pc)
 [ -n "$pc" ] || { bad "no wikipack.pc installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
-for f in bin/wikipack include/wikipack.h share/man/man1/wikipack.1 share/man/man5/wikipack.5; do
+for f in bin/wikipack bin/wikipack-serve include/wikipack.h share/man/man1/wikipack.1 share/man/man5/wikipack.5; do
     [ -f "$prefix/$f" ] && ok "installed $f" || bad "missing $f"
 done
 for f in libwikipack.a libwikipack.so cmake/wikipack/wikipack-config.cmake cmake/wikipack/wikipack-config-version.cmake; do
@@ -48,6 +48,9 @@ soname=$(readelf -d "$libdir/libwikipack.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1
 wp=$prefix/bin/wikipack
 archive=$scratch/sample.wpk
 run pack "$wp" pack -q -o "$archive" "$src/tests/samples/articles" || exit 1
+# `wikipack serve` runs the wikipack-serve installed beside it.
+"$wp" serve --help 2>&1 | grep -q '^usage: wikipack serve' && ok "installed wikipack runs wikipack-serve" ||
+    bad "installed wikipack serve --help"
 row=$("$wp" list "$archive" | awk -F'\t' '!found && $1 != "-" && $7 == "article" { print $1 "\t" $2 "\t" $4; found = 1 }')
 id=${row%%$'\t'*}
 expected=${row#*$'\t'}
@@ -82,7 +85,7 @@ fi
 mkdir -p "$scratch/make"
 static_libs=" $(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --static --libs wikipack) "
 missing=
-for l in -lwikipack -lzstd -lxxhash -lutf8proc -lsodium -lcurl -pthread; do
+for l in -lwikipack -lzstd -lxxhash -lutf8proc -lsodium -pthread -ldl; do
     [[ $static_libs == *" $l "* ]] || missing="$missing $l"
 done
 [ -z "$missing" ] && ok "pkg-config --static lists every dependency" || bad "pkg-config --static lacks$missing"

@@ -68,5 +68,8 @@ int cmd_find(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+/* Run the program NAME (e.g. "wikipack-serve") installed beside this one,
+ * else found in PATH, with argv; returns only on failure (cli_helper.c). */
+int cli_run_helper(const char *name, char **argv);
 
 #endif

@@ -3,7 +3,7 @@
  * servers that do not support ranges). */
 #include "cli.h"
 
-#include <curl/curl.h>
+#include "curl_loader.h" /* libcurl, loaded on first use (lib/curl_loader.c) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,27 +71,33 @@ static int open_downloaded(const char *url, wpk_reader **r)
 {
     /* The reader reads from it until the process ends; one per archive
      * (serve may open several). */
+    const char *why;
+    const wpk_curl_api *api = wpk_curl(&why);
+    if (!api) {
+        cli_error("%s: %s", url, why);
+        return EXIT_IO;
+    }
     fetched *f = calloc(1, sizeof *f);
-    CURL *c = f ? curl_easy_init() : NULL;
+    CURL *c = f ? api->easy_init() : NULL;
     if (!c) {
         free(f);
         return EXIT_RESOURCE;
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    if (timeout_ms) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-    CURLcode cc = curl_easy_perform(c);
-    curl_easy_cleanup(c);
+    api->easy_setopt(c, CURLOPT_URL, url);
+    api->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+    api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    if (timeout_ms) api->easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    api->easy_setopt(c, CURLOPT_WRITEDATA, f);
+    CURLcode cc = api->easy_perform(c);
+    api->easy_cleanup(c);
     if (cc != CURLE_OK) {
         int code = f->too_big ? EXIT_RESOURCE : EXIT_IO;
-        cli_error("%s: %s", url, f->too_big ? "out of memory downloading it" : curl_easy_strerror(cc));
+        cli_error("%s: %s", url, f->too_big ? "out of memory downloading it" : api->easy_strerror(cc));
         free(f->data);
         free(f);
         return code;

@@ -49,8 +49,9 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"pack", cmd_pack}, {"get", cmd_get}, {"list", cmd_list}, {"extract", cmd_extract},
         {"verify", cmd_verify}, {"info", cmd_info}, {"find", cmd_find}, {"keygen", cmd_keygen}, {"sign", cmd_sign},
-        {"serve", cmd_serve},
     };
+    /* A program of its own: its web server libraries would slow every start. */
+    if (!strcmp(cmd, "serve")) return cli_run_helper("wikipack-serve", argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
     cli_error("unknown command \"%s\" (try 'wikipack --help')", cmd);
