@@ -7,6 +7,9 @@ plus python3-libzim for `zim-pack`).
     bench_util.py readlist DIR N SEED OUT    pick N files at random (fixed seed) and write
                                              PATH<TAB>TITLE<TAB>PAGEID lines to OUT
     bench_util.py zim-pack DIR OUT.zim       write a ZIM with python3-libzim's Creator, defaults
+    bench_util.py proc-commands TOOL KEY ARCHIVE LIST OUT   one command line per pick that has
+                                             KEY (id|title|path), tab-separated, for proc_bench:
+                                             TOOL is the wikipack binary, or "zimdump" (path only)
     bench_util.py sqlar-read SQLAR LIST [--no-fresh]   read latency through python's sqlite3
     bench_util.py machine                    Markdown lines describing this machine
     bench_util.py report RESULTS_DIR         the Markdown report of run_bench.sh
@@ -260,6 +263,24 @@ def fmt_us(x):
     return fmt_num(x, 0) if x >= 100 else fmt_num(x, 1)
 
 
+def cmd_proc_commands(tool, key, archive, lst, out):
+    n = 0
+    with open(lst, encoding="utf-8", errors="surrogateescape") as f, \
+            open(out, "w", encoding="utf-8", errors="surrogateescape") as o:
+        for line in f:
+            path, title, pid = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+            value = {"id": pid, "title": title, "path": path}[key]
+            if not value:
+                continue
+            if tool == "zimdump":
+                argv = ["zimdump", "show", "--url=" + value, archive]
+            else:
+                argv = [tool, "get", "--" + key, value, archive]
+            o.write("\t".join(argv) + "\n")
+            n += 1
+    print(n)
+
+
 def cmd_report(d):
     meta = dict((r[0], r[1] if len(r) > 1 else "") for r in read_tsv(os.path.join(d, "meta.tsv")))
     pack = read_tsv(os.path.join(d, "pack.tsv"))
@@ -326,16 +347,16 @@ def cmd_report(d):
 
         w("### Random reads, µs (lookup + read of one article)")
         w("")
-        w("| system | key | warm p50 | warm p99 | fresh p50 | fresh p99 | open only p50 | reads (misses) |")
-        w("|---|---|--:|--:|--:|--:|--:|--:|")
+        w("| system | key | warm p50 | warm p99 | fresh p50 | fresh p99 | open only p50 | new process p50 | new process p99 | reads (misses) |")
+        w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
         for (system, key) in order:
             m = agg[(system, key)]
-            warm, fresh, op = m.get("warm"), m.get("fresh"), m.get("open")
-            n = warm["n"] if warm else (fresh["n"] if fresh else 0)
+            warm, fresh, op, proc = m.get("warm"), m.get("fresh"), m.get("open"), m.get("process")
+            n = max(s["n"] for s in m.values())
             misses = max(s["misses"] for s in m.values())
-            w("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 system, key, fmt_us(med(warm, "p50")), fmt_us(med(warm, "p99")), fmt_us(med(fresh, "p50")),
-                fmt_us(med(fresh, "p99")), fmt_us(med(op, "p50")),
+                fmt_us(med(fresh, "p99")), fmt_us(med(op, "p50")), fmt_us(med(proc, "p50")), fmt_us(med(proc, "p99")),
                 fmt_int(n) + (" (%d)" % misses if misses else "")))
         w("")
 
@@ -381,6 +402,8 @@ def main(argv):
         cmd_readlist(args[0], int(args[1]), int(args[2]), args[3])
     elif cmd == "zim-pack" and len(args) == 2:
         cmd_zim_pack(*args)
+    elif cmd == "proc-commands" and len(args) == 5 and args[1] in ("id", "title", "path"):
+        cmd_proc_commands(*args)
     elif cmd == "sqlar-read" and len(args) in (2, 3):
         cmd_sqlar_read(args[0], args[1], fresh="--no-fresh" not in args[2:])
     elif cmd == "machine" and not args:

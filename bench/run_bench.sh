@@ -155,6 +155,15 @@ if [ -z "$WRB" ] || [ ! -x "$WRB" ]; then
         $(pkg-config --libs libzstd libxxhash libutf8proc) -lpthread -o "$WRB" >>"$WORK/logs/build.log" 2>&1 ||
         { failed "building wpk_read_bench" "$WORK/logs/build.log"; WRB=""; }
 fi
+PB=$BUILD/proc_bench
+if [ $BUILD_IT = 1 ]; then
+    cmake --build "$BUILD" -j"$NPROC" --target proc_bench >>"$WORK/logs/build.log" 2>&1 || PB=""
+fi
+if [ -z "$PB" ] || [ ! -x "$PB" ]; then
+    PB=$WORK/bin/proc_bench
+    cc -O2 -std=c11 "$HERE/proc_bench.c" -o "$PB" >>"$WORK/logs/build.log" 2>&1 ||
+        { failed "building proc_bench" "$WORK/logs/build.log"; PB=""; }
+fi
 ZRB=""
 if want zim && [ $HAVE_ZIM_READ = 1 ]; then
     ZRB=$BUILD/zim_read_bench
@@ -264,6 +273,17 @@ reads() {
         }
     done
 }
+# procs NAME TOOL KEY...: get each pick with the command-line tool, a new
+# process each time (proc_bench), for each key kind; RUNS runs, as reads.
+procs() {
+    local name=$1 tool=$2 k base=$WORK/proc-${1%% *}; shift 2
+    [ -n "$PB" ] || return 1
+    for k in "$@"; do
+        "${UTIL[@]}" proc-commands "$tool" "$k" "$A" "$LIST" "$base-$k.txt" >/dev/null ||
+            { failed "proc-commands for $name"; return 1; }
+    done
+    reads "$name" bash -c 'pb=$1 base=$2; shift 2; for k; do "$pb" "$k" "$base-$k.txt" || exit 1; done' _ "$PB" "$base" "$@"
+}
 # verify NAME LABEL WHAT CMD...: VRUNS runs, median wall time.
 verify() {
     local name=$1 label=$2 what=$3; shift 3
@@ -285,6 +305,7 @@ if want wikipack; then
     A=$WORK/out.wpk
     if pack "wikipack" "$A" "yes: page ID, title, path" "$WPK" pack -q -o "$A" "$CORPUS"; then
         [ -n "$WRB" ] && reads "wikipack" "$WRB" "$A" "$LIST"
+        procs "wikipack" "$WPK" id title path
         verify "wikipack" "wikipack verify" "every block and index checksum, decompresses all, every entry's XXH3" "$WPK" verify "$A"
         verify "wikipack" "wikipack verify --quick" "every block and index checksum, no decompression" "$WPK" verify --quick "$A"
     fi
@@ -293,6 +314,7 @@ if want zim; then
     A=$WORK/out.zim
     if pack "ZIM (libzim)" "$A" "yes: path, title" "${UTIL[@]}" zim-pack "$CORPUS" "$A"; then
         [ -n "$ZRB" ] && reads "ZIM (libzim)" "$ZRB" "$A" "$LIST"
+        command -v zimdump >/dev/null && procs "ZIM (libzim)" zimdump path
         if [ $HAVE_ZIMCHECK = 1 ]; then
             verify "ZIM (libzim)" "zimcheck -C" "MD5 of the whole file (no decompression)" zimcheck -C "$A"
             verify "ZIM (libzim)" "zimcheck -I" "structure: dirents, pointer lists, cluster offsets" zimcheck -I "$A"
@@ -328,7 +350,7 @@ fi
 # ---- notes and report --------------------------------------------------------
 note "Threads while packing: wikipack all cores ($NPROC); libzim's Creator 4 workers; mksquashfs all cores; zstd per file and tar | zstd one thread."
 note "Pack wall time is the median of $PACK_RUNS run(s); peak RSS is GNU time's %M, the largest single process (for ZIM it includes the Python interpreter)."
-note "warm = one open archive per key kind, then the ${READS} picks in order (library caches start empty; the OS page cache is warm); fresh = open + lookup + read + close for each pick, in one process; open only = the open step of the fresh loop."
+note "warm = one open archive per key kind, then the ${READS} picks in order (library caches start empty; the OS page cache is warm); fresh = open + lookup + read + close for each pick, in one process; open only = the open step of the fresh loop; new process = the command-line tool run once per pick (\`wikipack get --id|--title|--path\`, \`zimdump show --url=PATH\`), from spawn to exit, output to /dev/null (bench/proc_bench.c)."
 want wikipack && note "wikipack reads check the block checksum and the entry's XXH3 (as \`wikipack get\` does). By page ID and by title it returns the newest version of that article, which may be another file than the one picked; by path, the file picked."
 want zim && note "ZIM has no page ID, so compare ZIM's path row with wikipack's path row. ZIM reads copy the blob out of libzim's cluster cache (16 clusters of ~2 MiB by default) and check no checksum; ZIM title lookups are exact and return one of the entries with that title."
 want sqlar && note "sqlar reads go through Python's sqlite3 module (SELECT sz, data FROM sqlar WHERE name=?; zlib when compressed): a few µs of interpreter overhead per read are included."
