@@ -292,11 +292,16 @@ typedef struct wpk_write_opts {
     uint32_t block_size;        /* target raw block size, default 256 KiB */
     int threads;                /* compression threads, default: number of cores */
     int dictionary;             /* 0 = auto (train, keep when smaller), -1 = never */
-    uint32_t dict_size;         /* target dictionary size, default 1/64 of the distinct content, 16-256 KiB */
+    uint32_t dict_size;         /* target dictionary size, default 1/64 of the distinct content, 16-256 KiB;
+                                 * WPK_DICT_SIZE_LARGE: 1/8 of it, 16 KiB-2 MiB */
     uint32_t page_size;         /* target raw index page size, default 32 KiB */
     int latest_only;            /* store only the newest version of each article */
 } wpk_write_opts;
 #define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0, 0}
+/* The largest dictionary that still pays for itself: a smaller archive,
+ * but a reader's first read decompresses up to 2 MiB of dictionary (~1 ms
+ * per MiB) before its block. */
+#define WPK_DICT_SIZE_LARGE 1u
 
 typedef struct wpk_writer wpk_writer;
 

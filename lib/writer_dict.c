@@ -123,11 +123,17 @@ static uint8_t *compress_dict(const uint8_t *dict, size_t size, size_t *out_size
 }
 
 /* Default dictionary size: a 64th of the distinct content, 16 KiB to 256 KiB
- * (measured on the open_wiki markdown: 256 KiB beat 112 KiB by 6% overall). */
-static uint32_t default_dict_size(const wpk_writer *w)
+ * (measured on the open_wiki markdown: 256 KiB beat 112 KiB by 6% overall).
+ * The first read of a fresh reader decompresses the whole dictionary, so
+ * its size is also that read's latency. WPK_DICT_SIZE_LARGE: an 8th, the
+ * most a dictionary can be and still be kept (wpk_choose_dict), up to
+ * 2 MiB (open_wiki: 1,242,332 bytes at 2 MiB against 1,342,595 at 256 KiB,
+ * both at level 22). */
+static uint32_t dict_size_for(const wpk_writer *w)
 {
-    uint64_t d = w->unique_bytes / 64;
-    return d < (16u << 10) ? (16u << 10) : d > (256u << 10) ? (256u << 10) : (uint32_t)d;
+    int large = w->opts.dict_size == WPK_DICT_SIZE_LARGE;
+    uint64_t d = w->unique_bytes / (large ? 8 : 64), max = large ? (2u << 20) : (256u << 10);
+    return d < (16u << 10) ? (16u << 10) : d > max ? (uint32_t)max : (uint32_t)d;
 }
 
 typedef struct trial_list { trial *t; size_t n; } trial_list;
@@ -152,7 +158,7 @@ static void *run_trial_list(void *arg)
 
 int wpk_choose_dict(wpk_writer *w, wpk_error *err)
 {
-    if (w->opts.dict_size == 0) w->opts.dict_size = default_dict_size(w);
+    if (w->opts.dict_size == 0 || w->opts.dict_size == WPK_DICT_SIZE_LARGE) w->opts.dict_size = dict_size_for(w);
     if (w->opts.dictionary < 0 || w->unique_count < 16 || w->unique_bytes < 8ull * w->opts.dict_size)
         return WPK_OK;
     uint8_t *samples;

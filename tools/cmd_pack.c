@@ -45,7 +45,9 @@ static const char pack_usage[] =
     "      --latest-only      keep only the newest version of each article\n"
     "      --strict           fail, writing nothing, on any warning about the input\n"
     "      --fast             quick to pack: zstd level 3, no dictionary\n"
-    "      --best             smallest archive: zstd level 22 and 256 KiB index pages\n"
+    "      --best             smallest archive: zstd level 22, a dictionary of up to 2 MiB\n"
+    "                         (an 8th of the content; the first read of a fresh reader\n"
+    "                         then takes ~1 ms more) and 256 KiB index pages\n"
     "                         (a little smaller, slower to pack, index lookups a little slower)\n"
     "  -j, --threads N        compression threads (default: all cores)\n"
     "  -l, --level N          zstd level 1..22 (default 19)\n"
@@ -487,6 +489,7 @@ int cmd_pack(int argc, char **argv)
         if (!set_dict) wo.dictionary = -1;
     } else if (preset == 'X') {
         if (!set_level) wo.level = 22;
+        if (!wo.dict_size) wo.dict_size = WPK_DICT_SIZE_LARGE;
         wo.page_size = 256u << 10;
     }
     if (!out || optind >= argc) {
