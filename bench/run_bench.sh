@@ -19,7 +19,7 @@
 #   --no-install     never apt-get install missing peers
 #   --work DIR       work directory (default: a new /tmp/wpkbench.XXXXXX)
 #   --keep           keep the work directory (archives, logs, raw results)
-#   --only LIST      comma-separated systems to run: wikipack,zim,squashfs,
+#   --only LIST      comma-separated systems to run: wikipack,wikipack-best,zim,squashfs,
 #                    sqlar,zstd,solid (default: all; smoke: wikipack,zstd,solid)
 #
 # Exit status: 0 when every tool that was run succeeded; 1 when one failed
@@ -70,7 +70,7 @@ NPROC=$(nproc 2>/dev/null || echo 1)
 if [ $SMOKE = 1 ]; then
     READS=${READS:-50} RUNS=${RUNS:-1} ONLY=${ONLY:-wikipack,zstd,solid} VRUNS=1
 else
-    READS=${READS:-1000} RUNS=${RUNS:-3} ONLY=${ONLY:-wikipack,zim,squashfs,sqlar,zstd,solid} VRUNS=3
+    READS=${READS:-1000} RUNS=${RUNS:-3} ONLY=${ONLY:-wikipack,wikipack-best,zim,squashfs,sqlar,zstd,solid} VRUNS=3
 fi
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
@@ -308,6 +308,14 @@ if want wikipack; then
         procs "wikipack" "$WPK" id title path
         verify "wikipack" "wikipack verify" "every block and index checksum, decompresses all, every entry's XXH3" "$WPK" verify "$A"
         verify "wikipack" "wikipack verify --quick" "every block and index checksum, no decompression" "$WPK" verify --quick "$A"
+    fi
+fi
+if want wikipack-best; then
+    A=$WORK/best.wpk
+    if pack "wikipack --best" "$A" "yes: page ID, title, path" "$WPK" pack -q --best -o "$A" "$CORPUS"; then
+        [ -n "$WRB" ] && reads "wikipack --best" "$WRB" "$A" "$LIST"
+        procs "wikipack --best" "$WPK" id title path
+        verify "wikipack --best" "wikipack verify" "every block and index checksum, decompresses all, every entry's XXH3" "$WPK" verify "$A"
     fi
 fi
 if want zim; then
