@@ -454,6 +454,10 @@ void wpk_writer_free(wpk_writer *w)
     wpk_free(w->blocks);
     if (w->dict_stored != w->dict) wpk_free(w->dict_stored);
     wpk_free(w->dict);
+    ZSTD_freeCDict(w->cdict);
+    for (size_t i = 0; w->precompressed && i < w->block_count; i++) wpk_free(w->precompressed[i]);
+    wpk_free(w->precompressed);
+    wpk_free(w->precompressed_len);
     wpk_free(w->path);
     wpk_free(w);
 }

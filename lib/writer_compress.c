@@ -23,22 +23,28 @@ typedef struct pool {
     wpk_error err;
 } pool;
 
-static int set_params(ZSTD_CCtx *c, const pool *p)
+int wpk_block_cctx_init(ZSTD_CCtx *c, const wpk_writer *w, const ZSTD_CDict *cdict)
 {
-    size_t r = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, p->w->opts.level);
+    size_t r = ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, w->opts.level);
     /* The format holds sizes and checksums itself; no dictionary ID needed. */
     if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
     if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, 0);
     if (!ZSTD_isError(r)) r = ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
-    if (!ZSTD_isError(r) && p->cdict) r = ZSTD_CCtx_refCDict(c, p->cdict);
+    if (!ZSTD_isError(r) && cdict) r = ZSTD_CCtx_refCDict(c, cdict);
     return ZSTD_isError(r) ? -1 : 0;
 }
 
-static int compress_one(pool *p, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *out_len, wpk_error *err)
+int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *out_len, wpk_error *err)
 {
-    const wblock *b = &p->w->blocks[i];
+    if (w->precompressed && w->precompressed[i]) { /* done by a dictionary trial */
+        *out = w->precompressed[i];
+        *out_len = w->precompressed_len[i];
+        w->precompressed[i] = NULL;
+        return WPK_OK;
+    }
+    const wblock *b = &w->blocks[i];
     uint8_t *raw;
-    int rc = wpk_block_raw(p->w, b, &raw, err);
+    int rc = wpk_block_raw(w, b, &raw, err);
     if (rc) return rc;
     size_t cap = ZSTD_compressBound(b->raw_size);
     uint8_t *dst = wpk_malloc(cap);
@@ -61,7 +67,7 @@ static void *worker(void *arg)
 {
     pool *p = arg;
     ZSTD_CCtx *c = wpk_zstd_cctx();
-    if (!c || set_params(c, p) != 0) {
+    if (!c || wpk_block_cctx_init(c, p->w, p->cdict) != 0) {
         pthread_mutex_lock(&p->lock);
         if (!p->failed) wpk_fail(&p->err, WPK_E_NOMEM, "cannot set up a zstd compressor");
         p->failed = 1;
@@ -83,7 +89,7 @@ static void *worker(void *arg)
         uint8_t *out = NULL;
         size_t len = 0;
         wpk_error e;
-        int rc = compress_one(p, c, i, &out, &len, &e);
+        int rc = wpk_compress_block(p->w, c, i, &out, &len, &e);
         pthread_mutex_lock(&p->lock);
         if (rc && !p->failed) {
             p->err = e;
@@ -112,13 +118,12 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
     p.out = wpk_calloc(n, sizeof *p.out);
     p.out_len = wpk_calloc(n, sizeof *p.out_len);
     p.done = wpk_calloc(n, 1);
+    /* The dictionary trials' digested dictionary, else a new one. */
     ZSTD_CDict *cd = NULL;
-    if (w->dict_size) {
-        cd = wpk_zstd_cdict(w->dict, w->dict_size, w->opts.level);
-        p.cdict = cd;
-    }
+    if (w->dict_size && !w->cdict) cd = wpk_zstd_cdict(w->dict, w->dict_size, w->opts.level);
+    p.cdict = w->cdict ? w->cdict : cd;
     pthread_t *tids = wpk_calloc((size_t)threads, sizeof *tids);
-    if (!p.out || !p.out_len || !p.done || !tids || (w->dict_size && !cd)) {
+    if (!p.out || !p.out_len || !p.done || !tids || (w->dict_size && !p.cdict)) {
         wpk_free(p.out);
         wpk_free(p.out_len);
         wpk_free(p.done);

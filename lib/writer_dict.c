@@ -56,11 +56,13 @@ static int gather_samples(wpk_writer *w, uint8_t **buf_out, size_t **sizes_out, 
     return WPK_OK;
 }
 
-/* One trial: the compressed size of a block, with the dictionary or without. */
+/* One trial: a block compressed with the dictionary or without, exactly
+ * as the block compressor would; the frame is kept for it (writer.c). */
 typedef struct trial {
     wpk_writer *w;
-    const wblock *block;
+    size_t block;              /* block number */
     const ZSTD_CDict *cdict;   /* NULL: without */
+    uint8_t *out;
     size_t size;
     int rc;
     wpk_error err;
@@ -69,21 +71,38 @@ typedef struct trial {
 static void *run_trial(void *arg)
 {
     trial *t = arg;
-    uint8_t *raw = NULL, *dst = NULL;
     ZSTD_CCtx *c = wpk_zstd_cctx();
-    t->rc = c ? wpk_block_raw(t->w, t->block, &raw, &t->err) : wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
-    size_t cap = ZSTD_compressBound(t->block->raw_size);
-    if (!t->rc && !(dst = wpk_malloc(cap))) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "out of memory");
-    if (!t->rc) {
-        size_t got = t->cdict ? ZSTD_compress_usingCDict(c, dst, cap, raw, t->block->raw_size, t->cdict)
-                              : ZSTD_compressCCtx(c, dst, cap, raw, t->block->raw_size, t->w->opts.level);
-        if (ZSTD_isError(got)) t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "zstd: %s", ZSTD_getErrorName(got));
-        t->size = got;
-    }
-    wpk_free(raw);
-    wpk_free(dst);
+    if (!c || wpk_block_cctx_init(c, t->w, t->cdict) != 0)
+        t->rc = wpk_fail(&t->err, WPK_E_NOMEM, "cannot set up a zstd compressor");
+    else
+        t->rc = wpk_compress_block(t->w, c, t->block, &t->out, &t->size, &t->err);
     ZSTD_freeCCtx(c);
     return NULL;
+}
+
+/* Hand the trial frames to the block compressor, or free them. */
+static void keep_trials(wpk_writer *w, trial *t, size_t n, int keep)
+{
+    if (keep && !w->precompressed) {
+        w->precompressed = wpk_calloc(w->block_count, sizeof *w->precompressed);
+        w->precompressed_len = wpk_calloc(w->block_count, sizeof *w->precompressed_len);
+        if (!w->precompressed || !w->precompressed_len) { /* only a saving: go without */
+            wpk_free(w->precompressed);
+            wpk_free(w->precompressed_len);
+            w->precompressed = NULL;
+            w->precompressed_len = NULL;
+            keep = 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (keep && t[i].out && !w->precompressed[t[i].block]) {
+            w->precompressed[t[i].block] = t[i].out;
+            w->precompressed_len[t[i].block] = t[i].size;
+        } else {
+            wpk_free(t[i].out);
+        }
+        t[i].out = NULL;
+    }
 }
 
 /* Run the trials on up to `threads` threads at a time. */
@@ -173,9 +192,9 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     memset(with_t, 0, sizeof with_t);
     memset(without_t, 0, sizeof without_t);
     for (size_t i = 0; i < trials; i++) {
-        const wblock *b = &w->blocks[(i * 2 + 1) * w->block_count / (trials * 2)];
-        with_t[i] = (trial){w, b, NULL, 0, 0, {0}};
-        without_t[i] = (trial){w, b, NULL, 0, 0, {0}};
+        size_t b = (i * 2 + 1) * w->block_count / (trials * 2);
+        with_t[i] = (trial){w, b, NULL, NULL, 0, 0, {0}};
+        without_t[i] = (trial){w, b, NULL, NULL, 0, 0, {0}};
     }
     trial_list bg = {without_t, trials};
     pthread_t tid;
@@ -221,20 +240,27 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
         with += with_t[i].size;
         without += without_t[i].size;
     }
-    ZSTD_freeCDict(cd);
     if (rc || !cd) {
+        keep_trials(w, with_t, trials, 0);
+        keep_trials(w, without_t, trials, !rc);
+        ZSTD_freeCDict(cd);
         wpk_free(dj.stored);
         wpk_free(dict);
         return rc;
     }
     size_t stored_size = dj.stored_size;
     uint8_t *stored = dj.stored;
-    if (!rc && trials && without > with && (without - with) * w->block_count / trials > stored_size) {
+    int use = trials && without > with && (without - with) * w->block_count / trials > stored_size;
+    keep_trials(w, with_t, trials, use);
+    keep_trials(w, without_t, trials, !use);
+    if (use) {
         w->dict = dict;
         w->dict_size = dict_size;
         w->dict_stored = stored ? stored : dict;
         w->dict_stored_size = stored ? stored_size : dict_size;
+        w->cdict = cd;
     } else {
+        ZSTD_freeCDict(cd);
         wpk_free(stored);
         wpk_free(dict);
     }

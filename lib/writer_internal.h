@@ -71,6 +71,12 @@ struct wpk_writer {
     size_t dict_size;
     uint8_t *dict_stored;       /* as written: compressed, or `dict` itself when that is not smaller */
     size_t dict_stored_size;
+    ZSTD_CDict *cdict;          /* `dict` digested for compressing, kept from the trials */
+    /* Blocks the dictionary trials compressed exactly as the block
+     * compressor would (same function, parameters and dictionary), so they
+     * are not compressed twice: by block number, NULL when not done. */
+    uint8_t **precompressed;
+    size_t *precompressed_len;
     int data_fd;                /* compressed blocks, in order */
     uint64_t data_size;
     int finished;
@@ -118,6 +124,11 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
 int wpk_choose_dict(wpk_writer *w, wpk_error *err);
 /* writer_compress.c: compress all blocks (threads) into w->data_fd. */
 int wpk_compress_blocks(wpk_writer *w, wpk_error *err);
+/* Set up a compressor for blocks: with cdict, or without a dictionary when NULL. */
+int wpk_block_cctx_init(ZSTD_CCtx *c, const wpk_writer *w, const ZSTD_CDict *cdict);
+/* Compress block i with a compressor set up by wpk_block_cctx_init; *out is
+ * the frame (caller frees). */
+int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *out_len, wpk_error *err);
 /* Build one block's raw bytes (caller frees). */
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
 /* writer_index.c: build the page region and the three roots. */
