@@ -134,7 +134,38 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     return WPK_OK;
 }
 
-/* Copy an entry's metadata into a new slot; content source set by caller. */
+char *wpk_arena_alloc(warena *a, size_t n)
+{
+    if (n > a->left) {
+        size_t size = n > (1u << 20) ? n : (1u << 20);
+        if (a->count == a->cap) {
+            size_t cap = a->cap ? 2 * a->cap : 64;
+            char **g = wpk_realloc(a->chunks, cap * sizeof *g);
+            if (!g) return NULL;
+            a->chunks = g;
+            a->cap = cap;
+        }
+        char *chunk = wpk_malloc(size);
+        if (!chunk) return NULL;
+        a->chunks[a->count++] = chunk;
+        a->next = chunk;
+        a->left = size;
+    }
+    char *p = a->next;
+    a->next += n;
+    a->left -= n;
+    return p;
+}
+
+void wpk_arena_free(warena *a)
+{
+    for (size_t i = 0; i < a->count; i++) wpk_free(a->chunks[i]);
+    wpk_free(a->chunks);
+    memset(a, 0, sizeof *a);
+}
+
+/* Copy an entry's metadata into a new slot; content source set by caller.
+ * On failure after the strings were copied, their arena bytes stay unused. */
 static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error *err)
 {
     if (!m || !m->path) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
@@ -152,7 +183,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         (rc = check_field(m->mime, "media type", m->path, &e.mime_len, err)))
         return rc;
     size_t total = (size_t)e.path_len + e.title_len + e.lang_len + e.url_len + e.mime_len + 5;
-    e.path = wpk_malloc(total);
+    e.path = wpk_arena_alloc(&w->strings, total);
     if (!e.path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     char *s = e.path;
     const char *src[] = {m->path, m->title, m->language, m->url, m->mime};
@@ -162,10 +193,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
         s[len[i]] = 0;
         s += len[i] + 1;
     }
-    if ((rc = add_categories(w, &e, m, err)) != 0) {
-        wpk_free(e.path);
-        return rc;
-    }
+    if ((rc = add_categories(w, &e, m, err)) != 0) return rc;
     e.file_root = UINT32_MAX;
     e.page_id = m->has_page_id ? m->page_id : 0;
     e.has_page_id = m->has_page_id != 0;
@@ -174,10 +202,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
     if (w->count == w->cap) {
         size_t cap = w->cap ? w->cap + w->cap / 2 : 1024; /* 1.5x: less slack per entry */
         wentry *grown = wpk_realloc(w->entries, cap * sizeof *grown);
-        if (!grown) {
-            wpk_free(e.path);
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        }
+        if (!grown) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->entries = grown;
         w->cap = cap;
     }
@@ -195,10 +220,9 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     wentry *e;
     if ((rc = add_meta(w, meta, &e, err)) != 0) return rc;
     e->spill_offset = w->spill_size;
-    e->size = size;
+    e->size = (uint32_t)size; /* <= WPK_MAX_ENTRY, checked above */
     if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
         w->count--;
-        wpk_free(e->path);
         return rc;
     }
     w->spill_size += size;
@@ -223,7 +247,6 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
             if (g) w->roots = g;
             if (!root) {
                 w->count--;
-                wpk_free(e->path);
                 return wpk_fail(err, WPK_E_NOMEM, "out of memory");
             }
             w->roots[w->root_count++] = root;
@@ -234,7 +257,6 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     e->file = wpk_strdup(file_path);
     if (!e->file) {
         w->count--;
-        wpk_free(e->path);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     return WPK_OK;
@@ -406,6 +428,15 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
     w->finished = 1;
+    /* No more entries: give back the array's growth room before the
+     * finishing steps allocate theirs. */
+    if (w->cap > w->count && w->count) {
+        wentry *fit = wpk_realloc(w->entries, w->count * sizeof *fit);
+        if (fit) {
+            w->entries = fit;
+            w->cap = w->count;
+        }
+    }
     int rc = wpk_group_articles(w, err);
     if (!rc) rc = wpk_plan(w, err);
     if (!rc) wpk_writer_report(w, "training a dictionary", 0, 0, 0, 0);
@@ -431,9 +462,7 @@ void wpk_writer_free(wpk_writer *w)
 {
     if (!w) return;
     for (size_t i = 0; i < w->count; i++) {
-        wpk_free(w->entries[i].path);
         wpk_free(w->entries[i].file);
-        wpk_free(w->entries[i].fold);
     }
     for (size_t i = 0; i < w->alias_count; i++) {
         wpk_free(w->aliases[i].alias);
@@ -448,6 +477,7 @@ void wpk_writer_free(wpk_writer *w)
     wpk_free(w->cat_pool);
     wpk_free(w->roots);
     wpk_free(w->entries);
+    wpk_arena_free(&w->strings);
     if (w->spill_fd >= 0) close(w->spill_fd);
     if (w->data_fd >= 0) close(w->data_fd);
     wpk_free(w->unique);

@@ -134,10 +134,8 @@ static void drop_revisions(wpk_writer *w)
     size_t kept = 0;
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        if (e->current != i) {
-            wpk_free(e->path);
+        if (e->current != i) { /* its strings stay in the arena until the writer is freed */
             wpk_free(e->file);
-            wpk_free(e->fold);
             w->dropped_revisions++;
             continue;
         }
@@ -150,8 +148,15 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
 {
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        if (e->title_len && wpk_title_fold(we_title(e), e->title_len, &e->fold) != WPK_OK)
+        char *fold;
+        if (!e->title_len) continue;
+        if (wpk_title_fold(we_title(e), e->title_len, &fold) != WPK_OK)
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        size_t len = strlen(fold) + 1;
+        e->fold = wpk_arena_alloc(&w->strings, len);
+        if (e->fold) memcpy(e->fold, fold, len);
+        wpk_free(fold);
+        if (!e->fold) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     size_t keyed;
     int rc = assign_groups(w, err);

@@ -123,18 +123,18 @@ static int make_keys(const wpk_writer *w, char ***out, wpk_error *err)
     return WPK_OK;
 }
 
-/* Open-addressing table of distinct contents keyed by XXH3-128 and size. */
-typedef struct dedup { uint32_t *slot; size_t mask; } dedup;
+/* Open-addressing table of distinct contents keyed by XXH3-128 and size;
+ * the 128-bit hashes live only while planning (h128[entry]). */
+typedef struct dedup { uint32_t *slot; size_t mask; const XXH128_hash_t *h128; } dedup;
 
-static uint32_t *dedup_find(dedup *d, const wpk_writer *w, const wentry *e)
+static uint32_t *dedup_find(dedup *d, const wpk_writer *w, uint32_t ei)
 {
-    size_t i = (size_t)e->hash128_lo & d->mask;
+    const XXH128_hash_t *h = &d->h128[ei];
+    size_t i = (size_t)h->low64 & d->mask;
     for (;; i = (i + 1) & d->mask) {
         uint32_t s = d->slot[i];
         if (s == UINT32_MAX) return &d->slot[i];
-        const wentry *o = &w->entries[s];
-        if (o->hash128_lo == e->hash128_lo && o->hash128_hi == e->hash128_hi && o->size == e->size)
-            return &d->slot[i];
+        if (XXH128_isEqual(d->h128[s], *h) && w->entries[s].size == w->entries[ei].size) return &d->slot[i];
     }
 }
 
@@ -158,17 +158,24 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
 {
     size_t n = w->count, cap = 16;
     while (cap < 2 * n) cap <<= 1;
-    dedup d = {wpk_malloc(cap * sizeof(uint32_t)), cap - 1};
+    XXH128_hash_t *h128 = wpk_malloc((n ? n : 1) * sizeof *h128);
+    dedup d = {wpk_malloc(cap * sizeof(uint32_t)), cap - 1, h128};
     uint8_t *buf = NULL;
     size_t buf_cap = 0;
     int rc = WPK_OK;
-    if (!d.slot) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (!d.slot || !h128) {
+        wpk_free(d.slot);
+        wpk_free(h128);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
     memset(d.slot, 0xff, cap * sizeof(uint32_t));
     for (size_t k = 0; k < n && !rc; k++) {
         wentry *e = &w->entries[order[k]];
         char pathbuf[WPK_FILE_PATH_MAX];
         const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
-        if (file && (rc = stat_file(file, &e->size, err)) != 0) break;
+        uint64_t size = e->size;
+        if (file && (rc = stat_file(file, &size, err)) != 0) break;
+        e->size = (uint32_t)size; /* stat_file refused more than WPK_MAX_ENTRY */
         if (e->size + 1 > buf_cap) {
             uint8_t *grown = wpk_realloc(buf, (size_t)e->size + 1);
             if (!grown) {
@@ -179,15 +186,13 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
             buf_cap = (size_t)e->size + 1;
         }
         if ((rc = wpk_read_content(w, e, buf, err)) != 0) break;
-        XXH128_hash_t h = XXH3_128bits(buf, (size_t)e->size);
+        h128[order[k]] = XXH3_128bits(buf, (size_t)e->size);
         e->hash = XXH3_64bits(buf, (size_t)e->size);
-        e->hash128_lo = h.low64;
-        e->hash128_hi = h.high64;
         e->content_of = order[k];
         w->content_bytes += e->size;
         wpk_writer_report(w, "reading", w->content_bytes, 0, k + 1, w->count);
         if (e->size == 0) continue; /* stored nowhere */
-        uint32_t *slot = dedup_find(&d, w, e);
+        uint32_t *slot = dedup_find(&d, w, order[k]);
         if (*slot != UINT32_MAX) { /* identical to an earlier content */
             e->content_of = *slot;
             continue;
@@ -197,6 +202,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         w->unique[w->unique_count++] = order[k];
     }
     wpk_free(d.slot);
+    wpk_free(h128);
     wpk_free(buf);
     return rc;
 }
