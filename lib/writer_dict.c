@@ -218,13 +218,16 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     ZSTD_CDict *cd = NULL;
     if (!dict) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     else if (ZDICT_isError(dict_size)) dict_size = 0; /* too few or too uniform samples: go without */
-    else if (!(cd = wpk_zstd_cdict(dict, dict_size, w->opts.level))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    /* The dictionary as stored is compressed on a second thread while this
+     * one digests it for the trials (both take a while at level 19). */
+    dict_job dj = {dict, dict_size, NULL, dict_size};
+    pthread_t dtid;
+    int dthreaded = !rc && dict_size && w->opts.threads > 1 && pthread_create(&dtid, NULL, run_compress_dict, &dj) == 0;
+    if (!rc && dict_size && !(cd = wpk_zstd_cdict(dict, dict_size, w->opts.level)))
+        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     /* Evenly spaced sample blocks, each with and without the dictionary;
      * the dictionary must save more than it costs. */
     for (size_t i = 0; i < trials; i++) with_t[i].cdict = cd;
-    dict_job dj = {dict, dict_size, NULL, dict_size};
-    pthread_t dtid;
-    int dthreaded = !rc && cd && w->opts.threads > 1 && pthread_create(&dtid, NULL, run_compress_dict, &dj) == 0;
     if (!rc && cd) rc = run_trials(with_t, trials, w->opts.threads < 1 ? 1 : w->opts.threads, err);
     if (dthreaded) pthread_join(dtid, NULL);
     else if (!rc && cd) run_compress_dict(&dj);
