@@ -329,7 +329,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     }
     sec[nsec].type = WPK_SEC_PAGES;
     sec[nsec].flags = WPK_SECF_REQUIRED | WPK_SECF_REGION;
-    sec[nsec].stored_size = sec[nsec].raw_size = ix->pages_a.len + ix->pages_b.len;
+    sec[nsec].stored_size = sec[nsec].raw_size = ix->pages_a.len + ix->pages_a2.len + ix->pages_b.len;
     nsec++;
     sec[nsec].type = WPK_SEC_PAGES_EXT; /* optional: a 1.0 reader skips it whole */
     sec[nsec].flags = WPK_SECF_REGION;
@@ -388,9 +388,9 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     PUT(w->dict_stored, w->dict_stored_size);
 #undef PUT
     /* The regions, from their scratch files: pages, extension pages, data. */
-    const int src[] = {ix->pages_a.fd, ix->pages_b.fd, ix->ext_pages.fd, w->data_fd};
-    const uint64_t len[] = {ix->pages_a.len, ix->pages_b.len, ix->ext_pages.len, w->data_size};
-    for (int i = 0; i < 4; i++) {
+    const int src[] = {ix->pages_a.fd, ix->pages_a2.fd, ix->pages_b.fd, ix->ext_pages.fd, w->data_fd};
+    const uint64_t len[] = {ix->pages_a.len, ix->pages_a2.len, ix->pages_b.len, ix->ext_pages.len, w->data_size};
+    for (int i = 0; i < 5; i++) {
         if (!rc) rc = copy_fd(w, src[i], len[i], o.fd, off, err);
         off += len[i];
     }
@@ -408,7 +408,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->unique_bytes = w->unique_bytes;
         st->blocks = w->block_count;
         st->data_bytes = w->data_size;
-        st->index_bytes = ix->pages_a.len + ix->pages_b.len + ix->ext_pages.len;
+        st->index_bytes = ix->pages_a.len + ix->pages_a2.len + ix->pages_b.len + ix->ext_pages.len;
         for (int i = 0; i < WPK_NROOTS; i++) st->index_bytes += ix->root[i].len;
         st->dict_size = w->dict_stored_size;
         st->file_size = file_size;

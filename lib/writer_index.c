@@ -42,8 +42,8 @@ int wpk_page_level(const wpk_writer *w)
 
 void wpk_built_index_free(wpk_built_index *b)
 {
-    wsink *sinks[] = {&b->pages_a, &b->pages_b, &b->ext_pages};
-    for (int i = 0; i < 3; i++)
+    wsink *sinks[] = {&b->pages_a, &b->pages_a2, &b->pages_b, &b->ext_pages};
+    for (int i = 0; i < 4; i++)
         if (sinks[i]->fd > 0) close(sinks[i]->fd);
     wpk_free(b->summary.p);
     for (int i = 0; i < WPK_NROOTS; i++) wpk_free(b->root[i].p);
@@ -281,7 +281,9 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
     return WPK_OK;
 }
 
-static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *order, wpk_error *err)
+/* The records of entries order[from..to) (path order). */
+static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *order, size_t from, size_t to,
+                            wpk_error *err)
 {
     uint8_t *rec_buf = wpk_malloc(WPK_REC_FIXED + 6 * 65536);
     uint8_t *ext = wpk_malloc(65536 + 16);
@@ -291,7 +293,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     int rc = WPK_OK;
-    for (size_t k = 0; k < w->count && !rc; k++) {
+    for (size_t k = from; k < to && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
         wpk_fmt_record r;
         memset(&r, 0, sizeof r);
@@ -510,18 +512,24 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary") : WPK_OK;
 }
 
-/* The indexes are built by two jobs that can run at once: the path index
- * (the record pages, most of the work) and the four others. Each job writes
- * its leaves to its own buffers; the roots are sealed and the buffers joined
- * afterwards in a fixed order, so the bytes never depend on the threads. */
+/* The indexes are built as six tasks on two jobs that can run at once:
+ * the record pages of the first half of the entries, then the title and ID
+ * leaves; the record pages of the second half, then the folded-title and
+ * category leaves. The record pages are most of the work; they are cut in
+ * two at a leaf boundary that a build on one thread makes too (path_split),
+ * so the bytes never depend on the number of threads. Each task writes its
+ * leaves to its own scratch file; the roots are sealed and the files joined
+ * afterwards in a fixed order. */
+enum { TASK_PATH_A, TASK_TITLE, TASK_ID, TASK_PATH_B, TASK_FOLD, TASK_CATEGORY, NTASKS };
+
 typedef struct index_job {
     wpk_writer *w;
-    wpk_built_index *out;
     const ZSTD_CDict *cdict;
-    uint32_t *order;
-    int first, last;           /* indexes first..last */
-    wsink *regions[WPK_NROOTS];
-    leaf_builder lb[WPK_NROOTS];
+    const uint32_t *path_order;
+    uint32_t *order;            /* scratch for the title and ID orders */
+    size_t split;               /* entries [0, split) and [split, count) */
+    leaf_builder *lb;           /* by task */
+    int first, last;            /* tasks first..last */
     int rc;
     wpk_error err;
 } index_job;
@@ -540,31 +548,70 @@ static ZSTD_CCtx *page_cctx(const wpk_writer *w, const ZSTD_CDict *cd)
 static void *run_index_job(void *arg)
 {
     index_job *j = arg;
-    static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
-                                               WPK_KEY_STRING};
     ZSTD_CCtx *c = page_cctx(j->w, j->cdict);
     if (!c) {
         j->rc = wpk_fail(&j->err, WPK_E_NOMEM, "out of memory");
         return NULL;
     }
-    for (int which = j->first; which <= j->last && !j->rc; which++) {
-        leaf_builder *lb = &j->lb[which];
-        lb->w = j->w;
-        lb->out = j->out;
+    for (int t = j->first; t <= j->last && !j->rc; t++) {
+        leaf_builder *lb = &j->lb[t];
         lb->cctx = c;
-        lb->region = j->regions[which];
-        lb->which = which;
-        lb->kind = kinds[which];
-        if (which == 0) j->rc = build_path_index(j->w, lb, j->order, &j->err);
-        else if (which == 1) j->rc = build_title_index(j->w, lb, j->order, &j->err);
-        else if (which == 2) j->rc = build_id_index(j->w, lb, j->order, &j->err);
-        else if (which == 3) j->rc = build_fold_index(j->w, lb, &j->err);
+        if (t == TASK_PATH_A) j->rc = build_path_index(j->w, lb, j->path_order, 0, j->split, &j->err);
+        else if (t == TASK_PATH_B) j->rc = build_path_index(j->w, lb, j->path_order, j->split, j->w->count, &j->err);
+        else if (t == TASK_TITLE) j->rc = build_title_index(j->w, lb, j->order, &j->err);
+        else if (t == TASK_ID) j->rc = build_id_index(j->w, lb, j->order, &j->err);
+        else if (t == TASK_FOLD) j->rc = build_fold_index(j->w, lb, &j->err);
         else j->rc = build_category_index(j->w, lb, &j->err);
         if (!j->rc) j->rc = flush_leaf(lb, &j->err);
         lb->cctx = NULL;
     }
     ZSTD_freeCCtx(c);
     return NULL;
+}
+
+/* The leaf boundary of the record pages nearest the middle, found by
+ * sizing every record as add_item will place it; w->count when there is
+ * none (a single leaf). */
+static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_error *err)
+{
+    uint8_t *ext = wpk_malloc(65536 + 16);
+    if (!ext) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t best = w->count, half = w->count / 2, page_bytes = 4;
+    uint32_t n = 0;
+    int rc = WPK_OK;
+    for (size_t k = 0; k < w->count && !rc; k++) {
+        const wentry *e = &w->entries[order[k]];
+        wpk_fmt_record r;
+        memset(&r, 0, sizeof r);
+        r.path_len = e->path_len;
+        r.title_len = e->title_len;
+        r.lang_len = e->lang_len;
+        r.url_len = e->url_len;
+        r.mime_len = e->mime_len;
+        if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
+        size_t len = wpk_fmt_record_size(&r);
+        if (n > 0 && page_bytes + len + 4 > w->opts.page_size) { /* a leaf starts at k */
+            if (best == w->count || (k > half ? k - half : half - k) < (best > half ? best - half : half - best))
+                best = k;
+            page_bytes = 4;
+            n = 0;
+        }
+        page_bytes += len + 4;
+        n++;
+    }
+    wpk_free(ext);
+    *split = best;
+    return rc;
+}
+
+/* Move the leaves of a root by `delta` bytes in their region. */
+static void shift_root(leaf_builder *lb, uint64_t delta)
+{
+    for (size_t at = 0; at < lb->root.len;) {
+        uint8_t *item = lb->root.p + at;
+        wpk_put64(item, wpk_le64(item) + delta);
+        at += WPK_ROOT_ITEM_FIXED + wpk_le32(item + 36);
+    }
 }
 
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
@@ -576,16 +623,17 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     /* Leaf pages repeat titles, URLs and categories that the contents hold
      * too: the blocks' dictionary compresses them as well. */
     ZSTD_CDict *cd = w->dict_size ? wpk_zstd_cdict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
-    index_job *jobs = wpk_calloc(2, sizeof *jobs);
-    out->pages_a.fd = out->pages_b.fd = out->ext_pages.fd = -1;
+    leaf_builder *lb = wpk_calloc(NTASKS, sizeof *lb);
+    out->pages_a.fd = out->pages_a2.fd = out->pages_b.fd = out->ext_pages.fd = -1;
     int sink_rc = wpk_tempfile_in(w->path, &out->pages_a.fd, err);
+    if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->pages_a2.fd, err);
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->pages_b.fd, err);
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->ext_pages.fd, err);
-    if (sink_rc || !order || !order_b || !rc_ctx || !jobs || (w->dict_size && !cd)) {
+    if (sink_rc || !order || !order_b || !rc_ctx || !lb || (w->dict_size && !cd)) {
         wpk_built_index_free(out);
         wpk_free(order);
         wpk_free(order_b);
-        wpk_free(jobs);
+        wpk_free(lb);
         ZSTD_freeCCtx(rc_ctx);
         ZSTD_freeCDict(cd);
         return sink_rc ? sink_rc : wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -602,34 +650,57 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
             break;
         }
     }
-    jobs[0] = (index_job){w, out, cd, order, 0, 0, {&out->pages_a}, {{0}}, 0, {0}};
-    jobs[1] = (index_job){w, out, cd, order_b, 1, 4, {NULL, &out->pages_b, &out->pages_b, &out->ext_pages, &out->ext_pages},
-                          {{0}}, 0, {0}};
+    static const int root_of[NTASKS] = {0, 1, 2, 0, 3, 4}; /* by task: path, title, ID, path, folded, category */
+    static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
+                                               WPK_KEY_STRING};
+    wsink *regions[NTASKS] = {&out->pages_a, &out->pages_b, &out->pages_b, &out->pages_a2, &out->ext_pages,
+                              &out->ext_pages};
+    size_t split = w->count;
+    if (!rc && w->opts.threads > 1) rc = path_split(w, order, &split, err);
+    for (int t = 0; t < NTASKS; t++) {
+        lb[t].w = w;
+        lb[t].out = out;
+        lb[t].region = regions[t];
+        lb[t].which = root_of[t];
+        lb[t].kind = kinds[root_of[t]];
+    }
+    lb[TASK_PATH_B].position = split; /* its records are numbered on from the first half's */
+    index_job jobs[2] = {{w, cd, order, order_b, split, lb, TASK_PATH_A, TASK_ID, 0, {0}},
+                         {w, cd, order, order_b, split, lb, TASK_PATH_B, TASK_CATEGORY, 0, {0}}};
     if (!rc) {
         pthread_t tid;
-        int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_index_job, &jobs[0]) == 0;
-        if (!threaded) run_index_job(&jobs[0]);
-        run_index_job(&jobs[1]);
-        if (threaded) pthread_join(tid, NULL);
+        int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_index_job, &jobs[1]) == 0;
+        run_index_job(&jobs[0]);
+        if (!threaded) run_index_job(&jobs[1]);
+        else pthread_join(tid, NULL);
         for (int j = 0; j < 2 && !rc; j++)
             if (jobs[j].rc) {
                 rc = jobs[j].rc;
                 if (err) *err = jobs[j].err;
             }
     }
-    /* Seal the roots in a fixed order: title and ID leaves follow the record pages. */
-    uint64_t base[WPK_NROOTS] = {0, out->pages_a.len, out->pages_a.len, 0, 0};
-    for (int which = 0; which < WPK_NROOTS && !rc; which++) {
-        leaf_builder *lb = &jobs[which == 0 ? 0 : 1].lb[which];
-        lb->root_cctx = rc_ctx;
-        rc = seal_root(lb, base[which], err);
+    /* One path root over both halves: the second half's leaves follow the
+     * first's in PAGES. */
+    if (!rc) {
+        shift_root(&lb[TASK_PATH_B], out->pages_a.len);
+        if (wbuf_put(&lb[TASK_PATH_A].root, lb[TASK_PATH_B].root.p, lb[TASK_PATH_B].root.len))
+            rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        lb[TASK_PATH_A].root_count += lb[TASK_PATH_B].root_count;
     }
-    for (int j = 0; j < 2; j++)
-        for (int which = 0; which < WPK_NROOTS; which++) leaf_builder_free(&jobs[j].lb[which]);
+    /* Seal the roots in a fixed order: title and ID leaves follow the record pages. */
+    uint64_t records = out->pages_a.len + out->pages_a2.len;
+    static const int sealed[WPK_NROOTS] = {TASK_PATH_A, TASK_TITLE, TASK_ID, TASK_FOLD, TASK_CATEGORY};
+    uint64_t base[WPK_NROOTS] = {0, records, records, 0, 0};
+    for (int which = 0; which < WPK_NROOTS && !rc; which++) {
+        leaf_builder *b = &lb[sealed[which]];
+        b->root_cctx = rc_ctx;
+        rc = seal_root(b, base[which], err);
+    }
+    for (int t = 0; t < NTASKS; t++) leaf_builder_free(&lb[t]);
     if (!rc) rc = build_summary(w, &out->summary, err);
     wpk_free(order);
     wpk_free(order_b);
-    wpk_free(jobs);
+    wpk_free(lb);
     ZSTD_freeCCtx(rc_ctx);
     ZSTD_freeCDict(cd);
     if (rc) wpk_built_index_free(out);

@@ -154,8 +154,9 @@ int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err);
 typedef struct wpk_built_index {
     /* Leaf pages go to scratch files, not memory: with millions of entries
      * they are the largest thing the writer would otherwise hold. */
-    wsink pages_a;              /* PAGES, first part: the record pages */
-    wsink pages_b;              /* PAGES, second part: title and ID leaves */
+    wsink pages_a;              /* PAGES, first part: the record pages of the first half of the entries */
+    wsink pages_a2;             /* then those of the second half (built on another thread) */
+    wsink pages_b;              /* PAGES, last part: title and ID leaves */
     wsink ext_pages;            /* PAGES_EXT: leaves of the 1.1 indexes */
     wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
     wbuf summary;               /* SUMMARY section */
