@@ -90,10 +90,6 @@ int wpk_fmt_root_item_decode(const uint8_t *p, size_t n, size_t *pos, uint32_t k
         *why = "index leaf claims more than a zstd frame of its size can hold";
         return WPK_FMT_CORRUPT;
     }
-    if (it->item_count > (it->page.raw_size - 4) / 4) { /* every item costs at least 4 bytes */
-        *why = "index root item claims more items than its leaf can hold";
-        return WPK_FMT_CORRUPT;
-    }
     if (it->key_len > n - at - WPK_ROOT_ITEM_FIXED) {
         *why = "index root key runs past the root";
         return WPK_FMT_CORRUPT;
@@ -129,6 +125,15 @@ size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, con
     else if (key_len)
         memcpy(out + 40, it->key, key_len);
     return need;
+}
+
+int wpk_fmt_leaf_holds(const wpk_fmt_root_item *it, const char **why)
+{
+    if (it->item_count > (it->page.raw_size - 4) / 4) { /* every item costs at least 4 bytes */
+        *why = "index root item claims more items than its leaf can hold";
+        return WPK_FMT_CORRUPT;
+    }
+    return WPK_FMT_OK;
 }
 
 int wpk_fmt_leaf_count(const uint8_t *p, size_t n, uint32_t *count, const char **why)

@@ -38,7 +38,8 @@ enum {
 /* Required feature bits (header offset 16). Version 1.0 defines none; a reader
  * refuses any bit it does not know. Optional bits (offset 24) are ignored. */
 #define WPK_FEATURE_PAGE_DICT 0x1u /* leaf pages are compressed with the DICT section (1.1) */
-#define WPK_REQUIRED_KNOWN WPK_FEATURE_PAGE_DICT
+#define WPK_FEATURE_BRANCHES 0x2u  /* some root points at branch pages (1.3; see WPK_SECF_BRANCHED) */
+#define WPK_REQUIRED_KNOWN (WPK_FEATURE_PAGE_DICT | WPK_FEATURE_BRANCHES)
 
 typedef struct wpk_fmt_header {
     uint16_t major, minor;
@@ -81,7 +82,8 @@ enum {
 #define WPK_SECF_REQUIRED 0x1u  /* a reader that does not know the type must refuse */
 #define WPK_SECF_ZSTD 0x2u      /* stored bytes are one zstd frame of raw_size bytes */
 #define WPK_SECF_REGION 0x4u    /* checksummed piecewise by its contents; checksum is 0 */
-#define WPK_SECF_KNOWN 0x7u
+#define WPK_SECF_BRANCHED 0x8u  /* 1.3, on a root: its items point at branch pages, not leaves */
+#define WPK_SECF_KNOWN 0xFu
 
 typedef struct wpk_fmt_section {
     uint32_t type, flags;
@@ -137,8 +139,20 @@ typedef struct wpk_fmt_root_item {
 int wpk_fmt_root_head(const uint8_t *p, size_t n, uint32_t *count, uint32_t *key_kind, const char **why);
 int wpk_fmt_root_item_decode(const uint8_t *p, size_t n, size_t *pos, uint32_t key_kind,
                              wpk_fmt_root_item *it, const char **why);
+/* An item pointing at a leaf (not at a branch page, whose items count
+ * what lies beneath it): checks that the leaf can hold its item count. */
+int wpk_fmt_leaf_holds(const wpk_fmt_root_item *it, const char **why);
 /* Returns bytes written, or 0 if cap is too small. */
 size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, const wpk_fmt_root_item *it);
+
+/* A branch page (1.3) is a root one level down: the same layout (head, then
+ * items), stored in its index's page region like a leaf and compressed the
+ * same way. A root with flag WPK_SECF_BRANCHED points at branch pages, each
+ * item summarising its branch (position of its first item, items beneath,
+ * first key); a branch page's items point at leaves. Large indexes need it:
+ * a flat root grows with the entry count, and a fresh reader would decode
+ * all of it to find one leaf. Writers branch a root larger than this: */
+#define WPK_BRANCH_BYTES 16384u
 
 /* ---- leaf pages ---------------------------------------------------------- */
 

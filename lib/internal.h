@@ -64,6 +64,21 @@ void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t
 
 /* One index root: found at open, decoded on first use (wpk_index_ready),
  * so that opening costs the same whatever the entry count. */
+/* Items of a root or branch page (a list of leaves or of branch pages). */
+typedef struct wpk_item_list {
+    wpk_fmt_root_item *items;
+    uint32_t count;
+    uint64_t total;           /* index items beneath them all */
+} wpk_item_list;
+
+/* A branch page: decoded on first use, kept until close (index_tree.c). */
+typedef struct wpk_branch {
+    int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
+    uint8_t *raw;             /* items point into it */
+    wpk_item_list list;
+    wpk_error err;
+} wpk_branch;
+
 typedef struct wpk_index {
     int present;              /* the archive has this index */
     int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
@@ -77,6 +92,8 @@ typedef struct wpk_index {
     uint32_t count;
     uint64_t total_items;
     uint64_t base, size;      /* the region its leaves live in (PAGES or PAGES_EXT) */
+    int branched;             /* items point at branch pages, which point at leaves */
+    wpk_branch *branches;     /* one per item when branched */
 } wpk_index;
 
 struct wpk_reader {
@@ -156,8 +173,28 @@ extern void *wpk_test_record_hook_ctx;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
-/* Leaf holding the first item >= key (-1 when the key sorts before all). */
-int64_t wpk_find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64);
+
+/* index_tree.c: the leaves of an index whose root is ready. */
+/* Decode and check the items of a root or branch page: positions contiguous
+ * from `first`, keys in order (paths strictly), pages inside the region and
+ * under the page cap, leaves able to hold their items (unless the items
+ * point at branch pages). `at` is the file offset that errors name. */
+int wpk_decode_items(wpk_reader *r, const wpk_index *idx, const uint8_t *raw, size_t n, uint64_t first, int of_branches,
+                     uint64_t at, const char *what, wpk_item_list *out, wpk_error *err);
+/* The leaves under root item i: that item itself for a flat root, the
+ * items of its branch page otherwise. Thread-safe; *out stays valid until
+ * the reader closes. */
+int wpk_index_children(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_item_list *out, wpk_error *err);
+void wpk_index_free_branches(wpk_index *idx);
+/* The leaf holding the first item >= key (*leaf NULL when the key sorts
+ * before every leaf). */
+int wpk_index_find(wpk_reader *r, wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64,
+                   const wpk_fmt_root_item **leaf, wpk_error *err);
+/* The leaf holding item n of the index (*leaf NULL when n is past the end). */
+int wpk_index_at(wpk_reader *r, wpk_index *idx, uint64_t n, const wpk_fmt_root_item **leaf, wpk_error *err);
+/* The leaf after `leaf` (*next NULL after the last). */
+int wpk_index_next(wpk_reader *r, wpk_index *idx, const wpk_fmt_root_item *leaf, const wpk_fmt_root_item **next,
+                   wpk_error *err);
 int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
                          const wpk_fmt_root_item *it, wpk_fmt_record *rec, wpk_error *err);
 

@@ -17,31 +17,6 @@ int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
     return an < bn ? -1 : an > bn;
 }
 
-static int root_key_cmp(const wpk_index *idx, uint32_t i, const uint8_t *key, size_t key_len, uint64_t key_u64)
-{
-    const wpk_fmt_root_item *it = &idx->items[i];
-    if (idx->kind == WPK_KEY_U64) return it->key_u64 < key_u64 ? -1 : it->key_u64 > key_u64;
-    return wpk_bytes_cmp(it->key, it->key_len, key, key_len);
-}
-
-/* The leaf where the first item >= key can be: the writer never starts a
- * leaf inside a run of equal keys, so a leaf whose first key equals the key
- * holds its first occurrence; otherwise it is the leaf before. Returns -1
- * when the key sorts before every leaf. */
-int64_t wpk_find_leaf(const wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64)
-{
-    uint32_t lo = 0, hi = idx->count; /* first leaf with first key >= key */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (root_key_cmp(idx, mid, key, key_len, key_u64) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < idx->count && root_key_cmp(idx, lo, key, key_len, key_u64) == 0) return lo;
-    return (int64_t)lo - 1;
-}
-
 /* Check a record's extension fields (1.1); unknown tags are skipped. */
 static const char *check_ext(const wpk_reader *r, const wpk_fmt_record *rec, size_t *ncat, size_t *nrev)
 {
@@ -209,10 +184,9 @@ int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, ui
     return WPK_OK;
 }
 
-/* Load record page `leaf_no` and check that its item count matches the root. */
-static int load_record_page(wpk_reader *r, uint32_t leaf_no, uint8_t **page, wpk_error *err)
+/* Load a record page and check that its item count matches the root. */
+static int load_record_page(wpk_reader *r, const wpk_fmt_root_item *it, uint8_t **page, wpk_error *err)
 {
-    const wpk_fmt_root_item *it = &r->path_idx.items[leaf_no];
     int rc = wpk_load_page(r, &r->path_idx, &it->page, "record page", page, err);
     if (rc) return rc;
     uint32_t count;
@@ -237,18 +211,13 @@ static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth,
     int rrc = wpk_index_ready(r, &r->path_idx, err);
     if (rrc) return rrc;
     if (n >= r->hdr.entry_count) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry number %llu", r->name, (unsigned long long)n);
-    const wpk_index *idx = &r->path_idx;
-    uint32_t lo = 0, hi = idx->count; /* last leaf with first_item <= n */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (idx->items[mid].first_item <= n) lo = mid; else hi = mid;
-    }
-    uint8_t *page;
-    int rc = load_record_page(r, lo, &page, err);
+    const wpk_fmt_root_item *leaf;
+    int rc = wpk_index_at(r, &r->path_idx, n, &leaf, err);
     if (rc) return rc;
+    uint8_t *page;
+    if ((rc = load_record_page(r, leaf, &page, err)) != 0) return rc;
     wpk_fmt_record rec;
-    rc = wpk_decode_record_at(r, page, idx->items[lo].page.raw_size, (uint32_t)(n - idx->items[lo].first_item),
-                              &idx->items[lo], &rec, err);
+    rc = wpk_decode_record_at(r, page, leaf->page.raw_size, (uint32_t)(n - leaf->first_item), leaf, &rec, err);
     wpk_entry_full *e = NULL;
     if (!rc) rc = make_entry(r, &rec, n, depth, &e, err);
     if (!rc) *out = &e->pub;
@@ -262,12 +231,12 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
     int rrc = wpk_index_ready(r, &r->path_idx, err);
     if (rrc) return rrc;
     size_t len = strlen(path);
-    int64_t leaf = wpk_find_leaf(&r->path_idx, (const uint8_t *)path, len, 0);
-    if (leaf < 0) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with path \"%s\"", r->name, path);
-    const wpk_fmt_root_item *it = &r->path_idx.items[leaf];
-    uint8_t *page;
-    int rc = load_record_page(r, (uint32_t)leaf, &page, err);
+    const wpk_fmt_root_item *it;
+    int rc = wpk_index_find(r, &r->path_idx, (const uint8_t *)path, len, 0, &it, err);
     if (rc) return rc;
+    if (!it) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with path \"%s\"", r->name, path);
+    uint8_t *page;
+    if ((rc = load_record_page(r, it, &page, err)) != 0) return rc;
     uint32_t lo = 0, hi = it->item_count;
     wpk_fmt_record rec;
     rc = WPK_E_NOTFOUND;
@@ -316,15 +285,15 @@ static int secondary_item(const wpk_index *idx, const uint8_t *page, size_t n, u
 
 /* Search a title or ID leaf for the first item equal to the key; yields the
  * entry number it points to. */
-static int search_secondary(wpk_reader *r, const wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
+static int search_secondary(wpk_reader *r, wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
                             uint64_t key_u64, uint64_t *entry_no, wpk_error *err)
 {
-    int64_t leaf = wpk_find_leaf(idx, key, key_len, key_u64);
-    if (leaf < 0) return WPK_E_NOTFOUND;
-    const wpk_fmt_root_item *it = &idx->items[leaf];
-    uint8_t *page;
-    int rc = wpk_load_page(r, idx, &it->page, what, &page, err);
+    const wpk_fmt_root_item *it;
+    int rc = wpk_index_find(r, idx, key, key_len, key_u64, &it, err);
     if (rc) return rc;
+    if (!it) return WPK_E_NOTFOUND;
+    uint8_t *page;
+    if ((rc = wpk_load_page(r, idx, &it->page, what, &page, err)) != 0) return rc;
     size_t n = it->page.raw_size;
     uint32_t lo = 0, hi = it->item_count, entry = 0;
     const char *why = NULL;
@@ -413,11 +382,11 @@ int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err
 {
     int rrc = wpk_index_ready(r, &r->path_idx, err);
     if (rrc) return rrc;
-    for (uint32_t leaf = 0; leaf < r->path_idx.count; leaf++) {
-        const wpk_fmt_root_item *it = &r->path_idx.items[leaf];
+    const wpk_fmt_root_item *it;
+    int rc = wpk_index_at(r, &r->path_idx, 0, &it, err);
+    for (; !rc && it; rc = wpk_index_next(r, &r->path_idx, it, &it, err)) {
         uint8_t *page;
-        int rc = load_record_page(r, leaf, &page, err);
-        if (rc) return rc;
+        if ((rc = load_record_page(r, it, &page, err)) != 0) return rc;
         for (uint32_t i = 0; i < it->item_count; i++) {
             wpk_fmt_record rec;
             if ((rc = wpk_decode_record_at(r, page, it->page.raw_size, i, it, &rec, err)) != 0) break;
@@ -430,5 +399,5 @@ int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err
         wpk_free(page);
         if (rc) return rc;
     }
-    return WPK_OK;
+    return rc;
 }

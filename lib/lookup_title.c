@@ -32,17 +32,16 @@ static int category_key(const uint8_t *item, size_t len, const uint8_t **key, si
 
 /* Visit the items of a string index in order, from the first whose key is
  * >= `key`, across leaves, until `visit` stops. */
-static int scan_from(wpk_reader *r, const wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
+static int scan_from(wpk_reader *r, wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
                      key_of_fn key_of, visit_fn visit, void *ctx, wpk_error *err)
 {
-    int64_t leaf = wpk_find_leaf(idx, key, key_len, 0);
-    if (leaf < 0) leaf = 0;
+    const wpk_fmt_root_item *it;
+    int rc = wpk_index_find(r, idx, key, key_len, 0, &it, err);
+    if (!rc && !it) rc = wpk_index_at(r, idx, 0, &it, err); /* the key sorts first: start at the start */
     int first_leaf = 1;
-    for (uint32_t l = (uint32_t)leaf; l < idx->count; l++, first_leaf = 0) {
-        const wpk_fmt_root_item *it = &idx->items[l];
+    for (; !rc && it; rc = wpk_index_next(r, idx, it, &it, err), first_leaf = 0) {
         uint8_t *page;
-        int rc = wpk_load_page(r, idx, &it->page, what, &page, err);
-        if (rc) return rc;
+        if ((rc = wpk_load_page(r, idx, &it->page, what, &page, err)) != 0) return rc;
         size_t n = it->page.raw_size;
         const char *why = NULL;
         uint32_t count = 0, lo = 0;
@@ -82,7 +81,7 @@ static int scan_from(wpk_reader *r, const wpk_index *idx, const char *what, cons
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
                         (unsigned long long)it->page.offset, why ? why : "malformed item");
     }
-    return WPK_OK;
+    return rc;
 }
 
 /* ---- items of one folded key ------------------------------------------- */

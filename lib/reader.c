@@ -159,17 +159,8 @@ int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, c
     return rc;
 }
 
-static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, uint32_t kind)
-{
-    if (kind == WPK_KEY_U64) return a->key_u64 < b->key_u64 ? -1 : a->key_u64 > b->key_u64;
-    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-    int c = n ? memcmp(a->key, b->key, n) : 0;
-    if (c) return c;
-    return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
-}
-
 /* Parse a root into its items and check that they are ordered and that
- * each leaf lies inside the page region. */
+ * each page they point at lies inside the page region. */
 static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_index *idx, const char *what,
                      wpk_error *err)
 {
@@ -178,43 +169,19 @@ static int load_root(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section
     int rc = decode_object(r, prefix + s->offset, s->offset, s->stored_size, s->raw_size, s->checksum,
                            (s->flags & WPK_SECF_ZSTD) != 0, what, &idx->raw, err);
     if (rc) return rc;
-    const char *why = NULL;
-    uint32_t count, kind;
-    if ((rc = wpk_fmt_root_head(idx->raw, s->raw_size, &count, &kind, &why)) != 0)
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s at offset %llu: %s", r->name, what,
-                           (unsigned long long)s->offset, why);
-    idx->kind = kind;
-    idx->count = count;
-    idx->items = wpk_calloc(count ? count : 1, sizeof *idx->items);
-    if (!idx->items) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
-    size_t pos = WPK_ROOT_HEAD;
-    uint64_t next_item = 0;
-    for (uint32_t i = 0; i < count; i++) {
-        wpk_fmt_root_item *it = &idx->items[i];
-        if ((rc = wpk_fmt_root_item_decode(idx->raw, s->raw_size, &pos, kind, it, &why)) != 0)
-            return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s item %u: %s", r->name, what, i, why);
-        if (it->first_item != next_item)
-            why = "leaf positions are not contiguous";
-        else if (i > 0 && compare_keys(&idx->items[i - 1], it, kind) > 0)
-            why = "leaf keys are out of order";
-        else if (i > 0 && s->type == WPK_SEC_PATH_ROOT && compare_keys(&idx->items[i - 1], it, kind) == 0)
-            why = "two leaves start with the same path";
-        else if (it->page.offset > idx->size || it->page.stored_size > idx->size - it->page.offset)
-            why = "leaf lies outside the page region";
-        if (why) return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s item %u: %s", r->name, what, i, why);
-        if (it->page.raw_size > r->opts.max_page_size)
-            return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s item %u: leaf of %u bytes is over the page cap",
-                               r->name, what, i, it->page.raw_size);
-        next_item += it->item_count;
-    }
-    if (pos != s->raw_size)
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s has trailing bytes", r->name, what);
-    idx->total_items = next_item;
-    if (kind != idx->want_kind)
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s has the wrong key kind", r->name, what);
-    if (s->type == WPK_SEC_PATH_ROOT && next_item != r->hdr.entry_count)
+    idx->kind = idx->want_kind; /* wpk_decode_items refuses any other */
+    idx->branched = (s->flags & WPK_SECF_BRANCHED) != 0;
+    wpk_item_list top;
+    if ((rc = wpk_decode_items(r, idx, idx->raw, s->raw_size, 0, idx->branched, s->offset, what, &top, err)) != 0)
+        return rc;
+    idx->items = top.items;
+    idx->count = top.count;
+    idx->total_items = top.total;
+    if (idx->branched && !(idx->branches = wpk_calloc(top.count ? top.count : 1, sizeof *idx->branches)))
+        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+    if (s->type == WPK_SEC_PATH_ROOT && top.total != r->hdr.entry_count)
         return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s counts %llu entries, the header %llu", r->name, what,
-                           (unsigned long long)next_item, (unsigned long long)r->hdr.entry_count);
+                           (unsigned long long)top.total, (unsigned long long)r->hdr.entry_count);
     return WPK_OK;
 }
 
@@ -226,6 +193,7 @@ int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err)
         memset(&idx->err, 0, sizeof idx->err);
         idx->state = load_root(r, r->prefix, &idx->sec, idx, idx->what, &idx->err) == 0 ? 1 : -1;
         if (idx->state < 0) { /* leave no half-decoded root behind */
+            wpk_index_free_branches(idx);
             wpk_free(idx->raw);
             wpk_free(idx->items);
             idx->raw = NULL;
@@ -451,6 +419,9 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         if (s->stored_size == 0 || !(s->flags & WPK_SECF_ZSTD) || (s->flags & WPK_SECF_REGION))
             return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s at offset %llu: empty, or flags other than zstd",
                                r->name, names[t], (unsigned long long)s->offset);
+        if ((s->flags & WPK_SECF_BRANCHED) && !(r->hdr.required_features & WPK_FEATURE_BRANCHES))
+            return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: %s points at branch pages, but the header "
+                               "does not require the branch-page feature", r->name, names[t]);
         if (s->raw_size > r->opts.max_page_size)
             return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s at offset %llu claims %llu bytes, over the page cap",
                                r->name, names[t], (unsigned long long)s->offset, (unsigned long long)s->raw_size);
@@ -606,6 +577,7 @@ int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out)
 
 static void free_index(wpk_index *idx)
 {
+    wpk_index_free_branches(idx);
     wpk_free(idx->raw);
     wpk_free(idx->items);
 }

@@ -120,6 +120,35 @@ static const vmeta *find_meta(const vctx *v, uint64_t n)
     return lo < v->nmeta && v->meta[lo].entry == n ? &v->meta[lo] : NULL;
 }
 
+/* The leaves of an index in order, their pages and any branch pages over
+ * them added to the region's spans. A branch page that fails is reported
+ * and its leaves left out (their spans then show as gaps, reported too). */
+static const wpk_fmt_root_item **collect_leaves(vctx *v, wpk_index *idx, span_list *region, uint32_t *n)
+{
+    const wpk_fmt_root_item **leaves = NULL;
+    *n = 0;
+    for (uint32_t t = 0; t < idx->count && !v->oom; t++) {
+        const wpk_fmt_root_item *top = &idx->items[t];
+        if (idx->branched && add_span(region, top->page.offset, top->page.stored_size)) v->oom = 1;
+        wpk_item_list kids;
+        wpk_error e;
+        if (v->oom || wpk_index_children(v->r, idx, t, &kids, &e) != 0) {
+            if (!v->oom) report_error(v, &e);
+            continue;
+        }
+        v->st.pages_checked += idx->branched;
+        for (uint32_t k = 0; k < kids.count && !v->oom; k++) {
+            if (grow((void **)&leaves, *n, sizeof *leaves) ||
+                add_span(region, kids.items[k].page.offset, kids.items[k].page.stored_size)) {
+                v->oom = 1;
+                break;
+            }
+            leaves[(*n)++] = &kids.items[k];
+        }
+    }
+    return leaves;
+}
+
 /* Walk the record pages: structure, path order, and what the other checks need. */
 static void check_records(vctx *v)
 {
@@ -129,9 +158,10 @@ static void check_records(vctx *v)
     uint8_t *prev = NULL;
     size_t prev_len = 0, prev_cap = 0;
     int have_prev = 0;
-    for (uint32_t l = 0; l < r->path_idx.count && !v->oom; l++) {
-        const wpk_fmt_root_item *it = &r->path_idx.items[l];
-        if (add_span(&v->pages, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
+    uint32_t nleaves;
+    const wpk_fmt_root_item **leaves = collect_leaves(v, &r->path_idx, &v->pages, &nleaves);
+    for (uint32_t l = 0; l < nleaves && !v->oom; l++) {
+        const wpk_fmt_root_item *it = leaves[l];
         uint8_t *page;
         wpk_error e;
         if (wpk_load_page(r, &r->path_idx, &it->page, "record page", &page, &e) != 0) {
@@ -199,23 +229,25 @@ static void check_records(vctx *v)
         wpk_free(page);
     }
     wpk_free(prev);
+    wpk_free(leaves);
 }
 
 /* Title and ID leaves: sorted, and each item names an entry with that key. */
 /* Which secondary index check_secondary walks. */
 enum { IDX_TITLE, IDX_ID, IDX_FOLD, IDX_CATEGORY };
 
-static void check_secondary(vctx *v, const wpk_index *idx, int which, const char *what)
+static void check_secondary(vctx *v, wpk_index *idx, int which, const char *what)
 {
     wpk_reader *r = v->r;
     uint64_t prev_u64 = 0;
     uint8_t *prev_key = NULL;
     size_t prev_len = 0;
     int have_prev = 0;
-    for (uint32_t l = 0; l < idx->count; l++) {
-        const wpk_fmt_root_item *it = &idx->items[l];
-        span_list *region = which == IDX_FOLD || which == IDX_CATEGORY ? &v->ext_pages : &v->pages;
-        if (add_span(region, it->page.offset, it->page.stored_size)) { v->oom = 1; break; }
+    span_list *region = which == IDX_FOLD || which == IDX_CATEGORY ? &v->ext_pages : &v->pages;
+    uint32_t nleaves;
+    const wpk_fmt_root_item **leaves = collect_leaves(v, idx, region, &nleaves);
+    for (uint32_t l = 0; l < nleaves && !v->oom; l++) {
+        const wpk_fmt_root_item *it = leaves[l];
         uint8_t *page;
         wpk_error e;
         if (wpk_load_page(r, idx, &it->page, what, &page, &e) != 0) {
@@ -279,6 +311,7 @@ static void check_secondary(vctx *v, const wpk_index *idx, int which, const char
         wpk_free(page);
     }
     wpk_free(prev_key);
+    wpk_free(leaves);
 }
 
 static void check_tiling(vctx *v, span *s, size_t n, uint64_t size, uint64_t base, const char *what)

@@ -307,7 +307,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     for (int i = 0; i < WPK_NROOTS; i++, nsec++) {
         sec[nsec].type = root_type[i];
         /* The 1.1 indexes are optional: a 1.0 reader still reads by path, title and ID. */
-        sec[nsec].flags = (i < 3 ? WPK_SECF_REQUIRED : 0) | WPK_SECF_ZSTD;
+        sec[nsec].flags = (i < 3 ? WPK_SECF_REQUIRED : 0) | WPK_SECF_ZSTD | (ix->root_branched[i] ? WPK_SECF_BRANCHED : 0);
         sec[nsec].stored_size = ix->root[i].len;
         sec[nsec].raw_size = ix->root_raw[i];
         sec[nsec].checksum = wpk_fmt_checksum(ix->root[i].p, ix->root[i].len);
@@ -363,6 +363,8 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     h.major = WPK_VERSION_MAJOR;
     h.minor = WPK_MINOR_UNSIGNED;
     h.required_features = w->dict_size ? WPK_FEATURE_PAGE_DICT : 0;
+    for (int i = 0; i < WPK_NROOTS; i++)
+        if (ix->root_branched[i]) h.required_features |= WPK_FEATURE_BRANCHES;
     h.file_size = file_size;
     h.entry_count = w->count;
     h.block_count = w->block_count;

@@ -74,6 +74,26 @@ static int same_key(const leaf_builder *lb, const uint8_t *key, size_t len, uint
     return lb->last_key.len == len && (len == 0 || memcmp(lb->last_key.p, key, len) == 0);
 }
 
+/* Compress a page (leaf or branch) into a region; *ref gets where it went,
+ * `base` bytes being added to its place in the sink. */
+static int put_page(wsink *region, uint64_t base, ZSTD_CCtx *cctx, const wbuf *raw, wpk_fmt_ref *ref, wpk_error *err)
+{
+    size_t cap = ZSTD_compressBound(raw->len);
+    uint8_t *z = wpk_malloc(cap);
+    size_t zlen = z ? ZSTD_compress2(cctx, z, cap, raw->p, raw->len) : 0;
+    if (!z || ZSTD_isError(zlen)) {
+        wpk_free(z);
+        return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
+    }
+    ref->offset = base + region->len;
+    ref->stored_size = (uint32_t)zlen;
+    ref->raw_size = (uint32_t)raw->len;
+    ref->checksum = wpk_fmt_checksum(z, zlen);
+    int rc = wsink_put(region, z, zlen, err);
+    wpk_free(z);
+    return rc;
+}
+
 static int flush_leaf(leaf_builder *lb, wpk_error *err)
 {
     if (lb->n == 0) return WPK_OK;
@@ -96,21 +116,11 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
         return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory")
                    : wpk_fail(err, WPK_E_LIMIT, "an index page exceeds 16 MiB (too many entries share one title or page ID)");
     }
-    size_t cap = ZSTD_compressBound(raw.len);
-    uint8_t *z = wpk_malloc(cap);
-    size_t zlen = z ? ZSTD_compress2(lb->cctx, z, cap, raw.p, raw.len) : 0;
-    if (!z || ZSTD_isError(zlen)) {
-        wpk_free(z);
-        wpk_free(raw.p);
-        return wpk_fail(err, WPK_E_NOMEM, "cannot compress an index page");
-    }
-    wsink *region = lb->region;
     wpk_fmt_root_item it;
     memset(&it, 0, sizeof it);
-    it.page.offset = region->len;
-    it.page.stored_size = (uint32_t)zlen;
-    it.page.raw_size = (uint32_t)raw.len;
-    it.page.checksum = wpk_fmt_checksum(z, zlen);
+    int rc = put_page(lb->region, 0, lb->cctx, &raw, &it.page, err);
+    wpk_free(raw.p);
+    if (rc) return rc;
     it.first_item = lb->position;
     it.item_count = lb->n;
     it.key = lb->first_key.p;
@@ -118,12 +128,7 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     it.key_u64 = lb->first_u64;
     uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
     size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
-    int rc = wsink_put(region, z, zlen, err);
-    bad = elen == 0 || wbuf_put(&lb->root, enc, elen);
-    wpk_free(z);
-    wpk_free(raw.p);
-    if (rc) return rc;
-    if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (elen == 0 || wbuf_put(&lb->root, enc, elen)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     lb->root_count++;
     lb->position += lb->n;
     lb->n = 0;
@@ -154,14 +159,80 @@ static int add_item(leaf_builder *lb, const uint8_t *item, size_t len, const uin
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : WPK_OK;
 }
 
-/* Close the root: its leaves were placed in a buffer that will start `base`
- * bytes into their region, so every leaf offset moves by base. */
-static int seal_root(leaf_builder *lb, uint64_t base, wpk_error *err)
+/* Move the leaves of a root by `delta` bytes in their region. */
+static void shift_root(leaf_builder *lb, uint64_t delta)
 {
     for (size_t at = 0; at < lb->root.len;) {
         uint8_t *item = lb->root.p + at;
-        wpk_put64(item, wpk_le64(item) + base);
+        wpk_put64(item, wpk_le64(item) + delta);
         at += WPK_ROOT_ITEM_FIXED + wpk_le32(item + 36);
+    }
+}
+
+/* Where branch pages go: appended to a sink that starts `base` bytes into
+ * the index's region, compressed like the leaves. */
+typedef struct branch_out { wsink *sink; uint64_t base; ZSTD_CCtx *cctx; } branch_out;
+
+/* Replace a root's items by branch pages of up to WPK_BRANCH_BYTES holding
+ * them, and the root by one item per branch page. */
+static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
+{
+    wbuf top = {0}, raw = {0};
+    uint32_t top_count = 0;
+    int rc = WPK_OK;
+    for (size_t at = 0; at < lb->root.len && !rc;) {
+        size_t start = at, end = at;
+        uint32_t n = 0;
+        uint64_t beneath = 0;
+        do { /* at least one item, then as many as fit */
+            beneath += wpk_le32(lb->root.p + end + 32);
+            end += WPK_ROOT_ITEM_FIXED + wpk_le32(lb->root.p + end + 36);
+            n++;
+        } while (end < lb->root.len &&
+                 WPK_ROOT_HEAD + (end - start) + WPK_ROOT_ITEM_FIXED + wpk_le32(lb->root.p + end + 36) <=
+                     WPK_BRANCH_BYTES);
+        uint8_t head[WPK_ROOT_HEAD];
+        wpk_put32(head, n);
+        wpk_put32(head + 4, lb->kind);
+        raw.len = 0;
+        wpk_fmt_root_item it;
+        size_t pos = WPK_ROOT_HEAD;
+        const char *why;
+        if (wbuf_put(&raw, head, sizeof head) || wbuf_put(&raw, lb->root.p + start, end - start) ||
+            beneath > UINT32_MAX) {
+            rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+            break;
+        }
+        wpk_fmt_root_item_decode(raw.p, raw.len, &pos, lb->kind, &it, &why); /* the first leaf: its key and place */
+        if ((rc = put_page(bo->sink, bo->base, bo->cctx, &raw, &it.page, err)) != 0) break;
+        it.item_count = (uint32_t)beneath;
+        uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
+        size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
+        if (elen == 0 || wbuf_put(&top, enc, elen)) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        top_count++;
+        at = end;
+    }
+    wpk_free(raw.p);
+    if (rc) {
+        wpk_free(top.p);
+        return rc;
+    }
+    wpk_free(lb->root.p);
+    lb->root = top;
+    lb->root_count = top_count;
+    lb->out->root_branched[lb->which] = 1;
+    return WPK_OK;
+}
+
+/* Close the root: its leaves were placed in a buffer that will start `base`
+ * bytes into their region, so every leaf offset moves by base. A root that
+ * would be larger than a branch page gets a level of branch pages. */
+static int seal_root(leaf_builder *lb, uint64_t base, const branch_out *bo, wpk_error *err)
+{
+    shift_root(lb, base);
+    if (WPK_ROOT_HEAD + lb->root.len > WPK_BRANCH_BYTES) {
+        int brc = branch_root(lb, bo, err);
+        if (brc) return brc;
     }
     uint8_t head[WPK_ROOT_HEAD];
     wpk_put32(head, lb->root_count);
@@ -604,16 +675,6 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
     return rc;
 }
 
-/* Move the leaves of a root by `delta` bytes in their region. */
-static void shift_root(leaf_builder *lb, uint64_t delta)
-{
-    for (size_t at = 0; at < lb->root.len;) {
-        uint8_t *item = lb->root.p + at;
-        wpk_put64(item, wpk_le64(item) + delta);
-        at += WPK_ROOT_ITEM_FIXED + wpk_le32(item + 36);
-    }
-}
-
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -691,11 +752,17 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     uint64_t records = out->pages_a.len + out->pages_a2.len;
     static const int sealed[WPK_NROOTS] = {TASK_PATH_A, TASK_TITLE, TASK_ID, TASK_FOLD, TASK_CATEGORY};
     uint64_t base[WPK_NROOTS] = {0, records, records, 0, 0};
+    /* Branch pages follow all leaves of their region. */
+    ZSTD_CCtx *branch_cctx = rc ? NULL : page_cctx(w, cd);
+    if (!rc && !branch_cctx) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (int which = 0; which < WPK_NROOTS && !rc; which++) {
         leaf_builder *b = &lb[sealed[which]];
         b->root_cctx = rc_ctx;
-        rc = seal_root(b, base[which], err);
+        int in_ext = which >= 3;
+        branch_out bo = {in_ext ? &out->ext_pages : &out->pages_b, in_ext ? 0 : records, branch_cctx};
+        rc = seal_root(b, base[which], &bo, err);
     }
+    ZSTD_freeCCtx(branch_cctx);
     for (int t = 0; t < NTASKS; t++) leaf_builder_free(&lb[t]);
     if (!rc) rc = build_summary(w, &out->summary, err);
     wpk_free(order);

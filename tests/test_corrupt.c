@@ -11,11 +11,12 @@
 #include "wpk_format.h"
 
 #include <stdio.h>
+#include <zstd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static uint8_t *build_small_archive(const char *path, size_t *len)
+static uint8_t *build_archive(const char *path, unsigned entries, size_t *len)
 {
     wpk_write_opts o = WPK_WRITE_OPTS_INIT;
     o.block_size = 1024;
@@ -26,7 +27,7 @@ static uint8_t *build_small_archive(const char *path, size_t *len)
     wpk_error err;
     if (wpk_writer_create(&w, path, &o, &err)) return NULL;
     char body[600], p[64], title[64];
-    for (unsigned i = 0; i < 24; i++) {
+    for (unsigned i = 0; i < entries; i++) {
         int n = snprintf(body, sizeof body, "# Entry %u\n\nSome text about entry %u, repeated %u times. ", i, i, i % 5);
         for (unsigned k = 0; k < i % 5; k++) n += snprintf(body + n, sizeof body - (size_t)n, "more words %u ", k * i);
         snprintf(p, sizeof p, "d%u/entry-%02u.md", i % 3, i);
@@ -318,12 +319,49 @@ static void test_dictionary_damage(const char *path)
     free(buf);
 }
 
+/* An archive whose path index has branch pages (1.3): damage to a branch
+ * page is caught by open, lookups or verify, and crashes nothing. */
+static void test_branch_damage(const char *path)
+{
+    size_t len = 0;
+    uint8_t *buf = build_archive(path, 2000, &len);
+    CHECK(buf != NULL);
+    if (!buf) return;
+    wpk_fmt_header h;
+    const char *why;
+    CHECK(wpk_fmt_header_decode(buf, len, &h, &why) == 0 && (h.required_features & WPK_FEATURE_BRANCHES));
+    wpk_fmt_section root = {0}, pages = {0};
+    for (uint32_t i = 0; i < h.section_count; i++) {
+        wpk_fmt_section s;
+        wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why);
+        if (s.type == WPK_SEC_PATH_ROOT) root = s;
+        if (s.type == WPK_SEC_PAGES) pages = s;
+    }
+    CHECK(root.flags & WPK_SECF_BRANCHED);
+    uint8_t *raw = malloc(root.raw_size);
+    CHECK(ZSTD_decompress(raw, root.raw_size, buf + root.offset, root.stored_size) == root.raw_size);
+    size_t pos = WPK_ROOT_HEAD, missed = 0, tried = 0;
+    wpk_fmt_root_item it;
+    CHECK(wpk_fmt_root_item_decode(raw, root.raw_size, &pos, WPK_KEY_STRING, &it, &why) == 0);
+    for (uint32_t k = 0; k < it.page.stored_size; k += 3) { /* the first branch page */
+        uint8_t *b = buf + pages.offset + it.page.offset + k;
+        *b ^= 0x20;
+        if (undetected(buf, len, k % 8 == 0)) missed++;
+        tried++;
+        *b ^= 0x20;
+    }
+    CHECK(tried > 100);
+    CHECK_MSG(missed == 0, "%zu of %zu flips in a branch page went undetected", missed, tried);
+    free(raw);
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/corrupt-small.wpk", argc > 1 ? argv[1] : ".");
     size_t len = 0;
-    uint8_t *orig = build_small_archive(path, &len);
+    uint8_t *orig = build_archive(path, 24, &len);
     CHECK(orig != NULL);
     if (!orig) return check_summary();
     printf("small archive: %zu bytes\n", len);
@@ -334,5 +372,7 @@ int main(int argc, char **argv)
     free(orig);
     snprintf(path, sizeof path, "%s/corrupt-dict.wpk", argc > 1 ? argv[1] : ".");
     test_dictionary_damage(path);
+    snprintf(path, sizeof path, "%s/corrupt-branched.wpk", argc > 1 ? argv[1] : ".");
+    test_branch_damage(path);
     return check_summary();
 }

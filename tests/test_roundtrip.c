@@ -5,6 +5,7 @@
  * opening, concurrent readers and the writer's error paths. */
 #include "check.h"
 #include "wikipack.h"
+#include "wpk_format.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -612,6 +613,109 @@ static void test_title_edges(void)
     }
 }
 
+static int count_prefix(void *ctx, const char *title, int is_alias, uint64_t entry)
+{
+    (void)title, (void)is_alias, (void)entry;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int write_branched(const char *p, unsigned n, int threads)
+{
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.page_size = 256; /* two or three records a leaf: thousands of leaves */
+    o.block_size = 4096;
+    o.level = 1;
+    o.threads = threads;
+    wpk_writer *w;
+    wpk_error err;
+    if (wpk_writer_create(&w, p, &o, &err)) return -1;
+    char path[64], title[64], cat[64], body[96];
+    int rc = 0;
+    for (unsigned i = 0; i < n && !rc; i++) {
+        snprintf(path, sizeof path, "b/%05u.md", i);
+        snprintf(title, sizeof title, "Topic %u", i);
+        snprintf(cat, sizeof cat, "Category:Group %u", i % 50);
+        int len = snprintf(body, sizeof body, "# Topic %u\n\nbody of %u", i, i * 31u);
+        wpk_entry m = meta(path, title, 1000 + i, 0);
+        const char *cats[] = {cat};
+        m.categories = cats;
+        m.n_categories = 1;
+        rc = wpk_writer_add(w, &m, body, (size_t)len, &err);
+    }
+    if (!rc) rc = wpk_writer_finish(w, NULL, &err);
+    wpk_writer_free(w);
+    return rc;
+}
+
+/* Indexes too large for a flat root get a level of branch pages (1.3):
+ * every lookup, scan and walk must reach every leaf through them. */
+static void test_branched_index(void)
+{
+    enum { N = 12000 };
+    const char *p1 = tmp_path("branched-1.wpk"), *p2 = tmp_path("branched-2.wpk");
+    CHECK(write_branched(p1, N, 1) == 0);
+    CHECK(write_branched(p2, N, 2) == 0);
+    CHECK_MSG(same_file(p1, p2), "one and two threads wrote different branched archives");
+    size_t size = 0;
+    uint8_t *buf = slurp(p1, &size);
+    wpk_fmt_header h;
+    const char *why;
+    CHECK(buf && wpk_fmt_header_decode(buf, size, &h, &why) == 0 && (h.required_features & WPK_FEATURE_BRANCHES));
+    int branched = 0;
+    for (uint32_t i = 0; buf && i < h.section_count; i++) {
+        wpk_fmt_section s;
+        CHECK(wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why) == 0);
+        if (s.flags & WPK_SECF_BRANCHED) {
+            branched |= 1 << s.type;
+            CHECK_MSG(s.raw_size <= WPK_BRANCH_BYTES, "a branched root of %llu bytes", (unsigned long long)s.raw_size);
+        }
+    }
+    int want = 1 << WPK_SEC_PATH_ROOT | 1 << WPK_SEC_TITLE_ROOT | 1 << WPK_SEC_ID_ROOT | 1 << WPK_SEC_FOLD_ROOT;
+    CHECK_MSG((branched & want) == want, "branched roots: mask %#x", (unsigned)branched);
+    free(buf);
+    wpk_reader *r;
+    wpk_error err;
+    CHECK(wpk_reader_open(&r, p1, NULL, &err) == 0);
+    if (!r) return;
+    char path[64], title[64], body[96];
+    int bad = 0;
+    for (unsigned i = 0; i < N; i++) {
+        int len = snprintf(body, sizeof body, "# Topic %u\n\nbody of %u", i, i * 31u);
+        snprintf(path, sizeof path, "b/%05u.md", i);
+        snprintf(title, sizeof title, "Topic %u", i);
+        wpk_entry *e = NULL;
+        if (wpk_reader_find_by_id(r, 1000 + i, &e, &err) || !content_is(r, e, body, (size_t)len)) bad++;
+        wpk_entry_free(e);
+        if (wpk_reader_find_by_path(r, path, &e, &err) || !content_is(r, e, body, (size_t)len)) bad++;
+        wpk_entry_free(e);
+        if (wpk_reader_find_by_title(r, title, &e, &err) || !content_is(r, e, body, (size_t)len)) bad++;
+        wpk_entry_free(e);
+        if (wpk_reader_entry_at(r, i, &e, &err) || strcmp(e->path, path) != 0) bad++;
+        wpk_entry_free(e);
+    }
+    CHECK_MSG(bad == 0, "%d lookups through branch pages failed", bad);
+    wpk_entry *e = NULL;
+    CHECK(wpk_reader_find_by_path(r, "a.md", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_path(r, "b/99999.md", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_path(r, "b/01234.mdx", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_id(r, 999, &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_id(r, 1000 + N, &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_find_by_title(r, "Topic", &e, &err) == WPK_E_NOTFOUND);
+    CHECK(wpk_reader_entry_at(r, N, &e, &err) == WPK_E_NOTFOUND);
+    size_t count = 0;
+    CHECK(wpk_reader_foreach(r, count_cb, &count, &err) == 0 && count == N);
+    int n = 0; /* "Topic 12", "Topic 120".."129", "Topic 1200".."1299": a scan across many leaves */
+    CHECK(wpk_reader_find_prefix(r, "topic 12", 0, count_prefix, &n, &err) == 0);
+    CHECK_MSG(n == 111, "prefix scan found %d titles", n);
+    n = 0;
+    CHECK(wpk_reader_category(r, "Category:Group 7", count_prefix, &n, &err) == 0 && n == N / 50);
+    wpk_verify_stats vs;
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.entries_checked == N &&
+          vs.problems == 0);
+    wpk_reader_close(r);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "%s/roundtrip-tmp", argc > 1 ? argv[1] : ".");
@@ -621,6 +725,7 @@ int main(int argc, char **argv)
     test_dictionary_and_threads();
     test_concurrent_readers();
     test_many_tiny();
+    test_branched_index();
     test_articles(0);
     test_articles(1);
     test_writer_errors();
