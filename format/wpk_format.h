@@ -151,7 +151,8 @@ size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, con
  * item summarising its branch (position of its first item, items beneath,
  * first key); a branch page's items point at leaves. Large indexes need it:
  * a flat root grows with the entry count, and a fresh reader would decode
- * all of it to find one leaf. Writers branch a root larger than this: */
+ * all of it to find one leaf. The reference writer branches a root larger
+ * than this (by default): */
 #define WPK_BRANCH_BYTES 16384u
 
 /* ---- leaf pages ---------------------------------------------------------- */

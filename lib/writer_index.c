@@ -173,7 +173,7 @@ static void shift_root(leaf_builder *lb, uint64_t delta)
  * the index's region, compressed like the leaves. */
 typedef struct branch_out { wsink *sink; uint64_t base; ZSTD_CCtx *cctx; } branch_out;
 
-/* Replace a root's items by branch pages of up to WPK_BRANCH_BYTES holding
+/* Replace a root's items by branch pages of up to branch_size bytes holding
  * them, and the root by one item per branch page. */
 static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
 {
@@ -190,7 +190,7 @@ static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
             n++;
         } while (end < lb->root.len &&
                  WPK_ROOT_HEAD + (end - start) + WPK_ROOT_ITEM_FIXED + wpk_le32(lb->root.p + end + 36) <=
-                     WPK_BRANCH_BYTES);
+                     lb->w->opts.branch_size);
         uint8_t head[WPK_ROOT_HEAD];
         wpk_put32(head, n);
         wpk_put32(head + 4, lb->kind);
@@ -230,7 +230,7 @@ static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
 static int seal_root(leaf_builder *lb, uint64_t base, const branch_out *bo, wpk_error *err)
 {
     shift_root(lb, base);
-    if (WPK_ROOT_HEAD + lb->root.len > WPK_BRANCH_BYTES) {
+    if (WPK_ROOT_HEAD + lb->root.len > lb->w->opts.branch_size) {
         int brc = branch_root(lb, bo, err);
         if (brc) return brc;
     }

@@ -212,6 +212,11 @@ int main(int argc, char **argv)
     mo.block_size = 1024;
     mo.page_size = 256;
     write_archive("multi", many, 40, &mo);
+    /* Format 1.3: the same entries in smaller leaves, every root over 256 bytes split into branch pages. */
+    wpk_write_opts bo = mo;
+    bo.page_size = 128;
+    bo.branch_size = 256;
+    write_archive("branched", many, 40, &bo);
 
     size_t len = 0, xlen = 0;
     char path[4096];
@@ -289,6 +294,17 @@ int main(int argc, char **argv)
     x = with_extra_section(p, len, 100, WPK_SECF_REQUIRED, "a required section from a later version", &xlen);
     spit("invalid", "unknown-required-section.wpk", x, xlen);
     expect("unknown-required-section", "info", 5, "does not know");
+    free(x);
+    free(p);
+    /* 1.3: a root flagged BRANCHED in an archive that does not require the feature. */
+    snprintf(path, sizeof path, "%s/valid/branched.wpk", out_dir);
+    p = slurp(path, &len);
+    x = malloc(len);
+    memcpy(x, p, len);
+    wpk_put64(x + 16, wpk_le64(x + 16) & ~(uint64_t)WPK_FEATURE_BRANCHES);
+    fix_header(x, len);
+    spit("invalid", "branched-without-feature.wpk", x, len);
+    expect("branched-without-feature", "info", 1, "does not require the branch-page feature");
     free(x);
     free(p);
     return 0;
