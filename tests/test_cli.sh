@@ -368,6 +368,10 @@ test_presets() {
     check "--best verifies" "$WP" verify "$TMP/best.wpk"
     check "--best is smaller than --fast" test "$(stat -c %s "$TMP/best.wpk")" -lt "$(stat -c %s "$TMP/fast.wpk")"
     check "--fast round trip" extract_same "$TMP/fast.wpk" "$TMP/fast_x"
+    check "pack --page-size 256 (a leaf per record or two)" "$WP" pack -q --page-size 256 -o "$TMP/tiny-pages.wpk" "$ARTICLES"
+    check "--page-size 256 round trip" extract_same "$TMP/tiny-pages.wpk" "$TMP/tiny_x"
+    check "--page-size 256 verifies" "$WP" verify "$TMP/tiny-pages.wpk"
+    check "--page-size below 256 is refused" expect_rc 2 -m "page size" -- "$WP" pack -q --page-size 100 -o "$TMP/x.wpk" "$ARTICLES"
 }
 
 extract_same() { # extract_same ARCHIVE DIR: extracting gives back the sample articles

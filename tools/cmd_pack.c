@@ -54,6 +54,9 @@ static const char pack_usage[] =
     "  -B, --block-size SIZE  target block size, e.g. 256K or 1M (default 256K)\n"
     "      --no-dict          never use a shared zstd dictionary\n"
     "      --dict-size SIZE   dictionary to train (default: 1/64 of the content, 16K..256K)\n"
+    "      --page-size SIZE   target size of an index page, raw (default 64K): smaller\n"
+    "                         pages make lookups in large archives cheaper, larger ones\n"
+    "                         make the index a little smaller\n"
     "  -q, --quiet            print no summary and no progress\n"
     "  -h, --help             show this help\n";
 
@@ -432,7 +435,7 @@ int cmd_pack(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},  {"no-dict", no_argument, NULL, 'D'},
         {"latest-only", no_argument, NULL, 'L'},   {"strict", no_argument, NULL, 'S'},
         {"fast", no_argument, NULL, 'F'},          {"best", no_argument, NULL, 'X'},
-        {"dict-size", required_argument, NULL, 'K'},
+        {"dict-size", required_argument, NULL, 'K'}, {"page-size", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -462,6 +465,13 @@ int cmd_pack(int argc, char **argv)
             }
             wo.block_size = (uint32_t)v;
             break;
+        case 'P':
+            if (cli_parse_size(optarg, &v) || v < 256 || v > (4u << 20)) {
+                cli_error("--page-size wants an index page size between 256 and 4M");
+                return EXIT_USAGE;
+            }
+            wo.page_size = (uint32_t)v;
+            break;
         case 'f':
             if (layout_from_name(optarg, &forced)) {
                 cli_error("--format wants markdown, yaml, json, jsonl, mediawiki, plain or auto");
@@ -490,7 +500,7 @@ int cmd_pack(int argc, char **argv)
     } else if (preset == 'X') {
         if (!set_level) wo.level = 22;
         if (!wo.dict_size) wo.dict_size = WPK_DICT_SIZE_LARGE;
-        wo.page_size = 256u << 10;
+        if (!wo.page_size) wo.page_size = 256u << 10;
     }
     if (!out || optind >= argc) {
         cli_error(!out ? "pack: -o OUT.wpk is required" : "pack: no input given");
