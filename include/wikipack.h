@@ -294,7 +294,7 @@ typedef struct wpk_write_opts {
     int dictionary;             /* 0 = auto (train, keep when smaller), -1 = never */
     uint32_t dict_size;         /* target dictionary size, default 1/64 of the distinct content, 16-256 KiB;
                                  * WPK_DICT_SIZE_LARGE: 1/8 of it, 16 KiB-2 MiB */
-    uint32_t page_size;         /* target raw index page size, default 64 KiB */
+    uint32_t page_size;         /* target raw index page size; default 64 KiB, 16 KiB above 50,000 entries */
     int latest_only;            /* store only the newest version of each article */
     uint32_t branch_size;       /* an index root larger than this (raw) gets branch pages of up to
                                  * this size (format 1.3); default 16 KiB, at least 256 */

@@ -151,6 +151,7 @@ int wbuf_put(wbuf *b, const void *p, size_t n);
 typedef struct wsink { int fd; uint64_t len; } wsink;
 int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err);
 #define WPK_NROOTS 5
+#define WPK_LARGE_ARCHIVE_ENTRIES 50000 /* above: smaller index pages by default */
 typedef struct wpk_built_index {
     /* Leaf pages go to scratch files, not memory: with millions of entries
      * they are the largest thing the writer would otherwise hold. */
