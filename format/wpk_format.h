@@ -154,6 +154,9 @@ size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, con
  * all of it to find one leaf. The reference writer branches a root larger
  * than this (by default): */
 #define WPK_BRANCH_BYTES 16384u
+/* Readers refuse a larger branch page (WPK_E_LIMIT): they keep branch
+ * pages, so each must be small. */
+#define WPK_MAX_BRANCH_BYTES (1u << 20)
 
 /* ---- leaf pages ---------------------------------------------------------- */
 

@@ -5,12 +5,17 @@
  * the same code. Branch pages are decoded on first use and kept until the
  * reader closes: there are few of them (one per ~200 leaves), and keeping
  * them makes a lookup in a branched index cost one binary search more, not
- * one page load more. */
+ * one page load more. Their total is capped: a hostile archive naming
+ * millions of branch pages cannot make a reader keep them all. */
 #include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Branch pages a reader keeps, raw bytes: an honest archive needs ~2.5 MB
+ * per million entries. */
+#define BRANCH_BUDGET ((uint64_t)256 << 20)
 
 static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, uint32_t kind)
 {
@@ -78,6 +83,12 @@ static int load_branch(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_branch *b,
     uint64_t at = idx->base + top->page.offset;
     char what[64];
     snprintf(what, sizeof what, "%s branch page", idx->what);
+    if (top->page.raw_size > WPK_MAX_BRANCH_BYTES)
+        return wpk_fail_at(err, WPK_E_LIMIT, at, "%s: %s at offset %llu: %u bytes, over the %u-byte branch page cap",
+                           r->name, what, (unsigned long long)at, top->page.raw_size, WPK_MAX_BRANCH_BYTES);
+    if (r->branch_bytes + top->page.raw_size > BRANCH_BUDGET)
+        return wpk_fail_at(err, WPK_E_LIMIT, at, "%s: %s at offset %llu: the branch pages read exceed %llu MiB",
+                           r->name, what, (unsigned long long)at, (unsigned long long)(BRANCH_BUDGET >> 20));
     int rc = wpk_load_page(r, idx, &top->page, what, &b->raw, err);
     if (rc) return rc;
     rc = wpk_decode_items(r, idx, b->raw, top->page.raw_size, top->first_item, 0, at, what, &b->list, err);
@@ -106,6 +117,7 @@ int wpk_index_children(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_item_list 
     if (b->state == 0) {
         memset(&b->err, 0, sizeof b->err);
         b->state = load_branch(r, idx, i, b, &b->err) == 0 ? 1 : -1;
+        if (b->state > 0) r->branch_bytes += idx->items[i].page.raw_size;
         if (b->state < 0) { /* keep only the error: every later use reports it again */
             wpk_free(b->raw);
             wpk_free(b->list.items);

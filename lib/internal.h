@@ -121,6 +121,7 @@ struct wpk_reader {
     uint8_t *dict_raw;          /* the dictionary's bytes, which ddict refers to */
     uint64_t dict_size;
     struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
+    uint64_t branch_bytes;      /* raw bytes of the branch pages kept (index_tree.c), under root_lock */
     uint8_t *prefix;            /* header, section table, roots and summary, as read at open */
     pthread_mutex_t root_lock;
     pthread_mutex_t pool_lock;

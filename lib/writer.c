@@ -38,6 +38,7 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
     }
     if (w->opts.branch_size == 0) w->opts.branch_size = WPK_BRANCH_BYTES;
     if (w->opts.branch_size < 256) w->opts.branch_size = 256; /* room for a few root items */
+    if (w->opts.branch_size > WPK_MAX_BRANCH_BYTES / 2) w->opts.branch_size = WPK_MAX_BRANCH_BYTES / 2;
     w->spill_fd = -1;
     w->data_fd = -1;
     w->path = wpk_strdup(path);
