@@ -296,10 +296,8 @@ typedef struct wpk_write_opts {
                                  * WPK_DICT_SIZE_LARGE: 1/8 of it, 16 KiB-2 MiB */
     uint32_t page_size;         /* target raw index page size; default 64 KiB, 16 KiB above 50,000 entries */
     int latest_only;            /* store only the newest version of each article */
-    uint32_t branch_size;       /* an index root larger than this (raw) gets branch pages of up to
-                                 * this size (format 1.3); default 16 KiB, 256 to 512 KiB */
 } wpk_write_opts;
-#define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0, 0, 0}
+#define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0, 0}
 /* The largest dictionary that still pays for itself: a smaller archive,
  * but a reader's first read decompresses up to 2 MiB of dictionary (~1 ms
  * per MiB) before its block. */

@@ -171,6 +171,9 @@ int wpk_zstd_frame_ok(const uint8_t *src, size_t n, uint64_t raw_size);
 typedef void (*wpk_record_hook_fn)(wpk_fmt_record *rec, void *ctx);
 extern wpk_record_hook_fn wpk_test_record_hook;
 extern void *wpk_test_record_hook_ctx;
+/* Test hook, 0 in normal use: the branch page size (and largest flat root)
+ * instead of WPK_BRANCH_BYTES, so that small test archives get branch pages. */
+extern uint32_t wpk_test_branch_size;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);

@@ -36,9 +36,6 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         w->opts.threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
     }
-    if (w->opts.branch_size == 0) w->opts.branch_size = WPK_BRANCH_BYTES;
-    if (w->opts.branch_size < 256) w->opts.branch_size = 256; /* room for a few root items */
-    if (w->opts.branch_size > WPK_MAX_BRANCH_BYTES / 2) w->opts.branch_size = WPK_MAX_BRANCH_BYTES / 2;
     w->spill_fd = -1;
     w->data_fd = -1;
     w->path = wpk_strdup(path);

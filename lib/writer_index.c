@@ -173,8 +173,15 @@ static void shift_root(leaf_builder *lb, uint64_t delta)
  * the index's region, compressed like the leaves. */
 typedef struct branch_out { wsink *sink; uint64_t base; ZSTD_CCtx *cctx; } branch_out;
 
-/* Replace a root's items by branch pages of up to branch_size bytes holding
- * them, and the root by one item per branch page. */
+uint32_t wpk_test_branch_size;
+
+static uint32_t branch_size(void)
+{
+    return wpk_test_branch_size ? wpk_test_branch_size : WPK_BRANCH_BYTES;
+}
+
+/* Replace a root's items by branch pages of up to branch_size() bytes
+ * holding them, and the root by one item per branch page. */
 static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
 {
     wbuf top = {0}, raw = {0};
@@ -190,7 +197,7 @@ static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
             n++;
         } while (end < lb->root.len &&
                  WPK_ROOT_HEAD + (end - start) + WPK_ROOT_ITEM_FIXED + wpk_le32(lb->root.p + end + 36) <=
-                     lb->w->opts.branch_size);
+                     branch_size());
         uint8_t head[WPK_ROOT_HEAD];
         wpk_put32(head, n);
         wpk_put32(head + 4, lb->kind);
@@ -230,7 +237,7 @@ static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
 static int seal_root(leaf_builder *lb, uint64_t base, const branch_out *bo, wpk_error *err)
 {
     shift_root(lb, base);
-    if (WPK_ROOT_HEAD + lb->root.len > lb->w->opts.branch_size) {
+    if (WPK_ROOT_HEAD + lb->root.len > branch_size()) {
         int brc = branch_root(lb, bo, err);
         if (brc) return brc;
     }

@@ -3,6 +3,7 @@
  * one rule of spec/FORMAT.md with checksums fixed up so that only that rule
  * fails. Usage: make_vectors OUTDIR. The committed vectors are what the tests
  * read; rerun this only when the format changes on purpose. */
+#include "internal.h" /* wpk_test_branch_size */
 #include "wikipack.h"
 #include "wpk_endian.h"
 #include "wpk_format.h"
@@ -215,8 +216,9 @@ int main(int argc, char **argv)
     /* Format 1.3: the same entries in smaller leaves, every root over 256 bytes split into branch pages. */
     wpk_write_opts bo = mo;
     bo.page_size = 128;
-    bo.branch_size = 256;
+    wpk_test_branch_size = 256;
     write_archive("branched", many, 40, &bo);
+    wpk_test_branch_size = 0;
 
     size_t len = 0, xlen = 0;
     char path[4096];
