@@ -59,9 +59,10 @@ int wpk_decode_items(wpk_reader *r, const wpk_index *idx, const uint8_t *raw, si
             return wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: %s item %u: %s", r->name, what, i, why);
         }
         if (it->page.raw_size > r->opts.max_page_size) {
+            uint32_t raw_size = it->page.raw_size; /* `it` lies in `items` */
             wpk_free(items);
             return wpk_fail_at(err, WPK_E_LIMIT, at, "%s: %s item %u: page of %u bytes is over the page cap", r->name,
-                               what, i, it->page.raw_size);
+                               what, i, raw_size);
         }
         next_item += it->item_count;
     }
