@@ -94,6 +94,15 @@ static int put_page(wsink *region, uint64_t base, ZSTD_CCtx *cctx, const wbuf *r
     return rc;
 }
 
+/* Append a root item (of a root or branch page) to `items`. */
+static int put_root_item(wbuf *items, uint32_t kind, const wpk_fmt_root_item *it, wpk_error *err)
+{
+    uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
+    size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, kind, it);
+    if (elen == 0 || wbuf_put(items, enc, elen)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    return WPK_OK;
+}
+
 static int flush_leaf(leaf_builder *lb, wpk_error *err)
 {
     if (lb->n == 0) return WPK_OK;
@@ -126,9 +135,7 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     it.key = lb->first_key.p;
     it.key_len = (uint32_t)lb->first_key.len;
     it.key_u64 = lb->first_u64;
-    uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
-    size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
-    if (elen == 0 || wbuf_put(&lb->root, enc, elen)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if ((rc = put_root_item(&lb->root, lb->kind, &it, err)) != 0) return rc;
     lb->root_count++;
     lb->position += lb->n;
     lb->n = 0;
@@ -205,17 +212,14 @@ static int branch_root(leaf_builder *lb, const branch_out *bo, wpk_error *err)
         wpk_fmt_root_item it;
         size_t pos = WPK_ROOT_HEAD;
         const char *why;
-        if (wbuf_put(&raw, head, sizeof head) || wbuf_put(&raw, lb->root.p + start, end - start) ||
-            beneath > UINT32_MAX) {
+        if (wbuf_put(&raw, head, sizeof head) || wbuf_put(&raw, lb->root.p + start, end - start)) {
             rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
             break;
         }
         wpk_fmt_root_item_decode(raw.p, raw.len, &pos, lb->kind, &it, &why); /* the first leaf: its key and place */
         if ((rc = put_page(bo->sink, bo->base, bo->cctx, &raw, &it.page, err)) != 0) break;
-        it.item_count = (uint32_t)beneath;
-        uint8_t enc[WPK_ROOT_ITEM_FIXED + 65536];
-        size_t elen = wpk_fmt_root_item_encode(enc, sizeof enc, lb->kind, &it);
-        if (elen == 0 || wbuf_put(&top, enc, elen)) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        it.item_count = (uint32_t)beneath; /* at most the entry count, a u32 */
+        rc = put_root_item(&top, lb->kind, &it, err);
         top_count++;
         at = end;
     }
