@@ -9,7 +9,6 @@
  * millions of branch pages cannot make a reader keep them all. */
 #include "internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,8 +81,11 @@ static int load_branch(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_branch *b,
 {
     const wpk_fmt_root_item *top = &idx->items[i];
     uint64_t at = idx->base + top->page.offset;
-    char what[64];
-    snprintf(what, sizeof what, "%s branch page", idx->what);
+    static const char *const names[WPK_SEC_LAST + 1] = {
+        [WPK_SEC_PATH_ROOT] = "path index branch page", [WPK_SEC_TITLE_ROOT] = "title index branch page",
+        [WPK_SEC_ID_ROOT] = "ID index branch page", [WPK_SEC_FOLD_ROOT] = "folded-title index branch page",
+        [WPK_SEC_CATEGORY_ROOT] = "category index branch page"};
+    const char *what = idx->sec.type <= WPK_SEC_LAST && names[idx->sec.type] ? names[idx->sec.type] : "branch page";
     if (top->page.raw_size > WPK_MAX_BRANCH_BYTES)
         return wpk_fail_at(err, WPK_E_LIMIT, at, "%s: %s at offset %llu: %u bytes, over the %u-byte branch page cap",
                            r->name, what, (unsigned long long)at, top->page.raw_size, WPK_MAX_BRANCH_BYTES);
