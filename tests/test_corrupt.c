@@ -57,6 +57,19 @@ static uint8_t *build_archive(const char *path, unsigned entries, size_t *len)
     return buf;
 }
 
+/* The section of `type` in an archive's table (all zero when absent). */
+static wpk_fmt_section section_of(const uint8_t *buf, size_t len, uint32_t type)
+{
+    wpk_fmt_header h;
+    wpk_fmt_section s, found = {0};
+    const char *why;
+    if (wpk_fmt_header_decode(buf, len, &h, &why) != 0) return found;
+    for (uint32_t i = 0; i < h.section_count; i++)
+        if (wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why) == 0 && s.type == type)
+            found = s;
+    return found;
+}
+
 static int read_one(void *ctx, const wpk_entry *e)
 {
     void *data = NULL;
@@ -205,13 +218,7 @@ static void test_targeted(const uint8_t *orig, size_t len)
     wpk_fmt_header h;
     const char *why;
     CHECK(wpk_fmt_header_decode(orig, len, &h, &why) == 0);
-    wpk_fmt_section pages = {0}, data = {0};
-    for (uint32_t i = 0; i < h.section_count; i++) {
-        wpk_fmt_section s;
-        wpk_fmt_section_decode(orig + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why);
-        if (s.type == WPK_SEC_PAGES) pages = s;
-        if (s.type == WPK_SEC_DATA) data = s;
-    }
+    wpk_fmt_section pages = section_of(orig, len, WPK_SEC_PAGES), data = section_of(orig, len, WPK_SEC_DATA);
     CHECK(pages.stored_size > 0 && data.stored_size > 0 && h.block_count > 1);
     wpk_reader *r;
     wpk_error err;
@@ -330,13 +337,7 @@ static void test_branch_damage(const char *path)
     wpk_fmt_header h;
     const char *why;
     CHECK(wpk_fmt_header_decode(buf, len, &h, &why) == 0 && (h.required_features & WPK_FEATURE_BRANCHES));
-    wpk_fmt_section root = {0}, pages = {0};
-    for (uint32_t i = 0; i < h.section_count; i++) {
-        wpk_fmt_section s;
-        wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why);
-        if (s.type == WPK_SEC_PATH_ROOT) root = s;
-        if (s.type == WPK_SEC_PAGES) pages = s;
-    }
+    wpk_fmt_section root = section_of(buf, len, WPK_SEC_PATH_ROOT), pages = section_of(buf, len, WPK_SEC_PAGES);
     CHECK(root.flags & WPK_SECF_BRANCHED);
     uint8_t *raw = malloc(root.raw_size);
     CHECK(ZSTD_decompress(raw, root.raw_size, buf + root.offset, root.stored_size) == root.raw_size);
