@@ -16,10 +16,16 @@
  * per million entries. */
 #define BRANCH_BUDGET ((uint64_t)256 << 20)
 
+static int item_key_cmp(const wpk_fmt_root_item *it, uint32_t kind, const uint8_t *key, size_t key_len,
+                        uint64_t key_u64)
+{
+    if (kind == WPK_KEY_U64) return it->key_u64 < key_u64 ? -1 : it->key_u64 > key_u64;
+    return wpk_bytes_cmp(it->key, it->key_len, key, key_len);
+}
+
 static int compare_keys(const wpk_fmt_root_item *a, const wpk_fmt_root_item *b, uint32_t kind)
 {
-    if (kind == WPK_KEY_U64) return a->key_u64 < b->key_u64 ? -1 : a->key_u64 > b->key_u64;
-    return wpk_bytes_cmp(a->key, a->key_len, b->key, b->key_len);
+    return item_key_cmp(a, kind, b->key, b->key_len, b->key_u64);
 }
 
 int wpk_decode_items(wpk_reader *r, const wpk_index *idx, const uint8_t *raw, size_t n, uint64_t first, int of_branches,
@@ -92,7 +98,8 @@ static int load_branch(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_branch *b,
     if (r->branch_bytes + top->page.raw_size > BRANCH_BUDGET)
         return wpk_fail_at(err, WPK_E_LIMIT, at, "%s: %s at offset %llu: the branch pages read exceed %llu MiB",
                            r->name, what, (unsigned long long)at, (unsigned long long)(BRANCH_BUDGET >> 20));
-    int rc = wpk_load_page(r, idx, &top->page, what, &b->raw, err);
+    /* Kept here, so not in the page cache, where it would push out a leaf. */
+    int rc = wpk_load_page_uncached(r, idx, &top->page, what, &b->raw, err);
     if (rc) return rc;
     rc = wpk_decode_items(r, idx, b->raw, top->page.raw_size, top->first_item, 0, at, what, &b->list, err);
     if (rc) return rc;
@@ -143,13 +150,6 @@ void wpk_index_free_branches(wpk_index *idx)
     }
     wpk_free(idx->branches);
     idx->branches = NULL;
-}
-
-static int item_key_cmp(const wpk_fmt_root_item *it, uint32_t kind, const uint8_t *key, size_t key_len,
-                        uint64_t key_u64)
-{
-    if (kind == WPK_KEY_U64) return it->key_u64 < key_u64 ? -1 : it->key_u64 > key_u64;
-    return wpk_bytes_cmp(it->key, it->key_len, key, key_len);
 }
 
 /* Among items sorted by first key, the one whose leaf holds the first item

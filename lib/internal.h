@@ -62,8 +62,6 @@ int wpk_source_http_stats(const wpk_source *src, wpk_transfer_stats *out);
 typedef struct wpk_mem_src { const uint8_t *data; size_t size; } wpk_mem_src;
 void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t size);
 
-/* One index root: found at open, decoded on first use (wpk_index_ready),
- * so that opening costs the same whatever the entry count. */
 /* Items of a root or branch page (a list of leaves or of branch pages). */
 typedef struct wpk_item_list {
     wpk_fmt_root_item *items;
@@ -79,6 +77,8 @@ typedef struct wpk_branch {
     wpk_error err;
 } wpk_branch;
 
+/* One index root: found at open, decoded on first use (wpk_index_ready),
+ * so that opening costs the same whatever the entry count. */
 typedef struct wpk_index {
     int present;              /* the archive has this index */
     int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
@@ -157,6 +157,9 @@ int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
 int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err);
 int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
                   wpk_error *err);
+/* The same, bypassing the page cache: for pages the caller keeps itself. */
+int wpk_load_page_uncached(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what,
+                           uint8_t **raw, wpk_error *err);
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
 void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
 /* 1 when src is exactly one zstd frame whose header declares raw_size

@@ -140,14 +140,14 @@ static int load_object_capped(wpk_reader *r, uint64_t abs_offset, uint64_t store
     return rc;
 }
 
-int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
-                  wpk_error *err)
+static int load_index_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, int cached,
+                           uint8_t **raw, wpk_error *err)
 {
     if (ref->offset > idx->size || ref->stored_size > idx->size - ref->offset)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu lies outside the page region", r->name, what,
                         (unsigned long long)ref->offset);
     uint64_t abs = idx->base + ref->offset;
-    if (r->cache && (*raw = wpk_page_cache_get(r->cache, abs, ref->raw_size)) != NULL) return WPK_OK;
+    if (cached && r->cache && (*raw = wpk_page_cache_get(r->cache, abs, ref->raw_size)) != NULL) return WPK_OK;
     /* With feature PAGE_DICT, leaf pages share the blocks' dictionary. */
     const ZSTD_DDict *dict = NULL;
     if (r->hdr.required_features & WPK_FEATURE_PAGE_DICT) {
@@ -155,8 +155,20 @@ int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, c
         if (drc) return drc;
     }
     int rc = load_object(r, abs, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw, err);
-    if (!rc && r->cache) wpk_page_cache_put(r->cache, abs, *raw, ref->raw_size);
+    if (!rc && cached && r->cache) wpk_page_cache_put(r->cache, abs, *raw, ref->raw_size);
     return rc;
+}
+
+int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
+                  wpk_error *err)
+{
+    return load_index_page(r, idx, ref, what, 1, raw, err);
+}
+
+int wpk_load_page_uncached(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what,
+                           uint8_t **raw, wpk_error *err)
+{
+    return load_index_page(r, idx, ref, what, 0, raw, err);
 }
 
 /* Parse a root into its items and check that they are ordered and that
