@@ -412,16 +412,22 @@ static int collect_inputs(char **inputs, int n, walk_list *files)
             return EXIT_IO;
         }
     walk_sort(files);
+    static char full[WALK_PATH_MAX], prev_full[WALK_PATH_MAX];
+    walk_file f, prev;
     for (size_t i = 0; i < files->n; i++) {
-        if (i > 0 && !strcmp(files->v[i - 1].rel, files->v[i].rel)) {
-            cli_error("%s and %s would both be stored as \"%s\"", files->v[i - 1].full, files->v[i].full,
-                      files->v[i].rel);
+        if (walk_get(files, i, &f, full, sizeof full) != 0) {
+            cli_error("%s/%s: path too long", files->roots[files->v[i].root], files->v[i].rel);
             return EXIT_USAGE;
         }
-        if (wpk_path_check(files->v[i].rel, strlen(files->v[i].rel)) != 0) {
+        if (i > 0 && !strcmp(files->v[i - 1].rel, f.rel)) {
+            walk_get(files, i - 1, &prev, prev_full, sizeof prev_full);
+            cli_error("%s and %s would both be stored as \"%s\"", prev.full, f.full, f.rel);
+            return EXIT_USAGE;
+        }
+        if (wpk_path_check(f.rel, strlen(f.rel)) != 0) {
             cli_error("%s: cannot be stored: its path is not valid UTF-8, or has a control character, a backslash or "
                       "an over-long name",
-                      files->v[i].full);
+                      f.full);
             return EXIT_USAGE;
         }
     }
@@ -527,7 +533,10 @@ int cmd_pack(int argc, char **argv)
     for (size_t i = 0; i < files.n && !rc; i++) {
         wpk_progress scan = {"scanning", 0, 0, i + 1, files.n};
         progress_update(&pg, &scan);
-        if (pack_file(&c, &files.v[i]) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
+        walk_file f;
+        static char full[WALK_PATH_MAX];
+        walk_get(&files, i, &f, full, sizeof full); /* fits: collect_inputs checked */
+        if (pack_file(&c, &f) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
     }
     if (!rc) wpk_writer_set_progress(c.w, progress_update, &pg);
     /* The writer has copied what it needs: free the lists before it finishes. */

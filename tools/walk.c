@@ -22,26 +22,57 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-static int push(walk_list *l, char *rel, char *full)
+/* A copy of s in the list's chunks; NULL when out of memory. */
+static const char *keep(walk_list *l, const char *s)
 {
-    if (!rel || !full) goto oom;
+    size_t n = strlen(s) + 1;
+    if (n > l->left) {
+        size_t size = n > (1u << 20) ? n : (1u << 20);
+        char **g = realloc(l->chunks, (l->chunk_count + 1) * sizeof *g);
+        if (!g) return NULL;
+        l->chunks = g;
+        if (!(l->next = malloc(size))) return NULL;
+        l->chunks[l->chunk_count++] = l->next;
+        l->left = size;
+    }
+    char *p = l->next;
+    memcpy(p, s, n);
+    l->next += n;
+    l->left -= n;
+    return p;
+}
+
+static int add_root(walk_list *l, const char *root, size_t len, uint32_t *index)
+{
+    char **g = realloc(l->roots, (l->root_count + 1) * sizeof *g);
+    if (!g) return -1;
+    l->roots = g;
+    if (!(g[l->root_count] = malloc(len + 1))) return -1;
+    memcpy(g[l->root_count], root, len);
+    g[l->root_count][len] = 0;
+    *index = (uint32_t)l->root_count++;
+    return 0;
+}
+
+static int push(walk_list *l, const char *rel, uint32_t root)
+{
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 256;
-        walk_file *g = realloc(l->v, cap * sizeof *g);
+        walk_item *g = realloc(l->v, cap * sizeof *g);
         if (!g) goto oom;
         l->v = g;
         l->cap = cap;
     }
-    l->v[l->n++] = (walk_file){rel, full};
+    const char *kept = keep(l, rel);
+    if (!kept) goto oom;
+    l->v[l->n++] = (walk_item){kept, root};
     return 0;
 oom:
-    free(rel);
-    free(full);
     cli_error("out of memory");
     return -1;
 }
 
-static int walk_dir(const char *full, const char *rel, walk_list *l)
+static int walk_dir(const char *full, const char *rel, uint32_t root, walk_list *l)
 {
     DIR *d = opendir(full);
     if (!d) {
@@ -67,13 +98,11 @@ static int walk_dir(const char *full, const char *rel, walk_list *l)
             cli_warn("%s: %s (skipped)", child_full, strerror(errno));
             l->unreadable++;
         } else if (S_ISDIR(st.st_mode)) {
-            rc = walk_dir(child_full, child_rel, l);
+            rc = walk_dir(child_full, child_rel, root, l);
         } else if (S_ISREG(st.st_mode)) {
-            rc = push(l, child_rel, child_full);
-            child_rel = child_full = NULL;
+            rc = push(l, child_rel, root);
         } else if (S_ISLNK(st.st_mode) && stat(child_full, &st) == 0 && S_ISREG(st.st_mode)) {
-            rc = push(l, child_rel, child_full);
-            child_rel = child_full = NULL;
+            rc = push(l, child_rel, root);
         } else {
             cli_warn("%s: %s (not packed)", child_full,
                      S_ISLNK(st.st_mode) ? "symbolic link to a directory or to nothing" : "not a regular file");
@@ -97,19 +126,26 @@ int walk_input(const char *input, walk_list *l)
         cli_error("%s: %s", input, strerror(errno));
         return -1;
     }
-    if (S_ISDIR(st.st_mode)) return walk_dir(input, "", l);
+    uint32_t root;
+    if (S_ISDIR(st.st_mode)) {
+        if (add_root(l, input, strlen(input), &root)) return cli_error("out of memory"), -1;
+        return walk_dir(input, "", root, l);
+    }
     if (!S_ISREG(st.st_mode)) {
         cli_error("%s: not a regular file or directory", input);
         return -1;
     }
     const char *base = strrchr(input, '/');
     base = base ? base + 1 : input;
-    return push(l, strdup(base), strdup(input));
+    /* The folder keeps its last '/' when it is the root ("/x.md"). */
+    size_t root_len = base > input ? (size_t)(base - input) - (base - input > 1) : 0;
+    if (add_root(l, input, root_len, &root)) return cli_error("out of memory"), -1;
+    return push(l, base, root);
 }
 
 static int by_rel(const void *a, const void *b)
 {
-    return strcmp(((const walk_file *)a)->rel, ((const walk_file *)b)->rel);
+    return strcmp(((const walk_item *)a)->rel, ((const walk_item *)b)->rel);
 }
 
 void walk_sort(walk_list *l)
@@ -119,20 +155,34 @@ void walk_sort(walk_list *l)
 
 void walk_list_free(walk_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].rel);
-        free(l->v[i].full);
-    }
+    for (size_t i = 0; i < l->root_count; i++) free(l->roots[i]);
+    free(l->roots);
+    for (size_t i = 0; i < l->chunk_count; i++) free(l->chunks[i]);
+    free(l->chunks);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
 
 int walk_stdin(walk_list *out)
 {
+    static const char dev[] = "/dev";
     for (size_t i = 0; i < out->n; i++)
-        if (!strcmp(out->v[i].full, WALK_STDIN_PATH)) {
+        if (!strcmp(out->v[i].rel, WALK_STDIN_NAME) && !strcmp(out->roots[out->v[i].root], dev)) {
             cli_error("standard input (-) given twice");
             return -1;
         }
-    return push(out, strdup(WALK_STDIN_NAME), strdup(WALK_STDIN_PATH));
+    uint32_t root;
+    if (add_root(out, dev, sizeof dev - 1, &root)) return cli_error("out of memory"), -1;
+    return push(out, WALK_STDIN_NAME, root);
+}
+
+int walk_get(const walk_list *l, size_t i, walk_file *out, char *buf, size_t cap)
+{
+    const char *root = l->roots[l->v[i].root], *rel = l->v[i].rel;
+    size_t n = strlen(root);
+    int len = snprintf(buf, cap, "%s%s%s", root, n && root[n - 1] != '/' ? "/" : "", rel);
+    if (len < 0 || (size_t)len >= cap) return -1;
+    out->rel = rel;
+    out->full = buf;
+    return 0;
 }

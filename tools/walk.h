@@ -3,15 +3,32 @@
 #define WPK_WALK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+/* One file to pack, as handed to the packer (see walk_get). */
 typedef struct walk_file {
-    char *rel;    /* path inside the archive: relative to the input root, '/' separated */
-    char *full;   /* path to open */
+    const char *rel;  /* path inside the archive: relative to the input root, '/' separated */
+    const char *full; /* path to open */
 } walk_file;
 
+/* A file as kept in the list: its archive path and the input it came
+ * from. The path to open is the input's root joined with `rel`, built
+ * when needed: a million files would otherwise cost ~160 bytes each in
+ * the list, beside what the writer keeps of them. */
+typedef struct walk_item {
+    const char *rel;  /* in the list's string chunks */
+    uint32_t root;    /* index into walk_list.roots */
+} walk_item;
+
 typedef struct walk_list {
-    walk_file *v;
+    walk_item *v;
     size_t n, cap;
+    char **roots;       /* one per input: a directory, or the folder of a file input */
+    size_t root_count;
+    char **chunks;      /* the `rel` strings, bump-allocated */
+    size_t chunk_count;
+    char *next;
+    size_t left;
     size_t skipped;     /* symbolic links to directories, special files: reported, not packed */
     size_t unreadable;  /* directories or files that could not be read: reported */
 } walk_list;
@@ -27,6 +44,10 @@ int walk_input(const char *input, walk_list *out);
 int walk_stdin(walk_list *out);
 /* Sort by archive path (bytewise) so packing order never depends on readdir. */
 void walk_sort(walk_list *l);
+/* File i; `full` is built in buf (cap bytes), valid until the next call.
+ * Returns -1 when the path does not fit. */
+#define WALK_PATH_MAX (2 * 4096 + 2)
+int walk_get(const walk_list *l, size_t i, walk_file *out, char *buf, size_t cap);
 void walk_list_free(walk_list *l);
 
 #endif
