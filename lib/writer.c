@@ -55,48 +55,54 @@ static int check_field(const char *s, const char *what, const char *path, uint16
     return WPK_OK;
 }
 
-static uint64_t name_hash(const char *s)
+/* Append n bytes to the spill file through its buffer; *at is where they
+ * start. On failure nothing is appended and what was buffered stays. */
+#define SPILL_BUF_SIZE (64u << 10)
+static int spill_append(wpk_writer *w, const void *p, size_t n, uint64_t *at, wpk_error *err)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    int rc;
+    if (w->spill_fd < 0 && (rc = wpk_tempfile_in(w->path, &w->spill_fd, err)) != 0) return rc;
+    if (!w->spill_buf && !(w->spill_buf = wpk_malloc(SPILL_BUF_SIZE))) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (w->spill_buffered + n > SPILL_BUF_SIZE && (rc = wpk_spill_flush(w, err)) != 0) return rc;
+    if (n >= SPILL_BUF_SIZE) {
+        if ((rc = wpk_write_all(w->spill_fd, p, n, w->spill_size, "spill file", err)) != 0) return rc;
+    } else {
+        memcpy(w->spill_buf + w->spill_buffered, p, n);
+        w->spill_buffered += n;
+    }
+    *at = w->spill_size;
+    w->spill_size += n;
+    return WPK_OK;
 }
 
-/* The id of a category name, adding it the first time. */
-static int intern_category(wpk_writer *w, const char *name, uint32_t *id)
+int wpk_spill_flush(wpk_writer *w, wpk_error *err)
 {
-    if (2 * ((size_t)w->cat_name_count + 1) > w->cat_slot_cap) { /* grow and rehash */
-        size_t cap = w->cat_slot_cap ? w->cat_slot_cap * 2 : 1024;
-        uint32_t *slots = wpk_calloc(cap, sizeof *slots);
-        if (!slots) return -1;
-        for (uint32_t i = 0; i < w->cat_name_count; i++) {
-            size_t j = name_hash(w->cat_names[i]) & (cap - 1);
-            while (slots[j]) j = (j + 1) & (cap - 1);
-            slots[j] = i + 1;
-        }
-        wpk_free(w->cat_slots);
-        w->cat_slots = slots;
-        w->cat_slot_cap = cap;
+    if (!w->spill_buffered) return WPK_OK;
+    int rc = wpk_write_all(w->spill_fd, w->spill_buf, w->spill_buffered, w->spill_size - w->spill_buffered,
+                           "spill file", err);
+    if (!rc) w->spill_buffered = 0;
+    return rc;
+}
+
+int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+{
+    size_t done = 0;
+    while (done < e->url_len) {
+        ssize_t got = pread(w->spill_fd, buf + done, e->url_len - done, (off_t)(e->url_offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+            return wpk_fail(err, WPK_E_IO, "%s: cannot read back its URL from the spill file: %s", e->path,
+                            got < 0 ? strerror(errno) : "short file");
+        done += (size_t)got;
     }
-    size_t j = name_hash(name) & (w->cat_slot_cap - 1);
-    for (; w->cat_slots[j]; j = (j + 1) & (w->cat_slot_cap - 1))
-        if (!strcmp(w->cat_names[w->cat_slots[j] - 1], name)) {
-            *id = w->cat_slots[j] - 1;
-            return 0;
-        }
-    if (w->cat_name_count == w->cat_name_cap) {
-        uint32_t cap = w->cat_name_cap ? w->cat_name_cap * 2 : 256;
-        char **g = wpk_realloc(w->cat_names, cap * sizeof *g);
-        if (!g) return -1;
-        w->cat_names = g;
-        w->cat_name_cap = cap;
-    }
-    char *copy = wpk_strdup(name);
-    if (!copy) return -1;
-    w->cat_names[w->cat_name_count] = copy;
-    w->cat_slots[j] = ++w->cat_name_count;
-    *id = w->cat_name_count - 1;
-    return 0;
+    buf[e->url_len] = 0;
+    return WPK_OK;
+}
+
+int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e)
+{
+    const uint32_t *p = w->cat_pool + e->cat_first + e->cat_count;
+    return (int64_t)((uint64_t)p[0] | (uint64_t)p[1] << 32);
 }
 
 /* Categories and namespace, known when an entry is added. Versions and
@@ -112,13 +118,13 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     }
     if (need > WPK_EXT_ADD_CAP)
         return wpk_fail(err, WPK_E_LIMIT, "%s: categories take more than %u bytes", m->path, WPK_EXT_ADD_CAP);
-    e->ns = m->has_ns ? m->ns : 0;
     e->has_ns = m->has_ns != 0;
     e->cat_first = (uint32_t)w->cat_pool_len;
-    if (w->cat_pool_len + m->n_categories > UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "too many categories");
-    if (w->cat_pool_len + m->n_categories > w->cat_pool_cap) {
+    size_t add = m->n_categories + (m->has_ns ? 2 : 0);
+    if (w->cat_pool_len + add > UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "too many categories");
+    if (w->cat_pool_len + add > w->cat_pool_cap) {
         size_t cap = w->cat_pool_cap ? w->cat_pool_cap : 1024;
-        while (cap < w->cat_pool_len + m->n_categories) cap += cap / 2;
+        while (cap < w->cat_pool_len + add) cap += cap / 2;
         uint32_t *g = wpk_realloc(w->cat_pool, cap * sizeof *g);
         if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->cat_pool = g;
@@ -126,10 +132,14 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     }
     for (size_t i = 0; i < m->n_categories; i++) {
         uint32_t id;
-        if (intern_category(w, m->categories[i], &id)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        if (wpk_intern(&w->cats, m->categories[i], &id)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->cat_pool[w->cat_pool_len++] = id;
     }
     e->cat_count = (uint16_t)m->n_categories;
+    if (m->has_ns) {
+        w->cat_pool[w->cat_pool_len++] = (uint32_t)(uint64_t)m->ns;
+        w->cat_pool[w->cat_pool_len++] = (uint32_t)((uint64_t)m->ns >> 32);
+    }
     return WPK_OK;
 }
 
@@ -163,9 +173,10 @@ void wpk_arena_free(warena *a)
     memset(a, 0, sizeof *a);
 }
 
-/* Copy an entry's metadata into a new slot; content source set by caller.
- * On failure after the strings were copied, their arena bytes stay unused. */
-static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error *err)
+/* Copy an entry's metadata into a new slot; content source set by caller
+ * (own_file: the file to read, kept with the entry's strings). On failure
+ * after the strings were copied, their arena and spill bytes stay unused. */
+static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wentry **slot, wpk_error *err)
 {
     if (!m || !m->path) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
     size_t plen = strlen(m->path);
@@ -175,25 +186,29 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, wentry **slot, wpk_error 
     wentry e;
     memset(&e, 0, sizeof e);
     e.path_len = (uint16_t)plen;
+    uint16_t lang_len, mime_len;
     int rc;
     if ((rc = check_field(m->title, "title", m->path, &e.title_len, err)) ||
-        (rc = check_field(m->language, "language", m->path, &e.lang_len, err)) ||
+        (rc = check_field(m->language, "language", m->path, &lang_len, err)) ||
         (rc = check_field(m->url, "URL", m->path, &e.url_len, err)) ||
-        (rc = check_field(m->mime, "media type", m->path, &e.mime_len, err)))
+        (rc = check_field(m->mime, "media type", m->path, &mime_len, err)))
         return rc;
-    size_t total = (size_t)e.path_len + e.title_len + e.lang_len + e.url_len + e.mime_len + 5;
+    size_t file_len = own_file ? strlen(own_file) : 0;
+    size_t total = (size_t)e.path_len + e.title_len + 2 + (own_file ? file_len + 1 : 0);
     e.path = wpk_arena_alloc(&w->strings, total);
     if (!e.path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    char *s = e.path;
-    const char *src[] = {m->path, m->title, m->language, m->url, m->mime};
-    const uint16_t len[] = {e.path_len, e.title_len, e.lang_len, e.url_len, e.mime_len};
-    for (int i = 0; i < 5; i++) {
-        if (len[i]) memcpy(s, src[i], len[i]);
-        s[len[i]] = 0;
-        s += len[i] + 1;
-    }
+    memcpy(e.path, m->path, e.path_len + 1);
+    char *title = e.path + e.path_len + 1;
+    if (e.title_len) memcpy(title, m->title, e.title_len);
+    title[e.title_len] = 0;
+    if (own_file) memcpy(title + e.title_len + 1, own_file, file_len + 1);
+    if (wpk_intern(&w->langs, m->language ? m->language : "", &e.lang) ||
+        wpk_intern(&w->mimes, m->mime ? m->mime : "", &e.mime))
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    /* URLs are read once, when the records are written: they wait on disk. */
+    if (e.url_len && (rc = spill_append(w, m->url, e.url_len, &e.url_offset, err)) != 0) return rc;
     if ((rc = add_categories(w, &e, m, err)) != 0) return rc;
-    e.file_root = UINT32_MAX;
+    e.source = own_file ? WE_OWN_FILE : WE_SPILLED;
     e.page_id = m->has_page_id ? m->page_id : 0;
     e.has_page_id = m->has_page_id != 0;
     e.updated_us = m->has_updated ? m->updated_us : 0;
@@ -214,57 +229,49 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
     if (size > WPK_MAX_ENTRY) return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", meta->path);
-    int rc;
-    if (w->spill_fd < 0 && (rc = wpk_tempfile_in(w->path, &w->spill_fd, err)) != 0) return rc;
     wentry *e;
-    if ((rc = add_meta(w, meta, &e, err)) != 0) return rc;
-    e->spill_offset = w->spill_size;
+    int rc = add_meta(w, meta, NULL, &e, err);
+    if (rc) return rc;
     e->size = (uint32_t)size; /* <= WPK_MAX_ENTRY, checked above */
-    if ((rc = wpk_write_all(w->spill_fd, data, size, w->spill_size, "spill file", err)) != 0) {
-        w->count--;
-        return rc;
-    }
-    w->spill_size += size;
-    return WPK_OK;
+    if ((rc = spill_append(w, data, size, &e->spill_offset, err)) != 0) w->count--;
+    return rc;
 }
 
 int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
-    wentry *e;
-    int rc = add_meta(w, meta, &e, err);
-    if (rc) return rc;
+    if (!meta || !meta->path) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
     /* A walked file is ROOT/PATH: keep ROOT once for all its entries. */
     size_t flen = strlen(file_path), plen = strlen(meta->path);
-    if (flen > plen + 1 && file_path[flen - plen - 1] == '/' && !strcmp(file_path + flen - plen, meta->path) &&
-        flen - plen - 1 < 4096) {
+    int under_root = flen > plen + 1 && file_path[flen - plen - 1] == '/' &&
+                     !strcmp(file_path + flen - plen, meta->path) && flen - plen - 1 < 4096;
+    if (under_root) {
         size_t rlen = flen - plen - 1;
         if (!w->root_count || strlen(w->roots[w->root_count - 1]) != rlen ||
             memcmp(w->roots[w->root_count - 1], file_path, rlen) != 0) {
             char **g = wpk_realloc(w->roots, (w->root_count + 1) * sizeof *g);
             char *root = g ? wpk_strndup(file_path, rlen) : NULL;
             if (g) w->roots = g;
-            if (!root) {
-                w->count--;
-                return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-            }
+            if (!root) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
             w->roots[w->root_count++] = root;
         }
-        e->file_root = (uint32_t)(w->root_count - 1);
-        return WPK_OK;
+    } else if (flen >= WPK_FILE_PATH_MAX) {
+        return wpk_fail(err, WPK_E_LIMIT, "%s: file path too long", file_path);
     }
-    e->file = wpk_strdup(file_path);
-    if (!e->file) {
-        w->count--;
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    wentry *e;
+    int rc = add_meta(w, meta, under_root ? NULL : file_path, &e, err);
+    if (rc) return rc;
+    if (under_root) {
+        e->source = WE_UNDER_ROOT;
+        e->file_root = (uint32_t)(w->root_count - 1);
     }
     return WPK_OK;
 }
 
 const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size_t cap)
 {
-    if (e->file) return e->file;
-    if (e->file_root == UINT32_MAX) return NULL;
+    if (e->source == WE_OWN_FILE) return we_file(e);
+    if (e->source != WE_UNDER_ROOT) return NULL;
     snprintf(buf, cap, "%s/%s", w->roots[e->file_root], e->path);
     return buf;
 }
@@ -438,7 +445,8 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
             w->cap = w->count;
         }
     }
-    int rc = wpk_group_articles(w, err);
+    int rc = wpk_spill_flush(w, err);
+    if (!rc) rc = wpk_group_articles(w, err);
     if (!rc) rc = wpk_plan(w, err);
     if (!rc) wpk_writer_report(w, "training a dictionary", 0, 0, 0, 0);
     if (!rc) rc = wpk_choose_dict(w, err);
@@ -468,9 +476,6 @@ void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx)
 void wpk_writer_free(wpk_writer *w)
 {
     if (!w) return;
-    for (size_t i = 0; i < w->count; i++) {
-        wpk_free(w->entries[i].file);
-    }
     for (size_t i = 0; i < w->alias_count; i++) {
         wpk_free(w->aliases[i].alias);
         wpk_free(w->aliases[i].target);
@@ -478,9 +483,10 @@ void wpk_writer_free(wpk_writer *w)
     wpk_free(w->aliases);
     wpk_free(w->article_order);
     for (size_t i = 0; i < w->root_count; i++) wpk_free(w->roots[i]);
-    for (uint32_t i = 0; i < w->cat_name_count; i++) wpk_free(w->cat_names[i]);
-    wpk_free(w->cat_names);
-    wpk_free(w->cat_slots);
+    wpk_intern_free(&w->cats);
+    wpk_intern_free(&w->langs);
+    wpk_intern_free(&w->mimes);
+    wpk_free(w->spill_buf);
     wpk_free(w->cat_pool);
     wpk_free(w->roots);
     wpk_free(w->entries);

@@ -135,7 +135,6 @@ static void drop_revisions(wpk_writer *w)
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
         if (e->current != i) { /* its strings stay in the arena until the writer is freed */
-            wpk_free(e->file);
             w->dropped_revisions++;
             continue;
         }

@@ -335,13 +335,13 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
     } else {
         for (uint16_t i = 0; i < e->cat_count; i++) {
-            const char *name = w->cat_names[w->cat_pool[e->cat_first + i]];
+            const char *name = w->cats.names[w->cat_pool[e->cat_first + i]];
             at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CATEGORY, name, (uint16_t)strlen(name));
         }
     }
     if (e->has_ns) {
         uint8_t ns[8];
-        wpk_put64(ns, (uint64_t)e->ns);
+        wpk_put64(ns, (uint64_t)wpk_entry_ns(w, e));
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_NAMESPACE, ns, 8);
     }
     uint8_t v[4];
@@ -369,9 +369,11 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
 {
     uint8_t *rec_buf = wpk_malloc(WPK_REC_FIXED + 6 * 65536);
     uint8_t *ext = wpk_malloc(65536 + 16);
-    if (!rec_buf || !ext) {
+    char *url = wpk_malloc(65536);
+    if (!rec_buf || !ext || !url) {
         wpk_free(rec_buf);
         wpk_free(ext);
+        wpk_free(url);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     int rc = WPK_OK;
@@ -392,12 +394,14 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         r.path_len = e->path_len;
         r.title = (const uint8_t *)we_title(e);
         r.title_len = e->title_len;
-        r.lang = (const uint8_t *)we_lang(e);
-        r.lang_len = e->lang_len;
-        r.url = (const uint8_t *)we_url(e);
+        const char *lang = w->langs.names[e->lang], *mime = w->mimes.names[e->mime];
+        r.lang = (const uint8_t *)lang;
+        r.lang_len = (uint16_t)strlen(lang);
+        if ((rc = wpk_entry_url(w, e, url, err)) != 0) break;
+        r.url = (const uint8_t *)url;
         r.url_len = e->url_len;
-        r.mime = (const uint8_t *)we_mime(e);
-        r.mime_len = e->mime_len;
+        r.mime = (const uint8_t *)mime;
+        r.mime_len = (uint16_t)strlen(mime);
         if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         r.ext = ext;
         if (wpk_test_record_hook) wpk_test_record_hook(&r, wpk_test_record_hook_ctx);
@@ -406,6 +410,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
     }
     wpk_free(rec_buf);
     wpk_free(ext);
+    wpk_free(url);
     return rc;
 }
 
@@ -483,7 +488,7 @@ static int by_u32(const void *pa, const void *pb)
  * large collection has tens of pairs per article. */
 static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
 {
-    size_t n = 0, names = w->cat_name_count;
+    size_t n = 0, names = w->cats.count;
     for (size_t i = 0; i < w->count; i++)
         if (w->entries[i].current == i) n += w->entries[i].cat_count;
     uint32_t *by_rank = wpk_malloc((names ? names : 1) * sizeof *by_rank);
@@ -492,7 +497,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     int rc = WPK_OK;
     if (!by_rank || !start || !members) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (uint32_t id = 0; !rc && id < names; id++) by_rank[id] = id;
-    if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name, w->cat_names);
+    if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name, w->cats.names);
     /* Bucket sizes by category id, then bucket starts in name order. */
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
@@ -519,7 +524,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
         size_t to = start[id];
         if (to == from) continue; /* only in older versions */
         qsort(members + from, to - from, sizeof *members, by_u32);
-        const char *name = w->cat_names[id];
+        const char *name = w->cats.names[id];
         size_t len = strlen(name);
         w->categories++;
         memcpy(item + 4, name, len);
@@ -552,10 +557,10 @@ static int by_string(const void *pa, const void *pb)
  * older version that has one. */
 static const char *article_language(const wpk_writer *w, const wentry *cur)
 {
-    if (cur->lang_len) return we_lang(cur);
+    if (*w->langs.names[cur->lang]) return w->langs.names[cur->lang];
     for (uint32_t k = 0; k < cur->rev_count; k++) {
         const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
-        if (v->lang_len) return we_lang(v);
+        if (*w->langs.names[v->lang]) return w->langs.names[v->lang];
     }
     return NULL;
 }
@@ -667,9 +672,9 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
         memset(&r, 0, sizeof r);
         r.path_len = e->path_len;
         r.title_len = e->title_len;
-        r.lang_len = e->lang_len;
+        r.lang_len = (uint16_t)strlen(w->langs.names[e->lang]);
         r.url_len = e->url_len;
-        r.mime_len = e->mime_len;
+        r.mime_len = (uint16_t)strlen(w->mimes.names[e->mime]);
         if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         size_t len = wpk_fmt_record_size(&r);
         if (n > 0 && page_bytes + len + 4 > w->opts.page_size) { /* a leaf starts at k */

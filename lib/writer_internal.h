@@ -5,28 +5,32 @@
 #include "internal.h"
 #include "atomic_file.h"
 
-/* One entry as added. Strings live in one allocation (`strings`). */
+/* Where an entry's content is read from at finish. */
+enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
+
+/* One entry as added. A million of them for a large collection, so every
+ * field counts (112 bytes); what is rarely needed lives elsewhere: the URL
+ * in the spill file, languages, media types and categories as interned
+ * ids, the namespace in the category pool. */
 typedef struct wentry {
-    /* Fields by size, largest first: one of these per entry, a million of
-     * them for a large collection (128 bytes each). */
-    /* One arena allocation holds path, title, language, URL and media type,
-     * each NUL-terminated, in that order (see we_title() and the others). */
+    /* One arena allocation holds path, title and, for WE_OWN_FILE, the file
+     * to read, each NUL-terminated, in that order (see we_title()). */
     char *path;
+    char *fold;                 /* folded title (in the arena), while finishing */
     uint64_t page_id;
     int64_t updated_us;
-    int64_t ns;
-    char *fold;                 /* folded title (in the arena), while finishing */
-    uint64_t group_id;          /* the article's page ID, when group_has_id */
-    /* Content source: a file read at finish - either `file`, or, when the
-     * file's path is a directory followed by the entry path (a walked
-     * input), root `file_root` of wpk_writer.roots plus the entry path, so
-     * the path is not stored twice - or else ... */
-    char *file;
-    uint64_t spill_offset;      /* ... bytes in the spill file */
-    uint64_t hash;              /* XXH3-64 of the content, filled while planning */
+    union {
+        uint64_t group_id;      /* while grouping: the article's page ID, when group_has_id */
+        uint64_t hash;          /* from planning on: XXH3-64 of the content */
+    };
+    union {
+        uint64_t spill_offset;  /* WE_SPILLED: the content's bytes in the spill file */
+        uint32_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
+    };
+    uint64_t url_offset;        /* the URL's url_len bytes in the spill file */
     uint32_t size;              /* at most WPK_MAX_ENTRY */
-    uint32_t file_root;         /* UINT32_MAX when unused */
-    uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool[cat_first...] */
+    uint32_t lang, mime;        /* ids in wpk_writer.langs and .mimes */
+    uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool[cat_first...], then the namespace */
     uint32_t current;           /* index of the article's current version (self when current or alone) */
     uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
     /* Filled while planning. */
@@ -34,15 +38,27 @@ typedef struct wentry {
     uint32_t block;
     uint32_t offset_in_block;
     uint32_t entry_no;          /* position in path order */
-    uint16_t path_len, title_len, lang_len, url_len, mime_len;
+    uint16_t path_len, title_len, url_len;
     uint16_t cat_count;
-    uint8_t has_page_id, has_updated, has_ns, group_has_id;
+    uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
+    uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
+_Static_assert(sizeof(wentry) <= 112, "wentry grew: it is multiplied by the entry count");
 
 static inline const char *we_title(const wentry *e) { return e->path + e->path_len + 1; }
-static inline const char *we_lang(const wentry *e) { return we_title(e) + e->title_len + 1; }
-static inline const char *we_url(const wentry *e) { return we_lang(e) + e->lang_len + 1; }
-static inline const char *we_mime(const wentry *e) { return we_url(e) + e->url_len + 1; }
+/* WE_OWN_FILE: the file to read. */
+static inline const char *we_file(const wentry *e) { return we_title(e) + e->title_len + 1; }
+
+/* Strings kept once each, by id (writer_intern.c). */
+typedef struct wintern {
+    char **names;
+    uint32_t count, cap;
+    uint32_t *slots;            /* open addressing: id + 1, 0 empty */
+    size_t slot_cap;
+} wintern;
+/* The id of s, adding it the first time; -1 when out of memory. */
+int wpk_intern(wintern *t, const char *s, uint32_t *id);
+void wpk_intern_free(wintern *t);
 
 /* A planned block: a run of unique contents in block order. */
 typedef struct wblock {
@@ -73,8 +89,12 @@ struct wpk_writer {
     wentry *entries;
     size_t count, cap;
     warena strings;             /* entries' path..media type and folded titles */
-    int spill_fd;               /* -1 until the first in-memory add */
-    uint64_t spill_size;
+    /* Spill file: contents added from memory and every entry's URL,
+     * appended through spill_buf (flushed before anything reads it). */
+    int spill_fd;               /* -1 until first needed */
+    uint64_t spill_size;        /* bytes written, spill_buf included */
+    uint8_t *spill_buf;
+    size_t spill_buffered;
     uint32_t *unique;           /* entry indices of distinct contents, in block order */
     size_t unique_count;
     wblock *blocks;
@@ -93,12 +113,9 @@ struct wpk_writer {
     int data_fd;                /* compressed blocks, in order */
     uint64_t data_size;
     int finished;
-    /* Category names are stored once each (entries hold ids): the same
-     * few hundred names recur across thousands of articles. */
-    char **cat_names;
-    uint32_t cat_name_count, cat_name_cap;
-    uint32_t *cat_slots;        /* open addressing: id + 1, 0 empty */
-    size_t cat_slot_cap;
+    wintern cats, langs, mimes; /* "" has an id like any other string */
+    /* Each entry's category ids, then its namespace as two u32 (low, high)
+     * when it has one. */
     uint32_t *cat_pool;
     size_t cat_pool_len, cat_pool_cap;
     char **roots;               /* directory prefixes of file sources */
@@ -124,6 +141,13 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err);
 /* Folded-title index items: current titles and resolved aliases. */
 typedef struct wfold { const char *key, *display; uint32_t entry; uint8_t kind; } wfold;
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
+
+/* An entry's namespace (when has_ns). */
+int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e);
+/* An entry's URL into buf (at least url_len + 1 bytes), NUL-terminated. */
+int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
+/* Write out what spill_buf holds. */
+int wpk_spill_flush(wpk_writer *w, wpk_error *err);
 
 /* The path of a file-backed entry (NULL for in-memory content); may use buf. */
 const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size_t cap);

@@ -190,8 +190,9 @@ static int pack(int threads, wpk_error *err)
     int rc = wpk_writer_create(&w, final_path, &o, err);
     static const char *const cats[] = {"Category:Tests", "Category:Faults"};
     for (int i = 0; !rc && i < N_FILES; i++) {
-        char path[64], title[64], file[4200];
+        char path[64], title[64], url[96], file[4200];
         snprintf(path, sizeof path, "d%d/article-%02d.md", i % 3, i);
+        snprintf(url, sizeof url, "https://en.wikipedia.org/wiki/Article_%d", i / 2); /* kept on disk while packing */
         snprintf(title, sizeof title, "Article %d", i / 2); /* pairs are versions of one article */
         wpk_entry m;
         memset(&m, 0, sizeof m);
@@ -202,6 +203,7 @@ static int pack(int threads, wpk_error *err)
         m.updated_us = 1700000000000000 + i;
         m.has_updated = 1;
         m.language = "en";
+        m.url = url;
         m.categories = cats;
         m.n_categories = (size_t)(i % 3);
         snprintf(file, sizeof file, "%s/f%02d.md", inputs, i);

@@ -1,0 +1,64 @@
+/* writer_intern.c - strings that recur across entries (category names,
+ * languages, media types) kept once each; entries hold their ids. A
+ * million entries name a few hundred categories and a handful of
+ * languages and media types. */
+#include "writer_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int grow_slots(wintern *t)
+{
+    size_t cap = t->slot_cap ? t->slot_cap * 2 : 64;
+    uint32_t *slots = wpk_calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    for (uint32_t i = 0; i < t->count; i++) {
+        size_t j = name_hash(t->names[i]) & (cap - 1);
+        while (slots[j]) j = (j + 1) & (cap - 1);
+        slots[j] = i + 1;
+    }
+    wpk_free(t->slots);
+    t->slots = slots;
+    t->slot_cap = cap;
+    return 0;
+}
+
+int wpk_intern(wintern *t, const char *s, uint32_t *id)
+{
+    if (2 * ((size_t)t->count + 1) > t->slot_cap && grow_slots(t)) return -1;
+    size_t j = name_hash(s) & (t->slot_cap - 1);
+    for (; t->slots[j]; j = (j + 1) & (t->slot_cap - 1))
+        if (!strcmp(t->names[t->slots[j] - 1], s)) {
+            *id = t->slots[j] - 1;
+            return 0;
+        }
+    if (t->count == UINT32_MAX - 1) return -1;
+    if (t->count == t->cap) {
+        uint32_t cap = t->cap ? t->cap * 2 : 16;
+        char **g = wpk_realloc(t->names, cap * sizeof *g);
+        if (!g) return -1;
+        t->names = g;
+        t->cap = cap;
+    }
+    char *copy = wpk_strdup(s);
+    if (!copy) return -1;
+    t->names[t->count] = copy;
+    t->slots[j] = ++t->count;
+    *id = t->count - 1;
+    return 0;
+}
+
+void wpk_intern_free(wintern *t)
+{
+    for (uint32_t i = 0; i < t->count; i++) wpk_free(t->names[i]);
+    wpk_free(t->names);
+    wpk_free(t->slots);
+    memset(t, 0, sizeof *t);
+}
