@@ -122,8 +122,15 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     bad |= wbuf_put(&raw, lb->items.p, lb->items.len);
     if (bad || raw.len > WPK_DEFAULT_MAX_PAGE) {
         wpk_free(raw.p);
-        return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory")
-                   : wpk_fail(err, WPK_E_LIMIT, "an index page exceeds 16 MiB (too many entries share one title or page ID)");
+        if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        /* Only a run of equal keys (kept in one leaf) can get here. */
+        static const char *const what[] = {"path", "title", "page ID", "folded title", "category"};
+        if (lb->kind == WPK_KEY_U64)
+            return wpk_fail(err, WPK_E_LIMIT, "%u entries share page ID %llu: more than one index page (16 MiB) holds",
+                            lb->n, (unsigned long long)lb->first_u64);
+        return wpk_fail(err, WPK_E_LIMIT, "%u entries share the %s \"%.*s\": more than one index page (16 MiB) holds",
+                        lb->n, what[lb->which], (int)(lb->first_key.len > 200 ? 200 : lb->first_key.len),
+                        (const char *)lb->first_key.p);
     }
     wpk_fmt_root_item it;
     memset(&it, 0, sizeof it);

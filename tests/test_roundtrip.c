@@ -594,6 +594,30 @@ static void test_writer_errors(void)
     if (rc == 0) rc = wpk_writer_finish(w, NULL, &err);
     CHECK(rc == WPK_E_IO && strstr(err.message, "no-such-dir"));
     wpk_writer_free(w);
+
+    /* A category whose items cannot fit in one index page (16 MiB; a run of
+     * equal keys is never split): the error names it, nothing is written. */
+    static char huge[30001];
+    memcpy(huge, "Category:", 9);
+    memset(huge + 9, 'h', sizeof huge - 10);
+    const char *cats[] = {huge};
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    unlink(p);
+    rc = 0;
+    for (int i = 0; i < 600 && !rc; i++) {
+        char path[32], title[32];
+        snprintf(path, sizeof path, "c/%03d.md", i);
+        snprintf(title, sizeof title, "Member %d", i);
+        m = meta(path, title, 0, 0);
+        m.categories = cats;
+        m.n_categories = 1;
+        rc = wpk_writer_add(w, &m, "x", 1, &err);
+    }
+    CHECK(rc == 0);
+    CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_LIMIT && strstr(err.message, "600 entries share the category") &&
+          strstr(err.message, "Category:hhh"));
+    wpk_writer_free(w);
+    CHECK(access(p, F_OK) != 0);
 }
 
 /* Title normalization on its edges: empty after collapsing spaces (a
