@@ -39,7 +39,8 @@ enum {
  * refuses any bit it does not know. Optional bits (offset 24) are ignored. */
 #define WPK_FEATURE_PAGE_DICT 0x1u /* leaf pages are compressed with the DICT section (1.1) */
 #define WPK_FEATURE_BRANCHES 0x2u  /* some root points at branch pages (1.3; see WPK_SECF_BRANCHED) */
-#define WPK_REQUIRED_KNOWN (WPK_FEATURE_PAGE_DICT | WPK_FEATURE_BRANCHES)
+#define WPK_FEATURE_SPLIT_RUNS 0x4u /* a category's items may continue into the next leaf (1.4) */
+#define WPK_REQUIRED_KNOWN (WPK_FEATURE_PAGE_DICT | WPK_FEATURE_BRANCHES | WPK_FEATURE_SPLIT_RUNS)
 
 typedef struct wpk_fmt_header {
     uint16_t major, minor;
@@ -154,6 +155,10 @@ size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, con
  * all of it to find one leaf. The reference writer branches a root larger
  * than this (by default): */
 #define WPK_BRANCH_BYTES 16384u
+/* Reference writer: a category leaf that reaches this many raw bytes
+ * inside a run of one category name is closed and the run continues in
+ * the next leaf (1.4, WPK_FEATURE_SPLIT_RUNS). */
+#define WPK_RUN_SPLIT_BYTES (1u << 20)
 /* Readers refuse a larger branch page (WPK_E_LIMIT): they keep branch
  * pages, so each must be small. */
 #define WPK_MAX_BRANCH_BYTES (1u << 20)

@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define WPK_VERSION_MAJOR 1
-#define WPK_VERSION_MINOR 3
+#define WPK_VERSION_MINOR 4
 
 /* ---- errors ------------------------------------------------------------ */
 

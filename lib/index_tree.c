@@ -153,11 +153,13 @@ void wpk_index_free_branches(wpk_index *idx)
 }
 
 /* Among items sorted by first key, the one whose leaf holds the first item
- * >= key: the writer never starts a leaf inside a run of equal keys, so an
- * item whose first key equals the key holds its first occurrence; otherwise
- * it is the item before. -1 when the key sorts before every item. */
+ * >= key: without split runs a leaf never starts inside a run of equal
+ * keys, so an item whose first key equals the key holds its first
+ * occurrence; otherwise (and always with split runs, where the run may
+ * start in the leaf before) it is the item before. -1 when the key sorts
+ * before (or, split, at) every item. */
 static int64_t find_in(const wpk_fmt_root_item *items, uint32_t count, uint32_t kind, const uint8_t *key,
-                       size_t key_len, uint64_t key_u64)
+                       size_t key_len, uint64_t key_u64, int split_runs)
 {
     uint32_t lo = 0, hi = count; /* first item with first key >= key */
     while (lo < hi) {
@@ -167,7 +169,7 @@ static int64_t find_in(const wpk_fmt_root_item *items, uint32_t count, uint32_t 
         else
             hi = mid;
     }
-    if (lo < count && item_key_cmp(&items[lo], kind, key, key_len, key_u64) == 0) return lo;
+    if (!split_runs && lo < count && item_key_cmp(&items[lo], kind, key, key_len, key_u64) == 0) return lo;
     return (int64_t)lo - 1;
 }
 
@@ -186,13 +188,14 @@ int wpk_index_find(wpk_reader *r, wpk_index *idx, const uint8_t *key, size_t key
                    const wpk_fmt_root_item **leaf, wpk_error *err)
 {
     *leaf = NULL;
-    int64_t top = find_in(idx->items, idx->count, idx->kind, key, key_len, key_u64);
+    int64_t top = find_in(idx->items, idx->count, idx->kind, key, key_len, key_u64, idx->split_runs);
     if (top < 0) return WPK_OK;
     wpk_item_list kids;
     int rc = wpk_index_children(r, idx, (uint32_t)top, &kids, err);
     if (rc) return rc;
-    /* The branch's first key is its root item's, which is <= key. */
-    int64_t k = find_in(kids.items, kids.count, idx->kind, key, key_len, key_u64);
+    /* The branch's first key is its root item's, which is <= key (< key
+     * with split runs). */
+    int64_t k = find_in(kids.items, kids.count, idx->kind, key, key_len, key_u64, idx->split_runs);
     *leaf = &kids.items[k < 0 ? 0 : k];
     return WPK_OK;
 }

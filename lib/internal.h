@@ -93,6 +93,7 @@ typedef struct wpk_index {
     uint64_t total_items;
     uint64_t base, size;      /* the region its leaves live in (PAGES or PAGES_EXT) */
     int branched;             /* items point at branch pages, which point at leaves */
+    int split_runs;           /* (1.4) a run of equal keys may continue into the next leaf */
     wpk_branch *branches;     /* one per item when branched */
 } wpk_index;
 
@@ -177,6 +178,9 @@ extern void *wpk_test_record_hook_ctx;
 /* Test hook, 0 in normal use: the branch page size (and largest flat root)
  * instead of WPK_BRANCH_BYTES, so that small test archives get branch pages. */
 extern uint32_t wpk_test_branch_size;
+/* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
+ * test archives split a category over several leaves. */
+extern uint32_t wpk_test_run_split_size;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);

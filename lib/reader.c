@@ -442,6 +442,7 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
         idx[t]->sec = *s;
         idx[t]->what = names[t];
         idx[t]->want_kind = t == WPK_SEC_ID_ROOT ? WPK_KEY_U64 : WPK_KEY_STRING;
+        idx[t]->split_runs = t == WPK_SEC_CATEGORY_ROOT && (r->hdr.required_features & WPK_FEATURE_SPLIT_RUNS);
         r->index_bytes += s->stored_size;
     }
     if (by_type[WPK_SEC_DICT] && (rc = check_dict(r, by_type[WPK_SEC_DICT], err)) != 0) return rc;

@@ -292,7 +292,8 @@ static void check_secondary(vctx *v, wpk_index *idx, int which, const char *what
                 size_t common = klen < prev_len ? klen : prev_len;
                 int c = have_prev ? (common ? memcmp(prev_key, key, common) : 0) : -1;
                 if (i == 0 && (klen != it->key_len || memcmp(key, it->key, klen) != 0)) why = "first key differs from the root";
-                else if (i == 0 && c == 0 && prev_len == klen) why = "leaf starts inside a run of equal keys";
+                else if (i == 0 && c == 0 && prev_len == klen && !idx->split_runs)
+                    why = "leaf starts inside a run of equal keys";
                 else if (have_prev && (c > 0 || (c == 0 && prev_len > klen))) why = "keys out of order";
                 else if (entry >= r->hdr.entry_count)
                     why = "entry number out of range";

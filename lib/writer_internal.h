@@ -188,6 +188,7 @@ typedef struct wpk_built_index {
     uint64_t root_raw[WPK_NROOTS];
     uint64_t root_count[WPK_NROOTS];
     int root_branched[WPK_NROOTS]; /* the root points at branch pages */
+    int split_runs;             /* a category continues from one leaf into the next */
 } wpk_built_index;
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err);
 void wpk_built_index_free(wpk_built_index *b);

@@ -219,6 +219,21 @@ int main(int argc, char **argv)
     wpk_test_branch_size = 256;
     write_archive("branched", many, 40, &bo);
     wpk_test_branch_size = 0;
+    /* Format 1.4: a category whose items take more than 256 bytes (the
+     * test size; WPK_RUN_SPLIT_BYTES in normal use) continues over leaves. */
+    static const char *const all_even[] = {"Category:All", "Category:Even"};
+    static const char *const all_odd[] = {"Category:All", "Category:Odd"};
+    item split[40];
+    for (int i = 0; i < 40; i++) {
+        split[i] = many[i];
+        split[i].categories = i / 2 % 2 ? all_odd : all_even; /* by article: only current versions are indexed */
+        split[i].n_categories = 2;
+    }
+    wpk_write_opts so = mo;
+    so.page_size = 128;
+    wpk_test_run_split_size = 256;
+    write_archive("categories-split", split, 40, &so);
+    wpk_test_run_split_size = 0;
 
     size_t len = 0, xlen = 0;
     char path[4096];
@@ -307,6 +322,18 @@ int main(int argc, char **argv)
     fix_header(x, len);
     spit("invalid", "branched-without-feature.wpk", x, len);
     expect("branched-without-feature", "info", 1, "does not require the branch-page feature");
+    free(x);
+    free(p);
+    /* 1.4: a category continued over leaves in an archive that does not
+     * require split runs: readers would miss members; verify says why. */
+    snprintf(path, sizeof path, "%s/valid/categories-split.wpk", out_dir);
+    p = slurp(path, &len);
+    x = malloc(len);
+    memcpy(x, p, len);
+    wpk_put64(x + 16, wpk_le64(x + 16) & ~(uint64_t)WPK_FEATURE_SPLIT_RUNS);
+    fix_header(x, len);
+    spit("invalid", "split-runs-without-feature.wpk", x, len);
+    expect("split-runs-without-feature", "verify", 1, "leaf starts inside a run of equal keys");
     free(x);
     free(p);
     return 0;

@@ -2,8 +2,10 @@
  * empty archive, zero-byte entry, entry larger than a block, non-ASCII
  * names, identical contents, duplicate IDs and titles, a shared dictionary,
  * 100,000 tiny entries, reproducibility across thread counts, every way of
- * opening, concurrent readers and the writer's error paths. */
+ * opening, concurrent readers, branch pages, categories split over leaves
+ * and the writer's error paths. */
 #include "check.h"
+#include "internal.h" /* test hooks: wpk_test_run_split_size, wpk_test_branch_size */
 #include "wikipack.h"
 #include "wpk_format.h"
 
@@ -595,27 +597,22 @@ static void test_writer_errors(void)
     CHECK(rc == WPK_E_IO && strstr(err.message, "no-such-dir"));
     wpk_writer_free(w);
 
-    /* A category whose items cannot fit in one index page (16 MiB; a run of
-     * equal keys is never split): the error names it, nothing is written. */
-    static char huge[30001];
-    memcpy(huge, "Category:", 9);
-    memset(huge + 9, 'h', sizeof huge - 10);
-    const char *cats[] = {huge};
+    /* A title shared by more entries than one index page (16 MiB) holds:
+     * a run of equal titles is never split, so the writer refuses it and
+     * names it, and nothing is written. */
+    static char huge[65001];
+    memset(huge, 'h', sizeof huge - 1);
     CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
     unlink(p);
     rc = 0;
-    for (int i = 0; i < 600 && !rc; i++) {
-        char path[32], title[32];
-        snprintf(path, sizeof path, "c/%03d.md", i);
-        snprintf(title, sizeof title, "Member %d", i);
-        m = meta(path, title, 0, 0);
-        m.categories = cats;
-        m.n_categories = 1;
+    for (int i = 0; i < 300 && !rc; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "t/%03d.md", i);
+        m = meta(path, huge, 0, 0);
         rc = wpk_writer_add(w, &m, "x", 1, &err);
     }
     CHECK(rc == 0);
-    CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_LIMIT && strstr(err.message, "600 entries share the category") &&
-          strstr(err.message, "Category:hhh"));
+    CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_LIMIT && strstr(err.message, "300 entries share the title \"hhh"));
     wpk_writer_free(w);
     CHECK(access(p, F_OK) != 0);
 }
@@ -740,6 +737,96 @@ static void test_branched_index(void)
     wpk_reader_close(r);
 }
 
+/* Entry numbers a category scan reports, in order. */
+typedef struct members { uint64_t *v; size_t n, cap; } members;
+
+static int collect_member(void *ctx, const char *title, int is_alias, uint64_t entry)
+{
+    (void)title, (void)is_alias;
+    members *m = ctx;
+    if (m->n < m->cap) m->v[m->n] = entry;
+    m->n++;
+    return 0;
+}
+
+static int write_split(const char *p, unsigned n, int threads)
+{
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.page_size = 256;
+    o.block_size = 4096;
+    o.level = 1;
+    o.threads = threads;
+    wpk_writer *w;
+    wpk_error err;
+    if (wpk_writer_create(&w, p, &o, &err)) return -1;
+    char path[32], title[32], group[32];
+    int rc = 0;
+    for (unsigned i = 0; i < n && !rc; i++) {
+        snprintf(path, sizeof path, "s/%05u.md", i);
+        snprintf(title, sizeof title, "Member %u", i);
+        snprintf(group, sizeof group, "Category:Group %u", i % 7);
+        const char *cats[] = {"Category:All", group, "Category:Solo"};
+        wpk_entry m = meta(path, title, 0, 0);
+        m.categories = cats;
+        m.n_categories = i == 1234 ? 3 : 2;
+        rc = wpk_writer_add(w, &m, path, strlen(path), &err);
+    }
+    if (!rc) rc = wpk_writer_finish(w, NULL, &err);
+    wpk_writer_free(w);
+    return rc;
+}
+
+/* A category with more members than one leaf should hold continues into
+ * the next leaves (1.4): every scan must still start at the category's
+ * first member, wherever leaves and branch pages are cut. */
+static void test_split_categories(void)
+{
+    enum { N = 5000 };
+    const char *p1 = tmp_path("split-1.wpk"), *p2 = tmp_path("split-2.wpk");
+    wpk_test_run_split_size = 600; /* ~25 items a leaf */
+    wpk_test_branch_size = 512;    /* and branch pages over them */
+    CHECK(write_split(p1, N, 1) == 0);
+    CHECK(write_split(p2, N, 2) == 0);
+    wpk_test_run_split_size = 0;
+    wpk_test_branch_size = 0;
+    CHECK_MSG(same_file(p1, p2), "one and two threads wrote different archives");
+    size_t size = 0;
+    uint8_t *buf = slurp(p1, &size);
+    wpk_fmt_header h;
+    const char *why;
+    CHECK(buf && wpk_fmt_header_decode(buf, size, &h, &why) == 0 && (h.required_features & WPK_FEATURE_SPLIT_RUNS) &&
+          (h.required_features & WPK_FEATURE_BRANCHES));
+    free(buf);
+    wpk_reader *r;
+    wpk_error err;
+    CHECK(wpk_reader_open(&r, p1, NULL, &err) == 0);
+    if (!r) return;
+    members m = {calloc(N + 1, sizeof(uint64_t)), 0, N + 1};
+    int bad = 0;
+    CHECK(wpk_reader_category(r, "Category:All", collect_member, &m, &err) == 0 && m.n == N);
+    for (size_t i = 0; i < m.n && i < m.cap; i++) bad += m.v[i] != i;
+    for (unsigned k = 0; k < 7; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "Category:Group %u", k);
+        m.n = 0;
+        CHECK(wpk_reader_category(r, name, collect_member, &m, &err) == 0 && m.n == (N - k + 6) / 7);
+        for (size_t i = 0; i < m.n && i < m.cap; i++) bad += m.v[i] != k + 7 * i;
+    }
+    CHECK_MSG(bad == 0, "%d category members out of place", bad);
+    static const char *const none[] = {"Category:A", "Category:All ", "Category:Group", "Category:Group 7", "Category:Zzz"};
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        m.n = 0;
+        CHECK_MSG(wpk_reader_category(r, none[i], collect_member, &m, &err) == 0 && m.n == 0, "%s: %zu members", none[i],
+                  m.n);
+    }
+    m.n = 0;
+    CHECK(wpk_reader_category(r, "Category:Solo", collect_member, &m, &err) == 0 && m.n == 1 && m.v[0] == 1234);
+    wpk_verify_stats vs;
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.problems == 0);
+    wpk_reader_close(r);
+    free(m.v);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "%s/roundtrip-tmp", argc > 1 ? argv[1] : ".");
@@ -750,6 +837,7 @@ int main(int argc, char **argv)
     test_concurrent_readers();
     test_many_tiny();
     test_branched_index();
+    test_split_categories();
     test_articles(0);
     test_articles(1);
     test_writer_errors();

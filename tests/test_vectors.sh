@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Check the reader against spec/vectors/: every valid archive lists as in
-# NAME.list, every entry reads back as the file in NAME.contents/, and
-# verify passes; every invalid archive gives the exit code and message in
-# NAME.expect (command, exit code, message substring).
+# NAME.list (and NAME.find, NAME.category when present), every entry reads
+# back as the file in NAME.contents/, and verify passes; every invalid
+# archive gives the exit code and message in NAME.expect (command, exit
+# code, message substring).
 set -u
 wikipack=$1
 vectors=$2
@@ -18,6 +19,12 @@ for archive in "$vectors"/valid/*.wpk; do
     if "$wikipack" list --revisions "$archive" >"$tmp/list" 2>"$tmp/err" && cmp -s "$tmp/list" "$name.list"; then ok; else bad "$base: listing differs"; fi
     if [ -f "$name.find" ]; then
         if "$wikipack" find "$archive" "" >"$tmp/find" 2>"$tmp/err" && cmp -s "$tmp/find" "$name.find"; then ok; else bad "$base: find output differs"; fi
+    fi
+    if [ -f "$name.category" ]; then # first line a category, then its members as `list --category` shows them
+        category=$(head -n 1 "$name.category")
+        tail -n +2 "$name.category" >"$tmp/want"
+        if "$wikipack" list "$archive" --category "$category" >"$tmp/members" 2>"$tmp/err" && cmp -s "$tmp/members" "$tmp/want"
+        then ok; else bad "$base: members of $category differ"; fi
     fi
     if "$wikipack" verify "$archive" >/dev/null 2>&1; then ok; else bad "$base: verify failed"; fi
     if [ -f "$name.pub" ]; then # signed (1.2): by the key beside it
