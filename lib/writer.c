@@ -193,15 +193,28 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
         (rc = check_field(m->url, "URL", m->path, &e.url_len, err)) ||
         (rc = check_field(m->mime, "media type", m->path, &mime_len, err)))
         return rc;
-    size_t file_len = own_file ? strlen(own_file) : 0;
-    size_t total = (size_t)e.path_len + e.title_len + 2 + (own_file ? file_len + 1 : 0);
+    /* The folded title groups versions and keys the folded-title index. */
+    char *fold = NULL;
+    if (e.title_len && wpk_title_fold(m->title, e.title_len, &fold) != WPK_OK)
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t file_len = own_file ? strlen(own_file) : 0, fold_len = fold ? strlen(fold) : 0;
+    size_t total = (size_t)e.path_len + e.title_len + 2 + (fold ? fold_len + 1 : 0) + (own_file ? file_len + 1 : 0);
     e.path = wpk_arena_alloc(&w->strings, total);
-    if (!e.path) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (!e.path) {
+        wpk_free(fold);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
     memcpy(e.path, m->path, e.path_len + 1);
-    char *title = e.path + e.path_len + 1;
-    if (e.title_len) memcpy(title, m->title, e.title_len);
-    title[e.title_len] = 0;
-    if (own_file) memcpy(title + e.title_len + 1, own_file, file_len + 1);
+    char *at = e.path + e.path_len + 1;
+    if (e.title_len) memcpy(at, m->title, e.title_len);
+    at[e.title_len] = 0;
+    at += e.title_len + 1;
+    if (fold) {
+        memcpy(at, fold, fold_len + 1);
+        at += fold_len + 1;
+        wpk_free(fold);
+    }
+    if (own_file) memcpy(at, own_file, file_len + 1);
     if (wpk_intern(&w->langs, m->language ? m->language : "", &e.lang) ||
         wpk_intern(&w->mimes, m->mime ? m->mime : "", &e.mime))
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");

@@ -44,7 +44,7 @@ static int by_article(const void *pa, const void *pb, void *ctx)
     if (a->group_has_id) {
         if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
     } else {
-        int c = strcmp(a->fold, b->fold);
+        int c = strcmp(we_fold(a), we_fold(b));
         if (c) return c;
     }
     /* Preferred first: newest, entries with a time before those without, then smallest path. */
@@ -56,14 +56,14 @@ static int by_article(const void *pa, const void *pb, void *ctx)
 static int same_article(const wentry *a, const wentry *b)
 {
     if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
-    return strcmp(a->fold, b->fold) == 0;
+    return strcmp(we_fold(a), we_fold(b)) == 0;
 }
 
 static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
-    int c = strcmp(a->fold, b->fold);
+    int c = strcmp(we_fold(a), we_fold(b));
     if (c) return c;
     return a->page_id < b->page_id ? -1 : a->page_id > b->page_id;
 }
@@ -78,18 +78,18 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
         wentry *e = &w->entries[i];
         e->group_has_id = e->has_page_id;
         e->group_id = e->page_id;
-        if (e->has_page_id && e->fold) with_id[n++] = (uint32_t)i;
+        if (e->has_page_id && e->title_len) with_id[n++] = (uint32_t)i;
     }
     qsort_r(with_id, n, sizeof *with_id, by_fold_then_id, w);
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        if (e->has_page_id || !e->fold) continue;
+        if (e->has_page_id || !e->title_len) continue;
         size_t lo = 0, hi = n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(w->entries[with_id[mid]].fold, e->fold) < 0) lo = mid + 1; else hi = mid;
+            if (strcmp(we_fold(&w->entries[with_id[mid]]), we_fold(e)) < 0) lo = mid + 1; else hi = mid;
         }
-        if (lo < n && strcmp(w->entries[with_id[lo]].fold, e->fold) == 0) {
+        if (lo < n && strcmp(we_fold(&w->entries[with_id[lo]]), we_fold(e)) == 0) {
             e->group_has_id = 1;
             e->group_id = w->entries[with_id[lo]].page_id;
         }
@@ -109,7 +109,7 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
         wentry *e = &w->entries[i];
         e->current = (uint32_t)i;
         e->rev_start = e->rev_count = 0;
-        if (e->group_has_id || e->fold) w->article_order[keyed++] = (uint32_t)i;
+        if (e->group_has_id || e->title_len) w->article_order[keyed++] = (uint32_t)i;
     }
     qsort_r(w->article_order, keyed, sizeof *w->article_order, by_article, w);
     w->articles = w->revisions = 0;
@@ -145,18 +145,6 @@ static void drop_revisions(wpk_writer *w)
 
 int wpk_group_articles(wpk_writer *w, wpk_error *err)
 {
-    for (size_t i = 0; i < w->count; i++) {
-        wentry *e = &w->entries[i];
-        char *fold;
-        if (!e->title_len) continue;
-        if (wpk_title_fold(we_title(e), e->title_len, &fold) != WPK_OK)
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        size_t len = strlen(fold) + 1;
-        e->fold = wpk_arena_alloc(&w->strings, len);
-        if (e->fold) memcpy(e->fold, fold, len);
-        wpk_free(fold);
-        if (!e->fold) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    }
     size_t keyed;
     int rc = assign_groups(w, err);
     if (!rc) rc = link_versions(w, &keyed, err);
@@ -179,7 +167,7 @@ static int by_fold(const void *pa, const void *pb)
 static int by_fold_entry(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
-    return strcmp(w->entries[*(const uint32_t *)pa].fold, w->entries[*(const uint32_t *)pb].fold);
+    return strcmp(we_fold(&w->entries[*(const uint32_t *)pa]), we_fold(&w->entries[*(const uint32_t *)pb]));
 }
 
 /* The current entry an alias target names: exact title among the articles
@@ -189,10 +177,10 @@ static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, co
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(w->entries[titled[mid]].fold, folded) < 0) lo = mid + 1; else hi = mid;
+        if (strcmp(we_fold(&w->entries[titled[mid]]), folded) < 0) lo = mid + 1; else hi = mid;
     }
     int64_t first = -1;
-    for (size_t i = lo; i < n && strcmp(w->entries[titled[i]].fold, folded) == 0; i++) {
+    for (size_t i = lo; i < n && strcmp(we_fold(&w->entries[titled[i]]), folded) == 0; i++) {
         if (first < 0) first = titled[i];
         if (strcmp(we_title(&w->entries[titled[i]]), target) == 0) return titled[i];
     }
@@ -212,9 +200,9 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     }
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        if (!e->fold || e->current != i) continue;
+        if (!e->title_len || e->current != i) continue;
         titled[ntitled++] = (uint32_t)i;
-        items[n++] = (wfold){e->fold, we_title(e), (uint32_t)i, 0};
+        items[n++] = (wfold){we_fold(e), we_title(e), (uint32_t)i, 0};
     }
     qsort_r(titled, ntitled, sizeof *titled, by_fold_entry, w);
     w->stored_aliases = w->unresolved_aliases = 0;
@@ -233,7 +221,7 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
             w->unresolved_aliases++;
             continue;
         }
-        if (strcmp(af, w->entries[target].fold) == 0) continue; /* the title itself already matches */
+        if (strcmp(af, we_fold(&w->entries[target])) == 0) continue; /* the title itself already matches */
         items[n++] = (wfold){af, w->aliases[a].alias, (uint32_t)target, 1};
     }
     qsort(items, n, sizeof *items, by_fold);

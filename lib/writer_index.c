@@ -596,7 +596,7 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++) {
         const wentry *e = &w->entries[i];
-        if (e->current != i || !(e->group_has_id || e->fold)) continue; /* articles only */
+        if (e->current != i || !(e->group_has_id || e->title_len)) continue; /* articles only */
         const char *lang = article_language(w, e);
         if (lang) langs[n++] = lang;
     }

@@ -5,18 +5,20 @@
 #include "internal.h"
 #include "atomic_file.h"
 
+#include <string.h>
+
 /* Where an entry's content is read from at finish. */
 enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
 
 /* One entry as added. A million of them for a large collection, so every
- * field counts (112 bytes); what is rarely needed lives elsewhere: the URL
+ * field counts (104 bytes); what is rarely needed lives elsewhere: the URL
  * in the spill file, languages, media types and categories as interned
  * ids, the namespace in the category pool. */
 typedef struct wentry {
-    /* One arena allocation holds path, title and, for WE_OWN_FILE, the file
-     * to read, each NUL-terminated, in that order (see we_title()). */
+    /* One arena allocation holds path, title, folded title (when there is
+     * a title) and, for WE_OWN_FILE, the file to read, each NUL-terminated,
+     * in that order (see we_title() and the others). */
     char *path;
-    char *fold;                 /* folded title (in the arena), while finishing */
     uint64_t page_id;
     int64_t updated_us;
     union {
@@ -43,11 +45,16 @@ typedef struct wentry {
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
-_Static_assert(sizeof(wentry) <= 112, "wentry grew: it is multiplied by the entry count");
+_Static_assert(sizeof(wentry) <= 104, "wentry grew: it is multiplied by the entry count");
 
 static inline const char *we_title(const wentry *e) { return e->path + e->path_len + 1; }
+/* The folded title (title normalization), "" without a title. */
+static inline const char *we_fold(const wentry *e) { return we_title(e) + e->title_len + (e->title_len ? 1 : 0); }
 /* WE_OWN_FILE: the file to read. */
-static inline const char *we_file(const wentry *e) { return we_title(e) + e->title_len + 1; }
+static inline const char *we_file(const wentry *e)
+{
+    return e->title_len ? we_fold(e) + strlen(we_fold(e)) + 1 : we_title(e) + 1;
+}
 
 /* Strings kept once each, by id (writer_intern.c). */
 typedef struct wintern {
