@@ -101,8 +101,9 @@ int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *er
 
 int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e)
 {
-    const uint32_t *p = w->cat_pool + e->cat_first + e->cat_count;
-    return (int64_t)((uint64_t)p[0] | (uint64_t)p[1] << 32);
+    const uint8_t *p = w->cat_pool + e->cat_first;
+    for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&p);
+    return (int64_t)wpk_le64(p);
 }
 
 /* Categories and namespace, known when an entry is added. Versions and
@@ -120,12 +121,12 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
         return wpk_fail(err, WPK_E_LIMIT, "%s: categories take more than %u bytes", m->path, WPK_EXT_ADD_CAP);
     e->has_ns = m->has_ns != 0;
     e->cat_first = (uint32_t)w->cat_pool_len;
-    size_t add = m->n_categories + (m->has_ns ? 2 : 0);
+    size_t add = 5 * m->n_categories + (m->has_ns ? 8 : 0); /* at most */
     if (w->cat_pool_len + add > UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "too many categories");
     if (w->cat_pool_len + add > w->cat_pool_cap) {
-        size_t cap = w->cat_pool_cap ? w->cat_pool_cap : 1024;
+        size_t cap = w->cat_pool_cap ? w->cat_pool_cap : 4096;
         while (cap < w->cat_pool_len + add) cap += cap / 2;
-        uint32_t *g = wpk_realloc(w->cat_pool, cap * sizeof *g);
+        uint8_t *g = wpk_realloc(w->cat_pool, cap);
         if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->cat_pool = g;
         w->cat_pool_cap = cap;
@@ -133,12 +134,13 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     for (size_t i = 0; i < m->n_categories; i++) {
         uint32_t id;
         if (wpk_intern(&w->cats, m->categories[i], &id)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        w->cat_pool[w->cat_pool_len++] = id;
+        for (; id >= 0x80; id >>= 7) w->cat_pool[w->cat_pool_len++] = (uint8_t)(id | 0x80);
+        w->cat_pool[w->cat_pool_len++] = (uint8_t)id;
     }
     e->cat_count = (uint16_t)m->n_categories;
     if (m->has_ns) {
-        w->cat_pool[w->cat_pool_len++] = (uint32_t)(uint64_t)m->ns;
-        w->cat_pool[w->cat_pool_len++] = (uint32_t)((uint64_t)m->ns >> 32);
+        wpk_put64(w->cat_pool + w->cat_pool_len, (uint64_t)m->ns);
+        w->cat_pool_len += 8;
     }
     return WPK_OK;
 }

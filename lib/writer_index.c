@@ -340,8 +340,11 @@ static int by_id(const void *a, const void *b, void *ctx)
  * then the links between versions of its article. */
 static int same_categories(const wpk_writer *w, const wentry *a, const wentry *b)
 {
-    return a->cat_count == b->cat_count &&
-           memcmp(w->cat_pool + a->cat_first, w->cat_pool + b->cat_first, a->cat_count * sizeof(uint32_t)) == 0;
+    if (a->cat_count != b->cat_count) return 0;
+    const uint8_t *pa = w->cat_pool + a->cat_first, *pb = w->cat_pool + b->cat_first;
+    for (uint16_t i = 0; i < a->cat_count; i++)
+        if (wpk_cat_id(&pa) != wpk_cat_id(&pb)) return 0;
+    return 1;
 }
 
 static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t cap, uint16_t *len, wpk_error *err)
@@ -353,8 +356,9 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
     if (cur != e && e->cat_count && same_categories(w, e, cur)) {
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
     } else {
+        const uint8_t *ids = w->cat_pool + e->cat_first;
         for (uint16_t i = 0; i < e->cat_count; i++) {
-            const char *name = w->cats.names[w->cat_pool[e->cat_first + i]];
+            const char *name = w->cats.names[wpk_cat_id(&ids)];
             at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CATEGORY, name, (uint16_t)strlen(name));
         }
     }
@@ -521,7 +525,8 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i) continue;
-        for (uint16_t k = 0; k < e->cat_count; k++) start[w->cat_pool[e->cat_first + k]]++;
+        const uint8_t *ids = w->cat_pool + e->cat_first;
+        for (uint16_t k = 0; k < e->cat_count; k++) start[wpk_cat_id(&ids)]++;
     }
     size_t at = 0;
     for (uint32_t k = 0; !rc && k < names; k++) {
@@ -532,7 +537,8 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i) continue;
-        for (uint16_t k = 0; k < e->cat_count; k++) members[start[w->cat_pool[e->cat_first + k]]++] = e->entry_no;
+        const uint8_t *ids = w->cat_pool + e->cat_first;
+        for (uint16_t k = 0; k < e->cat_count; k++) members[start[wpk_cat_id(&ids)]++] = e->entry_no;
     }
     /* start[id] is now the end of its bucket. */
     uint8_t item[4 + 65536];

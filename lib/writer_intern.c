@@ -47,8 +47,10 @@ int wpk_intern(wintern *t, const char *s, uint32_t *id)
         t->names = g;
         t->cap = cap;
     }
-    char *copy = wpk_strdup(s);
+    size_t len = strlen(s) + 1;
+    char *copy = wpk_arena_alloc(&t->text, len);
     if (!copy) return -1;
+    memcpy(copy, s, len);
     t->names[t->count] = copy;
     t->slots[j] = ++t->count;
     *id = t->count - 1;
@@ -57,7 +59,7 @@ int wpk_intern(wintern *t, const char *s, uint32_t *id)
 
 void wpk_intern_free(wintern *t)
 {
-    for (uint32_t i = 0; i < t->count; i++) wpk_free(t->names[i]);
+    wpk_arena_free(&t->text);
     wpk_free(t->names);
     wpk_free(t->slots);
     memset(t, 0, sizeof *t);

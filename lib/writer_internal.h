@@ -32,7 +32,7 @@ typedef struct wentry {
     uint64_t url_offset;        /* the URL's url_len bytes in the spill file */
     uint32_t size;              /* at most WPK_MAX_ENTRY */
     uint32_t lang, mime;        /* ids in wpk_writer.langs and .mimes */
-    uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool[cat_first...], then the namespace */
+    uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool + cat_first (wpk_cat_id), then the namespace */
     uint32_t current;           /* index of the article's current version (self when current or alone) */
     uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
     /* Filled while planning. */
@@ -56,17 +56,6 @@ static inline const char *we_file(const wentry *e)
     return e->title_len ? we_fold(e) + strlen(we_fold(e)) + 1 : we_title(e) + 1;
 }
 
-/* Strings kept once each, by id (writer_intern.c). */
-typedef struct wintern {
-    char **names;
-    uint32_t count, cap;
-    uint32_t *slots;            /* open addressing: id + 1, 0 empty */
-    size_t slot_cap;
-} wintern;
-/* The id of s, adding it the first time; -1 when out of memory. */
-int wpk_intern(wintern *t, const char *s, uint32_t *id);
-void wpk_intern_free(wintern *t);
-
 /* A planned block: a run of unique contents in block order. */
 typedef struct wblock {
     uint32_t first;             /* index into wpk_writer.unique */
@@ -89,6 +78,18 @@ typedef struct warena {
 /* n bytes that live until wpk_arena_free; NULL when out of memory. */
 char *wpk_arena_alloc(warena *a, size_t n);
 void wpk_arena_free(warena *a);
+
+/* Strings kept once each, by id (writer_intern.c). */
+typedef struct wintern {
+    char **names;
+    warena text;                /* the names themselves: a malloc each would cost its header */
+    uint32_t count, cap;
+    uint32_t *slots;            /* open addressing: id + 1, 0 empty */
+    size_t slot_cap;
+} wintern;
+/* The id of s, adding it the first time; -1 when out of memory. */
+int wpk_intern(wintern *t, const char *s, uint32_t *id);
+void wpk_intern_free(wintern *t);
 
 struct wpk_writer {
     wpk_write_opts opts;
@@ -121,9 +122,10 @@ struct wpk_writer {
     uint64_t data_size;
     int finished;
     wintern cats, langs, mimes; /* "" has an id like any other string */
-    /* Each entry's category ids, then its namespace as two u32 (low, high)
+    /* Each entry's category ids as varints (7 bits a byte, low first: most
+     * take one or two bytes), then its namespace as 8 little-endian bytes
      * when it has one. */
-    uint32_t *cat_pool;
+    uint8_t *cat_pool;
     size_t cat_pool_len, cat_pool_cap;
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;
@@ -149,6 +151,16 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err);
 typedef struct wfold { const char *key, *display; uint32_t entry; uint8_t kind; } wfold;
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 
+/* The category id at *p in wpk_writer.cat_pool; moves *p past it. */
+static inline uint32_t wpk_cat_id(const uint8_t **p)
+{
+    uint32_t v = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+}
 /* An entry's namespace (when has_ns). */
 int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e);
 /* An entry's URL into buf (at least url_len + 1 bytes), NUL-terminated. */
