@@ -153,14 +153,27 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
     return link_versions(w, &keyed, err);
 }
 
-static int by_fold(const void *pa, const void *pb)
+/* After resolution an alias's `target` holds its folded form. */
+const char *wpk_fold_key(const wpk_writer *w, const wfold *f)
 {
+    return f->alias == WFOLD_TITLE ? we_fold(&w->entries[f->entry]) : w->aliases[f->alias].target;
+}
+
+const char *wpk_fold_display(const wpk_writer *w, const wfold *f)
+{
+    return f->alias == WFOLD_TITLE ? we_title(&w->entries[f->entry]) : w->aliases[f->alias].alias;
+}
+
+static int by_fold(const void *pa, const void *pb, void *ctx)
+{
+    const wpk_writer *w = ctx;
     const wfold *a = pa, *b = pb;
-    int c = strcmp(a->key, b->key);
+    int c = strcmp(wpk_fold_key(w, a), wpk_fold_key(w, b));
     if (c) return c;
-    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    int a_alias = a->alias != WFOLD_TITLE, b_alias = b->alias != WFOLD_TITLE;
+    if (a_alias != b_alias) return a_alias ? 1 : -1; /* titles first */
     if (a->entry != b->entry) return a->entry < b->entry ? -1 : 1;
-    return strcmp(a->display, b->display);
+    return strcmp(wpk_fold_display(w, a), wpk_fold_display(w, b));
 }
 
 /* Current titled entries sorted by folded title, to resolve alias targets. */
@@ -192,17 +205,16 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     size_t cap = w->count + w->alias_count + 1, n = 0, ntitled = 0;
     wfold *items = wpk_malloc(cap * sizeof *items);
     uint32_t *titled = wpk_malloc((w->count + 1) * sizeof *titled);
-    char **alias_keys = wpk_calloc(w->alias_count + 1, sizeof *alias_keys);
-    int rc = WPK_OK;
-    if (!items || !titled || !alias_keys) {
-        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        goto done;
+    if (!items || !titled) {
+        wpk_free(items);
+        wpk_free(titled);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
         if (!e->title_len || e->current != i) continue;
         titled[ntitled++] = (uint32_t)i;
-        items[n++] = (wfold){we_fold(e), we_title(e), (uint32_t)i, 0};
+        items[n++] = (wfold){(uint32_t)i, WFOLD_TITLE};
     }
     qsort_r(titled, ntitled, sizeof *titled, by_fold_entry, w);
     w->stored_aliases = w->unresolved_aliases = 0;
@@ -211,44 +223,34 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         if (wpk_title_fold(w->aliases[a].target, strlen(w->aliases[a].target), &tf) ||
             wpk_title_fold(w->aliases[a].alias, strlen(w->aliases[a].alias), &af)) {
             wpk_free(tf);
-            rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-            goto done;
+            wpk_free(items);
+            wpk_free(titled);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         int64_t target = resolve(w, titled, ntitled, w->aliases[a].target, tf);
         wpk_free(tf);
-        alias_keys[a] = af;
+        wpk_free(w->aliases[a].target);
+        w->aliases[a].target = af; /* from now on the alias's folded form (wpk_fold_key) */
         if (target < 0) {
             w->unresolved_aliases++;
             continue;
         }
         if (strcmp(af, we_fold(&w->entries[target])) == 0) continue; /* the title itself already matches */
-        items[n++] = (wfold){af, w->aliases[a].alias, (uint32_t)target, 1};
+        items[n++] = (wfold){(uint32_t)target, (uint32_t)a};
     }
-    qsort(items, n, sizeof *items, by_fold);
+    wpk_free(titled);
+    qsort_r(items, n, sizeof *items, by_fold, w);
     /* One item per (key, article): the first, a title before an alias. */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         int dup = 0;
-        for (size_t j = kept; j-- > 0 && strcmp(items[j].key, items[i].key) == 0;)
+        const char *key = wpk_fold_key(w, &items[i]);
+        for (size_t j = kept; j-- > 0 && strcmp(wpk_fold_key(w, &items[j]), key) == 0;)
             if (items[j].entry == items[i].entry) dup = 1;
         if (!dup) items[kept++] = items[i];
     }
     n = kept;
-    for (size_t i = 0; i < n; i++) w->stored_aliases += items[i].kind == 1;
-    /* Alias keys stay allocated until the writer is freed: items point at them. */
-done:
-    wpk_free(titled);
-    if (rc) {
-        for (size_t a = 0; alias_keys && a < w->alias_count; a++) wpk_free(alias_keys[a]);
-        wpk_free(alias_keys);
-        wpk_free(items);
-        return rc;
-    }
-    for (size_t a = 0; a < w->alias_count; a++) {
-        wpk_free(w->aliases[a].target);
-        w->aliases[a].target = alias_keys[a]; /* reused as owner of the folded key */
-    }
-    wpk_free(alias_keys);
+    for (size_t i = 0; i < n; i++) w->stored_aliases += items[i].alias != WFOLD_TITLE;
     *out = items;
     *n_out = n;
     return WPK_OK;

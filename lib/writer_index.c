@@ -480,9 +480,10 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     uint8_t *buf = wpk_malloc(WPK_FOLD_ITEM_FIXED + 3 * 65536);
     if (!buf) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
-        wpk_fmt_fold_item f = {w->entries[items[i].entry].entry_no, items[i].kind, (const uint8_t *)items[i].key,
-                               (const uint8_t *)items[i].display, 0, strlen(items[i].display)};
-        size_t klen = strlen(items[i].key);
+        const char *key = wpk_fold_key(w, &items[i]), *display = wpk_fold_display(w, &items[i]);
+        wpk_fmt_fold_item f = {w->entries[items[i].entry].entry_no, items[i].alias != WFOLD_TITLE,
+                               (const uint8_t *)key, (const uint8_t *)display, 0, strlen(display)};
+        size_t klen = strlen(key);
         if (klen > 65535) continue; /* folding never triples a 64 KiB title, but stay safe */
         f.key_len = (uint16_t)klen;
         size_t len = wpk_fmt_fold_item_encode(buf, WPK_FOLD_ITEM_FIXED + 3 * 65536, &f);

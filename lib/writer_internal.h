@@ -148,7 +148,14 @@ static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uin
 /* writer_articles.c: versions of one article, aliases. */
 int wpk_group_articles(wpk_writer *w, wpk_error *err);
 /* Folded-title index items: current titles and resolved aliases. */
-typedef struct wfold { const char *key, *display; uint32_t entry; uint8_t kind; } wfold;
+typedef struct wfold {
+    uint32_t entry;             /* the article's current version */
+    uint32_t alias;             /* index into wpk_writer.aliases, or WFOLD_TITLE */
+} wfold;
+#define WFOLD_TITLE UINT32_MAX
+/* A fold item's key (folded form) and display string (title or alias). */
+const char *wpk_fold_key(const wpk_writer *w, const wfold *f);
+const char *wpk_fold_display(const wpk_writer *w, const wfold *f);
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 
 /* The category id at *p in wpk_writer.cat_pool; moves *p past it. */
