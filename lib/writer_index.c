@@ -574,21 +574,22 @@ static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
     return wbuf_put(b, f, wpk_fmt_ext_put(f, sizeof f, tag, val, 8));
 }
 
-static int by_string(const void *pa, const void *pb)
+static int by_lang_name(const void *pa, const void *pb, void *ctx)
 {
-    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+    char **names = ctx;
+    return strcmp(names[*(const uint32_t *)pa], names[*(const uint32_t *)pb]);
 }
 
-/* An article's language: its current version's, else that of the newest
- * older version that has one. */
-static const char *article_language(const wpk_writer *w, const wentry *cur)
+/* An article's language (an id in w->langs): its current version's, else
+ * that of the newest older version that has one; UINT32_MAX for none. */
+static uint32_t article_language(const wpk_writer *w, const wentry *cur)
 {
-    if (*w->langs.names[cur->lang]) return w->langs.names[cur->lang];
+    if (*w->langs.names[cur->lang]) return cur->lang;
     for (uint32_t k = 0; k < cur->rev_count; k++) {
         const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
-        if (*w->langs.names[v->lang]) return w->langs.names[v->lang];
+        if (*w->langs.names[v->lang]) return v->lang;
     }
-    return NULL;
+    return UINT32_MAX;
 }
 
 /* SUMMARY: article, revision, alias and category counts, and the number of
@@ -598,30 +599,35 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
     int bad = put_u64_field(b, WPK_SUM_ARTICLES, w->articles) || put_u64_field(b, WPK_SUM_REVISIONS, w->revisions) ||
               put_u64_field(b, WPK_SUM_ALIASES, w->stored_aliases) ||
               put_u64_field(b, WPK_SUM_CATEGORIES, w->categories);
-    const char **langs = wpk_malloc((w->count ? w->count : 1) * sizeof *langs);
-    if (!langs) return wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary");
-    size_t n = 0;
+    uint32_t nlang = w->langs.count;
+    uint64_t *count = wpk_calloc(nlang ? nlang : 1, sizeof *count);
+    uint32_t *by_name = wpk_malloc((nlang ? nlang : 1) * sizeof *by_name);
+    if (!count || !by_name) {
+        wpk_free(count);
+        wpk_free(by_name);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary");
+    }
     for (size_t i = 0; i < w->count; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i || !(e->group_has_id || e->title_len)) continue; /* articles only */
-        const char *lang = article_language(w, e);
-        if (lang) langs[n++] = lang;
+        uint32_t lang = article_language(w, e);
+        if (lang != UINT32_MAX) count[lang]++;
     }
-    qsort(langs, n, sizeof *langs, by_string);
-    for (size_t k = 0; k < n && !bad;) {
-        const char *lang = langs[k];
-        uint64_t same = 0;
-        while (k < n && strcmp(langs[k], lang) == 0) k++, same++;
+    for (uint32_t k = 0; k < nlang; k++) by_name[k] = k;
+    qsort_r(by_name, nlang, sizeof *by_name, by_lang_name, w->langs.names);
+    for (uint32_t k = 0; k < nlang && !bad; k++) {
+        const char *lang = w->langs.names[by_name[k]];
         size_t len = strlen(lang);
-        if (len > 65535 - 8) continue; /* cannot be a language code; not counted */
+        if (!count[by_name[k]] || len > 65535 - 8) continue; /* over-long: cannot be a language code; not counted */
         uint8_t f[WPK_EXT_HEAD + 8 + 65536];
         f[0] = WPK_SUM_LANGUAGE;
         wpk_put16(f + 1, (uint16_t)(8 + len));
-        wpk_put64(f + WPK_EXT_HEAD, same);
+        wpk_put64(f + WPK_EXT_HEAD, count[by_name[k]]);
         memcpy(f + WPK_EXT_HEAD + 8, lang, len);
         bad = wbuf_put(b, f, WPK_EXT_HEAD + 8 + len);
     }
-    wpk_free(langs);
+    wpk_free(count);
+    wpk_free(by_name);
     return bad ? wpk_fail(err, WPK_E_NOMEM, "out of memory building the summary") : WPK_OK;
 }
 

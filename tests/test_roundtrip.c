@@ -737,6 +737,48 @@ static void test_branched_index(void)
     wpk_reader_close(r);
 }
 
+typedef struct lang_counts { char text[256]; } lang_counts;
+
+static int collect_language(void *ctx, const char *language, uint64_t articles)
+{
+    lang_counts *l = ctx;
+    size_t n = strlen(l->text);
+    snprintf(l->text + n, sizeof l->text - n, "%s=%llu ", language, (unsigned long long)articles);
+    return 0;
+}
+
+/* The summary counts articles per language: the current version's, else
+ * the newest older version's that has one; files without a title or page
+ * ID are not articles. Listed in bytewise order of the code. */
+static void test_languages(int latest_only)
+{
+    const char *p = tmp_path("languages.wpk");
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.latest_only = latest_only;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    static const struct { const char *path, *title, *lang; uint64_t id; int64_t updated; } in[] = {
+        {"t/v3.md", "Twisted", NULL, 1, 300}, {"t/v2.md", "Twisted", "fr", 1, 200}, {"t/v1.md", "Twisted", "de", 1, 100},
+        {"z/zope.md", "Zope", "en", 2, 0},     {"e/emacs.md", "Emacs", "de", 3, 0},  {"p/python.md", "Python", "de", 0, 0},
+        {"x/file.bin", NULL, "xx", 0, 0},      {"n/none.md", "Nothing", NULL, 4, 0},
+    };
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        wpk_entry m = meta(in[i].path, in[i].title, in[i].id, in[i].updated);
+        m.language = in[i].lang;
+        CHECK(wpk_writer_add(w, &m, "x", 1, &err) == 0);
+    }
+    CHECK(wpk_writer_finish(w, NULL, &err) == 0);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    lang_counts l = {""};
+    if (r) CHECK(wpk_reader_languages(r, collect_language, &l) == 0);
+    const char *want = latest_only ? "de=2 en=1 " : "de=2 en=1 fr=1 ";
+    CHECK_MSG(!strcmp(l.text, want), "languages: \"%s\", expected \"%s\"", l.text, want);
+    wpk_reader_close(r);
+}
+
 /* Entry numbers a category scan reports, in order. */
 typedef struct members { uint64_t *v; size_t n, cap; } members;
 
@@ -840,6 +882,8 @@ int main(int argc, char **argv)
     test_split_categories();
     test_articles(0);
     test_articles(1);
+    test_languages(0);
+    test_languages(1);
     test_writer_errors();
     test_title_edges();
     return check_summary();
