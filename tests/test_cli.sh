@@ -227,6 +227,24 @@ test_duplicates() {
     check "no archive written" absent "$TMP/dup.wpk"
 }
 
+# Entries are packed in bytewise path order, whatever order readdir gives
+# and however names compare to their folders ('-' < '.' < '/' < '0').
+paths_in_order() { # paths_in_order ARCHIVE PATH...
+    local a=$1; shift
+    [ "$("$WP" list --revisions "$a" | cut -f3)" = "$(printf '%s\n' "$@")" ]
+}
+
+test_order() {
+    section "8b. path order"
+    local d=$TMP/order
+    mkdir -p "$d/in/a" "$d/in/a-b" "$d/in/b"
+    for f in a/x a.md a-b/y a0 b/z 'a b'; do echo "$f" >"$d/in/$f"; done
+    check "pack a tree" "$WP" pack -q -o "$d/tree.wpk" "$d/in"
+    check "listed in bytewise path order" paths_in_order "$d/tree.wpk" "a b" a-b/y a.md a/x a0 b/z
+    check "two inputs merged in order" "$WP" pack -q -o "$d/two.wpk" "$d/in/b" "$d/in/a-b" "$d/in/a"
+    check "listed in bytewise path order" paths_in_order "$d/two.wpk" x y z
+}
+
 test_odd_names() {
     section "9. empty file and non-ASCII name"
     local u=$TMP/odd name='Ωmega é.md'
@@ -531,6 +549,7 @@ test_errors
 test_reproducible
 test_atomic
 test_duplicates
+test_order
 test_odd_names
 test_corpus
 test_layouts

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h> /* mallopt (glibc) */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -515,6 +516,14 @@ int cmd_pack(int argc, char **argv)
         return EXIT_USAGE;
     }
     double t0 = now_seconds();
+#ifdef __GLIBC__
+    /* Packing goes through phases that each allocate and free large arrays
+     * on several threads. By default glibc raises its mmap threshold after
+     * the first large free and then keeps freed arrays in per-thread heaps:
+     * at a million files that held ~57 MB (peak RSS 366 MB, 309 MB with a
+     * fixed threshold). A fixed 1 MiB threshold returns them at each free. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     walk_list files = {0};
     int code = collect_inputs(argv + optind, argc - optind, &files);
     if (code) {
@@ -537,6 +546,7 @@ int cmd_pack(int argc, char **argv)
         static char full[WALK_PATH_MAX];
         walk_get(&files, i, &f, full, sizeof full); /* fits: collect_inputs checked */
         if (pack_file(&c, &f) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
+        walk_done(&files, i);
     }
     if (!rc) wpk_writer_set_progress(c.w, progress_update, &pg);
     /* The writer has copied what it needs: free the lists before it finishes. */

@@ -31,7 +31,11 @@ static const char *keep(walk_list *l, const char *s)
         char **g = realloc(l->chunks, (l->chunk_count + 1) * sizeof *g);
         if (!g) return NULL;
         l->chunks = g;
+        size_t *left = realloc(l->chunk_uses, (l->chunk_count + 1) * sizeof *left);
+        if (!left) return NULL;
+        l->chunk_uses = left;
         if (!(l->next = malloc(size))) return NULL;
+        l->chunk_uses[l->chunk_count] = 0;
         l->chunks[l->chunk_count++] = l->next;
         l->left = size;
     }
@@ -65,11 +69,24 @@ static int push(walk_list *l, const char *rel, uint32_t root)
     }
     const char *kept = keep(l, rel);
     if (!kept) goto oom;
-    l->v[l->n++] = (walk_item){kept, root};
+    l->chunk_uses[l->chunk_count - 1]++;
+    l->v[l->n++] = (walk_item){kept, root, (uint32_t)(l->chunk_count - 1)};
     return 0;
 oom:
     cli_error("out of memory");
     return -1;
+}
+
+/* A directory's child, sorted by `key`: its name, with a '/' after it for a
+ * directory. Walking children in that order visits files in the bytewise
+ * order of their archive paths ('-' < '.' < '/': "a-b", "a.md", then
+ * "a/x"), the order they are packed in: the list of one input needs no
+ * sorting, and its names can be freed as they are packed (walk_done). */
+typedef struct child { char *key; int is_dir; } child;
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const child *)a)->key, ((const child *)b)->key);
 }
 
 static int walk_dir(const char *full, const char *rel, uint32_t root, walk_list *l)
@@ -80,21 +97,45 @@ static int walk_dir(const char *full, const char *rel, uint32_t root, walk_list 
         l->unreadable++;
         return 0;
     }
+    child *kids = NULL;
+    size_t n = 0, cap = 0;
     struct dirent *de;
     int rc = 0;
     while (!rc && (errno = 0, de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            child *g = realloc(kids, cap * sizeof *g);
+            if (!g) { rc = -1; break; }
+            kids = g;
+        }
         char *child_full = join(full, de->d_name);
-        char *child_rel = *rel ? join(rel, de->d_name) : strdup(de->d_name);
+        struct stat st;
+        int is_dir = child_full && lstat(child_full, &st) == 0 && S_ISDIR(st.st_mode);
+        free(child_full);
+        size_t len = strlen(de->d_name);
+        if (!(kids[n].key = malloc(len + 2))) { rc = -1; break; }
+        memcpy(kids[n].key, de->d_name, len);
+        kids[n].key[len] = is_dir ? '/' : 0;
+        kids[n].key[len + 1] = 0;
+        kids[n++].is_dir = is_dir;
+    }
+    if (!rc && errno) {
+        cli_warn("%s: error while reading the directory: %s", full, strerror(errno));
+        l->unreadable++;
+    }
+    closedir(d);
+    if (rc) cli_error("out of memory");
+    if (!rc && n) qsort(kids, n, sizeof *kids, by_key);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (kids[i].is_dir) kids[i].key[strlen(kids[i].key) - 1] = 0; /* the name again */
+        char *child_full = join(full, kids[i].key);
+        char *child_rel = *rel ? join(rel, kids[i].key) : strdup(kids[i].key);
         struct stat st;
         if (!child_full || !child_rel) {
-            free(child_full);
-            free(child_rel);
             cli_error("out of memory");
             rc = -1;
-            break;
-        }
-        if (lstat(child_full, &st) != 0) {
+        } else if (lstat(child_full, &st) != 0) {
             cli_warn("%s: %s (skipped)", child_full, strerror(errno));
             l->unreadable++;
         } else if (S_ISDIR(st.st_mode)) {
@@ -111,11 +152,8 @@ static int walk_dir(const char *full, const char *rel, uint32_t root, walk_list 
         free(child_full);
         free(child_rel);
     }
-    if (!rc && errno) {
-        cli_warn("%s: error while reading the directory: %s", full, strerror(errno));
-        l->unreadable++;
-    }
-    closedir(d);
+    for (size_t i = 0; i < n; i++) free(kids[i].key);
+    free(kids);
     return rc;
 }
 
@@ -150,7 +188,20 @@ static int by_rel(const void *a, const void *b)
 
 void walk_sort(walk_list *l)
 {
-    if (l->n) qsort(l->v, l->n, sizeof *l->v, by_rel);
+    size_t i = 1;
+    while (i < l->n && strcmp(l->v[i - 1].rel, l->v[i].rel) < 0) i++;
+    if (i < l->n) qsort(l->v, l->n, sizeof *l->v, by_rel); /* several inputs */
+}
+
+void walk_done(walk_list *l, size_t i)
+{
+    uint32_t c = l->v[i].chunk;
+    l->v[i].rel = NULL;
+    if (--l->chunk_uses[c] == 0) {
+        free(l->chunks[c]);
+        l->chunks[c] = NULL;
+        if (c == l->chunk_count - 1) l->next = NULL, l->left = 0; /* no more keep() after the walk, but stay safe */
+    }
 }
 
 void walk_list_free(walk_list *l)
@@ -159,6 +210,7 @@ void walk_list_free(walk_list *l)
     free(l->roots);
     for (size_t i = 0; i < l->chunk_count; i++) free(l->chunks[i]);
     free(l->chunks);
+    free(l->chunk_uses);
     free(l->v);
     memset(l, 0, sizeof *l);
 }

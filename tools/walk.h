@@ -16,8 +16,9 @@ typedef struct walk_file {
  * when needed: a million files would otherwise cost ~160 bytes each in
  * the list, beside what the writer keeps of them. */
 typedef struct walk_item {
-    const char *rel;  /* in the list's string chunks */
+    const char *rel;  /* in the list's string chunks; NULL once walk_done */
     uint32_t root;    /* index into walk_list.roots */
+    uint32_t chunk;   /* the chunk holding rel */
 } walk_item;
 
 typedef struct walk_list {
@@ -25,7 +26,8 @@ typedef struct walk_list {
     size_t n, cap;
     char **roots;       /* one per input: a directory, or the folder of a file input */
     size_t root_count;
-    char **chunks;      /* the `rel` strings, bump-allocated */
+    char **chunks;      /* the `rel` strings, bump-allocated; NULL once all are done */
+    size_t *chunk_uses; /* by chunk: items not yet done */
     size_t chunk_count;
     char *next;
     size_t left;
@@ -48,6 +50,10 @@ void walk_sort(walk_list *l);
  * Returns -1 when the path does not fit. */
 #define WALK_PATH_MAX (2 * 4096 + 2)
 int walk_get(const walk_list *l, size_t i, walk_file *out, char *buf, size_t cap);
+/* File i is packed: its name is no longer needed (nor walk_get of it). A
+ * chunk of names is freed once all its files are done, which for a single
+ * input (already in packing order) is as soon as they are packed. */
+void walk_done(walk_list *l, size_t i);
 void walk_list_free(walk_list *l);
 
 #endif
