@@ -494,7 +494,8 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     return rc;
 }
 
-static int by_name(const void *pa, const void *pb, void *ctx)
+/* Ids of interned strings (wintern) by their names. */
+static int by_name_of(const void *pa, const void *pb, void *ctx)
 {
     char **names = ctx;
     return strcmp(names[*(const uint32_t *)pa], names[*(const uint32_t *)pb]);
@@ -521,7 +522,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     int rc = WPK_OK;
     if (!by_rank || !start || !members) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (uint32_t id = 0; !rc && id < names; id++) by_rank[id] = id;
-    if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name, w->cats.names);
+    if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name_of, w->cats.names);
     /* Bucket sizes by category id, then bucket starts in name order. */
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
@@ -574,12 +575,6 @@ static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
     return wbuf_put(b, f, wpk_fmt_ext_put(f, sizeof f, tag, val, 8));
 }
 
-static int by_lang_name(const void *pa, const void *pb, void *ctx)
-{
-    char **names = ctx;
-    return strcmp(names[*(const uint32_t *)pa], names[*(const uint32_t *)pb]);
-}
-
 /* An article's language (an id in w->langs): its current version's, else
  * that of the newest older version that has one; UINT32_MAX for none. */
 static uint32_t article_language(const wpk_writer *w, const wentry *cur)
@@ -614,7 +609,7 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
         if (lang != UINT32_MAX) count[lang]++;
     }
     for (uint32_t k = 0; k < nlang; k++) by_name[k] = k;
-    qsort_r(by_name, nlang, sizeof *by_name, by_lang_name, w->langs.names);
+    qsort_r(by_name, nlang, sizeof *by_name, by_name_of, w->langs.names);
     for (uint32_t k = 0; k < nlang && !bad; k++) {
         const char *lang = w->langs.names[by_name[k]];
         size_t len = strlen(lang);
