@@ -101,7 +101,7 @@ int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *er
 
 int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e)
 {
-    const uint8_t *p = w->cat_pool + e->cat_first;
+    const uint8_t *p = wpk_cat_ids(w, e);
     for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&p);
     return (int64_t)wpk_le64(p);
 }

@@ -341,7 +341,7 @@ static int by_id(const void *a, const void *b, void *ctx)
 static int same_categories(const wpk_writer *w, const wentry *a, const wentry *b)
 {
     if (a->cat_count != b->cat_count) return 0;
-    const uint8_t *pa = w->cat_pool + a->cat_first, *pb = w->cat_pool + b->cat_first;
+    const uint8_t *pa = wpk_cat_ids(w, a), *pb = wpk_cat_ids(w, b);
     for (uint16_t i = 0; i < a->cat_count; i++)
         if (wpk_cat_id(&pa) != wpk_cat_id(&pb)) return 0;
     return 1;
@@ -356,7 +356,7 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
     if (cur != e && e->cat_count && same_categories(w, e, cur)) {
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
     } else {
-        const uint8_t *ids = w->cat_pool + e->cat_first;
+        const uint8_t *ids = wpk_cat_ids(w, e);
         for (uint16_t i = 0; i < e->cat_count; i++) {
             const char *name = w->cats.names[wpk_cat_id(&ids)];
             at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CATEGORY, name, (uint16_t)strlen(name));
@@ -527,7 +527,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i) continue;
-        const uint8_t *ids = w->cat_pool + e->cat_first;
+        const uint8_t *ids = wpk_cat_ids(w, e);
         for (uint16_t k = 0; k < e->cat_count; k++) start[wpk_cat_id(&ids)]++;
     }
     size_t at = 0;
@@ -539,7 +539,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i) continue;
-        const uint8_t *ids = w->cat_pool + e->cat_first;
+        const uint8_t *ids = wpk_cat_ids(w, e);
         for (uint16_t k = 0; k < e->cat_count; k++) members[start[wpk_cat_id(&ids)]++] = e->entry_no;
     }
     /* start[id] is now the end of its bucket. */

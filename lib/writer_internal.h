@@ -168,6 +168,12 @@ static inline uint32_t wpk_cat_id(const uint8_t **p)
         if (!(b & 0x80)) return v;
     }
 }
+/* Where an entry's category ids start (wpk_cat_id); NULL while the pool is
+ * empty, when no entry has any (adding to a null pointer is undefined). */
+static inline const uint8_t *wpk_cat_ids(const wpk_writer *w, const wentry *e)
+{
+    return w->cat_pool ? w->cat_pool + e->cat_first : NULL;
+}
 /* An entry's namespace (when has_ns). */
 int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e);
 /* An entry's URL into buf (at least url_len + 1 bytes), NUL-terminated. */

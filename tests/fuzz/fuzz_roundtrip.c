@@ -58,12 +58,23 @@ static char *text(cursor *c, int raw)
 }
 
 typedef struct expected {
-    char *path, *title, *category;
+    char *path, *title, *category, *url;
     uint8_t *content;
     size_t size;
     uint64_t page_id;
     int has_page_id;
+    int64_t ns;
+    int has_ns;
 } expected;
+
+/* The metadata every entry i gets besides its expected fields. */
+static const char *language_of(size_t i) { return i % 3 ? "en" : NULL; }
+static const char *mime_of(size_t i) { return i % 2 ? "text/markdown" : NULL; }
+
+static int same_text(const char *got, const char *want)
+{
+    return want ? got && strcmp(got, want) == 0 : got == NULL;
+}
 
 static char dir[4096];
 
@@ -93,7 +104,11 @@ static int pack(const char *path, const wpk_write_opts *o, expected *e, size_t n
         m.title = e[i].title;
         m.page_id = e[i].page_id;
         m.has_page_id = e[i].has_page_id;
-        m.language = i % 3 ? "en" : NULL;
+        m.language = language_of(i);
+        m.mime = mime_of(i);
+        m.url = e[i].url;
+        m.ns = e[i].ns;
+        m.has_ns = e[i].has_ns;
         const char *cats[1] = {e[i].category};
         if (e[i].category) {
             m.categories = cats;
@@ -168,6 +183,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         x->has_page_id = (flags & 8) != 0;
         x->page_id = id % 8;   /* few distinct IDs: versions of one article */
         x->category = NULL;
+        x->url = NULL;
+        if (flags & 64) { /* URLs wait in the writer's spill file: read back from there */
+            size_t ul = strlen(path) + 16;
+            if (!(x->url = malloc(ul))) abort();
+            snprintf(x->url, ul, "https://x.org/%s", path);
+        }
+        x->has_ns = (flags & 128) != 0;
+        x->ns = (int64_t)id - 128; /* negative too */
         if (flags & 16) {
             x->category = malloc(16);
             if (!x->category) abort();
@@ -236,6 +259,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         wpk_free(content);
+        if (!same_text(got->url, e[i].url) || !same_text(got->language, language_of(i)) ||
+            !same_text(got->mime, mime_of(i)) || got->has_ns != e[i].has_ns || (e[i].has_ns && got->ns != e[i].ns)) {
+            fprintf(stderr, "entry %s: URL, language, media type or namespace differ\n", e[i].path);
+            abort();
+        }
         wpk_entry_free(got);
         if (e[i].has_page_id) {
             if (wpk_reader_find_by_id(r, e[i].page_id, &got, &err) != 0) {
@@ -257,6 +285,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(e[i].path);
         free(e[i].title);
         free(e[i].category);
+        free(e[i].url);
         free(e[i].content);
     }
     return 0;
