@@ -104,7 +104,10 @@ static int block_order(const void *pa, const void *pb, void *vctx)
     return strcmp(a->path, b->path);
 }
 
-static int make_keys(const wpk_writer *w, char ***out, wpk_error *err)
+/* The grouping key of every article (keys[i] for its current version i),
+ * in one arena: half a million small strings would cost a malloc header
+ * each. */
+static int make_keys(const wpk_writer *w, char ***out, warena *arena, wpk_error *err)
 {
     char **keys = wpk_calloc(w->count ? w->count : 1, sizeof *keys);
     if (!keys) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -113,11 +116,11 @@ static int make_keys(const wpk_writer *w, char ***out, wpk_error *err)
         char buf[256];
         size_t n = group_key(&w->entries[i], buf, sizeof buf - 1);
         buf[n] = 0;
-        if (!(keys[i] = wpk_strdup(buf))) {
-            for (size_t j = 0; j < i; j++) wpk_free(keys[j]);
+        if (!(keys[i] = wpk_arena_alloc(arena, n + 1))) {
             wpk_free(keys);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
+        memcpy(keys[i], buf, n + 1);
     }
     *out = keys;
     return WPK_OK;
@@ -254,13 +257,17 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
     uint32_t *order = wpk_malloc((n ? n : 1) * sizeof *order);
     w->unique = wpk_malloc((n ? n : 1) * sizeof *w->unique);
     char **keys = NULL;
-    int rc = !order || !w->unique ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : make_keys(w, &keys, err);
+    warena key_text = {0};
+    int rc = !order || !w->unique ? wpk_fail(err, WPK_E_NOMEM, "out of memory") : make_keys(w, &keys, &key_text, err);
     if (!rc) {
         for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
         order_ctx o = {w, keys};
         qsort_r(order, n, sizeof *order, block_order, &o);
-        rc = hash_and_dedup(w, order, err);
     }
+    /* Sorted: the keys go before the hashing allocates its tables. */
+    wpk_free(keys);
+    wpk_arena_free(&key_text);
+    if (!rc) rc = hash_and_dedup(w, order, err);
     if (!rc) rc = cut_blocks(w, err);
     /* Duplicates share the block of the content they repeat. */
     for (size_t i = 0; i < n && !rc; i++) {
@@ -270,9 +277,6 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
             e->offset_in_block = w->entries[e->content_of].offset_in_block;
         }
     }
-    if (keys)
-        for (size_t i = 0; i < n; i++) wpk_free(keys[i]);
-    wpk_free(keys);
     wpk_free(order);
     return rc;
 }
