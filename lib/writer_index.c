@@ -508,62 +508,90 @@ static int by_u32(const void *pa, const void *pb)
 }
 
 /* Category index: (category, entry) for the current version of each
- * article. Built as one list of entry numbers per category (a counting
- * sort by the rank of the category name): 4 bytes per pair, where a
- * large collection has tens of pairs per article. */
+ * article, by category name then entry number. Built by a counting sort on
+ * the rank of the name, in passes over ranges of names that each hold at
+ * most an eighth of the pairs (or a million): a large collection has tens
+ * of pairs per article, and a list of all of them would be the largest
+ * array of the index build. */
+uint32_t wpk_test_category_budget;
+
 static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
 {
-    size_t n = 0, names = w->cats.count;
+    size_t pairs = 0;
+    uint32_t names = w->cats.count;
     for (size_t i = 0; i < w->count; i++)
-        if (w->entries[i].current == i) n += w->entries[i].cat_count;
+        if (w->entries[i].current == i) pairs += w->entries[i].cat_count;
+    if (pairs >= UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "more than 2^32 (category, article) pairs");
+    size_t budget = wpk_test_category_budget ? wpk_test_category_budget
+                    : pairs / 8 > (1u << 20)  ? pairs / 8
+                                              : (1u << 20);
     uint32_t *by_rank = wpk_malloc((names ? names : 1) * sizeof *by_rank);
-    size_t *start = wpk_calloc(names + 1, sizeof *start); /* by category id, then cursor */
-    uint32_t *members = wpk_malloc((n ? n : 1) * sizeof *members);
+    uint32_t *rank_of = wpk_malloc((names ? names : 1) * sizeof *rank_of);
+    uint32_t *count = wpk_calloc(names ? names : 1, sizeof *count); /* by id; then where its bucket ends */
+    size_t cap = pairs < budget ? (pairs ? pairs : 1) : budget;
+    uint32_t *members = wpk_malloc(cap * sizeof *members);
     int rc = WPK_OK;
-    if (!by_rank || !start || !members) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (!by_rank || !rank_of || !count || !members) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (uint32_t id = 0; !rc && id < names; id++) by_rank[id] = id;
     if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name_of, w->cats.names);
-    /* Bucket sizes by category id, then bucket starts in name order. */
+    for (uint32_t k = 0; !rc && k < names; k++) rank_of[by_rank[k]] = k;
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         if (e->current != i) continue;
         const uint8_t *ids = wpk_cat_ids(w, e);
-        for (uint16_t k = 0; k < e->cat_count; k++) start[wpk_cat_id(&ids)]++;
+        for (uint16_t k = 0; k < e->cat_count; k++) count[wpk_cat_id(&ids)]++;
     }
-    size_t at = 0;
-    for (uint32_t k = 0; !rc && k < names; k++) {
-        size_t size = start[by_rank[k]];
-        start[by_rank[k]] = at;
-        at += size;
-    }
-    for (size_t i = 0; i < w->count && !rc; i++) {
-        const wentry *e = &w->entries[i];
-        if (e->current != i) continue;
-        const uint8_t *ids = wpk_cat_ids(w, e);
-        for (uint16_t k = 0; k < e->cat_count; k++) members[start[wpk_cat_id(&ids)]++] = e->entry_no;
-    }
-    /* start[id] is now the end of its bucket. */
     uint8_t item[4 + 65536];
     w->categories = 0;
-    size_t from = 0;
-    for (uint32_t k = 0; !rc && k < names; k++) {
-        uint32_t id = by_rank[k];
-        size_t to = start[id];
-        if (to == from) continue; /* only in older versions */
-        qsort(members + from, to - from, sizeof *members, by_u32);
-        const char *name = w->cats.names[id];
-        size_t len = strlen(name);
-        w->categories++;
-        memcpy(item + 4, name, len);
-        for (size_t m = from; m < to && !rc; m++) {
-            if (m > from && members[m] == members[m - 1]) continue; /* listed twice in one article */
-            wpk_put32(item, members[m]);
-            rc = add_item(lb, item, 4 + len, (const uint8_t *)name, len, 0, err);
+    for (uint32_t r0 = 0, r1; !rc && r0 < names; r0 = r1) {
+        /* Names r0..r1-1 (by rank): at least one, at most `budget` pairs
+         * unless a single name has more. Their buckets, in rank order. */
+        size_t at = 0;
+        for (r1 = r0; r1 < names && (r1 == r0 || at + count[by_rank[r1]] <= budget); r1++) {
+            uint32_t id = by_rank[r1];
+            size_t size = count[id];
+            count[id] = (uint32_t)at; /* bucket start, moved to its end below */
+            at += size;
         }
-        from = to;
+        if (at > cap) { /* one name over the budget */
+            uint32_t *g = wpk_realloc(members, at * sizeof *members);
+            if (!g) {
+                rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+                break;
+            }
+            members = g;
+            cap = at;
+        }
+        for (size_t i = 0; i < w->count; i++) {
+            const wentry *e = &w->entries[i];
+            if (e->current != i) continue;
+            const uint8_t *ids = wpk_cat_ids(w, e);
+            for (uint16_t k = 0; k < e->cat_count; k++) {
+                uint32_t id = wpk_cat_id(&ids);
+                if (rank_of[id] >= r0 && rank_of[id] < r1) members[count[id]++] = e->entry_no;
+            }
+        }
+        size_t from = 0;
+        for (uint32_t r = r0; r < r1 && !rc; r++) {
+            uint32_t id = by_rank[r];
+            size_t to = count[id];
+            if (to == from) continue; /* only in older versions */
+            qsort(members + from, to - from, sizeof *members, by_u32);
+            const char *name = w->cats.names[id];
+            size_t len = strlen(name);
+            w->categories++;
+            memcpy(item + 4, name, len);
+            for (size_t m = from; m < to && !rc; m++) {
+                if (m > from && members[m] == members[m - 1]) continue; /* listed twice in one article */
+                wpk_put32(item, members[m]);
+                rc = add_item(lb, item, 4 + len, (const uint8_t *)name, len, 0, err);
+            }
+            from = to;
+        }
     }
     wpk_free(members);
-    wpk_free(start);
+    wpk_free(count);
+    wpk_free(rank_of);
     wpk_free(by_rank);
     return rc;
 }
