@@ -157,6 +157,22 @@ static uint8_t *with_extra_section(const uint8_t *p, size_t len, uint32_t type, 
     return q;
 }
 
+/* invalid/NAME.wpk: valid/FROM.wpk with required feature `bit` cleared
+ * (header checksums fixed), which `command` must refuse with exit code 1. */
+static void without_feature(const char *from, uint64_t bit, const char *name, const char *command, const char *message)
+{
+    char path[4096], file[256];
+    snprintf(path, sizeof path, "%s/valid/%s.wpk", out_dir, from);
+    size_t len = 0;
+    uint8_t *p = slurp(path, &len);
+    wpk_put64(p + 16, wpk_le64(p + 16) & ~bit);
+    fix_header(p, len);
+    snprintf(file, sizeof file, "%s.wpk", name);
+    spit("invalid", file, p, len);
+    expect(name, command, 1, message);
+    free(p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -314,27 +330,11 @@ int main(int argc, char **argv)
     free(x);
     free(p);
     /* 1.3: a root flagged BRANCHED in an archive that does not require the feature. */
-    snprintf(path, sizeof path, "%s/valid/branched.wpk", out_dir);
-    p = slurp(path, &len);
-    x = malloc(len);
-    memcpy(x, p, len);
-    wpk_put64(x + 16, wpk_le64(x + 16) & ~(uint64_t)WPK_FEATURE_BRANCHES);
-    fix_header(x, len);
-    spit("invalid", "branched-without-feature.wpk", x, len);
-    expect("branched-without-feature", "info", 1, "does not require the branch-page feature");
-    free(x);
-    free(p);
+    without_feature("branched", WPK_FEATURE_BRANCHES, "branched-without-feature", "info",
+                    "does not require the branch-page feature");
     /* 1.4: a category continued over leaves in an archive that does not
      * require split runs: readers would miss members; verify says why. */
-    snprintf(path, sizeof path, "%s/valid/categories-split.wpk", out_dir);
-    p = slurp(path, &len);
-    x = malloc(len);
-    memcpy(x, p, len);
-    wpk_put64(x + 16, wpk_le64(x + 16) & ~(uint64_t)WPK_FEATURE_SPLIT_RUNS);
-    fix_header(x, len);
-    spit("invalid", "split-runs-without-feature.wpk", x, len);
-    expect("split-runs-without-feature", "verify", 1, "leaf starts inside a run of equal keys");
-    free(x);
-    free(p);
+    without_feature("categories-split", WPK_FEATURE_SPLIT_RUNS, "split-runs-without-feature", "verify",
+                    "leaf starts inside a run of equal keys");
     return 0;
 }

@@ -641,16 +641,25 @@ static int count_prefix(void *ctx, const char *title, int is_alias, uint64_t ent
     return 0;
 }
 
-static int write_branched(const char *p, unsigned n, int threads)
+/* A writer with 256-byte index pages (two or three records a leaf:
+ * thousands of leaves), small blocks and a fast level; NULL on failure. */
+static wpk_writer *small_page_writer(const char *p, int threads)
 {
     wpk_write_opts o = WPK_WRITE_OPTS_INIT;
-    o.page_size = 256; /* two or three records a leaf: thousands of leaves */
+    o.page_size = 256;
     o.block_size = 4096;
     o.level = 1;
     o.threads = threads;
     wpk_writer *w;
     wpk_error err;
-    if (wpk_writer_create(&w, p, &o, &err)) return -1;
+    return wpk_writer_create(&w, p, &o, &err) == 0 ? w : NULL;
+}
+
+static int write_branched(const char *p, unsigned n, int threads)
+{
+    wpk_writer *w = small_page_writer(p, threads);
+    wpk_error err;
+    if (!w) return -1;
     char path[64], title[64], cat[64], body[96];
     int rc = 0;
     for (unsigned i = 0; i < n && !rc; i++) {
@@ -793,14 +802,9 @@ static int collect_member(void *ctx, const char *title, int is_alias, uint64_t e
 
 static int write_split(const char *p, unsigned n, int threads)
 {
-    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
-    o.page_size = 256;
-    o.block_size = 4096;
-    o.level = 1;
-    o.threads = threads;
-    wpk_writer *w;
+    wpk_writer *w = small_page_writer(p, threads);
     wpk_error err;
-    if (wpk_writer_create(&w, p, &o, &err)) return -1;
+    if (!w) return -1;
     char path[32], title[32], group[32];
     int rc = 0;
     for (unsigned i = 0; i < n && !rc; i++) {
