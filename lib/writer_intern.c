@@ -1,7 +1,7 @@
 /* writer_intern.c - strings that recur across entries (category names,
  * languages, media types) kept once each; entries hold their ids. A
- * million entries name a few hundred categories and a handful of
- * languages and media types. */
+ * million generated entries name ~570,000 categories, each used by many
+ * articles, and a handful of languages and media types. */
 #include "writer_internal.h"
 
 #include <stdlib.h>
@@ -41,7 +41,7 @@ int wpk_intern(wintern *t, const char *s, uint32_t *id)
         }
     if (t->count == UINT32_MAX - 1) return -1;
     if (t->count == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 16;
+        uint32_t cap = !t->cap ? 16 : t->cap > UINT32_MAX / 2 ? UINT32_MAX : t->cap * 2;
         char **g = wpk_realloc(t->names, cap * sizeof *g);
         if (!g) return -1;
         t->names = g;
