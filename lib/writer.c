@@ -38,6 +38,7 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
     }
     w->spill_fd = -1;
     w->data_fd = -1;
+    w->repeated_path = -1;
     w->path = wpk_strdup(path);
     if (!w->path) {
         wpk_free(w);
@@ -84,19 +85,57 @@ int wpk_spill_flush(wpk_writer *w, wpk_error *err)
     return rc;
 }
 
-int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+/* n bytes of the spill file at `at` into buf. */
+static int spill_read(const wpk_writer *w, uint64_t at, size_t n, char *buf)
 {
     size_t done = 0;
-    while (done < e->url_len) {
-        ssize_t got = pread(w->spill_fd, buf + done, e->url_len - done, (off_t)(e->url_offset + done));
+    while (done < n) {
+        ssize_t got = pread(w->spill_fd, buf + done, n - done, (off_t)(at + done));
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0)
-            return wpk_fail(err, WPK_E_IO, "%s: cannot read back its URL from the spill file: %s", e->path,
-                            got < 0 ? strerror(errno) : "short file");
+        if (got < 0) return errno;
+        if (got == 0) return EIO; /* the spill file is shorter than what was appended */
         done += (size_t)got;
     }
-    buf[e->url_len] = 0;
+    return 0;
+}
+
+const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, size_t cap)
+{
+    if (cap > e->path_len && spill_read(w, e->str_offset, e->path_len, buf) == 0) {
+        buf[e->path_len] = 0;
+        return buf;
+    }
+    snprintf(buf, cap, "entry %zu", (size_t)(e - w->entries));
+    return buf;
+}
+
+/* One of an entry's strings in the spill file, `skip` bytes past its path. */
+static int entry_string(const wpk_writer *w, const wentry *e, uint64_t skip, size_t n, char *buf, const char *what,
+                        wpk_error *err)
+{
+    int rc = spill_read(w, e->str_offset + skip, n, buf);
+    if (rc) {
+        char label[64];
+        snprintf(label, sizeof label, "entry %zu", (size_t)(e - w->entries));
+        return wpk_fail(err, WPK_E_IO, "%s: cannot read back its %s from the spill file: %s", label, what, strerror(rc));
+    }
+    buf[n] = 0;
     return WPK_OK;
+}
+
+int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+{
+    return entry_string(w, e, 0, e->path_len, buf, "path", err);
+}
+
+int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+{
+    return entry_string(w, e, e->path_len, e->url_len, buf, "URL", err);
+}
+
+int wpk_entry_path_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+{
+    return entry_string(w, e, 0, (size_t)e->path_len + e->url_len, buf, "path and URL", err);
 }
 
 int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e)
@@ -199,29 +238,29 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
     char *fold = NULL;
     if (e.title_len && wpk_title_fold(m->title, e.title_len, &fold) != WPK_OK)
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    size_t file_len = own_file ? strlen(own_file) : 0, fold_len = fold ? strlen(fold) : 0;
-    size_t total = (size_t)e.path_len + e.title_len + 2 + (fold ? fold_len + 1 : 0) + (own_file ? file_len + 1 : 0);
-    e.path = wpk_arena_alloc(&w->strings, total);
-    if (!e.path) {
-        wpk_free(fold);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t fold_len = fold ? strlen(fold) : 0;
+    e.text = (char *)"";
+    if (e.title_len) {
+        e.text = wpk_arena_alloc(&w->strings, (size_t)e.title_len + 1 + fold_len + 1);
+        if (!e.text) {
+            wpk_free(fold);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        }
+        memcpy(e.text, m->title, e.title_len + 1);
+        memcpy(e.text + e.title_len + 1, fold, fold_len + 1);
     }
-    memcpy(e.path, m->path, e.path_len + 1);
-    char *at = e.path + e.path_len + 1;
-    if (e.title_len) memcpy(at, m->title, e.title_len);
-    at[e.title_len] = 0;
-    at += e.title_len + 1;
-    if (fold) {
-        memcpy(at, fold, fold_len + 1);
-        at += fold_len + 1;
-        wpk_free(fold);
-    }
-    if (own_file) memcpy(at, own_file, file_len + 1);
+    wpk_free(fold);
     if (wpk_intern(&w->langs, m->language ? m->language : "", &e.lang) ||
         wpk_intern(&w->mimes, m->mime ? m->mime : "", &e.mime))
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    /* URLs are read once, when the records are written: they wait on disk. */
-    if (e.url_len && (rc = spill_append(w, m->url, e.url_len, &e.url_offset, err)) != 0) return rc;
+    /* Path, URL and own file name are read when the records are written or
+     * the content is read: they wait on disk, one after the other. */
+    uint64_t at;
+    if ((rc = spill_append(w, m->path, e.path_len, &e.str_offset, err)) != 0 ||
+        (e.url_len && (rc = spill_append(w, m->url, e.url_len, &at, err)) != 0) ||
+        (own_file && (rc = spill_append(w, own_file, strlen(own_file), &at, err)) != 0))
+        return rc;
+    if (own_file) e.file_len = (uint32_t)strlen(own_file);
     if ((rc = add_categories(w, &e, m, err)) != 0) return rc;
     e.source = own_file ? WE_OWN_FILE : WE_SPILLED;
     e.page_id = m->has_page_id ? m->page_id : 0;
@@ -240,6 +279,36 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
     return WPK_OK;
 }
 
+/* Keep the path of the entry just added, to tell whether the paths come
+ * in order (then they need no sort when finishing: wpk_path_ranks). */
+static int note_path(wpk_writer *w, const wentry *e, const char *path, wpk_error *err)
+{
+    if (w->paths_unsorted) return WPK_OK;
+    if (w->count > 1) {
+        size_t n = e->path_len < w->last_path_len ? e->path_len : w->last_path_len;
+        int c = memcmp(w->last_path, path, n);
+        if (!c) c = w->last_path_len < e->path_len ? -1 : w->last_path_len > e->path_len;
+        if (c > 0) {
+            w->paths_unsorted = 1;
+            wpk_free(w->last_path);
+            w->last_path = NULL;
+            w->last_path_cap = 0;
+            return WPK_OK;
+        }
+        if (c == 0 && w->repeated_path < 0) w->repeated_path = (int64_t)(w->count - 1);
+    }
+    if (e->path_len + 1u > w->last_path_cap) {
+        size_t cap = e->path_len + 1u < 256 ? 256 : e->path_len + 1u;
+        char *g = wpk_realloc(w->last_path, cap);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->last_path = g;
+        w->last_path_cap = cap;
+    }
+    memcpy(w->last_path, path, e->path_len);
+    w->last_path_len = e->path_len;
+    return WPK_OK;
+}
+
 int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
@@ -248,7 +317,8 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     int rc = add_meta(w, meta, NULL, &e, err);
     if (rc) return rc;
     e->size = (uint32_t)size; /* <= WPK_MAX_ENTRY, checked above */
-    if ((rc = spill_append(w, data, size, &e->spill_offset, err)) != 0) w->count--;
+    if ((rc = spill_append(w, data, size, &e->spill_offset, err)) == 0) rc = note_path(w, e, meta->path, err);
+    if (rc) w->count--;
     return rc;
 }
 
@@ -258,6 +328,7 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     if (!meta || !meta->path) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
     /* A walked file is ROOT/PATH: keep ROOT once for all its entries. */
     size_t flen = strlen(file_path), plen = strlen(meta->path);
+    if (flen >= WPK_FILE_PATH_MAX) return wpk_fail(err, WPK_E_LIMIT, "%s: file path too long", file_path);
     int under_root = flen > plen + 1 && file_path[flen - plen - 1] == '/' &&
                      !strcmp(file_path + flen - plen, meta->path) && flen - plen - 1 < 4096;
     if (under_root) {
@@ -270,8 +341,6 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
             if (!root) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
             w->roots[w->root_count++] = root;
         }
-    } else if (flen >= WPK_FILE_PATH_MAX) {
-        return wpk_fail(err, WPK_E_LIMIT, "%s: file path too long", file_path);
     }
     wentry *e;
     int rc = add_meta(w, meta, under_root ? NULL : file_path, &e, err);
@@ -280,15 +349,23 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
         e->source = WE_UNDER_ROOT;
         e->file_root = (uint32_t)(w->root_count - 1);
     }
-    return WPK_OK;
+    if ((rc = note_path(w, e, meta->path, err)) != 0) w->count--;
+    return rc;
 }
 
-const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size_t cap)
+int wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, const char **file, wpk_error *err)
 {
-    if (e->source == WE_OWN_FILE) return we_file(e);
-    if (e->source != WE_UNDER_ROOT) return NULL;
-    snprintf(buf, cap, "%s/%s", w->roots[e->file_root], e->path);
-    return buf;
+    *file = NULL;
+    if (e->source == WE_OWN_FILE) {
+        *file = buf;
+        return entry_string(w, e, (uint64_t)e->path_len + e->url_len, e->file_len, buf, "file name", err);
+    }
+    if (e->source != WE_UNDER_ROOT) return WPK_OK;
+    size_t rlen = strlen(w->roots[e->file_root]); /* < 4096: wpk_writer_add_file */
+    memcpy(buf, w->roots[e->file_root], rlen);
+    buf[rlen] = '/';
+    *file = buf;
+    return entry_string(w, e, 0, e->path_len, buf + rlen + 1, "path", err);
 }
 
 /* Copy `size` bytes of a scratch file into the output. */
@@ -462,6 +539,9 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
         }
     }
     int rc = wpk_spill_flush(w, err);
+    if (!rc) rc = wpk_path_ranks(w, err);
+    wpk_free(w->last_path);
+    w->last_path = NULL;
     if (!rc) rc = wpk_group_articles(w, err);
     if (!rc) rc = wpk_plan(w, err);
     if (!rc) wpk_writer_report(w, "training a dictionary", 0, 0, 0, 0);
@@ -503,6 +583,7 @@ void wpk_writer_free(wpk_writer *w)
     wpk_intern_free(&w->langs);
     wpk_intern_free(&w->mimes);
     wpk_free(w->spill_buf);
+    wpk_free(w->last_path);
     wpk_free(w->cat_pool);
     wpk_free(w->roots);
     wpk_free(w->entries);

@@ -47,10 +47,11 @@ static int by_article(const void *pa, const void *pb, void *ctx)
         int c = strcmp(we_fold(a), we_fold(b));
         if (c) return c;
     }
-    /* Preferred first: newest, entries with a time before those without, then smallest path. */
+    /* Preferred first: newest, entries with a time before those without,
+     * then smallest path (rank). */
     if (a->has_updated != b->has_updated) return a->has_updated ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us > b->updated_us ? -1 : 1;
-    return strcmp(a->path, b->path);
+    return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no;
 }
 
 static int same_article(const wentry *a, const wentry *b)

@@ -301,10 +301,12 @@ void *wpk_test_record_hook_ctx;
 
 /* ---- orderings ----------------------------------------------------------- */
 
-static int by_path(const void *a, const void *b, void *ctx)
+/* Path order: by rank (wpk_path_ranks), which grouping left in place. */
+static int by_rank(const void *a, const void *b, void *ctx)
 {
     const wpk_writer *sort_w = ctx;
-    return strcmp(sort_w->entries[*(const uint32_t *)a].path, sort_w->entries[*(const uint32_t *)b].path);
+    uint32_t x = sort_w->entries[*(const uint32_t *)a].entry_no, y = sort_w->entries[*(const uint32_t *)b].entry_no;
+    return x < y ? -1 : x > y;
 }
 
 /* Among entries sharing a key: newest first, entries with a time before
@@ -313,7 +315,7 @@ static int preference(const wentry *x, const wentry *y)
 {
     if (x->has_updated != y->has_updated) return x->has_updated ? -1 : 1;
     if (x->updated_us != y->updated_us) return x->updated_us > y->updated_us ? -1 : 1;
-    return strcmp(x->path, y->path);
+    return x->entry_no < y->entry_no ? -1 : x->entry_no > y->entry_no;
 }
 
 static int by_title(const void *a, const void *b, void *ctx)
@@ -374,8 +376,11 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
     }
     if (e->rev_count) {
         size_t need = WPK_EXT_HEAD + 4 * (size_t)e->rev_count;
-        if (at + need > 65535)
-            return wpk_fail(err, WPK_E_LIMIT, "%s: too many versions of one article (%u)", e->path, e->rev_count);
+        if (at + need > 65535) {
+            char label[WPK_LABEL_MAX];
+            return wpk_fail(err, WPK_E_LIMIT, "%s: too many versions of one article (%u)",
+                            wpk_entry_label(w, e, label, sizeof label), e->rev_count);
+        }
         buf[at] = WPK_EXT_REVISIONS;
         wpk_put16(buf + at + 1, (uint16_t)(4 * e->rev_count));
         for (uint32_t i = 0; i < e->rev_count; i++)
@@ -392,11 +397,11 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
 {
     uint8_t *rec_buf = wpk_malloc(WPK_REC_FIXED + 6 * 65536);
     uint8_t *ext = wpk_malloc(65536 + 16);
-    char *url = wpk_malloc(65536);
-    if (!rec_buf || !ext || !url) {
+    char *strings = wpk_malloc(2 * 65536); /* path and URL */
+    if (!rec_buf || !ext || !strings) {
         wpk_free(rec_buf);
         wpk_free(ext);
-        wpk_free(url);
+        wpk_free(strings);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     int rc = WPK_OK;
@@ -413,15 +418,15 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
             r.block = w->blocks[e->block].ref;
             r.offset_in_block = e->offset_in_block;
         }
-        r.path = (const uint8_t *)e->path;
+        if ((rc = wpk_entry_path_url(w, e, strings, err)) != 0) break;
+        r.path = (const uint8_t *)strings;
         r.path_len = e->path_len;
         r.title = (const uint8_t *)we_title(e);
         r.title_len = e->title_len;
         const char *lang = w->langs.names[e->lang], *mime = w->mimes.names[e->mime];
         r.lang = (const uint8_t *)lang;
         r.lang_len = (uint16_t)strlen(lang);
-        if ((rc = wpk_entry_url(w, e, url, err)) != 0) break;
-        r.url = (const uint8_t *)url;
+        r.url = (const uint8_t *)strings + e->path_len;
         r.url_len = e->url_len;
         r.mime = (const uint8_t *)mime;
         r.mime_len = (uint16_t)strlen(mime);
@@ -433,7 +438,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
     }
     wpk_free(rec_buf);
     wpk_free(ext);
-    wpk_free(url);
+    wpk_free(strings);
     return rc;
 }
 
@@ -772,16 +777,15 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     }
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_checksumFlag, 0);
-    for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
-    qsort_r(order, w->count, sizeof *order, by_path, w);
-    int rc = WPK_OK;
-    for (size_t k = 0; k < w->count; k++) {
-        w->entries[order[k]].entry_no = (uint32_t)k;
-        if (k > 0 && strcmp(w->entries[order[k - 1]].path, w->entries[order[k]].path) == 0) {
-            rc = wpk_fail(err, WPK_E_EXISTS, "two entries have the path \"%s\"", w->entries[order[k]].path);
-            break;
-        }
+    /* Entries added in path order are still in it: no sort then. */
+    int in_order = 1;
+    for (size_t i = 0; i < w->count; i++) {
+        order[i] = (uint32_t)i;
+        if (i > 0 && w->entries[i - 1].entry_no > w->entries[i].entry_no) in_order = 0;
     }
+    if (!in_order) qsort_r(order, w->count, sizeof *order, by_rank, w);
+    int rc = WPK_OK;
+    for (size_t k = 0; k < w->count; k++) w->entries[order[k]].entry_no = (uint32_t)k; /* dense: record numbers */
     static const int root_of[NTASKS] = {0, 1, 2, 0, 3, 4}; /* by task: path, title, ID, path, folded, category */
     static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
                                                WPK_KEY_STRING};

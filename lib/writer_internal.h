@@ -11,14 +11,14 @@
 enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
 
 /* One entry as added. A million of them for a large collection, so every
- * field counts (104 bytes); what is rarely needed lives elsewhere: the URL
- * in the spill file, languages, media types and categories as interned
- * ids, the namespace in the category pool. */
+ * field counts (104 bytes); what is rarely needed lives elsewhere: the path,
+ * URL and file name in the spill file, languages, media types and categories
+ * as interned ids, the namespace in the category pool. */
 typedef struct wentry {
-    /* One arena allocation holds path, title, folded title (when there is
-     * a title) and, for WE_OWN_FILE, the file to read, each NUL-terminated,
-     * in that order (see we_title() and the others). */
-    char *path;
+    /* One arena allocation holds title and folded title, each
+     * NUL-terminated (see we_title() and we_fold()); a static "" without a
+     * title. */
+    char *text;
     uint64_t page_id;
     int64_t updated_us;
     union {
@@ -28,8 +28,13 @@ typedef struct wentry {
     union {
         uint64_t spill_offset;  /* WE_SPILLED: the content's bytes in the spill file */
         uint32_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
+        uint32_t file_len;      /* WE_OWN_FILE: the file name's length (after the URL in the spill file) */
     };
-    uint64_t url_offset;        /* the URL's url_len bytes in the spill file */
+    /* In the spill file from here: path_len bytes of path, url_len bytes of
+     * URL and, for WE_OWN_FILE, file_len bytes of the file to read. Paths
+     * are read in path order when the records are written, which is the
+     * order they were added in when the caller adds in path order. */
+    uint64_t str_offset;
     uint32_t size;              /* at most WPK_MAX_ENTRY */
     uint32_t lang, mime;        /* ids in wpk_writer.langs and .mimes */
     uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool + cat_first (wpk_cat_id), then the namespace */
@@ -39,7 +44,10 @@ typedef struct wentry {
     uint32_t content_of;        /* index of the entry whose bytes are stored (self if unique) */
     uint32_t block;
     uint32_t offset_in_block;
-    uint32_t entry_no;          /* position in path order */
+    /* Rank in path order: from the start of finishing (wpk_path_ranks),
+     * with gaps once grouping drops revisions; dense from the index build
+     * on. Paths are unique, so it breaks every tie that a path would. */
+    uint32_t entry_no;
     uint16_t path_len, title_len, url_len;
     uint16_t cat_count;
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
@@ -47,14 +55,9 @@ typedef struct wentry {
 } wentry;
 _Static_assert(sizeof(wentry) <= 104, "wentry grew: it is multiplied by the entry count");
 
-static inline const char *we_title(const wentry *e) { return e->path + e->path_len + 1; }
+static inline const char *we_title(const wentry *e) { return e->text; }
 /* The folded title (title normalization), "" without a title. */
-static inline const char *we_fold(const wentry *e) { return we_title(e) + e->title_len + (e->title_len ? 1 : 0); }
-/* WE_OWN_FILE: the file to read. */
-static inline const char *we_file(const wentry *e)
-{
-    return e->title_len ? we_fold(e) + strlen(we_fold(e)) + 1 : we_title(e) + 1;
-}
+static inline const char *we_fold(const wentry *e) { return e->text + e->title_len + (e->title_len ? 1 : 0); }
 
 /* A planned block: a run of unique contents in block order. */
 typedef struct wblock {
@@ -96,11 +99,18 @@ struct wpk_writer {
     char *path;
     wentry *entries;
     size_t count, cap;
-    warena strings;             /* entries' path..media type and folded titles */
-    /* Spill file: contents added from memory and every entry's URL,
-     * appended through spill_buf (flushed before anything reads it). */
+    warena strings;             /* entries' titles and folded titles */
+    /* Spill file: contents added from memory and every entry's path, URL
+     * and own file name, appended through spill_buf (flushed before
+     * anything reads it). */
     int spill_fd;               /* -1 until first needed */
     uint64_t spill_size;        /* bytes written, spill_buf included */
+    /* Whether entries came in path order, checked as they are added
+     * against the last path: then their ranks need no sort. */
+    char *last_path;
+    size_t last_path_len, last_path_cap;
+    int paths_unsorted;
+    int64_t repeated_path;      /* an entry whose path equals the one added before it, or -1 */
     uint8_t *spill_buf;
     size_t spill_buffered;
     uint32_t *unique;           /* entry indices of distinct contents, in block order */
@@ -176,13 +186,24 @@ static inline const uint8_t *wpk_cat_ids(const wpk_writer *w, const wentry *e)
 }
 /* An entry's namespace (when has_ns). */
 int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e);
-/* An entry's URL into buf (at least url_len + 1 bytes), NUL-terminated. */
+/* An entry's path, URL or own file name into buf (at least its length + 1
+ * bytes), NUL-terminated. */
+int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
 int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
+/* Path and URL together: path_len + url_len bytes, no NUL between (records). */
+int wpk_entry_path_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
+/* For messages: the entry's path, or "entry N" when it cannot be read back. */
+const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, size_t cap);
+#define WPK_LABEL_MAX (WPK_MAX_PATH + 1)
+/* Give every entry its rank in path order (entry_no), or fail on a path
+ * that two entries share. */
+int wpk_path_ranks(wpk_writer *w, wpk_error *err);
 /* Write out what spill_buf holds. */
 int wpk_spill_flush(wpk_writer *w, wpk_error *err);
 
-/* The path of a file-backed entry (NULL for in-memory content); may use buf. */
-const char *wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, size_t cap);
+/* The file a file-backed entry is read from, in buf; *file is NULL for
+ * in-memory content. */
+int wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, const char **file, wpk_error *err);
 #define WPK_FILE_PATH_MAX (2 * 4096 + 2)
 
 /* writer_plan.c: hash every content, dedup, cut blocks, gather dict samples. */

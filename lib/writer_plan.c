@@ -43,15 +43,19 @@ static int stat_file(const char *file, uint64_t *size, wpk_error *err)
 int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err)
 {
     char pathbuf[WPK_FILE_PATH_MAX];
-    const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
+    const char *file;
+    int rc = wpk_entry_file(w, e, pathbuf, &file, err);
+    if (rc) return rc;
     if (!file) {
-        int rc = read_fd_exact(w->spill_fd, buf, e->size, e->spill_offset);
-        return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s", e->path, strerror(rc)) : WPK_OK;
+        rc = read_fd_exact(w->spill_fd, buf, e->size, e->spill_offset);
+        return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s",
+                             wpk_entry_label(w, e, pathbuf, sizeof pathbuf), strerror(rc))
+                  : WPK_OK;
     }
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(errno));
     struct stat st;
-    int rc = fstat(fd, &st) != 0 ? errno : 0;
+    rc = fstat(fd, &st) != 0 ? errno : 0;
     if (!rc && (uint64_t)st.st_size != e->size) rc = -1;
     if (!rc) rc = read_fd_exact(fd, buf, e->size, 0);
     close(fd);
@@ -66,9 +70,9 @@ static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 /* Grouping key: lower-case ASCII letters and digits of the title, or of the
  * file name without folder and extension when there is no title, so that
  * "Twisted (software)" and ".../Twisted_software.md" meet. */
-static size_t group_key(const wentry *e, char *out, size_t cap)
+static size_t group_key(const wentry *e, const char *path, char *out, size_t cap)
 {
-    const char *s = e->title_len ? we_title(e) : e->path;
+    const char *s = e->title_len ? we_title(e) : path;
     size_t n = e->title_len ? e->title_len : e->path_len;
     if (!e->title_len) {
         const char *slash = strrchr(s, '/');
@@ -101,7 +105,7 @@ static int block_order(const void *pa, const void *pb, void *vctx)
     if (c) return c;
     if (a->current != b->current) return a->current < b->current ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us < b->updated_us ? -1 : 1;
-    return strcmp(a->path, b->path);
+    return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no; /* path order */
 }
 
 /* The grouping key of every article (keys[i] for its current version i),
@@ -110,17 +114,22 @@ static int block_order(const void *pa, const void *pb, void *vctx)
 static int make_keys(const wpk_writer *w, char ***out, warena *arena, wpk_error *err)
 {
     char **keys = wpk_calloc(w->count ? w->count : 1, sizeof *keys);
-    if (!keys) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < w->count; i++) {
-        if (w->entries[i].current != i) continue; /* versions use their article's key */
+    char *path = wpk_malloc(WPK_LABEL_MAX); /* of an entry without a title */
+    int rc = keys && path ? WPK_OK : wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < w->count && !rc; i++) {
+        const wentry *e = &w->entries[i];
+        if (e->current != i) continue; /* versions use their article's key */
+        if (!e->title_len && (rc = wpk_entry_path(w, e, path, err)) != 0) break;
         char buf[256];
-        size_t n = group_key(&w->entries[i], buf, sizeof buf - 1);
+        size_t n = group_key(e, path, buf, sizeof buf - 1);
         buf[n] = 0;
-        if (!(keys[i] = wpk_arena_alloc(arena, n + 1))) {
-            wpk_free(keys);
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        }
-        memcpy(keys[i], buf, n + 1);
+        if (!(keys[i] = wpk_arena_alloc(arena, n + 1))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        else memcpy(keys[i], buf, n + 1);
+    }
+    wpk_free(path);
+    if (rc) {
+        wpk_free(keys);
+        return rc;
     }
     *out = keys;
     return WPK_OK;
@@ -175,14 +184,16 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
     for (size_t k = 0; k < n && !rc; k++) {
         wentry *e = &w->entries[order[k]];
         char pathbuf[WPK_FILE_PATH_MAX];
-        const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
+        const char *file;
+        if ((rc = wpk_entry_file(w, e, pathbuf, &file, err)) != 0) break;
         uint64_t size = e->size;
         if (file && (rc = stat_file(file, &size, err)) != 0) break;
         e->size = (uint32_t)size; /* stat_file refused more than WPK_MAX_ENTRY */
         if (e->size + 1 > buf_cap) {
             uint8_t *grown = wpk_realloc(buf, (size_t)e->size + 1);
             if (!grown) {
-                rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes", e->path, (unsigned long long)e->size);
+                rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes",
+                              wpk_entry_label(w, e, pathbuf, sizeof pathbuf), (unsigned long long)e->size);
                 break;
             }
             buf = grown;
@@ -288,11 +299,12 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
     for (uint32_t i = 0; i < b->count; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
         int rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
-        if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash)
-        {
+        if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash) {
             char pathbuf[WPK_FILE_PATH_MAX];
-            const char *file = wpk_entry_file(w, e, pathbuf, sizeof pathbuf);
-            rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", file ? file : e->path);
+            const char *file;
+            if (wpk_entry_file(w, e, pathbuf, &file, NULL) != 0 || !file)
+                file = wpk_entry_label(w, e, pathbuf, sizeof pathbuf);
+            rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", file);
         }
         if (rc) {
             wpk_free(buf);

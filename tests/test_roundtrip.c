@@ -392,6 +392,14 @@ static void test_many_tiny(void)
         wpk_entry_free(e);
     }
     CHECK_MSG(bad == 0, "%d lookups among 100,000 entries failed", bad);
+    /* Added out of path order ("t/1/1.txt" before "t/10/10.txt"), numbered in it. */
+    char prev[64] = "";
+    for (unsigned k = 0; k < N; k += 997) {
+        wpk_entry *at = NULL;
+        CHECK(wpk_reader_entry_at(r, k, &at, &err) == 0 && at && strcmp(prev, at->path) < 0);
+        if (at) snprintf(prev, sizeof prev, "%s", at->path);
+        wpk_entry_free(at);
+    }
     wpk_entry *e = NULL;
     CHECK(wpk_reader_find_by_id(r, 5000001, &e, &err) == WPK_E_NOTFOUND);
     wpk_verify_stats vs;
@@ -571,6 +579,16 @@ static void test_writer_errors(void)
     CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_EXISTS && strstr(err.message, "same.txt"));
     wpk_writer_free(w);
     CHECK(access(p, F_OK) != 0); /* nothing under the final name */
+    /* The same when the paths do not come in order (they are sorted at finish). */
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    static const char *unordered[] = {"b.txt", "same.txt", "a.txt", "same.txt", "c.txt"};
+    for (size_t i = 0; i < sizeof unordered / sizeof unordered[0]; i++) {
+        m = meta(unordered[i], NULL, 0, 0);
+        CHECK(wpk_writer_add(w, &m, "x", 1, &err) == 0);
+    }
+    CHECK(wpk_writer_finish(w, NULL, &err) == WPK_E_EXISTS && strstr(err.message, "\"same.txt\""));
+    wpk_writer_free(w);
+    CHECK(access(p, F_OK) != 0);
 
     /* A failing pack leaves an existing archive untouched. */
     CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
