@@ -128,21 +128,50 @@ int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *e
     return entry_string(w, e, 0, e->path_len, buf, "path", err);
 }
 
-int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats)
 {
-    return entry_string(w, e, e->path_len, e->url_len, buf, "URL", err);
+    for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&cats);
+    return (int64_t)wpk_le64(cats);
 }
 
-int wpk_entry_path_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+#define SPILL_VIEW_MIN (256u << 10)
+int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err)
 {
-    return entry_string(w, e, 0, (size_t)e->path_len + e->url_len, buf, "path and URL", err);
+    if (at >= v->start && at + n <= v->start + v->len) {
+        *out = v->buf + (at - v->start);
+        return WPK_OK;
+    }
+    if (n > v->cap) {
+        size_t cap = n > SPILL_VIEW_MIN ? n : SPILL_VIEW_MIN;
+        uint8_t *g = wpk_realloc(v->buf, cap);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        v->buf = g;
+        v->cap = cap;
+    }
+    /* Read as much as the window holds (the entries after this one are
+     * usually next); only the n bytes asked for must be there. */
+    size_t done = 0;
+    while (done < v->cap) {
+        ssize_t got = pread(w->spill_fd, v->buf + done, v->cap - done, (off_t)(at + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            if (done >= n) break;
+            v->len = 0;
+            return wpk_fail(err, WPK_E_IO, "cannot read back %zu bytes at offset %llu of the spill file: %s", n,
+                            (unsigned long long)at, got < 0 ? strerror(errno) : "short file");
+        }
+        done += (size_t)got;
+    }
+    v->start = at;
+    v->len = done;
+    *out = v->buf;
+    return WPK_OK;
 }
 
-int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e)
+void wpk_spill_view_free(wspill_view *v)
 {
-    const uint8_t *p = wpk_cat_ids(w, e);
-    for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&p);
-    return (int64_t)wpk_le64(p);
+    wpk_free(v->buf);
+    memset(v, 0, sizeof *v);
 }
 
 /* Categories and namespace, known when an entry is added. Versions and
@@ -159,29 +188,29 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     if (need > WPK_EXT_ADD_CAP)
         return wpk_fail(err, WPK_E_LIMIT, "%s: categories take more than %u bytes", m->path, WPK_EXT_ADD_CAP);
     e->has_ns = m->has_ns != 0;
-    e->cat_first = (uint32_t)w->cat_pool_len;
-    size_t add = 5 * m->n_categories + (m->has_ns ? 8 : 0); /* at most */
-    if (w->cat_pool_len + add > UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "too many categories");
-    if (w->cat_pool_len + add > w->cat_pool_cap) {
-        size_t cap = w->cat_pool_cap ? w->cat_pool_cap : 4096;
-        while (cap < w->cat_pool_len + add) cap += cap / 2;
-        uint8_t *g = wpk_realloc(w->cat_pool, cap);
-        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        w->cat_pool = g;
-        w->cat_pool_cap = cap;
-    }
+    /* At most 5 bytes an id; the cap above keeps the list under 100 KB. */
+    uint8_t *ids = wpk_malloc(5 * m->n_categories + 8 + 1);
+    if (!ids) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    size_t n = 0;
     for (size_t i = 0; i < m->n_categories; i++) {
         uint32_t id;
-        if (wpk_intern(&w->cats, m->categories[i], &id)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        for (; id >= 0x80; id >>= 7) w->cat_pool[w->cat_pool_len++] = (uint8_t)(id | 0x80);
-        w->cat_pool[w->cat_pool_len++] = (uint8_t)id;
+        if (wpk_intern(&w->cats, m->categories[i], &id)) {
+            wpk_free(ids);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        }
+        for (; id >= 0x80; id >>= 7) ids[n++] = (uint8_t)(id | 0x80);
+        ids[n++] = (uint8_t)id;
     }
     e->cat_count = (uint16_t)m->n_categories;
     if (m->has_ns) {
-        wpk_put64(w->cat_pool + w->cat_pool_len, (uint64_t)m->ns);
-        w->cat_pool_len += 8;
+        wpk_put64(ids + n, (uint64_t)m->ns);
+        n += 8;
     }
-    return WPK_OK;
+    uint64_t at;
+    int rc = n ? spill_append(w, ids, n, &at, err) : WPK_OK;
+    wpk_free(ids);
+    e->cat_bytes = (uint32_t)n;
+    return rc;
 }
 
 char *wpk_arena_alloc(warena *a, size_t n)
@@ -584,7 +613,6 @@ void wpk_writer_free(wpk_writer *w)
     wpk_intern_free(&w->mimes);
     wpk_free(w->spill_buf);
     wpk_free(w->last_path);
-    wpk_free(w->cat_pool);
     wpk_free(w->roots);
     wpk_free(w->entries);
     wpk_arena_free(&w->strings);

@@ -340,25 +340,31 @@ static int by_id(const void *a, const void *b, void *ctx)
 
 /* The extension bytes of a record: what was known when the entry was added,
  * then the links between versions of its article. */
-static int same_categories(const wpk_writer *w, const wentry *a, const wentry *b)
+static int same_categories(const wentry *a, const uint8_t *pa, const wentry *b, const uint8_t *pb)
 {
     if (a->cat_count != b->cat_count) return 0;
-    const uint8_t *pa = wpk_cat_ids(w, a), *pb = wpk_cat_ids(w, b);
     for (uint16_t i = 0; i < a->cat_count; i++)
         if (wpk_cat_id(&pa) != wpk_cat_id(&pb)) return 0;
     return 1;
 }
 
-static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t cap, uint16_t *len, wpk_error *err)
+/* cats: e's category bytes; cur_view reads those of its current version. */
+static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats, wspill_view *cur_view, uint8_t *buf,
+                      size_t cap, uint16_t *len, wpk_error *err)
 {
     size_t at = 0;
     /* An older version listing exactly its article's categories says so in
      * three bytes instead of repeating the list. */
     const wentry *cur = &w->entries[e->current];
-    if (cur != e && e->cat_count && same_categories(w, e, cur)) {
+    const uint8_t *cur_cats = NULL;
+    if (cur != e && e->cat_count && cur->cat_count == e->cat_count) {
+        int rc = wpk_entry_cats(w, cur_view, cur, &cur_cats, err);
+        if (rc) return rc;
+    }
+    if (cur_cats && same_categories(e, cats, cur, cur_cats)) {
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_SAME_CATEGORIES, NULL, 0);
     } else {
-        const uint8_t *ids = wpk_cat_ids(w, e);
+        const uint8_t *ids = cats;
         for (uint16_t i = 0; i < e->cat_count; i++) {
             const char *name = w->cats.names[wpk_cat_id(&ids)];
             at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CATEGORY, name, (uint16_t)strlen(name));
@@ -366,7 +372,7 @@ static int record_ext(const wpk_writer *w, const wentry *e, uint8_t *buf, size_t
     }
     if (e->has_ns) {
         uint8_t ns[8];
-        wpk_put64(ns, (uint64_t)wpk_entry_ns(w, e));
+        wpk_put64(ns, (uint64_t)wpk_entry_ns(e, cats));
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_NAMESPACE, ns, 8);
     }
     uint8_t v[4];
@@ -397,16 +403,21 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
 {
     uint8_t *rec_buf = wpk_malloc(WPK_REC_FIXED + 6 * 65536);
     uint8_t *ext = wpk_malloc(65536 + 16);
-    char *strings = wpk_malloc(2 * 65536); /* path and URL */
-    if (!rec_buf || !ext || !strings) {
+    if (!rec_buf || !ext) {
         wpk_free(rec_buf);
         wpk_free(ext);
-        wpk_free(strings);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
+    wspill_view own, cur;
+    memset(&own, 0, sizeof own);
+    memset(&cur, 0, sizeof cur);
     int rc = WPK_OK;
     for (size_t k = from; k < to && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
+        /* Path, URL and categories in one read (the next entries' usually come along). */
+        const uint8_t *strings;
+        uint64_t cats_at = we_cats_at(e) - e->str_offset;
+        if ((rc = wpk_spill_view(w, &own, e->str_offset, cats_at + e->cat_bytes, &strings, err)) != 0) break;
         wpk_fmt_record r;
         memset(&r, 0, sizeof r);
         r.flags = (e->has_page_id ? WPK_REC_HAS_PAGE_ID : 0) | (e->has_updated ? WPK_REC_HAS_UPDATED : 0);
@@ -418,19 +429,18 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
             r.block = w->blocks[e->block].ref;
             r.offset_in_block = e->offset_in_block;
         }
-        if ((rc = wpk_entry_path_url(w, e, strings, err)) != 0) break;
-        r.path = (const uint8_t *)strings;
+        r.path = strings;
         r.path_len = e->path_len;
         r.title = (const uint8_t *)we_title(e);
         r.title_len = e->title_len;
         const char *lang = w->langs.names[e->lang], *mime = w->mimes.names[e->mime];
         r.lang = (const uint8_t *)lang;
         r.lang_len = (uint16_t)strlen(lang);
-        r.url = (const uint8_t *)strings + e->path_len;
+        r.url = strings + e->path_len;
         r.url_len = e->url_len;
         r.mime = (const uint8_t *)mime;
         r.mime_len = (uint16_t)strlen(mime);
-        if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
+        if ((rc = record_ext(w, e, strings + cats_at, &cur, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         r.ext = ext;
         if (wpk_test_record_hook) wpk_test_record_hook(&r, wpk_test_record_hook_ctx);
         wpk_fmt_record_encode(rec_buf, &r);
@@ -438,7 +448,8 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
     }
     wpk_free(rec_buf);
     wpk_free(ext);
-    wpk_free(strings);
+    wpk_spill_view_free(&own);
+    wpk_spill_view_free(&cur);
     return rc;
 }
 
@@ -535,6 +546,8 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     uint32_t *count = wpk_calloc(names ? names : 1, sizeof *count); /* by id; then where its bucket ends */
     size_t cap = pairs < budget ? (pairs ? pairs : 1) : budget;
     uint32_t *members = wpk_malloc(cap * sizeof *members);
+    wspill_view view; /* the category ids are read from the spill file in every pass */
+    memset(&view, 0, sizeof view);
     int rc = WPK_OK;
     if (!by_rank || !rank_of || !count || !members) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (uint32_t id = 0; !rc && id < names; id++) by_rank[id] = id;
@@ -542,8 +555,9 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (uint32_t k = 0; !rc && k < names; k++) rank_of[by_rank[k]] = k;
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
-        if (e->current != i) continue;
-        const uint8_t *ids = wpk_cat_ids(w, e);
+        const uint8_t *ids;
+        if (e->current != i || !e->cat_count) continue;
+        if ((rc = wpk_entry_cats(w, &view, e, &ids, err)) != 0) break;
         for (uint16_t k = 0; k < e->cat_count; k++) count[wpk_cat_id(&ids)]++;
     }
     uint8_t item[4 + 65536];
@@ -567,10 +581,11 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
             members = g;
             cap = at;
         }
-        for (size_t i = 0; i < w->count; i++) {
+        for (size_t i = 0; i < w->count && !rc; i++) {
             const wentry *e = &w->entries[i];
-            if (e->current != i) continue;
-            const uint8_t *ids = wpk_cat_ids(w, e);
+            const uint8_t *ids;
+            if (e->current != i || !e->cat_count) continue;
+            if ((rc = wpk_entry_cats(w, &view, e, &ids, err)) != 0) break;
             for (uint16_t k = 0; k < e->cat_count; k++) {
                 uint32_t id = wpk_cat_id(&ids);
                 if (rank_of[id] >= r0 && rank_of[id] < r1) members[count[id]++] = e->entry_no;
@@ -598,6 +613,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     wpk_free(count);
     wpk_free(rank_of);
     wpk_free(by_rank);
+    wpk_spill_view_free(&view);
     return rc;
 }
 
@@ -723,11 +739,16 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
 {
     uint8_t *ext = wpk_malloc(65536 + 16);
     if (!ext) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    wspill_view own, cur;
+    memset(&own, 0, sizeof own);
+    memset(&cur, 0, sizeof cur);
     size_t best = w->count, half = w->count / 2, page_bytes = 4;
     uint32_t n = 0;
     int rc = WPK_OK;
     for (size_t k = 0; k < w->count && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
+        const uint8_t *cats;
+        if ((rc = wpk_entry_cats(w, &own, e, &cats, err)) != 0) break;
         wpk_fmt_record r;
         memset(&r, 0, sizeof r);
         r.path_len = e->path_len;
@@ -735,7 +756,7 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
         r.lang_len = (uint16_t)strlen(w->langs.names[e->lang]);
         r.url_len = e->url_len;
         r.mime_len = (uint16_t)strlen(w->mimes.names[e->mime]);
-        if ((rc = record_ext(w, e, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
+        if ((rc = record_ext(w, e, cats, &cur, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         size_t len = wpk_fmt_record_size(&r);
         if (n > 0 && page_bytes + len + 4 > w->opts.page_size) { /* a leaf starts at k */
             if (best == w->count || (k > half ? k - half : half - k) < (best > half ? best - half : half - best))
@@ -747,6 +768,8 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
         n++;
     }
     wpk_free(ext);
+    wpk_spill_view_free(&own);
+    wpk_spill_view_free(&cur);
     *split = best;
     return rc;
 }

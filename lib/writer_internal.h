@@ -12,8 +12,8 @@ enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
 
 /* One entry as added. A million of them for a large collection, so every
  * field counts (104 bytes); what is rarely needed lives elsewhere: the path,
- * URL and file name in the spill file, languages, media types and categories
- * as interned ids, the namespace in the category pool. */
+ * URL, file name, category ids and namespace in the spill file, languages,
+ * media types and category names interned. */
 typedef struct wentry {
     /* One arena allocation holds title and folded title, each
      * NUL-terminated (see we_title() and we_fold()); a static "" without a
@@ -31,13 +31,14 @@ typedef struct wentry {
         uint32_t file_len;      /* WE_OWN_FILE: the file name's length (after the URL in the spill file) */
     };
     /* In the spill file from here: path_len bytes of path, url_len bytes of
-     * URL and, for WE_OWN_FILE, file_len bytes of the file to read. Paths
-     * are read in path order when the records are written, which is the
-     * order they were added in when the caller adds in path order. */
+     * URL, for WE_OWN_FILE file_len bytes of the file to read, then
+     * cat_bytes of category ids and namespace (we_cats_at). They are read
+     * in path order when the records are written, which is the order they
+     * were added in when the caller adds in path order. */
     uint64_t str_offset;
     uint32_t size;              /* at most WPK_MAX_ENTRY */
     uint32_t lang, mime;        /* ids in wpk_writer.langs and .mimes */
-    uint32_t cat_first;         /* categories: ids at wpk_writer.cat_pool + cat_first (wpk_cat_id), then the namespace */
+    uint32_t cat_bytes;         /* cat_count ids in w->cats as varints (wpk_cat_id), then the namespace as 8 bytes if has_ns */
     uint32_t current;           /* index of the article's current version (self when current or alone) */
     uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
     /* Filled while planning. */
@@ -56,6 +57,11 @@ typedef struct wentry {
 _Static_assert(sizeof(wentry) <= 104, "wentry grew: it is multiplied by the entry count");
 
 static inline const char *we_title(const wentry *e) { return e->text; }
+/* Where an entry's category ids start in the spill file. */
+static inline uint64_t we_cats_at(const wentry *e)
+{
+    return e->str_offset + e->path_len + e->url_len + (e->source == WE_OWN_FILE ? e->file_len : 0);
+}
 /* The folded title (title normalization), "" without a title. */
 static inline const char *we_fold(const wentry *e) { return e->text + e->title_len + (e->title_len ? 1 : 0); }
 
@@ -132,11 +138,6 @@ struct wpk_writer {
     uint64_t data_size;
     int finished;
     wintern cats, langs, mimes; /* "" has an id like any other string */
-    /* Each entry's category ids as varints (7 bits a byte, low first: most
-     * take one or two bytes), then its namespace as 8 little-endian bytes
-     * when it has one. */
-    uint8_t *cat_pool;
-    size_t cat_pool_len, cat_pool_cap;
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;
     walias *aliases;
@@ -168,7 +169,8 @@ const char *wpk_fold_key(const wpk_writer *w, const wfold *f);
 const char *wpk_fold_display(const wpk_writer *w, const wfold *f);
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 
-/* The category id at *p in wpk_writer.cat_pool; moves *p past it. */
+/* The category id at *p (7 bits a byte, low first: most take one or two
+ * bytes); moves *p past it. */
 static inline uint32_t wpk_cat_id(const uint8_t **p)
 {
     uint32_t v = 0;
@@ -178,20 +180,26 @@ static inline uint32_t wpk_cat_id(const uint8_t **p)
         if (!(b & 0x80)) return v;
     }
 }
-/* Where an entry's category ids start (wpk_cat_id); NULL while the pool is
- * empty, when no entry has any (adding to a null pointer is undefined). */
-static inline const uint8_t *wpk_cat_ids(const wpk_writer *w, const wentry *e)
+/* A window on the spill file for reading many entries' strings and
+ * categories in file order: one read serves all the entries it covers. */
+typedef struct wspill_view {
+    uint8_t *buf;
+    size_t cap, len;
+    uint64_t start;             /* file offset of buf[0] */
+} wspill_view;
+/* Bytes [at, at + n) of the spill file at *out, valid until the next call. */
+int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err);
+void wpk_spill_view_free(wspill_view *v);
+/* An entry's category ids (then namespace): cat_bytes bytes at *out. */
+static inline int wpk_entry_cats(const wpk_writer *w, wspill_view *v, const wentry *e, const uint8_t **out,
+                                 wpk_error *err)
 {
-    return w->cat_pool ? w->cat_pool + e->cat_first : NULL;
+    return wpk_spill_view(w, v, we_cats_at(e), e->cat_bytes, out, err);
 }
-/* An entry's namespace (when has_ns). */
-int64_t wpk_entry_ns(const wpk_writer *w, const wentry *e);
-/* An entry's path, URL or own file name into buf (at least its length + 1
- * bytes), NUL-terminated. */
+/* An entry's namespace (when has_ns), from its category bytes. */
+int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats);
+/* An entry's path into buf (at least path_len + 1 bytes), NUL-terminated. */
 int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
-int wpk_entry_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
-/* Path and URL together: path_len + url_len bytes, no NUL between (records). */
-int wpk_entry_path_url(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
 /* For messages: the entry's path, or "entry N" when it cannot be read back. */
 const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, size_t cap);
 #define WPK_LABEL_MAX (WPK_MAX_PATH + 1)
