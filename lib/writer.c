@@ -267,16 +267,17 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
     char *fold = NULL;
     if (e.title_len && wpk_title_fold(m->title, e.title_len, &fold) != WPK_OK)
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    size_t fold_len = fold ? strlen(fold) : 0;
+    e.fold_derived = fold && wpk_fold_derivable(m->title, e.title_len, fold);
+    size_t fold_size = fold && !e.fold_derived ? strlen(fold) + 1 : 0;
     e.text = (char *)"";
     if (e.title_len) {
-        e.text = wpk_arena_alloc(&w->strings, (size_t)e.title_len + 1 + fold_len + 1);
+        e.text = wpk_arena_alloc(&w->strings, (size_t)e.title_len + 1 + fold_size);
         if (!e.text) {
             wpk_free(fold);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
         memcpy(e.text, m->title, e.title_len + 1);
-        memcpy(e.text + e.title_len + 1, fold, fold_len + 1);
+        if (fold_size) memcpy(e.text + e.title_len + 1, fold, fold_size);
     }
     wpk_free(fold);
     if (wpk_intern(&w->langs, m->language ? m->language : "", &e.lang) ||

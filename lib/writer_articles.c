@@ -44,7 +44,7 @@ static int by_article(const void *pa, const void *pb, void *ctx)
     if (a->group_has_id) {
         if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
     } else {
-        int c = strcmp(we_fold(a), we_fold(b));
+        int c = wpk_fold_cmp(a, b);
         if (c) return c;
     }
     /* Preferred first: newest, entries with a time before those without,
@@ -57,14 +57,14 @@ static int by_article(const void *pa, const void *pb, void *ctx)
 static int same_article(const wentry *a, const wentry *b)
 {
     if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
-    return strcmp(we_fold(a), we_fold(b)) == 0;
+    return wpk_fold_cmp(a, b) == 0;
 }
 
 static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
-    int c = strcmp(we_fold(a), we_fold(b));
+    int c = wpk_fold_cmp(a, b);
     if (c) return c;
     return a->page_id < b->page_id ? -1 : a->page_id > b->page_id;
 }
@@ -88,9 +88,9 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
         size_t lo = 0, hi = n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(we_fold(&w->entries[with_id[mid]]), we_fold(e)) < 0) lo = mid + 1; else hi = mid;
+            if (wpk_fold_cmp(&w->entries[with_id[mid]], e) < 0) lo = mid + 1; else hi = mid;
         }
-        if (lo < n && strcmp(we_fold(&w->entries[with_id[lo]]), we_fold(e)) == 0) {
+        if (lo < n && wpk_fold_cmp(&w->entries[with_id[lo]], e) == 0) {
             e->group_has_id = 1;
             e->group_id = w->entries[with_id[lo]].page_id;
         }
@@ -154,12 +154,6 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
     return link_versions(w, &keyed, err);
 }
 
-/* After resolution an alias's `target` holds its folded form. */
-const char *wpk_fold_key(const wpk_writer *w, const wfold *f)
-{
-    return f->alias == WFOLD_TITLE ? we_fold(&w->entries[f->entry]) : w->aliases[f->alias].target;
-}
-
 const char *wpk_fold_display(const wpk_writer *w, const wfold *f)
 {
     return f->alias == WFOLD_TITLE ? we_title(&w->entries[f->entry]) : w->aliases[f->alias].alias;
@@ -169,7 +163,7 @@ static int by_fold(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wfold *a = pa, *b = pb;
-    int c = strcmp(wpk_fold_key(w, a), wpk_fold_key(w, b));
+    int c = wpk_fold_item_cmp(w, a, b);
     if (c) return c;
     int a_alias = a->alias != WFOLD_TITLE, b_alias = b->alias != WFOLD_TITLE;
     if (a_alias != b_alias) return a_alias ? 1 : -1; /* titles first */
@@ -181,7 +175,7 @@ static int by_fold(const void *pa, const void *pb, void *ctx)
 static int by_fold_entry(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
-    return strcmp(we_fold(&w->entries[*(const uint32_t *)pa]), we_fold(&w->entries[*(const uint32_t *)pb]));
+    return wpk_fold_cmp(&w->entries[*(const uint32_t *)pa], &w->entries[*(const uint32_t *)pb]);
 }
 
 /* The current entry an alias target names: exact title among the articles
@@ -191,10 +185,10 @@ static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, co
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(we_fold(&w->entries[titled[mid]]), folded) < 0) lo = mid + 1; else hi = mid;
+        if (wpk_fold_cmp_str(&w->entries[titled[mid]], folded) < 0) lo = mid + 1; else hi = mid;
     }
     int64_t first = -1;
-    for (size_t i = lo; i < n && strcmp(we_fold(&w->entries[titled[i]]), folded) == 0; i++) {
+    for (size_t i = lo; i < n && wpk_fold_cmp_str(&w->entries[titled[i]], folded) == 0; i++) {
         if (first < 0) first = titled[i];
         if (strcmp(we_title(&w->entries[titled[i]]), target) == 0) return titled[i];
     }
@@ -231,12 +225,12 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         int64_t target = resolve(w, titled, ntitled, w->aliases[a].target, tf);
         wpk_free(tf);
         wpk_free(w->aliases[a].target);
-        w->aliases[a].target = af; /* from now on the alias's folded form (wpk_fold_key) */
+        w->aliases[a].target = af; /* from now on the alias's folded form (writer_fold.c) */
         if (target < 0) {
             w->unresolved_aliases++;
             continue;
         }
-        if (strcmp(af, we_fold(&w->entries[target])) == 0) continue; /* the title itself already matches */
+        if (wpk_fold_cmp_str(&w->entries[target], af) == 0) continue; /* the title itself already matches */
         items[n++] = (wfold){(uint32_t)target, (uint32_t)a};
     }
     wpk_free(titled);
@@ -245,8 +239,7 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         int dup = 0;
-        const char *key = wpk_fold_key(w, &items[i]);
-        for (size_t j = kept; j-- > 0 && strcmp(wpk_fold_key(w, &items[j]), key) == 0;)
+        for (size_t j = kept; j-- > 0 && wpk_fold_item_cmp(w, &items[j], &items[i]) == 0;)
             if (items[j].entry == items[i].entry) dup = 1;
         if (!dup) items[kept++] = items[i];
     }

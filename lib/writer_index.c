@@ -494,18 +494,19 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     int rc = wpk_fold_items(w, &items, &n, err);
     if (rc) return rc;
     uint8_t *buf = wpk_malloc(WPK_FOLD_ITEM_FIXED + 3 * 65536);
-    if (!buf) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    char *key = wpk_malloc(65535);
+    if (!buf || !key) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
-        const char *key = wpk_fold_key(w, &items[i]), *display = wpk_fold_display(w, &items[i]);
+        const char *display = wpk_fold_display(w, &items[i]);
+        size_t klen = wpk_fold_key(w, &items[i], key, 65535);
+        if (klen == SIZE_MAX) continue; /* folding never triples a 64 KiB title, but stay safe */
         wpk_fmt_fold_item f = {w->entries[items[i].entry].entry_no, items[i].alias != WFOLD_TITLE,
-                               (const uint8_t *)key, (const uint8_t *)display, 0, strlen(display)};
-        size_t klen = strlen(key);
-        if (klen > 65535) continue; /* folding never triples a 64 KiB title, but stay safe */
-        f.key_len = (uint16_t)klen;
+                               (const uint8_t *)key, (const uint8_t *)display, (uint16_t)klen, strlen(display)};
         size_t len = wpk_fmt_fold_item_encode(buf, WPK_FOLD_ITEM_FIXED + 3 * 65536, &f);
         rc = add_item(lb, buf, len, f.key, f.key_len, 0, err);
     }
     wpk_free(buf);
+    wpk_free(key);
     wpk_free(items);
     return rc;
 }

@@ -15,9 +15,9 @@ enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
  * URL, file name, category ids and namespace in the spill file, languages,
  * media types and category names interned. */
 typedef struct wentry {
-    /* One arena allocation holds title and folded title, each
-     * NUL-terminated (see we_title() and we_fold()); a static "" without a
-     * title. */
+    /* One arena allocation holds the title and, unless fold_derived, the
+     * folded title, each NUL-terminated; a static "" without a title.
+     * Compare folded titles with wpk_fold_cmp (writer_fold.c). */
     char *text;
     uint64_t page_id;
     int64_t updated_us;
@@ -52,6 +52,7 @@ typedef struct wentry {
     uint16_t path_len, title_len, url_len;
     uint16_t cat_count;
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
+    uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
 _Static_assert(sizeof(wentry) <= 104, "wentry grew: it is multiplied by the entry count");
@@ -62,8 +63,6 @@ static inline uint64_t we_cats_at(const wentry *e)
 {
     return e->str_offset + e->path_len + e->url_len + (e->source == WE_OWN_FILE ? e->file_len : 0);
 }
-/* The folded title (title normalization), "" without a title. */
-static inline const char *we_fold(const wentry *e) { return e->text + e->title_len + (e->title_len ? 1 : 0); }
 
 /* A planned block: a run of unique contents in block order. */
 typedef struct wblock {
@@ -164,8 +163,16 @@ typedef struct wfold {
     uint32_t alias;             /* index into wpk_writer.aliases, or WFOLD_TITLE */
 } wfold;
 #define WFOLD_TITLE UINT32_MAX
-/* A fold item's key (folded form) and display string (title or alias). */
-const char *wpk_fold_key(const wpk_writer *w, const wfold *f);
+/* writer_fold.c: whether a title's folded form can be produced from it
+ * instead of kept; folded titles compared as strcmp would. */
+int wpk_fold_derivable(const char *title, size_t len, const char *fold);
+int wpk_fold_cmp(const wentry *a, const wentry *b);
+int wpk_fold_cmp_str(const wentry *a, const char *folded);
+int wpk_fold_item_cmp(const wpk_writer *w, const wfold *a, const wfold *b);
+/* A fold item's key (folded form) into buf, not NUL-terminated: its length,
+ * SIZE_MAX when over cap. */
+size_t wpk_fold_key(const wpk_writer *w, const wfold *f, char *buf, size_t cap);
+/* A fold item's display string (title or alias). */
 const char *wpk_fold_display(const wpk_writer *w, const wfold *f);
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 

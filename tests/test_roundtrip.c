@@ -6,6 +6,7 @@
  * and the writer's error paths. */
 #include "check.h"
 #include "internal.h" /* test hooks: wpk_test_run_split_size, wpk_test_branch_size */
+#include "writer_internal.h" /* folded titles produced instead of kept: wpk_fold_cmp */
 #include "wikipack.h"
 #include "wpk_format.h"
 
@@ -652,6 +653,54 @@ static void test_title_edges(void)
     }
 }
 
+static int sign(int v) { return (v > 0) - (v < 0); }
+
+/* The writer keeps no folded title for a plain ASCII title and produces it
+ * when comparing: every comparison must agree with strcmp on the folded
+ * titles that title_norm.c makes, for titles with and without a kept copy. */
+static void test_fold_without_copy(void)
+{
+    enum { N = 400 };
+    static const char *const pieces[] = {"a", "B", "z", "Z", "_", " ", "  ", "\t", "0", "-", "\xc3\xa9", "\xc3\x89", "\x01", "~"};
+    static char titles[N][40];
+    static char *folds[N];
+    static wentry entries[N];
+    static char text[N][100];
+    unsigned seed = 12345, derived = 0;
+    for (int i = 0; i < N; i++) {
+        size_t len = 0;
+        int parts = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 7;
+        for (int k = 0; k < parts; k++) {
+            const char *piece = pieces[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof pieces / sizeof pieces[0])];
+            memcpy(titles[i] + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        titles[i][len] = 0;
+        CHECK(wpk_title_fold(titles[i], len, &folds[i]) == WPK_OK && folds[i]);
+        if (!folds[i]) return;
+        wentry *e = &entries[i];
+        e->title_len = (uint16_t)len;
+        e->fold_derived = len && wpk_fold_derivable(titles[i], len, folds[i]);
+        derived += e->fold_derived;
+        int plain = 1; /* ASCII without control characters: always produced */
+        for (size_t k = 0; k < len; k++) plain &= (unsigned char)titles[i][k] < 0x80 && titles[i][k] != 1;
+        CHECK_MSG(!len || !plain || e->fold_derived, "the folded form of \"%s\" is kept", titles[i]);
+        snprintf(text[i], sizeof text[i], "%s", titles[i]);
+        if (len && !e->fold_derived) snprintf(text[i] + len + 1, sizeof text[i] - len - 1, "%s", folds[i]);
+        e->text = len ? text[i] : (char *)"";
+    }
+    CHECK_MSG(derived > N / 4 && derived < N - N / 4, "%u of %d folded titles produced, not kept", derived, N);
+    int bad = 0;
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            int want = sign(strcmp(folds[i], folds[j]));
+            bad += sign(wpk_fold_cmp(&entries[i], &entries[j])) != want;
+            bad += sign(wpk_fold_cmp_str(&entries[i], folds[j])) != want;
+        }
+    CHECK_MSG(bad == 0, "%d folded-title comparisons differ from strcmp", bad);
+    for (int i = 0; i < N; i++) wpk_free(folds[i]);
+}
+
 static int count_prefix(void *ctx, const char *title, int is_alias, uint64_t entry)
 {
     (void)title, (void)is_alias, (void)entry;
@@ -912,5 +961,6 @@ int main(int argc, char **argv)
     test_languages(1);
     test_writer_errors();
     test_title_edges();
+    test_fold_without_copy();
     return check_summary();
 }
