@@ -602,10 +602,7 @@ void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx)
 void wpk_writer_free(wpk_writer *w)
 {
     if (!w) return;
-    for (size_t i = 0; i < w->alias_count; i++) {
-        wpk_free(w->aliases[i].alias);
-        wpk_free(w->aliases[i].target);
-    }
+    wpk_arena_free(&w->alias_text);
     wpk_free(w->aliases);
     wpk_free(w->article_order);
     for (size_t i = 0; i < w->root_count; i++) wpk_free(w->roots[i]);

@@ -17,18 +17,21 @@ int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, w
     if (!alias || !target || !*alias || !*target) return wpk_fail(err, WPK_E_INVALID, "empty alias or target");
     if (strlen(alias) > 65535 || strlen(target) > 65535) return wpk_fail(err, WPK_E_INVALID, "alias longer than 65535 bytes");
     if (w->alias_count == w->alias_cap) {
-        size_t cap = w->alias_cap ? w->alias_cap * 2 : 64;
+        size_t cap = w->alias_cap ? w->alias_cap + w->alias_cap / 2 : 64;
         walias *g = wpk_realloc(w->aliases, cap * sizeof *g);
         if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         w->aliases = g;
         w->alias_cap = cap;
     }
-    walias a = {wpk_strdup(alias), wpk_strdup(target)};
-    if (!a.alias || !a.target) {
-        wpk_free(a.alias);
-        wpk_free(a.target);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    }
+    /* Both strings in one arena allocation: a large dump has a redirect for
+     * every third or fourth article, and a malloc each would cost more in
+     * headers than the names themselves. */
+    size_t alen = strlen(alias), tlen = strlen(target);
+    walias a = {wpk_arena_alloc(&w->alias_text, alen + 1 + tlen + 1), NULL};
+    if (!a.alias) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    a.target = a.alias + alen + 1;
+    memcpy(a.alias, alias, alen + 1);
+    memcpy(a.target, target, tlen + 1);
     w->aliases[w->alias_count++] = a;
     return WPK_OK;
 }
@@ -224,13 +227,24 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         }
         int64_t target = resolve(w, titled, ntitled, w->aliases[a].target, tf);
         wpk_free(tf);
-        wpk_free(w->aliases[a].target);
-        w->aliases[a].target = af; /* from now on the alias's folded form (writer_fold.c) */
+        /* From now on `target` holds the alias's folded form (writer_fold.c):
+         * in place when it fits, as it does unless folding lengthened it. */
+        size_t aflen = strlen(af);
+        char *slot = aflen <= strlen(w->aliases[a].target) ? w->aliases[a].target : wpk_arena_alloc(&w->alias_text, aflen + 1);
+        if (!slot) {
+            wpk_free(af);
+            wpk_free(items);
+            wpk_free(titled);
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        }
+        memcpy(slot, af, aflen + 1);
+        wpk_free(af);
+        w->aliases[a].target = slot;
         if (target < 0) {
             w->unresolved_aliases++;
             continue;
         }
-        if (wpk_fold_cmp_str(&w->entries[target], af) == 0) continue; /* the title itself already matches */
+        if (wpk_fold_cmp_str(&w->entries[target], slot) == 0) continue; /* the title itself already matches */
         items[n++] = (wfold){(uint32_t)target, (uint32_t)a};
     }
     wpk_free(titled);

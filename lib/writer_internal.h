@@ -141,6 +141,7 @@ struct wpk_writer {
     size_t root_count;
     walias *aliases;
     size_t alias_count, alias_cap;
+    warena alias_text;          /* aliases' names and targets */
     uint32_t *article_order;    /* entries of each article, current version first */
     uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories;
     wpk_progress_fn progress;
