@@ -216,7 +216,7 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
 char *wpk_arena_alloc(warena *a, size_t n)
 {
     if (n > a->left) {
-        size_t size = n > (1u << 20) ? n : (1u << 20);
+        size_t size = n > WPK_ARENA_REF_MAX ? n : WPK_ARENA_REF_MAX;
         if (a->count == a->cap) {
             size_t cap = a->cap ? 2 * a->cap : 64;
             char **g = wpk_realloc(a->chunks, cap * sizeof *g);
@@ -233,6 +233,14 @@ char *wpk_arena_alloc(warena *a, size_t n)
     char *p = a->next;
     a->next += n;
     a->left -= n;
+    return p;
+}
+
+char *wpk_arena_alloc_ref(warena *a, size_t n, uint32_t *ref)
+{
+    if (n > WPK_ARENA_REF_MAX || (n > a->left && a->count >= 4096)) return NULL;
+    char *p = wpk_arena_alloc(a, n); /* chunks are WPK_ARENA_REF_MAX bytes for such n */
+    if (p) *ref = (uint32_t)(a->count - 1) << 20 | (uint32_t)(p - a->chunks[a->count - 1]);
     return p;
 }
 
@@ -269,20 +277,25 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     e.fold_derived = fold && wpk_fold_derivable(m->title, e.title_len, fold);
     size_t fold_size = fold && !e.fold_derived ? strlen(fold) + 1 : 0;
-    e.text = (char *)"";
-    if (e.title_len) {
-        e.text = wpk_arena_alloc(&w->strings, (size_t)e.title_len + 1 + fold_size);
-        if (!e.text) {
+    if (e.title_len) { /* at most 64 KiB of title and 192 KiB of fold: under WPK_ARENA_REF_MAX */
+        char *text = wpk_arena_alloc_ref(&w->strings, (size_t)e.title_len + 1 + fold_size, &e.text);
+        if (!text) {
             wpk_free(fold);
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory for titles");
         }
-        memcpy(e.text, m->title, e.title_len + 1);
-        if (fold_size) memcpy(e.text + e.title_len + 1, fold, fold_size);
+        memcpy(text, m->title, e.title_len + 1);
+        if (fold_size) memcpy(text + e.title_len + 1, fold, fold_size);
     }
     wpk_free(fold);
-    if (wpk_intern(&w->langs, m->language ? m->language : "", &e.lang) ||
-        wpk_intern(&w->mimes, m->mime ? m->mime : "", &e.mime))
+    uint32_t lang, mime;
+    if (wpk_intern(&w->langs, m->language ? m->language : "", &lang) ||
+        wpk_intern(&w->mimes, m->mime ? m->mime : "", &mime))
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (lang >= WPK_MAX_NAMES || mime >= WPK_MAX_NAMES)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: more than %u distinct %s", m->path, WPK_MAX_NAMES,
+                        lang >= WPK_MAX_NAMES ? "languages" : "media types");
+    e.lang = (uint16_t)lang;
+    e.mime = (uint16_t)mime;
     /* Path, URL and own file name are read when the records are written or
      * the content is read: they wait on disk, one after the other. */
     uint64_t at;
@@ -347,7 +360,8 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     int rc = add_meta(w, meta, NULL, &e, err);
     if (rc) return rc;
     e->size = (uint32_t)size; /* <= WPK_MAX_ENTRY, checked above */
-    if ((rc = spill_append(w, data, size, &e->spill_offset, err)) == 0) rc = note_path(w, e, meta->path, err);
+    uint64_t at; /* right after the entry's categories: we_content_at */
+    if ((rc = spill_append(w, data, size, &at, err)) == 0) rc = note_path(w, e, meta->path, err);
     if (rc) w->count--;
     return rc;
 }

@@ -47,7 +47,7 @@ static int by_article(const void *pa, const void *pb, void *ctx)
     if (a->group_has_id) {
         if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
     } else {
-        int c = wpk_fold_cmp(a, b);
+        int c = wpk_fold_cmp(w, a, b);
         if (c) return c;
     }
     /* Preferred first: newest, entries with a time before those without,
@@ -57,17 +57,17 @@ static int by_article(const void *pa, const void *pb, void *ctx)
     return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no;
 }
 
-static int same_article(const wentry *a, const wentry *b)
+static int same_article(const wpk_writer *w, const wentry *a, const wentry *b)
 {
     if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
-    return wpk_fold_cmp(a, b) == 0;
+    return wpk_fold_cmp(w, a, b) == 0;
 }
 
 static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
-    int c = wpk_fold_cmp(a, b);
+    int c = wpk_fold_cmp(w, a, b);
     if (c) return c;
     return a->page_id < b->page_id ? -1 : a->page_id > b->page_id;
 }
@@ -91,9 +91,9 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
         size_t lo = 0, hi = n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (wpk_fold_cmp(&w->entries[with_id[mid]], e) < 0) lo = mid + 1; else hi = mid;
+            if (wpk_fold_cmp(w, &w->entries[with_id[mid]], e) < 0) lo = mid + 1; else hi = mid;
         }
-        if (lo < n && wpk_fold_cmp(&w->entries[with_id[lo]], e) == 0) {
+        if (lo < n && wpk_fold_cmp(w, &w->entries[with_id[lo]], e) == 0) {
             e->group_has_id = 1;
             e->group_id = w->entries[with_id[lo]].page_id;
         }
@@ -120,9 +120,14 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
     for (size_t k = 0; k < keyed;) {
         size_t run = 1;
         wentry *cur = &w->entries[w->article_order[k]];
-        while (k + run < keyed && same_article(cur, &w->entries[w->article_order[k + run]])) run++;
+        while (k + run < keyed && same_article(w, cur, &w->entries[w->article_order[k + run]])) run++;
+        if (run - 1 > UINT16_MAX) {
+            char label[WPK_LABEL_MAX];
+            return wpk_fail(err, WPK_E_LIMIT, "%s: too many versions of one article (%zu)",
+                            wpk_entry_label(w, cur, label, sizeof label), run - 1);
+        }
         cur->rev_start = (uint32_t)(k + 1);
-        cur->rev_count = (uint32_t)(run - 1);
+        cur->rev_count = (uint16_t)(run - 1);
         for (size_t j = 1; j < run; j++) w->entries[w->article_order[k + j]].current = w->article_order[k];
         w->articles++;
         w->revisions += run - 1;
@@ -159,7 +164,7 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
 
 const char *wpk_fold_display(const wpk_writer *w, const wfold *f)
 {
-    return f->alias == WFOLD_TITLE ? we_title(&w->entries[f->entry]) : w->aliases[f->alias].alias;
+    return f->alias == WFOLD_TITLE ? we_title(w, &w->entries[f->entry]) : w->aliases[f->alias].alias;
 }
 
 static int by_fold(const void *pa, const void *pb, void *ctx)
@@ -178,7 +183,7 @@ static int by_fold(const void *pa, const void *pb, void *ctx)
 static int by_fold_entry(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
-    return wpk_fold_cmp(&w->entries[*(const uint32_t *)pa], &w->entries[*(const uint32_t *)pb]);
+    return wpk_fold_cmp(w, &w->entries[*(const uint32_t *)pa], &w->entries[*(const uint32_t *)pb]);
 }
 
 /* The current entry an alias target names: exact title among the articles
@@ -188,12 +193,12 @@ static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, co
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (wpk_fold_cmp_str(&w->entries[titled[mid]], folded) < 0) lo = mid + 1; else hi = mid;
+        if (wpk_fold_cmp_str(w, &w->entries[titled[mid]], folded) < 0) lo = mid + 1; else hi = mid;
     }
     int64_t first = -1;
-    for (size_t i = lo; i < n && wpk_fold_cmp_str(&w->entries[titled[i]], folded) == 0; i++) {
+    for (size_t i = lo; i < n && wpk_fold_cmp_str(w, &w->entries[titled[i]], folded) == 0; i++) {
         if (first < 0) first = titled[i];
-        if (strcmp(we_title(&w->entries[titled[i]]), target) == 0) return titled[i];
+        if (strcmp(we_title(w, &w->entries[titled[i]]), target) == 0) return titled[i];
     }
     return first;
 }
@@ -244,7 +249,7 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
             w->unresolved_aliases++;
             continue;
         }
-        if (wpk_fold_cmp_str(&w->entries[target], slot) == 0) continue; /* the title itself already matches */
+        if (wpk_fold_cmp_str(w, &w->entries[target], slot) == 0) continue; /* the title itself already matches */
         items[n++] = (wfold){(uint32_t)target, (uint32_t)a};
     }
     wpk_free(titled);

@@ -27,9 +27,9 @@ static fold_src src_of_string(const char *s)
     return (fold_src){(const unsigned char *)s, (const unsigned char *)s + strlen(s), 0, 0, 0};
 }
 
-static fold_src src_of_entry(const wentry *e)
+static fold_src src_of_entry(const wpk_writer *w, const wentry *e)
 {
-    const char *t = we_title(e);
+    const char *t = we_title(w, e);
     if (!e->fold_derived) return src_of_string(e->title_len ? t + e->title_len + 1 : "");
     return (fold_src){(const unsigned char *)t, (const unsigned char *)t + e->title_len, 1, 0, 0};
 }
@@ -70,14 +70,20 @@ int wpk_fold_derivable(const char *title, size_t len, const char *fold)
     return src_cmp(d, src_of_string(fold)) == 0;
 }
 
-int wpk_fold_cmp(const wentry *a, const wentry *b) { return src_cmp(src_of_entry(a), src_of_entry(b)); }
+int wpk_fold_cmp(const wpk_writer *w, const wentry *a, const wentry *b)
+{
+    return src_cmp(src_of_entry(w, a), src_of_entry(w, b));
+}
 
-int wpk_fold_cmp_str(const wentry *a, const char *folded) { return src_cmp(src_of_entry(a), src_of_string(folded)); }
+int wpk_fold_cmp_str(const wpk_writer *w, const wentry *a, const char *folded)
+{
+    return src_cmp(src_of_entry(w, a), src_of_string(folded));
+}
 
 /* After resolution an alias's `target` holds its folded form. */
 static fold_src src_of_item(const wpk_writer *w, const wfold *f)
 {
-    return f->alias == WFOLD_TITLE ? src_of_entry(&w->entries[f->entry]) : src_of_string(w->aliases[f->alias].target);
+    return f->alias == WFOLD_TITLE ? src_of_entry(w, &w->entries[f->entry]) : src_of_string(w->aliases[f->alias].target);
 }
 
 int wpk_fold_item_cmp(const wpk_writer *w, const wfold *a, const wfold *b)

@@ -323,7 +323,7 @@ static int by_title(const void *a, const void *b, void *ctx)
     const wpk_writer *sort_w = ctx;
     const wentry *x = &sort_w->entries[*(const uint32_t *)a], *y = &sort_w->entries[*(const uint32_t *)b];
     size_t n = x->title_len < y->title_len ? x->title_len : y->title_len;
-    int c = memcmp(we_title(x), we_title(y), n);
+    int c = memcmp(we_title(sort_w, x), we_title(sort_w, y), n);
     if (!c && x->title_len != y->title_len) c = x->title_len < y->title_len ? -1 : 1;
     return c ? c : preference(x, y);
 }
@@ -431,7 +431,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         }
         r.path = strings;
         r.path_len = e->path_len;
-        r.title = (const uint8_t *)we_title(e);
+        r.title = (const uint8_t *)we_title(w, e);
         r.title_len = e->title_len;
         const char *lang = w->langs.names[e->lang], *mime = w->mimes.names[e->mime];
         r.lang = (const uint8_t *)lang;
@@ -464,8 +464,8 @@ static int build_title_index(wpk_writer *w, leaf_builder *lb, uint32_t *order, w
     for (size_t k = 0; k < n && !rc; k++) {
         const wentry *e = &w->entries[order[k]];
         wpk_put32(item, e->entry_no);
-        memcpy(item + 4, we_title(e), e->title_len);
-        rc = add_item(lb, item, 4 + (size_t)e->title_len, (const uint8_t *)we_title(e), e->title_len, 0, err);
+        memcpy(item + 4, we_title(w, e), e->title_len);
+        rc = add_item(lb, item, 4 + (size_t)e->title_len, (const uint8_t *)we_title(w, e), e->title_len, 0, err);
     }
     return rc;
 }
@@ -630,7 +630,7 @@ static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
 static uint32_t article_language(const wpk_writer *w, const wentry *cur)
 {
     if (*w->langs.names[cur->lang]) return cur->lang;
-    for (uint32_t k = 0; k < cur->rev_count; k++) {
+    for (uint16_t k = 0; k < cur->rev_count; k++) {
         const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
         if (*w->langs.names[v->lang]) return v->lang;
     }

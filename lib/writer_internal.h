@@ -11,36 +11,35 @@
 enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
 
 /* One entry as added. A million of them for a large collection, so every
- * field counts (104 bytes); what is rarely needed lives elsewhere: the path,
+ * field counts (88 bytes); what is rarely needed lives elsewhere: the path,
  * URL, file name, category ids and namespace in the spill file, languages,
  * media types and category names interned. */
 typedef struct wentry {
-    /* One arena allocation holds the title and, unless fold_derived, the
-     * folded title, each NUL-terminated; a static "" without a title.
-     * Compare folded titles with wpk_fold_cmp (writer_fold.c). */
-    char *text;
     uint64_t page_id;
     int64_t updated_us;
     union {
         uint64_t group_id;      /* while grouping: the article's page ID, when group_has_id */
         uint64_t hash;          /* from planning on: XXH3-64 of the content */
     };
-    union {
-        uint64_t spill_offset;  /* WE_SPILLED: the content's bytes in the spill file */
-        uint32_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
-        uint32_t file_len;      /* WE_OWN_FILE: the file name's length (after the URL in the spill file) */
-    };
     /* In the spill file from here: path_len bytes of path, url_len bytes of
-     * URL, for WE_OWN_FILE file_len bytes of the file to read, then
-     * cat_bytes of category ids and namespace (we_cats_at). They are read
-     * in path order when the records are written, which is the order they
-     * were added in when the caller adds in path order. */
+     * URL, for WE_OWN_FILE file_len bytes of the file to read, cat_bytes of
+     * category ids and namespace (we_cats_at), then for WE_SPILLED the
+     * content (we_content_at). They are read in path order when the records
+     * are written, which is the order they were added in when the caller
+     * adds in path order. */
     uint64_t str_offset;
+    /* Where wpk_writer.strings holds the title and, unless fold_derived,
+     * the folded title, each NUL-terminated (we_title; compare folded
+     * titles with wpk_fold_cmp, writer_fold.c). Unused without a title. */
+    uint32_t text;
+    union {
+        uint32_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
+        uint32_t file_len;      /* WE_OWN_FILE: the file name's length */
+    };
     uint32_t size;              /* at most WPK_MAX_ENTRY */
-    uint32_t lang, mime;        /* ids in wpk_writer.langs and .mimes */
     uint32_t cat_bytes;         /* cat_count ids in w->cats as varints (wpk_cat_id), then the namespace as 8 bytes if has_ns */
     uint32_t current;           /* index of the article's current version (self when current or alone) */
-    uint32_t rev_start, rev_count; /* current version: its revisions in wpk_writer.article_order */
+    uint32_t rev_start;         /* current version: its revisions in wpk_writer.article_order */
     /* Filled while planning. */
     uint32_t content_of;        /* index of the entry whose bytes are stored (self if unique) */
     uint32_t block;
@@ -49,20 +48,24 @@ typedef struct wentry {
      * with gaps once grouping drops revisions; dense from the index build
      * on. Paths are unique, so it breaks every tie that a path would. */
     uint32_t entry_no;
+    uint16_t lang, mime;        /* ids in wpk_writer.langs and .mimes (WPK_MAX_NAMES of each) */
+    uint16_t rev_count;         /* current version: how many revisions (a record lists at most ~16,000) */
     uint16_t path_len, title_len, url_len;
     uint16_t cat_count;
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
-_Static_assert(sizeof(wentry) <= 104, "wentry grew: it is multiplied by the entry count");
+_Static_assert(sizeof(wentry) <= 88, "wentry grew: it is multiplied by the entry count");
+#define WPK_MAX_NAMES 65535u    /* distinct languages, and media types */
 
-static inline const char *we_title(const wentry *e) { return e->text; }
 /* Where an entry's category ids start in the spill file. */
 static inline uint64_t we_cats_at(const wentry *e)
 {
     return e->str_offset + e->path_len + e->url_len + (e->source == WE_OWN_FILE ? e->file_len : 0);
 }
+/* WE_SPILLED: where its content starts in the spill file. */
+static inline uint64_t we_content_at(const wentry *e) { return we_cats_at(e) + e->cat_bytes; }
 
 /* A planned block: a run of unique contents in block order. */
 typedef struct wblock {
@@ -85,6 +88,12 @@ typedef struct warena {
 } warena;
 /* n bytes that live until wpk_arena_free; NULL when out of memory. */
 char *wpk_arena_alloc(warena *a, size_t n);
+/* The same for n <= WPK_ARENA_REF_MAX, also naming the bytes by a 32-bit
+ * reference (wpk_arena_at): 12 bits of chunk, 20 of offset in it. NULL
+ * when out of memory or past 4 GiB. */
+#define WPK_ARENA_REF_MAX (1u << 20)
+char *wpk_arena_alloc_ref(warena *a, size_t n, uint32_t *ref);
+static inline char *wpk_arena_at(const warena *a, uint32_t ref) { return a->chunks[ref >> 20] + (ref & 0xFFFFF); }
 void wpk_arena_free(warena *a);
 
 /* Strings kept once each, by id (writer_intern.c). */
@@ -148,6 +157,12 @@ struct wpk_writer {
     void *progress_ctx;
 };
 
+/* An entry's title, "" without one. */
+static inline const char *we_title(const wpk_writer *w, const wentry *e)
+{
+    return e->title_len ? wpk_arena_at(&w->strings, e->text) : "";
+}
+
 static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uint64_t done, uint64_t total,
                                      uint64_t items_done, uint64_t items_total)
 {
@@ -167,8 +182,8 @@ typedef struct wfold {
 /* writer_fold.c: whether a title's folded form can be produced from it
  * instead of kept; folded titles compared as strcmp would. */
 int wpk_fold_derivable(const char *title, size_t len, const char *fold);
-int wpk_fold_cmp(const wentry *a, const wentry *b);
-int wpk_fold_cmp_str(const wentry *a, const char *folded);
+int wpk_fold_cmp(const wpk_writer *w, const wentry *a, const wentry *b);
+int wpk_fold_cmp_str(const wpk_writer *w, const wentry *a, const char *folded);
 int wpk_fold_item_cmp(const wpk_writer *w, const wfold *a, const wfold *b);
 /* A fold item's key (folded form) into buf, not NUL-terminated: its length,
  * SIZE_MAX when over cap. */

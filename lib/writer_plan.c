@@ -47,7 +47,7 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
     int rc = wpk_entry_file(w, e, pathbuf, &file, err);
     if (rc) return rc;
     if (!file) {
-        rc = read_fd_exact(w->spill_fd, buf, e->size, e->spill_offset);
+        rc = read_fd_exact(w->spill_fd, buf, e->size, we_content_at(e));
         return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s",
                              wpk_entry_label(w, e, pathbuf, sizeof pathbuf), strerror(rc))
                   : WPK_OK;
@@ -70,9 +70,9 @@ static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 /* Grouping key: lower-case ASCII letters and digits of the title, or of the
  * file name without folder and extension when there is no title, so that
  * "Twisted (software)" and ".../Twisted_software.md" meet. */
-static size_t group_key(const wentry *e, const char *path, char *out, size_t cap)
+static size_t group_key(const wpk_writer *w, const wentry *e, const char *path, char *out, size_t cap)
 {
-    const char *s = e->title_len ? we_title(e) : path;
+    const char *s = e->title_len ? we_title(w, e) : path;
     size_t n = e->title_len ? e->title_len : e->path_len;
     if (!e->title_len) {
         const char *slash = strrchr(s, '/');
@@ -121,7 +121,7 @@ static int make_keys(const wpk_writer *w, char ***out, warena *arena, wpk_error 
         if (e->current != i) continue; /* versions use their article's key */
         if (!e->title_len && (rc = wpk_entry_path(w, e, path, err)) != 0) break;
         char buf[256];
-        size_t n = group_key(e, path, buf, sizeof buf - 1);
+        size_t n = group_key(w, e, path, buf, sizeof buf - 1);
         buf[n] = 0;
         if (!(keys[i] = wpk_arena_alloc(arena, n + 1))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
         else memcpy(keys[i], buf, n + 1);

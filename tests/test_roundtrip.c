@@ -636,6 +636,56 @@ static void test_writer_errors(void)
     CHECK(access(p, F_OK) != 0);
 }
 
+/* Versions of one article: a record links at most ~16,000 (its extension
+ * bytes), the writer counts at most 65,535; past either the pack fails
+ * with the article named. Distinct languages are limited to 65,535. */
+static int add_versions(wpk_writer *w, unsigned n, wpk_error *err)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < n && !rc; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "v/%06u.md", i);
+        wpk_entry m = meta(path, "Popular", 42, 1700000000000000 + i);
+        rc = wpk_writer_add(w, &m, path, strlen(path), err);
+    }
+    return rc;
+}
+
+static void test_writer_limits(void)
+{
+    const char *p = tmp_path("limits.wpk");
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 1;
+    wpk_writer *w;
+    wpk_error err;
+    static const unsigned versions[] = {16500, 65600};
+    for (int k = 0; k < 2; k++) {
+        unlink(p);
+        CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+        CHECK(add_versions(w, versions[k], &err) == 0);
+        CHECK_MSG(wpk_writer_finish(w, NULL, &err) == WPK_E_LIMIT && strstr(err.message, "too many versions of one article") &&
+                      strstr(err.message, "v/"),
+                  "%u versions: %s", versions[k], err.message);
+        wpk_writer_free(w);
+        CHECK(access(p, F_OK) != 0);
+    }
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    int rc = 0;
+    unsigned i;
+    for (i = 0; i < 70000 && !rc; i++) {
+        char path[32], lang[32];
+        snprintf(path, sizeof path, "l/%06u.md", i);
+        snprintf(lang, sizeof lang, "x-%u", i);
+        wpk_entry m = meta(path, NULL, 0, 0);
+        m.language = lang;
+        rc = wpk_writer_add(w, &m, "x", 1, &err);
+    }
+    CHECK_MSG(rc == WPK_E_LIMIT && i == 65536 && strstr(err.message, "l/065535.md") &&
+                  strstr(err.message, "65535 distinct languages"),
+              "after %u languages: %s", i, err.message);
+    wpk_writer_free(w);
+}
+
 /* Title normalization on its edges: empty after collapsing spaces (a
  * fuzzer found a read past the end here), one character, multi-byte first. */
 static void test_title_edges(void)
@@ -665,7 +715,7 @@ static void test_fold_without_copy(void)
     static char titles[N][40];
     static char *folds[N];
     static wentry entries[N];
-    static char text[N][100];
+    static wpk_writer w; /* only its title arena is used */
     unsigned seed = 12345, derived = 0;
     for (int i = 0; i < N; i++) {
         size_t len = 0;
@@ -685,20 +735,24 @@ static void test_fold_without_copy(void)
         int plain = 1; /* ASCII without control characters: always produced */
         for (size_t k = 0; k < len; k++) plain &= (unsigned char)titles[i][k] < 0x80 && titles[i][k] != 1;
         CHECK_MSG(!len || !plain || e->fold_derived, "the folded form of \"%s\" is kept", titles[i]);
-        memcpy(text[i], titles[i], len + 1); /* title, then the kept fold: at most 12 + 1 + 36 + 1 bytes */
-        if (len && !e->fold_derived) memcpy(text[i] + len + 1, folds[i], strlen(folds[i]) + 1);
-        e->text = len ? text[i] : (char *)"";
+        size_t fold_size = len && !e->fold_derived ? strlen(folds[i]) + 1 : 0;
+        char *text = wpk_arena_alloc_ref(&w.strings, len + 1 + fold_size, &e->text);
+        CHECK(text != NULL);
+        if (!text) return;
+        memcpy(text, titles[i], len + 1); /* the title, then the kept fold */
+        memcpy(text + len + 1, folds[i], fold_size);
     }
     CHECK_MSG(derived > N / 4 && derived < N - N / 4, "%u of %d folded titles produced, not kept", derived, N);
     int bad = 0;
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
             int want = sign(strcmp(folds[i], folds[j]));
-            bad += sign(wpk_fold_cmp(&entries[i], &entries[j])) != want;
-            bad += sign(wpk_fold_cmp_str(&entries[i], folds[j])) != want;
+            bad += sign(wpk_fold_cmp(&w, &entries[i], &entries[j])) != want;
+            bad += sign(wpk_fold_cmp_str(&w, &entries[i], folds[j])) != want;
         }
     CHECK_MSG(bad == 0, "%d folded-title comparisons differ from strcmp", bad);
     for (int i = 0; i < N; i++) wpk_free(folds[i]);
+    wpk_arena_free(&w.strings);
 }
 
 static int count_prefix(void *ctx, const char *title, int is_alias, uint64_t entry)
@@ -960,6 +1014,7 @@ int main(int argc, char **argv)
     test_languages(0);
     test_languages(1);
     test_writer_errors();
+    test_writer_limits();
     test_title_edges();
     test_fold_without_copy();
     return check_summary();
