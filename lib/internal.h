@@ -184,6 +184,10 @@ extern uint32_t wpk_test_run_split_size;
 /* Test hook, 0 in normal use: pairs per pass of the category index build,
  * so that small test archives take several passes. */
 extern uint32_t wpk_test_category_budget;
+/* Test hook, 0 in normal use: the number of low bits of the content hash
+ * that the writer's duplicate table keeps, so that a test can make
+ * different contents collide and see them told apart byte by byte. */
+extern uint32_t wpk_test_dedup_hash_bits;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);

@@ -135,18 +135,59 @@ static int make_keys(const wpk_writer *w, char ***out, warena *arena, wpk_error 
     return WPK_OK;
 }
 
-/* Open-addressing table of distinct contents keyed by XXH3-128 and size;
- * the 128-bit hashes live only while planning (h128[entry]). */
-typedef struct dedup { uint32_t *slot; size_t mask; const XXH128_hash_t *h128; } dedup;
-
-static uint32_t *dedup_find(dedup *d, const wpk_writer *w, uint32_t ei)
+/* Whether entry e's content is `size` bytes equal to buf: read back in
+ * chunks (from its file or the spill file), so that the table below needs
+ * no hash wider than the 64 bits every entry keeps. */
+static int same_content(wpk_writer *w, const wentry *e, const uint8_t *buf, int *same, wpk_error *err)
 {
-    const XXH128_hash_t *h = &d->h128[ei];
-    size_t i = (size_t)h->low64 & d->mask;
-    for (;; i = (i + 1) & d->mask) {
+    enum { CHUNK = 1 << 20 };
+    char pathbuf[WPK_FILE_PATH_MAX];
+    const char *file;
+    int rc = wpk_entry_file(w, e, pathbuf, &file, err);
+    if (rc) return rc;
+    int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : w->spill_fd;
+    if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(errno));
+    uint64_t base = file ? 0 : we_content_at(e);
+    uint8_t *chunk = wpk_malloc(e->size < CHUNK ? (e->size ? e->size : 1) : CHUNK);
+    if (!chunk) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    *same = 1;
+    for (uint64_t at = 0; !rc && *same && at < e->size; at += CHUNK) {
+        size_t n = e->size - at < CHUNK ? (size_t)(e->size - at) : CHUNK;
+        int io = read_fd_exact(fd, chunk, n, base + at);
+        if (io) *same = 0; /* changed or gone since it was read: not the same, and finishing will say so */
+        else *same = memcmp(chunk, buf + at, n) == 0;
+    }
+    wpk_free(chunk);
+    if (file) close(fd);
+    return rc;
+}
+
+/* Open-addressing table of distinct contents, keyed by XXH3-64 and size;
+ * a match is confirmed byte by byte (same_content), as 64 bits alone could
+ * collide in a few hundred million contents. */
+typedef struct dedup { uint32_t *slot; size_t mask; } dedup;
+
+uint32_t wpk_test_dedup_hash_bits;
+
+static uint64_t dedup_key(const wentry *e)
+{
+    return wpk_test_dedup_hash_bits ? e->hash & ((1ull << wpk_test_dedup_hash_bits) - 1) : e->hash;
+}
+
+/* The slot of ei's content: holding an identical earlier content, or empty. */
+static int dedup_find(dedup *d, wpk_writer *w, uint32_t ei, const uint8_t *buf, uint32_t **out, wpk_error *err)
+{
+    const wentry *e = &w->entries[ei];
+    for (size_t i = (size_t)dedup_key(e) & d->mask;; i = (i + 1) & d->mask) {
         uint32_t s = d->slot[i];
-        if (s == UINT32_MAX) return &d->slot[i];
-        if (XXH128_isEqual(d->h128[s], *h) && w->entries[s].size == w->entries[ei].size) return &d->slot[i];
+        int same = 0, rc;
+        if (s != UINT32_MAX && dedup_key(&w->entries[s]) == dedup_key(e) && w->entries[s].size == e->size &&
+            (rc = same_content(w, &w->entries[s], buf, &same, err)) != 0)
+            return rc;
+        if (s == UINT32_MAX || same) {
+            *out = &d->slot[i];
+            return WPK_OK;
+        }
     }
 }
 
@@ -170,16 +211,11 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
 {
     size_t n = w->count, cap = 16;
     while (cap < 2 * n) cap <<= 1;
-    XXH128_hash_t *h128 = wpk_malloc((n ? n : 1) * sizeof *h128);
-    dedup d = {wpk_malloc(cap * sizeof(uint32_t)), cap - 1, h128};
+    dedup d = {wpk_malloc(cap * sizeof(uint32_t)), cap - 1};
     uint8_t *buf = NULL;
     size_t buf_cap = 0;
     int rc = WPK_OK;
-    if (!d.slot || !h128) {
-        wpk_free(d.slot);
-        wpk_free(h128);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    }
+    if (!d.slot) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     memset(d.slot, 0xff, cap * sizeof(uint32_t));
     for (size_t k = 0; k < n && !rc; k++) {
         wentry *e = &w->entries[order[k]];
@@ -200,13 +236,13 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
             buf_cap = (size_t)e->size + 1;
         }
         if ((rc = wpk_read_content(w, e, buf, err)) != 0) break;
-        h128[order[k]] = XXH3_128bits(buf, (size_t)e->size);
         e->hash = XXH3_64bits(buf, (size_t)e->size);
         e->content_of = order[k];
         w->content_bytes += e->size;
         wpk_writer_report(w, "reading", w->content_bytes, 0, k + 1, w->count);
         if (e->size == 0) continue; /* stored nowhere */
-        uint32_t *slot = dedup_find(&d, w, order[k]);
+        uint32_t *slot;
+        if ((rc = dedup_find(&d, w, order[k], buf, &slot, err)) != 0) break;
         if (*slot != UINT32_MAX) { /* identical to an earlier content */
             e->content_of = *slot;
             continue;
@@ -216,7 +252,6 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         w->unique[w->unique_count++] = order[k];
     }
     wpk_free(d.slot);
-    wpk_free(h128);
     wpk_free(buf);
     return rc;
 }

@@ -636,6 +636,56 @@ static void test_writer_errors(void)
     CHECK(access(p, F_OK) != 0);
 }
 
+/* Duplicate contents are stored once, and contents whose hashes collide
+ * are told apart byte by byte: with the duplicate table keeping 1 bit of
+ * the hash, 300 contents of one size share two keys. Both from memory and
+ * from files. */
+static void test_dedup_collisions(void)
+{
+    char p[4200]; /* tmp_path's buffers are reused below */
+    snprintf(p, sizeof p, "%s", tmp_path("dedup.wpk"));
+    enum { N = 300 };
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 1;
+    wpk_writer *w;
+    wpk_error err;
+    wpk_test_dedup_hash_bits = 1;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    int rc = 0;
+    char path[64], body[32], file[512];
+    for (int i = 0; i < N && !rc; i++) {
+        snprintf(path, sizeof path, "d/%03d.txt", i);
+        snprintf(body, sizeof body, "content number %05d", i % 100); /* each three times */
+        wpk_entry m = meta(path, NULL, 0, 0);
+        if (i % 2) {
+            snprintf(file, sizeof file, "%s", tmp_path(path + 2));
+            FILE *f = fopen(file, "wb");
+            CHECK(f && fwrite(body, 1, strlen(body), f) == strlen(body));
+            if (f) fclose(f);
+            rc = wpk_writer_add_file(w, &m, file, &err);
+        } else {
+            rc = wpk_writer_add(w, &m, body, strlen(body), &err);
+        }
+    }
+    wpk_write_stats st;
+    CHECK(rc == 0 && wpk_writer_finish(w, &st, &err) == 0 && st.duplicates == N - 100);
+    wpk_writer_free(w);
+    wpk_test_dedup_hash_bits = 0;
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    if (!r) return;
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        snprintf(path, sizeof path, "d/%03d.txt", i);
+        snprintf(body, sizeof body, "content number %05d", i % 100);
+        wpk_entry *e = NULL;
+        if (wpk_reader_find_by_path(r, path, &e, &err) || !content_is(r, e, body, strlen(body))) bad++;
+        wpk_entry_free(e);
+    }
+    CHECK_MSG(bad == 0, "%d of %d contents read back wrong", bad, N);
+    wpk_reader_close(r);
+}
+
 /* Versions of one article: a record links at most ~16,000 (its extension
  * bytes), the writer counts at most 65,535; past either the pack fails
  * with the article named. Distinct languages are limited to 65,535. */
@@ -1015,6 +1065,7 @@ int main(int argc, char **argv)
     test_languages(1);
     test_writer_errors();
     test_writer_limits();
+    test_dedup_collisions();
     test_title_edges();
     test_fold_without_copy();
     return check_summary();
