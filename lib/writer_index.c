@@ -366,7 +366,7 @@ static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats,
     } else {
         const uint8_t *ids = cats;
         for (uint16_t i = 0; i < e->cat_count; i++) {
-            const char *name = w->cats.names[wpk_cat_id(&ids)];
+            const char *name = wpk_intern_name(&w->cats, wpk_cat_id(&ids));
             at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CATEGORY, name, (uint16_t)strlen(name));
         }
     }
@@ -433,7 +433,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         r.path_len = e->path_len;
         r.title = (const uint8_t *)we_title(w, e);
         r.title_len = e->title_len;
-        const char *lang = w->langs.names[e->lang], *mime = w->mimes.names[e->mime];
+        const char *lang = wpk_intern_name(&w->langs, e->lang), *mime = wpk_intern_name(&w->mimes, e->mime);
         r.lang = (const uint8_t *)lang;
         r.lang_len = (uint16_t)strlen(lang);
         r.url = strings + e->path_len;
@@ -514,8 +514,8 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
 /* Ids of interned strings (wintern) by their names. */
 static int by_name_of(const void *pa, const void *pb, void *ctx)
 {
-    char **names = ctx;
-    return strcmp(names[*(const uint32_t *)pa], names[*(const uint32_t *)pb]);
+    const wintern *t = ctx;
+    return strcmp(wpk_intern_name(t, *(const uint32_t *)pa), wpk_intern_name(t, *(const uint32_t *)pb));
 }
 
 static int by_u32(const void *pa, const void *pb)
@@ -552,7 +552,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     int rc = WPK_OK;
     if (!by_rank || !rank_of || !count || !members) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (uint32_t id = 0; !rc && id < names; id++) by_rank[id] = id;
-    if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name_of, w->cats.names);
+    if (!rc && names) qsort_r(by_rank, names, sizeof *by_rank, by_name_of, &w->cats);
     for (uint32_t k = 0; !rc && k < names; k++) rank_of[by_rank[k]] = k;
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
@@ -598,7 +598,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
             size_t to = count[id];
             if (to == from) continue; /* only in older versions */
             qsort(members + from, to - from, sizeof *members, by_u32);
-            const char *name = w->cats.names[id];
+            const char *name = wpk_intern_name(&w->cats, id);
             size_t len = strlen(name);
             w->categories++;
             memcpy(item + 4, name, len);
@@ -629,10 +629,10 @@ static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
  * that of the newest older version that has one; UINT32_MAX for none. */
 static uint32_t article_language(const wpk_writer *w, const wentry *cur)
 {
-    if (*w->langs.names[cur->lang]) return cur->lang;
+    if (*wpk_intern_name(&w->langs, cur->lang)) return cur->lang;
     for (uint16_t k = 0; k < cur->rev_count; k++) {
         const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
-        if (*w->langs.names[v->lang]) return v->lang;
+        if (*wpk_intern_name(&w->langs, v->lang)) return v->lang;
     }
     return UINT32_MAX;
 }
@@ -659,9 +659,9 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
         if (lang != UINT32_MAX) count[lang]++;
     }
     for (uint32_t k = 0; k < nlang; k++) by_name[k] = k;
-    qsort_r(by_name, nlang, sizeof *by_name, by_name_of, w->langs.names);
+    qsort_r(by_name, nlang, sizeof *by_name, by_name_of, &w->langs);
     for (uint32_t k = 0; k < nlang && !bad; k++) {
-        const char *lang = w->langs.names[by_name[k]];
+        const char *lang = wpk_intern_name(&w->langs, by_name[k]);
         size_t len = strlen(lang);
         if (!count[by_name[k]] || len > 65535 - 8) continue; /* over-long: cannot be a language code; not counted */
         uint8_t f[WPK_EXT_HEAD + 8 + 65536];
@@ -754,9 +754,9 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
         memset(&r, 0, sizeof r);
         r.path_len = e->path_len;
         r.title_len = e->title_len;
-        r.lang_len = (uint16_t)strlen(w->langs.names[e->lang]);
+        r.lang_len = (uint16_t)strlen(wpk_intern_name(&w->langs, e->lang));
         r.url_len = e->url_len;
-        r.mime_len = (uint16_t)strlen(w->mimes.names[e->mime]);
+        r.mime_len = (uint16_t)strlen(wpk_intern_name(&w->mimes, e->mime));
         if ((rc = record_ext(w, e, cats, &cur, ext, 65536 + 16, &r.ext_len, err)) != 0) break;
         size_t len = wpk_fmt_record_size(&r);
         if (n > 0 && page_bytes + len + 4 > w->opts.page_size) { /* a leaf starts at k */

@@ -98,7 +98,7 @@ void wpk_arena_free(warena *a);
 
 /* Strings kept once each, by id (writer_intern.c). */
 typedef struct wintern {
-    char **names;
+    uint32_t *refs;             /* by id: where `text` holds the name (wpk_intern_name) */
     warena text;                /* the names themselves: a malloc each would cost its header */
     uint32_t count, cap;
     uint32_t *slots;            /* open addressing: id + 1, 0 empty */
@@ -107,6 +107,7 @@ typedef struct wintern {
 /* The id of s, adding it the first time; -1 when out of memory. */
 int wpk_intern(wintern *t, const char *s, uint32_t *id);
 void wpk_intern_free(wintern *t);
+static inline const char *wpk_intern_name(const wintern *t, uint32_t id) { return wpk_arena_at(&t->text, t->refs[id]); }
 
 struct wpk_writer {
     wpk_write_opts opts;
