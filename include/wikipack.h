@@ -199,11 +199,17 @@ typedef struct wpk_archive_info {
     uint64_t index_bytes;       /* index sections and pages */
     uint64_t dict_size;         /* 0 when no dictionary */
     uint64_t ids_indexed, titles_indexed;
-    uint64_t required_features, optional_features;
+    uint64_t required_features, optional_features; /* required: WPK_REQUIRES_* bits */
     /* From the 1.1 summary; has_summary is 0 for 1.0 archives. */
     int has_summary;
     uint64_t articles, revisions, aliases, categories;
 } wpk_archive_info;
+
+/* Required features (the spec's feature flags): what a reader must know to
+ * read the archive, and the format version that introduced it. */
+#define WPK_REQUIRES_PAGE_DICT 0x1u  /* index pages compressed with the dictionary (1.1) */
+#define WPK_REQUIRES_BRANCHES 0x2u   /* branch pages between an index root and its leaves (1.3) */
+#define WPK_REQUIRES_SPLIT_RUNS 0x4u /* a category's members continued over several leaves (1.4) */
 
 WPK_API void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
 /* The languages of the articles with the number of articles in each (from

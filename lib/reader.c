@@ -618,6 +618,10 @@ void wpk_reader_close(wpk_reader *r)
     wpk_free(r);
 }
 
+_Static_assert(WPK_REQUIRES_PAGE_DICT == WPK_FEATURE_PAGE_DICT && WPK_REQUIRES_BRANCHES == WPK_FEATURE_BRANCHES &&
+                   WPK_REQUIRES_SPLIT_RUNS == WPK_FEATURE_SPLIT_RUNS,
+               "the public names of the required feature bits are the format's");
+
 void wpk_reader_info(const wpk_reader *cr, wpk_archive_info *o)
 {
     /* Counting indexed IDs and titles needs those two roots decoded; that

@@ -61,6 +61,12 @@ expect_rc() {
     done
 }
 
+# info_line ARCHIVE LINE: `wikipack info` prints LINE, whole.
+info_line() {
+    "$WP" info "$1" >"$TMP/info.out" || return 1
+    grep -qxF -- "$2" "$TMP/info.out" || { echo "info lacks \"$2\":" >&2; cat "$TMP/info.out" >&2; return 1; }
+}
+
 # same_output FILE COMMAND...: COMMAND exits 0 and prints exactly FILE's bytes.
 same_output() {
     local want=$1; shift
@@ -100,6 +106,11 @@ test_basic() {
     check "pack samples" "$WP" pack -q -o "$A" "$ARTICLES"
     check "info" "$WP" info "$A"
     check "info --json is valid JSON" is_json "$WP" info --json "$A"
+    check "info: a small archive is read by any 1.x reader" info_line "$A" "format version:   1.1"
+    # The header's minor version names the writer; the required features
+    # name the readers (a vector whose categories continue over leaves).
+    check "info: which readers read an archive" info_line "$SAMPLES/../../spec/vectors/valid/categories-split.wpk" \
+        "format version:   1.1, read by 1.4 readers and later (categories split over leaves)"
     check "verify" "$WP" verify "$A"
     check "verify --quick" "$WP" verify --quick "$A"
 }

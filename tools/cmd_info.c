@@ -9,11 +9,45 @@
 static const char info_usage[] =
     "usage: wikipack info ARCHIVE [--json]\n"
     "\n"
-    "Show the format version, entry count, input and stored sizes, ratio,\n"
-    "blocks and dictionary size.\n"
+    "Show the format version (and which readers can read the archive), entry\n"
+    "count, input and stored sizes, ratio, blocks and dictionary size.\n"
     CLI_REMOTE_HELP;
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
+
+/* The header's minor version says which writer made an archive; the
+ * required features say which readers can read it (spec: Major and minor
+ * versions, and the feature history). */
+static const struct { uint64_t bit; unsigned since; const char *what; } required[] = {
+    {WPK_REQUIRES_PAGE_DICT, 1, "index pages share the dictionary"},
+    {WPK_REQUIRES_BRANCHES, 3, "branch pages"},
+    {WPK_REQUIRES_SPLIT_RUNS, 4, "categories split over leaves"},
+};
+
+static unsigned reader_minor(uint64_t features)
+{
+    unsigned minor = 0;
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+        if ((features & required[k].bit) && required[k].since > minor) minor = required[k].since;
+    return minor;
+}
+
+/* ", read by 1.3 readers and later (branch pages)" after the version. */
+static void print_required(uint64_t features)
+{
+    unsigned minor = reader_minor(features);
+    if (minor > 1) {
+        printf(", read by 1.%u readers and later (", minor);
+        const char *sep = "";
+        for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+            if ((features & required[k].bit) && required[k].since > 1) {
+                printf("%s%s", sep, required[k].what);
+                sep = ", ";
+            }
+        putchar(')');
+    }
+    putchar('\n');
+}
 
 static int add_language(void *ctx, const char *language, uint64_t articles)
 {
@@ -54,10 +88,11 @@ int cmd_info(int argc, char **argv)
     wpk_reader_close(r);
     double ratio = i.file_size ? (double)i.content_bytes / (double)i.file_size : 0;
     if (json) {
-        char version[32];
+        char version[32], needs[32];
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
-        json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
-                              "version", version,
+        snprintf(needs, sizeof needs, "1.%u", reader_minor(i.required_features));
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+                              "version", version, "reader_version", needs,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
                               "unique_bytes", (json_int_t)i.unique_bytes, "file_size", (json_int_t)i.file_size,
                               "ratio", ratio, "blocks", (json_int_t)i.block_count, "data_bytes",
@@ -73,7 +108,8 @@ int cmd_info(int argc, char **argv)
         free(s);
         return EXIT_OK;
     }
-    printf("format version:   %u.%u\n", i.version_major, i.version_minor);
+    printf("format version:   %u.%u", i.version_major, i.version_minor);
+    print_required(i.required_features);
     printf("entries:          %llu (%llu with a page ID, %llu with a title)\n", (unsigned long long)i.entry_count,
            (unsigned long long)i.ids_indexed, (unsigned long long)i.titles_indexed);
     printf("content:          %llu bytes (%llu bytes distinct)\n", (unsigned long long)i.content_bytes,
