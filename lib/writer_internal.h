@@ -115,9 +115,9 @@ struct wpk_writer {
     wentry *entries;
     size_t count, cap;
     warena strings;             /* entries' titles and folded titles */
-    /* Spill file: contents added from memory and every entry's path, URL
-     * and own file name, appended through spill_buf (flushed before
-     * anything reads it). */
+    /* Spill file: every entry's path, URL, own file name and category ids,
+     * and contents added from memory, appended through spill_buf (flushed
+     * before anything reads it). */
     int spill_fd;               /* -1 until first needed */
     uint64_t spill_size;        /* bytes written, spill_buf included */
     /* Whether entries came in path order, checked as they are added
