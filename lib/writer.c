@@ -117,7 +117,8 @@ static int entry_string(const wpk_writer *w, const wentry *e, uint64_t skip, siz
     if (rc) {
         char label[64];
         snprintf(label, sizeof label, "entry %zu", (size_t)(e - w->entries));
-        return wpk_fail(err, WPK_E_IO, "%s: cannot read back its %s from the spill file: %s", label, what, strerror(rc));
+        return wpk_fail(err, WPK_E_IO, "%s: cannot read back its %s from the spill file: %s", label, what,
+                        strerror(rc));
     }
     buf[n] = 0;
     return WPK_OK;

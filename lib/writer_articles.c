@@ -235,7 +235,8 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         /* From now on `target` holds the alias's folded form (writer_fold.c):
          * in place when it fits, as it does unless folding lengthened it. */
         size_t aflen = strlen(af);
-        char *slot = aflen <= strlen(w->aliases[a].target) ? w->aliases[a].target : wpk_arena_alloc(&w->alias_text, aflen + 1);
+        char *slot = aflen <= strlen(w->aliases[a].target) ? w->aliases[a].target
+                                                           : wpk_arena_alloc(&w->alias_text, aflen + 1);
         if (!slot) {
             wpk_free(af);
             wpk_free(items);

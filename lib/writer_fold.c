@@ -83,7 +83,8 @@ int wpk_fold_cmp_str(const wpk_writer *w, const wentry *a, const char *folded)
 /* After resolution an alias's `target` holds its folded form. */
 static fold_src src_of_item(const wpk_writer *w, const wfold *f)
 {
-    return f->alias == WFOLD_TITLE ? src_of_entry(w, &w->entries[f->entry]) : src_of_string(w->aliases[f->alias].target);
+    if (f->alias == WFOLD_TITLE) return src_of_entry(w, &w->entries[f->entry]);
+    return src_of_string(w->aliases[f->alias].target);
 }
 
 int wpk_fold_item_cmp(const wpk_writer *w, const wfold *a, const wfold *b)

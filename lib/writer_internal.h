@@ -37,7 +37,7 @@ typedef struct wentry {
         uint32_t file_len;      /* WE_OWN_FILE: the file name's length */
     };
     uint32_t size;              /* at most WPK_MAX_ENTRY */
-    uint32_t cat_bytes;         /* cat_count ids in w->cats as varints (wpk_cat_id), then the namespace as 8 bytes if has_ns */
+    uint32_t cat_bytes;         /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of namespace if has_ns */
     uint32_t current;           /* index of the article's current version (self when current or alone) */
     uint32_t rev_start;         /* current version: its revisions in wpk_writer.article_order */
     /* Filled while planning. */

@@ -135,8 +135,8 @@ static int make_keys(const wpk_writer *w, char ***out, warena *arena, wpk_error 
     return WPK_OK;
 }
 
-/* Whether entry e's content is `size` bytes equal to buf: read back in
- * chunks (from its file or the spill file), so that the table below needs
+/* Whether entry e's content equals buf (e->size bytes): read back in
+ * chunks from its file or the spill file, so that the table below needs
  * no hash wider than the 64 bits every entry keeps. */
 static int same_content(wpk_writer *w, const wentry *e, const uint8_t *buf, int *same, wpk_error *err)
 {
