@@ -393,7 +393,7 @@ static void test_many_tiny(void)
         wpk_entry_free(e);
     }
     CHECK_MSG(bad == 0, "%d lookups among 100,000 entries failed", bad);
-    /* Added out of path order ("t/1/1.txt" before "t/10/10.txt"), numbered in it. */
+    /* Added out of path order ("t/0/97.txt" after "t/96/96.txt"), numbered in it. */
     char prev[64] = "";
     for (unsigned k = 0; k < N; k += 997) {
         wpk_entry *at = NULL;
