@@ -85,18 +85,12 @@ int wpk_spill_flush(wpk_writer *w, wpk_error *err)
     return rc;
 }
 
-/* n bytes of the spill file at `at` into buf. */
+/* n bytes of the spill file at `at` into buf: 0, or an errno value. */
 static int spill_read(const wpk_writer *w, uint64_t at, size_t n, char *buf)
 {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t got = pread(w->spill_fd, buf + done, n - done, (off_t)(at + done));
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return errno;
-        if (got == 0) return EIO; /* the spill file is shorter than what was appended */
-        done += (size_t)got;
-    }
-    return 0;
+    errno = 0;
+    if (wpk_fd_read_at((void *)(intptr_t)w->spill_fd, at, buf, n) == 0) return 0;
+    return errno ? errno : EIO; /* EIO: the spill file is shorter than what was appended */
 }
 
 const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, size_t cap)
