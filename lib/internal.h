@@ -191,6 +191,12 @@ extern uint32_t wpk_test_dedup_hash_bits;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+/* Title normalization (title_norm.c): the bytes that collapse, in runs, to
+ * one space; the writer's folded titles use the same set (writer_fold.c). */
+static inline int wpk_title_space(unsigned char c)
+{
+    return c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /* index_tree.c: the leaves of an index whose root is ready. */
 /* Decode and check the items of a root or branch page: positions contiguous

@@ -19,7 +19,7 @@ static char *collapse_spaces(const char *s, size_t n)
     int pending_space = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        if (wpk_title_space(c)) {
             pending_space = k > 0;
             continue;
         }

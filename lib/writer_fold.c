@@ -10,11 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-static int collapsible(unsigned char c)
-{
-    return c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* The bytes of a folded form in order, whether kept or produced. */
 typedef struct fold_src {
     const unsigned char *p, *end;
@@ -38,7 +33,7 @@ static fold_src src_of_entry(const wpk_writer *w, const wentry *e)
 static int next_byte(fold_src *s)
 {
     if (!s->derive) return s->p < s->end ? *s->p++ : -1;
-    while (s->p < s->end && collapsible(*s->p)) {
+    while (s->p < s->end && wpk_title_space(*s->p)) {
         s->p++;
         s->pending_space = s->emitted;
     }
