@@ -40,16 +40,15 @@ static int stat_file(const char *file, uint64_t *size, wpk_error *err)
     return WPK_OK;
 }
 
-int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err)
+/* Read e's content from `file` (wpk_entry_file), or the spill file when NULL. */
+static int read_content_from(wpk_writer *w, const wentry *e, const char *file, uint8_t *buf, wpk_error *err)
 {
-    char pathbuf[WPK_FILE_PATH_MAX];
-    const char *file;
-    int rc = wpk_entry_file(w, e, pathbuf, &file, err);
-    if (rc) return rc;
+    int rc;
     if (!file) {
+        char label[WPK_LABEL_MAX];
         rc = read_fd_exact(w->spill_fd, buf, e->size, we_content_at(e));
         return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s",
-                             wpk_entry_label(w, e, pathbuf, sizeof pathbuf), strerror(rc))
+                             wpk_entry_label(w, e, label, sizeof label), strerror(rc))
                   : WPK_OK;
     }
     int fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -62,6 +61,14 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
     if (rc == -1) return wpk_fail(err, WPK_E_IO, "%s: file changed size while packing", file);
     if (rc) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(rc));
     return WPK_OK;
+}
+
+int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err)
+{
+    char pathbuf[WPK_FILE_PATH_MAX];
+    const char *file;
+    int rc = wpk_entry_file(w, e, pathbuf, &file, err);
+    return rc ? rc : read_content_from(w, e, file, buf, err);
 }
 
 /* ASCII only: tolower() would make the archive depend on the locale. */
@@ -235,7 +242,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
             buf = grown;
             buf_cap = (size_t)e->size + 1;
         }
-        if ((rc = wpk_read_content(w, e, buf, err)) != 0) break;
+        if ((rc = read_content_from(w, e, file, buf, err)) != 0) break; /* file: read back above */
         e->hash = XXH3_64bits(buf, (size_t)e->size);
         e->content_of = order[k];
         w->content_bytes += e->size;
