@@ -613,6 +613,7 @@ void wpk_writer_free(wpk_writer *w)
     if (!w) return;
     wpk_arena_free(&w->alias_text);
     wpk_free(w->aliases);
+    wpk_free(w->alias_entry);
     wpk_free(w->article_order);
     for (size_t i = 0; i < w->root_count; i++) wpk_free(w->roots[i]);
     wpk_intern_free(&w->cats);

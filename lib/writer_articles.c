@@ -162,109 +162,129 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
     return link_versions(w, &keyed, err);
 }
 
-const char *wpk_fold_display(const wpk_writer *w, const wfold *f)
+const char *wpk_fold_display(const wpk_writer *w, wfold f)
 {
-    return f->alias == WFOLD_TITLE ? we_title(w, &w->entries[f->entry]) : w->aliases[f->alias].alias;
+    return wfold_is_alias(w, f) ? w->aliases[f - w->count].alias : we_title(w, &w->entries[f]);
 }
 
 static int by_fold(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
-    const wfold *a = pa, *b = pb;
+    wfold a = *(const wfold *)pa, b = *(const wfold *)pb;
     int c = wpk_fold_item_cmp(w, a, b);
     if (c) return c;
-    int a_alias = a->alias != WFOLD_TITLE, b_alias = b->alias != WFOLD_TITLE;
+    int a_alias = wfold_is_alias(w, a), b_alias = wfold_is_alias(w, b);
     if (a_alias != b_alias) return a_alias ? 1 : -1; /* titles first */
-    if (a->entry != b->entry) return a->entry < b->entry ? -1 : 1;
+    uint32_t ea = wfold_entry(w, a), eb = wfold_entry(w, b);
+    if (ea != eb) return ea < eb ? -1 : 1;
     return strcmp(wpk_fold_display(w, a), wpk_fold_display(w, b));
 }
 
-/* Current titled entries sorted by folded title, to resolve alias targets. */
-static int by_fold_entry(const void *pa, const void *pb, void *ctx)
-{
-    const wpk_writer *w = ctx;
-    return wpk_fold_cmp(w, &w->entries[*(const uint32_t *)pa], &w->entries[*(const uint32_t *)pb]);
-}
-
 /* The current entry an alias target names: exact title among the articles
- * whose folded title matches, else the first of them. */
-static int64_t resolve(const wpk_writer *w, const uint32_t *titled, size_t n, const char *target, const char *folded)
+ * whose folded title matches, else the first of them. `titles` are title
+ * items in fold order. */
+static int64_t resolve(const wpk_writer *w, const wfold *titles, size_t n, const char *target, const char *folded)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (wpk_fold_cmp_str(w, &w->entries[titled[mid]], folded) < 0) lo = mid + 1; else hi = mid;
+        if (wpk_fold_cmp_str(w, &w->entries[titles[mid]], folded) < 0) lo = mid + 1; else hi = mid;
     }
     int64_t first = -1;
-    for (size_t i = lo; i < n && wpk_fold_cmp_str(w, &w->entries[titled[i]], folded) == 0; i++) {
-        if (first < 0) first = titled[i];
-        if (strcmp(we_title(w, &w->entries[titled[i]]), target) == 0) return titled[i];
+    for (size_t i = lo; i < n && wpk_fold_cmp_str(w, &w->entries[titles[i]], folded) == 0; i++) {
+        if (first < 0) first = titles[i];
+        if (strcmp(we_title(w, &w->entries[titles[i]]), target) == 0) return titles[i];
     }
     return first;
 }
 
+/* Merges the sorted runs items[0, mid) and items[mid, n) in place, with a
+ * copy of the second run (the aliases, the shorter one) as scratch. */
+static int merge_runs(const wpk_writer *w, wfold *items, size_t mid, size_t n)
+{
+    size_t tail = n - mid;
+    wfold *b = wpk_malloc((tail ? tail : 1) * sizeof *b);
+    if (!b) return -1;
+    memcpy(b, items + mid, tail * sizeof *b);
+    size_t i = mid, j = tail, k = n;
+    while (j > 0) /* from the back: the slot written is never one still to be read */
+        items[--k] = i > 0 && by_fold(&items[i - 1], &b[j - 1], (void *)w) > 0 ? items[--i] : b[--j];
+    wpk_free(b);
+    return 0;
+}
+
+/* Resolves one alias: its target's folded form replaces the target (in
+ * place when it fits, as it does unless folding lengthened it); its article
+ * goes to alias_entry. 1 when it leads to an article whose folded title is
+ * not already the alias's, 0 when not, -1 out of memory. */
+static int resolve_alias(wpk_writer *w, size_t a, const wfold *titles, size_t ntitles)
+{
+    walias *al = &w->aliases[a];
+    char *tf = NULL, *af = NULL;
+    if (wpk_title_fold(al->target, strlen(al->target), &tf) || wpk_title_fold(al->alias, strlen(al->alias), &af)) {
+        wpk_free(tf);
+        return -1;
+    }
+    int64_t target = resolve(w, titles, ntitles, al->target, tf);
+    wpk_free(tf);
+    size_t aflen = strlen(af);
+    char *slot = aflen <= strlen(al->target) ? al->target : wpk_arena_alloc(&w->alias_text, aflen + 1);
+    if (slot) {
+        memcpy(slot, af, aflen + 1);
+        al->target = slot;
+    }
+    wpk_free(af);
+    if (!slot) return -1;
+    if (target < 0) {
+        w->unresolved_aliases++;
+        return 0;
+    }
+    w->alias_entry[a] = (uint32_t)target;
+    return wpk_fold_cmp_str(w, &w->entries[target], slot) != 0; /* else the title itself already matches */
+}
+
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
 {
-    size_t cap = w->count + w->alias_count + 1, n = 0, ntitled = 0;
-    wfold *items = wpk_malloc(cap * sizeof *items);
-    uint32_t *titled = wpk_malloc((w->count + 1) * sizeof *titled);
-    if (!items || !titled) {
+    if (w->count + w->alias_count >= UINT32_MAX)
+        return wpk_fail(err, WPK_E_LIMIT, "more than 2^32 entries and aliases");
+    size_t n = 0;
+    wfold *items = wpk_malloc((w->count + w->alias_count + 1) * sizeof *items);
+    wpk_free(w->alias_entry);
+    w->alias_entry = wpk_malloc((w->alias_count + 1) * sizeof *w->alias_entry);
+    if (!items || !w->alias_entry) {
         wpk_free(items);
-        wpk_free(titled);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < w->count; i++) {
-        wentry *e = &w->entries[i];
-        if (!e->title_len || e->current != i) continue;
-        titled[ntitled++] = (uint32_t)i;
-        items[n++] = (wfold){(uint32_t)i, WFOLD_TITLE};
-    }
-    qsort_r(titled, ntitled, sizeof *titled, by_fold_entry, w);
+    /* The current titles in fold order first: alias targets are looked up
+     * in them; then the resolved aliases, sorted and merged in. */
+    for (size_t i = 0; i < w->count; i++)
+        if (w->entries[i].title_len && w->entries[i].current == i) items[n++] = (wfold)i;
+    size_t ntitles = n;
+    qsort_r(items, ntitles, sizeof *items, by_fold, w);
     w->stored_aliases = w->unresolved_aliases = 0;
     for (size_t a = 0; a < w->alias_count; a++) {
-        char *tf = NULL, *af = NULL;
-        if (wpk_title_fold(w->aliases[a].target, strlen(w->aliases[a].target), &tf) ||
-            wpk_title_fold(w->aliases[a].alias, strlen(w->aliases[a].alias), &af)) {
-            wpk_free(tf);
+        int leads = resolve_alias(w, a, items, ntitles);
+        if (leads < 0) {
             wpk_free(items);
-            wpk_free(titled);
             return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         }
-        int64_t target = resolve(w, titled, ntitled, w->aliases[a].target, tf);
-        wpk_free(tf);
-        /* From now on `target` holds the alias's folded form (writer_fold.c):
-         * in place when it fits, as it does unless folding lengthened it. */
-        size_t aflen = strlen(af);
-        char *slot = aflen <= strlen(w->aliases[a].target) ? w->aliases[a].target
-                                                           : wpk_arena_alloc(&w->alias_text, aflen + 1);
-        if (!slot) {
-            wpk_free(af);
-            wpk_free(items);
-            wpk_free(titled);
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        }
-        memcpy(slot, af, aflen + 1);
-        wpk_free(af);
-        w->aliases[a].target = slot;
-        if (target < 0) {
-            w->unresolved_aliases++;
-            continue;
-        }
-        if (wpk_fold_cmp_str(w, &w->entries[target], slot) == 0) continue; /* the title itself already matches */
-        items[n++] = (wfold){(uint32_t)target, (uint32_t)a};
+        if (leads) items[n++] = (wfold)(w->count + a);
     }
-    wpk_free(titled);
-    qsort_r(items, n, sizeof *items, by_fold, w);
+    qsort_r(items + ntitles, n - ntitles, sizeof *items, by_fold, w);
+    if (merge_runs(w, items, ntitles, n)) {
+        wpk_free(items);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
     /* One item per (key, article): the first, a title before an alias. */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         int dup = 0;
-        for (size_t j = kept; j-- > 0 && wpk_fold_item_cmp(w, &items[j], &items[i]) == 0;)
-            if (items[j].entry == items[i].entry) dup = 1;
+        for (size_t j = kept; j-- > 0 && wpk_fold_item_cmp(w, items[j], items[i]) == 0;)
+            if (wfold_entry(w, items[j]) == wfold_entry(w, items[i])) dup = 1;
         if (!dup) items[kept++] = items[i];
     }
     n = kept;
-    for (size_t i = 0; i < n; i++) w->stored_aliases += items[i].alias != WFOLD_TITLE;
+    for (size_t i = 0; i < n; i++) w->stored_aliases += wfold_is_alias(w, items[i]);
     *out = items;
     *n_out = n;
     return WPK_OK;

@@ -76,18 +76,17 @@ int wpk_fold_cmp_str(const wpk_writer *w, const wentry *a, const char *folded)
 }
 
 /* After resolution an alias's `target` holds its folded form. */
-static fold_src src_of_item(const wpk_writer *w, const wfold *f)
+static fold_src src_of_item(const wpk_writer *w, wfold f)
 {
-    if (f->alias == WFOLD_TITLE) return src_of_entry(w, &w->entries[f->entry]);
-    return src_of_string(w->aliases[f->alias].target);
+    return wfold_is_alias(w, f) ? src_of_string(w->aliases[f - w->count].target) : src_of_entry(w, &w->entries[f]);
 }
 
-int wpk_fold_item_cmp(const wpk_writer *w, const wfold *a, const wfold *b)
+int wpk_fold_item_cmp(const wpk_writer *w, wfold a, wfold b)
 {
     return src_cmp(src_of_item(w, a), src_of_item(w, b));
 }
 
-size_t wpk_fold_key(const wpk_writer *w, const wfold *f, char *buf, size_t cap)
+size_t wpk_fold_key(const wpk_writer *w, wfold f, char *buf, size_t cap)
 {
     fold_src s = src_of_item(w, f);
     size_t n = 0;

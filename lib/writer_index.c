@@ -497,10 +497,10 @@ static int build_fold_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     char *key = wpk_malloc(65535);
     if (!buf || !key) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n && !rc; i++) {
-        const char *display = wpk_fold_display(w, &items[i]);
-        size_t klen = wpk_fold_key(w, &items[i], key, 65535);
+        const char *display = wpk_fold_display(w, items[i]);
+        size_t klen = wpk_fold_key(w, items[i], key, 65535);
         if (klen == SIZE_MAX) continue; /* folding never triples a 64 KiB title, but stay safe */
-        wpk_fmt_fold_item f = {w->entries[items[i].entry].entry_no, items[i].alias != WFOLD_TITLE,
+        wpk_fmt_fold_item f = {w->entries[wfold_entry(w, items[i])].entry_no, wfold_is_alias(w, items[i]),
                                (const uint8_t *)key, (const uint8_t *)display, (uint16_t)klen, strlen(display)};
         size_t len = wpk_fmt_fold_item_encode(buf, WPK_FOLD_ITEM_FIXED + 3 * 65536, &f);
         rc = add_item(lb, buf, len, f.key, f.key_len, 0, err);

@@ -152,6 +152,7 @@ struct wpk_writer {
     walias *aliases;
     size_t alias_count, alias_cap;
     warena alias_text;          /* aliases' names and targets */
+    uint32_t *alias_entry;      /* from wpk_fold_items: the article each resolved alias leads to */
     uint32_t *article_order;    /* entries of each article, current version first */
     uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories;
     wpk_progress_fn progress;
@@ -174,23 +175,29 @@ static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uin
 
 /* writer_articles.c: versions of one article, aliases. */
 int wpk_group_articles(wpk_writer *w, wpk_error *err);
-/* Folded-title index items: current titles and resolved aliases. */
-typedef struct wfold {
-    uint32_t entry;             /* the article's current version */
-    uint32_t alias;             /* index into wpk_writer.aliases, or WFOLD_TITLE */
-} wfold;
-#define WFOLD_TITLE UINT32_MAX
+/* A folded-title index item, 4 bytes (one per article and alias): an
+ * entry's index for its title, or wpk_writer.count + an alias's index for a
+ * resolved alias. */
+typedef uint32_t wfold;
+static inline int wfold_is_alias(const wpk_writer *w, wfold f) { return f >= w->count; }
+/* The article an item leads to. */
+static inline uint32_t wfold_entry(const wpk_writer *w, wfold f)
+{
+    return f < w->count ? f : w->alias_entry[f - w->count];
+}
 /* writer_fold.c: whether a title's folded form can be produced from it
  * instead of kept; folded titles compared as strcmp would. */
 int wpk_fold_derivable(const char *title, size_t len, const char *fold);
 int wpk_fold_cmp(const wpk_writer *w, const wentry *a, const wentry *b);
 int wpk_fold_cmp_str(const wpk_writer *w, const wentry *a, const char *folded);
-int wpk_fold_item_cmp(const wpk_writer *w, const wfold *a, const wfold *b);
+int wpk_fold_item_cmp(const wpk_writer *w, wfold a, wfold b);
 /* A fold item's key (folded form) into buf, not NUL-terminated: its length,
  * SIZE_MAX when over cap. */
-size_t wpk_fold_key(const wpk_writer *w, const wfold *f, char *buf, size_t cap);
+size_t wpk_fold_key(const wpk_writer *w, wfold f, char *buf, size_t cap);
 /* A fold item's display string (title or alias). */
-const char *wpk_fold_display(const wpk_writer *w, const wfold *f);
+const char *wpk_fold_display(const wpk_writer *w, wfold f);
+/* The current titles and resolved aliases in fold order, one per (folded
+ * form, article); fills wpk_writer.alias_entry. */
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 
 /* The category id at *p (7 bits a byte, low first: most take one or two
