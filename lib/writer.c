@@ -557,9 +557,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->dropped_revisions = w->dropped_revisions;
         st->aliases = w->stored_aliases;
         st->unresolved_aliases = w->unresolved_aliases;
-        st->duplicates = 0;
-        for (size_t i = 0; i < w->count; i++)
-            st->duplicates += w->entries[i].size && w->entries[i].content_of != i;
+        st->duplicates = w->duplicates;
     }
     return WPK_OK;
 }

@@ -111,7 +111,7 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
     if (!w->article_order) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        e->current = (uint32_t)i;
+        e->is_revision = 0;
         e->rev_start = e->rev_count = 0;
         if (e->group_has_id || e->title_len) w->article_order[keyed++] = (uint32_t)i;
     }
@@ -128,7 +128,11 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
         }
         cur->rev_start = (uint32_t)(k + 1);
         cur->rev_count = (uint16_t)(run - 1);
-        for (size_t j = 1; j < run; j++) w->entries[w->article_order[k + j]].current = w->article_order[k];
+        for (size_t j = 1; j < run; j++) {
+            wentry *rev = &w->entries[w->article_order[k + j]];
+            rev->is_revision = 1;
+            rev->current = w->article_order[k];
+        }
         w->articles++;
         w->revisions += run - 1;
         k += run;
@@ -143,7 +147,7 @@ static void drop_revisions(wpk_writer *w)
     size_t kept = 0;
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
-        if (e->current != i) { /* its strings stay in the arena until the writer is freed */
+        if (e->is_revision) { /* its strings stay in the arena until the writer is freed */
             w->dropped_revisions++;
             continue;
         }
@@ -258,7 +262,7 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     /* The current titles in fold order first: alias targets are looked up
      * in them; then the resolved aliases, sorted and merged in. */
     for (size_t i = 0; i < w->count; i++)
-        if (w->entries[i].title_len && w->entries[i].current == i) items[n++] = (wfold)i;
+        if (w->entries[i].title_len && !w->entries[i].is_revision) items[n++] = (wfold)i;
     size_t ntitles = n;
     qsort_r(items, ntitles, sizeof *items, by_fold, w);
     w->stored_aliases = w->unresolved_aliases = 0;

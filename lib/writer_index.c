@@ -355,7 +355,7 @@ static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats,
     size_t at = 0;
     /* An older version listing exactly its article's categories says so in
      * three bytes instead of repeating the list. */
-    const wentry *cur = &w->entries[e->current];
+    const wentry *cur = &w->entries[we_current(w, e)];
     const uint8_t *cur_cats = NULL;
     if (cur != e && e->cat_count && cur->cat_count == e->cat_count) {
         int rc = wpk_entry_cats(w, cur_view, cur, &cur_cats, err);
@@ -376,7 +376,7 @@ static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats,
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_NAMESPACE, ns, 8);
     }
     uint8_t v[4];
-    if (e->current != (uint32_t)(e - w->entries)) {
+    if (e->is_revision) {
         wpk_put32(v, w->entries[e->current].entry_no);
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CURRENT, v, 4);
     }
@@ -537,7 +537,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     size_t pairs = 0;
     uint32_t names = w->cats.count;
     for (size_t i = 0; i < w->count; i++)
-        if (w->entries[i].current == i) pairs += w->entries[i].cat_count;
+        if (!w->entries[i].is_revision) pairs += w->entries[i].cat_count;
     if (pairs >= UINT32_MAX) return wpk_fail(err, WPK_E_LIMIT, "more than 2^32 (category, article) pairs");
     size_t budget = wpk_test_category_budget ? wpk_test_category_budget
                     : pairs / 8 > (1u << 20)  ? pairs / 8
@@ -557,7 +557,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
         const uint8_t *ids;
-        if (e->current != i || !e->cat_count) continue;
+        if (e->is_revision || !e->cat_count) continue;
         if ((rc = wpk_entry_cats(w, &view, e, &ids, err)) != 0) break;
         for (uint16_t k = 0; k < e->cat_count; k++) count[wpk_cat_id(&ids)]++;
     }
@@ -585,7 +585,7 @@ static int build_category_index(wpk_writer *w, leaf_builder *lb, wpk_error *err)
         for (size_t i = 0; i < w->count && !rc; i++) {
             const wentry *e = &w->entries[i];
             const uint8_t *ids;
-            if (e->current != i || !e->cat_count) continue;
+            if (e->is_revision || !e->cat_count) continue;
             if ((rc = wpk_entry_cats(w, &view, e, &ids, err)) != 0) break;
             for (uint16_t k = 0; k < e->cat_count; k++) {
                 uint32_t id = wpk_cat_id(&ids);
@@ -654,7 +654,7 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
     }
     for (size_t i = 0; i < w->count; i++) {
         const wentry *e = &w->entries[i];
-        if (e->current != i || !(e->group_has_id || e->title_len)) continue; /* articles only */
+        if (e->is_revision || !(e->group_has_id || e->title_len)) continue; /* articles only */
         uint32_t lang = article_language(w, e);
         if (lang != UINT32_MAX) count[lang]++;
     }

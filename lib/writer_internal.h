@@ -38,11 +38,12 @@ typedef struct wentry {
     };
     uint32_t size;              /* at most WPK_MAX_ENTRY */
     uint32_t cat_bytes;         /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of namespace if has_ns */
-    uint32_t current;           /* index of the article's current version (self when current or alone) */
-    uint32_t rev_start;         /* current version: its revisions in wpk_writer.article_order */
+    union {
+        uint32_t current;       /* is_revision: its article's current version (we_current) */
+        uint32_t rev_start;     /* otherwise: its rev_count revisions in wpk_writer.article_order */
+    };
     /* Filled while planning. */
-    uint32_t content_of;        /* index of the entry whose bytes are stored (self if unique) */
-    uint32_t block;
+    uint32_t block;             /* is_duplicate: the entry stored until planning ends, then its block */
     uint32_t offset_in_block;
     /* Rank in path order: from the start of finishing (wpk_path_ranks),
      * with gaps once grouping drops revisions; dense from the index build
@@ -54,10 +55,15 @@ typedef struct wentry {
     uint16_t cat_count;
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
+    uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
+    uint8_t is_revision : 1;    /* an older version of an article */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
-_Static_assert(sizeof(wentry) <= 88, "wentry grew: it is multiplied by the entry count");
+_Static_assert(sizeof(wentry) <= 80, "wentry grew: it is multiplied by the entry count");
 #define WPK_MAX_NAMES 65535u    /* distinct languages, and media types */
+
+/* The index of the current version of e's article: e itself unless e is a revision. */
+#define we_current(w, e) ((e)->is_revision ? (e)->current : (uint32_t)((e) - (w)->entries))
 
 /* Where an entry's category ids start in the spill file. */
 static inline uint64_t we_cats_at(const wentry *e)
@@ -154,7 +160,7 @@ struct wpk_writer {
     warena alias_text;          /* aliases' names and targets */
     uint32_t *alias_entry;      /* from wpk_fold_items: the article each resolved alias leads to */
     uint32_t *article_order;    /* entries of each article, current version first */
-    uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories;
+    uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories, duplicates;
     wpk_progress_fn progress;
     void *progress_ctx;
 };

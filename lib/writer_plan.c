@@ -108,9 +108,10 @@ static int block_order(const void *pa, const void *pb, void *vctx)
     const order_ctx *o = vctx;
     uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
     const wentry *a = &o->w->entries[ia], *b = &o->w->entries[ib];
-    int c = strcmp(o->keys[a->current], o->keys[b->current]);
+    uint32_t ca = we_current(o->w, a), cb = we_current(o->w, b);
+    int c = strcmp(o->keys[ca], o->keys[cb]);
     if (c) return c;
-    if (a->current != b->current) return a->current < b->current ? -1 : 1;
+    if (ca != cb) return ca < cb ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us < b->updated_us ? -1 : 1;
     return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no; /* path order */
 }
@@ -125,7 +126,7 @@ static int make_keys(const wpk_writer *w, char ***out, warena *arena, wpk_error 
     int rc = keys && path ? WPK_OK : wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (size_t i = 0; i < w->count && !rc; i++) {
         const wentry *e = &w->entries[i];
-        if (e->current != i) continue; /* versions use their article's key */
+        if (e->is_revision) continue; /* versions use their article's key */
         if (!e->title_len && (rc = wpk_entry_path(w, e, path, err)) != 0) break;
         char buf[256];
         size_t n = group_key(w, e, path, buf, sizeof buf - 1);
@@ -244,14 +245,15 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         }
         if ((rc = read_content_from(w, e, file, buf, err)) != 0) break; /* file: read back above */
         e->hash = XXH3_64bits(buf, (size_t)e->size);
-        e->content_of = order[k];
         w->content_bytes += e->size;
         wpk_writer_report(w, "reading", w->content_bytes, 0, k + 1, w->count);
         if (e->size == 0) continue; /* stored nowhere */
         uint32_t *slot;
         if ((rc = dedup_find(&d, w, order[k], buf, &slot, err)) != 0) break;
-        if (*slot != UINT32_MAX) { /* identical to an earlier content */
-            e->content_of = *slot;
+        if (*slot != UINT32_MAX) { /* identical to an earlier content: its entry, until it has a block */
+            e->is_duplicate = 1;
+            e->block = *slot;
+            w->duplicates++;
             continue;
         }
         *slot = order[k];
@@ -279,10 +281,10 @@ static int cut_blocks(wpk_writer *w, wpk_error *err)
         raw = 0;                                                               \
     } while (0)
     for (size_t u = 0; u < w->unique_count && !rc;) {
-        uint32_t article = w->entries[w->unique[u]].current;
+        uint32_t article = we_current(w, &w->entries[w->unique[u]]);
         size_t end = u;
         uint64_t group = 0;
-        while (end < w->unique_count && w->entries[w->unique[end]].current == article)
+        while (end < w->unique_count && we_current(w, &w->entries[w->unique[end]]) == article)
             group += w->entries[w->unique[end++]].size;
         if (in_block && raw + group > limit) CLOSE_BLOCK(u); /* the article starts a new block */
         /* An article larger than a block stretches its block, up to four
@@ -325,9 +327,10 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
     /* Duplicates share the block of the content they repeat. */
     for (size_t i = 0; i < n && !rc; i++) {
         wentry *e = &w->entries[i];
-        if (e->content_of != i) {
-            e->block = w->entries[e->content_of].block;
-            e->offset_in_block = w->entries[e->content_of].offset_in_block;
+        if (e->is_duplicate) {
+            const wentry *stored = &w->entries[e->block];
+            e->block = stored->block;
+            e->offset_in_block = stored->offset_in_block;
         }
     }
     wpk_free(order);
