@@ -586,6 +586,8 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
     if (!rc) rc = wpk_tempfile_in(w->path, &w->data_fd, err);
     if (!rc) rc = wpk_compress_blocks(w, err);
     if (rc) return rc;
+    wpk_free(w->unique); /* blocks are written: the index build needs the room more */
+    w->unique = NULL;
     wpk_built_index ix;
     wpk_writer_report(w, "indexing", w->unique_bytes, w->unique_bytes, w->count, w->count);
     /* A small archive's index fits in a reader's page cache, and larger
