@@ -397,7 +397,10 @@ static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats,
     return WPK_OK;
 }
 
-/* The records of entries order[from..to) (path order). */
+/* The k-th entry in path order: order[k], or k when order is NULL. */
+static inline uint32_t path_entry(const uint32_t *order, size_t k) { return order ? order[k] : (uint32_t)k; }
+
+/* The records of the entries from..to in path order. */
 static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *order, size_t from, size_t to,
                             wpk_error *err)
 {
@@ -413,7 +416,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
     memset(&cur, 0, sizeof cur);
     int rc = WPK_OK;
     for (size_t k = from; k < to && !rc; k++) {
-        const wentry *e = &w->entries[order[k]];
+        const wentry *e = &w->entries[path_entry(order, k)];
         /* Path, URL and categories in one read (the next entries' usually come along). */
         const uint8_t *strings;
         uint64_t cats_at = we_cats_at(e) - e->str_offset;
@@ -689,7 +692,7 @@ enum { TASK_PATH_A, TASK_TITLE, TASK_ID, TASK_PATH_B, TASK_FOLD, TASK_CATEGORY, 
 typedef struct index_job {
     wpk_writer *w;
     const ZSTD_CDict *cdict;
-    const uint32_t *path_order;
+    const uint32_t *path_order; /* NULL: the entries are in path order (path_entry) */
     uint32_t *order;            /* scratch for the title and ID orders */
     size_t split;               /* entries [0, split) and [split, count) */
     leaf_builder *lb;           /* by task */
@@ -747,7 +750,7 @@ static int path_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_e
     uint32_t n = 0;
     int rc = WPK_OK;
     for (size_t k = 0; k < w->count && !rc; k++) {
-        const wentry *e = &w->entries[order[k]];
+        const wentry *e = &w->entries[path_entry(order, k)];
         const uint8_t *cats;
         if ((rc = wpk_entry_cats(w, &own, e, &cats, err)) != 0) break;
         wpk_fmt_record r;
@@ -779,7 +782,12 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t n = w->count ? w->count : 1;
-    uint32_t *order = wpk_malloc(n * sizeof *order), *order_b = wpk_malloc(n * sizeof *order_b);
+    /* Entries added in path order are still in it (the command-line tool
+     * adds them so): the path order is then the entries' own, with no array. */
+    int in_order = 1;
+    for (size_t i = 1; i < w->count && in_order; i++)
+        if (w->entries[i - 1].entry_no > w->entries[i].entry_no) in_order = 0;
+    uint32_t *order = in_order ? NULL : wpk_malloc(n * sizeof *order), *order_b = wpk_malloc(n * sizeof *order_b);
     ZSTD_CCtx *rc_ctx = wpk_zstd_cctx();
     /* Leaf pages repeat titles, URLs and categories that the contents hold
      * too: the blocks' dictionary compresses them as well. */
@@ -790,7 +798,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->pages_a2.fd, err);
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->pages_b.fd, err);
     if (!sink_rc) sink_rc = wpk_tempfile_in(w->path, &out->ext_pages.fd, err);
-    if (sink_rc || !order || !order_b || !rc_ctx || !lb || (w->dict_size && !cd)) {
+    if (sink_rc || (!in_order && !order) || !order_b || !rc_ctx || !lb || (w->dict_size && !cd)) {
         wpk_built_index_free(out);
         wpk_free(order);
         wpk_free(order_b);
@@ -801,15 +809,12 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     }
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(rc_ctx, ZSTD_c_checksumFlag, 0);
-    /* Entries added in path order are still in it: no sort then. */
-    int in_order = 1;
-    for (size_t i = 0; i < w->count; i++) {
-        order[i] = (uint32_t)i;
-        if (i > 0 && w->entries[i - 1].entry_no > w->entries[i].entry_no) in_order = 0;
+    if (!in_order) {
+        for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
+        qsort_r(order, w->count, sizeof *order, by_rank, w);
     }
-    if (!in_order) qsort_r(order, w->count, sizeof *order, by_rank, w);
     int rc = WPK_OK;
-    for (size_t k = 0; k < w->count; k++) w->entries[order[k]].entry_no = (uint32_t)k; /* dense: record numbers */
+    for (size_t k = 0; k < w->count; k++) w->entries[path_entry(order, k)].entry_no = (uint32_t)k; /* dense: record numbers */
     static const int root_of[NTASKS] = {0, 1, 2, 0, 3, 4}; /* by task: path, title, ID, path, folded, category */
     static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
                                                WPK_KEY_STRING};
