@@ -575,6 +575,9 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
             w->cap = w->count;
         }
     }
+    wpk_intern_seal(&w->cats); /* 4 MB of hash slots for 570,000 names */
+    wpk_intern_seal(&w->langs);
+    wpk_intern_seal(&w->mimes);
     int rc = wpk_spill_flush(w, err);
     if (!rc) rc = wpk_path_ranks(w, err);
     wpk_free(w->last_path);

@@ -58,6 +58,18 @@ int wpk_intern(wintern *t, const char *s, uint32_t *id)
     return 0;
 }
 
+void wpk_intern_seal(wintern *t)
+{
+    wpk_free(t->slots);
+    t->slots = NULL;
+    t->slot_cap = 0;
+    uint32_t *fit = t->count ? wpk_realloc(t->refs, t->count * sizeof *fit) : NULL;
+    if (fit) {
+        t->refs = fit;
+        t->cap = t->count;
+    }
+}
+
 void wpk_intern_free(wintern *t)
 {
     wpk_arena_free(&t->text);

@@ -112,6 +112,9 @@ typedef struct wintern {
 } wintern;
 /* The id of s, adding it the first time; -1 when out of memory. */
 int wpk_intern(wintern *t, const char *s, uint32_t *id);
+/* No more names for a while: frees the lookup slots (the next wpk_intern
+ * rebuilds them) and the ids' growth room. */
+void wpk_intern_seal(wintern *t);
 void wpk_intern_free(wintern *t);
 static inline const char *wpk_intern_name(const wintern *t, uint32_t id) { return wpk_arena_at(&t->text, t->refs[id]); }
 
