@@ -182,6 +182,8 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     }
     if (need > WPK_EXT_ADD_CAP)
         return wpk_fail(err, WPK_E_LIMIT, "%s: categories take more than %u bytes", m->path, WPK_EXT_ADD_CAP);
+    if (m->n_categories > WPK_MAX_CATEGORIES)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: more than %u categories", m->path, WPK_MAX_CATEGORIES);
     e->has_ns = m->has_ns != 0;
     /* At most 5 bytes an id; the cap above keeps the list under 100 KB. */
     uint8_t *ids = wpk_malloc(5 * m->n_categories + 8 + 1);
@@ -196,7 +198,7 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
         for (; id >= 0x80; id >>= 7) ids[n++] = (uint8_t)(id | 0x80);
         ids[n++] = (uint8_t)id;
     }
-    e->cat_count = (uint16_t)m->n_categories;
+    e->cat_count = (uint32_t)m->n_categories;
     if (m->has_ns) {
         wpk_put64(ids + n, (uint64_t)m->ns);
         n += 8;
@@ -298,7 +300,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
         (e.url_len && (rc = spill_append(w, m->url, e.url_len, &at, err)) != 0) ||
         (own_file && (rc = spill_append(w, own_file, strlen(own_file), &at, err)) != 0))
         return rc;
-    if (own_file) e.file_len = (uint32_t)strlen(own_file);
+    if (own_file) e.file_len = (uint16_t)strlen(own_file); /* < WPK_FILE_PATH_MAX */
     if ((rc = add_categories(w, &e, m, err)) != 0) return rc;
     e.source = own_file ? WE_OWN_FILE : WE_SPILLED;
     e.page_id = m->has_page_id ? m->page_id : 0;
@@ -370,23 +372,23 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
     if (flen >= WPK_FILE_PATH_MAX) return wpk_fail(err, WPK_E_LIMIT, "%s: file path too long", file_path);
     int under_root = flen > plen + 1 && file_path[flen - plen - 1] == '/' &&
                      !strcmp(file_path + flen - plen, meta->path) && flen - plen - 1 < 4096;
-    if (under_root) {
-        size_t rlen = flen - plen - 1;
-        if (!w->root_count || strlen(w->roots[w->root_count - 1]) != rlen ||
-            memcmp(w->roots[w->root_count - 1], file_path, rlen) != 0) {
-            char **g = wpk_realloc(w->roots, (w->root_count + 1) * sizeof *g);
-            char *root = g ? wpk_strndup(file_path, rlen) : NULL;
-            if (g) w->roots = g;
-            if (!root) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-            w->roots[w->root_count++] = root;
-        }
+    size_t rlen = under_root ? flen - plen - 1 : 0;
+    int new_root = under_root && (!w->root_count || strlen(w->roots[w->root_count - 1]) != rlen ||
+                                  memcmp(w->roots[w->root_count - 1], file_path, rlen) != 0);
+    if (new_root && w->root_count >= WPK_MAX_ROOTS) under_root = new_root = 0; /* then its whole name is kept */
+    if (new_root) {
+        char **g = wpk_realloc(w->roots, (w->root_count + 1) * sizeof *g);
+        char *root = g ? wpk_strndup(file_path, rlen) : NULL;
+        if (g) w->roots = g;
+        if (!root) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->roots[w->root_count++] = root;
     }
     wentry *e;
     int rc = add_meta(w, meta, under_root ? NULL : file_path, &e, err);
     if (rc) return rc;
     if (under_root) {
         e->source = WE_UNDER_ROOT;
-        e->file_root = (uint32_t)(w->root_count - 1);
+        e->file_root = (uint16_t)(w->root_count - 1);
     }
     if ((rc = note_path(w, e, meta->path, err)) != 0) w->count--;
     return rc;

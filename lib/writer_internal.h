@@ -32,12 +32,10 @@ typedef struct wentry {
      * the folded title, each NUL-terminated (we_title; compare folded
      * titles with wpk_fold_cmp, writer_fold.c). Unused without a title. */
     uint32_t text;
-    union {
-        uint32_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
-        uint32_t file_len;      /* WE_OWN_FILE: the file name's length */
-    };
     uint32_t size;              /* at most WPK_MAX_ENTRY */
-    uint32_t cat_bytes;         /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of namespace if has_ns */
+    /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of
+     * namespace if has_ns: cat_bytes of them, at most 5 * 16,383 + 8. */
+    uint32_t cat_bytes : 18, cat_count : 14;
     union {
         uint32_t current;       /* is_revision: its article's current version (we_current) */
         uint32_t rev_start;     /* otherwise: its rev_count revisions in wpk_writer.article_order */
@@ -50,9 +48,12 @@ typedef struct wentry {
      * on. Paths are unique, so it breaks every tie that a path would. */
     uint32_t entry_no;
     uint16_t lang, mime;        /* ids in wpk_writer.langs and .mimes (WPK_MAX_NAMES of each) */
+    union {
+        uint16_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
+        uint16_t file_len;      /* WE_OWN_FILE: the file name's length */
+    };
     uint16_t rev_count;         /* current version: how many revisions (a record lists at most ~16,000) */
     uint16_t path_len, title_len, url_len;
-    uint16_t cat_count;
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
@@ -61,6 +62,8 @@ typedef struct wentry {
 } wentry;
 _Static_assert(sizeof(wentry) <= 80, "wentry grew: it is multiplied by the entry count");
 #define WPK_MAX_NAMES 65535u    /* distinct languages, and media types */
+#define WPK_MAX_ROOTS 65535u    /* directories files are read under; past them a file keeps its whole name */
+#define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry); the byte cap stops non-empty names sooner */
 
 /* The index of the current version of e's article: e itself unless e is a revision. */
 #define we_current(w, e) ((e)->is_revision ? (e)->current : (uint32_t)((e) - (w)->entries))

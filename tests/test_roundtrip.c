@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -686,6 +687,60 @@ static void test_dedup_collisions(void)
     wpk_reader_close(r);
 }
 
+/* Files read under more directories than the writer numbers (65,535):
+ * entries cycling through three directories start a new one each time;
+ * past the limit each file keeps its whole name, and every content still
+ * comes from its own file (three, so that a number wrapping at 2^16 would
+ * name the wrong one). Hard links stand in for 65,600 files. */
+static void test_many_roots(void)
+{
+    enum { N = 65600, DIRS = 3 };
+    static const char *const body[DIRS] = {"from a", "from b", "from c"};
+    char root[DIRS][4200], file[12700], path[32], src[DIRS][12700], p[4200]; /* sizes as gcc bounds them */
+    snprintf(p, sizeof p, "%s", tmp_path("roots.wpk"));
+    for (int k = 0; k < DIRS; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "roots-%d", k);
+        snprintf(root[k], sizeof root[k], "%s", tmp_path(name));
+        snprintf(file, sizeof file, "%s/f", root[k]);
+        CHECK(mkdir(root[k], 0755) == 0 && mkdir(file, 0755) == 0);
+        snprintf(src[k], sizeof src[k], "%s/src", root[k]);
+        FILE *f = fopen(src[k], "wb");
+        CHECK(f && fputs(body[k], f) >= 0);
+        if (f) fclose(f);
+    }
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 1;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    int rc = 0;
+    for (unsigned i = 0; i < N && !rc; i++) {
+        snprintf(path, sizeof path, "f/%06u.md", i);
+        snprintf(file, sizeof file, "%s/%s", root[i % DIRS], path);
+        if (link(src[i % DIRS], file) != 0) CHECK_MSG(0, "link %s: %s", file, strerror(errno));
+        wpk_entry m = meta(path, NULL, 0, 0);
+        rc = wpk_writer_add_file(w, &m, file, &err);
+    }
+    CHECK_MSG(rc == 0 && wpk_writer_finish(w, NULL, &err) == 0, "%s", err.message);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    unsigned bad = 0;
+    for (unsigned i = 0; r && i < N; i++) {
+        snprintf(path, sizeof path, "f/%06u.md", i);
+        wpk_entry *e = NULL;
+        if (wpk_reader_find_by_path(r, path, &e, &err) || !content_is(r, e, body[i % DIRS], 6)) bad++;
+        wpk_entry_free(e);
+    }
+    CHECK_MSG(bad == 0, "%u of %u contents read back wrong", bad, (unsigned)N);
+    wpk_reader_close(r);
+    for (unsigned i = 0; i < N; i++) {
+        snprintf(file, sizeof file, "%s/f/%06u.md", root[i % DIRS], i);
+        unlink(file);
+    }
+}
+
 /* Versions of one article: a record links at most ~16,000 (its extension
  * bytes), the writer counts at most 65,535; past either the pack fails
  * with the article named. Distinct languages are limited to 65,535. */
@@ -734,6 +789,22 @@ static void test_writer_limits(void)
                   strstr(err.message, "65535 distinct languages"),
               "after %u languages: %s", i, err.message);
     wpk_writer_free(w);
+    /* Categories of one entry: 16,383 (empty names: the only ones that
+     * fit the byte cap that many times) pack; one more is refused. */
+    static const char *empty[16384];
+    for (unsigned k = 0; k < 16384; k++) empty[k] = "";
+    for (unsigned n = 16383; n <= 16384; n++) {
+        unlink(p);
+        CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+        wpk_entry m = meta("c/many.md", "Many", 7, 0);
+        m.categories = empty;
+        m.n_categories = n;
+        rc = wpk_writer_add(w, &m, "x", 1, &err);
+        if (n == 16383) CHECK_MSG(rc == 0 && wpk_writer_finish(w, NULL, &err) == 0, "16383 categories: %s", err.message);
+        else CHECK_MSG(rc == WPK_E_LIMIT && strstr(err.message, "c/many.md") && strstr(err.message, "16383 categories"),
+                       "16384 categories: %s", err.message);
+        wpk_writer_free(w);
+    }
 }
 
 /* Title normalization on its edges: empty after collapsing spaces (a
@@ -1061,6 +1132,7 @@ int main(int argc, char **argv)
     test_split_categories();
     test_articles(0);
     test_articles(1);
+    test_many_roots();
     test_languages(0);
     test_languages(1);
     test_writer_errors();
