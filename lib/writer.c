@@ -62,6 +62,8 @@ static int check_field(const char *s, const char *what, const char *path, uint16
 static int spill_append(wpk_writer *w, const void *p, size_t n, uint64_t *at, wpk_error *err)
 {
     int rc;
+    if (n > WPK_SPILL_MAX - w->spill_size)
+        return wpk_fail(err, WPK_E_LIMIT, "more than %llu bytes to keep in the spill file", WPK_SPILL_MAX);
     if (w->spill_fd < 0 && (rc = wpk_tempfile_in(w->path, &w->spill_fd, err)) != 0) return rc;
     if (!w->spill_buf && !(w->spill_buf = wpk_malloc(SPILL_BUF_SIZE))) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (w->spill_buffered + n > SPILL_BUF_SIZE && (rc = wpk_spill_flush(w, err)) != 0) return rc;
@@ -107,7 +109,7 @@ const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, siz
 static int entry_string(const wpk_writer *w, const wentry *e, uint64_t skip, size_t n, char *buf, const char *what,
                         wpk_error *err)
 {
-    int rc = spill_read(w, e->str_offset + skip, n, buf);
+    int rc = spill_read(w, (uint64_t)e->str_offset + skip, n, buf);
     if (rc) {
         char label[64];
         snprintf(label, sizeof label, "entry %zu", (size_t)(e - w->entries));
@@ -295,11 +297,12 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
     e.mime = (uint16_t)mime;
     /* Path, URL and own file name are read when the records are written or
      * the content is read: they wait on disk, one after the other. */
-    uint64_t at;
-    if ((rc = spill_append(w, m->path, e.path_len, &e.str_offset, err)) != 0 ||
+    uint64_t at, str_offset;
+    if ((rc = spill_append(w, m->path, e.path_len, &str_offset, err)) != 0 ||
         (e.url_len && (rc = spill_append(w, m->url, e.url_len, &at, err)) != 0) ||
         (own_file && (rc = spill_append(w, own_file, strlen(own_file), &at, err)) != 0))
         return rc;
+    e.str_offset = str_offset; /* < WPK_SPILL_MAX: spill_append */
     if (own_file) e.file_len = (uint16_t)strlen(own_file); /* < WPK_FILE_PATH_MAX */
     if ((rc = add_categories(w, &e, m, err)) != 0) return rc;
     e.source = own_file ? WE_OWN_FILE : WE_SPILLED;

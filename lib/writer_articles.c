@@ -103,7 +103,7 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
 }
 
 /* Sort the entries that belong to an article and link their versions. */
-static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
+static int link_versions(wpk_writer *w, wpk_error *err)
 {
     size_t keyed = 0;
     wpk_free(w->article_order);
@@ -112,7 +112,7 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
         e->is_revision = 0;
-        e->rev_start = e->rev_count = 0;
+        e->rev_start = 0;
         if (e->group_has_id || e->title_len) w->article_order[keyed++] = (uint32_t)i;
     }
     qsort_r(w->article_order, keyed, sizeof *w->article_order, by_article, w);
@@ -127,7 +127,6 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
                             wpk_entry_label(w, cur, label, sizeof label), run - 1);
         }
         cur->rev_start = (uint32_t)(k + 1);
-        cur->rev_count = (uint16_t)(run - 1);
         for (size_t j = 1; j < run; j++) {
             wentry *rev = &w->entries[w->article_order[k + j]];
             rev->is_revision = 1;
@@ -137,8 +136,19 @@ static int link_versions(wpk_writer *w, size_t *keyed_out, wpk_error *err)
         w->revisions += run - 1;
         k += run;
     }
-    *keyed_out = keyed;
+    w->keyed = keyed;
     return WPK_OK;
+}
+
+uint32_t wpk_revisions(const wpk_writer *w, const wentry *cur)
+{
+    if (cur->is_revision) return 0;
+    uint32_t self = (uint32_t)(cur - w->entries), n = 0;
+    for (size_t k = cur->rev_start; k < w->keyed; k++, n++) {
+        const wentry *v = &w->entries[w->article_order[k]];
+        if (!v->is_revision || v->current != self) break;
+    }
+    return n;
 }
 
 /* latest_only: free the revisions and close the gaps in the entry array. */
@@ -158,12 +168,11 @@ static void drop_revisions(wpk_writer *w)
 
 int wpk_group_articles(wpk_writer *w, wpk_error *err)
 {
-    size_t keyed;
     int rc = assign_groups(w, err);
-    if (!rc) rc = link_versions(w, &keyed, err);
+    if (!rc) rc = link_versions(w, err);
     if (rc || !w->opts.latest_only || w->revisions == 0) return rc;
     drop_revisions(w);
-    return link_versions(w, &keyed, err);
+    return link_versions(w, err);
 }
 
 const char *wpk_fold_display(const wpk_writer *w, wfold f)

@@ -380,16 +380,17 @@ static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats,
         wpk_put32(v, w->entries[e->current].entry_no);
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_CURRENT, v, 4);
     }
-    if (e->rev_count) {
-        size_t need = WPK_EXT_HEAD + 4 * (size_t)e->rev_count;
+    uint32_t revisions = wpk_revisions(w, e);
+    if (revisions) {
+        size_t need = WPK_EXT_HEAD + 4 * (size_t)revisions;
         if (at + need > 65535) {
             char label[WPK_LABEL_MAX];
             return wpk_fail(err, WPK_E_LIMIT, "%s: too many versions of one article (%u)",
-                            wpk_entry_label(w, e, label, sizeof label), e->rev_count);
+                            wpk_entry_label(w, e, label, sizeof label), revisions);
         }
         buf[at] = WPK_EXT_REVISIONS;
-        wpk_put16(buf + at + 1, (uint16_t)(4 * e->rev_count));
-        for (uint32_t i = 0; i < e->rev_count; i++)
+        wpk_put16(buf + at + 1, (uint16_t)(4 * revisions));
+        for (uint32_t i = 0; i < revisions; i++)
             wpk_put32(buf + at + WPK_EXT_HEAD + 4 * i, w->entries[w->article_order[e->rev_start + i]].entry_no);
         at += need;
     }
@@ -419,7 +420,7 @@ static int build_path_index(wpk_writer *w, leaf_builder *lb, const uint32_t *ord
         const wentry *e = &w->entries[path_entry(order, k)];
         /* Path, URL and categories in one read (the next entries' usually come along). */
         const uint8_t *strings;
-        uint64_t cats_at = we_cats_at(e) - e->str_offset;
+        uint64_t cats_at = we_cats_at(e) - (uint64_t)e->str_offset;
         if ((rc = wpk_spill_view(w, &own, e->str_offset, cats_at + e->cat_bytes, &strings, err)) != 0) break;
         wpk_fmt_record r;
         memset(&r, 0, sizeof r);
@@ -633,7 +634,7 @@ static int put_u64_field(wbuf *b, uint8_t tag, uint64_t v)
 static uint32_t article_language(const wpk_writer *w, const wentry *cur)
 {
     if (*wpk_intern_name(&w->langs, cur->lang)) return cur->lang;
-    for (uint16_t k = 0; k < cur->rev_count; k++) {
+    for (uint32_t k = 0, n = wpk_revisions(w, cur); k < n; k++) {
         const wentry *v = &w->entries[w->article_order[cur->rev_start + k]];
         if (*wpk_intern_name(&w->langs, v->lang)) return v->lang;
     }

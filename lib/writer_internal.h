@@ -26,8 +26,8 @@ typedef struct wentry {
      * category ids and namespace (we_cats_at), then for WE_SPILLED the
      * content (we_content_at). They are read in path order when the records
      * are written, which is the order they were added in when the caller
-     * adds in path order. */
-    uint64_t str_offset;
+     * adds in path order. The spill file stays under WPK_SPILL_MAX. */
+    uint64_t str_offset : 48, path_len : 16;
     /* Where wpk_writer.strings holds the title and, unless fold_derived,
      * the folded title, each NUL-terminated (we_title; compare folded
      * titles with wpk_fold_cmp, writer_fold.c). Unused without a title. */
@@ -38,7 +38,7 @@ typedef struct wentry {
     uint32_t cat_bytes : 18, cat_count : 14;
     union {
         uint32_t current;       /* is_revision: its article's current version (we_current) */
-        uint32_t rev_start;     /* otherwise: its rev_count revisions in wpk_writer.article_order */
+        uint32_t rev_start;     /* otherwise: where its revisions start in wpk_writer.article_order (wpk_revisions) */
     };
     /* Filled while planning. */
     uint32_t block;             /* is_duplicate: the entry stored until planning ends, then its block */
@@ -52,16 +52,16 @@ typedef struct wentry {
         uint16_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
         uint16_t file_len;      /* WE_OWN_FILE: the file name's length */
     };
-    uint16_t rev_count;         /* current version: how many revisions (a record lists at most ~16,000) */
-    uint16_t path_len, title_len, url_len;
+    uint16_t title_len, url_len;
     uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
     uint8_t is_revision : 1;    /* an older version of an article */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
-_Static_assert(sizeof(wentry) <= 80, "wentry grew: it is multiplied by the entry count");
+_Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry count");
 #define WPK_MAX_NAMES 65535u    /* distinct languages, and media types */
+#define WPK_SPILL_MAX ((1ull << 48) - 1) /* 256 TiB: wentry.str_offset */
 #define WPK_MAX_ROOTS 65535u    /* directories files are read under; past them a file keeps its whole name */
 #define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry); the byte cap stops non-empty names sooner */
 
@@ -71,7 +71,8 @@ _Static_assert(sizeof(wentry) <= 80, "wentry grew: it is multiplied by the entry
 /* Where an entry's category ids start in the spill file. */
 static inline uint64_t we_cats_at(const wentry *e)
 {
-    return e->str_offset + e->path_len + e->url_len + (e->source == WE_OWN_FILE ? e->file_len : 0);
+    /* A 48-bit field: gcc adds to it modulo 2^48 unless widened first. */
+    return (uint64_t)e->str_offset + e->path_len + e->url_len + (e->source == WE_OWN_FILE ? e->file_len : 0);
 }
 /* WE_SPILLED: where its content starts in the spill file. */
 static inline uint64_t we_content_at(const wentry *e) { return we_cats_at(e) + e->cat_bytes; }
@@ -166,6 +167,7 @@ struct wpk_writer {
     warena alias_text;          /* aliases' names and targets */
     uint32_t *alias_entry;      /* from wpk_fold_items: the article each resolved alias leads to */
     uint32_t *article_order;    /* entries of each article, current version first */
+    size_t keyed;               /* entries in article_order */
     uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories, duplicates;
     wpk_progress_fn progress;
     void *progress_ctx;
@@ -187,6 +189,10 @@ static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uin
 
 /* writer_articles.c: versions of one article, aliases. */
 int wpk_group_articles(wpk_writer *w, wpk_error *err);
+/* How many revisions the current version cur has: they follow it in
+ * article_order (a record lists at most ~16,000; link_versions refuses
+ * more than 65,535). */
+uint32_t wpk_revisions(const wpk_writer *w, const wentry *cur);
 /* A folded-title index item, 4 bytes (one per article and alias): an
  * entry's index for its title, or wpk_writer.count + an alias's index for a
  * resolved alias. */
