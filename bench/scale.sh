@@ -22,7 +22,10 @@
 # For each N: generate (or reuse) the corpus, `wikipack pack` it under GNU
 # time (wall, peak RSS), then time `wikipack info` in fresh processes and
 # lookups by page ID with wpk_read_bench. Peak RSS per entry is measured
-# beyond a baseline: the peak RSS of packing a 100-file corpus.
+# beyond a baseline, the peak RSS of packing a 100-file corpus, and as the
+# growth from the size before: buffers that do not grow with the entries
+# (compressors, dictionary training) reach full size only on larger inputs,
+# and the growth leaves them out.
 set -u -o pipefail
 export LC_ALL=C
 
@@ -122,6 +125,7 @@ BASE_INFO=$(info_ms "$BASE_ARCH")
 log "baseline: packing 100 files peaks at $BASE_KB KiB; wikipack info on it: $BASE_INFO ms"
 
 ROWS=()
+PREV_KB=$BASE_KB PREV_FILES=100
 for n in "${SIZES[@]}"; do
     gen "$n"
     A=$DATA/gen_${n}_s$SEED.wpk
@@ -132,6 +136,11 @@ for n in "${SIZES[@]}"; do
     size=$(stat -c %s "$A")
     per_entry=$(awk -v k="$P_KB" -v b="$BASE_KB" -v n="$G_FILES" 'BEGIN { printf "%d", (k - b) * 1024 / n }')
     [ "$per_entry" -ge 0 ] || per_entry="below baseline"
+    # What each added file costs once the fixed buffers (compressors,
+    # dictionary training, index pages) are at full size: the growth from
+    # the previous size (the first size: from the baseline).
+    marginal=$(awk -v k="$P_KB" -v p="$PREV_KB" -v n="$G_FILES" -v m="$PREV_FILES" 'BEGIN { printf "%d", (k - p) * 1024 / (n - m) }')
+    PREV_KB=$P_KB PREV_FILES=$G_FILES
     log "timing opens and lookups"
     info=$(info_ms "$A") || { log "wikipack info failed on $A"; exit 1; }
     "$PY" "$HERE/bench_util.py" readlist "$G_DIR" "$READS" 20241215 "$DATA/picks-$n.tsv" >/dev/null
@@ -142,7 +151,7 @@ for n in "${SIZES[@]}"; do
     "$WPK" verify "$A" >/dev/null 2>&1 || log "verify failed on $A"
     vsecs=$(awk -v a="$vt0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
     load1=$(cut -d' ' -f1 /proc/loadavg)
-    ROWS+=("| $(commas "$G_FILES") | $(commas "$G_ARTICLES") | $(commas "$(awk -v b="$G_BYTES" 'BEGIN { printf "%.0f", b / 1e6 }')") | $(commas "$size") | $(awk -v b="$G_BYTES" -v s="$size" 'BEGIN { printf "%.2f×", b / s }') | $P_SECS | $(awk -v b="$G_BYTES" -v s="$P_SECS" 'BEGIN { printf "%.1f", b / 1e6 / s }') | $(awk -v k="$P_KB" 'BEGIN { printf "%.0f", k / 1024 }') | $(commas "$per_entry") | $info | $(get open id 4) | $(get warm id 4) / $(get warm id 5) | $(get fresh id 4) / $(get fresh id 5) | $vsecs | $load0 / $load1 |")
+    ROWS+=("| $(commas "$G_FILES") | $(commas "$G_ARTICLES") | $(commas "$(awk -v b="$G_BYTES" 'BEGIN { printf "%.0f", b / 1e6 }')") | $(commas "$size") | $(awk -v b="$G_BYTES" -v s="$size" 'BEGIN { printf "%.2f×", b / s }') | $P_SECS | $(awk -v b="$G_BYTES" -v s="$P_SECS" 'BEGIN { printf "%.1f", b / 1e6 / s }') | $(awk -v k="$P_KB" 'BEGIN { printf "%.0f", k / 1024 }') | $(commas "$per_entry") | $(commas "$marginal") | $info | $(get open id 4) | $(get warm id 4) / $(get warm id 5) | $(get fresh id 4) / $(get fresh id 5) | $vsecs | $load0 / $load1 |")
     [ $CLEAN = 1 ] && rm -rf "$G_DIR" "$G_DIR.done" "$A"
 done
 
@@ -154,8 +163,8 @@ done
     echo "- command: \`bench/scale.sh $ARGS_ORIG\`; wikipack: $WPK (built $(stat -c %y "$WPK" | cut -d. -f1)), default options (zstd 19, 256 KiB blocks, all $(nproc) cores)"
     echo "- baseline: packing 100 files peaks at $(awk -v k="$BASE_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB RSS; \`wikipack info\` on that archive takes $BASE_INFO ms (process start included)"
     echo
-    echo "| files | articles | input MB | archive bytes | input ÷ archive | pack wall s | pack MB/s | peak RSS MiB | RSS beyond baseline, bytes/file | \`wikipack info\` ms (fresh process, median of $OPENS) | in-process open p50 µs | by ID warm p50 / p99 µs | by ID fresh p50 / p99 µs | full verify s | load avg before / after |"
-    echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    echo "| files | articles | input MB | archive bytes | input ÷ archive | pack wall s | pack MB/s | peak RSS MiB | RSS beyond baseline, bytes/file | RSS growth from the row above, bytes per added file | \`wikipack info\` ms (fresh process, median of $OPENS) | in-process open p50 µs | by ID warm p50 / p99 µs | by ID fresh p50 / p99 µs | full verify s | load avg before / after |"
+    echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     printf '%s\n' "${ROWS[@]}"
     echo
     echo "Lookups: $READS files picked at random (seed 20241215), looked up by their page ID (the newest version of that article is returned) and read with its checksums checked; warm = one open reader; fresh = open + lookup + read + close each time, in one process, OS page cache warm. One pack per size: a shared machine, so treat differences under ~20% as noise."
