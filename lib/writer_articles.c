@@ -212,7 +212,7 @@ static int64_t resolve(const wpk_writer *w, const wfold *titles, size_t n, const
 }
 
 /* Merges the sorted runs items[0, mid) and items[mid, n) in place, with a
- * copy of the second run (the aliases, the shorter one) as scratch. */
+ * copy of the second run (the aliases, usually the shorter) as scratch. */
 static int merge_runs(const wpk_writer *w, wfold *items, size_t mid, size_t n)
 {
     size_t tail = n - mid;
