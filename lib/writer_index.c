@@ -681,20 +681,23 @@ static int build_summary(wpk_writer *w, wbuf *b, wpk_error *err)
 }
 
 /* The indexes are built as six tasks on two jobs that can run at once:
- * the record pages of the first half of the entries, then the title and ID
- * leaves; the record pages of the second half, then the folded-title and
+ * the title and ID leaves, then the record pages of the first half of the
+ * entries; the record pages of the second half, then the folded-title and
  * category leaves. The record pages are most of the work; they are cut in
  * two at a leaf boundary that a build on one thread makes too (path_split),
- * so the bytes never depend on the number of threads. Each task writes its
- * leaves to its own scratch file; the roots are sealed and the files joined
- * afterwards in a fixed order. */
-enum { TASK_PATH_A, TASK_TITLE, TASK_ID, TASK_PATH_B, TASK_FOLD, TASK_CATEGORY, NTASKS };
+ * so the bytes never depend on the number of threads. The tasks with large
+ * arrays (the title and ID orders; the folded-title items and category
+ * counts) sit at opposite ends of the two jobs, each beside the other's
+ * record pages: at 1M entries together they would add ~20 MB to the peak.
+ * Each task writes its leaves to its own scratch file; the roots are sealed
+ * and the files joined afterwards in a fixed order. */
+enum { TASK_TITLE, TASK_ID, TASK_PATH_A, TASK_PATH_B, TASK_FOLD, TASK_CATEGORY, NTASKS };
 
 typedef struct index_job {
     wpk_writer *w;
     const ZSTD_CDict *cdict;
     const uint32_t *path_order; /* NULL: the entries are in path order (path_entry) */
-    uint32_t *order;            /* scratch for the title and ID orders */
+    uint32_t *order;            /* scratch for the title and ID orders, freed after them */
     size_t split;               /* entries [0, split) and [split, count) */
     leaf_builder *lb;           /* by task */
     int first, last;            /* tasks first..last */
@@ -732,6 +735,10 @@ static void *run_index_job(void *arg)
         else j->rc = build_category_index(j->w, lb, &j->err);
         if (!j->rc) j->rc = flush_leaf(lb, &j->err);
         lb->cctx = NULL;
+        if (t == TASK_ID) {
+            wpk_free(j->order);
+            j->order = NULL;
+        }
     }
     ZSTD_freeCCtx(c);
     return NULL;
@@ -816,10 +823,10 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     }
     int rc = WPK_OK;
     for (size_t k = 0; k < w->count; k++) w->entries[path_entry(order, k)].entry_no = (uint32_t)k; /* dense: record numbers */
-    static const int root_of[NTASKS] = {0, 1, 2, 0, 3, 4}; /* by task: path, title, ID, path, folded, category */
+    static const int root_of[NTASKS] = {1, 2, 0, 0, 3, 4}; /* by task: title, ID, path, path, folded, category */
     static const uint32_t kinds[WPK_NROOTS] = {WPK_KEY_STRING, WPK_KEY_STRING, WPK_KEY_U64, WPK_KEY_STRING,
                                                WPK_KEY_STRING};
-    wsink *regions[NTASKS] = {&out->pages_a, &out->pages_b, &out->pages_b, &out->pages_a2, &out->ext_pages,
+    wsink *regions[NTASKS] = {&out->pages_b, &out->pages_b, &out->pages_a, &out->pages_a2, &out->ext_pages,
                               &out->ext_pages};
     size_t split = w->count;
     if (!rc && w->opts.threads > 1) rc = path_split(w, order, &split, err);
@@ -831,8 +838,8 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         lb[t].kind = kinds[root_of[t]];
     }
     lb[TASK_PATH_B].position = split; /* its records are numbered on from the first half's */
-    index_job jobs[2] = {{w, cd, order, order_b, split, lb, TASK_PATH_A, TASK_ID, 0, {0}},
-                         {w, cd, order, order_b, split, lb, TASK_PATH_B, TASK_CATEGORY, 0, {0}}};
+    index_job jobs[2] = {{w, cd, order, order_b, split, lb, TASK_TITLE, TASK_PATH_A, 0, {0}},
+                         {w, cd, order, NULL, split, lb, TASK_PATH_B, TASK_CATEGORY, 0, {0}}};
     if (!rc) {
         pthread_t tid;
         int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_index_job, &jobs[1]) == 0;
@@ -871,7 +878,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     for (int t = 0; t < NTASKS; t++) leaf_builder_free(&lb[t]);
     if (!rc) rc = build_summary(w, &out->summary, err);
     wpk_free(order);
-    wpk_free(order_b);
+    wpk_free(jobs[0].order); /* order_b, unless the first job freed it */
     wpk_free(lb);
     ZSTD_freeCCtx(rc_ctx);
     ZSTD_freeCDict(cd);
