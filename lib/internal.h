@@ -34,6 +34,7 @@ ZSTD_customMem wpk_zstd_mem(void);
 ZSTD_CCtx *wpk_zstd_cctx(void);
 ZSTD_DCtx *wpk_zstd_dctx(void);
 ZSTD_CDict *wpk_zstd_cdict(const void *dict, size_t size, int level);
+ZSTD_CDict *wpk_zstd_cdict_params(const void *dict, size_t size, ZSTD_compressionParameters cp);
 ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size);
 
 #define WPK_DEFAULT_MAX_PAGE (16u << 20)

@@ -706,6 +706,23 @@ typedef struct index_job {
     wpk_error err;
 } index_job;
 
+/* zstd's parameters for leaf pages, with the match tables sized to what a
+ * page can reach: the dictionary and the page. Sized for an unknown source,
+ * a level-19 dictionary's tables take 2^20 hash and chain entries (8.7 MB
+ * for a 256 KiB dictionary), and each page compressor copies them; a hash
+ * table of half that span and a chain table (a binary tree at this level)
+ * of twice it give the same pages (byte-identical archives on the
+ * open_wiki markdown) in 5.5 MB. */
+static ZSTD_compressionParameters page_cparams(const wpk_writer *w)
+{
+    ZSTD_compressionParameters cp = ZSTD_getCParams(wpk_page_level(w), w->opts.page_size, w->dict_size);
+    unsigned span = 10;
+    while ((1ull << span) < (uint64_t)w->dict_size + w->opts.page_size) span++;
+    if (cp.hashLog > span - 1) cp.hashLog = span - 1;
+    if (cp.chainLog > span + 1) cp.chainLog = span + 1;
+    return cp;
+}
+
 static ZSTD_CCtx *page_cctx(const wpk_writer *w, const ZSTD_CDict *cd)
 {
     ZSTD_CCtx *c = wpk_zstd_cctx();
@@ -713,7 +730,20 @@ static ZSTD_CCtx *page_cctx(const wpk_writer *w, const ZSTD_CDict *cd)
     ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
     ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
     ZSTD_CCtx_setParameter(c, ZSTD_c_dictIDFlag, 0);
-    if (cd) ZSTD_CCtx_refCDict(c, cd);
+    if (cd) {
+        /* A dictionary made with explicit parameters records no level, and
+         * zstd would then take the frame's parameters from the default
+         * level (+0.1% on the open_wiki markdown's pages): set them all. */
+        ZSTD_compressionParameters cp = ZSTD_getCParams(wpk_page_level(w), w->opts.page_size, w->dict_size);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, (int)cp.windowLog);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_hashLog, (int)cp.hashLog);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_chainLog, (int)cp.chainLog);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_searchLog, (int)cp.searchLog);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_minMatch, (int)cp.minMatch);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_targetLength, (int)cp.targetLength);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_strategy, (int)cp.strategy);
+        ZSTD_CCtx_refCDict(c, cd);
+    }
     return c;
 }
 
@@ -800,7 +830,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     ZSTD_CCtx *rc_ctx = wpk_zstd_cctx();
     /* Leaf pages repeat titles, URLs and categories that the contents hold
      * too: the blocks' dictionary compresses them as well. */
-    ZSTD_CDict *cd = w->dict_size ? wpk_zstd_cdict(w->dict, w->dict_size, wpk_page_level(w)) : NULL;
+    ZSTD_CDict *cd = w->dict_size ? wpk_zstd_cdict_params(w->dict, w->dict_size, page_cparams(w)) : NULL;
     leaf_builder *lb = wpk_calloc(NTASKS, sizeof *lb);
     out->pages_a.fd = out->pages_a2.fd = out->pages_b.fd = out->ext_pages.fd = -1;
     int sink_rc = wpk_tempfile_in(w->path, &out->pages_a.fd, err);
