@@ -186,7 +186,10 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     int rc = gather_samples(w, &samples, &sizes, &n, err);
     if (rc) return rc;
     /* The trials without a dictionary need none: with a second thread they
-     * run while the dictionary is trained. */
+     * run while the dictionary is trained, but in a large archive after it:
+     * there their compressor (~5 MB) would add to the training's peak, the
+     * writer's highest (samples and trainer, ~30 MB beside the entries),
+     * and the ~0.1 s they save is lost in minutes of packing. */
     size_t trials = w->block_count < TRIAL_BLOCKS ? w->block_count : TRIAL_BLOCKS;
     trial with_t[TRIAL_BLOCKS], without_t[TRIAL_BLOCKS];
     memset(with_t, 0, sizeof with_t);
@@ -198,7 +201,8 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     }
     trial_list bg = {without_t, trials};
     pthread_t tid;
-    int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_trial_list, &bg) == 0;
+    int beside = w->opts.threads > 1 && w->count <= WPK_LARGE_ARCHIVE_ENTRIES;
+    int threaded = beside && pthread_create(&tid, NULL, run_trial_list, &bg) == 0;
     uint8_t *dict = wpk_malloc(w->opts.dict_size);
     /* fastCover with fixed parameters: k = 1024 is what zstd's own search
      * (ZDICT_trainFromBuffer) picks on the open_wiki corpus, at a fifth of
@@ -238,7 +242,7 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     if (dthreaded) pthread_join(dtid, NULL);
     else if (!rc && cd) run_compress_dict(&dj);
     if (threaded) pthread_join(tid, NULL);
-    else if (!rc && cd) run_trial_list(&bg);
+    else if (!rc && cd) run_trials(without_t, trials, w->opts.threads < 1 ? 1 : w->opts.threads, NULL);
     for (size_t i = 0; i < trials && !rc; i++)
         if (without_t[i].rc) {
             rc = without_t[i].rc;
