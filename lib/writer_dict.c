@@ -242,7 +242,8 @@ int wpk_choose_dict(wpk_writer *w, wpk_error *err)
     if (dthreaded) pthread_join(dtid, NULL);
     else if (!rc && cd) run_compress_dict(&dj);
     if (threaded) pthread_join(tid, NULL);
-    else if (!rc && cd) run_trials(without_t, trials, w->opts.threads < 1 ? 1 : w->opts.threads, NULL);
+    else if (!rc && cd && w->opts.threads > 1) run_trials(without_t, trials, w->opts.threads, NULL);
+    else if (!rc && cd) run_trial_list(&bg);
     for (size_t i = 0; i < trials && !rc; i++)
         if (without_t[i].rc) {
             rc = without_t[i].rc;
