@@ -318,6 +318,20 @@ static void test_dictionary_and_threads(void)
     fclose(cs.f);
 }
 
+/* Above 50,000 entries the dictionary's trials run in another order
+ * (writer_dict.c): the archive must still not depend on the threads. */
+static void test_dictionary_large_archive(void)
+{
+    const char *p1 = tmp_path("gen-large-j1.wpk"), *p2 = tmp_path("gen-large-j2.wpk");
+    wpk_write_stats s1, s2;
+    CHECK(write_generated(p1, 50001, 1, 8192, 0, &s1) == 0);
+    CHECK(write_generated(p2, 50001, 2, 8192, 0, &s2) == 0);
+    CHECK_MSG(s2.dict_size > 0, "a dictionary should pay off on small blocks of similar articles");
+    CHECK_MSG(same_file(p1, p2), "archives of 50,001 entries written with 1 and 2 threads differ");
+    remove(p1);
+    remove(p2);
+}
+
 typedef struct reader_job { wpk_reader *r; unsigned start, count; int bad; } reader_job;
 
 static void *read_all_by_title(void *arg)
@@ -1127,6 +1141,7 @@ int main(int argc, char **argv)
     test_empty();
     test_mixed();
     test_dictionary_and_threads();
+    test_dictionary_large_archive();
     test_concurrent_readers();
     test_many_tiny();
     test_branched_index();
