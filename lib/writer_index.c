@@ -736,14 +736,7 @@ static ZSTD_CCtx *page_cctx(const wpk_writer *w, const ZSTD_CDict *cd)
          * zstd would then take the frame's parameters from the default
          * level (+1,353 bytes, 0.1%, on the open_wiki markdown): set the
          * page level's own; the tables come with the dictionary. */
-        ZSTD_compressionParameters cp = ZSTD_getCParams(wpk_page_level(w), w->opts.page_size, w->dict_size);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, (int)cp.windowLog);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_hashLog, (int)cp.hashLog);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_chainLog, (int)cp.chainLog);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_searchLog, (int)cp.searchLog);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_minMatch, (int)cp.minMatch);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_targetLength, (int)cp.targetLength);
-        ZSTD_CCtx_setParameter(c, ZSTD_c_strategy, (int)cp.strategy);
+        ZSTD_CCtx_setCParams(c, ZSTD_getCParams(wpk_page_level(w), w->opts.page_size, w->dict_size));
         ZSTD_CCtx_refCDict(c, cd);
     }
     return c;
