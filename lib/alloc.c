@@ -66,13 +66,15 @@ ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size)
     return ZSTD_createDDict_advanced(dict, size, ZSTD_dlm_byRef, ZSTD_dct_auto, wpk_zstd_mem());
 }
 
-/* Compression dictionaries stay on the C library's heap: zstd records the
- * compression level only in dictionaries made by ZSTD_createCDict, and
- * without it blocks compress ~0.2% larger (measured on open_wiki). */
+/* The blocks' compression dictionary stays on the C library's heap: zstd
+ * records the compression level only in dictionaries made by
+ * ZSTD_createCDict, and without it blocks compress ~0.2% larger (measured
+ * on open_wiki). The index pages' dictionary is made below instead. */
 ZSTD_CDict *wpk_zstd_cdict(const void *dict, size_t size, int level) { return ZSTD_createCDict(dict, size, level); }
 
-/* By reference (the caller keeps `dict` alive) and with explicit
- * parameters, which the caller repeats on each compressor (see page_cctx). */
+/* By reference (the caller keeps `dict` alive), on the library's
+ * allocator, and with explicit parameters: it records no level, so each
+ * compressor using it is given the level's parameters (see page_cctx). */
 ZSTD_CDict *wpk_zstd_cdict_params(const void *dict, size_t size, ZSTD_compressionParameters cp)
 {
     return ZSTD_createCDict_advanced(dict, size, ZSTD_dlm_byRef, ZSTD_dct_auto, cp, wpk_zstd_mem());
