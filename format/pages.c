@@ -127,9 +127,12 @@ size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, con
     return need;
 }
 
-int wpk_fmt_leaf_holds(const wpk_fmt_root_item *it, const char **why)
+int wpk_fmt_leaf_holds(const wpk_fmt_root_item *it, int columns, const char **why)
 {
-    if (it->item_count > (it->page.raw_size - 4) / 4) { /* every item costs at least 4 bytes */
+    /* Every item costs at least 4 bytes in a row leaf, 2 in a column leaf
+     * (columns.c, leaf_columns.c: an entry number and a key, at least). */
+    uint32_t head = columns ? WPK_LEAF_COL_HEAD : 4, min_item = columns ? 2 : 4;
+    if (it->page.raw_size < head || it->item_count > (it->page.raw_size - head) / min_item) {
         *why = "index root item claims more items than its leaf can hold";
         return WPK_FMT_CORRUPT;
     }
@@ -196,6 +199,39 @@ int wpk_fmt_id_leaf_item(const uint8_t *p, size_t n, uint32_t i, uint64_t *page_
 
 int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const char **why)
 {
+    int rc = wpk_fmt_record_parse(p, n, r, why);
+    if (rc) return rc;
+    if (r->flags & ~WPK_REC_FLAGS_KNOWN) {
+        *why = "entry record has unknown flag bits";
+        return WPK_FMT_CORRUPT;
+    }
+    if (r->path_len == 0) {
+        *why = "entry record string lengths do not match its size";
+        return WPK_FMT_CORRUPT;
+    }
+    if (r->content_size == 0) {
+        if (r->block.offset || r->block.stored_size || r->block.raw_size || r->block.checksum ||
+            r->offset_in_block) {
+            *why = "empty entry refers to a block";
+            return WPK_FMT_CORRUPT;
+        }
+    } else if (r->block.stored_size == 0 || r->content_size > r->block.raw_size ||
+               r->offset_in_block > r->block.raw_size - r->content_size) { /* no sum: it could wrap */
+        *why = "entry content lies outside its block";
+        return WPK_FMT_CORRUPT;
+    } else if (!wpk_fmt_plausible_raw(r->block.stored_size, r->block.raw_size)) {
+        *why = "entry's block claims more than a zstd frame of its size can hold";
+        return WPK_FMT_CORRUPT;
+    }
+    if (memchr(r->path, 0, r->path_len)) { /* C-string consumers would see a different, shorter path */
+        *why = "entry path contains a NUL byte";
+        return WPK_FMT_CORRUPT;
+    }
+    return WPK_FMT_OK;
+}
+
+int wpk_fmt_record_parse(const uint8_t *p, size_t n, wpk_fmt_record *r, const char **why)
+{
     if (n < WPK_REC_FIXED) {
         *why = "entry record too short";
         return WPK_FMT_CORRUPT;
@@ -216,34 +252,12 @@ int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const c
     r->url_len = wpk_le16(p + 70);
     r->mime_len = wpk_le16(p + 72);
     r->ext_len = wpk_le16(p + 74);
-    if (r->flags & ~WPK_REC_FLAGS_KNOWN) {
-        *why = "entry record has unknown flag bits";
-        return WPK_FMT_CORRUPT;
-    }
     size_t strings = (size_t)r->path_len + r->title_len + r->lang_len + r->url_len + r->mime_len + r->ext_len;
-    if (WPK_REC_FIXED + strings != n || r->path_len == 0) {
+    if (WPK_REC_FIXED + strings != n) {
         *why = "entry record string lengths do not match its size";
         return WPK_FMT_CORRUPT;
     }
-    if (r->content_size == 0) {
-        if (r->block.offset || r->block.stored_size || r->block.raw_size || r->block.checksum ||
-            r->offset_in_block) {
-            *why = "empty entry refers to a block";
-            return WPK_FMT_CORRUPT;
-        }
-    } else if (r->block.stored_size == 0 || r->content_size > r->block.raw_size ||
-               r->offset_in_block > r->block.raw_size - r->content_size) { /* no sum: it could wrap */
-        *why = "entry content lies outside its block";
-        return WPK_FMT_CORRUPT;
-    } else if (!wpk_fmt_plausible_raw(r->block.stored_size, r->block.raw_size)) {
-        *why = "entry's block claims more than a zstd frame of its size can hold";
-        return WPK_FMT_CORRUPT;
-    }
     const uint8_t *s = p + WPK_REC_FIXED;
-    if (memchr(s, 0, r->path_len)) { /* C-string consumers would see a different, shorter path */
-        *why = "entry path contains a NUL byte";
-        return WPK_FMT_CORRUPT;
-    }
     r->path = s; s += r->path_len;
     r->title = s; s += r->title_len;
     r->lang = s; s += r->lang_len;
@@ -267,6 +281,18 @@ static uint8_t *put_bytes(uint8_t *o, const uint8_t *s, size_t n)
 
 void wpk_fmt_record_encode(uint8_t *out, const wpk_fmt_record *r)
 {
+    wpk_fmt_record_encode_fixed(out, r);
+    uint8_t *o = out + WPK_REC_FIXED;
+    o = put_bytes(o, r->path, r->path_len);
+    o = put_bytes(o, r->title, r->title_len);
+    o = put_bytes(o, r->lang, r->lang_len);
+    o = put_bytes(o, r->url, r->url_len);
+    o = put_bytes(o, r->mime, r->mime_len);
+    put_bytes(o, r->ext, r->ext_len);
+}
+
+void wpk_fmt_record_encode_fixed(uint8_t *out, const wpk_fmt_record *r)
+{
     wpk_put32(out, r->flags);
     wpk_put32(out + 4, r->offset_in_block);
     wpk_put64(out + 8, r->page_id);
@@ -283,13 +309,6 @@ void wpk_fmt_record_encode(uint8_t *out, const wpk_fmt_record *r)
     wpk_put16(out + 70, r->url_len);
     wpk_put16(out + 72, r->mime_len);
     wpk_put16(out + 74, r->ext_len);
-    uint8_t *o = out + WPK_REC_FIXED;
-    o = put_bytes(o, r->path, r->path_len);
-    o = put_bytes(o, r->title, r->title_len);
-    o = put_bytes(o, r->lang, r->lang_len);
-    o = put_bytes(o, r->url, r->url_len);
-    o = put_bytes(o, r->mime, r->mime_len);
-    put_bytes(o, r->ext, r->ext_len);
 }
 
 int wpk_fmt_ext_next(const uint8_t *p, size_t n, size_t *pos, uint8_t *tag, const uint8_t **val, uint16_t *len,

@@ -40,7 +40,9 @@ enum {
 #define WPK_FEATURE_PAGE_DICT 0x1u /* leaf pages are compressed with the DICT section (1.1) */
 #define WPK_FEATURE_BRANCHES 0x2u  /* some root points at branch pages (1.3; see WPK_SECF_BRANCHED) */
 #define WPK_FEATURE_SPLIT_RUNS 0x4u /* a category's items may continue into the next leaf (1.4) */
-#define WPK_REQUIRED_KNOWN (WPK_FEATURE_PAGE_DICT | WPK_FEATURE_BRANCHES | WPK_FEATURE_SPLIT_RUNS)
+#define WPK_FEATURE_COLUMNS 0x8u  /* leaves are stored column by column (1.5, columns.c, leaf_columns.c) */
+#define WPK_REQUIRED_KNOWN \
+    (WPK_FEATURE_PAGE_DICT | WPK_FEATURE_BRANCHES | WPK_FEATURE_SPLIT_RUNS | WPK_FEATURE_COLUMNS)
 
 typedef struct wpk_fmt_header {
     uint16_t major, minor;
@@ -141,8 +143,9 @@ int wpk_fmt_root_head(const uint8_t *p, size_t n, uint32_t *count, uint32_t *key
 int wpk_fmt_root_item_decode(const uint8_t *p, size_t n, size_t *pos, uint32_t key_kind,
                              wpk_fmt_root_item *it, const char **why);
 /* An item pointing at a leaf (not at a branch page, whose items count
- * what lies beneath it): checks that the leaf can hold its item count. */
-int wpk_fmt_leaf_holds(const wpk_fmt_root_item *it, const char **why);
+ * what lies beneath it): checks that the leaf can hold its item count;
+ * `columns`: the leaf is stored in columns (1.5). */
+int wpk_fmt_leaf_holds(const wpk_fmt_root_item *it, int columns, const char **why);
 /* Returns bytes written, or 0 if cap is too small. */
 size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, const wpk_fmt_root_item *it);
 
@@ -190,8 +193,44 @@ typedef struct wpk_fmt_record {
     uint16_t path_len, title_len, lang_len, url_len, mime_len, ext_len;
 } wpk_fmt_record;
 int wpk_fmt_record_decode(const uint8_t *p, size_t n, wpk_fmt_record *r, const char **why);
+/* The fields only, without the checks of their values that decode makes. */
+int wpk_fmt_record_parse(const uint8_t *p, size_t n, wpk_fmt_record *r, const char **why);
 size_t wpk_fmt_record_size(const wpk_fmt_record *r);
 void wpk_fmt_record_encode(uint8_t *out, const wpk_fmt_record *r); /* writes record_size bytes */
+/* Only the first WPK_REC_FIXED bytes (the strings are the caller's). */
+void wpk_fmt_record_encode_fixed(uint8_t *out, const wpk_fmt_record *r);
+
+/* Column record pages (1.5, feature COLUMNS): the stored form of a record
+ * page, field by field (columns.c has the layout). Decoding rebuilds the row
+ * page, whose size the head gives so that the caller can allocate it. */
+enum {
+    WPK_COL_STRINGS, WPK_COL_BLOCKS, WPK_COL_FLAGS, WPK_COL_IDS, WPK_COL_TIMES, WPK_COL_SIZES,
+    WPK_COL_HASHES, WPK_COL_PATHS, WPK_COL_TITLES, WPK_COL_META, WPK_COL_URLS, WPK_COL_EXT,
+    WPK_COL_STREAMS
+};
+#define WPK_COL_HEAD (12u + 4u * WPK_COL_STREAMS)
+#define WPK_COL_BLOCK_SIZE 24u
+#define WPK_COL_URL_DERIVED 0x4u   /* in FLAGS: the URL is spelled from language and title */
+#define WPK_COL_TITLE_DERIVED 0x8u /* in FLAGS: the title is spelled from the path */
+typedef struct wpk_fmt_col_head { uint32_t count, row_size, string_count; } wpk_fmt_col_head;
+int wpk_fmt_columns_head(const uint8_t *p, size_t n, wpk_fmt_col_head *h, const char **why);
+/* rows_len must be the head's row size; string_at has the head's
+ * string_count elements (scratch). */
+int wpk_fmt_columns_decode(const uint8_t *p, size_t n, uint32_t *string_at, uint8_t *rows, size_t rows_len,
+                           const char **why);
+/* The other leaves in columns (1.5, leaf_columns.c): title and category
+ * leaves (same item layout), folded-title leaves, ID leaves. */
+enum { WPK_LEAF_TITLE = 1, WPK_LEAF_FOLD = 2, WPK_LEAF_ID = 3 };
+#define WPK_LEAF_COL_HEAD 20u
+int wpk_fmt_leaf_columns_head(const uint8_t *p, size_t n, uint32_t *count, uint32_t *row_size, const char **why);
+/* rows_len must be the head's row size; key is scratch for one key. */
+int wpk_fmt_leaf_columns_decode(int kind, const uint8_t *p, size_t n, uint8_t *rows, size_t rows_len,
+                                uint8_t key[65536], const char **why);
+/* 1 when the title is what TITLE_DERIVED spells from the path. */
+int wpk_fmt_title_derivable(const uint8_t *title, size_t title_len, const uint8_t *path, size_t path_len);
+/* 1 when url is "https://" lang ".wikipedia.org/wiki/" title with spaces as '_'. */
+int wpk_fmt_url_derivable(const uint8_t *url, size_t url_len, const uint8_t *lang, size_t lang_len,
+                          const uint8_t *title, size_t title_len);
 
 /* Record extension area (1.1): tagged fields, each u8 tag, u16 length,
  * value. Readers skip tags they do not know. */

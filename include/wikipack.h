@@ -210,6 +210,7 @@ typedef struct wpk_archive_info {
 #define WPK_REQUIRES_PAGE_DICT 0x1u  /* index pages compressed with the dictionary (1.1) */
 #define WPK_REQUIRES_BRANCHES 0x2u   /* branch pages between an index root and its leaves (1.3) */
 #define WPK_REQUIRES_SPLIT_RUNS 0x4u /* a category's members continued over several leaves (1.4) */
+#define WPK_REQUIRES_COLUMNS 0x8u    /* index leaves stored column by column (1.5) */
 
 WPK_API void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
 /* The languages of the articles with the number of articles in each (from

@@ -46,7 +46,7 @@ int wpk_decode_items(wpk_reader *r, const wpk_index *idx, const uint8_t *raw, si
     for (uint32_t i = 0; i < count; i++) {
         wpk_fmt_root_item *it = &items[i];
         int rc = wpk_fmt_root_item_decode(raw, n, &pos, kind, it, &why);
-        if (!rc && !of_branches) rc = wpk_fmt_leaf_holds(it, &why);
+        if (!rc && !of_branches) rc = wpk_fmt_leaf_holds(it, (r->hdr.required_features & WPK_FEATURE_COLUMNS) != 0, &why);
         if (rc) {
             wpk_free(items);
             return wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: %s item %u: %s", r->name, what, i, why);

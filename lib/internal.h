@@ -145,8 +145,9 @@ typedef struct wpk_entry_full {
 typedef struct wpk_page_cache wpk_page_cache;
 wpk_page_cache *wpk_page_cache_new(int slots);
 void wpk_page_cache_free(wpk_page_cache *c);
-/* A copy (library allocator) of the cached page (len + 1 bytes, NUL-terminated), or NULL. */
-uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len);
+/* A copy (library allocator) of the cached page (*len + 1 bytes,
+ * NUL-terminated; *len set), or NULL. */
+uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t *len);
 void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len);
 
 /* reader internals (reader.c, lookup.c) */
@@ -157,9 +158,12 @@ int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
 /* Decode an index root on first use; 0 also when the archive lacks the
  * index (idx->present is 0). Thread-safe. */
 int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err);
+/* A leaf page, decompressed (through the page cache); *len gets its size,
+ * which for a leaf stored in columns (1.5) is that of the rebuilt row leaf,
+ * not the root's raw size. */
 int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
-                  wpk_error *err);
-/* The same, bypassing the page cache: for pages the caller keeps itself. */
+                  size_t *len, wpk_error *err);
+/* A branch page, bypassing the page cache: the caller keeps it. */
 int wpk_load_page_uncached(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what,
                            uint8_t **raw, wpk_error *err);
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);

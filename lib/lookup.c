@@ -184,14 +184,15 @@ int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, ui
     return WPK_OK;
 }
 
-/* Load a record page and check that its item count matches the root. */
-static int load_record_page(wpk_reader *r, const wpk_fmt_root_item *it, uint8_t **page, wpk_error *err)
+/* Load a record page (rows; *len bytes) and check that its item count
+ * matches the root. */
+static int load_record_page(wpk_reader *r, const wpk_fmt_root_item *it, uint8_t **page, size_t *len, wpk_error *err)
 {
-    int rc = wpk_load_page(r, &r->path_idx, &it->page, "record page", page, err);
+    int rc = wpk_load_page(r, &r->path_idx, &it->page, "record page", page, len, err);
     if (rc) return rc;
     uint32_t count;
     const char *why = NULL;
-    if (wpk_fmt_leaf_count(*page, it->page.raw_size, &count, &why) != 0 || count != it->item_count) {
+    if (wpk_fmt_leaf_count(*page, *len, &count, &why) != 0 || count != it->item_count) {
         wpk_free(*page);
         *page = NULL;
         return wpk_fail(err, WPK_E_CORRUPT, "%s: record page at region offset %llu: %s", r->name,
@@ -215,9 +216,10 @@ static int entry_at_depth(wpk_reader *r, uint64_t n, wpk_entry **out, int depth,
     int rc = wpk_index_at(r, &r->path_idx, n, &leaf, err);
     if (rc) return rc;
     uint8_t *page;
-    if ((rc = load_record_page(r, leaf, &page, err)) != 0) return rc;
+    size_t page_len;
+    if ((rc = load_record_page(r, leaf, &page, &page_len, err)) != 0) return rc;
     wpk_fmt_record rec;
-    rc = wpk_decode_record_at(r, page, leaf->page.raw_size, (uint32_t)(n - leaf->first_item), leaf, &rec, err);
+    rc = wpk_decode_record_at(r, page, page_len, (uint32_t)(n - leaf->first_item), leaf, &rec, err);
     wpk_entry_full *e = NULL;
     if (!rc) rc = make_entry(r, &rec, n, depth, &e, err);
     if (!rc) *out = &e->pub;
@@ -236,13 +238,14 @@ int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wp
     if (rc) return rc;
     if (!it) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with path \"%s\"", r->name, path);
     uint8_t *page;
-    if ((rc = load_record_page(r, it, &page, err)) != 0) return rc;
+    size_t page_len;
+    if ((rc = load_record_page(r, it, &page, &page_len, err)) != 0) return rc;
     uint32_t lo = 0, hi = it->item_count;
     wpk_fmt_record rec;
     rc = WPK_E_NOTFOUND;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int drc = wpk_decode_record_at(r, page, it->page.raw_size, mid, it, &rec, err);
+        int drc = wpk_decode_record_at(r, page, page_len, mid, it, &rec, err);
         if (drc) {
             rc = drc;
             break;
@@ -293,8 +296,8 @@ static int search_secondary(wpk_reader *r, wpk_index *idx, const char *what, con
     if (rc) return rc;
     if (!it) return WPK_E_NOTFOUND;
     uint8_t *page;
-    if ((rc = wpk_load_page(r, idx, &it->page, what, &page, err)) != 0) return rc;
-    size_t n = it->page.raw_size;
+    size_t n;
+    if ((rc = wpk_load_page(r, idx, &it->page, what, &page, &n, err)) != 0) return rc;
     uint32_t lo = 0, hi = it->item_count, entry = 0;
     const char *why = NULL;
     int c = 0;
@@ -386,10 +389,11 @@ int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err
     int rc = wpk_index_at(r, &r->path_idx, 0, &it, err);
     for (; !rc && it; rc = wpk_index_next(r, &r->path_idx, it, &it, err)) {
         uint8_t *page;
-        if ((rc = load_record_page(r, it, &page, err)) != 0) return rc;
+        size_t page_len;
+        if ((rc = load_record_page(r, it, &page, &page_len, err)) != 0) return rc;
         for (uint32_t i = 0; i < it->item_count; i++) {
             wpk_fmt_record rec;
-            if ((rc = wpk_decode_record_at(r, page, it->page.raw_size, i, it, &rec, err)) != 0) break;
+            if ((rc = wpk_decode_record_at(r, page, page_len, i, it, &rec, err)) != 0) break;
             wpk_entry_full *e = NULL;
             if ((rc = make_entry(r, &rec, it->first_item + i, 0, &e, err)) != 0) break;
             rc = cb(ctx, &e->pub);

@@ -41,8 +41,8 @@ static int scan_from(wpk_reader *r, wpk_index *idx, const char *what, const uint
     int first_leaf = 1;
     for (; !rc && it; rc = wpk_index_next(r, idx, it, &it, err), first_leaf = 0) {
         uint8_t *page;
-        if ((rc = wpk_load_page(r, idx, &it->page, what, &page, err)) != 0) return rc;
-        size_t n = it->page.raw_size;
+        size_t n;
+        if ((rc = wpk_load_page(r, idx, &it->page, what, &page, &n, err)) != 0) return rc;
         const char *why = NULL;
         uint32_t count = 0, lo = 0;
         if (wpk_fmt_leaf_count(page, n, &count, &why) || count != it->item_count) {

@@ -42,17 +42,18 @@ void wpk_page_cache_free(wpk_page_cache *c)
     wpk_free(c);
 }
 
-uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t len)
+uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t *len)
 {
     uint8_t *copy = NULL;
     pthread_mutex_lock(&c->lock);
     for (int i = 0; i < c->n; i++) {
         slot *s = &c->slots[i];
-        if (s->raw && s->offset == offset && s->len == len) {
+        if (s->raw && s->offset == offset) {
             s->used = ++c->clock;
-            if ((copy = wpk_malloc(len + 1)) != NULL) {
-                memcpy(copy, s->raw, len);
-                copy[len] = 0;
+            if ((copy = wpk_malloc(s->len + 1)) != NULL) {
+                memcpy(copy, s->raw, s->len);
+                copy[s->len] = 0;
+                *len = s->len;
             }
             break;
         }

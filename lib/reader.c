@@ -140,14 +140,91 @@ static int load_object_capped(wpk_reader *r, uint64_t abs_offset, uint64_t store
     return rc;
 }
 
-static int load_index_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, int cached,
-                           uint8_t **raw, wpk_error *err)
+/* A column record page (1.5) replaced by the row page it stands for. */
+static int rows_of_columns(wpk_reader *r, uint64_t abs, uint8_t **page, size_t *len, wpk_error *err)
+{
+    wpk_fmt_col_head h;
+    const char *why;
+    int rc = wpk_fmt_columns_head(*page, *len, &h, &why);
+    if (!rc && h.row_size > r->opts.max_page_size)
+        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: record page at offset %llu claims %u bytes of records, over the %llu-byte cap",
+                           r->name, (unsigned long long)abs, h.row_size, (unsigned long long)r->opts.max_page_size);
+    uint8_t *rows = NULL;
+    uint32_t *string_at = NULL;
+    if (!rc) { /* string_count is at most the page size: checked by the head */
+        rows = wpk_malloc((size_t)h.row_size + 1);
+        string_at = wpk_malloc(h.string_count ? (size_t)h.string_count * sizeof *string_at : 1);
+        if (!rows || !string_at) {
+            wpk_free(rows);
+            wpk_free(string_at);
+            return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading a record page", r->name);
+        }
+        rc = wpk_fmt_columns_decode(*page, *len, string_at, rows, h.row_size, &why);
+        wpk_free(string_at);
+    }
+    if (rc) {
+        wpk_free(rows);
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: record page at offset %llu: %s", r->name, (unsigned long long)abs,
+                           why);
+    }
+    rows[h.row_size] = 0;
+    wpk_free(*page);
+    *page = rows;
+    *len = h.row_size;
+    return WPK_OK;
+}
+
+/* A leaf page (`leaf`: cached, and a record page rebuilt from its columns)
+ * or a branch page (neither). */
+/* A column title, category, folded-title or ID leaf (1.5) replaced by its
+ * row form. */
+static int rows_of_leaf_columns(wpk_reader *r, int kind, uint64_t abs, const char *what, uint8_t **page, size_t *len,
+                                wpk_error *err)
+{
+    uint32_t count, row_size;
+    const char *why;
+    int rc = wpk_fmt_leaf_columns_head(*page, *len, &count, &row_size, &why);
+    if (!rc && row_size > r->opts.max_page_size)
+        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: %s at offset %llu claims %u bytes of items, over the %llu-byte cap",
+                           r->name, what, (unsigned long long)abs, row_size, (unsigned long long)r->opts.max_page_size);
+    uint8_t *rows = NULL;
+    if (!rc) {
+        /* one allocation: the row leaf, its NUL, then a key's scratch */
+        if (!(rows = wpk_malloc((size_t)row_size + 1 + 65536)))
+            return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+        rc = wpk_fmt_leaf_columns_decode(kind, *page, *len, rows, row_size, rows + row_size + 1, &why);
+    }
+    if (rc) {
+        wpk_free(rows);
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu: %s", r->name, what, (unsigned long long)abs,
+                           why);
+    }
+    rows[row_size] = 0;
+    wpk_free(*page);
+    *page = rows;
+    *len = row_size;
+    return WPK_OK;
+}
+
+static int leaf_kind(const wpk_reader *r, const wpk_index *idx)
+{
+    if (idx == &r->id_idx) return WPK_LEAF_ID;
+    if (idx == &r->fold_idx) return WPK_LEAF_FOLD;
+    return WPK_LEAF_TITLE; /* title and category leaves */
+}
+
+static int load_index_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, int leaf,
+                           uint8_t **raw, size_t *len, wpk_error *err)
 {
     if (ref->offset > idx->size || ref->stored_size > idx->size - ref->offset)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu lies outside the page region", r->name, what,
                         (unsigned long long)ref->offset);
     uint64_t abs = idx->base + ref->offset;
-    if (cached && r->cache && (*raw = wpk_page_cache_get(r->cache, abs, ref->raw_size)) != NULL) return WPK_OK;
+    size_t got = ref->raw_size;
+    if (leaf && r->cache && (*raw = wpk_page_cache_get(r->cache, abs, &got)) != NULL) {
+        if (len) *len = got;
+        return WPK_OK;
+    }
     /* With feature PAGE_DICT, leaf pages share the blocks' dictionary. */
     const ZSTD_DDict *dict = NULL;
     if (r->hdr.required_features & WPK_FEATURE_PAGE_DICT) {
@@ -155,20 +232,29 @@ static int load_index_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_re
         if (drc) return drc;
     }
     int rc = load_object(r, abs, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw, err);
-    if (!rc && cached && r->cache) wpk_page_cache_put(r->cache, abs, *raw, ref->raw_size);
+    if (!rc && leaf && (r->hdr.required_features & WPK_FEATURE_COLUMNS)) {
+        rc = idx == &r->path_idx ? rows_of_columns(r, abs, raw, &got, err)
+                                 : rows_of_leaf_columns(r, leaf_kind(r, idx), abs, what, raw, &got, err);
+        if (rc) {
+            wpk_free(*raw);
+            *raw = NULL;
+        }
+    }
+    if (!rc && leaf && r->cache) wpk_page_cache_put(r->cache, abs, *raw, got);
+    if (!rc && len) *len = got; /* NULL for branch pages: their root gives it */
     return rc;
 }
 
 int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
-                  wpk_error *err)
+                  size_t *len, wpk_error *err)
 {
-    return load_index_page(r, idx, ref, what, 1, raw, err);
+    return load_index_page(r, idx, ref, what, 1, raw, len, err);
 }
 
 int wpk_load_page_uncached(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what,
                            uint8_t **raw, wpk_error *err)
 {
-    return load_index_page(r, idx, ref, what, 0, raw, err);
+    return load_index_page(r, idx, ref, what, 0, raw, NULL, err);
 }
 
 /* Parse a root into its items and check that they are ordered and that
@@ -619,7 +705,7 @@ void wpk_reader_close(wpk_reader *r)
 }
 
 _Static_assert(WPK_REQUIRES_PAGE_DICT == WPK_FEATURE_PAGE_DICT && WPK_REQUIRES_BRANCHES == WPK_FEATURE_BRANCHES &&
-                   WPK_REQUIRES_SPLIT_RUNS == WPK_FEATURE_SPLIT_RUNS,
+                   WPK_REQUIRES_SPLIT_RUNS == WPK_FEATURE_SPLIT_RUNS && WPK_REQUIRES_COLUMNS == WPK_FEATURE_COLUMNS,
                "the public names of the required feature bits are the format's");
 
 void wpk_reader_info(const wpk_reader *cr, wpk_archive_info *o)

@@ -163,15 +163,16 @@ static void check_records(vctx *v)
     for (uint32_t l = 0; l < nleaves && !v->oom; l++) {
         const wpk_fmt_root_item *it = leaves[l];
         uint8_t *page;
+        size_t page_len;
         wpk_error e;
-        if (wpk_load_page(r, &r->path_idx, &it->page, "record page", &page, &e) != 0) {
+        if (wpk_load_page(r, &r->path_idx, &it->page, "record page", &page, &page_len, &e) != 0) {
             report_error(v, &e);
             continue;
         }
         v->st.pages_checked++;
         uint32_t count;
         const char *why = NULL;
-        if (wpk_fmt_leaf_count(page, it->page.raw_size, &count, &why) || count != it->item_count) {
+        if (wpk_fmt_leaf_count(page, page_len, &count, &why) || count != it->item_count) {
             leaf_problem(v, &r->path_idx, "record page", it, why ? why : "item count differs from the root");
             wpk_free(page);
             continue;
@@ -179,7 +180,7 @@ static void check_records(vctx *v)
         for (uint32_t i = 0; i < count; i++) {
             wpk_fmt_record rec;
             uint64_t n = it->first_item + i;
-            if (wpk_decode_record_at(r, page, it->page.raw_size, i, it, &rec, &e) != 0) {
+            if (wpk_decode_record_at(r, page, page_len, i, it, &rec, &e) != 0) {
                 report_error(v, &e);
                 continue;
             }
@@ -249,8 +250,9 @@ static void check_secondary(vctx *v, wpk_index *idx, int which, const char *what
     for (uint32_t l = 0; l < nleaves && !v->oom; l++) {
         const wpk_fmt_root_item *it = leaves[l];
         uint8_t *page;
+        size_t page_len;
         wpk_error e;
-        if (wpk_load_page(r, idx, &it->page, what, &page, &e) != 0) {
+        if (wpk_load_page(r, idx, &it->page, what, &page, &page_len, &e) != 0) {
             report_error(v, &e);
             have_prev = 0;
             continue;
@@ -264,7 +266,7 @@ static void check_secondary(vctx *v, wpk_index *idx, int which, const char *what
             const vmeta *m; /* the record the item names */
             if (idx->kind == WPK_KEY_U64) {
                 uint64_t id;
-                if (wpk_fmt_id_leaf_item(page, it->page.raw_size, i, &id, &entry, &why)) break;
+                if (wpk_fmt_id_leaf_item(page, page_len, i, &id, &entry, &why)) break;
                 if (i == 0 && id != it->key_u64) why = "first key differs from the root";
                 else if (i == 0 && have_prev && id == prev_u64) why = "leaf starts inside a run of equal keys";
                 else if (have_prev && id < prev_u64) why = "keys out of order";
@@ -274,7 +276,7 @@ static void check_secondary(vctx *v, wpk_index *idx, int which, const char *what
             } else {
                 const uint8_t *item;
                 size_t len;
-                if (wpk_fmt_leaf_item(page, it->page.raw_size, i, &item, &len, &why)) break;
+                if (wpk_fmt_leaf_item(page, page_len, i, &item, &len, &why)) break;
                 const uint8_t *key;
                 size_t klen;
                 if (which == IDX_FOLD) {

@@ -508,6 +508,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     for (int i = 0; i < WPK_NROOTS; i++)
         if (ix->root_branched[i]) h.required_features |= WPK_FEATURE_BRANCHES;
     if (ix->split_runs) h.required_features |= WPK_FEATURE_SPLIT_RUNS;
+    if (w->count) h.required_features |= WPK_FEATURE_COLUMNS;
     h.file_size = file_size;
     h.entry_count = w->count;
     h.block_count = w->block_count;

@@ -134,7 +134,16 @@ static int flush_leaf(leaf_builder *lb, wpk_error *err)
     }
     wpk_fmt_root_item it;
     memset(&it, 0, sizeof it);
-    int rc = put_page(lb->region, 0, lb->cctx, &raw, &it.page, err);
+    int rc = WPK_OK;
+    { /* leaves are stored column by column (1.5) */
+        static const int leaf_kind[] = {0, WPK_LEAF_TITLE, WPK_LEAF_ID, WPK_LEAF_FOLD, WPK_LEAF_TITLE};
+        wbuf cols = {0};
+        rc = lb->which == 0 ? wpk_columns_encode(raw.p, raw.len, &cols, err)
+                            : wpk_leaf_columns_encode(leaf_kind[lb->which], raw.p, raw.len, &cols, err);
+        wpk_free(raw.p);
+        raw = cols;
+    }
+    if (!rc) rc = put_page(lb->region, 0, lb->cctx, &raw, &it.page, err);
     wpk_free(raw.p);
     if (rc) return rc;
     it.first_item = lb->position;

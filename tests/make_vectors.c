@@ -54,6 +54,7 @@ typedef struct item {
     const char *body;
     const char *const *categories;
     size_t n_categories;
+    const char *url;        /* NULL: none */
 } item;
 
 static void write_archive_aliases(const char *name, const item *items, size_t n, const wpk_write_opts *o,
@@ -83,6 +84,7 @@ static void write_archive_aliases(const char *name, const item *items, size_t n,
         m.has_updated = items[i].updated != 0;
         m.language = items[i].title ? "en" : NULL;
         m.mime = "text/markdown";
+        m.url = items[i].url;
         m.categories = items[i].categories;
         m.n_categories = items[i].n_categories;
         if (wpk_writer_add(w, &m, items[i].body, strlen(items[i].body), &err)) {
@@ -191,25 +193,25 @@ int main(int argc, char **argv)
     o.threads = 1;
     write_archive("empty", NULL, 0, &o);
     static const item small[] = {
-        {"empty.txt", NULL, 0, 0, "", NULL, 0},
+        {"empty.txt", NULL, 0, 0, "", NULL, 0, NULL},
         {"a/Grok_web_framework.md", "Grok (web framework)", 18836690, 1734236331000000,
-         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n", NULL, 0},
+         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n", NULL, 0, NULL},
         {"b/Fernando_Pérez.md", "Fernando Pérez (software developer)", 47231026, 1734236400123456,
-         "# Fernando Pérez\n\nFernando Pérez is a Colombian physicist and software developer.\n", NULL, 0},
+         "# Fernando Pérez\n\nFernando Pérez is a Colombian physicist and software developer.\n", NULL, 0, NULL},
         {"b/Grok_copy.md", "Grok (web framework)", 18836690, 1734000000000000,
-         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n", NULL, 0},
+         "# Grok (web framework)\n\nGrok is an open-source web framework based on Zope Toolkit.\n", NULL, 0, NULL},
     };
     write_archive("small", small, sizeof small / sizeof small[0], &o);
 
     /* Format 1.1: versions of one article, categories, aliases. */
     static const char *const cats[] = {"Category:Python (programming language) software", "Category:Networking"};
     static const item articles[] = {
-        {"a/Twisted_software.md", "Twisted (software)", 1793652, 1734236331000000, "# Twisted (software)\n\nv3\n", cats, 2},
-        {"b/Twisted_software.md", "Twisted (software)", 1793652, 1734000000000000, "# Twisted (software)\n\nv1\n", NULL, 0},
-        {"c/Nevow.md", "Twisted (software)", 1793652, 1734100000000000, "# Twisted (software)\n\nv2\n", cats, 1},
-        {"z/Zope.md", "Zope Object Database", 0, 1734000000000000, "# Zope Object Database\n", cats, 1},
-        {"z/zope_object_database.md", "zope object database", 0, 1733000000000000, "# zope object database\n", NULL, 0},
-        {"README.md", NULL, 0, 0, "A folder index.\n", NULL, 0},
+        {"a/Twisted_software.md", "Twisted (software)", 1793652, 1734236331000000, "# Twisted (software)\n\nv3\n", cats, 2, NULL},
+        {"b/Twisted_software.md", "Twisted (software)", 1793652, 1734000000000000, "# Twisted (software)\n\nv1\n", NULL, 0, NULL},
+        {"c/Nevow.md", "Twisted (software)", 1793652, 1734100000000000, "# Twisted (software)\n\nv2\n", cats, 1, NULL},
+        {"z/Zope.md", "Zope Object Database", 0, 1734000000000000, "# Zope Object Database\n", cats, 1, NULL},
+        {"z/zope_object_database.md", "zope object database", 0, 1733000000000000, "# zope object database\n", NULL, 0, NULL},
+        {"README.md", NULL, 0, 0, "A folder index.\n", NULL, 0, NULL},
     };
     static const char *const aliases[][2] = {{"Nevow", "Twisted (software)"}, {"ZODB", "Zope Object Database"}};
     write_archive_aliases("articles", articles, sizeof articles / sizeof articles[0], &o, aliases, 2);
@@ -223,7 +225,7 @@ int main(int argc, char **argv)
         snprintf(titles[i], sizeof titles[i], "Article %d", i / 2); /* titles shared by pairs */
         snprintf(bodies[i], sizeof bodies[i], "# Article %d\n\nVersion %d of article %d: %s\n", i / 2, i % 2, i / 2,
                  i % 3 ? "some text about software" : "other words about libraries");
-        many[i] = (item){paths[i], titles[i], (uint64_t)(1000 + i / 2), (int64_t)(1700000000000000 + i), bodies[i], NULL, 0};
+        many[i] = (item){paths[i], titles[i], (uint64_t)(1000 + i / 2), (int64_t)(1700000000000000 + i), bodies[i], NULL, 0, NULL};
     }
     wpk_write_opts mo = o;
     mo.block_size = 1024;
@@ -250,6 +252,27 @@ int main(int argc, char **argv)
     wpk_test_run_split_size = 256;
     write_archive("categories-split", split, 40, &so);
     wpk_test_run_split_size = 0;
+
+    /* Format 1.5: leaves in columns (every archive this writer makes; the
+     * vectors above were made before). Titles spelled from paths and not,
+     * URLs spelled from titles and not, categories listed in and out of
+     * order, versions, aliases, an empty entry, a time before 1970. */
+    static const char *const sorted_cats[] = {"Category:Networking", "Category:Python (programming language) software"};
+    static const char *const unsorted_cats[] = {"Category:Web frameworks", "Category:Networking", "Category:Networking"};
+    static const item columns[] = {
+        {"a/Grok_web_framework.md", "Grok web framework", 18836690, 1734236331000000, "# Grok\n\nv2\n", sorted_cats, 2,
+         "https://en.wikipedia.org/wiki/Grok_web_framework"},
+        {"b/Grok_web_framework.md", "Grok web framework", 18836690, 1734000000000000, "# Grok\n\nv1\n", sorted_cats, 2,
+         "https://en.wikipedia.org/wiki/Grok_web_framework"},
+        {"b/Twisted_software.md", "Twisted (software)", 1793652, 1734236331123456, "# Twisted (software)\n", unsorted_cats,
+         3, "https://en.wikipedia.org/wiki/Twisted_(software)"},
+        {"c/Fernando_Pérez.md", "Fernando Pérez", 47231026, -86400000000, "# Fernando Pérez\n", NULL, 0,
+         "https://example.org/wiki/Fernando_P%C3%A9rez"},
+        {"c/empty.md", "empty", 0, 0, "", NULL, 0, NULL},
+        {"README", NULL, 0, 0, "A folder index.\n", NULL, 0, NULL},
+    };
+    static const char *const columns_aliases[][2] = {{"Twisted", "Twisted (software)"}, {"Grok", "Grok web framework"}};
+    write_archive_aliases("columns", columns, sizeof columns / sizeof columns[0], &o, columns_aliases, 2);
 
     size_t len = 0, xlen = 0;
     char path[4096];
@@ -336,5 +359,7 @@ int main(int argc, char **argv)
      * require split runs: readers would miss members; verify says why. */
     without_feature("categories-split", WPK_FEATURE_SPLIT_RUNS, "split-runs-without-feature", "verify",
                     "leaf starts inside a run of equal keys");
+    /* 1.5: leaves in columns, read as rows. */
+    without_feature("columns", WPK_FEATURE_COLUMNS, "columns-without-feature", "list", "record page at region offset 0");
     return 0;
 }

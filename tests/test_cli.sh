@@ -106,7 +106,8 @@ test_basic() {
     check "pack samples" "$WP" pack -q -o "$A" "$ARTICLES"
     check "info" "$WP" info "$A"
     check "info --json is valid JSON" is_json "$WP" info --json "$A"
-    check "info: a small archive is read by any 1.x reader" info_line "$A" "format version:   1.1"
+    check "info: a new archive needs 1.5 readers (leaves in columns)" info_line "$A" \
+        "format version:   1.1, read by 1.5 readers and later (index leaves in columns)"
     # The header's minor version names the writer; the required features
     # name the readers (a vector whose categories continue over leaves).
     check "info: which readers read an archive" info_line "$SAMPLES/../../spec/vectors/valid/categories-split.wpk" \

@@ -22,6 +22,7 @@ static const struct { uint64_t bit; unsigned since; const char *what; } required
     {WPK_REQUIRES_PAGE_DICT, 1, "index pages share the dictionary"},
     {WPK_REQUIRES_BRANCHES, 3, "branch pages"},
     {WPK_REQUIRES_SPLIT_RUNS, 4, "categories split over leaves"},
+    {WPK_REQUIRES_COLUMNS, 5, "index leaves in columns"},
 };
 
 static unsigned reader_minor(uint64_t features)
