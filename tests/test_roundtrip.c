@@ -235,14 +235,16 @@ static size_t gen_article(char *buf, size_t cap, unsigned i)
     return n;
 }
 
-static int write_generated(const char *p, unsigned count, int threads, size_t block, int dict, wpk_write_stats *st)
+/* dict_size 0: the writer's default size. */
+static int write_generated_dict(const char *p, unsigned count, int threads, size_t block, int dict, uint32_t dict_size,
+                                wpk_write_stats *st)
 {
     wpk_write_opts o = WPK_WRITE_OPTS_INIT;
     o.threads = threads;
     o.block_size = (uint32_t)block;
     o.level = 3;
     o.dictionary = dict;
-    o.dict_size = 16384;
+    o.dict_size = dict_size;
     wpk_writer *w;
     wpk_error err;
     if (wpk_writer_create(&w, p, &o, &err)) return -1;
@@ -259,6 +261,11 @@ static int write_generated(const char *p, unsigned count, int threads, size_t bl
     if (rc) fprintf(stderr, "write_generated: %s\n", err.message);
     wpk_writer_free(w);
     return rc;
+}
+
+static int write_generated(const char *p, unsigned count, int threads, size_t block, int dict, wpk_write_stats *st)
+{
+    return write_generated_dict(p, count, threads, block, dict, 16384, st);
 }
 
 static int same_file(const char *a, const char *b)
@@ -330,6 +337,53 @@ static void test_dictionary_large_archive(void)
     CHECK_MSG(same_file(p1, p2), "archives of 50,001 entries written with 1 and 2 threads differ");
     remove(p1);
     remove(p2);
+}
+
+/* The default dictionary grows with the entries as well as with the
+ * content (64 bytes an entry, up to an 8th of the content; writer_dict.c),
+ * since it compresses the index pages too. 3,000 abstracts of ~1 KB made of
+ * pseudo-words: a dictionary of up to 192,000 bytes, not a 64th of the
+ * content (47 KB). */
+static void test_dictionary_sized_by_entries(void)
+{
+    const char *p = tmp_path("gen-dict-default.wpk");
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.threads = 2;
+    o.level = 3;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, &o, &err) == 0);
+    if (!w) return;
+    /* 2,000 pseudo-words, drawn with a skew towards the first ones, as
+     * words are in real text. */
+    static const char *const syllables[] = {"ka", "lo", "mi", "ne", "su", "ra", "te", "vo", "di", "pa", "gu", "ze",
+                                            "ho", "bi", "fe", "wu"};
+    char buf[2048], path[64], title[64];
+    unsigned x = 7;
+    int rc = 0;
+    for (unsigned i = 0; i < 3000 && !rc; i++) {
+        size_t n = (size_t)snprintf(buf, sizeof buf, "# Abstract %u\n\n", i);
+        while (n < 1000) {
+            x = x * 1103515245u + 12345u;
+            unsigned a = (x >> 8) % 2000, b = (x >> 20) % 2000, word = a * b / 2000;
+            for (unsigned k = word + 1; k; k /= 16) n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", syllables[k % 16]);
+            buf[n++] = ' ';
+        }
+        snprintf(path, sizeof path, "abstracts/%05u.md", i);
+        snprintf(title, sizeof title, "Abstract %u", i);
+        wpk_entry m = meta(path, title, 5000 + i, 1700000000000000 + i);
+        rc = wpk_writer_add(w, &m, buf, n, &err);
+    }
+    wpk_write_stats st;
+    if (!rc) rc = wpk_writer_finish(w, &st, &err);
+    CHECK_MSG(rc == 0, "%s", err.message);
+    wpk_writer_free(w);
+    /* Trained dictionaries can come out smaller than asked, never larger:
+     * one over a 64th of the content was asked for by the entry count. */
+    CHECK_MSG(!rc && st.dict_size > st.unique_bytes / 64 && st.dict_size <= 3000 * 64,
+              "dictionary of %llu bytes for 3,000 entries of %llu bytes", (unsigned long long)st.dict_size,
+              (unsigned long long)st.unique_bytes);
+    remove(p);
 }
 
 typedef struct reader_job { wpk_reader *r; unsigned start, count; int bad; } reader_job;
@@ -1142,6 +1196,7 @@ int main(int argc, char **argv)
     test_mixed();
     test_dictionary_and_threads();
     test_dictionary_large_archive();
+    test_dictionary_sized_by_entries();
     test_concurrent_readers();
     test_many_tiny();
     test_branched_index();
