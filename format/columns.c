@@ -212,8 +212,10 @@ int wpk_fmt_columns_head(const uint8_t *p, size_t n, wpk_fmt_col_head *h, const 
         *why = "column record page: record count does not fit its row size";
         return WPK_FMT_CORRUPT;
     }
-    if (h->string_count > wpk_le32(p + 12 + 4 * WPK_COL_STRINGS)) { /* each takes a byte at least */
-        *why = "column record page: more strings than STRINGS can hold";
+    /* Each string takes a byte of STRINGS at least, and is used by a field
+     * of 3 bytes at least in the rows: this bounds the decoder's scratch. */
+    if (h->string_count > wpk_le32(p + 12 + 4 * WPK_COL_STRINGS) || h->string_count > h->row_size / 3) {
+        *why = "column record page: more strings than STRINGS or the records can hold";
         return WPK_FMT_CORRUPT;
     }
     return WPK_FMT_OK;

@@ -140,31 +140,41 @@ static int load_object_capped(wpk_reader *r, uint64_t abs_offset, uint64_t store
     return rc;
 }
 
-/* A column record page (1.5) replaced by the row page it stands for. */
-static int rows_of_columns(wpk_reader *r, uint64_t abs, uint8_t **page, size_t *len, wpk_error *err)
+static int leaf_kind(const wpk_reader *r, const wpk_index *idx)
 {
-    wpk_fmt_col_head h;
+    if (idx == &r->path_idx) return 0; /* record pages */
+    if (idx == &r->id_idx) return WPK_LEAF_ID;
+    if (idx == &r->fold_idx) return WPK_LEAF_FOLD;
+    return WPK_LEAF_TITLE; /* title and category leaves */
+}
+
+/* A leaf stored in columns (1.5) replaced by its row form. One allocation
+ * holds the row form, its NUL and the decoder's scratch: the start of each
+ * string of a record page (at most a third of the row size, checked by the
+ * head), or one key of another leaf. */
+static int rows_of_columns(wpk_reader *r, const wpk_index *idx, uint64_t abs, const char *what, uint8_t **page,
+                           size_t *len, wpk_error *err)
+{
+    int kind = leaf_kind(r, idx);
+    wpk_fmt_col_head h = {0, 0, 0};
     const char *why;
-    int rc = wpk_fmt_columns_head(*page, *len, &h, &why);
+    int rc = kind == 0 ? wpk_fmt_columns_head(*page, *len, &h, &why)
+                       : wpk_fmt_leaf_columns_head(*page, *len, &h.count, &h.row_size, &why);
     if (!rc && h.row_size > r->opts.max_page_size)
-        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: record page at offset %llu claims %u bytes of records, over the %llu-byte cap",
-                           r->name, (unsigned long long)abs, h.row_size, (unsigned long long)r->opts.max_page_size);
+        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: %s at offset %llu claims %u bytes of items, over the %llu-byte cap",
+                           r->name, what, (unsigned long long)abs, h.row_size, (unsigned long long)r->opts.max_page_size);
     uint8_t *rows = NULL;
-    uint32_t *string_at = NULL;
-    if (!rc) { /* string_count is at most the page size: checked by the head */
-        rows = wpk_malloc((size_t)h.row_size + 1);
-        string_at = wpk_malloc(h.string_count ? (size_t)h.string_count * sizeof *string_at : 1);
-        if (!rows || !string_at) {
-            wpk_free(rows);
-            wpk_free(string_at);
-            return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading a record page", r->name);
-        }
-        rc = wpk_fmt_columns_decode(*page, *len, string_at, rows, h.row_size, &why);
-        wpk_free(string_at);
+    if (!rc) {
+        size_t scratch_at = ((size_t)h.row_size + 1 + 7) & ~(size_t)7;
+        size_t scratch = kind == 0 ? (size_t)h.string_count * sizeof(uint32_t) : 65536;
+        if (!(rows = wpk_malloc(scratch_at + scratch)))
+            return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+        rc = kind == 0 ? wpk_fmt_columns_decode(*page, *len, (uint32_t *)(void *)(rows + scratch_at), rows, h.row_size, &why)
+                       : wpk_fmt_leaf_columns_decode(kind, *page, *len, rows, h.row_size, rows + scratch_at, &why);
     }
     if (rc) {
         wpk_free(rows);
-        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: record page at offset %llu: %s", r->name, (unsigned long long)abs,
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu: %s", r->name, what, (unsigned long long)abs,
                            why);
     }
     rows[h.row_size] = 0;
@@ -174,45 +184,8 @@ static int rows_of_columns(wpk_reader *r, uint64_t abs, uint8_t **page, size_t *
     return WPK_OK;
 }
 
-/* A leaf page (`leaf`: cached, and a record page rebuilt from its columns)
- * or a branch page (neither). */
-/* A column title, category, folded-title or ID leaf (1.5) replaced by its
- * row form. */
-static int rows_of_leaf_columns(wpk_reader *r, int kind, uint64_t abs, const char *what, uint8_t **page, size_t *len,
-                                wpk_error *err)
-{
-    uint32_t count, row_size;
-    const char *why;
-    int rc = wpk_fmt_leaf_columns_head(*page, *len, &count, &row_size, &why);
-    if (!rc && row_size > r->opts.max_page_size)
-        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: %s at offset %llu claims %u bytes of items, over the %llu-byte cap",
-                           r->name, what, (unsigned long long)abs, row_size, (unsigned long long)r->opts.max_page_size);
-    uint8_t *rows = NULL;
-    if (!rc) {
-        /* one allocation: the row leaf, its NUL, then a key's scratch */
-        if (!(rows = wpk_malloc((size_t)row_size + 1 + 65536)))
-            return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
-        rc = wpk_fmt_leaf_columns_decode(kind, *page, *len, rows, row_size, rows + row_size + 1, &why);
-    }
-    if (rc) {
-        wpk_free(rows);
-        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu: %s", r->name, what, (unsigned long long)abs,
-                           why);
-    }
-    rows[row_size] = 0;
-    wpk_free(*page);
-    *page = rows;
-    *len = row_size;
-    return WPK_OK;
-}
-
-static int leaf_kind(const wpk_reader *r, const wpk_index *idx)
-{
-    if (idx == &r->id_idx) return WPK_LEAF_ID;
-    if (idx == &r->fold_idx) return WPK_LEAF_FOLD;
-    return WPK_LEAF_TITLE; /* title and category leaves */
-}
-
+/* A leaf page (`leaf`: through the page cache, and rebuilt from its
+ * columns in a 1.5 archive) or a branch page (neither). */
 static int load_index_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, int leaf,
                            uint8_t **raw, size_t *len, wpk_error *err)
 {
@@ -233,8 +206,7 @@ static int load_index_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_re
     }
     int rc = load_object(r, abs, ref->stored_size, ref->raw_size, ref->checksum, 1, dict, what, raw, err);
     if (!rc && leaf && (r->hdr.required_features & WPK_FEATURE_COLUMNS)) {
-        rc = idx == &r->path_idx ? rows_of_columns(r, abs, raw, &got, err)
-                                 : rows_of_leaf_columns(r, leaf_kind(r, idx), abs, what, raw, &got, err);
+        rc = rows_of_columns(r, idx, abs, what, raw, &got, err);
         if (rc) {
             wpk_free(*raw);
             *raw = NULL;

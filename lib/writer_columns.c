@@ -1,12 +1,14 @@
-/* writer_columns.c - a record page turned into its column form (1.5).
+/* writer_columns.c - leaves turned into their column form (1.5).
  *
- * The writer builds every record page row by row, as readers see it, and
- * stores it column by column (format/columns.c has the layout and the
- * decoder). Strings that recur in the page (languages, media types,
- * category names) and block references are stored once and referred to;
- * paths are front-coded; a Wikipedia URL spelled from the title is left
- * out. Encoding is exact: the decoder rebuilds the row page byte for byte,
- * which wpk_columns_encode checks before it returns. */
+ * The writer builds every leaf row by row, as readers see it, and stores it
+ * column by column (format/columns.c and leaf_columns.c have the layouts
+ * and the decoders). In a record page, strings that recur (languages,
+ * media types, category names) and block references are stored once and
+ * referred to, paths are front-coded, and titles spelled from the path and
+ * Wikipedia URLs spelled from the title are left out; in the other leaves,
+ * keys are front-coded and entry numbers stored as steps. Encoding is
+ * exact: each encoder decodes its result and compares it with the rows
+ * before it returns. */
 #include "writer_internal.h"
 
 #include "wpk_endian.h"

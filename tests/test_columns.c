@@ -173,6 +173,12 @@ static void test_record_page(void)
     CHECK(decode(n, row_size, &why) == WPK_FMT_CORRUPT && strstr(why, "STRINGS"));
     wpk_put32(page + 8, 3); /* fewer: STRINGS has bytes left */
     CHECK(decode(n, row_size, &why) == WPK_FMT_CORRUPT && strstr(why, "STRINGS"));
+    /* A table of strings larger than the records could use. */
+    for (int i = 0; i < 100; i++) put_u8(&s[WPK_COL_STRINGS], 0);
+    uint32_t big_table[3] = {2, (uint32_t)row_size, 104};
+    size_t big = join(page, big_table, 3, s, WPK_COL_STREAMS);
+    CHECK(decode(big, row_size, &why) == WPK_FMT_CORRUPT && strstr(why, "the records can hold"));
+    s[WPK_COL_STRINGS].n -= 100;
     memcpy(page, keep, n);
     wpk_put32(page, 0);
     CHECK(decode(n, row_size, &why) == WPK_FMT_CORRUPT && strstr(why, "record count"));
