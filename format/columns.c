@@ -291,8 +291,9 @@ static int decode_record(stream *s, const strings *t, out *o, const uint8_t **pr
     if (*flags & WPK_COL_TITLE_DERIVED) {
         size_t from;
         r.title_len = (uint16_t)path_title(r.path, r.path_len, &from);
-        uint8_t *dst = r.title_len ? reserve(o, r.title_len) : NULL;
-        if (!dst) goto bad_title; /* an empty derived title is not allowed either */
+        if (r.title_len == 0) goto bad_title;
+        uint8_t *dst = reserve(o, r.title_len);
+        if (!dst) goto too_big;
         for (size_t i = 0; i < r.title_len; i++) dst[i] = r.path[from + i] == '_' ? ' ' : r.path[from + i];
     } else {
         if (!get_string(&s[WPK_COL_TITLES], &bytes, &r.title_len)) goto bad_title;
@@ -306,8 +307,8 @@ static int decode_record(stream *s, const strings *t, out *o, const uint8_t **pr
     r.lang = o->p + o->at;
     if (!put(o, lang, r.lang_len)) goto too_big;
     if (*flags & WPK_COL_URL_DERIVED) {
-        if (r.lang_len == 0) {
-            *why = "column record page: derived URL without a language";
+        if (r.lang_len == 0 || r.title_len == 0) {
+            *why = "column record page: derived URL without a language or title";
             return WPK_FMT_CORRUPT;
         }
         if (!put_derived_url(o, &r, &r.url_len)) goto too_big;

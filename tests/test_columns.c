@@ -205,6 +205,14 @@ static void block_out_of_range(void) { s[WPK_COL_SIZES].p[1] = 2; } /* record 0'
 static void shared_too_long(void) { s[WPK_COL_PATHS].p[s[WPK_COL_PATHS].n - 5] = 13; } /* of 12 bytes */
 static void unknown_flag(void) { s[WPK_COL_FLAGS].p[1] = 0x10; }
 static void url_without_language(void) { s[WPK_COL_FLAGS].p[1] = WPK_COL_URL_DERIVED; s[WPK_COL_URLS].n = 0; }
+static void url_without_title(void)
+{
+    /* record 0's title given, and empty: nothing to spell its URL from */
+    s[WPK_COL_FLAGS].p[0] &= (uint8_t)~WPK_COL_TITLE_DERIVED;
+    memmove(s[WPK_COL_TITLES].p + 1, s[WPK_COL_TITLES].p, s[WPK_COL_TITLES].n);
+    s[WPK_COL_TITLES].p[0] = 0;
+    s[WPK_COL_TITLES].n++;
+}
 static void string_out_of_range(void) { s[WPK_COL_META].p[3] = 9; }
 static void category_out_of_range(void) { s[WPK_COL_EXT].p[2] = 8; } /* zigzag 8: string 4 of 4 */
 static void category_before_first(void) { s[WPK_COL_EXT].p[2] = 1; } /* zigzag 1: string -1 */
@@ -233,6 +241,7 @@ static void test_record_page_refusals(void)
     CHECK(refused_with(shared_too_long, "PATHS"));
     CHECK(refused_with(unknown_flag, "FLAGS"));
     CHECK(refused_with(url_without_language, "derived URL without a language"));
+    CHECK(refused_with(url_without_title, "derived URL without a language or title"));
     CHECK(refused_with(string_out_of_range, "META"));
     CHECK(refused_with(category_out_of_range, "EXT"));
     CHECK(refused_with(category_before_first, "EXT"));
