@@ -45,42 +45,15 @@
  */
 #include "wpk_format.h"
 #include "wpk_endian.h"
+#include "wpk_stream.h"
 
 #include <string.h>
 
-typedef struct stream { const uint8_t *p; size_t n, at; } stream;
-
-static int get_varint(stream *s, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (int shift = 0; shift < 70 && s->at < s->n; shift += 7) {
-        uint8_t b = s->p[s->at++];
-        if (shift == 63 && b > 1) return 0; /* past 64 bits */
-        x |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int get_bytes(stream *s, size_t len, const uint8_t **out)
-{
-    if (len > s->n - s->at) return 0;
-    *out = s->p + s->at;
-    s->at += len;
-    return 1;
-}
-
-/* A varint no larger than `max`. */
-static int get_bounded(stream *s, uint64_t max, uint64_t *v) { return get_varint(s, v) && *v <= max; }
-
-/* A length-prefixed string of at most 65535 bytes. */
-static int get_string(stream *s, const uint8_t **str, uint16_t *len)
+/* A string of at most 65535 bytes (row strings have 16-bit lengths). */
+static int get_string(wpk_stream *s, const uint8_t **str, uint16_t *len)
 {
     uint64_t l;
-    if (!get_bounded(s, 0xFFFF, &l) || !get_bytes(s, (size_t)l, str)) return 0;
+    if (!wpk_stream_string(s, 0xFFFF, str, &l)) return 0;
     *len = (uint16_t)l;
     return 1;
 }
@@ -101,10 +74,10 @@ static int get_numbered(const strings *t, uint64_t k, const uint8_t **str, uint1
 }
 
 /* A language or media type: 0 for none, else 1 + its string number. */
-static int get_meta(stream *s, const strings *t, const uint8_t **str, uint16_t *len)
+static int get_meta(wpk_stream *s, const strings *t, const uint8_t **str, uint16_t *len)
 {
     uint64_t ref;
-    if (!get_varint(s, &ref)) return 0;
+    if (!wpk_stream_varint(s, &ref)) return 0;
     *str = NULL;
     *len = 0;
     return ref == 0 || get_numbered(t, ref - 1, str, len);
@@ -159,20 +132,20 @@ int wpk_fmt_url_derivable(const uint8_t *url, size_t url_len, const uint8_t *lan
 
 /* The extension area: fields rebuilt into the row page. Returns 1, or 0
  * with *why set. */
-static int put_ext(out *o, stream *ext, const strings *t, uint16_t *ext_len, const char **why)
+static int put_ext(out *o, wpk_stream *ext, const strings *t, uint16_t *ext_len, const char **why)
 {
     uint64_t fields, zig;
     int64_t prev = -1;
     size_t start = o->at;
     *why = "column record page: bad EXT";
-    if (!get_bounded(ext, 0xFFFF, &fields)) return 0;
+    if (!wpk_stream_bounded(ext, 0xFFFF, &fields)) return 0;
     for (uint64_t f = 0; f < fields; f++) {
         const uint8_t *tag, *val;
         uint16_t len;
-        if (!get_bytes(ext, 1, &tag)) return 0;
+        if (!wpk_stream_bytes(ext, 1, &tag)) return 0;
         if (*tag == WPK_EXT_CATEGORY) {
-            if (!get_bounded(ext, 2 * (uint64_t)t->count, &zig)) return 0;
-            prev += 1 + ((int64_t)(zig >> 1) ^ -(int64_t)(zig & 1));
+            if (!wpk_stream_bounded(ext, 2 * (uint64_t)t->count, &zig)) return 0;
+            prev += 1 + wpk_unzigzag(zig);
             if (prev < 0 || !get_numbered(t, (uint64_t)prev, &val, &len)) return 0;
         } else if (!get_string(ext, &val, &len)) {
             return 0;
@@ -242,13 +215,13 @@ int wpk_fmt_title_derivable(const uint8_t *title, size_t title_len, const uint8_
 }
 
 /* Rebuild one record into the row page; `prev` is the previous record's path. */
-static int decode_record(stream *s, const strings *t, out *o, const uint8_t **prev, uint16_t *prev_len,
+static int decode_record(wpk_stream *s, const strings *t, out *o, const uint8_t **prev, uint16_t *prev_len,
                          const char **why)
 {
     wpk_fmt_record r;
     memset(&r, 0, sizeof r);
     const uint8_t *flags;
-    if (!get_bytes(&s[WPK_COL_FLAGS], 1, &flags) ||
+    if (!wpk_stream_bytes(&s[WPK_COL_FLAGS], 1, &flags) ||
         (*flags & ~(WPK_REC_FLAGS_KNOWN | WPK_COL_URL_DERIVED | WPK_COL_TITLE_DERIVED))) {
         *why = "column record page: bad FLAGS";
         return WPK_FMT_CORRUPT;
@@ -256,28 +229,28 @@ static int decode_record(stream *s, const strings *t, out *o, const uint8_t **pr
     r.flags = *flags & WPK_REC_FLAGS_KNOWN;
     uint64_t v, block;
     const uint8_t *bytes;
-    if ((r.flags & WPK_REC_HAS_PAGE_ID) && !get_varint(&s[WPK_COL_IDS], &r.page_id)) goto bad_numbers;
+    if ((r.flags & WPK_REC_HAS_PAGE_ID) && !wpk_stream_varint(&s[WPK_COL_IDS], &r.page_id)) goto bad_numbers;
     if (r.flags & WPK_REC_HAS_UPDATED) {
-        if (!get_varint(&s[WPK_COL_TIMES], &v)) goto bad_numbers;
-        r.updated_us = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+        if (!wpk_stream_varint(&s[WPK_COL_TIMES], &v)) goto bad_numbers;
+        r.updated_us = wpk_unzigzag(v);
     }
-    if (!get_varint(&s[WPK_COL_SIZES], &r.content_size) || s[WPK_COL_BLOCKS].n < WPK_COL_BLOCK_SIZE ||
-        !get_bounded(&s[WPK_COL_SIZES], s[WPK_COL_BLOCKS].n / WPK_COL_BLOCK_SIZE - 1, &block) ||
-        !get_bounded(&s[WPK_COL_SIZES], UINT32_MAX, &v))
+    if (!wpk_stream_varint(&s[WPK_COL_SIZES], &r.content_size) || s[WPK_COL_BLOCKS].n < WPK_COL_BLOCK_SIZE ||
+        !wpk_stream_bounded(&s[WPK_COL_SIZES], s[WPK_COL_BLOCKS].n / WPK_COL_BLOCK_SIZE - 1, &block) ||
+        !wpk_stream_bounded(&s[WPK_COL_SIZES], UINT32_MAX, &v))
         goto bad_numbers;
     const uint8_t *b = s[WPK_COL_BLOCKS].p + WPK_COL_BLOCK_SIZE * block;
     r.offset_in_block = (uint32_t)v;
     r.block = (wpk_fmt_ref){wpk_le64(b), wpk_le32(b + 8), wpk_le32(b + 12), wpk_le64(b + 16)};
-    if (!get_bytes(&s[WPK_COL_HASHES], 8, &bytes)) goto bad_numbers;
+    if (!wpk_stream_bytes(&s[WPK_COL_HASHES], 8, &bytes)) goto bad_numbers;
     r.content_hash = wpk_le64(bytes);
 
     size_t rec_at = o->at;
     if (!reserve(o, WPK_REC_FIXED)) goto too_big;
     /* Strings, in row order, written straight into the row page. */
     uint64_t shared, rest;
-    stream *paths = &s[WPK_COL_PATHS];
-    if (!get_bounded(paths, *prev_len, &shared) || !get_bounded(paths, 0xFFFF - shared, &rest) ||
-        !get_bytes(paths, (size_t)rest, &bytes) || shared + rest == 0) {
+    wpk_stream *paths = &s[WPK_COL_PATHS];
+    if (!wpk_stream_bounded(paths, *prev_len, &shared) || !wpk_stream_bounded(paths, 0xFFFF - shared, &rest) ||
+        !wpk_stream_bytes(paths, (size_t)rest, &bytes) || shared + rest == 0) {
         *why = "column record page: bad PATHS";
         return WPK_FMT_CORRUPT;
     }
@@ -335,7 +308,7 @@ too_big:
 }
 
 /* Note where each string of STRINGS starts, checking that they fill it. */
-static int note_strings(stream *st, uint32_t count, uint32_t *at)
+static int note_strings(wpk_stream *st, uint32_t count, uint32_t *at)
 {
     for (uint32_t k = 0; k < count; k++) {
         const uint8_t *str;
@@ -356,10 +329,10 @@ int wpk_fmt_columns_decode(const uint8_t *p, size_t n, uint32_t *string_at, uint
         *why = "column record page: output size differs from its row size";
         return WPK_FMT_CORRUPT;
     }
-    stream s[WPK_COL_STREAMS];
+    wpk_stream s[WPK_COL_STREAMS];
     size_t at = WPK_COL_HEAD;
     for (int i = 0; i < WPK_COL_STREAMS; i++) {
-        s[i] = (stream){p + at, wpk_le32(p + 12 + 4 * i), 0};
+        s[i] = (wpk_stream){p + at, wpk_le32(p + 12 + 4 * i), 0};
         at += s[i].n;
     }
     if (s[WPK_COL_BLOCKS].n % WPK_COL_BLOCK_SIZE) {

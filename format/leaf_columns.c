@@ -27,33 +27,9 @@
  */
 #include "wpk_format.h"
 #include "wpk_endian.h"
+#include "wpk_stream.h"
 
 #include <string.h>
-
-typedef struct cursor { const uint8_t *p; size_t n, at; } cursor;
-
-static int varint(cursor *c, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (int shift = 0; shift < 70 && c->at < c->n; shift += 7) {
-        uint8_t b = c->p[c->at++];
-        if (shift == 63 && b > 1) return 0;
-        x |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int take(cursor *c, size_t len, const uint8_t **out)
-{
-    if (len > c->n - c->at) return 0;
-    *out = c->p + c->at;
-    c->at += len;
-    return 1;
-}
 
 int wpk_fmt_leaf_columns_head(const uint8_t *p, size_t n, uint32_t *count, uint32_t *row_size, const char **why)
 {
@@ -72,23 +48,23 @@ int wpk_fmt_leaf_columns_head(const uint8_t *p, size_t n, uint32_t *count, uint3
 }
 
 /* The key of item i, rebuilt from the previous key (kept in `key`). */
-static int next_key(cursor *keys, uint8_t key[65536], size_t *key_len)
+static int next_key(wpk_stream *keys, uint8_t key[65536], size_t *key_len)
 {
     uint64_t shared, rest;
     const uint8_t *bytes;
-    if (!varint(keys, &shared) || shared > *key_len || !varint(keys, &rest) || rest > 0xFFFF - shared ||
-        !take(keys, (size_t)rest, &bytes))
+    if (!wpk_stream_varint(keys, &shared) || shared > *key_len || !wpk_stream_varint(keys, &rest) || rest > 0xFFFF - shared ||
+        !wpk_stream_bytes(keys, (size_t)rest, &bytes))
         return 0;
     memcpy(key + shared, bytes, (size_t)rest);
     *key_len = (size_t)(shared + rest);
     return 1;
 }
 
-static int next_entry(cursor *entries, int64_t *entry)
+static int next_entry(wpk_stream *entries, int64_t *entry)
 {
     uint64_t z;
-    if (!varint(entries, &z)) return 0;
-    int64_t step = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+    if (!wpk_stream_varint(entries, &z)) return 0;
+    int64_t step = wpk_unzigzag(z);
     if (step > (int64_t)UINT32_MAX || step < -(int64_t)UINT32_MAX) return 0;
     *entry += step;
     return *entry >= 0 && *entry <= (int64_t)UINT32_MAX;
@@ -112,9 +88,9 @@ int wpk_fmt_leaf_columns_decode(int kind, const uint8_t *p, size_t n, uint8_t *r
         *why = "column leaf: output size differs from its row size";
         return WPK_FMT_CORRUPT;
     }
-    cursor entries = {p + WPK_LEAF_COL_HEAD, wpk_le32(p + 8), 0};
-    cursor keys = {entries.p + entries.n, wpk_le32(p + 12), 0};
-    cursor extra = {keys.p + keys.n, wpk_le32(p + 16), 0};
+    wpk_stream entries = {p + WPK_LEAF_COL_HEAD, wpk_le32(p + 8), 0};
+    wpk_stream keys = {entries.p + entries.n, wpk_le32(p + 12), 0};
+    wpk_stream extra = {keys.p + keys.n, wpk_le32(p + 16), 0};
     if (kind == WPK_LEAF_ID && row_size != 4 + (uint64_t)WPK_ID_ITEM_SIZE * count) {
         *why = "column leaf: row size is not that of its ID items";
         return WPK_FMT_CORRUPT;
@@ -132,7 +108,7 @@ int wpk_fmt_leaf_columns_decode(int kind, const uint8_t *p, size_t n, uint8_t *r
         uint8_t word[8];
         if (kind == WPK_LEAF_ID) {
             uint64_t step;
-            if (!varint(&keys, &step) || step > UINT64_MAX - id) {
+            if (!wpk_stream_varint(&keys, &step) || step > UINT64_MAX - id) {
                 *why = "column leaf: bad KEYS";
                 return WPK_FMT_CORRUPT;
             }
@@ -152,8 +128,8 @@ int wpk_fmt_leaf_columns_decode(int kind, const uint8_t *p, size_t n, uint8_t *r
         if (kind == WPK_LEAF_FOLD) {
             const uint8_t *kind_byte, *display;
             uint64_t display_len;
-            if (!take(&extra, 1, &kind_byte) || !varint(&extra, &display_len) ||
-                !take(&extra, display_len > extra.n ? extra.n + 1 : (size_t)display_len, &display)) {
+            if (!wpk_stream_bytes(&extra, 1, &kind_byte) ||
+                !wpk_stream_string(&extra, extra.n, &display, &display_len)) { /* any length the stream holds */
                 *why = "column leaf: bad EXTRA";
                 return WPK_FMT_CORRUPT;
             }
