@@ -201,20 +201,26 @@ static int put_record(col_state *c, const uint8_t *item, const wpk_fmt_record *r
     return bad || put_ext(c, r);
 }
 
-/* Decode the result and compare it with the rows: a writer bug here would
- * otherwise surface only in readers. */
-static int check_decodes(const wbuf *cols, uint32_t string_count, const uint8_t *rows, size_t len, wpk_error *err)
+/* Decode a column page just made (kind 0: a record page; else a
+ * WPK_LEAF_* kind) and compare it with its rows: a writer bug here would
+ * otherwise surface only in readers. The scratch is the decoder's: string
+ * starts for a record page, one key for the other leaves. */
+static int check_decodes(int kind, const wbuf *cols, uint32_t string_count, const uint8_t *rows, size_t len,
+                         wpk_error *err)
 {
-    uint8_t *back = wpk_malloc(len);
-    uint32_t *string_at = wpk_malloc(string_count ? string_count * sizeof *string_at : 1);
+    size_t scratch_size = kind == 0 ? (string_count ? string_count * sizeof(uint32_t) : 1) : 65536;
+    uint8_t *back = wpk_malloc(len ? len : 1);
+    void *scratch = wpk_malloc(scratch_size);
     const char *why = "decodes to other bytes";
-    int ok = back && string_at && wpk_fmt_columns_decode(cols->p, cols->len, string_at, back, len, &why) == 0 &&
+    int ok = back && scratch &&
+             (kind == 0 ? wpk_fmt_columns_decode(cols->p, cols->len, scratch, back, len, &why)
+                        : wpk_fmt_leaf_columns_decode(kind, cols->p, cols->len, back, len, scratch, &why)) == 0 &&
              !memcmp(back, rows, len);
-    int oom = !back || !string_at;
+    int oom = !back || !scratch;
     wpk_free(back);
-    wpk_free(string_at);
+    wpk_free(scratch);
     if (oom) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    return ok ? WPK_OK : wpk_fail(err, WPK_E_CORRUPT, "internal error: a column record page %s", why);
+    return ok ? WPK_OK : wpk_fail(err, WPK_E_CORRUPT, "internal error: a page just stored in columns reads back wrong: %s", why);
 }
 
 int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *err)
@@ -261,7 +267,7 @@ int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *er
     wpk_free(c.blocks.slots);
     if (rc == WPK_E_NOMEM) return wpk_fail(err, rc, "out of memory");
     if (rc) return wpk_fail(err, rc, "internal error: a record page just built is unreadable: %s", why ? why : "?");
-    return check_decodes(out, string_count, rows, len, err);
+    return check_decodes(0, out, string_count, rows, len, err);
 }
 
 /* The column form of a title, category, folded-title or ID leaf. */
@@ -320,14 +326,5 @@ int wpk_leaf_columns_encode(int kind, const uint8_t *rows, size_t len, wbuf *out
     for (int i = 0; i < 3; i++) wpk_free(s[i].p);
     if (broken) return wpk_fail(err, WPK_E_CORRUPT, "internal error: a leaf just built is unreadable: %s", why);
     if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    /* Read it back, as for record pages. */
-    uint8_t *back = wpk_malloc(len), *key = wpk_malloc(65536);
-    why = "decodes to other bytes";
-    int ok = back && key && wpk_fmt_leaf_columns_decode(kind, out->p, out->len, back, len, key, &why) == 0 &&
-             !memcmp(back, rows, len);
-    int oom = !back || !key;
-    wpk_free(back);
-    wpk_free(key);
-    if (oom) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    return ok ? WPK_OK : wpk_fail(err, WPK_E_CORRUPT, "internal error: a column leaf %s", why);
+    return check_decodes(kind, out, 0, rows, len, err);
 }
