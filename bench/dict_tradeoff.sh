@@ -52,6 +52,7 @@ BUILD=${BUILD:-$REPO/build}
 UTIL=(python3 "$HERE/bench_util.py")
 log() { echo "dict_tradeoff: $*" >&2; }
 
+command -v zstd >/dev/null || { log "needs the zstd command (Debian: apt-get install zstd)"; exit 1; }
 for t in wikipack wpk_read_bench proc_bench; do
     [ -x "$BUILD/$t" ] && continue
     [ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$REPO" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 || exit 1
