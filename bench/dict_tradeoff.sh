@@ -83,6 +83,7 @@ for s in "${LABELS[@]}"; do
         *) opt=(--dict-size "$s") ;;
     esac
     log "pack: ${s}"
+    rm -f "$WORK/$s.proc" "$WORK/$s.fresh" # a reused work directory starts afresh
     t0=$EPOCHREALTIME
     "$BUILD/wikipack" pack -q "${opt[@]}" -o "$WORK/$s.wpk" "$CORPUS" || exit 1
     t1=$EPOCHREALTIME
