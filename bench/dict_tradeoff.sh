@@ -44,6 +44,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
+[ -d "$1" ] || { echo "dict_tradeoff: $1: not a directory" >&2; exit 2; }
 CORPUS=$(cd "$1" && pwd) || exit 2
 OUT=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
