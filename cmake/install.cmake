@@ -13,12 +13,10 @@ endif()
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-# The library version follows the format version in wikipack.h; the soname
-# changes only with the major version.
-file(STRINGS ${PROJECT_SOURCE_DIR}/include/wikipack.h _wpk_ver REGEX "^#define WPK_VERSION_(MAJOR|MINOR) ")
-string(REGEX REPLACE ".*MAJOR ([0-9]+).*" "\\1" WIKIPACK_VERSION_MAJOR "${_wpk_ver}")
-string(REGEX REPLACE ".*MINOR ([0-9]+).*" "\\1" WIKIPACK_VERSION_MINOR "${_wpk_ver}")
-set(WIKIPACK_LIB_VERSION ${WIKIPACK_VERSION_MAJOR}.${WIKIPACK_VERSION_MINOR}.0)
+# The library version is the project's, read from wikipack.h by the
+# top-level CMakeLists.txt; the soname changes only with the major version.
+set(WIKIPACK_LIB_VERSION ${PROJECT_VERSION})
+set(WIKIPACK_VERSION_MAJOR ${PROJECT_VERSION_MAJOR})
 
 # The static library's objects are position-independent so that the shared
 # one is linked from them rather than compiled again.

@@ -36,8 +36,30 @@
 extern "C" {
 #endif
 
-#define WPK_VERSION_MAJOR 1
-#define WPK_VERSION_MINOR 4
+/* ---- versions ------------------------------------------------------------ */
+
+/* The one place the versions are written. CMake's project(), the shared
+ * library's soname (libwikipack.so.WPK_VERSION_MAJOR), `wikipack --version`
+ * and wpk_version() all come from these lines.
+ * The library version changes its major number when its ABI breaks; the
+ * format version is that of the archives it writes. It reads every archive
+ * of format major WPK_FORMAT_MAJOR, whatever its minor version. */
+#define WPK_VERSION_MAJOR 2
+#define WPK_VERSION_MINOR 0
+#define WPK_VERSION_PATCH 0
+#define WPK_FORMAT_MAJOR 1
+#define WPK_FORMAT_MINOR 5
+
+#define WPK_VERSION_NUMBER (WPK_VERSION_MAJOR * 10000 + WPK_VERSION_MINOR * 100 + WPK_VERSION_PATCH)
+#define WPK_STR_(x) #x
+#define WPK_STR(x) WPK_STR_(x)
+#define WPK_VERSION_STRING WPK_STR(WPK_VERSION_MAJOR) "." WPK_STR(WPK_VERSION_MINOR) "." WPK_STR(WPK_VERSION_PATCH)
+
+/* The version of the library linked at run time, which may be newer than
+ * the header a program was built with: WPK_VERSION_NUMBER's encoding, and
+ * "MAJOR.MINOR.PATCH". */
+WPK_API unsigned wpk_version_number(void);
+WPK_API const char *wpk_version_string(void);
 
 /* ---- errors ------------------------------------------------------------ */
 

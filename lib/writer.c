@@ -502,7 +502,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
     for (int i = 0; i < nsec; i++) wpk_fmt_section_encode(head + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &sec[i]);
     wpk_fmt_header h;
     memset(&h, 0, sizeof h);
-    h.major = WPK_VERSION_MAJOR;
+    h.major = WPK_FORMAT_MAJOR;
     h.minor = WPK_MINOR_UNSIGNED;
     h.required_features = w->dict_size ? WPK_FEATURE_PAGE_DICT : 0;
     for (int i = 0; i < WPK_NROOTS; i++)

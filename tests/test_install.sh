@@ -39,8 +39,23 @@ done
 for f in libwikipack.a libwikipack.so cmake/wikipack/wikipack-config.cmake cmake/wikipack/wikipack-config-version.cmake; do
     [ -e "$libdir/$f" ] && ok "installed ${libdir#"$prefix"/}/$f" || bad "missing ${libdir#"$prefix"/}/$f"
 done
+# One version, written in wikipack.h: the soname, pkg-config, the command,
+# the man pages and the spec must all say it.
+hver() { sed -n "s/^#define WPK_$1 \([0-9]*\).*/\1/p" "$src/include/wikipack.h"; }
+version="$(hver VERSION_MAJOR).$(hver VERSION_MINOR).$(hver VERSION_PATCH)"
+format="$(hver FORMAT_MAJOR).$(hver FORMAT_MINOR)"
 soname=$(readelf -d "$libdir/libwikipack.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
-[ "$soname" = libwikipack.so.1 ] && [ -e "$libdir/$soname" ] && ok "soname $soname" || bad "soname '$soname'"
+[ "$soname" = "libwikipack.so.$(hver VERSION_MAJOR)" ] && [ -e "$libdir/$soname" ] && ok "soname $soname" || bad "soname '$soname'"
+pcver=$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --modversion wikipack)
+[ "$pcver" = "$version" ] && ok "pkg-config version $pcver" || bad "pkg-config says '$pcver', wikipack.h $version"
+cliver=$("$prefix/bin/wikipack" --version)
+[ "$cliver" = "wikipack $version (library $version; writes format $format, reads format $(hver FORMAT_MAJOR).0 to $format)" ] \
+    && ok "--version: $cliver" || bad "--version says '$cliver', wikipack.h $version, format $format"
+for m in wikipack.1 wikipack.5; do
+    grep -q "^\.TH .*\"wikipack $version\"" "$src/man/$m" && ok "$m says $version" || bad "$m does not say wikipack $version"
+done
+grep -q "describes \*\*format version $format\*\*" "$src/spec/FORMAT.md" && ok "spec is format $format" \
+    || bad "spec/FORMAT.md does not describe format $format"
 
 # An archive packed by the installed command, and what the consumers must
 # print for its first article with a page ID: title and size, as `wikipack
@@ -68,7 +83,7 @@ check_consumer() {
     needed=$(readelf -d "$prog" | grep NEEDED || true)
     case $name in
     *static*) [[ $needed != *libwikipack* ]] && ok "$name: libwikipack linked in" || bad "$name needs libwikipack.so" ;;
-    *) [[ $needed == *libwikipack.so.1* ]] && ok "$name: links libwikipack.so.1" || bad "$name: not linked to libwikipack.so.1" ;;
+    *) [[ $needed == *"$soname"* ]] && ok "$name: links $soname" || bad "$name: not linked to $soname" ;;
     esac
 }
 

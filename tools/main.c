@@ -42,8 +42,10 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("wikipack %d.%d (format %d.%d)\n", WPK_VERSION_MAJOR, WPK_VERSION_MINOR, WPK_VERSION_MAJOR,
-               WPK_VERSION_MINOR);
+        /* The library linked at run time says its own version. */
+        printf("wikipack %s (library %s; writes format %d.%d, reads format %d.0 to %d.%d)\n", WPK_VERSION_STRING,
+               wpk_version_string(), WPK_FORMAT_MAJOR, WPK_FORMAT_MINOR, WPK_FORMAT_MAJOR, WPK_FORMAT_MAJOR,
+               WPK_FORMAT_MINOR);
         return EXIT_OK;
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
