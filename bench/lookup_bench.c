@@ -6,6 +6,7 @@
  * one open reader (warm), and open + lookup by ID + read + close (fresh
  * reader each time; the OS page cache is warm). Prints p50/p99 in
  * microseconds. A measurement, not a test: run it on a quiet machine. */
+#include "bench_timing.h"
 #include "wikipack.h"
 
 #include <stdio.h>
@@ -27,18 +28,7 @@ static int collect(void *ctx, const wpk_entry *e)
     return 0;
 }
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static void report(const char *what, double *t, size_t n)
 {
@@ -46,8 +36,8 @@ static void report(const char *what, double *t, size_t n)
         printf("%-28s no samples\n", what);
         return;
     }
-    qsort(t, n, sizeof *t, cmp_double);
-    printf("%-28s p50 %8.1f us   p99 %8.1f us   (n=%zu)\n", what, t[n / 2], t[(n * 99) / 100], n);
+    double p50 = bench_pct(t, n, 50), p99 = bench_pct(t, n, 99);
+    printf("%-28s p50 %8.1f us   p99 %8.1f us   (n=%zu)\n", what, p50, p99, n);
 }
 
 /* 0 = by ID, 1 = by title, 2 = by path */
@@ -90,9 +80,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             const pick *p = &a.v[(size_t)rand() % a.n];
             if ((how == 0 && !p->has_id) || (how == 1 && !p->title)) continue;
-            double t0 = now_us();
+            double t0 = bench_now_us();
             if (lookup(r, p, how)) return 1;
-            t[k++] = now_us() - t0;
+            t[k++] = bench_now_us() - t0;
         }
         report(names[how], t, k);
     }
@@ -102,11 +92,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         const pick *p = &a.v[(size_t)rand() % a.n];
         if (!p->has_id) continue;
-        double t0 = now_us();
+        double t0 = bench_now_us();
         if (wpk_reader_open(&r, argv[1], NULL, &err)) return 1;
         if (lookup(r, p, 0)) return 1;
         wpk_reader_close(r);
-        t[k++] = now_us() - t0;
+        t[k++] = bench_now_us() - t0;
     }
     report("open + read by ID + close", t, k);
     return 0;

@@ -9,7 +9,8 @@
  * with standard output and error to /dev/null; the wall time from spawn to
  * exit is measured. A command exiting non-zero is a miss (not timed).
  * Prints, in microseconds:  RESULT process KEY <p50> <p99> <n> <misses> */
-#define _GNU_SOURCE
+#include "bench_timing.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -20,25 +21,8 @@
 
 extern char **environ;
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
-/* Nearest rank, as wpk_read_bench and bench_util.py. */
-static double pct(const double *v, size_t n, int p)
-{
-    size_t k = (size_t)((p * n + 99) / 100);
-    return v[k ? k - 1 : 0];
-}
 
 int main(int argc, char **argv)
 {
@@ -67,14 +51,14 @@ int main(int argc, char **argv)
         int na = 0;
         for (char *s = line, *tok; na < 63 && (tok = strsep(&s, "\t"));) args[na++] = tok;
         args[na] = NULL;
-        double t0 = now_us();
+        double t0 = bench_now_us();
         pid_t pid;
         int status = 0;
         if (posix_spawnp(&pid, args[0], &fa, NULL, args, environ) != 0 || waitpid(pid, &status, 0) < 0) {
             perror(args[0]);
             return 1;
         }
-        double dt = now_us() - t0;
+        double dt = bench_now_us() - t0;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             misses++;
             continue;
@@ -88,8 +72,8 @@ int main(int argc, char **argv)
         printf("RESULT process %s - - 0 %zu\n", argv[1], misses);
         return 0;
     }
-    qsort(t, n, sizeof *t, cmp_double);
-    printf("RESULT process %s %.1f %.1f %zu %zu\n", argv[1], pct(t, n, 50), pct(t, n, 99), n, misses);
+    double p50 = bench_pct(t, n, 50), p99 = bench_pct(t, n, 99);
+    printf("RESULT process %s %.1f %.1f %zu %zu\n", argv[1], p50, p99, n, misses);
     free(t);
     return 0;
 }

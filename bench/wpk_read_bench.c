@@ -21,6 +21,7 @@
  *   RESULT <warm|fresh|open> <id|title|path> <p50> <p99> <n> <misses>
  * p50/p99 are nearest-rank percentiles. A lookup that finds nothing is a
  * miss (counted, not timed); any other error stops with exit status 1. */
+#include "bench_timing.h"
 #include "wikipack.h"
 
 #include <inttypes.h>
@@ -38,26 +39,8 @@ typedef struct pick {
 enum { KEY_ID, KEY_TITLE, KEY_PATH };
 static const char *const key_name[] = {"id", "title", "path"};
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
-/* Nearest-rank percentile of t[0..n) (sorts t). */
-static double pct(double *t, size_t n, int p)
-{
-    qsort(t, n, sizeof *t, cmp_double);
-    size_t k = (n * (size_t)p + 99) / 100;
-    return t[k ? k - 1 : 0];
-}
 
 static void report(const char *mode, int key, double *t, size_t n, size_t misses)
 {
@@ -65,7 +48,7 @@ static void report(const char *mode, int key, double *t, size_t n, size_t misses
         printf("RESULT %s %s - - 0 %zu\n", mode, key_name[key], misses);
         return;
     }
-    double p99 = pct(t, n, 99), p50 = pct(t, n, 50);
+    double p99 = bench_pct(t, n, 99), p50 = bench_pct(t, n, 50);
     printf("RESULT %s %s %.1f %.1f %zu %zu\n", mode, key_name[key], p50, p99, n, misses);
     fflush(stdout);
 }
@@ -186,9 +169,9 @@ int main(int argc, char **argv)
         size_t k = 0, misses = 0;
         for (size_t i = 0; i < n; i++) {
             if (!has_key(&v[i], key)) continue;
-            double t0 = now_us();
+            double t0 = bench_now_us();
             int rc = read_one(r, &v[i], key, check, &bytes);
-            double t1 = now_us();
+            double t1 = bench_now_us();
             if (rc < 0) return 1;
             if (rc) misses++;
             else t[k++] = t1 - t0;
@@ -203,15 +186,15 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             if (!has_key(&v[i], key)) continue;
             wpk_reader *r;
-            double t0 = now_us();
+            double t0 = bench_now_us();
             if (wpk_reader_open(&r, archive, NULL, &err)) {
                 fprintf(stderr, "wpk_read_bench: %s\n", err.message);
                 return 1;
             }
-            double t1 = now_us();
+            double t1 = bench_now_us();
             int rc = read_one(r, &v[i], key, check, &bytes);
             wpk_reader_close(r);
-            double t2 = now_us();
+            double t2 = bench_now_us();
             if (rc < 0) return 1;
             if (rc) {
                 misses++;
