@@ -1,0 +1,60 @@
+/* input.h - what the input parsers extract from an article, whatever its
+ * layout: markdown with a metadata block or YAML front matter, a JSON
+ * article, a JSON Lines record, or a MediaWiki XML page. */
+#ifndef WPK_INPUT_H
+#define WPK_INPUT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parse results shared by every parser. */
+enum {
+    IMP_NONE = 0,        /* not this layout: nothing extracted */
+    IMP_OK = 1,          /* recognised, every present field parsed */
+    IMP_MALFORMED = 2    /* recognised but a field (or the syntax) is bad; `why` says which;
+                              fields that did parse are filled in */
+};
+
+typedef struct imp_article {
+    char *title;            /* malloc'd strings, NULL when absent */
+    char *language;
+    char *url;
+    uint64_t page_id;
+    int has_page_id;
+    int64_t updated_us;     /* last-updated / archived time, microseconds since the epoch, UTC */
+    int has_updated;
+    char **categories;      /* malloc'd array of malloc'd strings, as written (e.g. "Category:Foo") */
+    size_t n_categories;
+    int64_t ns;             /* MediaWiki namespace, when has_ns */
+    int has_ns;
+    char *redirect_to;      /* MediaWiki "#REDIRECT [[Target]]": the target title */
+    /* For records that are not files (JSON Lines, XML pages): the article
+     * text, which becomes the entry's content. */
+    char *text;
+    size_t text_len;
+} imp_article;
+
+void imp_article_free(imp_article *a);          /* frees everything, zeroes; safe on a zeroed struct */
+/* Replace control bytes and bytes that are not valid UTF-8 with '?', in
+ * place: parser messages quote the input near an error, which may be anything. */
+void imp_sanitize(char *s);
+/* 1 if s is valid UTF-8 without control characters (tabs and newlines aside). */
+int imp_utf8_text(const char *s);
+/* Mark a parse IMP_MALFORMED with the reason, unless it already is: the
+ * first reason is the one reported. */
+void imp_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, va_list ap);
+int imp_add_category(imp_article *a, const char *s, size_t len); /* 0 or -1 (out of memory) */
+
+/* How the importers hand a problem to their caller, who decides where it
+ * goes (the importers never print): a warning (the input is skipped or
+ * partly read, work goes on) or an error (the operation fails). `message`
+ * is complete, without a trailing newline, valid only during the call. */
+typedef enum { IMP_WARNING, IMP_ERROR } imp_severity;
+typedef void (*imp_report_fn)(void *ctx, imp_severity severity, const char *message);
+
+/* 64-bit FNV-1a of p[0..n), continuing from h (IMP_FNV64_INIT to start). */
+uint64_t imp_fnv64(uint64_t h, const void *p, size_t n);
+#define IMP_FNV64_INIT 0xcbf29ce484222325ULL
+
+#endif
