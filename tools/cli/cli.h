@@ -1,4 +1,4 @@
-/* cli.h - shared pieces of the wikipack command. */
+/* cli.h - what the commands of wikipack share: messages, exit codes, archive opening, options; every name starts with cli_ (CLI_ for constants) */
 #ifndef WPK_CLI_H
 #define WPK_CLI_H
 
@@ -10,16 +10,16 @@
 
 /* Exit codes (documented in --help and the README). */
 enum {
-    EXIT_OK = 0,
-    EXIT_DAMAGED = 1,    /* archive damaged: checksum or structure */
-    EXIT_USAGE = 2,      /* bad command line or bad input file name */
-    EXIT_NOTFOUND = 3,   /* no entry matches */
-    EXIT_IO = 4,         /* a file could not be read or written */
-    EXIT_FORMAT = 5,     /* not a wikipack archive, or an unsupported version */
-    EXIT_RESOURCE = 6    /* out of memory or over a configured limit */
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_DAMAGED = 1,    /* archive damaged: checksum or structure */
+    CLI_EXIT_USAGE = 2,      /* bad command line or bad input file name */
+    CLI_EXIT_NOTFOUND = 3,   /* no entry matches */
+    CLI_EXIT_IO = 4,         /* a file could not be read or written */
+    CLI_EXIT_FORMAT = 5,     /* not a wikipack archive, or an unsupported version */
+    CLI_EXIT_RESOURCE = 6    /* out of memory or over a configured limit */
 };
 
-extern const char *prog;
+extern const char *cli_prog;
 
 /* Print "wikipack: message" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -58,15 +58,15 @@ typedef struct cli_selector { char kind; const char *value; } cli_selector;
 /* Find the entry a selector names. */
 int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err);
 
-int cmd_pack(int argc, char **argv);
-int cmd_get(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_extract(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_info(int argc, char **argv);
-int cmd_find(int argc, char **argv);
-int cmd_keygen(int argc, char **argv);
-int cmd_sign(int argc, char **argv);
+int cli_cmd_pack(int argc, char **argv);
+int cli_cmd_get(int argc, char **argv);
+int cli_cmd_list(int argc, char **argv);
+int cli_cmd_extract(int argc, char **argv);
+int cli_cmd_verify(int argc, char **argv);
+int cli_cmd_info(int argc, char **argv);
+int cli_cmd_find(int argc, char **argv);
+int cli_cmd_keygen(int argc, char **argv);
+int cli_cmd_sign(int argc, char **argv);
 /* Run the program NAME (e.g. "wikipack-serve") installed beside this one,
  * else found in PATH, with argv; returns only on failure (cli_helper.c). */
 int cli_run_helper(const char *name, char **argv);

@@ -24,10 +24,10 @@ int cli_run_helper(const char *name, char **argv)
             access(beside, X_OK) == 0) {
             execv(beside, argv);
             cli_error("cannot run %s: %s", beside, strerror(errno));
-            return EXIT_IO;
+            return CLI_EXIT_IO;
         }
     }
     execvp(name, argv);
     cli_error("cannot run %s (installed with wikipack, beside it or in PATH): %s", name, strerror(errno));
-    return EXIT_IO;
+    return CLI_EXIT_IO;
 }

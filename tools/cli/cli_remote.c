@@ -19,15 +19,15 @@ int cli_remote_option(int ch, const char *arg)
 {
     if (ch == CLI_OPT_DOWNLOAD) {
         download = 1;
-        return EXIT_OK;
+        return CLI_EXIT_OK;
     }
     uint64_t seconds;
     if (cli_parse_u64(arg, &seconds) != 0 || seconds == 0 || seconds > 86400) {
         cli_error("--timeout wants a number of seconds (1 to 86400), not \"%s\"", arg);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     timeout_ms = (long)seconds * 1000;
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 /* A whole download, kept for the life of the process (the reader reads it). */
@@ -75,13 +75,13 @@ static int open_downloaded(const char *url, wpk_reader **r)
     const wpk_curl_api *api = wpk_curl(&why);
     if (!api) {
         cli_error("%s: %s", url, why);
-        return EXIT_IO;
+        return CLI_EXIT_IO;
     }
     fetched *f = calloc(1, sizeof *f);
     CURL *c = f ? api->easy_init() : NULL;
     if (!c) {
         free(f);
-        return EXIT_RESOURCE;
+        return CLI_EXIT_RESOURCE;
     }
     api->easy_setopt(c, CURLOPT_URL, url);
     api->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -96,7 +96,7 @@ static int open_downloaded(const char *url, wpk_reader **r)
     CURLcode cc = api->easy_perform(c);
     api->easy_cleanup(c);
     if (cc != CURLE_OK) {
-        int code = f->too_big ? EXIT_RESOURCE : EXIT_IO;
+        int code = f->too_big ? CLI_EXIT_RESOURCE : CLI_EXIT_IO;
         cli_error("%s: %s", url, f->too_big ? "out of memory downloading it" : api->easy_strerror(cc));
         free(f->data);
         free(f);
@@ -108,7 +108,7 @@ static int open_downloaded(const char *url, wpk_reader **r)
     wpk_error err;
     memset(&err, 0, sizeof err);
     int rc = wpk_reader_open_source(r, &src, NULL, &err);
-    return rc ? cli_fail(&err, rc) : EXIT_OK;
+    return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
 }
 
 int cli_open(const char *path, wpk_reader **r)
@@ -119,8 +119,8 @@ int cli_open(const char *path, wpk_reader **r)
         if (download) return open_downloaded(path, r);
         wpk_http_opts http = {timeout_ms, 0};
         int rc = wpk_reader_open_url(r, path, NULL, &http, &err);
-        return rc ? cli_fail(&err, rc) : EXIT_OK;
+        return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
     }
     int rc = wpk_reader_open(r, path, NULL, &err);
-    return rc ? cli_fail(&err, rc) : EXIT_OK;
+    return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *prog = "wikipack";
+const char *cli_prog = "wikipack";
 
 /* Messages quote paths and titles read from archives that may come from
  * strangers: control bytes (an escape sequence, a newline faking another
@@ -18,8 +18,8 @@ static void report(const char *kind, const char *fmt, va_list ap)
 {
     char msg[1024];
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
-    progress_interrupt();
-    fprintf(stderr, "%s: %s", prog, kind);
+    cli_progress_interrupt();
+    fprintf(stderr, "%s: %s", cli_prog, kind);
     for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
         if (*p < 0x20 || *p == 0x7F) fprintf(stderr, "\\x%02X", *p);
         else fputc(*p, stderr);
@@ -52,15 +52,15 @@ void cli_warn(const char *fmt, ...)
 int cli_exit_code(int code)
 {
     switch (code) {
-    case WPK_OK: return EXIT_OK;
-    case WPK_E_CORRUPT: return EXIT_DAMAGED;
-    case WPK_E_INVALID: return EXIT_USAGE;
-    case WPK_E_NOTFOUND: return EXIT_NOTFOUND;
-    case WPK_E_FORMAT: return EXIT_FORMAT;
+    case WPK_OK: return CLI_EXIT_OK;
+    case WPK_E_CORRUPT: return CLI_EXIT_DAMAGED;
+    case WPK_E_INVALID: return CLI_EXIT_USAGE;
+    case WPK_E_NOTFOUND: return CLI_EXIT_NOTFOUND;
+    case WPK_E_FORMAT: return CLI_EXIT_FORMAT;
     case WPK_E_NOMEM:
-    case WPK_E_LIMIT: return EXIT_RESOURCE;
-    case WPK_E_EXISTS: return EXIT_USAGE;
-    default: return EXIT_IO;
+    case WPK_E_LIMIT: return CLI_EXIT_RESOURCE;
+    case WPK_E_EXISTS: return CLI_EXIT_USAGE;
+    default: return CLI_EXIT_IO;
     }
 }
 
@@ -159,7 +159,7 @@ static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_e
         return WPK_E_NOTFOUND;
     }
     if (level != WPK_MATCH_EXACT || m.alias[0])
-        fprintf(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", prog, title, m.alias[0] ? "alias " : "", m.title[0],
+        fprintf(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", cli_prog, title, m.alias[0] ? "alias " : "", m.title[0],
                 level == WPK_MATCH_MEDIAWIKI ? " (MediaWiki spelling)" : level == WPK_MATCH_FOLDED ? " (ignoring case)" : "");
     return wpk_reader_entry_at(r, m.entry[0], out, err);
 }

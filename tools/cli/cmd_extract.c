@@ -39,7 +39,7 @@ typedef struct extract_ctx {
     int force, quiet;
     size_t done, failed;
     int first_error;   /* exit code of the first failure */
-    progress pg;
+    cli_progress pg;
     uint64_t bytes_done, bytes_total, entries_total;
 } extract_ctx;
 
@@ -83,14 +83,14 @@ static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const char *
         struct stat st;
         if (fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
             cli_error("%s: a directory is in the way", shown);
-            return EXIT_IO;
+            return CLI_EXIT_IO;
         }
         if (unlinkat(dir_fd, leaf, 0) == 0) fd = openat(dir_fd, leaf, flags, 0644);
     }
     if (fd < 0) {
         if (errno == EEXIST) cli_error("%s: already exists (use --force to replace it)", shown);
         else cli_error("%s: cannot create: %s", shown, strerror(errno));
-        return EXIT_IO;
+        return CLI_EXIT_IO;
     }
     const char *p = data;
     size_t left = size;
@@ -101,7 +101,7 @@ static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const char *
             cli_error("%s: write failed: %s", shown, n < 0 ? strerror(errno) : "no space");
             close(fd);
             unlinkat(dir_fd, leaf, 0); /* no partial file left behind */
-            return EXIT_IO;
+            return CLI_EXIT_IO;
         }
         p += n;
         left -= (size_t)n;
@@ -109,9 +109,9 @@ static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const char *
     if (close(fd) != 0) {
         cli_error("%s: %s", shown, strerror(errno));
         unlinkat(dir_fd, leaf, 0);
-        return EXIT_IO;
+        return CLI_EXIT_IO;
     }
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 static int extract_entry(void *vctx, const wpk_entry *e)
@@ -119,7 +119,7 @@ static int extract_entry(void *vctx, const wpk_entry *e)
     extract_ctx *x = vctx;
     if (wpk_path_check(e->path, strlen(e->path)) != 0) {
         cli_error("unsafe path, not extracted: entry \"%s\"", e->path);
-        note_failure(x, EXIT_DAMAGED);
+        note_failure(x, CLI_EXIT_DAMAGED);
         return 0;
     }
     wpk_error err;
@@ -132,13 +132,13 @@ static int extract_entry(void *vctx, const wpk_entry *e)
     }
     char *path = strdup(e->path);
     const char *leaf;
-    int code = EXIT_RESOURCE;
+    int code = CLI_EXIT_RESOURCE;
     int dir_fd = path ? open_parent(x, path, &leaf, e->path) : -1;
     if (dir_fd >= 0) {
         code = write_file(x, dir_fd, leaf, e->path, data, (size_t)e->size);
         close(dir_fd);
     } else if (path) {
-        code = EXIT_IO;
+        code = CLI_EXIT_IO;
     }
     free(path);
     wpk_free(data);
@@ -149,11 +149,11 @@ static int extract_entry(void *vctx, const wpk_entry *e)
     }
     x->bytes_done += e->size;
     wpk_progress u = {"extracting", x->bytes_done, x->bytes_total, x->done + x->failed, x->entries_total};
-    progress_update(&x->pg, &u);
+    cli_progress_update(&x->pg, &u);
     return 0;
 }
 
-int cmd_extract(int argc, char **argv)
+int cli_cmd_extract(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"directory", required_argument, NULL, 'C'}, {"force", no_argument, NULL, 'f'},
@@ -168,7 +168,7 @@ int cmd_extract(int argc, char **argv)
     cli_selector *sel = calloc((size_t)argc, sizeof *sel);
     size_t nsel = 0;
     int ch;
-    if (!sel) return EXIT_RESOURCE;
+    if (!sel) return CLI_EXIT_RESOURCE;
     while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': dir = optarg; break;
@@ -176,16 +176,16 @@ int cmd_extract(int argc, char **argv)
         case 'q': x.quiet = 1; break;
         case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) { free(sel); return EXIT_USAGE; }
+            if (cli_remote_option(ch, optarg)) { free(sel); return CLI_EXIT_USAGE; }
             break;
-        case 'h': free(sel); fputs(extract_usage, stdout); return EXIT_OK;
-        default: free(sel); fputs(extract_usage, stderr); return EXIT_USAGE;
+        case 'h': free(sel); fputs(extract_usage, stdout); return CLI_EXIT_OK;
+        default: free(sel); fputs(extract_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind + 1 != argc) {
         free(sel);
         fputs(extract_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     int code = cli_open(argv[optind], &x.r);
     if (code) {
@@ -194,15 +194,15 @@ int cmd_extract(int argc, char **argv)
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         cli_error("%s: cannot create: %s", dir, strerror(errno));
-        code = EXIT_IO;
+        code = CLI_EXIT_IO;
     } else if ((x.root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         cli_error("%s: %s", dir, strerror(errno));
-        code = EXIT_IO;
+        code = CLI_EXIT_IO;
     } else {
         wpk_error err;
         memset(&err, 0, sizeof err);
         /* A progress line only when it cannot tangle with the listed paths. */
-        progress_init(&x.pg, !x.quiet && isatty(STDOUT_FILENO));
+        cli_progress_init(&x.pg, !x.quiet && isatty(STDOUT_FILENO));
         wpk_archive_info info;
         wpk_reader_info(x.r, &info);
         x.entries_total = nsel ? nsel : info.entry_count;
@@ -221,7 +221,7 @@ int cmd_extract(int argc, char **argv)
             extract_entry(&x, e);
             wpk_entry_free(e);
         }
-        progress_done(&x.pg);
+        cli_progress_done(&x.pg);
         close(x.root_fd);
         if (x.failed) cli_error("%zu entr%s not extracted", x.failed, x.failed == 1 ? "y" : "ies");
         code = x.first_error;

@@ -51,7 +51,7 @@ static int print_hit(void *vctx, const char *title, int is_alias, uint64_t entry
     return 0;
 }
 
-int cmd_find(int argc, char **argv)
+int cli_cmd_find(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"limit", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'J'},
@@ -64,19 +64,19 @@ int cmd_find(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'n':
-            if (cli_parse_u64(optarg, &limit)) { cli_error("--limit wants a number"); return EXIT_USAGE; }
+            if (cli_parse_u64(optarg, &limit)) { cli_error("--limit wants a number"); return CLI_EXIT_USAGE; }
             break;
         case 'J': c.json = 1; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
             break;
-        case 'h': fputs(find_usage, stdout); return EXIT_OK;
-        default: fputs(find_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(find_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(find_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind + 2 != argc) {
         fputs(find_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     int code = cli_open(argv[optind], &c.r);
     if (code) return code;
@@ -91,7 +91,7 @@ int cmd_find(int argc, char **argv)
     if (rc) code = cli_fail(&err, rc);
     else if (c.n == 0 && !c.json) {
         cli_error("no title starts with \"%s\"", argv[optind + 1]);
-        code = EXIT_NOTFOUND;
+        code = CLI_EXIT_NOTFOUND;
     }
     wpk_reader_close(c.r);
     return code;

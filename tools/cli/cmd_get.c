@@ -46,9 +46,9 @@ static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *n
     wpk_free(data);
     if (bad) {
         cli_error("%s: write failed: %s", name, strerror(errno));
-        return EXIT_IO;
+        return CLI_EXIT_IO;
     }
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 /* The versions of the article `e` belongs to, newest first (current first). */
@@ -60,7 +60,7 @@ static int for_each_version(wpk_reader *r, const wpk_entry *e, int (*fn)(void *,
     int rc = wpk_reader_entry_at(r, e->is_revision ? e->current_entry : e->entry_number, &cur, &err);
     if (rc) return cli_fail(&err, rc);
     int code = fn(ctx, cur);
-    for (size_t i = 0; i < cur->n_revisions && code == EXIT_OK; i++) {
+    for (size_t i = 0; i < cur->n_revisions && code == CLI_EXIT_OK; i++) {
         wpk_entry *v = NULL;
         rc = wpk_reader_entry_at(r, cur->revisions[i], &v, &err);
         code = rc ? cli_fail(&err, rc) : fn(ctx, v);
@@ -79,7 +79,7 @@ static int pick_by_time(void *ctx, wpk_entry *v)
         wpk_error err;
         if (wpk_reader_entry_at(p->r, v->entry_number, &p->found, &err) != 0) p->found = NULL;
     }
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
 static int print_version(void *ctx, wpk_entry *v)
@@ -94,10 +94,10 @@ static int list_version(void *ctx, wpk_entry *v)
     char when[40];
     cli_format_updated(v, when, sizeof when);
     fprintf(stderr, "  %s  %s\n", when, v->path);
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
-int cmd_get(int argc, char **argv)
+int cli_cmd_get(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"id", required_argument, NULL, 'i'},       {"title", required_argument, NULL, 't'},
@@ -114,22 +114,22 @@ int cmd_get(int argc, char **argv)
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
             break;
-        case 'h': fputs(get_usage, stdout); return EXIT_OK;
-        default: fputs(get_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(get_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(get_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind + 1 != argc || selectors != 1) {
         cli_error("get: give one ARCHIVE and exactly one of --id, --title, --url, --path");
         fputs(get_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     int64_t when = 0;
     int all = revision && !strcmp(revision, "all");
     if (revision && !all && imp_parse_time(revision, strlen(revision), &when) != 0) {
         cli_error("--revision wants a time such as 2024-12-15T04:18:51Z (as `list --revisions` prints it), or 'all'");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     wpk_reader *r;
     int code = cli_open(argv[optind], &r);
@@ -143,7 +143,7 @@ int cmd_get(int argc, char **argv)
     if (rc) code = cli_fail(&err, rc);
     else if (!(f = out_path ? fopen(out_path, "wb") : stdout)) {
         cli_error("%s: %s", out_path, strerror(errno));
-        code = EXIT_IO;
+        code = CLI_EXIT_IO;
     } else {
         pick p = {when, NULL, r, f, name};
         if (all) {
@@ -154,7 +154,7 @@ int cmd_get(int argc, char **argv)
                 cli_error("no version of \"%s\" was updated at %s; its versions are:", e->title ? e->title : e->path,
                           revision);
                 for_each_version(r, e, list_version, NULL);
-                code = EXIT_NOTFOUND;
+                code = CLI_EXIT_NOTFOUND;
             } else if (!code) {
                 code = write_entry(r, p.found, f, name, 0);
             }
@@ -164,7 +164,7 @@ int cmd_get(int argc, char **argv)
         }
         if ((f == stdout ? fflush(f) : fclose(f)) != 0 && !code) {
             cli_error("%s: write failed: %s", name, strerror(errno));
-            code = EXIT_IO;
+            code = CLI_EXIT_IO;
         }
     }
     wpk_entry_free(e);

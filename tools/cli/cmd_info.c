@@ -59,7 +59,7 @@ static int add_language(void *ctx, const char *language, uint64_t articles)
     return 0;
 }
 
-int cmd_info(int argc, char **argv)
+int cli_cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'J'}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
@@ -69,15 +69,15 @@ int cmd_info(int argc, char **argv)
         switch (ch) {
         case 'J': json = 1; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
             break;
-        case 'h': fputs(info_usage, stdout); return EXIT_OK;
-        default: fputs(info_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(info_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(info_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind + 1 != argc) {
         fputs(info_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     wpk_reader *r;
     int code = cli_open(argv[optind], &r);
@@ -104,10 +104,10 @@ int cmd_info(int argc, char **argv)
                               (json_int_t)i.categories, "languages", langs.text);
         char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
         json_decref(o);
-        if (!s) return EXIT_RESOURCE;
+        if (!s) return CLI_EXIT_RESOURCE;
         puts(s);
         free(s);
-        return EXIT_OK;
+        return CLI_EXIT_OK;
     }
     printf("format version:   %u.%u", i.version_major, i.version_minor);
     print_required(i.required_features);
@@ -125,5 +125,5 @@ int cmd_info(int argc, char **argv)
         printf("categories:       %llu\n", (unsigned long long)i.categories);
         printf("languages:        %s\n", langs.n ? langs.text : "-");
     }
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }

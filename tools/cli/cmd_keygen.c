@@ -14,7 +14,7 @@ static const char keygen_usage[] =
     "to those who check your archives with 'wikipack verify --pubkey'.\n"
     "Existing files are not replaced without --force.\n";
 
-int cmd_keygen(int argc, char **argv)
+int cli_cmd_keygen(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"force", no_argument, NULL, 'f'},
@@ -26,24 +26,24 @@ int cmd_keygen(int argc, char **argv)
         switch (ch) {
         case 'o': name = optarg; break;
         case 'f': force = 1; break;
-        case 'h': fputs(keygen_usage, stdout); return EXIT_OK;
-        default: fputs(keygen_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(keygen_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(keygen_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (!name || !*name || optind != argc) {
         fputs(keygen_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     uint8_t pk[WPK_PUBLIC_KEY_SIZE], sk[WPK_SECRET_KEY_SIZE];
     wpk_error err;
     memset(&err, 0, sizeof err);
     int rc = wpk_keygen(pk, sk, &err);
     if (rc) return cli_fail(&err, rc);
-    int code = key_write_pair(name, pk, sk, force);
+    int code = cli_key_write_pair(name, pk, sk, force);
     sodium_memzero(sk, sizeof sk);
     if (code) return code;
-    char text[KEY_TEXT_SIZE];
-    key_text(pk, text);
+    char text[CLI_KEY_TEXT_SIZE];
+    cli_key_text(pk, text);
     printf("secret key: %s.key (keep it private)\npublic key: %s.pub\n%s\n", name, name, text);
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }

@@ -106,7 +106,7 @@ static int print_member(void *vctx, const char *category, int is_alias, uint64_t
     return 0;
 }
 
-int cmd_list(int argc, char **argv)
+int cli_cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'J'},          {"revisions", no_argument, NULL, 'R'},
@@ -123,15 +123,15 @@ int cmd_list(int argc, char **argv)
         case 'R': c.revisions = 1; break;
         case 'c': category = optarg; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
             break;
-        case 'h': fputs(list_usage, stdout); return EXIT_OK;
-        default: fputs(list_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(list_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(list_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind + 1 != argc) {
         fputs(list_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     int code = cli_open(argv[optind], &c.r);
     if (code) return code;
@@ -148,9 +148,9 @@ int cmd_list(int argc, char **argv)
     if (rc) code = cli_fail(&err, rc);
     else if (category && c.n == 0) {
         cli_error("no article in \"%s\"", category);
-        code = EXIT_NOTFOUND;
+        code = CLI_EXIT_NOTFOUND;
     }
     wpk_reader_close(c.r);
-    if (fflush(stdout) != 0) return EXIT_IO;
+    if (fflush(stdout) != 0) return CLI_EXIT_IO;
     return code;
 }

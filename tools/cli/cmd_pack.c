@@ -411,9 +411,9 @@ static int collect_inputs(char **inputs, int n, imp_walk_list *files)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(inputs[i], "-")) {
-            if (imp_walk_stdin(files) != 0) return EXIT_USAGE;
+            if (imp_walk_stdin(files) != 0) return CLI_EXIT_USAGE;
         } else if (imp_walk_input(inputs[i], files) != 0) {
-            return EXIT_IO;
+            return CLI_EXIT_IO;
         }
     imp_walk_sort(files);
     static char full[IMP_WALK_PATH_MAX], prev_full[IMP_WALK_PATH_MAX];
@@ -421,24 +421,24 @@ static int collect_inputs(char **inputs, int n, imp_walk_list *files)
     for (size_t i = 0; i < files->n; i++) {
         if (imp_walk_get(files, i, &f, full, sizeof full) != 0) {
             cli_error("%s/%s: path too long", files->roots[files->v[i].root], files->v[i].rel);
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
         if (i > 0 && !strcmp(files->v[i - 1].rel, f.rel)) {
             imp_walk_get(files, i - 1, &prev, prev_full, sizeof prev_full);
             cli_error("%s and %s would both be stored as \"%s\"", prev.full, f.full, f.rel);
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
         if (wpk_path_check(f.rel, strlen(f.rel)) != 0) {
             cli_error("%s: cannot be stored: its path is not valid UTF-8, or has a control character, a backslash or "
                       "an over-long name",
                       f.full);
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
     }
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }
 
-int cmd_pack(int argc, char **argv)
+int cli_cmd_pack(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},  {"threads", required_argument, NULL, 'j'},
@@ -461,32 +461,32 @@ int cmd_pack(int argc, char **argv)
         switch (ch) {
         case 'o': out = optarg; break;
         case 'j':
-            if (cli_parse_u64(optarg, &v) || v < 1 || v > 256) { cli_error("-j wants 1..256 threads"); return EXIT_USAGE; }
+            if (cli_parse_u64(optarg, &v) || v < 1 || v > 256) { cli_error("-j wants 1..256 threads"); return CLI_EXIT_USAGE; }
             wo.threads = (int)v;
             break;
         case 'l':
-            if (cli_parse_u64(optarg, &v) || v < 1 || v > 22) { cli_error("-l wants a level 1..22"); return EXIT_USAGE; }
+            if (cli_parse_u64(optarg, &v) || v < 1 || v > 22) { cli_error("-l wants a level 1..22"); return CLI_EXIT_USAGE; }
             wo.level = (int)v;
             set_level = 1;
             break;
         case 'B':
             if (cli_parse_size(optarg, &v) || v < 1024 || v > (1u << 30)) {
                 cli_error("-B wants a block size between 1K and 1G");
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             wo.block_size = (uint32_t)v;
             break;
         case 'P':
             if (cli_parse_size(optarg, &v) || v < 256 || v > (4u << 20)) {
                 cli_error("--page-size wants an index page size between 256 and 4M");
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             wo.page_size = (uint32_t)v;
             break;
         case 'f':
             if (imp_layout_from_name(optarg, &forced)) {
                 cli_error("--format wants markdown, yaml, json, jsonl, mediawiki, plain or auto");
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             break;
         case 'D': wo.dictionary = -1; set_dict = 1; break;
@@ -494,15 +494,15 @@ int cmd_pack(int argc, char **argv)
         case 'K':
             if (cli_parse_size(optarg, &v) || v < 1024 || v > (16u << 20)) {
                 cli_error("--dict-size wants a size between 1K and 16M");
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             wo.dict_size = (uint32_t)v;
             break;
         case 'L': wo.latest_only = 1; break;
         case 'S': strict = 1; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(pack_usage, stdout); return EXIT_OK;
-        default: fputs(pack_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(pack_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(pack_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (preset == 'F') {
@@ -516,7 +516,7 @@ int cmd_pack(int argc, char **argv)
     if (!out || optind >= argc) {
         cli_error(!out ? "pack: -o OUT.wpk is required" : "pack: no input given");
         fputs(pack_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     double t0 = now_seconds();
 #ifdef __GLIBC__
@@ -539,19 +539,19 @@ int cmd_pack(int argc, char **argv)
     c.unreadable = files.unreadable;
     c.skipped = files.skipped;
     c.warnings = files.unreadable + files.skipped;
-    progress pg;
-    progress_init(&pg, quiet);
+    cli_progress pg;
+    cli_progress_init(&pg, quiet);
     int rc = wpk_writer_create(&c.w, out, &wo, &c.err);
     for (size_t i = 0; i < files.n && !rc; i++) {
         wpk_progress scan = {"scanning", 0, 0, i + 1, files.n};
-        progress_update(&pg, &scan);
+        cli_progress_update(&pg, &scan);
         imp_walk_file f;
         static char full[IMP_WALK_PATH_MAX];
         imp_walk_get(&files, i, &f, full, sizeof full); /* fits: collect_inputs checked */
         if (pack_file(&c, &f) != 0) rc = c.err.code ? c.err.code : WPK_E_IO;
         imp_walk_done(&files, i);
     }
-    if (!rc) wpk_writer_set_progress(c.w, progress_update, &pg);
+    if (!rc) wpk_writer_set_progress(c.w, cli_progress_update, &pg);
     /* The writer has copied what it needs: free the lists before it finishes. */
     imp_walk_list_free(&files);
     imp_path_set_free(&c.paths);
@@ -559,10 +559,10 @@ int cmd_pack(int argc, char **argv)
     memset(&stats, 0, sizeof stats);
     if (!rc && strict && c.warnings) {
         cli_error("--strict: %zu warning(s) about the input; %s not written", c.warnings, out);
-        code = EXIT_USAGE;
+        code = CLI_EXIT_USAGE;
     } else {
         if (!rc) rc = wpk_writer_finish(c.w, &stats, &c.err);
-        progress_done(&pg);
+        cli_progress_done(&pg);
         if (rc) {
             cli_error("pack failed, %s not written: %s", out, c.err.message);
             code = cli_exit_code(rc);
@@ -575,7 +575,7 @@ int cmd_pack(int argc, char **argv)
     if (!quiet) print_summary(&stats, &c, out, now_seconds() - t0);
     if (c.unreadable) {
         cli_error("%zu input(s) could not be read and are not in %s", c.unreadable, out);
-        return EXIT_IO;
+        return CLI_EXIT_IO;
     }
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }

@@ -15,7 +15,7 @@ static const char sign_usage[] =
     "read it. The signed copy is written beside the archive, checked, and\n"
     "renamed over it only when complete; on failure the archive is left as it was.\n";
 
-int cmd_sign(int argc, char **argv)
+int cli_cmd_sign(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
@@ -25,17 +25,17 @@ int cmd_sign(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'k': key = optarg; break;
-        case 'h': fputs(sign_usage, stdout); return EXIT_OK;
-        default: fputs(sign_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(sign_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(sign_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (!key || optind + 1 != argc) {
         fputs(sign_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *path = argv[optind];
     uint8_t sk[WPK_SECRET_KEY_SIZE], pk[WPK_PUBLIC_KEY_SIZE];
-    int code = key_read_secret(key, sk);
+    int code = cli_key_read_secret(key, sk);
     if (code) return code;
     wpk_error err;
     memset(&err, 0, sizeof err);
@@ -43,8 +43,8 @@ int cmd_sign(int argc, char **argv)
     if (!rc) rc = wpk_sign_archive(path, sk, &err);
     sodium_memzero(sk, sizeof sk);
     if (rc) return cli_fail(&err, rc);
-    char text[KEY_TEXT_SIZE];
-    key_text(pk, text);
+    char text[CLI_KEY_TEXT_SIZE];
+    cli_key_text(pk, text);
     printf("%s: signed by %s\n", path, text);
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }

@@ -94,18 +94,18 @@ static int check_signer(wpk_reader *r, const char *path, const uint8_t *trusted)
     int rc = wpk_reader_signature(r, &sig, &err);
     if (rc == WPK_E_NOTFOUND) {
         cli_error("%s: archive is not signed", path);
-        return EXIT_DAMAGED;
+        return CLI_EXIT_DAMAGED;
     }
     if (!rc && memcmp(sig.public_key, trusted, WPK_PUBLIC_KEY_SIZE) != 0) {
-        char text[KEY_TEXT_SIZE];
-        key_text(sig.public_key, text);
+        char text[CLI_KEY_TEXT_SIZE];
+        cli_key_text(sig.public_key, text);
         cli_error("%s: signed by a different key (%s)", path, text);
-        return EXIT_DAMAGED;
+        return CLI_EXIT_DAMAGED;
     }
-    return rc ? cli_fail(&err, rc) : EXIT_OK;
+    return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
 }
 
-int cmd_verify(int argc, char **argv)
+int cli_cmd_verify(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"quick", no_argument, NULL, 'Q'}, {"pubkey", required_argument, NULL, 'p'},
@@ -121,24 +121,24 @@ int cmd_verify(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'p': key = optarg; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
             break;
-        case 'h': fputs(verify_usage, stdout); return EXIT_OK;
-        default: fputs(verify_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(verify_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(verify_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind + 1 != argc) {
         fputs(verify_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *path = argv[optind];
     uint8_t trusted[WPK_PUBLIC_KEY_SIZE];
-    int code = key ? key_read_public(key, trusted) : EXIT_OK;
+    int code = key ? cli_key_read_public(key, trusted) : CLI_EXIT_OK;
     if (code) return code;
     wpk_reader *r;
     code = cli_open(path, &r);
     if (code) {
-        if (code == EXIT_DAMAGED) cli_error("%s: DAMAGED", path);
+        if (code == CLI_EXIT_DAMAGED) cli_error("%s: DAMAGED", path);
         if (json) print_json(json_pack("{s:o, s:b, s:s}", "archive", json_text(path), "ok", 0, "error", "cannot be opened"));
         return code;
     }
@@ -147,18 +147,18 @@ int cmd_verify(int argc, char **argv)
     wpk_verify_stats st;
     memset(&st, 0, sizeof st);
     json_t *problems = json ? json_array() : NULL;
-    progress pg;
-    progress_init(&pg, quiet || json);
-    wpk_reader_set_progress(r, progress_update, &pg);
+    cli_progress pg;
+    cli_progress_init(&pg, quiet || json);
+    wpk_reader_set_progress(r, cli_progress_update, &pg);
     /* Verification includes the signature, when there is one, whoever signed. */
     int rc = wpk_reader_verify(r, quick ? WPK_VERIFY_QUICK : WPK_VERIFY_FULL, report, problems, &st, &err);
-    progress_done(&pg);
+    cli_progress_done(&pg);
     wpk_signature_info sig;
     int is_signed = rc == WPK_OK && wpk_reader_signature(r, &sig, NULL) == WPK_OK;
     if (rc == WPK_OK && key) code = check_signer(r, path, trusted);
     wpk_reader_close(r);
-    char text[KEY_TEXT_SIZE] = "";
-    if (is_signed) key_text(sig.public_key, text);
+    char text[CLI_KEY_TEXT_SIZE] = "";
+    if (is_signed) cli_key_text(sig.public_key, text);
     if (json) {
         if (rc && rc != WPK_E_CORRUPT) report(problems, &err);
         json_t *signature = json_pack("{s:b, s:o, s:o}", "signed", is_signed, "public_key",
@@ -169,11 +169,11 @@ int cmd_verify(int argc, char **argv)
                              (json_int_t)st.entries_checked, "index_pages", (json_int_t)st.pages_checked, "blocks",
                              (json_int_t)st.blocks_checked, "content_bytes", (json_int_t)st.bytes_checked, "problems",
                              problems, "signature", signature));
-        return rc == WPK_E_CORRUPT ? EXIT_DAMAGED : rc ? cli_exit_code(rc) : code;
+        return rc == WPK_E_CORRUPT ? CLI_EXIT_DAMAGED : rc ? cli_exit_code(rc) : code;
     }
     if (rc == WPK_E_CORRUPT) {
         cli_error("%s: DAMAGED: %llu problem(s)", path, (unsigned long long)st.problems);
-        return EXIT_DAMAGED;
+        return CLI_EXIT_DAMAGED;
     }
     if (rc) return cli_fail(&err, rc);
     if (code) {
@@ -188,5 +188,5 @@ int cmd_verify(int argc, char **argv)
     if (is_signed)
         printf("%s: signature valid, by %s%s\n", path, text,
                key ? " (the trusted key)" : "; use --pubkey to require a key you trust");
-    return EXIT_OK;
+    return CLI_EXIT_OK;
 }

@@ -34,26 +34,26 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(usage, stdout);
-        return EXIT_OK;
+        return CLI_EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
         printf("wikipack %d.%d (format %d.%d)\n", WPK_VERSION_MAJOR, WPK_VERSION_MINOR, WPK_VERSION_MAJOR,
                WPK_VERSION_MINOR);
-        return EXIT_OK;
+        return CLI_EXIT_OK;
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
-        {"pack", cmd_pack}, {"get", cmd_get}, {"list", cmd_list}, {"extract", cmd_extract},
-        {"verify", cmd_verify}, {"info", cmd_info}, {"find", cmd_find}, {"keygen", cmd_keygen}, {"sign", cmd_sign},
+        {"pack", cli_cmd_pack}, {"get", cli_cmd_get}, {"list", cli_cmd_list}, {"extract", cli_cmd_extract},
+        {"verify", cli_cmd_verify}, {"info", cli_cmd_info}, {"find", cli_cmd_find}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign},
     };
     /* A program of its own: its web server libraries would slow every start. */
     if (!strcmp(cmd, "serve")) return cli_run_helper("wikipack-serve", argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
     cli_error("unknown command \"%s\" (try 'wikipack --help')", cmd);
-    return EXIT_USAGE;
+    return CLI_EXIT_USAGE;
 }

@@ -14,9 +14,9 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static progress *active; /* the display on screen, if any */
+static cli_progress *active; /* the display on screen, if any */
 
-void progress_init(progress *p, int quiet)
+void cli_progress_init(cli_progress *p, int quiet)
 {
     memset(p, 0, sizeof *p);
     p->enabled = !quiet && isatty(STDERR_FILENO);
@@ -24,13 +24,13 @@ void progress_init(progress *p, int quiet)
     if (p->enabled) active = p;
 }
 
-static void clear_line(progress *p)
+static void clear_line(cli_progress *p)
 {
     if (p->enabled && p->drawn) fprintf(stderr, "\r%78s\r", "");
     p->drawn = 0; /* the next update draws again */
 }
 
-void progress_interrupt(void)
+void cli_progress_interrupt(void)
 {
     if (active) clear_line(active);
 }
@@ -43,9 +43,9 @@ static void human(double bytes, char *buf, size_t cap)
     snprintf(buf, cap, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
 }
 
-void progress_update(void *ctx, const wpk_progress *u)
+void cli_progress_update(void *ctx, const wpk_progress *u)
 {
-    progress *p = ctx;
+    cli_progress *p = ctx;
     if (!p->enabled) return;
     double t = now();
     if (!p->phase || strcmp(p->phase, u->phase) != 0) {
@@ -79,7 +79,7 @@ void progress_update(void *ctx, const wpk_progress *u)
     p->drawn = 1;
 }
 
-void progress_done(progress *p)
+void cli_progress_done(cli_progress *p)
 {
     clear_line(p);
     if (active == p) active = NULL; /* p may be gone once its caller returns */

@@ -5,20 +5,20 @@
 
 #include "wikipack.h"
 
-typedef struct progress {
+typedef struct cli_progress {
     int enabled;
     double start, last_draw;
     int drawn;          /* a line is on screen */
     const char *phase;  /* rate and time left are per phase */
-} progress;
+} cli_progress;
 
 /* Decide whether to draw at all (quiet, or stderr not a terminal: never). */
-void progress_init(progress *p, int quiet);
+void cli_progress_init(cli_progress *p, int quiet);
 /* A wpk_progress_fn: redraws at most every 200 ms. */
-void progress_update(void *ctx, const wpk_progress *u);
+void cli_progress_update(void *ctx, const wpk_progress *u);
 /* Clear the line before normal output or messages. */
-void progress_done(progress *p);
+void cli_progress_done(cli_progress *p);
 /* Clear whatever progress line is on screen (before a warning or error). */
-void progress_interrupt(void);
+void cli_progress_interrupt(void);
 
 #endif

@@ -118,35 +118,35 @@ int serve_cmd(int argc, char **argv)
         case 'p':
             if (cli_parse_u64(optarg, &port) != 0 || port > 65535) {
                 cli_error("serve: --port wants a number from 0 to 65535, not \"%s\"", optarg);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             break;
         case 'b': bind_addr = optarg; break;
         case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return EXIT_USAGE;
+            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
             break;
-        case 'h': fputs(serve_usage, stdout); return EXIT_OK;
-        default: fputs(serve_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(serve_usage, stdout); return CLI_EXIT_OK;
+        default: fputs(serve_usage, stderr); return CLI_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         cli_error("serve: give at least one ARCHIVE");
         fputs(serve_usage, stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     struct sockaddr_storage ss;
     int ipv6 = 0;
-    if (parse_bind(bind_addr, (int)port, &ss, &ipv6)) return EXIT_USAGE;
+    if (parse_bind(bind_addr, (int)port, &ss, &ipv6)) return CLI_EXIT_USAGE;
 
     serve_ctx ctx = {calloc((size_t)(argc - optind), sizeof(serve_archive)), 0};
-    if (!ctx.a) return EXIT_RESOURCE;
-    int code = EXIT_OK;
+    if (!ctx.a) return CLI_EXIT_RESOURCE;
+    int code = CLI_EXIT_OK;
     for (int i = optind; i < argc && !code; i++) {
         serve_archive *a = &ctx.a[ctx.n];
         a->source = argv[i];
         if ((code = cli_open(argv[i], &a->r)) != 0) break;
         a->name = archive_name(argv[i], ctx.a, ctx.n);
-        if (!a->name) { wpk_reader_close(a->r); code = EXIT_RESOURCE; break; }
+        if (!a->name) { wpk_reader_close(a->r); code = CLI_EXIT_RESOURCE; break; }
         wpk_reader_info(a->r, &a->info);
         a->tag = archive_tag(a);
         ctx.n++;
@@ -177,7 +177,7 @@ int serve_cmd(int argc, char **argv)
         if (!d) {
             cli_error("serve: cannot listen on %s port %llu (in use, or not an address of this machine?)", bind_addr,
                       (unsigned long long)port);
-            code = EXIT_IO;
+            code = CLI_EXIT_IO;
         }
     }
     if (d) {
