@@ -70,25 +70,10 @@ static int next_line(const char *buf, size_t len, size_t *pos, span *line)
     return 1;
 }
 
-/* Copy of s as a C string; NULL on allocation failure. */
-static char *dup_span(span s)
-{
-    char *d = malloc(s.n + 1);
-    if (d) {
-        if (s.n) memcpy(d, s.p, s.n);
-        d[s.n] = '\0';
-    }
-    return d;
-}
-
 /* Replaces *dst with a copy of s (a repeated bullet overrides); -1 on OOM. */
 static int set_str(char **dst, span s)
 {
-    char *d = dup_span(s);
-    if (!d) return -1;
-    free(*dst);
-    *dst = d;
-    return 0;
+    return imp_set_string(dst, s.p, s.n);
 }
 
 /* ---- time ------------------------------------------------------------ */

@@ -46,6 +46,33 @@ int imp_utf8_text(const char *s);
 void imp_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, va_list ap);
 int imp_add_category(imp_article *a, const char *s, size_t len); /* 0 or -1 (out of memory) */
 
+/* ---- helpers of the parsers (input.c) ---- */
+
+/* A parse in progress: the article being filled in and its first problem. */
+typedef struct imp_parse {
+    imp_article *a;
+    int status;          /* IMP_OK, or IMP_MALFORMED after imp_bad() */
+    char *why;           /* the reason, as for imp_vmalformed(); may be NULL */
+    size_t why_cap;
+} imp_parse;
+
+/* Marks the parse malformed; keeps only the first reason. */
+void imp_bad(imp_parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* imp_bad() quoting a value, shortened to 40 bytes (never inside a UTF-8
+ * sequence): `field "value..." what`. */
+void imp_bad_value(imp_parse *p, const char *field, const char *v, size_t vn, const char *what);
+/* A malloc'd copy of s[0..n) with a NUL after it; NULL when out of memory. */
+char *imp_strndup(const char *s, size_t n);
+/* Replaces *dst (freed) with imp_strndup(s, n); -1 when out of memory, *dst kept. */
+int imp_set_string(char **dst, const char *s, size_t n);
+/* s[0..n) as the article's last-updated time: any form imp_parse_time()
+ * takes, YYYY-MM-DD (midnight UTC) or a date-time without a zone (UTC);
+ * with `compact`, YYYYMMDD_HHMMSS (UTC) too. Else imp_bad_value(... "is not a date"). */
+void imp_date_value(imp_parse *p, const char *field, const char *s, size_t n, int compact);
+/* s[0..n) as the article's page ID: unsigned decimal digits, 64-bit. Else
+ * imp_bad_value(... "is not a number" / "is out of range"). */
+void imp_page_id_value(imp_parse *p, const char *field, const char *s, size_t n);
+
 /* How the importers hand a problem to their caller, who decides where it
  * goes (the importers never print): a warning (the input is skipped or
  * partly read, work goes on) or an error (the operation fails). `message`

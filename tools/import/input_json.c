@@ -17,48 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How much of a bad value is quoted in `why`. */
-#define WHY_VALUE_MAX 40
-
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 /* ---- why ------------------------------------------------------------- */
 
-typedef struct {
-    imp_article *a;
-    int status;
-    char *why;
-    size_t why_cap;
-} state;
-
-/* Marks the record malformed; keeps only the first reason. */
-static void bad(state *st, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    imp_vmalformed(&st->status, st->why, st->why_cap, fmt, ap);
-    va_end(ap);
-}
-
-/* bad() quoting a (shortened) value: `field "value" what`. */
-static void bad_value(state *st, const char *field, const char *v, size_t vn, const char *what)
-{
-    size_t n = vn < WHY_VALUE_MAX ? vn : WHY_VALUE_MAX;
-    if (n < vn)                                /* do not cut a UTF-8 sequence in two */
-        while (n && ((unsigned char)v[n] & 0xC0) == 0x80) n--;
-    bad(st, "%s \"%.*s%s\" %s", field, (int)n, v, vn > n ? "..." : "", what);
-}
-
 /* Reports a jansson parse error. -1 on OOM, else IMP_MALFORMED. */
-static int parse_error(state *st, const json_error_t *err, int line_known)
+static int parse_error(imp_parse *st, const json_error_t *err, int line_known)
 {
     if (json_error_code(err) == json_error_out_of_memory) return -1;
     if (err->line < 1)
-        bad(st, "JSON: %s", err->text);
+        imp_bad(st, "JSON: %s", err->text);
     else if (err->line == 1 && !line_known)
-        bad(st, "JSON, column %d: %s", err->column, err->text);
+        imp_bad(st, "JSON, column %d: %s", err->column, err->text);
     else
-        bad(st, "JSON, line %d column %d: %s", err->line, err->column, err->text);
+        imp_bad(st, "JSON, line %d column %d: %s", err->line, err->column, err->text);
     return IMP_MALFORMED;
 }
 
@@ -76,70 +48,31 @@ static json_t *first_present(json_t *obj, const char *const *keys, const char **
 
 static int dup_string(json_t *v, char **dst)
 {
-    size_t n = json_string_length(v);
-    char *d = malloc(n + 1);
-    if (!d) return -1;
-    if (n) memcpy(d, json_string_value(v), n);
-    d[n] = '\0';
-    free(*dst);
-    *dst = d;
-    return 0;
+    return imp_set_string(dst, json_string_value(v), json_string_length(v));
 }
 
 /* Reads the first present of keys as a string into *dst. -1 on OOM. */
-static int string_field(state *st, json_t *obj, const char *const *keys, char **dst)
+static int string_field(imp_parse *st, json_t *obj, const char *const *keys, char **dst)
 {
     const char *key;
     json_t *v = first_present(obj, keys, &key);
     if (!v) return 0;
-    if (!json_is_string(v)) { bad(st, "%s is not a string", key); return 0; }
+    if (!json_is_string(v)) { imp_bad(st, "%s is not a string", key); return 0; }
     if (json_string_length(v) == 0) return 0;
     return dup_string(v, dst);
 }
 
-/* imp_parse_time(), plus YYYY-MM-DD (midnight UTC), a date-time
- * without a zone (UTC) and YYYYMMDD_HHMMSS (UTC). */
-static int parse_time_loose(const char *s, size_t n, int64_t *us)
-{
-    char tmp[64];
-    if (imp_parse_time(s, n, us) == 0) return 0;
-    if (n == 15 && s[8] == '_') {
-        for (size_t i = 0; i < 15; i++)
-            if (i != 8 && (s[i] < '0' || s[i] > '9')) return -1;
-        /* YYYY-MM-DDTHH:MM:SSZ */
-        snprintf(tmp, sizeof tmp, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ",
-                 s, s + 4, s + 6, s + 9, s + 11, s + 13);
-        return imp_parse_time(tmp, 20, us);
-    }
-    if (n == 10) {
-        memcpy(tmp, s, 10);
-        memcpy(tmp + 10, "T00:00:00Z", 10);
-        return imp_parse_time(tmp, 20, us);
-    }
-    if (n >= 19 && n < sizeof tmp) {
-        memcpy(tmp, s, n);
-        tmp[n] = 'Z';
-        return imp_parse_time(tmp, n + 1, us);
-    }
-    return -1;
-}
-
-static void date_field(state *st, json_t *obj)
+static void date_field(imp_parse *st, json_t *obj)
 {
     static const char *const keys[] = {"archived_date", "last_modified", "timestamp", NULL};
     const char *key;
     json_t *v = first_present(obj, keys, &key);
     if (!v) return;
-    if (!json_is_string(v)) { bad(st, "%s is not a string", key); return; }
-    int64_t us;
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    if (parse_time_loose(s, n, &us) != 0) { bad_value(st, key, s, n, "is not a date"); return; }
-    st->a->updated_us = us;
-    st->a->has_updated = 1;
+    if (!json_is_string(v)) { imp_bad(st, "%s is not a string", key); return; }
+    imp_date_value(st, key, json_string_value(v), json_string_length(v), 1);
 }
 
-static void page_id_field(state *st, json_t *obj)
+static void page_id_field(imp_parse *st, json_t *obj)
 {
     static const char *const keys[] = {"page_id", "pageid", "id", NULL};
     const char *key;
@@ -148,35 +81,28 @@ static void page_id_field(state *st, json_t *obj)
     if (!v) return;
     if (json_is_integer(v)) {
         json_int_t x = json_integer_value(v);
-        if (x < 0) { bad(st, "%s %lld is negative", key, (long long)x); return; }
+        if (x < 0) { imp_bad(st, "%s %lld is negative", key, (long long)x); return; }
         id = (uint64_t)x;
     } else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        size_t n = json_string_length(v);
-        if (n == 0) { bad_value(st, key, s, n, "is not a number"); return; }
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] < '0' || s[i] > '9') { bad_value(st, key, s, n, "is not a number"); return; }
-            unsigned dg = (unsigned)(s[i] - '0');
-            if (id > (UINT64_MAX - dg) / 10) { bad_value(st, key, s, n, "is out of range"); return; }
-            id = id * 10 + dg;
-        }
+        imp_page_id_value(st, key, json_string_value(v), json_string_length(v));
+        return;
     } else {
-        bad(st, "%s is not an integer", key);
+        imp_bad(st, "%s is not an integer", key);
         return;
     }
     st->a->page_id = id;
     st->a->has_page_id = 1;
 }
 
-static int categories_field(state *st, json_t *obj)
+static int categories_field(imp_parse *st, json_t *obj)
 {
     json_t *v = json_object_get(obj, "categories");
     if (!v || json_is_null(v)) return 0;
-    if (!json_is_array(v)) { bad(st, "categories is not an array"); return 0; }
+    if (!json_is_array(v)) { imp_bad(st, "categories is not an array"); return 0; }
     size_t n = json_array_size(v);
     for (size_t i = 0; i < n; i++) {
         json_t *c = json_array_get(v, i);
-        if (!json_is_string(c)) { bad(st, "categories[%zu] is not a string", i); continue; }
+        if (!json_is_string(c)) { imp_bad(st, "categories[%zu] is not a string", i); continue; }
         if (json_string_length(c) == 0) continue;
         if (imp_add_category(st->a, json_string_value(c), json_string_length(c)) != 0) return -1;
     }
@@ -184,7 +110,7 @@ static int categories_field(state *st, json_t *obj)
 }
 
 /* Reads every field but the text. -1 on OOM. */
-static int read_fields(state *st, json_t *obj)
+static int read_fields(imp_parse *st, json_t *obj)
 {
     static const char *const url_keys[] = {"source_url", "url", NULL};
     static const char *const lang_keys[] = {"language", "lang", NULL};
@@ -192,8 +118,8 @@ static int read_fields(state *st, json_t *obj)
 
     json_t *t = json_object_get(obj, "title");
     if (t) {
-        if (!json_is_string(t)) bad(st, "title is not a string");
-        else if (json_string_length(t) == 0) bad(st, "title is empty");
+        if (!json_is_string(t)) imp_bad(st, "title is not a string");
+        else if (json_string_length(t) == 0) imp_bad(st, "title is empty");
         else if (dup_string(t, &a->title) != 0) return -1;
     }
     if (string_field(st, obj, url_keys, &a->url) != 0 ||
@@ -207,12 +133,31 @@ static int read_fields(state *st, json_t *obj)
 
 /* ---- entry points ---------------------------------------------------- */
 
+/* A parse with *out and `why` emptied. */
+static imp_parse begin(imp_article *out, char *why, size_t why_cap)
+{
+    memset(out, 0, sizeof *out);
+    if (why && why_cap) why[0] = '\0';
+    return (imp_parse){out, IMP_OK, why, why_cap};
+}
+
+/* Releases root; the status, or -1 (rc < 0: out of memory) with the
+ * article freed and no reason. */
+static int finish(imp_parse *st, json_t *root, int rc)
+{
+    json_decref(root);
+    if (rc < 0) {
+        imp_article_free(st->a);
+        if (st->why && st->why_cap) st->why[0] = '\0';
+        return -1;
+    }
+    return st->status;
+}
+
 int imp_json_article_parse(const char *buf, size_t len, imp_article *out,
                        char *why, size_t why_cap)
 {
-    state st = {out, IMP_OK, why, why_cap};
-    memset(out, 0, sizeof *out);
-    if (why && why_cap) why[0] = '\0';
+    imp_parse st = begin(out, why, why_cap);
 
     size_t start = 0, i;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) start = 3;
@@ -230,22 +175,14 @@ int imp_json_article_parse(const char *buf, size_t len, imp_article *out,
         return IMP_NONE;
     }
     int rc = read_fields(&st, root);
-    json_decref(root);
-    if (rc < 0) {
-        imp_article_free(out);
-        if (why && why_cap) why[0] = '\0';
-        return -1;
-    }
-    return st.status;
+    return finish(&st, root, rc);
 }
 
 int imp_json_line_parse(const char *line, size_t len, imp_article *out,
                     char *why, size_t why_cap)
 {
     static const char *const text_keys[] = {"text", "content", NULL};
-    state st = {out, IMP_OK, why, why_cap};
-    memset(out, 0, sizeof *out);
-    if (why && why_cap) why[0] = '\0';
+    imp_parse st = begin(out, why, why_cap);
 
     size_t i = 0;
     while (i < len && is_ws(line[i])) i++;
@@ -257,24 +194,18 @@ int imp_json_line_parse(const char *line, size_t len, imp_article *out,
     if (!root) return parse_error(&st, &err, 0);
     if (!json_is_object(root)) {
         json_decref(root);
-        bad(&st, "JSON Lines record is not an object");
+        imp_bad(&st, "JSON Lines record is not an object");
         return IMP_MALFORMED;
     }
 
     int rc = 0;
     const char *key;
     json_t *t = first_present(root, text_keys, &key);
-    if (!t) bad(&st, "no text");
-    else if (!json_is_string(t)) bad(&st, "%s is not a string", key);
+    if (!t) imp_bad(&st, "no text");
+    else if (!json_is_string(t)) imp_bad(&st, "%s is not a string", key);
     else if (dup_string(t, &out->text) != 0) rc = -1;
     else out->text_len = json_string_length(t);
 
     if (rc == 0) rc = read_fields(&st, root);
-    json_decref(root);
-    if (rc < 0) {
-        imp_article_free(out);
-        if (why && why_cap) why[0] = '\0';
-        return -1;
-    }
-    return st.status;
+    return finish(&st, root, rc);
 }

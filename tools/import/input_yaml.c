@@ -19,8 +19,6 @@
 #include <string.h>
 #include <yaml.h>
 
-/* How much of a bad value is quoted in `why`. */
-#define WHY_VALUE_MAX 40
 /* Deepest nesting of collections accepted. libyaml 0.2.5's scanner does
  * work proportional to the flow nesting depth for every token, so a block
  * of 100k '[' would take seconds to minutes; front matter nests a few
@@ -51,31 +49,9 @@ static int is_delim(const char *p, size_t n)
 /* ---- why ------------------------------------------------------------- */
 
 typedef struct {
-    imp_article *a;
+    imp_parse base;        /* the article and its first problem (imp_bad) */
     yaml_document_t *doc;
-    int status;
-    char *why;
-    size_t why_cap;
 } state;
-
-/* Marks the block malformed; keeps only the first reason. */
-static void bad(state *st, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    imp_vmalformed(&st->status, st->why, st->why_cap, fmt, ap);
-    va_end(ap);
-}
-
-/* bad() quoting a (shortened) value: `field "value" what`. */
-static void bad_value(state *st, const char *field, span v, const char *what)
-{
-    size_t n = v.n < WHY_VALUE_MAX ? v.n : WHY_VALUE_MAX;
-    /* Do not cut a UTF-8 sequence in two. */
-    if (n < v.n)
-        while (n && ((unsigned char)v.p[n] & 0xC0) == 0x80) n--;
-    bad(st, "%s \"%.*s%s\" %s", field, (int)n, v.p, v.n > n ? "..." : "", what);
-}
 
 /* ---- values ---------------------------------------------------------- */
 
@@ -95,100 +71,55 @@ static int is_null(const yaml_node_t *n)
            span_eq(v, "NULL");
 }
 
-static char *dup_span(span s)
-{
-    char *d = malloc(s.n + 1);
-    if (d) {
-        if (s.n) memcpy(d, s.p, s.n);
-        d[s.n] = '\0';
-    }
-    return d;
-}
-
 /* Reads a string field into *dst. -1 on OOM. */
 static int string_field(state *st, const char *field, const yaml_node_t *n, int empty_is_bad,
                         char **dst)
 {
     if (is_null(n)) return 0;
-    if (n->type != YAML_SCALAR_NODE) { bad(st, "%s is not a string", field); return 0; }
+    if (n->type != YAML_SCALAR_NODE) { imp_bad(&st->base, "%s is not a string", field); return 0; }
     span v = scalar(n);
-    if (memchr(v.p, '\0', v.n)) { bad(st, "%s contains a NUL character", field); return 0; }
+    if (memchr(v.p, '\0', v.n)) { imp_bad(&st->base, "%s contains a NUL character", field); return 0; }
     if (v.n == 0) {
-        if (empty_is_bad) bad(st, "%s is empty", field);
+        if (empty_is_bad) imp_bad(&st->base, "%s is empty", field);
         return 0;
     }
-    char *d = dup_span(v);
-    if (!d) return -1;
-    free(*dst);
-    *dst = d;
-    return 0;
+    return imp_set_string(dst, v.p, v.n);
 }
 
 /* One category scalar; null and empty ones are skipped. -1 on OOM. */
 static int category(state *st, const yaml_node_t *n, size_t index)
 {
     if (!n || is_null(n)) return 0;
-    if (n->type != YAML_SCALAR_NODE) { bad(st, "categories item %zu is not a string", index); return 0; }
+    if (n->type != YAML_SCALAR_NODE) { imp_bad(&st->base, "categories item %zu is not a string", index); return 0; }
     span v = scalar(n);
-    if (memchr(v.p, '\0', v.n)) { bad(st, "categories item %zu contains a NUL character", index); return 0; }
+    if (memchr(v.p, '\0', v.n)) { imp_bad(&st->base, "categories item %zu contains a NUL character", index); return 0; }
     if (v.n == 0) return 0;
-    return imp_add_category(st->a, v.p, v.n);
+    return imp_add_category(st->base.a, v.p, v.n);
 }
 
 static int categories_field(state *st, const yaml_node_t *n)
 {
     if (is_null(n)) return 0;
     if (n->type == YAML_SCALAR_NODE) return category(st, n, 1);
-    if (n->type != YAML_SEQUENCE_NODE) { bad(st, "categories is not a list"); return 0; }
+    if (n->type != YAML_SEQUENCE_NODE) { imp_bad(&st->base, "categories is not a list"); return 0; }
     size_t i = 1;
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, i++)
         if (category(st, yaml_document_get_node(st->doc, *it), i) != 0) return -1;
     return 0;
 }
 
-/* imp_parse_time(), plus YYYY-MM-DD (midnight UTC) and a date-time
- * without a zone (UTC). */
-static int parse_time_loose(const char *s, size_t n, int64_t *us)
-{
-    char tmp[64];
-    if (imp_parse_time(s, n, us) == 0) return 0;
-    if (n == 10) {
-        memcpy(tmp, s, 10);
-        memcpy(tmp + 10, "T00:00:00Z", 10);
-        return imp_parse_time(tmp, 20, us);
-    }
-    if (n >= 19 && n < sizeof tmp) {
-        memcpy(tmp, s, n);
-        tmp[n] = 'Z';
-        return imp_parse_time(tmp, n + 1, us);
-    }
-    return -1;
-}
-
 static void date_field(state *st, const char *field, const yaml_node_t *n)
 {
-    if (n->type != YAML_SCALAR_NODE) { bad(st, "%s is not a date", field); return; }
+    if (n->type != YAML_SCALAR_NODE) { imp_bad(&st->base, "%s is not a date", field); return; }
     span v = scalar(n);
-    int64_t us;
-    if (parse_time_loose(v.p, v.n, &us) != 0) { bad_value(st, field, v, "is not a date"); return; }
-    st->a->updated_us = us;
-    st->a->has_updated = 1;
+    imp_date_value(&st->base, field, v.p, v.n, 0);
 }
 
 static void page_id_field(state *st, const char *field, const yaml_node_t *n)
 {
-    if (n->type != YAML_SCALAR_NODE) { bad(st, "%s is not a number", field); return; }
+    if (n->type != YAML_SCALAR_NODE) { imp_bad(&st->base, "%s is not a number", field); return; }
     span v = scalar(n);
-    uint64_t id = 0;
-    if (v.n == 0) { bad_value(st, field, v, "is not a number"); return; }
-    for (size_t i = 0; i < v.n; i++) {
-        if (v.p[i] < '0' || v.p[i] > '9') { bad_value(st, field, v, "is not a number"); return; }
-        unsigned dg = (unsigned)(v.p[i] - '0');
-        if (id > (UINT64_MAX - dg) / 10) { bad_value(st, field, v, "is out of range"); return; }
-        id = id * 10 + dg;
-    }
-    st->a->page_id = id;
-    st->a->has_page_id = 1;
+    imp_page_id_value(&st->base, field, v.p, v.n);
 }
 
 /* ---- the mapping ----------------------------------------------------- */
@@ -215,7 +146,7 @@ static int read_mapping(state *st, const yaml_node_t *root)
             if (span_eq(ks, key_names[i])) slot[i] = v;
     }
 
-    imp_article *a = st->a;
+    imp_article *a = st->base.a;
     if (string_field(st, "title", slot[K_TITLE], 1, &a->title) != 0 ||
         string_field(st, "url", slot[K_URL], 0, &a->url) != 0 ||
         string_field(st, "language", slot[K_LANGUAGE], 0, &a->language) != 0 ||
@@ -256,18 +187,18 @@ static int check_depth(state *st, const char *block, size_t block_len)
         yaml_event_delete(&ev);
         if (type == YAML_STREAM_END_EVENT) break;
         if (anchored && ++anchors > MAX_ANCHORS) {
-            bad(st, "YAML front matter, line %zu: more than %d anchors", line + 2, MAX_ANCHORS);
+            imp_bad(&st->base, "YAML front matter, line %zu: more than %d anchors", line + 2, MAX_ANCHORS);
             rc = IMP_MALFORMED;
             break;
         }
         if (type == YAML_ALIAS_EVENT && ++aliases > MAX_ALIASES) {
-            bad(st, "YAML front matter, line %zu: more than %d aliases", line + 2, MAX_ALIASES);
+            imp_bad(&st->base, "YAML front matter, line %zu: more than %d aliases", line + 2, MAX_ALIASES);
             rc = IMP_MALFORMED;
             break;
         }
         if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
             if (++depth > MAX_DEPTH) {
-                bad(st, "YAML front matter, line %zu: nested deeper than %d levels", line + 2, MAX_DEPTH);
+                imp_bad(&st->base, "YAML front matter, line %zu: nested deeper than %d levels", line + 2, MAX_DEPTH);
                 rc = IMP_MALFORMED;
                 break;
             }
@@ -298,10 +229,10 @@ static int yaml_error(state *st, const yaml_parser_t *ps, const char *block, siz
     }
     /* The block starts on line 2 of the file. */
     if (ps->context)
-        bad(st, "YAML front matter, line %zu: %s%s (%s)", line + 2,
+        imp_bad(&st->base, "YAML front matter, line %zu: %s%s (%s)", line + 2,
             ps->problem ? ps->problem : "syntax error", value, ps->context);
     else
-        bad(st, "YAML front matter, line %zu: %s%s", line + 2,
+        imp_bad(&st->base, "YAML front matter, line %zu: %s%s", line + 2,
             ps->problem ? ps->problem : "syntax error", value);
     return IMP_MALFORMED;
 }
@@ -331,7 +262,7 @@ int imp_yaml_front_matter_parse(const char *buf, size_t len, imp_article *out,
 
     const char *block = buf + start;
     size_t block_len = end - start;
-    state st = {out, NULL, IMP_OK, why, why_cap};
+    state st = {{out, IMP_OK, why, why_cap}, NULL};
     yaml_parser_t parser;
     yaml_document_t doc;
     int rc = check_depth(&st, block, block_len);
@@ -351,18 +282,18 @@ int imp_yaml_front_matter_parse(const char *buf, size_t len, imp_article *out,
         if (!root) {
             /* Empty block (or only comments): front matter with no fields. */
         } else if (root->type != YAML_MAPPING_NODE) {
-            bad(&st, "YAML front matter is not a mapping");
+            imp_bad(&st.base, "YAML front matter is not a mapping");
         } else {
             rc = read_mapping(&st, root);
         }
         yaml_document_delete(&doc);
         st.doc = NULL;
         /* Whatever follows a "..." end marker must be valid YAML too. */
-        if (rc == 0 && has_root && st.status == IMP_OK) {
+        if (rc == 0 && has_root && st.base.status == IMP_OK) {
             if (!yaml_parser_load(&parser, &doc)) rc = yaml_error(&st, &parser, block, block_len);
             else yaml_document_delete(&doc);
         }
-        if (rc == 0) rc = st.status;
+        if (rc == 0) rc = st.base.status;
     }
     yaml_parser_delete(&parser);
     if (rc < 0) {
