@@ -49,6 +49,16 @@ enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD };
     "                         --download, no limit unless given)\n" \
     "      --download         fetch the whole file first (servers without range support)\n"
 int cli_remote_option(int ch, const char *arg);
+/* The options every command ends its getopt switch with (its `default:`):
+ * --help prints usage on stdout (exit 0), the archive options --timeout
+ * and --download are taken (cli_remote_option), anything else prints
+ * usage on stderr (exit 2). Returns CLI_GO_ON to go on parsing, else the
+ * exit code to return. */
+#define CLI_GO_ON (-1)
+int cli_common_option(int ch, const char *arg, const char *usage);
+/* After the options: the command's `operands` operands are there (else
+ * usage on stderr, CLI_EXIT_USAGE), and the first is opened (cli_open). */
+int cli_open_operand(int argc, char **argv, int operands, const char *usage, wpk_reader **r);
 /* "2024-12-14T19:42:35Z" or "-" when unknown. */
 void cli_format_updated(const wpk_entry *e, char *buf, size_t cap);
 int cli_want_help(int argc, char **argv);

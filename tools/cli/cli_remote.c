@@ -4,6 +4,8 @@
 #include "cli.h"
 
 #include "curl_loader.h" /* libcurl, loaded on first use (lib/curl_loader.c) */
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,4 +125,23 @@ int cli_open(const char *path, wpk_reader **r)
     }
     int rc = wpk_reader_open(r, path, NULL, &err);
     return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
+}
+
+int cli_common_option(int ch, const char *arg, const char *usage)
+{
+    switch (ch) {
+    case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+        return cli_remote_option(ch, arg) ? CLI_EXIT_USAGE : CLI_GO_ON;
+    case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
+    default: fputs(usage, stderr); return CLI_EXIT_USAGE;
+    }
+}
+
+int cli_open_operand(int argc, char **argv, int operands, const char *usage, wpk_reader **r)
+{
+    if (optind + operands != argc) {
+        fputs(usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return cli_open(argv[optind], r);
 }

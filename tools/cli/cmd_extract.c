@@ -175,11 +175,13 @@ int cli_cmd_extract(int argc, char **argv)
         case 'f': x.force = 1; break;
         case 'q': x.quiet = 1; break;
         case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) { free(sel); return CLI_EXIT_USAGE; }
-            break;
-        case 'h': free(sel); fputs(extract_usage, stdout); return CLI_EXIT_OK;
-        default: free(sel); fputs(extract_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, extract_usage);
+            if (done != CLI_GO_ON) {
+                free(sel);
+                return done;
+            }
+        }
         }
     }
     if (optind + 1 != argc) {

@@ -67,18 +67,13 @@ int cli_cmd_find(int argc, char **argv)
             if (cli_parse_u64(optarg, &limit)) { cli_error("--limit wants a number"); return CLI_EXIT_USAGE; }
             break;
         case 'J': c.json = 1; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
-            break;
-        case 'h': fputs(find_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(find_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, find_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
-    if (optind + 2 != argc) {
-        fputs(find_usage, stderr);
-        return CLI_EXIT_USAGE;
-    }
-    int code = cli_open(argv[optind], &c.r);
+    int code = cli_open_operand(argc, argv, 2, find_usage, &c.r);
     if (code) return code;
     wpk_error err;
     memset(&err, 0, sizeof err);

@@ -113,11 +113,10 @@ int cli_cmd_get(int argc, char **argv)
         case 'i': case 't': case 'u': case 'p': sel.kind = (char)ch; sel.value = optarg; selectors++; break;
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
-            break;
-        case 'h': fputs(get_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(get_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, get_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
     if (optind + 1 != argc || selectors != 1) {

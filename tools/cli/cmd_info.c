@@ -68,19 +68,14 @@ int cli_cmd_info(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'J': json = 1; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
-            break;
-        case 'h': fputs(info_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(info_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, info_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
-    if (optind + 1 != argc) {
-        fputs(info_usage, stderr);
-        return CLI_EXIT_USAGE;
-    }
     wpk_reader *r;
-    int code = cli_open(argv[optind], &r);
+    int code = cli_open_operand(argc, argv, 1, info_usage, &r);
     if (code) return code;
     wpk_archive_info i;
     wpk_reader_info(r, &i);

@@ -26,8 +26,10 @@ int cli_cmd_keygen(int argc, char **argv)
         switch (ch) {
         case 'o': name = optarg; break;
         case 'f': force = 1; break;
-        case 'h': fputs(keygen_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(keygen_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, keygen_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
     if (!name || !*name || optind != argc) {

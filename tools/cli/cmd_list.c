@@ -122,18 +122,13 @@ int cli_cmd_list(int argc, char **argv)
         case 'J': c.json = 1; break;
         case 'R': c.revisions = 1; break;
         case 'c': category = optarg; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
-            break;
-        case 'h': fputs(list_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(list_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, list_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
-    if (optind + 1 != argc) {
-        fputs(list_usage, stderr);
-        return CLI_EXIT_USAGE;
-    }
-    int code = cli_open(argv[optind], &c.r);
+    int code = cli_open_operand(argc, argv, 1, list_usage, &c.r);
     if (code) return code;
     wpk_error err;
     memset(&err, 0, sizeof err);

@@ -438,6 +438,18 @@ static int collect_inputs(char **inputs, int n, imp_walk_list *files)
     return CLI_EXIT_OK;
 }
 
+/* A size option (K/M/G suffixes) from lo to hi, else `wants` is reported: -1. */
+static int size_option(const char *arg, uint64_t lo, uint64_t hi, const char *wants, uint32_t *out)
+{
+    uint64_t v;
+    if (cli_parse_size(arg, &v) || v < lo || v > hi) {
+        cli_error("%s", wants);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
 int cli_cmd_pack(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -470,18 +482,14 @@ int cli_cmd_pack(int argc, char **argv)
             set_level = 1;
             break;
         case 'B':
-            if (cli_parse_size(optarg, &v) || v < 1024 || v > (1u << 30)) {
-                cli_error("-B wants a block size between 1K and 1G");
+            if (size_option(optarg, 1024, (1u << 30), "-B wants a block size between 1K and 1G",
+                            &wo.block_size))
                 return CLI_EXIT_USAGE;
-            }
-            wo.block_size = (uint32_t)v;
             break;
         case 'P':
-            if (cli_parse_size(optarg, &v) || v < 256 || v > (4u << 20)) {
-                cli_error("--page-size wants an index page size between 256 and 4M");
+            if (size_option(optarg, 256, (4u << 20), "--page-size wants an index page size between 256 and 4M",
+                            &wo.page_size))
                 return CLI_EXIT_USAGE;
-            }
-            wo.page_size = (uint32_t)v;
             break;
         case 'f':
             if (imp_layout_from_name(optarg, &forced)) {
@@ -492,17 +500,17 @@ int cli_cmd_pack(int argc, char **argv)
         case 'D': wo.dictionary = -1; set_dict = 1; break;
         case 'F': case 'X': preset = ch; break;
         case 'K':
-            if (cli_parse_size(optarg, &v) || v < 1024 || v > (16u << 20)) {
-                cli_error("--dict-size wants a size between 1K and 16M");
+            if (size_option(optarg, 1024, (16u << 20), "--dict-size wants a size between 1K and 16M",
+                            &wo.dict_size))
                 return CLI_EXIT_USAGE;
-            }
-            wo.dict_size = (uint32_t)v;
             break;
         case 'L': wo.latest_only = 1; break;
         case 'S': strict = 1; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(pack_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(pack_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, pack_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
     if (preset == 'F') {

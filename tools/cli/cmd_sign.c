@@ -25,8 +25,10 @@ int cli_cmd_sign(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'k': key = optarg; break;
-        case 'h': fputs(sign_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(sign_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, sign_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
     if (!key || optind + 1 != argc) {

@@ -120,11 +120,10 @@ int cli_cmd_verify(int argc, char **argv)
         case 'J': json = 1; break;
         case 'q': quiet = 1; break;
         case 'p': key = optarg; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
-            break;
-        case 'h': fputs(verify_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(verify_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, verify_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
     if (optind + 1 != argc) {

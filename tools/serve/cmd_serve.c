@@ -122,11 +122,10 @@ int serve_cmd(int argc, char **argv)
             }
             break;
         case 'b': bind_addr = optarg; break;
-        case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
-            if (cli_remote_option(ch, optarg)) return CLI_EXIT_USAGE;
-            break;
-        case 'h': fputs(serve_usage, stdout); return CLI_EXIT_OK;
-        default: fputs(serve_usage, stderr); return CLI_EXIT_USAGE;
+        default: {
+            int done = cli_common_option(ch, optarg, serve_usage);
+            if (done != CLI_GO_ON) return done;
+        }
         }
     }
     if (optind >= argc) {
