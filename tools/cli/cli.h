@@ -1,4 +1,5 @@
-/* cli.h - what the commands of wikipack share: messages, exit codes, archive opening, options; every name starts with cli_ (CLI_ for constants) */
+/* cli.h - what the commands of wikipack share: messages, exit codes, archive opening, options */
+/* Every name declared here starts with cli_ (CLI_ for constants). */
 #ifndef WPK_CLI_H
 #define WPK_CLI_H
 

@@ -1,10 +1,11 @@
-/* cli_helper.c - run a companion program of the wikipack command.
- *
+/* cli_helper.c - run a companion program of the wikipack command (wikipack-serve) */
+/*
  * `wikipack serve` is the program wikipack-serve, so that the libraries of
  * the web server (libmicrohttpd, md4c and their TLS libraries) are loaded
  * only by it, not at every start of wikipack. It is looked for beside the
  * running program first (the build tree, or the bin directory it was
- * installed in), so that a wikipack runs its own version, then in PATH. */
+ * installed in), so that a wikipack runs its own version, then in PATH.
+ */
 #include "cli.h"
 
 #include <errno.h>

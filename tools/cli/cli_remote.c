@@ -1,6 +1,9 @@
-/* cli_remote.c - archives given as http:// or https:// URLs: read in place
- * through Range requests, or, with --download, fetched whole first (for
- * servers that do not support ranges). */
+/* cli_remote.c - open the archive a command names: a file, or an http(s):// URL */
+/*
+ * A URL is read in place through Range requests, or, with --download,
+ * fetched whole first (for servers that do not support ranges). The
+ * options every command shares are parsed here too.
+ */
 #include "cli.h"
 
 #include "curl_loader.h" /* libcurl, loaded on first use (lib/curl_loader.c) */

@@ -1,5 +1,4 @@
-/* cli_util.c - error reporting, number parsing and lookups shared by the
- * subcommands. */
+/* cli_util.c - messages, exit codes, number parsing and entry lookups shared by the commands */
 #include "cli.h"
 #include "import.h"
 #include "progress.h"

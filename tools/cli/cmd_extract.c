@@ -1,10 +1,11 @@
-/* cmd_extract.c - `wikipack extract`: recreate entries as files under -C DIR.
- *
+/* cmd_extract.c - `wikipack extract`: recreate entries as files under -C DIR */
+/*
  * Archives come from strangers, so every path is checked again here, and
  * files are created below a directory handle one component at a time with
  * O_NOFOLLOW: a symbolic link planted in DIR (or by an earlier entry) can
  * never redirect a write outside DIR. Existing files are kept unless
- * --force is given. */
+ * --force is given.
+ */
 #include "cli.h"
 #include "progress.h"
 

@@ -1,6 +1,9 @@
-/* cmd_pack.c - `wikipack pack`: walk the inputs, read each file's article
- * metadata in whichever layout it has, turn JSON Lines records and
- * MediaWiki pages into entries, and hand everything to the writer. */
+/* cmd_pack.c - `wikipack pack`: turn files, JSON Lines records and MediaWiki pages into an archive */
+/*
+ * Walks the inputs, reads each file's article metadata in whichever layout
+ * it has (through the importers, import.h) and hands everything to the
+ * writer.
+ */
 #include "cli.h"
 #include "progress.h"
 #include "import.h"

@@ -1,5 +1,5 @@
-/* cmd_verify.c - `wikipack verify`: report every damaged entry or block, and
- * check the signature (against a trusted key with --pubkey). */
+/* cmd_verify.c - `wikipack verify`: report every damaged entry or block, and check the signature */
+/* The signature is checked against a trusted key with --pubkey. */
 #include "cli.h"
 #include "keyfile.h"
 #include "progress.h"

@@ -1,5 +1,5 @@
-/* keyfile.c - reading and writing key files (see keyfile.h).
- *
+/* keyfile.c - read and write the key files of keygen, sign and verify (see keyfile.h) */
+/*
  *   wikipack public key (Ed25519)
  *   <32-byte public key in base64>
  *

@@ -1,5 +1,5 @@
-/* keyfile.h - signing keys as small text files: a header line naming what
- * the file holds, then the key in base64, so a public key can be pasted. */
+/* keyfile.h - signing keys as small text files, a header line then the key in base64 */
+/* So a public key can be pasted. */
 #ifndef WPK_KEYFILE_H
 #define WPK_KEYFILE_H
 

@@ -1,5 +1,5 @@
-/* progress.c - "compressing  12.3 MB of 45.6 MB (27%)  3.1 MB/s  0:12 left".
- * Time left comes from the rate so far in the current phase. */
+/* progress.c - the progress line of long commands: "compressing  12.3 MB of 45.6 MB (27%)  3.1 MB/s  0:12 left" */
+/* Time left comes from the rate so far in the current phase. */
 #include "progress.h"
 
 #include <stdio.h>

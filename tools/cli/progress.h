@@ -1,5 +1,5 @@
-/* progress.h - a one-line progress display on stderr for long work (pack,
- * extract, verify): shown only when stderr is a terminal and not --quiet. */
+/* progress.h - a one-line progress display on stderr for pack, extract and verify */
+/* Shown only when stderr is a terminal and not --quiet. */
 #ifndef WPK_PROGRESS_H
 #define WPK_PROGRESS_H
 

@@ -1,6 +1,5 @@
+/* article_meta.c - parse the metadata block of open_wiki markdown articles */
 /*
- * article_meta.c - parser for the metadata block of open_wiki articles.
- *
  * Everything works on (pointer, length) spans of the caller's buffer, so
  * NUL bytes, invalid UTF-8 and a missing final newline need no special
  * care, and nothing is read past len. See article_meta.h for the layout.

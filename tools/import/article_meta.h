@@ -1,6 +1,6 @@
+/* article_meta.h - parse the metadata block of open_wiki-style markdown articles */
 /*
- * article_meta.h - parse the metadata block of open_wiki-style Markdown
- * articles (Wikipedia pages archived as .md files).
+ * Wikipedia pages archived as .md files.
  *
  * The block is a line that is exactly "## Metadata" or "## Article Metadata"
  * (within the first 64 lines) followed by bullets up to the next heading:

@@ -1,4 +1,4 @@
-/* input.c - what the input parsers share: the parsed article, their messages, strings, dates and page IDs */
+/* input.c - what the input parsers share: the parsed article, their messages, strings, dates, page IDs */
 #include "input.h"
 #include "article_meta.h"
 

@@ -1,6 +1,8 @@
-/* input.h - what the input parsers extract from an article, whatever its
- * layout: markdown with a metadata block or YAML front matter, a JSON
- * article, a JSON Lines record, or a MediaWiki XML page. */
+/* input.h - what the input parsers extract from an article, whatever its layout, and what they share */
+/*
+ * Layouts: markdown with a metadata block or YAML front matter, a JSON
+ * article, a JSON Lines record, or a MediaWiki XML page.
+ */
 #ifndef WPK_INPUT_H
 #define WPK_INPUT_H
 

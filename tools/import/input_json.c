@@ -1,5 +1,5 @@
+/* input_json.c - read JSON articles and JSON Lines records with jansson */
 /*
- * input_json.c - JSON articles and JSON Lines records, read with jansson.
  * See input_json.h for what is accepted.
  *
  * jansson is given (pointer, length) spans of the caller's buffer

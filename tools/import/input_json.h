@@ -1,7 +1,7 @@
+/* input_json.h - read JSON articles and JSON Lines records, with jansson */
 /*
- * input_json.h - read JSON articles (one object per file, as open_wiki
- * archives them) and JSON Lines records (one article per line, as common
- * Wikipedia extracts are), with jansson (pkg-config jansson).
+ * JSON articles are one object per file, as open_wiki archives them; JSON
+ * Lines records one article per line, as common Wikipedia extracts are.
  *
  *   {"title": "Zope Object Database", "summary": "...", "content": "...",
  *    "categories": ["Category:Cross-platform software", ...],

@@ -1,6 +1,5 @@
+/* input_mediawiki.c - streaming reader of MediaWiki XML exports, plain or compressed */
 /*
- * input_mediawiki.c - streaming reader of MediaWiki XML exports.
- *
  * Two layers: a source that reads the file in 64 KiB chunks and
  * decompresses it (plain, gzip, bzip2 or zstd, detected from the magic
  * bytes), and an expat parser fed from it through XML_GetBuffer /

@@ -1,6 +1,6 @@
+/* input_mediawiki.h - streaming reader of MediaWiki XML export files */
 /*
- * input_mediawiki.h - streaming reader of MediaWiki XML export files (the
- * "pages-articles" dumps Wikipedia publishes), plain or compressed with
+ * The "pages-articles" dumps Wikipedia publishes, plain or compressed with
  * bzip2 (including the concatenated-stream "multistream" dumps), gzip
  * (including multi-member files) or zstd. The compression is detected from
  * the first bytes of the file, whatever its name.

@@ -1,6 +1,6 @@
+/* input_yaml.c - read the YAML front matter of markdown articles with libyaml */
 /*
- * input_yaml.c - YAML front matter of Markdown articles, read with libyaml's
- * document API. See input_yaml.h for what is accepted.
+ * See input_yaml.h for what is accepted. libyaml's document API is used.
  *
  * The delimiters are found on (pointer, length) spans of the caller's
  * buffer; libyaml is given exactly the bytes between them, so nothing is

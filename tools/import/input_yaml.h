@@ -1,5 +1,6 @@
+/* input_yaml.h - read the YAML front matter of a markdown article, with libyaml */
 /*
- * input_yaml.h - read the YAML front matter of a Markdown article:
+ * The front matter:
  *
  *   ---
  *   title: Zope Object Database

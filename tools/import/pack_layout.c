@@ -1,5 +1,4 @@
-/* pack_layout.c - detect an input file's article layout and read its
- * metadata through the parser for that layout. */
+/* pack_layout.c - detect an input file's article layout and read its metadata with that layout's parser */
 #include "pack_layout.h"
 
 #include "article_meta.h"

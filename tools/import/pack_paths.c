@@ -1,6 +1,8 @@
-/* pack_paths.c - entry paths for records that are not files. The path is
- * derived from the title, so it is the same in every pack of the same
- * input, and obeys the archive's path rules (wpk_path_check). */
+/* pack_paths.c - entry paths for records that are not files (JSON Lines lines, MediaWiki pages) */
+/*
+ * The path is derived from the title, so it is the same in every pack of
+ * the same input, and obeys the archive's path rules (wpk_path_check).
+ */
 #include "pack_paths.h"
 #include "input.h"
 

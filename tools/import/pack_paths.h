@@ -1,5 +1,5 @@
-/* pack_paths.h - stable, safe, unique entry paths for records that are not
- * files (JSON Lines lines, MediaWiki pages). */
+/* pack_paths.h - stable, safe, unique entry paths for records that are not files */
+/* JSON Lines lines, MediaWiki pages. */
 #ifndef WPK_PACK_PATHS_H
 #define WPK_PACK_PATHS_H
 

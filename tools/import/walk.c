@@ -1,6 +1,9 @@
-/* walk.c - recursive directory walk for `pack`. Symbolic links to files are
- * followed (their content is packed under the link's name); links to
- * directories are not, which rules out loops. */
+/* walk.c - collect the files to pack: a recursive, sorted walk of the input folders */
+/*
+ * Symbolic links to files are followed (their content is packed under the
+ * link's name); links to directories are not, which rules out loops.
+ * Problems go to the caller's imp_report_fn; nothing is printed here.
+ */
 #include "walk.h"
 
 #include <dirent.h>

@@ -1,5 +1,5 @@
-/* cmd_serve.c - `wikipack serve`: options, the archives, and the HTTP
- * server (libmicrohttpd, a thread per connection) until SIGINT/SIGTERM. */
+/* cmd_serve.c - `wikipack serve`: options, the archives, and the HTTP server until SIGINT/SIGTERM */
+/* The server is libmicrohttpd, a thread per connection. */
 #include "cli.h"
 #include "import.h"
 #include "serve.h"

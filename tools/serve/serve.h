@@ -1,5 +1,5 @@
-/* serve.h - `wikipack serve`: a local web reader over one or more archives.
- *
+/* serve.h - `wikipack serve`: a local web reader over one or more archives */
+/*
  * cmd_serve.c parses options and runs the HTTP server (libmicrohttpd);
  * serve_http.c takes each request from libmicrohttpd and answers it;
  * serve_router.c checks a request and hands it to its handler: the HTML
@@ -11,7 +11,8 @@
  * the buffer, escaping and URL helpers; serve_assets.c the stylesheet and
  * script. Everything read from an archive is untrusted: it is escaped on
  * its way into HTML, JSON or a URL. Every name exported starts with serve_
- * (SERVE_ for constants). */
+ * (SERVE_ for constants).
+ */
 #ifndef WPK_SERVE_H
 #define WPK_SERVE_H
 

@@ -1,5 +1,5 @@
-/* serve_api.c - the JSON API of `wikipack serve`: title suggestions, entry
- * metadata by page ID, title or path, a random article, the archives. */
+/* serve_api.c - the JSON API of `wikipack serve`: suggestions, entry metadata, a random article, the archives */
+/* Entry metadata by page ID, title or path. */
 #include "cli.h"
 #include "serve.h"
 

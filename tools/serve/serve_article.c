@@ -1,5 +1,5 @@
-/* serve_article.c - article pages (by title, page ID or path) with their
- * metadata, and raw entries with their media type. */
+/* serve_article.c - article pages (by title, page ID or path) with their metadata, and raw entries */
+/* Raw entries are served with their media type. */
 #include "cli.h"
 #include "serve.h"
 

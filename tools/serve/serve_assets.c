@@ -1,6 +1,8 @@
-/* serve_assets.c - the stylesheet and script of `wikipack serve`, built
- * in so that the command needs no file beside it. Pages carry no inline
- * script or style (the Content-Security-Policy forbids them). */
+/* serve_assets.c - the stylesheet and script of `wikipack serve`, built into the program */
+/*
+ * Built in so that the command needs no file beside it. Pages carry no
+ * inline script or style (the Content-Security-Policy forbids them).
+ */
 #include "serve.h"
 
 /* Part of the assets' URLs and ETag: change it with them. */

@@ -1,7 +1,9 @@
-/* serve_http.c - the libmicrohttpd side of `wikipack serve`: a request in,
- * serve_handle() (serve_router.c), the response out with its headers.
- * Runs on many threads at once; the only shared state is the read-only
- * archive table (wpk_reader is thread-safe). */
+/* serve_http.c - the libmicrohttpd side of `wikipack serve`: a request in, its response out with headers */
+/*
+ * The request goes to serve_handle() (serve_router.c). Runs on many
+ * threads at once; the only shared state is the read-only archive table
+ * (wpk_reader is thread-safe).
+ */
 #include "serve.h"
 #include "serve_http.h"
 

@@ -1,5 +1,5 @@
-/* serve_links.c - a Wikipedia article link leads to the archived copy when
- * the archive holds that article, and to Wikipedia otherwise. */
+/* serve_links.c - point a Wikipedia article link at the archived copy when the archive holds it */
+/* Otherwise the link leads to Wikipedia. */
 #include "serve.h"
 #include "import.h"
 

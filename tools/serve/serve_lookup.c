@@ -1,5 +1,4 @@
-/* serve_lookup.c - URLs of archive content, titles as typed, random
- * articles: what every page of serve needs. */
+/* serve_lookup.c - URLs of archive content, titles as typed, random articles: what every handler looks up */
 #include "serve.h"
 
 #include <stdlib.h>

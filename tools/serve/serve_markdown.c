@@ -1,8 +1,10 @@
-/* serve_markdown.c - an entry's content as HTML: markdown through md4c
- * (raw HTML in the source shown as text, never passed through), then every
- * link and image address checked: Wikipedia articles the archive holds
+/* serve_markdown.c - render an entry's content as HTML: markdown through md4c, links checked */
+/*
+ * Raw HTML in the source is shown as text, never passed through; every
+ * link and image address is checked: Wikipedia articles the archive holds
  * point to the archived copy, script-capable schemes are dropped. Other
- * content is escaped preformatted text. */
+ * content is escaped preformatted text.
+ */
 #include "serve.h"
 
 #include <md4c-html.h>

@@ -1,6 +1,8 @@
-/* serve_pages.c - the HTML pages of `wikipack serve` other than articles:
- * the list of archives, an archive's home page, search
- * results, categories and the random-article redirect. */
+/* serve_pages.c - the HTML pages of `wikipack serve` other than articles */
+/*
+ * The list of archives, an archive's home page, search results,
+ * categories and the random-article redirect.
+ */
 #include "serve.h"
 
 #include <stdlib.h>

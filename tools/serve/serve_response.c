@@ -1,4 +1,4 @@
-/* serve_response.c - the responses every handler of `wikipack serve` builds: the page skeleton, error pages, redirects and ETags */
+/* serve_response.c - the responses handlers build: page skeleton, error pages, redirects, ETags */
 #include "cli.h"
 #include "import.h"
 #include "serve.h"

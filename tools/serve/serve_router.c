@@ -1,4 +1,4 @@
-/* serve_router.c - each request of `wikipack serve`: checked, then handed to the page, article or API handler its path names */
+/* serve_router.c - check each request of `wikipack serve` and hand it to the handler its path names */
 #include "serve.h"
 
 #include <stdlib.h>
