@@ -59,7 +59,7 @@ static int write_file(const char *path, const char *head, const uint8_t *key, si
 }
 
 int cli_key_write_pair(const char *name, const uint8_t pk[WPK_PUBLIC_KEY_SIZE], const uint8_t sk[WPK_SECRET_KEY_SIZE],
-                   int force)
+                       int force)
 {
     size_t n = strlen(name) + 5;
     char *sec = malloc(n), *pub = malloc(n);

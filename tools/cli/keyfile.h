@@ -13,7 +13,7 @@
 /* Write NAME.key (secret, mode 0600) and NAME.pub. Refuses to replace
  * existing files unless force. Returns an exit code, having reported. */
 int cli_key_write_pair(const char *name, const uint8_t pk[WPK_PUBLIC_KEY_SIZE], const uint8_t sk[WPK_SECRET_KEY_SIZE],
-                   int force);
+                       int force);
 /* A secret key file written by cli_key_write_pair. Returns an exit code. */
 int cli_key_read_secret(const char *path, uint8_t sk[WPK_SECRET_KEY_SIZE]);
 /* A public key file, or the key itself in base64 as printed by keygen,

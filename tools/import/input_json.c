@@ -155,7 +155,7 @@ static int finish(imp_parse *st, json_t *root, int rc)
 }
 
 int imp_json_article_parse(const char *buf, size_t len, imp_article *out,
-                       char *why, size_t why_cap)
+                           char *why, size_t why_cap)
 {
     imp_parse st = begin(out, why, why_cap);
 
@@ -179,7 +179,7 @@ int imp_json_article_parse(const char *buf, size_t len, imp_article *out,
 }
 
 int imp_json_line_parse(const char *line, size_t len, imp_article *out,
-                    char *why, size_t why_cap)
+                        char *why, size_t why_cap)
 {
     static const char *const text_keys[] = {"text", "content", NULL};
     imp_parse st = begin(out, why, why_cap);

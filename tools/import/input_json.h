@@ -54,7 +54,7 @@
  *   IMP_OK otherwise.
  */
 int imp_json_article_parse(const char *buf, size_t len, imp_article *out,
-                       char *why, size_t why_cap);
+                           char *why, size_t why_cap);
 
 /*
  * One JSON Lines record (the line without its '\n'; a trailing CR and
@@ -68,6 +68,6 @@ int imp_json_article_parse(const char *buf, size_t len, imp_article *out,
  *   IMP_OK otherwise.
  */
 int imp_json_line_parse(const char *line, size_t len, imp_article *out,
-                    char *why, size_t why_cap);
+                        char *why, size_t why_cap);
 
 #endif

@@ -763,7 +763,7 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
 }
 
 int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb, imp_mediawiki_warn_cb warn,
-                   void *ctx, char *why, size_t why_cap)
+                       void *ctx, char *why, size_t why_cap)
 {
     char scratch[1];
     if (!why || !why_cap) {

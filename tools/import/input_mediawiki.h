@@ -88,7 +88,7 @@ typedef void (*imp_mediawiki_warn_cb)(void *ctx, const char *message);
  * refused (an export never has any; this also rules out entity-expansion
  * attacks), and the root element must be <mediawiki>. */
 int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb,
-                   imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
+                       imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
 
 /* 1 if the file, once decompressed, starts like a MediaWiki export: an
  * optional BOM, XML declaration, comments and blanks, then "<mediawiki"

@@ -230,15 +230,15 @@ static int yaml_error(state *st, const yaml_parser_t *ps, const char *block, siz
     /* The block starts on line 2 of the file. */
     if (ps->context)
         imp_bad(&st->base, "YAML front matter, line %zu: %s%s (%s)", line + 2,
-            ps->problem ? ps->problem : "syntax error", value, ps->context);
+                ps->problem ? ps->problem : "syntax error", value, ps->context);
     else
         imp_bad(&st->base, "YAML front matter, line %zu: %s%s", line + 2,
-            ps->problem ? ps->problem : "syntax error", value);
+                ps->problem ? ps->problem : "syntax error", value);
     return IMP_MALFORMED;
 }
 
 int imp_yaml_front_matter_parse(const char *buf, size_t len, imp_article *out,
-                            char *why, size_t why_cap)
+                                char *why, size_t why_cap)
 {
     memset(out, 0, sizeof *out);
     if (why && why_cap) why[0] = '\0';

@@ -56,6 +56,6 @@
  * Returns the status, or -1 on allocation failure (with *out freed).
  */
 int imp_yaml_front_matter_parse(const char *buf, size_t len, imp_article *out,
-                            char *why, size_t why_cap);
+                                char *why, size_t why_cap);
 
 #endif

@@ -23,10 +23,10 @@ static void archive_stats(serve_buf *b, const serve_archive *a)
     const wpk_archive_info *in = &a->info;
     if (in->has_summary)
         serve_buf_printf(b, "%llu articles, %llu revisions, %llu aliases, %llu categories; ",
-                  (unsigned long long)in->articles, (unsigned long long)in->revisions,
-                  (unsigned long long)in->aliases, (unsigned long long)in->categories);
+                         (unsigned long long)in->articles, (unsigned long long)in->revisions,
+                         (unsigned long long)in->aliases, (unsigned long long)in->categories);
     serve_buf_printf(b, "%llu entries in %llu bytes", (unsigned long long)in->entry_count,
-              (unsigned long long)in->file_size);
+                     (unsigned long long)in->file_size);
 }
 
 int serve_page_index(serve_req *q)
@@ -174,7 +174,7 @@ int serve_page_category(serve_req *q)
     serve_buf_puts(b, "<h1>");
     serve_buf_html_str(b, name);
     serve_buf_printf(b, "</h1>\n<p class=\"stats\">%s%zu article%s</p>\n<ul class=\"list\">\n",
-              c.n >= CATEGORY_MAX ? "the first " : "", c.n, c.n == 1 ? "" : "s");
+                     c.n >= CATEGORY_MAX ? "the first " : "", c.n, c.n == 1 ? "" : "s");
     serve_buf_add(b, list.p ? list.p : "", list.n);
     serve_buf_puts(b, "</ul>\n");
     serve_page_end(b);

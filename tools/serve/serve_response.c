@@ -10,15 +10,15 @@
 void serve_page_begin(serve_buf *b, const serve_archive *a, const char *title)
 {
     serve_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-               "<link rel=\"icon\" href=\"data:,\">\n<title>");
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<link rel=\"icon\" href=\"data:,\">\n<title>");
     serve_buf_html_str(b, title);
     if (a) {
         serve_buf_puts(b, " \xE2\x80\x94 ");
         serve_buf_html_str(b, a->name);
     }
     serve_buf_printf(b, "</title>\n<link rel=\"stylesheet\" href=\"/-/style.css?v=%s\">\n"
-                 "<script src=\"/-/app.js?v=%s\" defer></script>\n</head>\n<body>\n<header class=\"top\">\n",
+                     "<script src=\"/-/app.js?v=%s\" defer></script>\n</head>\n<body>\n<header class=\"top\">\n",
               serve_assets_version, serve_assets_version);
     if (a) {
         serve_buf_puts(b, "<a class=\"home\" href=\"/");
@@ -30,9 +30,9 @@ void serve_page_begin(serve_buf *b, const serve_archive *a, const char *title)
         serve_buf_puts(b, "/search\" data-suggest=\"/");
         serve_buf_html_str(b, a->name);
         serve_buf_puts(b, "/api/suggest\">\n<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"Search titles\" "
-                   "autocomplete=\"off\" aria-label=\"Search titles\" aria-controls=\"suggest\">"
-                   "<button type=\"submit\">Go</button>\n<ul class=\"suggest\" id=\"suggest\" role=\"listbox\" hidden>"
-                   "</ul>\n</form>\n<a class=\"random\" id=\"random\" href=\"/");
+                       "autocomplete=\"off\" aria-label=\"Search titles\" aria-controls=\"suggest\">"
+                       "<button type=\"submit\">Go</button>\n<ul class=\"suggest\" id=\"suggest\" role=\"listbox\" hidden>"
+                       "</ul>\n</form>\n<a class=\"random\" id=\"random\" href=\"/");
         serve_buf_html_str(b, a->name);
         serve_buf_puts(b, "/random\">Random article</a>\n");
     } else {
@@ -44,7 +44,7 @@ void serve_page_begin(serve_buf *b, const serve_archive *a, const char *title)
 void serve_page_end(serve_buf *b)
 {
     serve_buf_puts(b, "</main>\n<footer>Served by wikipack. Article text from Wikipedia contributors, CC BY-SA 4.0, "
-               "unless the archive says otherwise.</footer>\n</body>\n</html>\n");
+                   "unless the archive says otherwise.</footer>\n</body>\n</html>\n");
 }
 
 static const char *reason(int status)
