@@ -55,10 +55,10 @@ int imp_meta_parse(const char *buf, size_t len, imp_meta *out,
 
 struct imp_article;   /* input.h */
 
-/* Appends to out->categories (imp_add_category(), so tools/input.c must be
- * linked too) every bullet "- Category:..." of the first "## Categories"
- * section of buf, up to the next heading, as written but without the "- "
- * and trailing blanks / CR: "Category:Python (programming language) software".
+/* Appends to out->categories (with imp_add_category()) every bullet
+ * "- Category:..." of the first "## Categories" section of buf, up to the
+ * next heading, as written but without the "- " and trailing blanks / CR:
+ * "Category:Python (programming language) software".
  * Other lines of the section (such as "This article belongs to the following
  * categories:") are skipped, as are bullets holding a NUL byte or nothing
  * after "Category:". No section: nothing is appended. Never reads past len.
