@@ -6,7 +6,7 @@
  * request (the first read also fetches the dictionary once). Each lookup
  * gets a reader of its own, so that no page is cached from another.
  * Usage: http_budget URL LOCAL_ARCHIVE. Prints a summary; exit 1 on any
- * mismatch or budget overrun. Run by tests/test_http.sh against nginx. */
+ * mismatch or budget overrun. Run by tests/cli/test_http.sh against nginx. */
 #include "wikipack.h"
 #include "check.h"
 

@@ -1,11 +1,10 @@
 /* fuzz_json.c - pack reads JSON articles and JSON Lines files through
- * jansson: fuzz json_article_parse() on the whole input and
- * json_line_parse() on every line of it (as pack splits a .jsonl file), and
+ * jansson: fuzz imp_json_article_parse() on the whole input and
+ * imp_json_line_parse() on every line of it (as pack splits a .jsonl file), and
  * check what input_json.h promises (status, clean `why`, valid UTF-8 without
  * NUL in every string, text NUL-terminated at text_len). */
 #include "fuzz_util.h"
-#include "input.h"
-#include "input_json.h"
+#include "import.h"
 
 #include <stdint.h>
 
@@ -25,9 +24,9 @@ static int utf8(const char *s)
     return 1;
 }
 
-static void check(int st, const input_article *a, const char *why, size_t cap)
+static void check(int st, const imp_article *a, const char *why, size_t cap)
 {
-    if (st != -1 && st != INPUT_NONE && st != INPUT_OK && st != INPUT_MALFORMED) abort();
+    if (st != -1 && st != IMP_NONE && st != IMP_OK && st != IMP_MALFORMED) abort();
     if (st == -1) return;
     if (cap && (strnlen(why, cap) == cap || !fuzz_clean_utf8(why))) abort();
     if ((a->title && !utf8(a->title)) || (a->url && !utf8(a->url)) || (a->language && !utf8(a->language))) abort();
@@ -40,12 +39,12 @@ static void one(int line, const char *p, size_t len, size_t cap)
 {
     char *buf = fuzz_copy(p, len);
     char why[300];
-    input_article a;
-    int st = line ? json_line_parse(buf, len, &a, cap ? why : NULL, cap)
-                  : json_article_parse(buf, len, &a, cap ? why : NULL, cap);
+    imp_article a;
+    int st = line ? imp_json_line_parse(buf, len, &a, cap ? why : NULL, cap)
+                  : imp_json_article_parse(buf, len, &a, cap ? why : NULL, cap);
     check(st, &a, why, cap);
     if (!line && st != -1 && a.text) abort();   /* a file's content is the file */
-    if (st != -1) input_article_free(&a);
+    if (st != -1) imp_article_free(&a);
     free(buf);
 }
 

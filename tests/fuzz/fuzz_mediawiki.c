@@ -1,11 +1,10 @@
 /* fuzz_mediawiki.c - pack streams MediaWiki XML exports (plain, bzip2, gzip
  * or zstd) through expat: write the input to a scratch file (the reader
- * takes a path), then run mediawiki_is_dump() and mediawiki_read() with a
+ * takes a path), then run imp_mediawiki_is_dump() and imp_mediawiki_read() with a
  * small page cap, checking every page against input_mediawiki.h (a title,
  * a NUL-terminated text of text_len bytes, clean messages). */
 #include "fuzz_util.h"
-#include "input.h"
-#include "input_mediawiki.h"
+#include "import.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +17,7 @@ static void cleanup(void)
     unlink(path);
 }
 
-static int page_cb(void *ctx, const input_article *pg, uint64_t byte_offset)
+static int page_cb(void *ctx, const imp_article *pg, uint64_t byte_offset)
 {
     (void)byte_offset;
     if (!pg->title || !pg->text || pg->text[pg->text_len] != 0 || strlen(pg->text) != pg->text_len) abort();
@@ -47,11 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) abort();
 
-    (void)mediawiki_is_dump(path);
+    (void)imp_mediawiki_is_dump(path);
     char why[300];
     size_t cap = fuzz_why_cap(size);
     int pages = 0;
-    int rc = mediawiki_read(path, (uint64_t)1 << 20, page_cb, warn_cb, &pages, cap ? why : NULL, cap);
+    int rc = imp_mediawiki_read(path, (uint64_t)1 << 20, page_cb, warn_cb, &pages, cap ? why : NULL, cap);
     if (rc != 0 && rc != -1 && rc != 1) abort();
     if (rc != 0 && cap && strnlen(why, cap) == cap) abort();
     return 0;

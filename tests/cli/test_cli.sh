@@ -1,0 +1,574 @@
+#!/usr/bin/env bash
+# Command-line tests for wikipack.
+# usage: bash tests/cli/test_cli.sh PATH/TO/wikipack SAMPLES_DIR [CORPUS_DIR]
+set -u
+
+if [ $# -lt 2 ]; then
+    echo "usage: $0 PATH/TO/wikipack SAMPLES_DIR [CORPUS_DIR]" >&2
+    exit 2
+fi
+if [ ! -f "$2/EXPECTED.tsv" ] || [ ! -d "$2/articles" ]; then
+    echo "$0: $2: no EXPECTED.tsv and articles/ there" >&2
+    exit 2
+fi
+WP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SAMPLES=$(cd "$2" && pwd)
+ARTICLES=$SAMPLES/articles
+CORPUS=${3:-}
+
+TMP=$(mktemp -d) || exit 4
+trap 'rm -rf "$TMP"' EXIT
+PASS=0
+FAIL=0
+A=$TMP/samples.wpk            # the archive most tests read
+
+# ---------------------------------------------------------------- helpers
+
+section() { printf '\n== %s\n' "$1"; }
+
+# check NAME COMMAND...: COMMAND must exit 0; otherwise show it and its stderr.
+check() {
+    local name=$1; shift
+    if "$@" </dev/null >"$TMP/check.out" 2>"$TMP/check.err"; then
+        PASS=$((PASS + 1))
+    else
+        FAIL=$((FAIL + 1))
+        printf 'FAIL: %s\n  command: %s\n' "$name" "$(printf '%q ' "$@")"
+        head -n 20 "$TMP/check.err" | sed 's/^/  | /'
+    fi
+}
+
+# expect_rc CODES [-m TEXT]... [-M TEXT]... -- COMMAND...
+# COMMAND exits with one of CODES ("3" or "1|5"); stderr contains every -m TEXT,
+# stdout or stderr contains every -M TEXT. The tool's stderr is passed on.
+expect_rc() {
+    local codes=$1 rc t; shift
+    local -a err_texts=() any_texts=()
+    while [ "$1" != "--" ]; do
+        case $1 in -m) err_texts+=("$2") ;; -M) any_texts+=("$2") ;; esac
+        shift 2
+    done
+    shift
+    "$@" >"$TMP/rc.out" 2>"$TMP/rc.err"; rc=$?
+    cat "$TMP/rc.err" >&2
+    case "|$codes|" in *"|$rc|"*) ;; *) echo "exit status $rc, expected $codes" >&2; return 1 ;; esac
+    [ -s "$TMP/rc.err" ] || { echo "no message on stderr" >&2; return 1; }
+    for t in ${err_texts[@]+"${err_texts[@]}"}; do
+        grep -qF -- "$t" "$TMP/rc.err" || { echo "stderr does not mention: $t" >&2; return 1; }
+    done
+    for t in ${any_texts[@]+"${any_texts[@]}"}; do
+        cat "$TMP/rc.out" "$TMP/rc.err" | grep -qF -- "$t" || { echo "output does not mention: $t" >&2; return 1; }
+    done
+}
+
+# info_line ARCHIVE LINE: `wikipack info` prints LINE, whole.
+info_line() {
+    "$WP" info "$1" >"$TMP/info.out" || return 1
+    grep -qxF -- "$2" "$TMP/info.out" || { echo "info lacks \"$2\":" >&2; cat "$TMP/info.out" >&2; return 1; }
+}
+
+# same_output FILE COMMAND...: COMMAND exits 0 and prints exactly FILE's bytes.
+same_output() {
+    local want=$1; shift
+    "$@" >"$TMP/same.out" || { echo "exit status $?" >&2; return 1; }
+    cmp -- "$want" "$TMP/same.out" >&2
+}
+
+# line_count N COMMAND...: COMMAND exits 0 and prints N lines.
+line_count() {
+    local want=$1 got; shift
+    "$@" >"$TMP/lines.out" || return 1
+    got=$(wc -l <"$TMP/lines.out")
+    [ "$got" -eq "$want" ] || { echo "$got lines, expected $want" >&2; return 1; }
+}
+
+is_json() { "$@" | python3 -m json.tool >/dev/null; }
+absent() { [ ! -e "$1" ] || { echo "$1 exists" >&2; return 1; }; }
+only_files() { # only_files DIR NAME...: ls -A DIR shows exactly NAMEs
+    local dir=$1; shift
+    [ "$(ls -A "$dir")" = "$(printf '%s\n' "$@" | LC_ALL=C sort)" ] || { ls -A "$dir" >&2; return 1; }
+}
+file_count() { # file_count N DIR
+    local got; got=$(find "$2" -type f | wc -l)
+    [ "$got" -eq "$1" ] || { echo "$got files in $2, expected $1" >&2; return 1; }
+}
+flip_byte() { # flip_byte SRC DST OFFSET: copy SRC to DST with one byte inverted
+    python3 -c 'import sys
+b = bytearray(open(sys.argv[1], "rb").read()); b[int(sys.argv[3])] ^= 0xFF
+open(sys.argv[2], "wb").write(b)' "$@" 2>/dev/null
+}
+size_of() { local s; s=$( (wc -c <"$1") 2>/dev/null) || s=0; echo $((s)); }
+
+# ---------------------------------------------------------------- groups
+
+test_basic() {
+    section "1. pack, info, verify"
+    check "pack samples" "$WP" pack -q -o "$A" "$ARTICLES"
+    check "info" "$WP" info "$A"
+    check "info --json is valid JSON" is_json "$WP" info --json "$A"
+    check "info: a new archive needs 1.5 readers (leaves in columns)" info_line "$A" \
+        "format version:   1.1, read by 1.5 readers and later (index leaves in columns)"
+    # The header's minor version names the writer; the required features
+    # name the readers (a vector whose categories continue over leaves).
+    check "info: which readers read an archive" info_line "$SAMPLES/../../spec/vectors/valid/categories-split.wpk" \
+        "format version:   1.1, read by 1.4 readers and later (categories split over leaves)"
+    check "verify" "$WP" verify "$A"
+    check "verify --quick" "$WP" verify --quick "$A"
+}
+
+test_get() {
+    section "2. get by id, title and path (EXPECTED.tsv)"
+    local id title path
+    while IFS=$'\t' read -r id title path; do
+        check "get --id $id" same_output "$ARTICLES/$path" "$WP" get "$A" --id "$id"
+        check "get --title $title" same_output "$ARTICLES/$path" "$WP" get "$A" --title "$title"
+        check "get --path $path" same_output "$ARTICLES/$path" "$WP" get "$A" --path "$path"
+    done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
+}
+
+list_json_matches() { # list_json_matches JSON_FILE PATHS_FILE
+    python3 -c 'import json, sys
+entries = json.load(open(sys.argv[1]))
+want = open(sys.argv[2], encoding="utf-8").read().splitlines()
+got = [e["path"] for e in entries]
+if len(got) != len(want): sys.exit("%d entries, expected %d" % (len(got), len(want)))
+missing = set(want) - set(got)
+if missing: sys.exit("missing paths: %s" % sorted(missing))' "$@"
+}
+
+test_list() {
+    section "3. list"
+    local n
+    n=$(find "$ARTICLES" -type f | wc -l)
+    (cd "$ARTICLES" && find . -type f | sed 's|^\./||') >"$TMP/paths.txt"
+    check "list --revisions: one line per file ($n)" line_count "$n" "$WP" list --revisions "$A"
+    # Without --revisions: one line per article (EXPECTED.tsv) plus the files without metadata.
+    local articles plain
+    articles=$(($(wc -l <"$SAMPLES/EXPECTED.tsv") - 1))
+    plain=$(grep -rLE '^(## (Article )?Metadata|title:)' "$ARTICLES" | wc -l)
+    check "list: one line per article ($articles) and plain file ($plain)" line_count "$((articles + plain))" "$WP" list "$A"
+    check "list --json is valid JSON" is_json "$WP" list --json "$A"
+    "$WP" list --json --revisions "$A" >"$TMP/list.json" 2>/dev/null </dev/null
+    check "list --json: $n entries, every path present" list_json_matches "$TMP/list.json" "$TMP/paths.txt"
+}
+
+test_extract() {
+    section "4. extract"
+    local x=$TMP/x one=$TMP/x_one id path
+    check "extract all" "$WP" extract -q "$A" -C "$x"
+    check "extracted tree equals articles/" diff -r "$ARTICLES" "$x"
+    check "extract again: exit 4, already exists" \
+        expect_rc 4 -m "already exists" -- "$WP" extract -q "$A" -C "$x"
+    check "extract again --force" "$WP" extract -q --force "$A" -C "$x"
+    check "tree still equal after --force" diff -r "$ARTICLES" "$x"
+    IFS=$'\t' read -r id _ path < <(sed -n 2p "$SAMPLES/EXPECTED.tsv")
+    check "extract --id $id" "$WP" extract -q "$A" --id "$id" -C "$one"
+    check "extract --id creates one file" file_count 1 "$one"
+    check "extract --id: the right file" cmp "$ARTICLES/$path" "$one/$path"
+}
+
+test_errors() {
+    section "5. error paths"
+    local bad=$TMP/bad half first_id
+    mkdir "$bad"
+    first_id=$(sed -n 2p "$SAMPLES/EXPECTED.tsv" | cut -f1)
+    check "get --id 999999999 -> 3" expect_rc 3 -m 999999999 -- "$WP" get "$A" --id 999999999
+    check "get --title unknown -> 3" expect_rc 3 -m "No such title" -- "$WP" get "$A" --title "No such title"
+    check "get --id abc -> 2" expect_rc 2 -m abc -- "$WP" get "$A" --id abc
+    check "get without selector -> 2" expect_rc 2 -m "--id" -- "$WP" get "$A"
+    check "unknown command -> 2" expect_rc 2 -m frobnicate -- "$WP" frobnicate "$A"
+    check "missing archive -> 4" expect_rc 4 -m "$bad/missing.wpk" -- "$WP" info "$bad/missing.wpk"
+    echo "just some text, not an archive" >"$bad/text.txt"
+    check "text file -> 5" expect_rc 5 -m "not a wikipack archive" -m "$bad/text.txt" -- "$WP" info "$bad/text.txt"
+    : >"$bad/empty.wpk"
+    check "empty file -> 5" expect_rc 5 -m "$bad/empty.wpk" -- "$WP" info "$bad/empty.wpk"
+    head -c -1 "$A" >"$bad/short1.wpk" 2>/dev/null
+    half=$(( $(size_of "$A") / 2 ))
+    head -c "$half" "$A" >"$bad/half.wpk" 2>/dev/null
+    local f cmd
+    for f in short1 half; do
+        check "$f: info -> 1 truncated" expect_rc 1 -m truncated -- "$WP" info "$bad/$f.wpk"
+        check "$f: get -> 1 truncated" expect_rc 1 -m truncated -- "$WP" get "$bad/$f.wpk" --id "$first_id"
+    done
+    flip_byte "$A" "$bad/middle.wpk" "$half"
+    check "middle flip: verify -> 1 DAMAGED" expect_rc 1 -M DAMAGED -- "$WP" verify "$bad/middle.wpk"
+    check "middle flip: verify --quick -> 1 DAMAGED" expect_rc 1 -M DAMAGED -- "$WP" verify --quick "$bad/middle.wpk"
+    for f in 0 9 50 99; do
+        flip_byte "$A" "$bad/head$f.wpk" "$f"
+        for cmd in info list verify; do
+            check "head flip @$f: $cmd -> 1|5" expect_rc "1|5" -- "$WP" "$cmd" "$bad/head$f.wpk"
+        done
+        check "head flip @$f: get -> 1|5" expect_rc "1|5" -- "$WP" get "$bad/head$f.wpk" --id "$first_id"
+    done
+    check "pack without -o -> 2" expect_rc 2 -m "-o" -- "$WP" pack "$ARTICLES"
+    check "pack nonexistent input -> 4" expect_rc 4 -m "$bad/nonexistent" -- \
+        "$WP" pack -q -o "$bad/X.wpk" "$bad/nonexistent"
+    check "pack nonexistent input: no output" absent "$bad/X.wpk"
+    check "pack into missing directory -> 4" expect_rc 4 -m "$bad/nodir" -- \
+        "$WP" pack -q -o "$bad/nodir/out.wpk" "$ARTICLES"
+}
+
+test_reproducible() {
+    section "6. reproducible packing"
+    check "pack -j1" "$WP" pack -q -j1 -o "$TMP/j1.wpk" "$ARTICLES"
+    check "pack -j2" "$WP" pack -q -j2 -o "$TMP/j2.wpk" "$ARTICLES"
+    check "-j1 and -j2 archives identical" cmp "$TMP/j1.wpk" "$TMP/j2.wpk"
+}
+
+test_atomic() {
+    section "7. atomic output"
+    local d=$TMP/atomic
+    mkdir "$d"
+    cp "$A" "$d/out.wpk" 2>/dev/null && cp "$A" "$TMP/out.copy"
+    check "failing pack -> 4" expect_rc 4 -- "$WP" pack -q -o "$d/out.wpk" "$TMP/nonexistent"
+    check "old archive unchanged" cmp "$TMP/out.copy" "$d/out.wpk"
+    check "no temporary files left" only_files "$d" out.wpk
+    mkdir "$TMP/small" && echo "small" >"$TMP/small/s.md"
+    check "successful pack over it" "$WP" pack -q -o "$d/out.wpk" "$TMP/small"
+    check "archive replaced" same_output "$TMP/small/s.md" "$WP" get "$d/out.wpk" --path s.md
+    check "still no temporary files" only_files "$d" out.wpk
+}
+
+test_duplicates() {
+    section "8. duplicate entry paths"
+    mkdir -p "$TMP/dup/d1" "$TMP/dup/d2"
+    echo one >"$TMP/dup/d1/a.md"
+    echo two >"$TMP/dup/d2/a.md"
+    check "same path twice -> 2, names both" expect_rc 2 -m "$TMP/dup/d1/a.md" -m "$TMP/dup/d2/a.md" -- \
+        "$WP" pack -q -o "$TMP/dup.wpk" "$TMP/dup/d1" "$TMP/dup/d2"
+    check "no archive written" absent "$TMP/dup.wpk"
+}
+
+# Entries are packed in bytewise path order, whatever order readdir gives
+# and however names compare to their folders ('-' < '.' < '/' < '0').
+paths_in_order() { # paths_in_order ARCHIVE PATH...
+    local a=$1; shift
+    [ "$("$WP" list --revisions "$a" | cut -f3)" = "$(printf '%s\n' "$@")" ]
+}
+
+test_order() {
+    section "8b. path order"
+    local d=$TMP/order
+    mkdir -p "$d/in/a" "$d/in/a-b" "$d/in/b"
+    for f in a/x a.md a-b/y a0 b/z 'a b'; do echo "$f" >"$d/in/$f"; done
+    check "pack a tree" "$WP" pack -q -o "$d/tree.wpk" "$d/in"
+    check "listed in bytewise path order" paths_in_order "$d/tree.wpk" "a b" a-b/y a.md a/x a0 b/z
+    check "two inputs merged in order" "$WP" pack -q -o "$d/two.wpk" "$d/in/b" "$d/in/a-b" "$d/in/a"
+    check "listed in bytewise path order" paths_in_order "$d/two.wpk" x y z
+}
+
+test_odd_names() {
+    section "9. empty file and non-ASCII name"
+    local u=$TMP/odd name='Ωmega é.md'
+    mkdir "$u"
+    : >"$u/empty.md"
+    printf 'Omega article\n' >"$u/$name"
+    check "pack" "$WP" pack -q -o "$TMP/odd.wpk" "$u"
+    check "get --path empty.md" same_output "$u/empty.md" "$WP" get "$TMP/odd.wpk" --path empty.md
+    check "get --path $name" same_output "$u/$name" "$WP" get "$TMP/odd.wpk" --path "$name"
+    check "extract" "$WP" extract -q "$TMP/odd.wpk" -C "$TMP/odd_x"
+    check "extracted tree equal" diff -r "$u" "$TMP/odd_x"
+}
+
+corpus_ids_ok() { # corpus_ids_ok ARCHIVE IDS_FILE: get --id succeeds for every ID
+    local id bad=0
+    while read -r id; do
+        if ! "$WP" get "$1" --id "$id" >/dev/null 2>"$TMP/id.err" </dev/null; then
+            bad=$((bad + 1))
+            [ "$bad" -le 10 ] && echo "get --id $id: $(head -n 1 "$TMP/id.err")" >&2
+        fi
+    done <"$2"
+    [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") IDs failed" >&2; return 1; }
+}
+
+corpus_titles_ok() { # corpus_titles_ok ARCHIVE TITLES_FILE: get --title gives that article
+    local title bad=0
+    while IFS= read -r title; do
+        # The newest version may be markdown, YAML front matter or JSON: it names the title somewhere.
+        if ! "$WP" get "$1" --title "$title" 2>"$TMP/title.err" </dev/null | grep -qF -- "$title"; then
+            bad=$((bad + 1))
+            [ "$bad" -le 10 ] && echo "get --title \"$title\": $(head -n 1 "$TMP/title.err")" >&2
+        fi
+    done <"$2"
+    [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") titles failed" >&2; return 1; }
+}
+
+test_corpus() {
+    section "10. corpus"
+    if [ -z "$CORPUS" ] || [ ! -d "$CORPUS" ]; then
+        echo "note: no CORPUS_DIR given or not a directory; corpus tests skipped"
+        return
+    fi
+    local c=$TMP/corpus.wpk n
+    check "pack corpus" "$WP" pack -q -o "$c" "$CORPUS"
+    check "verify corpus" "$WP" verify "$c"
+    check "extract corpus" "$WP" extract -q "$c" -C "$TMP/corpus_x"
+    check "extracted corpus equal" diff -r "$CORPUS" "$TMP/corpus_x"
+    find "$CORPUS" -type f -name '*.md' -exec grep -hE '^- \*\*Page ID:\*\* *[0-9]+' {} + |
+        grep -oE '[0-9]+' | sort -u >"$TMP/corpus_ids"
+    n=$(wc -l <"$TMP/corpus_ids")
+    check "corpus has page IDs" test "$n" -gt 0
+    check "get --id for all $n corpus page IDs" corpus_ids_ok "$c" "$TMP/corpus_ids"
+    # Every title and URL as spelled in the corpus files, whatever their layout.
+    corpus_spellings "$CORPUS" "$TMP/corpus_titles" "$TMP/corpus_urls"
+    n=$(wc -l <"$TMP/corpus_titles")
+    check "corpus has titles" test "$n" -gt 300
+    check "get --title for all $n corpus title spellings" corpus_titles_ok "$c" "$TMP/corpus_titles"
+    n=$(wc -l <"$TMP/corpus_urls")
+    check "corpus has URLs" test "$n" -gt 300
+    check "get --url for all $n corpus URL spellings" corpus_urls_ok "$c" "$TMP/corpus_urls"
+    check "find Py lists Python articles" find_has "$c" Py "Python (programming language)"
+    check "list --category lists its articles" line_count_min 10 "$WP" list "$c" --category "Category:Python (programming language) software"
+    check "--latest-only packs one entry per article" latest_only_ok "$CORPUS"
+}
+
+# corpus_spellings DIR TITLES URLS: titles and URLs as written in markdown
+# metadata blocks, YAML front matter and JSON articles (parsed by python3's
+# own JSON reader, independently of wikipack).
+corpus_spellings() {
+    python3 - "$@" <<'PY'
+import json, os, re, sys
+root, tout, uout = sys.argv[1:4]
+titles, urls = set(), set()
+for dp, _, fn in os.walk(root):
+    for f in fn:
+        try:
+            d = open(os.path.join(dp, f), encoding="utf-8").read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if f.endswith(".json"):
+            try:
+                j = json.loads(d)
+            except ValueError:
+                continue
+            titles.add(j.get("title") or "")
+            urls.add(j.get("source_url") or "")
+        elif d.startswith("---\n"):
+            fm = d.split("\n---", 1)[0]
+            for key, dest in (("title", titles), ("url", urls)):
+                m = re.search(r"^%s: *(.*)$" % key, fm, re.M)
+                if m:
+                    dest.add(m.group(1).strip().strip('"'))
+        elif re.search(r"^## (Article )?Metadata", d, re.M):
+            titles.add(d.split("\n", 1)[0][2:].strip())
+            m = re.search(r"^- \*\*Original Article:\*\* \[.*?\]\((.*)\)\s*$", d, re.M)
+            if m:
+                urls.add(m.group(1))
+for path, values in ((tout, titles), (uout, urls)):
+    with open(path, "w", encoding="utf-8") as o:
+        o.writelines(v + "\n" for v in sorted(values) if v)
+PY
+}
+
+corpus_urls_ok() { # corpus_urls_ok ARCHIVE URLS_FILE: get --url finds each
+    local url bad=0
+    while IFS= read -r url; do
+        if ! "$WP" get "$1" --url "$url" >/dev/null 2>"$TMP/url.err" </dev/null; then
+            bad=$((bad + 1))
+            [ "$bad" -le 10 ] && echo "get --url \"$url\": $(head -n 1 "$TMP/url.err")" >&2
+        fi
+    done <"$2"
+    [ "$bad" -eq 0 ] || { echo "$bad of $(wc -l <"$2") URLs failed" >&2; return 1; }
+}
+
+find_has() { # find_has ARCHIVE PREFIX TITLE: find PREFIX lists TITLE
+    "$WP" find "$1" "$2" --limit 0 </dev/null | cut -f1 | grep -qxF -- "$3"
+}
+
+line_count_min() { # line_count_min N CMD...: CMD prints at least N lines
+    local want=$1
+    shift
+    [ "$("$@" </dev/null | wc -l)" -ge "$want" ]
+}
+
+latest_only_ok() { # packing with --latest-only leaves no revision and as many entries as articles
+    "$WP" pack -q --latest-only -o "$TMP/latest.wpk" "$1" 2>/dev/null || return 1
+    [ "$("$WP" list --revisions "$TMP/latest.wpk" | cut -f7 | grep -c revision)" -eq 0 ] || return 1
+    local articles files
+    articles=$("$WP" info --json "$TMP/latest.wpk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
+    files=$("$WP" list "$TMP/latest.wpk" | cut -f7 | grep -c file)
+    [ "$("$WP" list "$TMP/latest.wpk" | wc -l)" -eq $((articles + files)) ]
+}
+
+test_presets() {
+    section "12. presets"
+    check "pack --fast" "$WP" pack -q --fast -o "$TMP/fast.wpk" "$ARTICLES"
+    check "pack --best" "$WP" pack -q --best -o "$TMP/best.wpk" "$ARTICLES"
+    check "--fast verifies" "$WP" verify "$TMP/fast.wpk"
+    check "--best verifies" "$WP" verify "$TMP/best.wpk"
+    check "--best is smaller than --fast" test "$(stat -c %s "$TMP/best.wpk")" -lt "$(stat -c %s "$TMP/fast.wpk")"
+    check "--fast round trip" extract_same "$TMP/fast.wpk" "$TMP/fast_x"
+    check "pack --page-size 256 (a leaf per record or two)" "$WP" pack -q --page-size 256 -o "$TMP/tiny-pages.wpk" "$ARTICLES"
+    check "--page-size 256 round trip" extract_same "$TMP/tiny-pages.wpk" "$TMP/tiny_x"
+    check "--page-size 256 verifies" "$WP" verify "$TMP/tiny-pages.wpk"
+    check "--page-size below 256 is refused" expect_rc 2 -m "page size" -- "$WP" pack -q --page-size 100 -o "$TMP/x.wpk" "$ARTICLES"
+}
+
+extract_same() { # extract_same ARCHIVE DIR: extracting gives back the sample articles
+    "$WP" extract -q "$1" -C "$2" >/dev/null 2>&1 </dev/null && diff -r "$ARTICLES" "$2" >/dev/null
+}
+
+test_layouts() {
+    section "11. article layouts, aliases and bad input"
+    local L=$SAMPLES/layouts M=$SAMPLES/mediawiki a=$TMP/layouts.wpk
+    check "pack YAML, JSON, JSON Lines and MediaWiki" "$WP" pack -q -o "$a" "$L" "$M"
+    check "verify" "$WP" verify "$a"
+    check "YAML front matter title" same_output "$L/Breezy_software.md" "$WP" get "$a" --title "Breezy (software)"
+    check "JSON article by URL" same_output "$L/Pycassa_20241220_214817.json" "$WP" get "$a" --url "https://en.wikipedia.org/wiki/Pycassa"
+    check "JSON Lines record by ID" stdout_has "Pylons" "$WP" get "$a" --id 36723720
+    check "JSON Lines record path from its title" stdout_has "Twisted" "$WP" get "$a" --path "extracts/Twisted_(software).txt"
+    check "MediaWiki page by ID" stdout_has "Zürich" "$WP" get "$a" --id 101
+    check "MediaWiki redirect is an alias" same_stdout "$WP" get "$a" --title "Python (language)" -- "$WP" get "$a" --id 23862
+    check "MediaWiki: latest revision" stdout_has "2024-11-30T12:34:56Z" "$WP" list "$a"
+    check "MediaWiki namespace kept" list_json_has "$a" '"namespace": 14' '"namespace":14'
+    check "find lists a record title" find_has "$a" "rock" "Rock & roll"
+    check "category from YAML" line_count_min 1 "$WP" list "$a" --category "Category:Python (programming language) software"
+    check "unknown category -> 3" expect_rc 3 -m "no article" -- "$WP" list "$a" --category "Category:Nothing"
+    check "extract --url" "$WP" extract -q "$a" -C "$TMP/by_url" --url "https://en.wikipedia.org/wiki/Pycassa"
+    check "extract --url wrote the article" file_count 1 "$TMP/by_url"
+
+    local bad=$TMP/badin
+    mkdir -p "$bad"
+    printf '{"title": "Broken", "categories": [\n' >"$bad/broken.json"
+    printf -- '---\ntitle: "unclosed\n---\n\nbody\n' >"$bad/broken.md"
+    printf '# T\n\n## Metadata\n- **Page ID:** 12a\n' >"$bad/badid.md"
+    printf '{"title": "ok", "text": "fine"}\nnot json\n' >"$bad/lines.jsonl"
+    : >"$bad/empty.md"
+    check "bad input: warnings name file and place" expect_rc 0 -m "broken.json" -m "line" -m "badid.md" -m "lines.jsonl, line 2" -m "empty file" -- \
+        "$WP" pack -o "$TMP/bad.wpk" "$bad"
+    check "bad input: still packed by path" stdout_has "broken.json" "$WP" list "$TMP/bad.wpk"
+    check "bad input: summary counts warnings" expect_rc 0 -M "warnings: 5" -- "$WP" pack -o "$TMP/bad2.wpk" "$bad"
+    check "--strict fails on warnings" expect_rc 2 -m "--strict" -- "$WP" pack --strict -o "$TMP/strict.wpk" "$bad"
+    check "--strict leaves no archive" absent "$TMP/strict.wpk"
+    check "--format forces a layout" expect_rc 0 -m "not in the json layout" -- "$WP" pack -q --format json -o "$TMP/forced.wpk" "$L/Breezy_software.md"
+}
+
+stdout_has() { # stdout_has TEXT CMD...: CMD succeeds and prints TEXT
+    local t=$1
+    shift
+    "$@" >"$TMP/so" 2>"$TMP/se" </dev/null || { cat "$TMP/se" >&2; return 1; }
+    grep -qF -- "$t" "$TMP/so" || { echo "output lacks \"$t\"" >&2; return 1; }
+}
+
+same_stdout() { # same_stdout CMD1... -- CMD2...: both print the same bytes
+    local a=() b=()
+    while [ "$1" != "--" ]; do a+=("$1"); shift; done
+    shift
+    b=("$@")
+    "${a[@]}" >"$TMP/s1" 2>/dev/null </dev/null && "${b[@]}" >"$TMP/s2" 2>/dev/null </dev/null && cmp -s "$TMP/s1" "$TMP/s2"
+}
+
+list_json_has() { # list_json_has ARCHIVE TEXT...: list --json contains one of the TEXTs
+    local archive=$1 t
+    shift
+    "$WP" list --json "$archive" >"$TMP/lj" 2>/dev/null </dev/null || return 1
+    for t in "$@"; do grep -qF -- "$t" "$TMP/lj" && return 0; done
+    return 1
+}
+
+mode_of() { stat -c %a "$1"; }
+
+test_signatures() {
+    section "13. keygen, sign, verify --pubkey"
+    local d=$TMP/sig s=$TMP/sig/signed.wpk key
+    mkdir "$d"
+    check "keygen" "$WP" keygen -o "$d/me"
+    check "secret key file is mode 600" test "$(mode_of "$d/me.key")" = 600
+    check "public key file has a header line" grep -q "^wikipack public key" "$d/me.pub"
+    check "keygen refuses to replace keys -> 2" expect_rc 2 -m "already exists" -- "$WP" keygen -o "$d/me"
+    check "keygen other" "$WP" keygen -o "$d/other"
+    cp "$A" "$s"
+    check "verify --pubkey on an unsigned archive -> 1" expect_rc 1 -m "archive is not signed" -- "$WP" verify "$s" --pubkey "$d/me.pub"
+    check "sign" "$WP" sign "$s" --key "$d/me.key"
+    check "verify --pubkey" stdout_has "the trusted key" "$WP" verify "$s" --pubkey "$d/me.pub"
+    key=$(tail -n 1 "$d/me.pub")
+    check "verify --pubkey with the key pasted" "$WP" verify --quick "$s" --pubkey "$key"
+    check "plain verify checks the signature too" stdout_has "signature valid" "$WP" verify "$s"
+    check "verify --pubkey, another key -> 1" expect_rc 1 -m "signed by a different key" -- "$WP" verify "$s" --pubkey "$d/other.pub"
+    check "signed: list unchanged" same_stdout "$WP" list --revisions "$A" -- "$WP" list --revisions "$s"
+    check "signed: get unchanged" same_stdout "$WP" get "$A" --id 18836690 -- "$WP" get "$s" --id 18836690
+    check "signed: extract" extract_same "$s" "$TMP/sig_x"
+    local size end
+    size=$(size_of "$s")
+    end=$((size - 40))        # inside the signature, before the trailer
+    for at in 0 200 $((size / 2)) "$end" $((size - 100)); do
+        flip_byte "$s" "$d/flip.wpk" "$at"
+        check "byte $at changed: verify --pubkey -> 1|5" expect_rc "1|5" -- "$WP" verify "$d/flip.wpk" --pubkey "$d/me.pub"
+    done
+    flip_byte "$s" "$d/flip.wpk" "$end"
+    check "signature byte changed: plain verify -> 1" expect_rc 1 -m "does not match the archive" -- "$WP" verify "$d/flip.wpk"
+
+    cp "$s" "$d/before.wpk"
+    printf 'wikipack secret key (Ed25519)\nnot base64 at all\n' >"$d/bad.key"
+    check "sign with a bad key file -> 2" expect_rc 2 -m "bad.key" -- "$WP" sign "$s" --key "$d/bad.key"
+    check "sign with a missing key file -> 4" expect_rc 4 -m "missing.key" -- "$WP" sign "$s" --key "$d/missing.key"
+    check "failed signing leaves the archive unchanged" cmp "$d/before.wpk" "$s"
+    flip_byte "$A" "$d/damaged.wpk" $(($(size_of "$A") / 2))
+    cp "$d/damaged.wpk" "$d/damaged.copy"
+    check "sign a damaged archive -> 1" expect_rc 1 -m "not signed" -- "$WP" sign "$d/damaged.wpk" --key "$d/me.key"
+    check "damaged archive left as it was" cmp "$d/damaged.copy" "$d/damaged.wpk"
+    rm -f "$d/damaged.wpk" "$d/damaged.copy"
+    check "no temporary files left" only_files "$d" before.wpk bad.key flip.wpk me.key me.pub other.key other.pub signed.wpk
+    chmod 644 "$d/other.key"
+    check "re-sign with another key (warns: key readable by others)" expect_rc 0 -m "can be read by others" -- "$WP" sign "$s" --key "$d/other.key"
+    check "re-signed: same size" test "$(size_of "$s")" -eq "$(size_of "$d/before.wpk")"
+    check "re-signed: the new key" "$WP" verify --quick "$s" --pubkey "$d/other.pub"
+    check "re-signed: not the old key -> 1" expect_rc 1 -m "signed by a different key" -- "$WP" verify --quick "$s" --pubkey "$d/me.pub"
+}
+
+# ---------------------------------------------------------------- manners
+
+# verify --json, progress only on a terminal, JSON Lines packed from stdin.
+test_manners() {
+    section "command-line manners"
+    local d=$TMP/manners
+    mkdir -p "$d"
+    "$WP" pack -q -o "$d/a.wpk" "$SAMPLES/articles" || FAIL=$((FAIL + 1))
+    check "verify --json: ok, no problems" sh -c '"$1" verify --json "$2" | python3 -c "
+import json, sys
+o = json.load(sys.stdin)
+assert o[\"ok\"] is True and o[\"problems\"] == [] and o[\"entries\"] > 0 and o[\"level\"] == \"full\", o
+assert o[\"signature\"] == {\"signed\": False, \"public_key\": None, \"trusted\": None}, o"' _ "$WP" "$d/a.wpk"
+    cp "$d/a.wpk" "$d/bad.wpk"
+    printf '\377' | dd of="$d/bad.wpk" bs=1 seek=$(( $(size_of "$d/bad.wpk") / 2 )) conv=notrunc 2>/dev/null
+    check "verify --json on damage: exit 1, problems listed" sh -c '"$1" verify --json "$2" >"$3"; rc=$?; [ $rc -eq 1 ] && python3 -c "
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o[\"ok\"] is False and o[\"problems\"], o
+assert all(p[\"code\"] == \"corrupt\" and p[\"message\"] for p in o[\"problems\"]), o" "$3"' _ "$WP" "$d/bad.wpk" "$d/v.json"
+    # Progress: drawn on a terminal (script gives the command one), never
+    # into a pipe or a file, and not with --quiet.
+    check "pack: no progress when stderr is not a terminal" sh -c '"$1" pack -q -o "$2/p1.wpk" "$3" 2>"$2/p1.err" && ! grep -q "compressing" "$2/p1.err"' _ "$WP" "$d" "$SAMPLES/articles"
+    if command -v script >/dev/null; then
+        check "pack: progress on a terminal" sh -c 'script -qec "\"$1\" pack -o \"$2/p2.wpk\" \"$3\"" /dev/null | grep -q "compressing"' _ "$WP" "$d" "$SAMPLES/articles"
+        check "pack --quiet: no progress on a terminal" sh -c '! script -qec "\"$1\" pack -q -o \"$2/p3.wpk\" \"$3\"" /dev/null | grep -q "compressing"' _ "$WP" "$d" "$SAMPLES/articles"
+        check "verify: progress on a terminal" sh -c 'script -qec "\"$1\" verify \"$2/a.wpk\"" /dev/null | grep -q "verifying"' _ "$WP" "$d"
+    fi
+    # JSON Lines from standard input.
+    check "pack - (JSON Lines on stdin)" sh -c 'cat "$3"/layouts/*.jsonl | "$1" pack -q -o "$2/stdin.wpk" -' _ "$WP" "$d" "$SAMPLES"
+    check "stdin entries are stdin/TITLE.txt" sh -c '"$1" get "$2/stdin.wpk" --path "stdin/Grok_(web_framework).txt" | grep -q Grok' _ "$WP" "$d"
+    check "stdin: found by page ID" sh -c '"$1" get "$2/stdin.wpk" --id 18836690 >/dev/null' _ "$WP" "$d"
+    check "pack - - -> usage error" expect_rc 2 -m "given twice" -- "$WP" pack -o "$d/twice.wpk" - -
+}
+
+# ---------------------------------------------------------------- main
+
+test_basic
+test_get
+test_list
+test_extract
+test_errors
+test_reproducible
+test_atomic
+test_duplicates
+test_order
+test_odd_names
+test_corpus
+test_layouts
+test_presets
+test_signatures
+test_manners
+
+echo
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# `wikipack serve` through HTTP: pages, links between archived articles,
+# the JSON API, raw entries, ETags, errors for bad requests, escaping of
+# hostile titles, many clients at once.
+# usage: bash tests/serve/test_serve.sh PATH/TO/wikipack SAMPLES_DIR SCRATCH_DIR
+set -u
+if [ $# -ne 3 ]; then
+    echo "usage: $0 PATH/TO/wikipack SAMPLES_DIR SCRATCH_DIR" >&2
+    exit 2
+fi
+WP=$1
+SAMPLES=$2
+T=$3
+rm -rf "$T" && mkdir -p "$T" || exit 4
+PASS=0
+FAIL=0
+PID=
+
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); printf 'FAIL: %s\n' "$1"; }
+# expect NAME COMMAND...: the command must succeed.
+expect() { local name=$1; shift; if "$@" >/dev/null 2>&1; then ok; else bad "$name"; fi; }
+stop() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=; fi; }
+trap stop EXIT
+
+# ---- archives: the samples, and a small one made for links and hostile titles
+"$WP" pack -o "$T/samples.wpk" "$SAMPLES/articles" >/dev/null 2>&1 || { echo "pack samples failed"; exit 1; }
+mkdir -p "$T/links"
+cat >"$T/links/alpha.md" <<'EOF'
+---
+title: Alpha Article
+url: https://en.wikipedia.org/wiki/Alpha_Article
+language: en
+categories: ["Category:Greek letters"]
+last_modified: 2024-12-01T10:00:00Z
+---
+# Alpha Article
+
+Alpha comes before [Beta](https://en.wikipedia.org/wiki/Beta_Article#History), not before
+[Omega](https://en.wikipedia.org/wiki/Omega_Unknown).
+A [sneaky link](javascript:alert(1)) and <script>alert("raw")</script> in the text.
+EOF
+cat >"$T/links/beta.md" <<'EOF'
+---
+title: Beta Article
+url: https://en.wikipedia.org/wiki/Beta_Article
+language: en
+categories: ["Category:Greek letters"]
+---
+# Beta Article
+
+Back to [Alpha](https://en.wikipedia.org/wiki/Alpha_Article).
+EOF
+cat >"$T/links/hostile.md" <<'EOF'
+---
+title: "<script>alert('title')</script> & \"friends\""
+url: "javascript:alert('url')"
+language: en
+categories: ["Category:<b>bold</b>"]
+---
+Body of a hostile article.
+EOF
+cat >"$T/links/snake.md" <<'EOF'
+---
+title: "snake_case"
+language: en
+---
+A title with a real underscore.
+EOF
+"$WP" pack -o "$T/links.wpk" "$T/links" >/dev/null 2>&1 || { echo "pack links failed"; exit 1; }
+
+# ---- start the server on a free port of the loopback interface
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$WP" serve "$T/samples.wpk" "$T/links.wpk" --port "$PORT" >"$T/serve.out" 2>"$T/serve.err" &
+PID=$!
+U=http://127.0.0.1:$PORT
+for _ in $(seq 100); do
+    curl -s -o /dev/null "$U/api/archives" && break
+    sleep 0.1
+done
+expect "server answers" curl -sf -o /dev/null "$U/api/archives"
+expect "startup line names the address" grep -q "http://127.0.0.1:$PORT/" "$T/serve.out"
+
+# get NAME URL [CURL_OPTIONS...]: body in $T/body, headers in $T/head, status in $ST
+get() {
+    local url=$1; shift
+    rm -f "$T/body" "$T/head"
+    ST=$(curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' "$@" "$url")
+}
+body_has() { grep -qF -- "$1" "$T/body"; }
+head_has() { grep -qiF -- "$1" "$T/head"; }
+status_is() { local name=$1 want=$2; if [ "$ST" = "$want" ]; then ok; else bad "$name: status $ST, wanted $want"; fi; }
+
+# ---- index and home pages
+get "$U/"
+status_is "index" 200
+expect "index lists samples" body_has 'href="/samples/"'
+expect "index lists links" body_has 'href="/links/"'
+get "$U/samples/"
+status_is "home" 200
+expect "home has the search box" body_has 'name="q" id="q"'
+expect "home has the suggest API" body_has 'data-suggest="/samples/api/suggest"'
+expect "home has a random link" body_has 'href="/samples/random"'
+expect "home lists articles" body_has 'href="/samples/A/Twisted_(software)"'
+expect "home is HTML" head_has 'Content-Type: text/html; charset=utf-8'
+get "$U/samples"
+status_is "archive without slash" 301
+expect "redirect to the home page" head_has 'Location: /samples/'
+
+# ---- an article by page ID and by title, with its metadata
+get "$U/samples/id/1793652"
+status_is "article by id" 200
+expect "h1 is the title" body_has '<h1 id="title">Twisted (software)</h1>'
+expect "page ID shown" body_has '<tr class="page-id"><th>Page ID</th><td>1793652</td></tr>'
+expect "language shown" body_has '<tr class="language"><th>Language</th><td>en</td></tr>'
+expect "last updated shown" body_has '<td>2024-12-15T04:22:26.870339Z</td>'
+expect "source URL shown" body_has 'href="https://en.wikipedia.org/wiki/Twisted_(software)"'
+expect "category links" body_has 'href="/samples/category/Category:Free_software_programmed_in_Python"'
+expect "markdown rendered" body_has '<h2>'
+expect "the title heading is not repeated" test "$(grep -c '<h1' "$T/body")" = 1
+expect "page has an ETag" head_has 'ETag: "'
+get "$U/samples/A/Twisted_(software)"
+status_is "article by title" 200
+expect "title page h1" body_has '<h1 id="title">Twisted (software)</h1>'
+get "$U/samples/A/twisted%20(software)"
+status_is "title as typed redirects" 301
+expect "to the article's address" head_has 'Location: /samples/A/Twisted_(software)'
+get "$U/samples/category/Category:Free_software_programmed_in_Python"
+status_is "category page" 200
+expect "category lists its articles" body_has 'href="/samples/A/Twisted_(software)"'
+get "$U/samples/random"
+status_is "random" 302
+expect "random leads to an article" head_has 'Location: /samples/'
+get "$U/samples/search?q=Kippo"
+status_is "search one title" 302
+get "$U/samples/search?q=Py"
+status_is "search a prefix" 200
+expect "search lists titles" body_has 'href="/samples/A/Pycassa"'
+
+# ---- links between articles
+get "$U/links/A/Alpha_Article"
+status_is "links article" 200
+expect "archived link points into the archive" body_has '<a class="internal" href="/links/A/Beta_Article#History">'
+expect "unknown link points to Wikipedia" body_has 'href="https://en.wikipedia.org/wiki/Omega_Unknown"'
+expect "source link stays on Wikipedia" body_has 'href="https://en.wikipedia.org/wiki/Alpha_Article"'
+expect "no javascript: link" sh -c "! grep -qi 'href=\"javascript' '$T/body'"
+expect "raw HTML in markdown is text" body_has '&lt;script&gt;alert(&quot;raw&quot;)&lt;/script&gt;'
+expect "front matter shown as metadata" body_has '<details class="front-matter">'
+get "$U/links/A/Beta_Article"
+expect "link back" body_has '<a class="internal" href="/links/A/Alpha_Article">'
+
+# ---- JSON API
+get "$U/samples/api/suggest?q=tw"
+status_is "suggest" 200
+expect "suggest is JSON" head_has 'Content-Type: application/json'
+expect "suggest finds Twisted" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert any(s["title"] == "Twisted (software)" and s["link"] == "/samples/A/Twisted_(software)" for s in d), d' "$T/body"
+get "$U/samples/api/suggest?q=py&limit=2"
+expect "suggest limit" python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))) == 2' "$T/body"
+get "$U/samples/api/entry?title=Twisted%20(software)"
+status_is "entry by title" 200
+expect "entry metadata" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["page_id"] == 1793652 and d["language"] == "en" and d["link"] == "/samples/A/Twisted_(software)", d
+assert any(c["name"] == "Category:Free software programmed in Python" for c in d["categories"]), d' "$T/body"
+HASH=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["content_hash"])' "$T/body")
+RAW=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["raw"])' "$T/body")
+get "$U/samples/api/entry?id=1793652"
+expect "entry by id" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["title"] == "Twisted (software)"' "$T/body"
+get "$U/samples/api/entry?path=articles_Python_programming_language_software/Twisted_software.md"
+status_is "entry by path" 200
+get "$U/samples/api/entry?id=424242424242"
+status_is "entry not found" 404
+expect "not found is JSON" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == 404' "$T/body"
+get "$U/samples/api/random"
+expect "random entry" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["link"].startswith("/samples/")' "$T/body"
+get "$U/api/archives"
+expect "archives" python3 -c 'import json,sys; assert [a["name"] for a in json.load(open(sys.argv[1]))] == ["samples", "links"]' "$T/body"
+
+# ---- raw entry, ETag and 304
+get "$U$RAW"
+status_is "raw entry" 200
+"$WP" get "$T/samples.wpk" --id 1793652 >"$T/expected" 2>/dev/null
+expect "raw bytes as packed" cmp -s "$T/body" "$T/expected"
+expect "raw media type" head_has 'Content-Type: text/markdown; charset=utf-8'
+expect "raw ETag is the content checksum" head_has "ETag: \"$HASH\""
+expect "raw content is sandboxed" head_has 'Content-Security-Policy: sandbox'
+expect "Cache-Control" head_has 'Cache-Control: public'
+get "$U$RAW" -H "If-None-Match: \"$HASH\""
+status_is "raw 304" 304
+ETAG=$(curl -s -D - -o /dev/null "$U/samples/id/1793652" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+get "$U/samples/id/1793652" -H "If-None-Match: $ETAG"
+status_is "article 304" 304
+expect "304 has no body" test ! -s "$T/body"
+get "$U/samples/id/1793652" -H 'If-None-Match: "something-else"'
+status_is "other ETag" 200
+get "$U/samples/id/1793652" -I
+status_is "HEAD" 200
+
+# ---- not found and bad requests: 4xx HTML pages
+get "$U/samples/A/No_such_article_here"
+status_is "unknown article" 404
+expect "404 is HTML" head_has 'Content-Type: text/html'
+expect "404 says so" body_has '404 Not Found'
+get "$U/nosuch/"
+status_is "unknown archive" 404
+get "$U/samples/nosuch"
+status_is "unknown page" 404
+get "$U/samples/id/12x"
+status_is "bad page ID" 400
+get "$U/samples/A/%zz"
+status_is "bad percent-encoding" 400
+expect "400 is HTML" body_has '400 Bad Request'
+get "$U/samples/A/abc%4"
+status_is "truncated percent-encoding" 400
+get "$U/samples/A/abc%00def"
+status_is "encoded NUL" 400
+get "$U/samples/api/suggest?q=%G1"
+status_is "bad query encoding" 400
+get "$U/samples/api/suggest"
+status_is "suggest without q" 400
+get "$U/samples/api/entry?id=1&title=x"
+status_is "entry with two keys" 400
+get "$U/samples/A/$(head -c 5000 /dev/zero | tr '\0' a)"
+status_is "overlong URL" 414
+get "$U/samples/A/$(head -c 100000 /dev/zero | tr '\0' a)"
+expect "very long URL refused" test "$ST" -ge 400 -a "$ST" -lt 500
+get "$U/samples/" -X POST -d x=1
+status_is "POST" 405
+expect "Allow header" head_has 'Allow: GET, HEAD'
+# A request line that is not HTTP at all: the server goes on.
+printf 'NONSENSE\r\n\r\n' | python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(sys.stdin.buffer.read())
+try: s.recv(4096)
+except Exception: pass' "$PORT"
+expect "still serving after garbage" curl -sf -o /dev/null "$U/samples/"
+
+# ---- hostile titles are escaped everywhere
+get "$U/links/"
+expect "home escapes titles" body_has '&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;friends&quot;'
+expect "home has no raw script" sh -c "! grep -q \"<script>alert\" '$T/body'"
+HOSTILE=$(grep -o 'href="/links/A/%3Cscript[^"]*"' "$T/body" | head -1 | cut -d'"' -f2)
+expect "hostile title is percent-encoded in links" test -n "$HOSTILE"
+get "$U$HOSTILE"
+status_is "hostile article" 200
+expect "hostile h1 escaped" body_has '<h1 id="title">&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;friends&quot;</h1>'
+expect "hostile page has no raw script" sh -c "! grep -q \"<script>alert\" '$T/body'"
+expect "javascript: source is not a link" sh -c "! grep -qi 'href=\"javascript' '$T/body'"
+expect "hostile category escaped" body_has '&lt;b&gt;bold&lt;/b&gt;'
+get "$U/links/api/suggest?q=%3Cscr"
+expect "hostile title in JSON" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d and d[0]["title"].startswith("<script>"), d' "$T/body"
+expect "JSON has no raw <" sh -c "! grep -q '<' '$T/body'"
+
+# ---- a real underscore in a title survives the URL (not read as a space)
+get "$U/links/"
+SNAKE=$(grep -o 'href="/links/A/snake[^"]*"' "$T/body" | head -1 | cut -d'"' -f2)
+expect "underscore title linked as %5F" test "$SNAKE" = /links/A/snake%5Fcase
+get "$U$SNAKE"
+status_is "underscore title page" 200
+expect "underscore title h1" body_has '<h1 id="title">snake_case</h1>'
+
+# ---- 50 clients at once
+seq 50 | xargs -P 50 -I{} sh -c '
+    case $(( {} % 5 )) in
+    0) url=/samples/id/1793652 ;; 1) url=/samples/api/suggest?q=p ;; 2) url=/samples/ ;;
+    3) url=/links/A/Alpha_Article ;; *) url=/samples/category/Category:Free_software_programmed_in_Python ;;
+    esac
+    curl -s -o /dev/null -w "%{http_code}\n" --max-time 20 "$0$url"' "$U" >"$T/concurrent"
+expect "50 concurrent requests" test "$(grep -c '^200$' "$T/concurrent")" = 50
+[ "$(grep -c '^200$' "$T/concurrent")" = 50 ] || sort "$T/concurrent" | uniq -c
+
+# ---- a clean stop on SIGTERM
+kill -TERM "$PID"
+wait "$PID"
+RC=$?
+PID=
+expect "exit 0 on SIGTERM" test "$RC" = 0
+expect "nothing on stderr" test ! -s "$T/serve.err"
+[ -s "$T/serve.err" ] && head -20 "$T/serve.err"
+
+# ---- command-line errors
+"$WP" serve >/dev/null 2>&1; expect "no archive: usage error" test $? = 2
+"$WP" serve "$T/samples.wpk" --port 70000 >/dev/null 2>&1; expect "bad port: usage error" test $? = 2
+"$WP" serve "$T/nonexistent.wpk" --port 0 >/dev/null 2>&1; expect "missing archive: I/O error" test $? = 4
+
+echo
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

@@ -1,0 +1,85 @@
+/* cli.h - what the commands of wikipack share: messages, exit codes, archive opening, options */
+/* Every name declared here starts with cli_ (CLI_ for constants). */
+#ifndef WPK_CLI_H
+#define WPK_CLI_H
+
+#include "wikipack.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes (documented in --help and the README). */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_DAMAGED = 1,    /* archive damaged: checksum or structure */
+    CLI_EXIT_USAGE = 2,      /* bad command line or bad input file name */
+    CLI_EXIT_NOTFOUND = 3,   /* no entry matches */
+    CLI_EXIT_IO = 4,         /* a file could not be read or written */
+    CLI_EXIT_FORMAT = 5,     /* not a wikipack archive, or an unsupported version */
+    CLI_EXIT_RESOURCE = 6    /* out of memory or over a configured limit */
+};
+
+extern const char *cli_prog;
+
+/* Print "wikipack: message" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_vwarn(const char *fmt, va_list ap);
+/* Map a library error code to an exit code. */
+int cli_exit_code(int wpk_code);
+/* Report a library error and return its exit code. */
+int cli_fail(const wpk_error *err, int code);
+/* Fill err with a code and message; returns the code. */
+int cli_set_error(wpk_error *err, int code, const char *msg);
+/* Parse a decimal u64; 0 on success. */
+int cli_parse_u64(const char *s, uint64_t *out);
+/* Parse a size with an optional K/M/G suffix (binary units). */
+int cli_parse_size(const char *s, uint64_t *out);
+/* Open an archive: a path, or an http(s):// URL read through Range requests
+ * (cli_remote.c; --timeout and --download apply). */
+int cli_open(const char *path, wpk_reader **r);
+int cli_is_url(const char *s);
+/* Options of every command that reads an archive, for URLs. */
+enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD };
+#define CLI_REMOTE_LONGOPTS \
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}
+#define CLI_REMOTE_HELP \
+    "ARCHIVE may be an http:// or https:// URL, read through HTTP Range requests:\n" \
+    "      --timeout SECONDS  give up on a request after this long (default 30; with\n" \
+    "                         --download, no limit unless given)\n" \
+    "      --download         fetch the whole file first (servers without range support)\n"
+int cli_remote_option(int ch, const char *arg);
+/* The options every command ends its getopt switch with (its `default:`):
+ * --help prints usage on stdout (exit 0), the archive options --timeout
+ * and --download are taken (cli_remote_option), anything else prints
+ * usage on stderr (exit 2). Returns CLI_GO_ON to go on parsing, else the
+ * exit code to return. */
+#define CLI_GO_ON (-1)
+int cli_common_option(int ch, const char *arg, const char *usage);
+/* After the options: the command's `operands` operands are there (else
+ * usage on stderr, CLI_EXIT_USAGE), and the first is opened (cli_open). */
+int cli_open_operand(int argc, char **argv, int operands, const char *usage, wpk_reader **r);
+/* "2024-12-14T19:42:35Z" or "-" when unknown. */
+void cli_format_updated(const wpk_entry *e, char *buf, size_t cap);
+int cli_want_help(int argc, char **argv);
+
+/* One selector of --id/--title/--path, as given on the command line. */
+typedef struct cli_selector { char kind; const char *value; } cli_selector;
+/* Find the entry a selector names. */
+int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err);
+
+int cli_cmd_pack(int argc, char **argv);
+int cli_cmd_get(int argc, char **argv);
+int cli_cmd_list(int argc, char **argv);
+int cli_cmd_extract(int argc, char **argv);
+int cli_cmd_verify(int argc, char **argv);
+int cli_cmd_info(int argc, char **argv);
+int cli_cmd_find(int argc, char **argv);
+int cli_cmd_keygen(int argc, char **argv);
+int cli_cmd_sign(int argc, char **argv);
+/* Run the program NAME (e.g. "wikipack-serve") installed beside this one,
+ * else found in PATH, with argv; returns only on failure (cli_helper.c). */
+int cli_run_helper(const char *name, char **argv);
+
+#endif

@@ -1,0 +1,235 @@
+/* cmd_extract.c - `wikipack extract`: recreate entries as files under -C DIR */
+/*
+ * Archives come from strangers, so every path is checked again here, and
+ * files are created below a directory handle one component at a time with
+ * O_NOFOLLOW: a symbolic link planted in DIR (or by an earlier entry) can
+ * never redirect a write outside DIR. Existing files are kept unless
+ * --force is given.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char extract_usage[] =
+    "usage: wikipack extract ARCHIVE [-C DIR] [--force] [--id N | --title T | --url U | --path P]...\n"
+    "\n"
+    "Recreate entries as files under DIR (default: the current directory);\n"
+    "all entries when no selector is given. Content checksums are checked.\n"
+    "\n"
+    "options:\n"
+    "  -C, --directory DIR  where to create files (created if missing)\n"
+    "  -f, --force          replace existing files\n"
+    "  -i, --id N           the entry with this page ID (repeatable)\n"
+    "  -t, --title TITLE    the article with this title, as typed (repeatable)\n"
+    "  -u, --url URL        the article this URL names (repeatable)\n"
+    "  -p, --path PATH      the entry with this path (repeatable)\n"
+    "  -q, --quiet          do not list extracted paths\n"
+    "  -h, --help           show this help\n"
+    CLI_REMOTE_HELP;
+
+typedef struct extract_ctx {
+    wpk_reader *r;
+    int root_fd;
+    int force, quiet;
+    size_t done, failed;
+    int first_error;   /* exit code of the first failure */
+    cli_progress pg;
+    uint64_t bytes_done, bytes_total, entries_total;
+} extract_ctx;
+
+static void note_failure(extract_ctx *x, int exit_code)
+{
+    x->failed++;
+    if (!x->first_error) x->first_error = exit_code;
+}
+
+/* Open (creating as needed) the directory that will hold `path`'s last
+ * component; returns its fd and points *leaf at that component. */
+static int open_parent(extract_ctx *x, char *path, const char **leaf, const char *shown)
+{
+    int fd = dup(x->root_fd);
+    char *comp = path;
+    for (char *slash; fd >= 0 && (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
+        *slash = 0;
+        if (mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
+            cli_error("%s: cannot create directory \"%s\": %s", shown, comp, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0)
+            cli_error("%s: \"%s\" is %s", shown, comp,
+                      errno == ELOOP || errno == ENOTDIR ? "a symbolic link or not a directory: refusing to write through it"
+                                                         : strerror(errno));
+        close(fd);
+        fd = next;
+        *slash = '/';
+    }
+    *leaf = comp;
+    return fd;
+}
+
+static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const char *shown, const void *data, size_t size)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = openat(dir_fd, leaf, flags, 0644);
+    if (fd < 0 && errno == EEXIST && x->force) {
+        struct stat st;
+        if (fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+            cli_error("%s: a directory is in the way", shown);
+            return CLI_EXIT_IO;
+        }
+        if (unlinkat(dir_fd, leaf, 0) == 0) fd = openat(dir_fd, leaf, flags, 0644);
+    }
+    if (fd < 0) {
+        if (errno == EEXIST) cli_error("%s: already exists (use --force to replace it)", shown);
+        else cli_error("%s: cannot create: %s", shown, strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    const char *p = data;
+    size_t left = size;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            cli_error("%s: write failed: %s", shown, n < 0 ? strerror(errno) : "no space");
+            close(fd);
+            unlinkat(dir_fd, leaf, 0); /* no partial file left behind */
+            return CLI_EXIT_IO;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (close(fd) != 0) {
+        cli_error("%s: %s", shown, strerror(errno));
+        unlinkat(dir_fd, leaf, 0);
+        return CLI_EXIT_IO;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int extract_entry(void *vctx, const wpk_entry *e)
+{
+    extract_ctx *x = vctx;
+    if (wpk_path_check(e->path, strlen(e->path)) != 0) {
+        cli_error("unsafe path, not extracted: entry \"%s\"", e->path);
+        note_failure(x, CLI_EXIT_DAMAGED);
+        return 0;
+    }
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    void *data = NULL;
+    int rc = wpk_reader_read_alloc(x->r, e, &data, 1, &err);
+    if (rc) {
+        note_failure(x, cli_fail(&err, rc));
+        return 0;
+    }
+    char *path = strdup(e->path);
+    const char *leaf;
+    int code = CLI_EXIT_RESOURCE;
+    int dir_fd = path ? open_parent(x, path, &leaf, e->path) : -1;
+    if (dir_fd >= 0) {
+        code = write_file(x, dir_fd, leaf, e->path, data, (size_t)e->size);
+        close(dir_fd);
+    } else if (path) {
+        code = CLI_EXIT_IO;
+    }
+    free(path);
+    wpk_free(data);
+    if (code) note_failure(x, code);
+    else {
+        x->done++;
+        if (!x->quiet) printf("%s\n", e->path);
+    }
+    x->bytes_done += e->size;
+    wpk_progress u = {"extracting", x->bytes_done, x->bytes_total, x->done + x->failed, x->entries_total};
+    cli_progress_update(&x->pg, &u);
+    return 0;
+}
+
+int cli_cmd_extract(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"directory", required_argument, NULL, 'C'}, {"force", no_argument, NULL, 'f'},
+        {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
+        {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
+        {"quiet", no_argument, NULL, 'q'},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    const char *dir = ".";
+    extract_ctx x;
+    memset(&x, 0, sizeof x);
+    cli_selector *sel = calloc((size_t)argc, sizeof *sel);
+    size_t nsel = 0;
+    int ch;
+    if (!sel) return CLI_EXIT_RESOURCE;
+    while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'C': dir = optarg; break;
+        case 'f': x.force = 1; break;
+        case 'q': x.quiet = 1; break;
+        case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
+        default: {
+            int done = cli_common_option(ch, optarg, extract_usage);
+            if (done != CLI_GO_ON) {
+                free(sel);
+                return done;
+            }
+        }
+        }
+    }
+    if (optind + 1 != argc) {
+        free(sel);
+        fputs(extract_usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    int code = cli_open(argv[optind], &x.r);
+    if (code) {
+        free(sel);
+        return code;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        cli_error("%s: cannot create: %s", dir, strerror(errno));
+        code = CLI_EXIT_IO;
+    } else if ((x.root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        cli_error("%s: %s", dir, strerror(errno));
+        code = CLI_EXIT_IO;
+    } else {
+        wpk_error err;
+        memset(&err, 0, sizeof err);
+        /* A progress line only when it cannot tangle with the listed paths. */
+        cli_progress_init(&x.pg, !x.quiet && isatty(STDOUT_FILENO));
+        wpk_archive_info info;
+        wpk_reader_info(x.r, &info);
+        x.entries_total = nsel ? nsel : info.entry_count;
+        x.bytes_total = nsel ? 0 : info.content_bytes;
+        if (nsel == 0) {
+            int rc = wpk_reader_foreach(x.r, extract_entry, &x, &err);
+            if (rc) note_failure(&x, cli_fail(&err, rc));
+        }
+        for (size_t i = 0; i < nsel; i++) {
+            wpk_entry *e;
+            int rc = cli_lookup(x.r, &sel[i], &e, &err);
+            if (rc) {
+                note_failure(&x, cli_fail(&err, rc));
+                continue;
+            }
+            extract_entry(&x, e);
+            wpk_entry_free(e);
+        }
+        cli_progress_done(&x.pg);
+        close(x.root_fd);
+        if (x.failed) cli_error("%zu entr%s not extracted", x.failed, x.failed == 1 ? "y" : "ies");
+        code = x.first_error;
+    }
+    wpk_reader_close(x.r);
+    free(sel);
+    return code;
+}

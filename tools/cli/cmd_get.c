@@ -1,0 +1,172 @@
+/* cmd_get.c - `wikipack get`: one entry's content to stdout or a file. */
+#include "import.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char get_usage[] =
+    "usage: wikipack get ARCHIVE (--id N | --title TITLE | --url URL | --path PATH)\n"
+    "                    [--revision TIME|all] [-o FILE]\n"
+    "\n"
+    "Print the content of one entry, exactly as packed. An article seen in\n"
+    "several versions prints its newest; --revision picks another.\n"
+    "A title is matched as typed: exactly, then with '_' as space and the first\n"
+    "letter's case ignored, then ignoring case and Unicode normalization;\n"
+    "aliases (redirects, other spellings) lead to their article.\n"
+    "\n"
+    "options:\n"
+    "  -i, --id N           page ID\n"
+    "  -t, --title TITLE    title or alias\n"
+    "  -u, --url URL        article URL, e.g. https://en.wikipedia.org/wiki/Twisted_(software)\n"
+    "  -p, --path PATH      path inside the archive\n"
+    "  -r, --revision TIME  the version last updated at TIME (as `list --revisions` shows it);\n"
+    "                       'all' prints every version, newest first, each after a\n"
+    "                       '==> PATH (TIME) <==' line\n"
+    "  -o, --output FILE    write to FILE instead of stdout\n"
+    CLI_REMOTE_HELP
+    "  -h, --help           show this help\n";
+
+static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
+{
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    void *data = NULL;
+    int rc = wpk_reader_read_alloc(r, e, &data, 1, &err);
+    if (rc) return cli_fail(&err, rc);
+    if (header) {
+        char when[40];
+        cli_format_updated(e, when, sizeof when);
+        fprintf(f, "==> %s (%s) <==\n", e->path, when);
+    }
+    int bad = fwrite(data, 1, e->size, f) != e->size;
+    if (header && !bad) bad = fputc('\n', f) == EOF;
+    wpk_free(data);
+    if (bad) {
+        cli_error("%s: write failed: %s", name, strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The versions of the article `e` belongs to, newest first (current first). */
+static int for_each_version(wpk_reader *r, const wpk_entry *e, int (*fn)(void *, wpk_entry *), void *ctx)
+{
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    wpk_entry *cur = NULL;
+    int rc = wpk_reader_entry_at(r, e->is_revision ? e->current_entry : e->entry_number, &cur, &err);
+    if (rc) return cli_fail(&err, rc);
+    int code = fn(ctx, cur);
+    for (size_t i = 0; i < cur->n_revisions && code == CLI_EXIT_OK; i++) {
+        wpk_entry *v = NULL;
+        rc = wpk_reader_entry_at(r, cur->revisions[i], &v, &err);
+        code = rc ? cli_fail(&err, rc) : fn(ctx, v);
+        wpk_entry_free(v);
+    }
+    wpk_entry_free(cur);
+    return code;
+}
+
+typedef struct pick { int64_t when; wpk_entry *found; wpk_reader *r; FILE *f; const char *name; } pick;
+
+static int pick_by_time(void *ctx, wpk_entry *v)
+{
+    pick *p = ctx;
+    if (!p->found && v->has_updated && v->updated_us == p->when) {
+        wpk_error err;
+        if (wpk_reader_entry_at(p->r, v->entry_number, &p->found, &err) != 0) p->found = NULL;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int print_version(void *ctx, wpk_entry *v)
+{
+    pick *p = ctx;
+    return write_entry(p->r, v, p->f, p->name, 1);
+}
+
+static int list_version(void *ctx, wpk_entry *v)
+{
+    (void)ctx;
+    char when[40];
+    cli_format_updated(v, when, sizeof when);
+    fprintf(stderr, "  %s  %s\n", when, v->path);
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_get(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"id", required_argument, NULL, 'i'},       {"title", required_argument, NULL, 't'},
+        {"url", required_argument, NULL, 'u'},      {"path", required_argument, NULL, 'p'},
+        {"revision", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'o'},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    cli_selector sel = {0, NULL};
+    const char *out_path = NULL, *revision = NULL;
+    int ch, selectors = 0;
+    while ((ch = getopt_long(argc, argv, "i:t:u:p:r:o:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'i': case 't': case 'u': case 'p': sel.kind = (char)ch; sel.value = optarg; selectors++; break;
+        case 'r': revision = optarg; break;
+        case 'o': out_path = optarg; break;
+        default: {
+            int done = cli_common_option(ch, optarg, get_usage);
+            if (done != CLI_GO_ON) return done;
+        }
+        }
+    }
+    if (optind + 1 != argc || selectors != 1) {
+        cli_error("get: give one ARCHIVE and exactly one of --id, --title, --url, --path");
+        fputs(get_usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    int64_t when = 0;
+    int all = revision && !strcmp(revision, "all");
+    if (revision && !all && imp_parse_time(revision, strlen(revision), &when) != 0) {
+        cli_error("--revision wants a time such as 2024-12-15T04:18:51Z (as `list --revisions` prints it), or 'all'");
+        return CLI_EXIT_USAGE;
+    }
+    wpk_reader *r;
+    int code = cli_open(argv[optind], &r);
+    if (code) return code;
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    wpk_entry *e = NULL;
+    int rc = cli_lookup(r, &sel, &e, &err);
+    FILE *f = NULL;
+    const char *name = out_path ? out_path : "stdout";
+    if (rc) code = cli_fail(&err, rc);
+    else if (!(f = out_path ? fopen(out_path, "wb") : stdout)) {
+        cli_error("%s: %s", out_path, strerror(errno));
+        code = CLI_EXIT_IO;
+    } else {
+        pick p = {when, NULL, r, f, name};
+        if (all) {
+            code = for_each_version(r, e, print_version, &p);
+        } else if (revision) {
+            code = for_each_version(r, e, pick_by_time, &p);
+            if (!code && !p.found) {
+                cli_error("no version of \"%s\" was updated at %s; its versions are:", e->title ? e->title : e->path,
+                          revision);
+                for_each_version(r, e, list_version, NULL);
+                code = CLI_EXIT_NOTFOUND;
+            } else if (!code) {
+                code = write_entry(r, p.found, f, name, 0);
+            }
+            wpk_entry_free(p.found);
+        } else {
+            code = write_entry(r, e, f, name, 0);
+        }
+        if ((f == stdout ? fflush(f) : fclose(f)) != 0 && !code) {
+            cli_error("%s: write failed: %s", name, strerror(errno));
+            code = CLI_EXIT_IO;
+        }
+    }
+    wpk_entry_free(e);
+    wpk_reader_close(r);
+    return code;
+}

@@ -1,0 +1,124 @@
+/* cmd_info.c - `wikipack info`: what an archive holds, in a few lines. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char info_usage[] =
+    "usage: wikipack info ARCHIVE [--json]\n"
+    "\n"
+    "Show the format version (and which readers can read the archive), entry\n"
+    "count, input and stored sizes, ratio, blocks and dictionary size.\n"
+    CLI_REMOTE_HELP;
+
+typedef struct lang_list { char text[1024]; size_t n; } lang_list;
+
+/* The header's minor version says which writer made an archive; the
+ * required features say which readers can read it (spec: Major and minor
+ * versions, and the feature history). */
+static const struct { uint64_t bit; unsigned since; const char *what; } required[] = {
+    {WPK_REQUIRES_PAGE_DICT, 1, "index pages share the dictionary"},
+    {WPK_REQUIRES_BRANCHES, 3, "branch pages"},
+    {WPK_REQUIRES_SPLIT_RUNS, 4, "categories split over leaves"},
+    {WPK_REQUIRES_COLUMNS, 5, "index leaves in columns"},
+};
+
+static unsigned reader_minor(uint64_t features)
+{
+    unsigned minor = 0;
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+        if ((features & required[k].bit) && required[k].since > minor) minor = required[k].since;
+    return minor;
+}
+
+/* ", read by 1.3 readers and later (branch pages)" after the version. */
+static void print_required(uint64_t features)
+{
+    unsigned minor = reader_minor(features);
+    if (minor > 1) {
+        printf(", read by 1.%u readers and later (", minor);
+        const char *sep = "";
+        for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+            if ((features & required[k].bit) && required[k].since > 1) {
+                printf("%s%s", sep, required[k].what);
+                sep = ", ";
+            }
+        putchar(')');
+    }
+    putchar('\n');
+}
+
+static int add_language(void *ctx, const char *language, uint64_t articles)
+{
+    lang_list *l = ctx;
+    size_t used = strlen(l->text);
+    snprintf(l->text + used, sizeof l->text - used, "%s%s (%llu)", l->n++ ? ", " : "", language,
+             (unsigned long long)articles);
+    return 0;
+}
+
+int cli_cmd_info(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'J'}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    int json = 0, ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'J': json = 1; break;
+        default: {
+            int done = cli_common_option(ch, optarg, info_usage);
+            if (done != CLI_GO_ON) return done;
+        }
+        }
+    }
+    wpk_reader *r;
+    int code = cli_open_operand(argc, argv, 1, info_usage, &r);
+    if (code) return code;
+    wpk_archive_info i;
+    wpk_reader_info(r, &i);
+    lang_list langs = {{0}, 0};
+    wpk_reader_languages(r, add_language, &langs);
+    wpk_reader_close(r);
+    double ratio = i.file_size ? (double)i.content_bytes / (double)i.file_size : 0;
+    if (json) {
+        char version[32], needs[32];
+        snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
+        snprintf(needs, sizeof needs, "1.%u", reader_minor(i.required_features));
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+                              "version", version, "reader_version", needs,
+                              "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
+                              "unique_bytes", (json_int_t)i.unique_bytes, "file_size", (json_int_t)i.file_size,
+                              "ratio", ratio, "blocks", (json_int_t)i.block_count, "data_bytes",
+                              (json_int_t)i.data_bytes, "index_bytes", (json_int_t)i.index_bytes, "dictionary_bytes",
+                              (json_int_t)i.dict_size, "page_ids", (json_int_t)i.ids_indexed, "titles",
+                              (json_int_t)i.titles_indexed, "articles", (json_int_t)i.articles, "revisions",
+                              (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "categories",
+                              (json_int_t)i.categories, "languages", langs.text);
+        char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(o);
+        if (!s) return CLI_EXIT_RESOURCE;
+        puts(s);
+        free(s);
+        return CLI_EXIT_OK;
+    }
+    printf("format version:   %u.%u", i.version_major, i.version_minor);
+    print_required(i.required_features);
+    printf("entries:          %llu (%llu with a page ID, %llu with a title)\n", (unsigned long long)i.entry_count,
+           (unsigned long long)i.ids_indexed, (unsigned long long)i.titles_indexed);
+    printf("content:          %llu bytes (%llu bytes distinct)\n", (unsigned long long)i.content_bytes,
+           (unsigned long long)i.unique_bytes);
+    printf("archive:          %llu bytes, ratio %.2fx\n", (unsigned long long)i.file_size, ratio);
+    printf("blocks:           %llu (%llu bytes)\n", (unsigned long long)i.block_count, (unsigned long long)i.data_bytes);
+    printf("indexes:          %llu bytes\n", (unsigned long long)i.index_bytes);
+    printf("dictionary:       %llu bytes\n", (unsigned long long)i.dict_size);
+    if (i.has_summary) {
+        printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)i.articles,
+               (unsigned long long)i.revisions, (unsigned long long)i.aliases);
+        printf("categories:       %llu\n", (unsigned long long)i.categories);
+        printf("languages:        %s\n", langs.n ? langs.text : "-");
+    }
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,151 @@
+/* cmd_list.c - `wikipack list`: one line (or JSON object) per entry. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char list_usage[] =
+    "usage: wikipack list ARCHIVE [--revisions] [--category NAME] [--json]\n"
+    "\n"
+    "List entries in path order, one per line, tab-separated:\n"
+    "  page ID, title, path, size in bytes, last-updated time (UTC), language,\n"
+    "  kind (article, revision or file), categories ('; '-separated)\n"
+    "with '-' for a field the entry does not have. Older versions of an article\n"
+    "(revisions) are left out unless --revisions is given.\n"
+    "\n"
+    "options:\n"
+    "      --revisions      include older versions of articles\n"
+    "  -c, --category NAME  only the articles in category NAME (e.g. \"Category:Web frameworks\")\n"
+    "      --json           a JSON array of objects with the same fields\n"
+    CLI_REMOTE_HELP;
+
+typedef struct list_ctx { int json, revisions; size_t n; wpk_reader *r; int error; wpk_error err; } list_ctx;
+
+static void put_field(const char *s)
+{
+    /* Tabs and newlines would break the columns: show them as spaces. */
+    if (!s || !*s) {
+        fputs("-", stdout);
+        return;
+    }
+    for (; *s; s++) putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static const char *kind_of(const wpk_entry *e)
+{
+    if (e->is_revision) return "revision";
+    return e->has_page_id || e->title ? "article" : "file";
+}
+
+static void print_json(list_ctx *c, const wpk_entry *e, const char *updated)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "path", json_string(e->path));
+    json_object_set_new(o, "page_id", e->has_page_id ? json_integer((json_int_t)e->page_id) : json_null());
+    json_object_set_new(o, "title", e->title ? json_string(e->title) : json_null());
+    json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+    json_object_set_new(o, "updated", e->has_updated ? json_string(updated) : json_null());
+    json_object_set_new(o, "language", e->language ? json_string(e->language) : json_null());
+    json_object_set_new(o, "kind", json_string(kind_of(e)));
+    json_t *cats = json_array();
+    for (size_t i = 0; i < e->n_categories; i++) json_array_append_new(cats, json_string(e->categories[i]));
+    json_object_set_new(o, "categories", cats);
+    json_object_set_new(o, "url", e->url ? json_string(e->url) : json_null());
+    json_object_set_new(o, "mime", e->mime ? json_string(e->mime) : json_null());
+    if (e->has_ns) json_object_set_new(o, "namespace", json_integer((json_int_t)e->ns));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (s) printf("%s\n  %s", c->n ? "," : "[", s);
+    free(s);
+}
+
+static int print_entry(void *vctx, const wpk_entry *e)
+{
+    list_ctx *c = vctx;
+    if (e->is_revision && !c->revisions) return 0;
+    char updated[40];
+    cli_format_updated(e, updated, sizeof updated);
+    if (c->json) {
+        print_json(c, e, updated);
+    } else {
+        if (e->has_page_id) printf("%llu", (unsigned long long)e->page_id);
+        else fputs("-", stdout);
+        putchar('\t');
+        put_field(e->title);
+        putchar('\t');
+        put_field(e->path);
+        printf("\t%llu\t%s\t", (unsigned long long)e->size, updated);
+        put_field(e->language);
+        printf("\t%s\t", kind_of(e));
+        if (e->n_categories == 0) fputs("-", stdout);
+        for (size_t i = 0; i < e->n_categories; i++) {
+            if (i) fputs("; ", stdout);
+            put_field(e->categories[i]);
+        }
+        putchar('\n');
+    }
+    c->n++;
+    return 0;
+}
+
+static int print_member(void *vctx, const char *category, int is_alias, uint64_t entry)
+{
+    (void)category;
+    (void)is_alias;
+    list_ctx *c = vctx;
+    wpk_entry *e;
+    int rc = wpk_reader_entry_at(c->r, entry, &e, &c->err);
+    if (rc) {
+        c->error = rc;
+        return 1;
+    }
+    print_entry(c, e);
+    wpk_entry_free(e);
+    return 0;
+}
+
+int cli_cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'J'},          {"revisions", no_argument, NULL, 'R'},
+        {"category", required_argument, NULL, 'c'}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    list_ctx c;
+    memset(&c, 0, sizeof c);
+    const char *category = NULL;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'J': c.json = 1; break;
+        case 'R': c.revisions = 1; break;
+        case 'c': category = optarg; break;
+        default: {
+            int done = cli_common_option(ch, optarg, list_usage);
+            if (done != CLI_GO_ON) return done;
+        }
+        }
+    }
+    int code = cli_open_operand(argc, argv, 1, list_usage, &c.r);
+    if (code) return code;
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    int rc = category ? wpk_reader_category(c.r, category, print_member, &c, &err)
+                      : wpk_reader_foreach(c.r, print_entry, &c, &err);
+    if (!rc && c.error) {
+        rc = c.error;
+        err = c.err;
+    }
+    if (c.json) fputs(c.n ? "\n]\n" : "[]\n", stdout);
+    if (rc && !err.message[0]) cli_set_error(&err, rc, "out of memory");
+    if (rc) code = cli_fail(&err, rc);
+    else if (category && c.n == 0) {
+        cli_error("no article in \"%s\"", category);
+        code = CLI_EXIT_NOTFOUND;
+    }
+    wpk_reader_close(c.r);
+    if (fflush(stdout) != 0) return CLI_EXIT_IO;
+    return code;
+}

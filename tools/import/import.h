@@ -1,0 +1,34 @@
+/* import.h - the one public header of the importers (the wikipack_import library) */
+#ifndef WPK_IMPORT_H
+#define WPK_IMPORT_H
+
+/*
+ * Every name this library exports starts with imp_ (IMP_ for constants).
+ *
+ *   input.h            imp_article, the parse result of every layout;
+ *                      imp_report_fn, how problems reach the caller;
+ *                      imp_fnv64 and small text helpers
+ *   article_meta.h     markdown articles with a "## Metadata" block;
+ *                      imp_parse_time / imp_format_time
+ *   input_yaml.h       markdown with YAML front matter
+ *   input_json.h       JSON articles and JSON Lines records
+ *   input_mediawiki.h  MediaWiki XML exports, plain or compressed
+ *   pack_layout.h      which layout a file has, and its metadata
+ *   pack_paths.h       entry paths for records that are not files
+ *   walk.h             the files to pack from the inputs given
+ *   wiki_url.h         the title a Wikipedia URL points to
+ *
+ * The importers print nothing: imp_walk_input() and imp_walk_stdin() hand
+ * their warnings and errors to imp_walk_list.report, set by the caller.
+ */
+#include "input.h"
+#include "article_meta.h"
+#include "input_yaml.h"
+#include "input_json.h"
+#include "input_mediawiki.h"
+#include "pack_layout.h"
+#include "pack_paths.h"
+#include "walk.h"
+#include "wiki_url.h"
+
+#endif

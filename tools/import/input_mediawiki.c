@@ -1,0 +1,884 @@
+/* input_mediawiki.c - streaming reader of MediaWiki XML exports, plain or compressed */
+/*
+ * Two layers: a source that reads the file in 64 KiB chunks and
+ * decompresses it (plain, gzip, bzip2 or zstd, detected from the magic
+ * bytes), and an expat parser fed from it through XML_GetBuffer /
+ * XML_ParseBuffer, whose handlers collect one page at a time. See
+ * input_mediawiki.h for what is extracted.
+ */
+#include "input_mediawiki.h"
+
+#include "article_meta.h"
+
+#include <bzlib.h>
+#include <errno.h>
+#include <expat.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#define CHUNK (64 * 1024)
+/* <id>, <ns> and <timestamp> longer than this are not valid values. */
+#define SMALL_FIELD_MAX 64
+/* How much of a bad value is quoted in a warning. */
+#define QUOTE_MAX 40
+/* Text buffers grown past this are released after their page. */
+#define KEEP_TEXT_CAP ((size_t)16 << 20)
+#define LANG_MAX 64
+
+/* ------------------------------------------------------------------ */
+/* Source: the file, decompressed                                      */
+/* ------------------------------------------------------------------ */
+
+typedef enum { SRC_PLAIN, SRC_GZIP, SRC_BZIP2, SRC_ZSTD } src_kind;
+
+typedef struct {
+    FILE *f;
+    const char *path;
+    src_kind kind;
+    unsigned char in[CHUNK];     /* compressed input (or the first plain chunk) */
+    size_t in_pos, in_len;
+    int in_eof;
+    int ready;                   /* the decompressor is initialised */
+    int member_end;              /* gzip member / bzip2 stream finished */
+    int members;                 /* how many have finished */
+    z_stream z;
+    bz_stream bz;
+    ZSTD_DStream *zs;
+    size_t zret;                 /* last ZSTD_decompressStream result: 0 = frame complete */
+    char *why;
+    size_t why_cap;
+} source;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static long src_fail(source *s, const char *fmt, ...)
+{
+    if (s->why && s->why_cap) {
+        int n = snprintf(s->why, s->why_cap, "%s: ", s->path);
+        if (n >= 0 && (size_t)n < s->why_cap) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(s->why + n, s->why_cap - (size_t)n, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return -1;
+}
+
+/* Makes input available: 1 if some is, 0 at the end of the file, -1 on error. */
+static int src_refill(source *s)
+{
+    if (s->in_pos < s->in_len) return 1;
+    if (s->in_eof) return 0;
+    size_t n = fread(s->in, 1, sizeof s->in, s->f);
+    s->in_pos = 0;
+    s->in_len = n;
+    if (n == 0) {
+        if (ferror(s->f)) return (int)src_fail(s, "read error: %s", strerror(errno));
+        s->in_eof = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int src_open(source *s, const char *path, char *why, size_t why_cap)
+{
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->why = why;
+    s->why_cap = why_cap;
+    s->f = fopen(path, "rb");
+    if (!s->f) return (int)src_fail(s, "cannot open: %s", strerror(errno));
+    if (src_refill(s) < 0) return -1;
+
+    const unsigned char *b = s->in;
+    size_t n = s->in_len;
+    if (n >= 4 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '1' && b[3] <= '9') {
+        s->kind = SRC_BZIP2;
+        if (BZ2_bzDecompressInit(&s->bz, 0, 0) != BZ_OK) return (int)src_fail(s, "bzip2: cannot initialise");
+    } else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+        s->kind = SRC_GZIP;
+        if (inflateInit2(&s->z, 15 + 16) != Z_OK) return (int)src_fail(s, "gzip: cannot initialise");
+    } else if (n >= 4 && ((b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) ||
+                          ((b[0] & 0xf0) == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18))) {
+        s->kind = SRC_ZSTD;
+        s->zs = ZSTD_createDStream();
+        if (!s->zs || ZSTD_isError(ZSTD_initDStream(s->zs))) return (int)src_fail(s, "zstd: cannot initialise");
+        s->zret = 1;
+    } else if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0) {
+        return (int)src_fail(s, "xz-compressed files are not supported (use bzip2, gzip or zstd)");
+    } else {
+        s->kind = SRC_PLAIN;
+    }
+    s->ready = 1;
+    return 0;
+}
+
+static void src_close(source *s)
+{
+    if (s->ready) {
+        if (s->kind == SRC_GZIP) inflateEnd(&s->z);
+        else if (s->kind == SRC_BZIP2) BZ2_bzDecompressEnd(&s->bz);
+    }
+    if (s->zs) ZSTD_freeDStream(s->zs);
+    if (s->f) fclose(s->f);
+    s->f = NULL;
+    s->zs = NULL;
+    s->ready = 0;
+}
+
+static long read_plain(source *s, unsigned char *out, size_t cap)
+{
+    if (s->in_pos < s->in_len) {
+        size_t n = s->in_len - s->in_pos;
+        if (n > cap) n = cap;
+        memcpy(out, s->in + s->in_pos, n);
+        s->in_pos += n;
+        return (long)n;
+    }
+    if (s->in_eof) return 0;
+    size_t n = fread(out, 1, cap, s->f);
+    if (n == 0) {
+        if (ferror(s->f)) return src_fail(s, "read error: %s", strerror(errno));
+        s->in_eof = 1;
+    }
+    return (long)n;
+}
+
+static long read_gzip(source *s, unsigned char *out, size_t cap)
+{
+    for (;;) {
+        int r = src_refill(s);
+        if (r < 0) return -1;
+        if (s->member_end) {
+            if (r == 0) return 0;
+            /* Another gzip member follows (as `cat a.gz b.gz` makes). */
+            inflateReset(&s->z);
+            s->member_end = 0;
+        }
+        s->z.next_in = s->in + s->in_pos;
+        s->z.avail_in = (uInt)(s->in_len - s->in_pos);
+        s->z.next_out = out;
+        s->z.avail_out = (uInt)cap;
+        int zr = inflate(&s->z, Z_NO_FLUSH);
+        s->in_pos = s->in_len - s->z.avail_in;
+        size_t got = cap - s->z.avail_out;
+        if (zr == Z_STREAM_END) {
+            s->member_end = 1;
+            s->members++;
+        } else if (zr == Z_BUF_ERROR) {
+            /* No progress possible: the input is used up. */
+            if (!got && s->in_pos == s->in_len && s->in_eof)
+                return src_fail(s, "gzip: unexpected end of data (the file is truncated)");
+        } else if (zr != Z_OK) {
+            const char *msg = zr == Z_MEM_ERROR ? "out of memory" : s->z.msg ? s->z.msg : "corrupt data";
+            if (s->members && s->z.total_out == 0 && zr == Z_DATA_ERROR)
+                return src_fail(s, "gzip: %s in the data after the end of the gzip stream", msg);
+            return src_fail(s, "gzip: %s (the file is corrupt)", msg);
+        }
+        if (got) return (long)got;
+    }
+}
+
+static const char *bz_error(int r)
+{
+    switch (r) {
+    case BZ_DATA_ERROR: return "data is corrupt";
+    case BZ_DATA_ERROR_MAGIC: return "not bzip2 data";
+    case BZ_MEM_ERROR: return "out of memory";
+    default: return "decompression failed";
+    }
+}
+
+static long read_bzip2(source *s, unsigned char *out, size_t cap)
+{
+    for (;;) {
+        int r = src_refill(s);
+        if (r < 0) return -1;
+        if (s->member_end) {
+            if (r == 0) return 0;
+            /* Another stream follows: multistream dumps are many concatenated streams. */
+            BZ2_bzDecompressEnd(&s->bz);
+            memset(&s->bz, 0, sizeof s->bz);
+            if (BZ2_bzDecompressInit(&s->bz, 0, 0) != BZ_OK) {
+                s->ready = 0;
+                return src_fail(s, "bzip2: cannot initialise");
+            }
+            s->member_end = 0;
+        }
+        s->bz.next_in = (char *)(s->in + s->in_pos);
+        s->bz.avail_in = (unsigned)(s->in_len - s->in_pos);
+        s->bz.next_out = (char *)out;
+        s->bz.avail_out = (unsigned)cap;
+        int br = BZ2_bzDecompress(&s->bz);
+        s->in_pos = s->in_len - s->bz.avail_in;
+        size_t got = cap - s->bz.avail_out;
+        if (br == BZ_STREAM_END) {
+            s->member_end = 1;
+            s->members++;
+        } else if (br != BZ_OK) {
+            if (s->members && br == BZ_DATA_ERROR_MAGIC)
+                return src_fail(s, "bzip2: the data after the end of the bzip2 stream is not bzip2");
+            return src_fail(s, "bzip2: %s", bz_error(br));
+        } else if (!got && s->in_pos == s->in_len && s->in_eof) {
+            return src_fail(s, "bzip2: unexpected end of data (the file is truncated)");
+        }
+        if (got) return (long)got;
+    }
+}
+
+static long read_zstd(source *s, unsigned char *out, size_t cap)
+{
+    for (;;) {
+        int r = src_refill(s);
+        if (r < 0) return -1;
+        /* At the end of the input with the last frame complete and flushed. */
+        if (r == 0 && s->zret == 0) return 0;
+        ZSTD_inBuffer ib = {s->in, s->in_len, s->in_pos};
+        ZSTD_outBuffer ob = {out, cap, 0};
+        size_t zr = ZSTD_decompressStream(s->zs, &ob, &ib);
+        s->in_pos = ib.pos;
+        if (ZSTD_isError(zr)) return src_fail(s, "zstd: %s", ZSTD_getErrorName(zr));
+        s->zret = zr;
+        if (ob.pos) return (long)ob.pos;
+        if (s->in_pos == s->in_len && s->in_eof) {
+            if (s->zret == 0) return 0;
+            return src_fail(s, "zstd: unexpected end of data (the file is truncated)");
+        }
+    }
+}
+
+/* Up to cap decompressed bytes: > 0, 0 at the end, -1 on error (why set). */
+static long src_read(source *s, unsigned char *out, size_t cap)
+{
+    switch (s->kind) {
+    case SRC_GZIP: return read_gzip(s, out, cap);
+    case SRC_BZIP2: return read_bzip2(s, out, cap);
+    case SRC_ZSTD: return read_zstd(s, out, cap);
+    default: return read_plain(s, out, cap);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+} tbuf;
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static void trim(const char **p, size_t *n)
+{
+    while (*n && is_space(**p)) (*p)++, (*n)--;
+    while (*n && is_space((*p)[*n - 1])) (*n)--;
+}
+
+static int parse_u64(const char *p, size_t n, uint64_t *out)
+{
+    trim(&p, &n);
+    if (n == 0) return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        unsigned d = (unsigned)(p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_i64(const char *p, size_t n, int64_t *out)
+{
+    trim(&p, &n);
+    int neg = 0;
+    if (n && (p[0] == '-' || p[0] == '+')) {
+        neg = p[0] == '-';
+        p++, n--;
+    }
+    if (n && is_space(p[0])) return -1; /* "- 5" */
+    uint64_t v;
+    if (parse_u64(p, n, &v) != 0) return -1;
+    if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX) return -1;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
+/* "#REDIRECT [[Target#Section|label]]" at the start of the text (after
+ * blanks; any case; optional ':' before the link) -> "Target" in out. */
+static int parse_redirect(const char *t, size_t n, char *out, size_t cap)
+{
+    static const char kw[] = "#redirect";
+    size_t i = 0, k;
+    while (i < n && is_space(t[i])) i++;
+    for (k = 0; kw[k]; k++)
+        if (i + k >= n || lower(t[i + k]) != kw[k]) return 0;
+    i += k;
+    while (i < n && is_space(t[i])) i++;
+    if (i < n && t[i] == ':') i++;
+    while (i < n && is_space(t[i])) i++;
+    if (n - i < 2 || t[i] != '[' || t[i + 1] != '[') return 0;
+    i += 2;
+    size_t start = i, end = 0;
+    int closed = 0;
+    for (; i + 1 < n; i++) {
+        if (t[i] == '\n') return 0;
+        if (t[i] == ']' && t[i + 1] == ']') {
+            end = i;
+            closed = 1;
+            break;
+        }
+    }
+    if (!closed) return 0;
+    const char *p = t + start;
+    size_t len = end - start;
+    const char *cut = memchr(p, '|', len);
+    if (cut) len = (size_t)(cut - p);
+    cut = memchr(p, '#', len);
+    if (cut) len = (size_t)(cut - p);
+    trim(&p, &len);
+    if (len && p[0] == ':') { /* [[:Category:Foo]] */
+        p++, len--;
+        trim(&p, &len);
+    }
+    if (len == 0 || len >= cap) return 0;
+    for (size_t j = 0; j < len; j++) out[j] = p[j] == '_' ? ' ' : p[j];
+    out[len] = 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The parser                                                          */
+/* ------------------------------------------------------------------ */
+
+enum field { F_NONE, F_TITLE, F_NS, F_ID, F_TS, F_TEXT };
+
+typedef struct {
+    XML_Parser xp;
+    const char *path;
+    uint64_t max_text;
+    imp_mediawiki_page_cb cb;
+    imp_mediawiki_warn_cb warn;
+    void *ctx;
+    char *why;
+    size_t why_cap;
+    int failed;                  /* stopped on an error; message in why */
+    int cb_ret;                  /* the callback's non-zero return */
+
+    unsigned depth;              /* <mediawiki> is 1, <page> 2, <revision> 3 */
+    int in_page, in_rev;
+    enum field field;            /* element whose character data is collected */
+    unsigned field_depth;
+    char col[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1];
+    size_t col_len;
+    int col_over;
+
+    char lang[LANG_MAX + 1];
+    int has_lang;
+
+    /* The page being read. */
+    uint64_t page_start;
+    char title[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1];
+    int has_title;
+    char redirect[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1];
+    int has_redirect;
+    uint64_t page_id;
+    int has_id, id_seen;
+    int64_t ns;
+    int has_ns;
+
+    /* Revisions: the best so far and the one being read. */
+    tbuf best, cur;
+    int have_best, best_has_ts;
+    int64_t best_ts;
+    int cur_ts_seen, cur_has_ts, cur_skip;
+    int64_t cur_ts;
+
+    char msg[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 512];
+} mw;
+
+static char empty_text[1];
+
+/* Appends "page \"Title\"" (or the page's offset) to buf. */
+static int page_name(const mw *m, char *buf, size_t cap)
+{
+    if (m->has_title) return snprintf(buf, cap, "page \"%s\"", m->title);
+    return snprintf(buf, cap, "page starting at byte %llu", (unsigned long long)m->page_start);
+}
+
+static int position(const mw *m, char *buf, size_t cap)
+{
+    return snprintf(buf, cap, "%s: line %llu, column %llu: ", m->path,
+                    (unsigned long long)XML_GetCurrentLineNumber(m->xp),
+                    (unsigned long long)XML_GetCurrentColumnNumber(m->xp) + 1);
+}
+
+static void stop(mw *m)
+{
+    m->failed = 1;
+    XML_StopParser(m->xp, XML_FALSE);
+}
+
+/* Error with the parser position; about_page puts the page name first. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void fail_at(mw *m, int about_page, const char *fmt, ...)
+{
+    if (m->failed) return;
+    size_t n = 0;
+    int w = position(m, m->why, m->why_cap);
+    if (w > 0) n = (size_t)w < m->why_cap ? (size_t)w : m->why_cap - 1;
+    if (about_page && n < m->why_cap) {
+        w = page_name(m, m->why + n, m->why_cap - n);
+        if (w > 0) n += (size_t)w < m->why_cap - n ? (size_t)w : m->why_cap - n - 1;
+        w = snprintf(m->why + n, m->why_cap - n, ": ");
+        if (w > 0) n += (size_t)w < m->why_cap - n ? (size_t)w : m->why_cap - n - 1;
+    }
+    if (n < m->why_cap) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(m->why + n, m->why_cap - n, fmt, ap);
+        va_end(ap);
+    }
+    stop(m);
+}
+
+/* Warning with the parser position about the current page. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void warn_at(mw *m, const char *fmt, ...)
+{
+    if (!m->warn) return;
+    size_t cap = sizeof m->msg, n = 0;
+    int w = position(m, m->msg, cap);
+    if (w > 0) n = (size_t)w < cap ? (size_t)w : cap - 1;
+    w = page_name(m, m->msg + n, cap - n);
+    if (w > 0) n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+    w = snprintf(m->msg + n, cap - n, ": ");
+    if (w > 0) n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->msg + n, cap - n, fmt, ap);
+    va_end(ap);
+    m->warn(m->ctx, m->msg);
+}
+
+/* The collected value, cut for quoting. */
+static const char *quoted(mw *m, int *shown)
+{
+    *shown = m->col_len > QUOTE_MAX ? QUOTE_MAX : (int)m->col_len;
+    return m->col;
+}
+
+static int tbuf_append(tbuf *b, const char *s, size_t n, uint64_t max)
+{
+    if ((uint64_t)b->len + n > max) return 1;
+    if (b->len + n + 1 > b->cap) {
+        size_t want = b->cap ? b->cap : 4096;
+        while (want < b->len + n + 1) want *= 2;
+        if ((uint64_t)want > max + 1) want = (size_t)(max + 1);
+        char *p = realloc(b->p, want);
+        if (!p) return -1;
+        b->p = p;
+        b->cap = want;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return 0;
+}
+
+static void tbuf_release_if_big(tbuf *b)
+{
+    if (b->cap > KEEP_TEXT_CAP) {
+        free(b->p);
+        memset(b, 0, sizeof *b);
+    }
+    b->len = 0;
+}
+
+static void begin_page(mw *m)
+{
+    m->in_page = 1;
+    m->page_start = (uint64_t)XML_GetCurrentByteIndex(m->xp);
+    m->has_title = m->has_redirect = m->has_id = m->id_seen = m->has_ns = 0;
+    m->title[0] = m->redirect[0] = 0;
+    m->page_id = 0;
+    m->ns = 0;
+    m->have_best = m->best_has_ts = 0;
+    m->best_ts = 0;
+    m->best.len = m->cur.len = 0;
+}
+
+static void begin_revision(mw *m)
+{
+    m->in_rev = 1;
+    m->cur.len = 0;
+    m->cur_ts_seen = m->cur_has_ts = m->cur_skip = 0;
+    m->cur_ts = 0;
+}
+
+static void end_revision(mw *m)
+{
+    m->in_rev = 0;
+    if (m->cur_skip) return; /* known to be older than the best one */
+    int better;
+    if (!m->have_best) better = 1;
+    else if (m->cur_has_ts) better = !m->best_has_ts || m->cur_ts >= m->best_ts;
+    else better = !m->best_has_ts;
+    if (!better) return;
+    tbuf t = m->best;
+    m->best = m->cur;
+    m->cur = t;
+    m->cur.len = 0;
+    m->have_best = 1;
+    m->best_has_ts = m->cur_has_ts;
+    m->best_ts = m->cur_ts;
+}
+
+static void end_page(mw *m)
+{
+    m->in_page = 0;
+    uint64_t end = (uint64_t)XML_GetCurrentByteIndex(m->xp) + (uint64_t)XML_GetCurrentByteCount(m->xp);
+    if (!m->has_title) {
+        snprintf(m->why, m->why_cap, "%s: page ending at byte %llu: missing <title>", m->path,
+                 (unsigned long long)end);
+        stop(m);
+        return;
+    }
+    if (!m->id_seen && m->warn) {
+        snprintf(m->msg, sizeof m->msg, "%s: page \"%s\" ending at byte %llu: no <id>", m->path, m->title,
+                 (unsigned long long)end);
+        m->warn(m->ctx, m->msg);
+    }
+
+    imp_article a;
+    memset(&a, 0, sizeof a);
+    a.title = m->title;
+    a.language = m->has_lang ? m->lang : NULL;
+    a.page_id = m->page_id;
+    a.has_page_id = m->has_id;
+    a.ns = m->ns;
+    a.has_ns = m->has_ns;
+    if (m->have_best && m->best.len) {
+        a.text = m->best.p;
+        a.text_len = m->best.len;
+    } else {
+        a.text = empty_text;
+        a.text_len = 0;
+    }
+    if (m->have_best && m->best_has_ts) {
+        a.updated_us = m->best_ts;
+        a.has_updated = 1;
+    }
+    if (m->has_redirect || parse_redirect(a.text, a.text_len, m->redirect, sizeof m->redirect))
+        a.redirect_to = m->redirect;
+
+    int r = m->cb ? m->cb(m->ctx, &a, m->page_start) : 0;
+    if (r) {
+        m->cb_ret = r;
+        XML_StopParser(m->xp, XML_FALSE);
+    }
+    tbuf_release_if_big(&m->best);
+    tbuf_release_if_big(&m->cur);
+}
+
+static void collect(mw *m, enum field f)
+{
+    m->field = f;
+    m->field_depth = m->depth;
+    m->col_len = 0;
+    m->col_over = 0;
+    m->col[0] = 0;
+}
+
+static void end_field(mw *m)
+{
+    enum field f = m->field;
+    m->field = F_NONE;
+    int shown;
+    switch (f) {
+    case F_TITLE: {
+        if (m->col_over) {
+            fail_at(m, 0, "<title> is longer than %d bytes", IMP_MEDIAWIKI_MAX_TITLE_BYTES);
+            return;
+        }
+        memcpy(m->title, m->col, m->col_len + 1);
+        m->has_title = m->col_len > 0;
+        break;
+    }
+    case F_NS: {
+        int64_t v;
+        if (!m->col_over && m->col_len <= SMALL_FIELD_MAX && parse_i64(m->col, m->col_len, &v) == 0) {
+            m->ns = v;
+            m->has_ns = 1;
+        } else {
+            const char *q = quoted(m, &shown);
+            m->has_ns = 0;
+            warn_at(m, "<ns> \"%.*s\" is not a number", shown, q);
+        }
+        break;
+    }
+    case F_ID: {
+        uint64_t v;
+        m->id_seen = 1;
+        if (!m->col_over && m->col_len <= SMALL_FIELD_MAX && parse_u64(m->col, m->col_len, &v) == 0) {
+            m->page_id = v;
+            m->has_id = 1;
+        } else {
+            const char *q = quoted(m, &shown);
+            m->has_id = 0;
+            m->page_id = 0;
+            warn_at(m, "<id> \"%.*s\" is not a number", shown, q);
+        }
+        break;
+    }
+    case F_TS: {
+        int64_t us;
+        const char *p = m->col;
+        size_t n = m->col_len;
+        trim(&p, &n);
+        m->cur_ts_seen = 1;
+        if (!m->col_over && n <= SMALL_FIELD_MAX && imp_parse_time(p, n, &us) == 0) {
+            m->cur_ts = us;
+            m->cur_has_ts = 1;
+        } else {
+            const char *q = quoted(m, &shown);
+            m->cur_has_ts = 0;
+            warn_at(m, "revision <timestamp> \"%.*s\" is not a date", shown, q);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    mw *m = ud;
+    if (m->failed || m->cb_ret) return;
+    m->depth++;
+    if (m->field != F_NONE) return; /* markup inside a collected element: ignored */
+    unsigned d = m->depth;
+    if (d == 1) {
+        if (strcmp(name, "mediawiki") != 0) {
+            fail_at(m, 0, "not a MediaWiki export: the root element is <%.64s>, not <mediawiki>", name);
+            return;
+        }
+        for (size_t i = 0; atts[i]; i += 2)
+            if (strcmp(atts[i], "xml:lang") == 0) {
+                size_t n = strlen(atts[i + 1]);
+                if (n && n <= LANG_MAX) {
+                    memcpy(m->lang, atts[i + 1], n + 1);
+                    m->has_lang = 1;
+                }
+            }
+    } else if (d == 2) {
+        if (strcmp(name, "page") == 0) begin_page(m);
+    } else if (m->in_page && d == 3) {
+        if (strcmp(name, "title") == 0) collect(m, F_TITLE);
+        else if (strcmp(name, "ns") == 0) collect(m, F_NS);
+        else if (strcmp(name, "id") == 0) collect(m, F_ID);
+        else if (strcmp(name, "revision") == 0) begin_revision(m);
+        else if (strcmp(name, "redirect") == 0) {
+            for (size_t i = 0; atts[i]; i += 2)
+                if (strcmp(atts[i], "title") == 0) {
+                    size_t n = strlen(atts[i + 1]);
+                    if (n > IMP_MEDIAWIKI_MAX_TITLE_BYTES) {
+                        fail_at(m, 1, "<redirect title=...> is longer than %d bytes", IMP_MEDIAWIKI_MAX_TITLE_BYTES);
+                        return;
+                    }
+                    memcpy(m->redirect, atts[i + 1], n + 1);
+                    m->has_redirect = n > 0;
+                }
+        }
+    } else if (m->in_rev && d == 4) {
+        if (strcmp(name, "timestamp") == 0) {
+            collect(m, F_TS);
+        } else if (strcmp(name, "text") == 0) {
+            collect(m, F_TEXT);
+            m->cur.len = 0;
+            if (m->cur.p) m->cur.p[0] = 0;
+            /* An older revision's text need not be kept at all. */
+            m->cur_skip = m->have_best && m->best_has_ts && m->cur_ts_seen &&
+                          (!m->cur_has_ts || m->cur_ts < m->best_ts);
+        }
+    }
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    mw *m = ud;
+    if (m->failed || m->cb_ret) return;
+    if (m->field != F_NONE && m->depth == m->field_depth) end_field(m);
+    else if (m->in_rev && m->depth == 3 && strcmp(name, "revision") == 0) end_revision(m);
+    else if (m->in_page && m->depth == 2 && strcmp(name, "page") == 0) end_page(m);
+    m->depth--;
+}
+
+static void XMLCALL on_chars(void *ud, const XML_Char *s, int len)
+{
+    mw *m = ud;
+    if (m->failed || m->cb_ret || m->field == F_NONE || m->depth != m->field_depth || len <= 0) return;
+    if (m->field == F_TEXT) {
+        if (m->cur_skip) return;
+        int r = tbuf_append(&m->cur, s, (size_t)len, m->max_text);
+        if (r > 0)
+            fail_at(m, 1, "the text is larger than the limit of %llu bytes", (unsigned long long)m->max_text);
+        else if (r < 0)
+            fail_at(m, 1, "out of memory reading the text");
+        return;
+    }
+    size_t n = (size_t)len;
+    if (m->col_len + n > IMP_MEDIAWIKI_MAX_TITLE_BYTES) {
+        n = IMP_MEDIAWIKI_MAX_TITLE_BYTES - m->col_len;
+        m->col_over = 1;
+    }
+    memcpy(m->col + m->col_len, s, n);
+    m->col_len += n;
+    m->col[m->col_len] = 0;
+}
+
+static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
+                                   int value_len, const XML_Char *base, const XML_Char *system_id,
+                                   const XML_Char *public_id, const XML_Char *notation)
+{
+    (void)value, (void)value_len, (void)base, (void)system_id, (void)public_id, (void)notation;
+    mw *m = ud;
+    fail_at(m, 0, "the DOCTYPE declares the %sentity \"%.64s\": entity declarations are not allowed in an export",
+            is_param ? "parameter " : "", name);
+}
+
+int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb, imp_mediawiki_warn_cb warn,
+                       void *ctx, char *why, size_t why_cap)
+{
+    char scratch[1];
+    if (!why || !why_cap) {
+        why = scratch;
+        why_cap = sizeof scratch;
+    }
+    why[0] = 0;
+
+    source *s = malloc(sizeof *s);
+    mw *m = calloc(1, sizeof *m);
+    XML_Parser xp = NULL;
+    int ret = -1;
+    if (!s || !m) {
+        snprintf(why, why_cap, "%s: out of memory", path);
+        free(s);
+        free(m);
+        return -1;
+    }
+    if (src_open(s, path, why, why_cap) != 0) goto done;
+
+    xp = XML_ParserCreate(NULL);
+    if (!xp) {
+        snprintf(why, why_cap, "%s: out of memory", path);
+        goto done;
+    }
+    m->xp = xp;
+    m->path = path;
+    m->max_text = max_page_bytes ? max_page_bytes : IMP_MEDIAWIKI_DEFAULT_MAX_PAGE_BYTES;
+    m->cb = cb;
+    m->warn = warn;
+    m->ctx = ctx;
+    m->why = why;
+    m->why_cap = why_cap;
+    XML_SetUserData(xp, m);
+    XML_SetElementHandler(xp, on_start, on_end);
+    XML_SetCharacterDataHandler(xp, on_chars);
+    XML_SetEntityDeclHandler(xp, on_entity_decl);
+    /* Never read external DTDs or parameter entities (the default, made explicit). */
+    XML_SetParamEntityParsing(xp, XML_PARAM_ENTITY_PARSING_NEVER);
+#ifdef XML_DTD
+    /* Expat's defaults (on since 2.4.0), made explicit when the header exposes them. */
+    XML_SetBillionLaughsAttackProtectionMaximumAmplification(xp, 100.0f);
+    XML_SetBillionLaughsAttackProtectionActivationThreshold(xp, 8u << 20);
+#endif
+
+    for (;;) {
+        void *buf = XML_GetBuffer(xp, CHUNK);
+        if (!buf) {
+            snprintf(why, why_cap, "%s: out of memory", path);
+            goto done;
+        }
+        long n = src_read(s, buf, CHUNK);
+        if (n < 0) goto done;
+        if (XML_ParseBuffer(xp, (int)n, n == 0) == XML_STATUS_ERROR) {
+            if (m->cb_ret) {
+                why[0] = 0;
+                ret = m->cb_ret;
+            } else if (!m->failed) {
+                snprintf(why, why_cap, "%s: line %llu, column %llu: %s", path,
+                         (unsigned long long)XML_GetCurrentLineNumber(xp),
+                         (unsigned long long)XML_GetCurrentColumnNumber(xp) + 1,
+                         XML_ErrorString(XML_GetErrorCode(xp)));
+            }
+            goto done;
+        }
+        if (n == 0) break;
+    }
+    ret = 0;
+
+done:
+    if (xp) XML_ParserFree(xp);
+    src_close(s);
+    free(s);
+    free(m->best.p);
+    free(m->cur.p);
+    free(m);
+    return ret;
+}
+
+int imp_mediawiki_is_dump(const char *path)
+{
+    enum { WANT = 4096 };
+    source *s = malloc(sizeof *s);
+    unsigned char *buf = malloc(WANT);
+    char why[16];
+    int yes = 0;
+    if (!s || !buf) goto done;
+    if (src_open(s, path, why, sizeof why) != 0) goto closed;
+    size_t have = 0;
+    while (have < WANT) {
+        long n = src_read(s, buf + have, WANT - have);
+        if (n <= 0) break;
+        have += (size_t)n;
+    }
+    const char *p = (const char *)buf, *e = p + have;
+    if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
+    for (;;) {
+        while (p < e && is_space(*p)) p++;
+        const char *close = NULL;
+        if (e - p >= 2 && memcmp(p, "<?", 2) == 0) close = "?>";
+        else if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) close = "-->";
+        if (!close) break;
+        const char *q = p + 2;
+        size_t cl = strlen(close);
+        while (q + cl <= e && memcmp(q, close, cl) != 0) q++;
+        if (q + cl > e) goto closed;
+        p = q + cl;
+    }
+    if (e - p > 10 && memcmp(p, "<mediawiki", 10) == 0 &&
+        (is_space(p[10]) || p[10] == '>' || p[10] == '/'))
+        yes = 1;
+closed:
+    src_close(s);
+done:
+    free(s);
+    free(buf);
+    return yes;
+}

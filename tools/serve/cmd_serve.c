@@ -1,0 +1,201 @@
+/* cmd_serve.c - `wikipack serve`: options, the archives, and the HTTP server until SIGINT/SIGTERM */
+/* The server is libmicrohttpd, a thread per connection. */
+#include "cli.h"
+#include "import.h"
+#include "serve.h"
+#include "serve_http.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char serve_usage[] =
+    "usage: wikipack serve ARCHIVE... [--port N] [--bind ADDR]\n"
+    "\n"
+    "Serve archives to a web browser: articles rendered from markdown with\n"
+    "their metadata, links between archived articles, categories, title search\n"
+    "with suggestions as you type, a random article, raw entries and a JSON API.\n"
+    "Each archive is served under /NAME/, NAME being its file name without .wpk.\n"
+    "\n"
+    "options:\n"
+    "  -p, --port N         TCP port (default 8080; 0 picks a free one)\n"
+    "  -b, --bind ADDR      address to listen on (default 127.0.0.1)\n"
+    CLI_REMOTE_HELP
+    "  -h, --help           show this help\n"
+    "\n"
+    "Pages: /NAME/ (home), /NAME/A/TITLE, /NAME/id/PAGEID, /NAME/path/PATH,\n"
+    "/NAME/raw/PATH, /NAME/category/CATEGORY, /NAME/search?q=, /NAME/random.\n"
+    "JSON: /NAME/api/suggest?q=PREFIX, /NAME/api/entry?id=|title=|path=,\n"
+    "/NAME/api/random, /api/archives.\n";
+
+/* Bumped when pages render differently, so that ETags change with them. */
+#define RENDER_VERSION "serve-1"
+
+/* The URL prefix of an archive: its file name without .wpk, in characters
+ * that need no escaping, distinct from the others and from the server's
+ * own paths. */
+static char *archive_name(const char *source, const serve_archive *done, size_t n_done)
+{
+    const char *base = source;
+    size_t len = strcspn(source, "?#");
+    while (len && base[len - 1] == '/') len--;
+    for (size_t i = 0; i < len; i++)
+        if (source[i] == '/') base = source + i + 1;
+    len -= (size_t)(base - source);
+    if (len > 4 && !strncmp(base + len - 4, ".wpk", 4)) len -= 4;
+    if (len > 64) len = 64;
+    char name[80];
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = base[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                 (c == '.' && k > 0);
+        name[k++] = ok ? c : '_';
+    }
+    name[k] = 0;
+    if (!k || !strcmp(name, "-") || !strcmp(name, "api")) snprintf(name, sizeof name, "archive");
+    char unique[96];
+    snprintf(unique, sizeof unique, "%s", name);
+    for (int tries = 2;; tries++) {
+        size_t i;
+        for (i = 0; i < n_done && strcmp(done[i].name, unique); i++) {}
+        if (i == n_done) break;
+        snprintf(unique, sizeof unique, "%s-%d", name, tries);
+    }
+    return strdup(unique);
+}
+
+static uint64_t archive_tag(const serve_archive *a)
+{
+    uint64_t h = imp_fnv64(IMP_FNV64_INIT, RENDER_VERSION, strlen(RENDER_VERSION));
+    h = imp_fnv64(h, a->name, strlen(a->name));
+    const wpk_archive_info *in = &a->info;
+    uint64_t v[] = {in->file_size, in->entry_count, in->block_count, in->content_bytes, in->data_bytes,
+                    in->index_bytes, in->dict_size};
+    return imp_fnv64(h, v, sizeof v);
+}
+
+static int parse_bind(const char *addr, int port, struct sockaddr_storage *ss, int *ipv6)
+{
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    char portstr[8];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    int rc = getaddrinfo(addr, portstr, &hints, &res);
+    if (rc) {
+        cli_error("serve: --bind %s: %s", addr, gai_strerror(rc));
+        return -1;
+    }
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *ipv6 = res->ai_family == AF_INET6;
+    freeaddrinfo(res);
+    return 0;
+}
+
+static void quiet_log(void *cls, const char *fmt, va_list ap)
+{
+    /* libmicrohttpd's complaints about clients (resets, timeouts) are noise. */
+}
+
+int serve_cmd(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"port", required_argument, NULL, 'p'}, {"bind", required_argument, NULL, 'b'},
+        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+    };
+    uint64_t port = 8080;
+    const char *bind_addr = "127.0.0.1";
+    int ch;
+    while ((ch = getopt_long(argc, argv, "p:b:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p':
+            if (cli_parse_u64(optarg, &port) != 0 || port > 65535) {
+                cli_error("serve: --port wants a number from 0 to 65535, not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'b': bind_addr = optarg; break;
+        default: {
+            int done = cli_common_option(ch, optarg, serve_usage);
+            if (done != CLI_GO_ON) return done;
+        }
+        }
+    }
+    if (optind >= argc) {
+        cli_error("serve: give at least one ARCHIVE");
+        fputs(serve_usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    struct sockaddr_storage ss;
+    int ipv6 = 0;
+    if (parse_bind(bind_addr, (int)port, &ss, &ipv6)) return CLI_EXIT_USAGE;
+
+    serve_ctx ctx = {calloc((size_t)(argc - optind), sizeof(serve_archive)), 0};
+    if (!ctx.a) return CLI_EXIT_RESOURCE;
+    int code = CLI_EXIT_OK;
+    for (int i = optind; i < argc && !code; i++) {
+        serve_archive *a = &ctx.a[ctx.n];
+        a->source = argv[i];
+        if ((code = cli_open(argv[i], &a->r)) != 0) break;
+        a->name = archive_name(argv[i], ctx.a, ctx.n);
+        if (!a->name) { wpk_reader_close(a->r); code = CLI_EXIT_RESOURCE; break; }
+        wpk_reader_info(a->r, &a->info);
+        a->tag = archive_tag(a);
+        ctx.n++;
+    }
+
+    /* Signals are taken by sigwait below: block them before any thread
+     * starts, so that the server's threads inherit the mask. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct MHD_Daemon *d = NULL;
+    if (!code) {
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
+        if (ipv6) flags |= MHD_USE_IPv6;
+        d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, serve_access, &ctx,
+                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                             MHD_OPTION_URI_LOG_CALLBACK, serve_uri_log, NULL,
+                             MHD_OPTION_NOTIFY_COMPLETED, serve_completed, NULL,
+                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+                             MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL,
+                             MHD_OPTION_END);
+        if (!d) {
+            cli_error("serve: cannot listen on %s port %llu (in use, or not an address of this machine?)", bind_addr,
+                      (unsigned long long)port);
+            code = CLI_EXIT_IO;
+        }
+    }
+    if (d) {
+        const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        unsigned actual = info ? info->port : (unsigned)port;
+        const char *host_l = ipv6 ? "[" : "", *host_r = ipv6 ? "]" : "";
+        printf("wikipack: serving %zu archive%s at http://%s%s%s:%u/\n", ctx.n, ctx.n == 1 ? "" : "s", host_l,
+               bind_addr, host_r, actual);
+        for (size_t i = 0; i < ctx.n; i++)
+            printf("  http://%s%s%s:%u/%s/  %s\n", host_l, bind_addr, host_r, actual, ctx.a[i].name, ctx.a[i].source);
+        fflush(stdout);
+        int sig;
+        sigwait(&stop, &sig);
+        MHD_stop_daemon(d);
+    }
+    for (size_t i = 0; i < ctx.n; i++) {
+        wpk_reader_close(ctx.a[i].r);
+        free(ctx.a[i].name);
+    }
+    free(ctx.a);
+    return code;
+}
