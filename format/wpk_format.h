@@ -1,5 +1,4 @@
-/*
- * wpk_format.h - pure encode/decode of the wikipack on-disk structures.
+/* wpk_format.h - pure encode/decode of the wikipack on-disk structures.
  *
  * Nothing here does I/O, allocates memory or touches errno: every function
  * works on a caller's (pointer, length) and returns 0 or a WPK_FMT_* code
@@ -67,7 +66,7 @@ enum {
     WPK_SEC_SUMMARY = 9,     /* 1.1: counts for `info`, as extension-style fields */
     WPK_SEC_PAGES_EXT = 10,  /* 1.1: region holding the leaves of the 1.1 indexes, so that a
                                 1.0 reader sees them as one unknown optional section */
-    WPK_SEC_SIGNATURE = 11   /* 1.2: an Ed25519 signature of the whole file (signature.c) */
+    WPK_SEC_SIGNATURE = 11   /* 1.2: an Ed25519 signature of the whole file (signature_record.c) */
 };
 #define WPK_SEC_LAST WPK_SEC_SIGNATURE
 /* Minor version a writer puts in the header: an unsigned archive is byte for

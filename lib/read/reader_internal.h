@@ -1,67 +1,10 @@
-/* internal.h - state shared by the library's source files (not installed). */
-#ifndef WPK_INTERNAL_H
-#define WPK_INTERNAL_H
+/* reader_internal.h - the state of an open archive, shared by the reading side (not installed). */
+#ifndef WPK_READER_INTERNAL_H
+#define WPK_READER_INTERNAL_H
 
-#include "wikipack.h"
-#include "../format/wpk_format.h"
+#include "common.h"
 
-#include <pthread.h>
-#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_customMem: Debian's libzstd exports it */
-#include <zstd.h>
-#include <zstd_errors.h>
-
-/* Compare a stored checksum of a page, block or content. Fuzzing builds
- * (the libFuzzer convention; never defined in a real build) accept any
- * value, so that fuzzed bytes reach the checks that stand behind the
- * checksums: those must hold on their own. */
-static inline int wpk_checksum_ok(uint64_t computed, uint64_t stored)
-{
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    (void)computed, (void)stored;
-    return 1;
-#else
-    return computed == stored;
-#endif
-}
-
-/* alloc.c: the library's allocator (see wpk_set_allocator). */
-void *wpk_malloc(size_t size);
-void *wpk_calloc(size_t n, size_t size);
-void *wpk_realloc(void *p, size_t size);
-char *wpk_strdup(const char *s);
-char *wpk_strndup(const char *s, size_t n);
-ZSTD_customMem wpk_zstd_mem(void);
-ZSTD_CCtx *wpk_zstd_cctx(void);
-ZSTD_DCtx *wpk_zstd_dctx(void);
-ZSTD_CDict *wpk_zstd_cdict(const void *dict, size_t size, int level);
-ZSTD_CDict *wpk_zstd_cdict_params(const void *dict, size_t size, ZSTD_compressionParameters cp);
-ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size);
-
-#define WPK_DEFAULT_MAX_PAGE (16u << 20)
-#define WPK_DEFAULT_MAX_BLOCK ((uint64_t)2 << 30)
-#define WPK_DEFAULT_MAX_DICT (16u << 20)
-#define WPK_DEFAULT_MAX_PREFIX (64u << 20)
-#define WPK_MAX_PATH 4096u
-#define WPK_MAX_ENTRY WPK_DEFAULT_MAX_BLOCK /* largest entry the writer accepts */
 #define WPK_DCTX_POOL 8
-
-/* errors (error.c) */
-int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-int wpk_fmt_code(int fmt_rc); /* WPK_FMT_* -> WPK_E_* */
-
-/* sources (source.c) */
-int wpk_source_file(wpk_source *src, const char *path, wpk_error *err);
-void wpk_source_file_close(wpk_source *src);
-/* read_at over a file descriptor given as (void *)(intptr_t)fd. */
-int wpk_fd_read_at(void *opaque, uint64_t offset, void *buf, size_t len);
-/* source_http.c: HTTP(S) Range reads. */
-int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts, wpk_error *err);
-void wpk_source_http_close(wpk_source *src);
-int wpk_source_http_stats(const wpk_source *src, wpk_transfer_stats *out);
-typedef struct wpk_mem_src { const uint8_t *data; size_t size; } wpk_mem_src;
-void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t size);
 
 /* Items of a root or branch page (a list of leaves or of branch pages). */
 typedef struct wpk_item_list {
@@ -173,36 +116,9 @@ void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
  * cannot make the decoder allocate a window larger than the object. */
 int wpk_zstd_frame_ok(const uint8_t *src, size_t n, uint64_t raw_size);
 
-/* Test hook, NULL in normal use: called on every entry record just before
- * the writer encodes it, so that the test suite can write archives that
- * lie consistently (every checksum right) and check that readers refuse
- * what checksums cannot catch: unsafe paths, impossible sizes. */
-typedef void (*wpk_record_hook_fn)(wpk_fmt_record *rec, void *ctx);
-extern wpk_record_hook_fn wpk_test_record_hook;
-extern void *wpk_test_record_hook_ctx;
-/* Test hook, 0 in normal use: the branch page size (and largest flat root)
- * instead of WPK_BRANCH_BYTES, so that small test archives get branch pages. */
-extern uint32_t wpk_test_branch_size;
-/* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
- * test archives split a category over several leaves. */
-extern uint32_t wpk_test_run_split_size;
-/* Test hook, 0 in normal use: pairs per pass of the category index build,
- * so that small test archives take several passes. */
-extern uint32_t wpk_test_category_budget;
-/* Test hook, 0 in normal use: the number of low bits of the content hash
- * that the writer's duplicate table keeps, so that a test can make
- * different contents collide and see them told apart byte by byte. */
-extern uint32_t wpk_test_dedup_hash_bits;
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
-/* Title normalization (title_norm.c): the bytes that collapse, in runs, to
- * one space; the writer's folded titles use the same set (writer_fold.c). */
-static inline int wpk_title_space(unsigned char c)
-{
-    return c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* index_tree.c: the leaves of an index whose root is ready. */
 /* Decode and check the items of a root or branch page: positions contiguous
  * from `first`, keys in order (paths strictly), pages inside the region and

@@ -2,7 +2,7 @@
  * application can supply its own allocator (wpk_set_allocator), and tests
  * can fail the Nth allocation. zstd contexts get the same allocator through
  * ZSTD_customMem. */
-#include "internal.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>

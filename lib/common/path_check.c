@@ -1,6 +1,6 @@
 /* path_check.c - the rule for entry paths, applied when packing and again
  * when extracting: nothing that could escape the target directory. */
-#include "internal.h"
+#include "common.h"
 
 #include <string.h>
 

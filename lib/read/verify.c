@@ -4,8 +4,8 @@
  * Beyond checksums it checks that pages and blocks tile their regions (so
  * every byte of the file is under some checksum), that index leaves are
  * sorted and point at entries with the key they claim. */
-#include "internal.h"
-#include "../format/wpk_endian.h"
+#include "reader_internal.h"
+#include "wpk_endian.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #ifndef WPK_ATOMIC_FILE_H
 #define WPK_ATOMIC_FILE_H
 
-#include "internal.h"
+#include "common.h"
 
 typedef struct wpk_outfile {
     int fd;

@@ -6,7 +6,7 @@
  * path. A leaf never starts inside a run of equal keys, so a reader finds the
  * first occurrence of a key in the leaf the root points it to. */
 #include "writer_internal.h"
-#include "../format/wpk_endian.h"
+#include "wpk_endian.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* content.c - reading an entry's content: one block read, one partial
  * decompression (only up to the end of the entry), checksums. */
-#include "internal.h"
+#include "reader_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "internal.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>

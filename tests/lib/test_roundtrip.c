@@ -5,8 +5,7 @@
  * opening, concurrent readers, branch pages, categories split over leaves
  * and the writer's error paths. */
 #include "check.h"
-#include "internal.h" /* test hooks: wpk_test_run_split_size, wpk_test_branch_size */
-#include "writer_internal.h" /* folded titles produced instead of kept: wpk_fold_cmp */
+#include "writer_internal.h" /* test hooks (wpk_test_run_split_size, wpk_test_branch_size); folded titles: wpk_fold_cmp */
 #include "wikipack.h"
 #include "wpk_format.h"
 

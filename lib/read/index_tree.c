@@ -7,7 +7,7 @@
  * them makes a lookup in a branched index cost one binary search more, not
  * one page load more. Their total is capped: a hostile archive naming
  * millions of branch pages cannot make a reader keep them all. */
-#include "internal.h"
+#include "reader_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,4 @@
-/*
- * signature.c - the record held by a SIGNATURE section (1.2).
+/* signature_record.c - the record held by a SIGNATURE section (1.2).
  *
  * Signature record (112 bytes, the whole stored content of the section):
  *   off  size  field

@@ -4,7 +4,7 @@
  * whitespace is dropped, the first letter is upper case. Folded form: the
  * MediaWiki form in Unicode NFC with full case folding (utf8proc), the key
  * of the folded-title index. Both return NUL-terminated strings from the library's allocator (wpk_free). */
-#include "internal.h"
+#include "common.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef WPK_SIGNATURE_H
 #define WPK_SIGNATURE_H
 
-#include "internal.h"
+#include "reader_internal.h"
 
 /* Find the SIGNATURE section in the section table kept from opening.
  * Returns 1 and fills *out when there is one, 0 when the archive is

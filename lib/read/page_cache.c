@@ -5,7 +5,7 @@
  * least recently used evicted first. Entries are copied in and out, so the
  * cache owns its memory and callers own theirs; one mutex guards it (a copy
  * of a 64 KiB page costs a few microseconds, a decompression tens). */
-#include "internal.h"
+#include "reader_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,8 +5,8 @@
  * so would what it signs. Its record is checked by the Ed25519 signature
  * itself, against a BLAKE2b-512 digest of every byte of the file (the
  * record's own bytes read as zeros). */
-#include "signature.h"
-#include "../format/wpk_endian.h"
+#include "signature_check.h"
+#include "wpk_endian.h"
 
 #include <sodium.h>
 #include <stdlib.h>

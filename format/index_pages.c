@@ -1,5 +1,4 @@
-/*
- * pages.c - index roots, leaf pages and entry records.
+/* index_pages.c - index roots, leaf pages and entry records (codec).
  *
  * Root (raw bytes of a *_ROOT section):
  *     0     4  item count (>= 1 unless the index is empty)

@@ -11,7 +11,7 @@
  * server between two requests is an error, never a silent mix of two
  * archives. libcurl itself is loaded on first use (curl_loader.c). */
 #include "curl_loader.h"
-#include "internal.h"
+#include "common.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -2,10 +2,31 @@
 #ifndef WPK_WRITER_INTERNAL_H
 #define WPK_WRITER_INTERNAL_H
 
-#include "internal.h"
+#include "common.h"
 #include "atomic_file.h"
 
 #include <string.h>
+
+/* Test hook, NULL in normal use: called on every entry record just before
+ * the writer encodes it, so that the test suite can write archives that
+ * lie consistently (every checksum right) and check that readers refuse
+ * what checksums cannot catch: unsafe paths, impossible sizes. */
+typedef void (*wpk_record_hook_fn)(wpk_fmt_record *rec, void *ctx);
+extern wpk_record_hook_fn wpk_test_record_hook;
+extern void *wpk_test_record_hook_ctx;
+/* Test hook, 0 in normal use: the branch page size (and largest flat root)
+ * instead of WPK_BRANCH_BYTES, so that small test archives get branch pages. */
+extern uint32_t wpk_test_branch_size;
+/* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
+ * test archives split a category over several leaves. */
+extern uint32_t wpk_test_run_split_size;
+/* Test hook, 0 in normal use: pairs per pass of the category index build,
+ * so that small test archives take several passes. */
+extern uint32_t wpk_test_category_budget;
+/* Test hook, 0 in normal use: the number of low bits of the content hash
+ * that the writer's duplicate table keeps, so that a test can make
+ * different contents collide and see them told apart byte by byte. */
+extern uint32_t wpk_test_dedup_hash_bits;
 
 /* Where an entry's content is read from at finish. */
 enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };

@@ -3,8 +3,8 @@
  * Each index is a root (in memory since open) over leaf pages. A path lookup
  * reads one leaf (a record page); a title or ID lookup reads one leaf of its
  * index, which gives an entry number, then the record page holding it. */
-#include "internal.h"
-#include "../format/wpk_endian.h"
+#include "reader_internal.h"
+#include "wpk_endian.h"
 
 #include <stdlib.h>
 #include <string.h>

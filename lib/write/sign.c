@@ -3,8 +3,8 @@
  * verified and renamed over it. Nothing changes under the archive's name
  * until the signed copy is complete. */
 #include "atomic_file.h"
-#include "signature.h"
-#include "../format/wpk_endian.h"
+#include "signature_check.h" /* signing verifies what it wrote through the reader */
+#include "wpk_endian.h"
 
 #include <errno.h>
 #include <sodium.h>

@@ -1,5 +1,5 @@
 /* error.c - error codes and the caller-owned error struct. */
-#include "internal.h"
+#include "common.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * one rule of spec/FORMAT.md with checksums fixed up so that only that rule
  * fails. Usage: make_vectors OUTDIR. The committed vectors are what the tests
  * read; rerun this only when the format changes on purpose. */
-#include "internal.h" /* wpk_test_branch_size */
+#include "writer_internal.h" /* wpk_test_branch_size */
 #include "wikipack.h"
 #include "wpk_endian.h"
 #include "wpk_format.h"

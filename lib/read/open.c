@@ -1,7 +1,7 @@
 /* reader.c - opening an archive: header, trailer, section table, roots and
  * dictionary. Everything read here is checked before it is trusted. */
-#include "internal.h"
-#include "../format/wpk_endian.h"
+#include "reader_internal.h"
+#include "wpk_endian.h"
 
 #include <stdlib.h>
 #include <string.h>

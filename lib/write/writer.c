@@ -7,7 +7,7 @@
  * header, section table, roots, dictionary, pages and data into a temporary
  * file that replaces the final name only once complete. */
 #include "writer_internal.h"
-#include "../format/wpk_endian.h"
+#include "wpk_endian.h"
 
 #include <errno.h>
 #include <stdlib.h>

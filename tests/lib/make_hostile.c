@@ -6,7 +6,7 @@
  * Usage: make_hostile OUTDIR. Writes OUTDIR/NAME.wpk for every case, and
  * OUTDIR/cases.tsv: each case's name and kind ("path" or "size"). Each archive holds a few good entries and one
  * "victim" whose record the test hook rewrites. */
-#include "internal.h"
+#include "writer_internal.h" /* wpk_test_record_hook */
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* lookup_title.c - finding articles the way people type titles (1.1):
  * exact title or alias, then MediaWiki-normalized, then folded; prefix
  * search; categories. All of it walks string-keyed leaves from a key on. */
-#include "internal.h"
-#include "../format/wpk_endian.h"
+#include "reader_internal.h"
+#include "wpk_endian.h"
 
 #include <stdlib.h>
 #include <string.h>
