@@ -16,6 +16,14 @@
  * per million entries. */
 #define BRANCH_BUDGET ((uint64_t)256 << 20)
 
+int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c;
+    return an < bn ? -1 : an > bn;
+}
+
 static int item_key_cmp(const wpk_fmt_root_item *it, uint32_t kind, const uint8_t *key, size_t key_len,
                         uint64_t key_u64)
 {

@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
-    size_t n = an < bn ? an : bn;
-    int c = n ? memcmp(a, b, n) : 0;
-    if (c) return c;
-    return an < bn ? -1 : an > bn;
-}
-
 /* Check a record's extension fields (1.1); unknown tags are skipped. */
 static const char *check_ext(const wpk_reader *r, const wpk_fmt_record *rec, size_t *ncat, size_t *nrev)
 {

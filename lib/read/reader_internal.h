@@ -93,22 +93,36 @@ void wpk_page_cache_free(wpk_page_cache *c);
 uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t *len);
 void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len);
 
-/* reader internals (reader.c, lookup.c) */
+/* object_read.c: bytes of the source, and stored objects. */
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);
+/* Check and decompress a stored object already in memory (dict may be
+ * NULL). The returned buffer has raw bytes plus a NUL and is the caller's. */
+int wpk_decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size, uint64_t raw,
+                      uint64_t checksum, int compressed, const ZSTD_DDict *dict, const char *what, uint8_t **out,
+                      wpk_error *err);
+/* Read, check and decompress a stored object of at most `cap` bytes. */
+int wpk_load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
+                    int compressed, const ZSTD_DDict *dict, uint64_t cap, const char *what, uint8_t **out,
+                    wpk_error *err);
+/* dict.c: check the dictionary section at open (read later). */
+int wpk_dict_check(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err);
 /* The digested dictionary (NULL when the archive has none), loaded on first
  * call; thread-safe. */
 int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
-/* Decode an index root on first use; 0 also when the archive lacks the
- * index (idx->present is 0). Thread-safe. */
+/* info.c: the SUMMARY section, read at open from the prefix. */
+int wpk_summary_load(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_error *err);
+/* index_root.c: decode an index root on first use; 0 also when the
+ * archive lacks the index (idx->present is 0). Thread-safe. */
 int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err);
-/* A leaf page, decompressed (through the page cache); *len gets its size,
- * which for a leaf stored in columns (1.5) is that of the rebuilt row leaf,
- * not the root's raw size. */
+/* page_load.c: a leaf page, decompressed (through the page cache); *len
+ * gets its size, which for a leaf stored in columns (1.5) is that of the
+ * rebuilt row leaf, not the root's raw size. */
 int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
                   size_t *len, wpk_error *err);
 /* A branch page, bypassing the page cache: the caller keeps it. */
 int wpk_load_page_uncached(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what,
                            uint8_t **raw, wpk_error *err);
+/* dctx_pool.c: decompression contexts, reused. */
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
 void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
 /* 1 when src is exactly one zstd frame whose header declares raw_size
@@ -118,6 +132,7 @@ int wpk_zstd_frame_ok(const uint8_t *src, size_t n, uint64_t raw_size);
 
 /* Fill a wpk_entry_full from a decoded record (strings copied). */
 wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
+/* Byte-wise order of keys (index_tree.c). */
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
 /* index_tree.c: the leaves of an index whose root is ready. */
 /* Decode and check the items of a root or branch page: positions contiguous
