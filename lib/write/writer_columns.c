@@ -1,205 +1,12 @@
-/* writer_columns.c - leaves turned into their column form (1.5).
+/* writer_columns.c - the writer's leaves stored in columns (1.5): the format's encoders driven, each result read back.
  *
- * The writer builds every leaf row by row, as readers see it, and stores it
- * column by column (format/columns.c and leaf_columns.c have the layouts
- * and the decoders). In a record page, strings that recur (languages,
- * media types, category names) and block references are stored once and
- * referred to, paths are front-coded, and titles spelled from the path and
- * Wikipedia URLs spelled from the title are left out; in the other leaves,
- * keys are front-coded and entry numbers stored as steps. Encoding is
- * exact: each encoder decodes its result and compares it with the rows
- * before it returns. */
+ * Encoding is exact: each page is decoded again and compared with its rows
+ * before it is stored (format/leaf_columns_encode.c encodes). */
 #include "writer_internal.h"
 
-#include "wpk_endian.h"
-
-#include <stdlib.h>
 #include <string.h>
 
-/* Recurring byte strings of one page, each stored once in a stream; looked
- * up by content, open addressing over a power-of-two table. */
-typedef struct once_table {
-    struct slot { const uint8_t *key; size_t len; uint64_t ref; } *slots;
-    size_t cap, count;
-} once_table;
-
-static uint64_t bytes_hash(const uint8_t *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
-
-static int once_grow(once_table *t)
-{
-    size_t cap = t->cap ? t->cap * 2 : 256;
-    struct slot *slots = wpk_calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].key) continue;
-        size_t j = bytes_hash(t->slots[i].key, t->slots[i].len) & (cap - 1);
-        while (slots[j].key) j = (j + 1) & (cap - 1);
-        slots[j] = t->slots[i];
-    }
-    wpk_free(t->slots);
-    t->slots = slots;
-    t->cap = cap;
-    return 0;
-}
-
-/* The slot of `key`: found (ref set), or free to fill in (key NULL). */
-static struct slot *once_find(once_table *t, const uint8_t *key, size_t len)
-{
-    if (2 * (t->count + 1) > t->cap && once_grow(t)) return NULL;
-    size_t j = bytes_hash(key, len) & (t->cap - 1);
-    for (; t->slots[j].key; j = (j + 1) & (t->cap - 1))
-        if (t->slots[j].len == len && !memcmp(t->slots[j].key, key, len)) break;
-    return &t->slots[j];
-}
-
-static int put_varint(wbuf *b, uint64_t v)
-{
-    uint8_t tmp[10];
-    size_t n = 0;
-    do {
-        tmp[n++] = (uint8_t)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return wbuf_put(b, tmp, n);
-}
-
-static int put_string(wbuf *b, const uint8_t *s, size_t len) { return put_varint(b, len) || wbuf_put(b, s, len); }
-
-typedef struct col_state {
-    wbuf s[WPK_COL_STREAMS];
-    once_table strings, blocks; /* keys point into the row page */
-} col_state;
-
-/* Pass 1: note a language, media type or category name. */
-static int note_string(col_state *c, const uint8_t *str, size_t len)
-{
-    struct slot *sl = once_find(&c->strings, str, len);
-    if (!sl) return -1;
-    if (!sl->key) {
-        *sl = (struct slot){str, len, 0};
-        c->strings.count++;
-    }
-    return 0;
-}
-
-static int note_strings(col_state *c, const wpk_fmt_record *r)
-{
-    size_t pos = 0;
-    uint8_t tag;
-    const uint8_t *val;
-    uint16_t len;
-    const char *why;
-    int bad = (r->lang_len && note_string(c, r->lang, r->lang_len)) || (r->mime_len && note_string(c, r->mime, r->mime_len));
-    while (!bad && wpk_fmt_ext_next(r->ext, r->ext_len, &pos, &tag, &val, &len, &why) == 1)
-        if (tag == WPK_EXT_CATEGORY) bad = note_string(c, val, len);
-    return bad;
-}
-
-static int by_bytes(const void *a, const void *b)
-{
-    const struct slot *x = *(struct slot *const *)a, *y = *(struct slot *const *)b;
-    int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
-    return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* Between the passes: STRINGS written in byte order, each slot given its
- * string number. Sorted, the categories of a record (usually listed in
- * order) get small steps between their numbers. */
-static int number_strings(col_state *c)
-{
-    struct slot **sorted = wpk_malloc((c->strings.count ? c->strings.count : 1) * sizeof *sorted);
-    if (!sorted) return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < c->strings.cap; i++)
-        if (c->strings.slots[i].key) sorted[k++] = &c->strings.slots[i];
-    qsort(sorted, k, sizeof *sorted, by_bytes);
-    int bad = 0;
-    for (size_t i = 0; i < k; i++) {
-        sorted[i]->ref = i;
-        bad |= put_string(&c->s[WPK_COL_STRINGS], sorted[i]->key, sorted[i]->len);
-    }
-    wpk_free(sorted);
-    return bad;
-}
-
-static uint64_t string_number(col_state *c, const uint8_t *str, size_t len)
-{
-    return once_find(&c->strings, str, len)->ref; /* noted in pass 1: no growth, found */
-}
-
-static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
-
-static int put_ext(col_state *c, const wpk_fmt_record *r)
-{
-    wbuf *ext = &c->s[WPK_COL_EXT];
-    size_t pos = 0, fields = 0;
-    uint8_t tag;
-    const uint8_t *val;
-    uint16_t len;
-    const char *why;
-    while (wpk_fmt_ext_next(r->ext, r->ext_len, &pos, &tag, &val, &len, &why) == 1) fields++;
-    if (put_varint(ext, fields)) return -1;
-    int64_t prev = -1;
-    for (pos = 0; wpk_fmt_ext_next(r->ext, r->ext_len, &pos, &tag, &val, &len, &why) == 1;) {
-        int bad = wbuf_put(ext, &tag, 1);
-        if (tag == WPK_EXT_CATEGORY) {
-            int64_t k = (int64_t)string_number(c, val, len);
-            bad |= put_varint(ext, zigzag(k - prev - 1));
-            prev = k;
-        } else {
-            bad |= put_string(ext, val, len);
-        }
-        if (bad) return -1;
-    }
-    return 0;
-}
-
-static int put_meta(col_state *c, const uint8_t *str, size_t len)
-{
-    return put_varint(&c->s[WPK_COL_META], len ? 1 + string_number(c, str, len) : 0);
-}
-
-/* Block number of the 24 bytes of a record's block reference. */
-static int put_block(col_state *c, const uint8_t *ref24)
-{
-    struct slot *sl = once_find(&c->blocks, ref24, WPK_COL_BLOCK_SIZE);
-    if (!sl) return -1;
-    if (!sl->key) {
-        *sl = (struct slot){ref24, WPK_COL_BLOCK_SIZE, c->blocks.count++};
-        if (wbuf_put(&c->s[WPK_COL_BLOCKS], ref24, WPK_COL_BLOCK_SIZE)) return -1;
-    }
-    return put_varint(&c->s[WPK_COL_SIZES], sl->ref);
-}
-
-static int put_record(col_state *c, const uint8_t *item, const wpk_fmt_record *r, const wpk_fmt_record *prev)
-{
-    int url_derived = wpk_fmt_url_derivable(r->url, r->url_len, r->lang, r->lang_len, r->title, r->title_len);
-    int title_derived = wpk_fmt_title_derivable(r->title, r->title_len, r->path, r->path_len);
-    if (r->flags & ~WPK_REC_FLAGS_KNOWN) return -2; /* no column for them */
-    uint8_t flags = (uint8_t)(r->flags | (url_derived ? WPK_COL_URL_DERIVED : 0) |
-                              (title_derived ? WPK_COL_TITLE_DERIVED : 0));
-    int bad = wbuf_put(&c->s[WPK_COL_FLAGS], &flags, 1);
-    if (r->flags & WPK_REC_HAS_PAGE_ID) bad |= put_varint(&c->s[WPK_COL_IDS], r->page_id);
-    if (r->flags & WPK_REC_HAS_UPDATED) bad |= put_varint(&c->s[WPK_COL_TIMES], zigzag(r->updated_us));
-    bad |= put_varint(&c->s[WPK_COL_SIZES], r->content_size);
-    bad |= put_block(c, item + 40) || put_varint(&c->s[WPK_COL_SIZES], r->offset_in_block);
-    uint8_t hash[8];
-    wpk_put64(hash, r->content_hash);
-    bad |= wbuf_put(&c->s[WPK_COL_HASHES], hash, 8);
-    size_t shared = 0;
-    while (prev && shared < prev->path_len && shared < r->path_len && prev->path[shared] == r->path[shared]) shared++;
-    bad |= put_varint(&c->s[WPK_COL_PATHS], shared) ||
-           put_string(&c->s[WPK_COL_PATHS], r->path + shared, r->path_len - shared);
-    if (!title_derived) bad |= put_string(&c->s[WPK_COL_TITLES], r->title, r->title_len);
-    bad |= put_meta(c, r->lang, r->lang_len) || put_meta(c, r->mime, r->mime_len);
-    if (!url_derived) bad |= put_string(&c->s[WPK_COL_URLS], r->url, r->url_len);
-    return bad || put_ext(c, r);
-}
+static const wpk_fmt_alloc lib_alloc = {wpk_malloc, wpk_realloc, wpk_free};
 
 /* Decode a column page just made (kind 0: a record page; else a
  * WPK_LEAF_* kind) and compare it with its rows: a writer bug here would
@@ -225,106 +32,20 @@ static int check_decodes(int kind, const wbuf *cols, uint32_t string_count, cons
 
 int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *err)
 {
-    col_state c;
-    memset(&c, 0, sizeof c);
-    uint32_t n = 0;
+    uint32_t string_count = 0;
     const char *why = NULL;
-    int rc = wpk_fmt_leaf_count(rows, len, &n, &why) ? WPK_E_CORRUPT : WPK_OK;
-    wpk_fmt_record *recs = rc ? NULL : wpk_malloc((n ? n : 1) * sizeof *recs);
-    if (!rc && !recs) rc = WPK_E_NOMEM;
-    for (uint32_t i = 0; i < n && !rc; i++) {
-        const uint8_t *item;
-        size_t item_len;
-        if (wpk_fmt_leaf_item(rows, len, i, &item, &item_len, &why) || wpk_fmt_record_parse(item, item_len, &recs[i], &why))
-            rc = WPK_E_CORRUPT;
-        else if (note_strings(&c, &recs[i]))
-            rc = WPK_E_NOMEM;
-    }
-    if (!rc && number_strings(&c)) rc = WPK_E_NOMEM;
-    for (uint32_t i = 0; i < n && !rc; i++) {
-        const uint8_t *item;
-        size_t item_len;
-        wpk_fmt_leaf_item(rows, len, i, &item, &item_len, &why); /* read in pass 1 */
-        int bad = put_record(&c, item, &recs[i], i ? &recs[i - 1] : NULL);
-        if (bad) rc = bad == -2 ? WPK_E_CORRUPT : WPK_E_NOMEM;
-        if (bad == -2) why = "a record has flags that no column holds";
-    }
-    if (!rc) {
-        uint8_t head[WPK_COL_HEAD];
-        wpk_put32(head, n);
-        wpk_put32(head + 4, (uint32_t)len);
-        wpk_put32(head + 8, (uint32_t)c.strings.count);
-        for (int i = 0; i < WPK_COL_STREAMS; i++) wpk_put32(head + 12 + 4 * i, (uint32_t)c.s[i].len);
-        out->len = 0;
-        int bad = wbuf_put(out, head, sizeof head);
-        for (int i = 0; i < WPK_COL_STREAMS; i++) bad |= wbuf_put(out, c.s[i].p, c.s[i].len);
-        rc = bad ? WPK_E_NOMEM : WPK_OK;
-    }
-    uint32_t string_count = (uint32_t)c.strings.count;
-    wpk_free(recs);
-    for (int i = 0; i < WPK_COL_STREAMS; i++) wpk_free(c.s[i].p);
-    wpk_free(c.strings.slots);
-    wpk_free(c.blocks.slots);
-    if (rc == WPK_E_NOMEM) return wpk_fail(err, rc, "out of memory");
-    if (rc) return wpk_fail(err, rc, "internal error: a record page just built is unreadable: %s", why ? why : "?");
+    int rc = wpk_fmt_columns_encode(&lib_alloc, rows, len, out, &string_count, &why);
+    if (rc == WPK_FMT_NOMEM) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (rc) return wpk_fail(err, WPK_E_CORRUPT, "internal error: a record page just built is unreadable: %s", why ? why : "?");
     return check_decodes(0, out, string_count, rows, len, err);
 }
 
 /* The column form of a title, category, folded-title or ID leaf. */
 int wpk_leaf_columns_encode(int kind, const uint8_t *rows, size_t len, wbuf *out, wpk_error *err)
 {
-    wbuf s[3] = {{0}}; /* ENTRIES, KEYS, EXTRA */
-    uint32_t n = 0;
     const char *why = NULL;
-    int bad = 0, broken = wpk_fmt_leaf_count(rows, len, &n, &why) != 0;
-    int64_t prev_entry = 0;
-    uint64_t prev_id = 0;
-    const uint8_t *prev_key = NULL;
-    size_t prev_len = 0;
-    for (uint32_t i = 0; i < n && !bad && !broken; i++) {
-        uint64_t id;
-        uint32_t entry;
-        const uint8_t *item, *key;
-        size_t item_len, key_len;
-        if (kind == WPK_LEAF_ID) {
-            broken = wpk_fmt_id_leaf_item(rows, len, i, &id, &entry, &why) != 0;
-            bad = !broken && put_varint(&s[1], id - prev_id);
-            prev_id = id;
-        } else {
-            broken = wpk_fmt_leaf_item(rows, len, i, &item, &item_len, &why) != 0 || item_len < 4;
-            wpk_fmt_fold_item f;
-            if (!broken && kind == WPK_LEAF_FOLD) {
-                broken = wpk_fmt_fold_item_decode(item, item_len, &f, &why) != 0;
-                key = f.key;
-                key_len = f.key_len;
-                bad = !broken && (wbuf_put(&s[2], &f.kind, 1) || put_string(&s[2], f.display, f.display_len));
-            } else {
-                key = item + 4;
-                key_len = item_len - 4;
-            }
-            if (broken) break;
-            entry = wpk_le32(item);
-            size_t shared = 0;
-            while (shared < prev_len && shared < key_len && prev_key[shared] == key[shared]) shared++;
-            bad |= put_varint(&s[1], shared) || put_string(&s[1], key + shared, key_len - shared);
-            prev_key = key;
-            prev_len = key_len;
-        }
-        if (broken) break;
-        bad |= put_varint(&s[0], zigzag((int64_t)entry - prev_entry));
-        prev_entry = entry;
-    }
-    if (!bad && !broken) {
-        uint8_t head[WPK_LEAF_COL_HEAD];
-        wpk_put32(head, n);
-        wpk_put32(head + 4, (uint32_t)len);
-        for (int i = 0; i < 3; i++) wpk_put32(head + 8 + 4 * i, (uint32_t)s[i].len);
-        out->len = 0;
-        bad = wbuf_put(out, head, sizeof head);
-        for (int i = 0; i < 3; i++) bad |= wbuf_put(out, s[i].p, s[i].len);
-    }
-    for (int i = 0; i < 3; i++) wpk_free(s[i].p);
-    if (broken) return wpk_fail(err, WPK_E_CORRUPT, "internal error: a leaf just built is unreadable: %s", why);
-    if (bad) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    int rc = wpk_fmt_leaf_columns_encode(&lib_alloc, kind, rows, len, out, &why);
+    if (rc == WPK_FMT_CORRUPT) return wpk_fail(err, WPK_E_CORRUPT, "internal error: a leaf just built is unreadable: %s", why);
+    if (rc) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     return check_decodes(kind, out, 0, rows, len, err);
 }

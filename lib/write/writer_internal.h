@@ -300,10 +300,10 @@ int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, siz
 /* Build one block's raw bytes (caller frees). */
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
 /* writer_index.c: build the page region and the three roots. */
-typedef struct wbuf { uint8_t *p; size_t len, cap; } wbuf;
+typedef wpk_fmt_buf wbuf; /* growable buffer, shared with the column encoders (format/) */
 int wbuf_put(wbuf *b, const void *p, size_t n);
-/* The column form of a record page (writer_columns.c), checked to decode
- * back to `rows`; `out` is replaced. */
+/* The column form of a record page (writer_columns.c over format/), checked
+ * to decode back to `rows`; `out` is replaced. */
 int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *err);
 /* The same for a title or category (WPK_LEAF_TITLE), folded-title or ID leaf. */
 int wpk_leaf_columns_encode(int kind, const uint8_t *rows, size_t len, wbuf *out, wpk_error *err);
