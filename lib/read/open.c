@@ -298,6 +298,7 @@ void wpk_reader_close(wpk_reader *r)
     wpk_free(r->prefix);
     if (r->owns_file) wpk_source_file_close(&r->src);
     if (r->owns_http) wpk_source_http_close(&r->src);
+    if (r->owned_free) r->owned_free(r->owned);
     wpk_free(r->name);
     wpk_free(r);
 }

@@ -46,6 +46,8 @@ struct wpk_reader {
     wpk_mem_src mem;
     int owns_file;
     int owns_http;              /* src is a source_http.c source, closed with the reader */
+    void *owned;                /* what src reads from, freed with owned_free at close (open_download.c) */
+    void (*owned_free)(void *);
     wpk_progress_fn progress;   /* verify's progress, when set */
     void *progress_ctx;
     char *name;
