@@ -1,4 +1,4 @@
-/* signature.c - reading and checking the signature of an archive (1.2).
+/* signature_check.c - reading and checking the signature of an archive (1.2).
  *
  * The SIGNATURE section is a region: no XXH3 of its own, because a checksum
  * stored elsewhere in the file would change when the record is written, and

@@ -1,7 +1,6 @@
-/* signature.h - the SIGNATURE section (1.2), shared by the checking side
- * (signature.c) and the signing side (sign.c). */
-#ifndef WPK_SIGNATURE_H
-#define WPK_SIGNATURE_H
+/* signature_check.h - finding and digesting the SIGNATURE section (1.2), for checking (signature_check.c) and signing (write/sign.c). */
+#ifndef WPK_SIGNATURE_CHECK_H
+#define WPK_SIGNATURE_CHECK_H
 
 #include "reader_internal.h"
 

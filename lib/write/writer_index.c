@@ -12,29 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int wbuf_put(wbuf *b, const void *p, size_t n)
-{
-    if (n == 0) return 0;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n) cap *= 2;
-        uint8_t *g = wpk_realloc(b->p, cap);
-        if (!g) return -1;
-        b->p = g;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-    return 0;
-}
-
-int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err)
-{
-    int rc = wpk_write_all(s->fd, p, n, s->len, "index scratch file", err);
-    if (!rc) s->len += n;
-    return rc;
-}
-
 int wpk_page_level(const wpk_writer *w)
 {
     return w->opts.level < 19 ? w->opts.level : 19; /* level 19 pays on metadata: ~8% smaller than 15 */
