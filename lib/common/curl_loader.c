@@ -7,7 +7,7 @@
  * need libcurl, so it is opened with dlopen() then, as systemd does for its
  * optional libraries. The headers still come from libcurl's -dev package,
  * and the functions are the stable ABI of libcurl.so.4. */
-#include "curl_loader.h"
+#include "curl_api.h"
 
 #include <dlfcn.h>
 #include <pthread.h>

@@ -10,7 +10,7 @@
  * validator (ETag, else Last-Modified) of the first: a file replaced on the
  * server between two requests is an error, never a silent mix of two
  * archives. libcurl itself is loaded on first use (curl_loader.c). */
-#include "curl_loader.h"
+#include "curl_api.h"
 #include "common.h"
 
 #include <inttypes.h>

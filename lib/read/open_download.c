@@ -1,6 +1,6 @@
 /* open_download.c - opening an archive downloaded whole over HTTP(S), for servers without Range support. */
 #include "reader_internal.h"
-#include "curl_loader.h"
+#include "curl_api.h"
 
 #include <string.h>
 

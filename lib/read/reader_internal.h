@@ -157,6 +157,7 @@ int wpk_index_at(wpk_reader *r, wpk_index *idx, uint64_t n, const wpk_fmt_root_i
 /* The leaf after `leaf` (*next NULL after the last). */
 int wpk_index_next(wpk_reader *r, wpk_index *idx, const wpk_fmt_root_item *leaf, const wpk_fmt_root_item **next,
                    wpk_error *err);
+/* lookup.c: record i of a record page, decoded and checked (`it` is its leaf). */
 int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
                          const wpk_fmt_root_item *it, wpk_fmt_record *rec, wpk_error *err);
 

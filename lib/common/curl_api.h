@@ -1,6 +1,6 @@
-/* curl_loader.h - libcurl's functions, loaded on first use (curl_loader.c). */
-#ifndef WPK_CURL_LOADER_H
-#define WPK_CURL_LOADER_H
+/* curl_api.h - libcurl's functions, loaded on first use (curl_loader.c). */
+#ifndef WPK_CURL_API_H
+#define WPK_CURL_API_H
 
 #include <curl/curl.h>
 
