@@ -1,5 +1,4 @@
-/*
- * columns.c - record pages stored column by column (1.5, feature COLUMNS).
+/* columns.c - record pages stored column by column (1.5, feature COLUMNS).
  *
  * A record page holds ~100-800 records whose fields repeat: the same block
  * reference, language, media type and categories on many records, paths

@@ -1,5 +1,4 @@
-/*
- * header.c - file header, section table entries and trailer.
+/* header.c - file header, section table entries and trailer (codec).
  *
  * Header (128 bytes at offset 0):
  *   off  size  field

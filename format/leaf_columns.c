@@ -1,5 +1,4 @@
-/*
- * leaf_columns.c - title, category, folded-title and ID leaves stored
+/* leaf_columns.c - decoding title, category, folded-title and ID leaves stored
  * column by column (1.5, feature COLUMNS; record pages: columns.c).
  *
  * These leaves are sorted lists of (key, entry number). Row by row, each

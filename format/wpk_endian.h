@@ -1,5 +1,5 @@
-/* Little-endian load/store helpers. The format never casts bytes to structs:
- * every field goes through these, so archives are portable across hosts. */
+/* wpk_endian.h - little-endian load/store helpers. The format never casts bytes
+ * to structs: every field goes through these, so archives are portable across hosts. */
 #ifndef WPK_ENDIAN_H
 #define WPK_ENDIAN_H
 

@@ -1,7 +1,7 @@
-/*
- * wpk_format.h - pure encode/decode of the wikipack on-disk structures.
+/* wpk_format.h - pure encode/decode of the wikipack on-disk structures.
  *
- * Nothing here does I/O, allocates memory or touches errno: every function
+ * Nothing here does I/O, allocates memory of its own (the column encoders
+ * use the caller's allocator) or touches errno: every function
  * works on a caller's (pointer, length) and returns 0 or a WPK_FMT_* code
  * with a static reason string. spec/FORMAT.md is the normative description;
  * each .c file starts with the layout table of the structures it handles.
@@ -19,7 +19,8 @@ enum {
     WPK_FMT_VERSION = -2,     /* unknown major version */
     WPK_FMT_FEATURE = -3,     /* unknown required feature or section */
     WPK_FMT_CORRUPT = -4,     /* checksum or structural check failed */
-    WPK_FMT_SPACE = -5        /* encoder: output buffer too small / field too long */
+    WPK_FMT_SPACE = -5,       /* encoder: output buffer too small / field too long */
+    WPK_FMT_NOMEM = -6        /* column encoder: the caller's allocator failed */
 };
 
 #define WPK_MAGIC "\x89WPK\r\n\x1a\n"
@@ -67,7 +68,7 @@ enum {
     WPK_SEC_SUMMARY = 9,     /* 1.1: counts for `info`, as extension-style fields */
     WPK_SEC_PAGES_EXT = 10,  /* 1.1: region holding the leaves of the 1.1 indexes, so that a
                                 1.0 reader sees them as one unknown optional section */
-    WPK_SEC_SIGNATURE = 11   /* 1.2: an Ed25519 signature of the whole file (signature.c) */
+    WPK_SEC_SIGNATURE = 11   /* 1.2: an Ed25519 signature of the whole file (signature_record.c) */
 };
 #define WPK_SEC_LAST WPK_SEC_SIGNATURE
 /* Minor version a writer puts in the header: an unsigned archive is byte for
@@ -289,5 +290,23 @@ void wpk_fmt_signature_encode(uint8_t out[WPK_SIG_RECORD_SIZE], const wpk_fmt_si
 /* The bytes the signature is made over: record bytes 0..15, then the digest. */
 void wpk_fmt_signature_message(uint8_t out[WPK_SIG_MESSAGE_SIZE], const wpk_fmt_signature *s,
                                const uint8_t digest[WPK_SIG_DIGEST_SIZE]);
+
+/* Column encoders (1.5, leaf_columns_encode.c): a row leaf in its column
+ * form. They are the only functions here that need memory, and take it from
+ * the caller's allocator; `out` is replaced. WPK_FMT_CORRUPT (*why says
+ * why) when the rows do not parse, WPK_FMT_NOMEM when an allocation fails. */
+typedef struct wpk_fmt_buf { uint8_t *p; size_t len, cap; } wpk_fmt_buf;
+typedef struct wpk_fmt_alloc {
+    void *(*malloc_fn)(size_t size);
+    void *(*realloc_fn)(void *p, size_t size);
+    void (*free_fn)(void *p);
+} wpk_fmt_alloc;
+/* A record page; *string_count gets the number of recurring strings (the
+ * decoder's scratch is that many uint32_t). */
+int wpk_fmt_columns_encode(const wpk_fmt_alloc *a, const uint8_t *rows, size_t len, wpk_fmt_buf *out,
+                           uint32_t *string_count, const char **why);
+/* A title or category (WPK_LEAF_TITLE), folded-title or ID leaf. */
+int wpk_fmt_leaf_columns_encode(const wpk_fmt_alloc *a, int kind, const uint8_t *rows, size_t len, wpk_fmt_buf *out,
+                                const char **why);
 
 #endif

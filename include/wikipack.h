@@ -202,6 +202,15 @@ typedef struct wpk_http_opts {
 } wpk_http_opts;
 WPK_API int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
                         wpk_error *err);
+/* Download a whole archive over http:// or https:// into memory, then open
+ * it, for servers that do not support Range requests. The reader owns the
+ * downloaded bytes and frees them when it is closed. http may be NULL:
+ * http->timeout_ms limits the whole download (default: no limit),
+ * http->connect_timeout_ms the connection (default 10000). A failed
+ * transfer or an error status is WPK_E_IO with libcurl's reason, a
+ * download that does not fit in memory WPK_E_NOMEM. */
+WPK_API int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_open_opts *opts,
+                                         const wpk_http_opts *http, wpk_error *err);
 /* Requests made and body bytes received so far by a reader opened with
  * wpk_reader_open_url (WPK_E_INVALID for any other reader). */
 typedef struct wpk_transfer_stats { uint64_t requests, bytes; } wpk_transfer_stats;
@@ -291,6 +300,13 @@ WPK_API int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_c
 /* MediaWiki-normalized and folded forms of a title (new buffers; wpk_free()). */
 WPK_API int wpk_title_mediawiki(const char *title, size_t len, char **out);
 WPK_API int wpk_title_fold(const char *title, size_t len, char **out);
+/* The article title a Wikipedia-style URL points to: ".../wiki/Title",
+ * ".../w/index.php?title=Title&..." or a bare "/wiki/Title", with
+ * percent-encoding; any "#fragment" (and, for /wiki/, "?query") is dropped;
+ * underscores (and '+' in a query) become spaces. *out gets a new string
+ * (wpk_free()). WPK_E_NOTFOUND when the URL names no article (no such
+ * part, an empty title, or an encoded NUL), WPK_E_NOMEM, WPK_E_INVALID. */
+WPK_API int wpk_title_from_url(const char *url, char **out);
 
 /* Iterate all entries in path order; the callback returns non-zero to stop
  * (that value is returned). The entry passed is borrowed for the call only. */

@@ -1,0 +1,72 @@
+/* common.h - what every part of the library shares: allocation, errors, sources, caps (not installed). */
+#ifndef WPK_COMMON_H
+#define WPK_COMMON_H
+
+#include "wikipack.h"
+#include "wpk_format.h"
+
+#include <pthread.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_customMem: Debian's libzstd exports it */
+#include <zstd.h>
+#include <zstd_errors.h>
+
+/* Compare a stored checksum of a page, block or content. Fuzzing builds
+ * (the libFuzzer convention; never defined in a real build) accept any
+ * value, so that fuzzed bytes reach the checks that stand behind the
+ * checksums: those must hold on their own. */
+static inline int wpk_checksum_ok(uint64_t computed, uint64_t stored)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    (void)computed, (void)stored;
+    return 1;
+#else
+    return computed == stored;
+#endif
+}
+
+/* alloc.c: the library's allocator (see wpk_set_allocator). */
+void *wpk_malloc(size_t size);
+void *wpk_calloc(size_t n, size_t size);
+void *wpk_realloc(void *p, size_t size);
+char *wpk_strdup(const char *s);
+char *wpk_strndup(const char *s, size_t n);
+ZSTD_customMem wpk_zstd_mem(void);
+ZSTD_CCtx *wpk_zstd_cctx(void);
+ZSTD_DCtx *wpk_zstd_dctx(void);
+ZSTD_CDict *wpk_zstd_cdict(const void *dict, size_t size, int level);
+ZSTD_CDict *wpk_zstd_cdict_params(const void *dict, size_t size, ZSTD_compressionParameters cp);
+ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size);
+
+#define WPK_DEFAULT_MAX_PAGE (16u << 20)
+#define WPK_DEFAULT_MAX_BLOCK ((uint64_t)2 << 30)
+#define WPK_DEFAULT_MAX_DICT (16u << 20)
+#define WPK_DEFAULT_MAX_PREFIX (64u << 20)
+#define WPK_MAX_PATH 4096u
+#define WPK_MAX_ENTRY WPK_DEFAULT_MAX_BLOCK /* largest entry the writer accepts */
+
+/* errors (error.c) */
+int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int wpk_fmt_code(int fmt_rc); /* WPK_FMT_* -> WPK_E_* */
+
+/* sources (source.c) */
+int wpk_source_file(wpk_source *src, const char *path, wpk_error *err);
+void wpk_source_file_close(wpk_source *src);
+/* read_at over a file descriptor given as (void *)(intptr_t)fd. */
+int wpk_fd_read_at(void *opaque, uint64_t offset, void *buf, size_t len);
+/* source_http.c: HTTP(S) Range reads. */
+int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts, wpk_error *err);
+void wpk_source_http_close(wpk_source *src);
+int wpk_source_http_stats(const wpk_source *src, wpk_transfer_stats *out);
+typedef struct wpk_mem_src { const uint8_t *data; size_t size; } wpk_mem_src;
+void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t size);
+
+/* Title normalization (title_norm.c): the bytes that collapse, in runs, to
+ * one space; the writer's folded titles use the same set (writer_fold.c). */
+static inline int wpk_title_space(unsigned char c)
+{
+    return c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+#endif

@@ -1,0 +1,130 @@
+/* content.c - reading an entry's content: one block read, one partial
+ * decompression (only up to the end of the entry), checksums. */
+#include "reader_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Read the stored block of `e` and check its checksum. */
+static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk_error *err)
+{
+    const wpk_fmt_ref *b = &e->block;
+    uint64_t abs = r->data_base + b->offset;
+    if (b->offset > r->data_size || b->stored_size > r->data_size - b->offset)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: entry \"%s\": block lies outside the data region", r->name, e->pub.path);
+    if (b->raw_size > r->opts.max_block_size)
+        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: block at offset %llu claims %u bytes, over the block cap", r->name,
+                           (unsigned long long)abs, b->raw_size);
+    uint8_t *buf = wpk_malloc(b->stored_size ? b->stored_size : 1);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading a block", r->name);
+    int rc = wpk_read_exact(r, abs, buf, b->stored_size, "block", err);
+    if (!rc && !wpk_checksum_ok(wpk_fmt_checksum(buf, b->stored_size), b->checksum))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\"): checksum mismatch", r->name,
+                         (unsigned long long)abs, e->pub.path);
+    if (!rc && !wpk_zstd_frame_ok(buf, b->stored_size, b->raw_size))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs,
+                         "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame of %u bytes", r->name,
+                         (unsigned long long)abs, e->pub.path, b->raw_size);
+    if (rc) {
+        wpk_free(buf);
+        return rc;
+    }
+    *stored = buf;
+    return WPK_OK;
+}
+
+/* Decompress bytes [skip, skip + len) of a block into dst. The bytes before
+ * the entry go through a small scratch buffer, so reading the last entry
+ * of a block costs no more memory than reading the first. A frame that ends
+ * early, or fails, is corruption. */
+static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, size_t skip,
+                            uint8_t *dst, size_t len)
+{
+    uint8_t *scratch = NULL;
+    size_t scratch_len = skip < ZSTD_BLOCKSIZE_MAX ? skip : ZSTD_BLOCKSIZE_MAX;
+    if (skip && !(scratch = wpk_malloc(scratch_len))) return WPK_E_NOMEM;
+    ZSTD_DCtx *d = wpk_dctx_get(r);
+    if (!d) {
+        wpk_free(scratch);
+        return WPK_E_NOMEM;
+    }
+    ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+    ZSTD_DCtx_refDDict(d, dict);
+    ZSTD_inBuffer in = {src, n, 0};
+    int rc = WPK_OK;
+    size_t skipped = 0, done = 0;
+    while (done < len) {
+        int skipping = skipped < skip;
+        size_t want = skipping ? (skip - skipped < scratch_len ? skip - skipped : scratch_len) : len - done;
+        ZSTD_outBuffer out = {skipping ? scratch : dst + done, want, 0};
+        size_t ret = ZSTD_decompressStream(d, &out, &in);
+        if (ZSTD_isError(ret)) {
+            rc = ZSTD_getErrorCode(ret) == ZSTD_error_memory_allocation ? WPK_E_NOMEM : WPK_E_CORRUPT;
+            break;
+        }
+        if (skipping) skipped += out.pos;
+        else done += out.pos;
+        if (done < len && (ret == 0 || (in.pos == in.size && out.pos < want))) {
+            rc = WPK_E_CORRUPT; /* frame ended before the entry */
+            break;
+        }
+    }
+    wpk_dctx_put(r, d);
+    wpk_free(scratch);
+    return rc;
+}
+
+/* Read the content of `pub` into buf, or, when alloc_out is set, into a new
+ * buffer allocated only once the block has passed its checks: a claimed
+ * size is trusted no further than its checked block allows. */
+static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **alloc_out, int check_content,
+                      wpk_error *err)
+{
+    const wpk_entry_full *e = (const wpk_entry_full *)pub;
+    if (pub->size == 0) {
+        if (alloc_out && !(*alloc_out = wpk_calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+        return WPK_OK;
+    }
+    const ZSTD_DDict *dict;
+    int rc = wpk_reader_dict(r, &dict, err);
+    if (rc) return rc;
+    uint8_t *stored = NULL;
+    rc = read_block(r, e, &stored, err);
+    if (rc) return rc;
+    if (alloc_out && !(buf = wpk_malloc((size_t)pub->size + 1))) {
+        wpk_free(stored);
+        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, pub->path);
+    }
+    rc = decompress_range(r, dict, stored, e->block.stored_size, e->offset_in_block, buf, (size_t)pub->size);
+    wpk_free(stored);
+    uint64_t abs = r->data_base + e->block.offset;
+    if (rc == WPK_E_NOMEM) rc = wpk_fail(err, rc, "%s: out of memory decompressing", r->name);
+    else if (rc)
+        rc = wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress", r->name,
+                         (unsigned long long)abs, pub->path);
+    else if (check_content && !wpk_checksum_ok(wpk_fmt_checksum(buf, pub->size), pub->content_hash))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
+    if (alloc_out) {
+        if (rc) wpk_free(buf);
+        else {
+            ((char *)buf)[pub->size] = 0;
+            *alloc_out = buf;
+        }
+    }
+    return rc;
+}
+
+int wpk_reader_read(wpk_reader *r, const wpk_entry *pub, void *buf, size_t cap, int check_content, wpk_error *err)
+{
+    if (cap < pub->size) return wpk_fail(err, WPK_E_INVALID, "buffer of %zu bytes too small for entry \"%s\"", cap, pub->path);
+    return read_entry(r, pub, buf, NULL, check_content, err);
+}
+
+int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err)
+{
+    *out = NULL;
+    if (e->size > r->opts.max_block_size)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: entry \"%s\" claims %llu bytes, over the block cap", r->name, e->path,
+                        (unsigned long long)e->size);
+    return read_entry(r, e, NULL, out, check_content, err);
+}

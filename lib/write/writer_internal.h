@@ -1,0 +1,333 @@
+/* writer_internal.h - state of an archive being written. */
+#ifndef WPK_WRITER_INTERNAL_H
+#define WPK_WRITER_INTERNAL_H
+
+#include "common.h"
+#include "atomic_file.h"
+
+#include <string.h>
+
+/* Test hook, NULL in normal use: called on every entry record just before
+ * the writer encodes it, so that the test suite can write archives that
+ * lie consistently (every checksum right) and check that readers refuse
+ * what checksums cannot catch: unsafe paths, impossible sizes. */
+typedef void (*wpk_record_hook_fn)(wpk_fmt_record *rec, void *ctx);
+extern wpk_record_hook_fn wpk_test_record_hook;
+extern void *wpk_test_record_hook_ctx;
+/* Test hook, 0 in normal use: the branch page size (and largest flat root)
+ * instead of WPK_BRANCH_BYTES, so that small test archives get branch pages. */
+extern uint32_t wpk_test_branch_size;
+/* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
+ * test archives split a category over several leaves. */
+extern uint32_t wpk_test_run_split_size;
+/* Test hook, 0 in normal use: pairs per pass of the category index build,
+ * so that small test archives take several passes. */
+extern uint32_t wpk_test_category_budget;
+/* Test hook, 0 in normal use: the number of low bits of the content hash
+ * that the writer's duplicate table keeps, so that a test can make
+ * different contents collide and see them told apart byte by byte. */
+extern uint32_t wpk_test_dedup_hash_bits;
+
+/* Where an entry's content is read from at finish. */
+enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
+
+/* One entry as added. A million of them for a large collection, so every
+ * field counts (88 bytes); what is rarely needed lives elsewhere: the path,
+ * URL, file name, category ids and namespace in the spill file, languages,
+ * media types and category names interned. */
+typedef struct wentry {
+    uint64_t page_id;
+    int64_t updated_us;
+    union {
+        uint64_t group_id;      /* while grouping: the article's page ID, when group_has_id */
+        uint64_t hash;          /* from planning on: XXH3-64 of the content */
+    };
+    /* In the spill file from here: path_len bytes of path, url_len bytes of
+     * URL, for WE_OWN_FILE file_len bytes of the file to read, cat_bytes of
+     * category ids and namespace (we_cats_at), then for WE_SPILLED the
+     * content (we_content_at). They are read in path order when the records
+     * are written, which is the order they were added in when the caller
+     * adds in path order. The spill file stays under WPK_SPILL_MAX. */
+    uint64_t str_offset : 48, path_len : 16;
+    /* Where wpk_writer.strings holds the title and, unless fold_derived,
+     * the folded title, each NUL-terminated (we_title; compare folded
+     * titles with wpk_fold_cmp, writer_fold.c). Unused without a title. */
+    uint32_t text;
+    uint32_t size;              /* at most WPK_MAX_ENTRY */
+    /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of
+     * namespace if has_ns: cat_bytes of them, at most 5 * 16,383 + 8. */
+    uint32_t cat_bytes : 18, cat_count : 14;
+    union {
+        uint32_t current;       /* is_revision: its article's current version (we_current) */
+        uint32_t rev_start;     /* otherwise: where its revisions start in wpk_writer.article_order (wpk_revisions) */
+    };
+    /* Filled while planning. */
+    uint32_t block;             /* is_duplicate: the entry stored until planning ends, then its block */
+    uint32_t offset_in_block;
+    /* Rank in path order: from the start of finishing (wpk_path_ranks),
+     * with gaps once grouping drops revisions; dense from the index build
+     * on. Paths are unique, so it breaks every tie that a path would. */
+    uint32_t entry_no;
+    uint16_t lang, mime;        /* ids in wpk_writer.langs and .mimes (WPK_MAX_NAMES of each) */
+    union {
+        uint16_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
+        uint16_t file_len;      /* WE_OWN_FILE: the file name's length */
+    };
+    uint16_t title_len, url_len;
+    uint8_t has_page_id : 1, has_updated : 1, has_ns : 1, group_has_id : 1;
+    uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
+    uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
+    uint8_t is_revision : 1;    /* an older version of an article */
+    uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
+} wentry;
+_Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry count");
+#define WPK_MAX_NAMES 65535u    /* distinct languages, and media types */
+#define WPK_SPILL_MAX ((1ull << 48) - 1) /* 256 TiB: wentry.str_offset */
+#define WPK_MAX_ROOTS 65535u    /* directories files are read under; past them a file keeps its whole name */
+#define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry); the byte cap stops non-empty names sooner */
+
+/* The index of the current version of e's article: e itself unless e is a revision. */
+#define we_current(w, e) ((e)->is_revision ? (e)->current : (uint32_t)((e) - (w)->entries))
+
+/* Where an entry's category ids start in the spill file. */
+static inline uint64_t we_cats_at(const wentry *e)
+{
+    /* A 48-bit field: gcc adds to it modulo 2^48 unless widened first. */
+    return (uint64_t)e->str_offset + e->path_len + e->url_len + (e->source == WE_OWN_FILE ? e->file_len : 0);
+}
+/* WE_SPILLED: where its content starts in the spill file. */
+static inline uint64_t we_content_at(const wentry *e) { return we_cats_at(e) + e->cat_bytes; }
+
+/* A planned block: a run of unique contents in block order. */
+typedef struct wblock {
+    uint32_t first;             /* index into wpk_writer.unique */
+    uint32_t count;
+    uint32_t raw_size;
+    wpk_fmt_ref ref;            /* filled once compressed and written */
+} wblock;
+
+typedef struct walias { char *alias, *target; } walias;
+
+/* Entry strings are bump-allocated from large chunks freed all together:
+ * one malloc per entry would cost its header and rounding (~50 bytes per
+ * entry, measured on 100,000 entries) on top of ~100 bytes of strings. */
+typedef struct warena {
+    char **chunks;
+    size_t count, cap;
+    char *next;
+    size_t left;
+} warena;
+/* n bytes that live until wpk_arena_free; NULL when out of memory. */
+char *wpk_arena_alloc(warena *a, size_t n);
+/* The same for n <= WPK_ARENA_REF_MAX, also naming the bytes by a 32-bit
+ * reference (wpk_arena_at): 12 bits of chunk, 20 of offset in it. NULL
+ * when out of memory or past 4 GiB. */
+#define WPK_ARENA_REF_MAX (1u << 20)
+char *wpk_arena_alloc_ref(warena *a, size_t n, uint32_t *ref);
+static inline char *wpk_arena_at(const warena *a, uint32_t ref) { return a->chunks[ref >> 20] + (ref & 0xFFFFF); }
+void wpk_arena_free(warena *a);
+
+/* Strings kept once each, by id (writer_intern.c). */
+typedef struct wintern {
+    uint32_t *refs;             /* by id: where `text` holds the name (wpk_intern_name) */
+    warena text;                /* the names themselves: a malloc each would cost its header */
+    uint32_t count, cap;
+    uint32_t *slots;            /* open addressing: id + 1, 0 empty */
+    size_t slot_cap;
+} wintern;
+/* The id of s, adding it the first time; -1 when out of memory. */
+int wpk_intern(wintern *t, const char *s, uint32_t *id);
+/* No more names for a while: frees the lookup slots (the next wpk_intern
+ * rebuilds them) and the ids' growth room. */
+void wpk_intern_seal(wintern *t);
+void wpk_intern_free(wintern *t);
+static inline const char *wpk_intern_name(const wintern *t, uint32_t id) { return wpk_arena_at(&t->text, t->refs[id]); }
+
+struct wpk_writer {
+    wpk_write_opts opts;
+    char *path;
+    wentry *entries;
+    size_t count, cap;
+    warena strings;             /* entries' titles and folded titles */
+    /* Spill file: every entry's path, URL, own file name and category ids,
+     * and contents added from memory, appended through spill_buf (flushed
+     * before anything reads it). */
+    int spill_fd;               /* -1 until first needed */
+    uint64_t spill_size;        /* bytes written, spill_buf included */
+    /* Whether entries came in path order, checked as they are added
+     * against the last path: then their ranks need no sort. */
+    char *last_path;
+    size_t last_path_len, last_path_cap;
+    int paths_unsorted;
+    int64_t repeated_path;      /* an entry whose path equals the one added before it, or -1 */
+    uint8_t *spill_buf;
+    size_t spill_buffered;
+    uint32_t *unique;           /* entry indices of distinct contents, in block order */
+    size_t unique_count;
+    wblock *blocks;
+    size_t block_count;
+    uint64_t content_bytes, unique_bytes;
+    uint8_t *dict;              /* trained dictionary, when used */
+    size_t dict_size;
+    uint8_t *dict_stored;       /* as written: compressed, or `dict` itself when that is not smaller */
+    size_t dict_stored_size;
+    ZSTD_CDict *cdict;          /* `dict` digested for compressing, kept from the trials */
+    /* Blocks the dictionary trials compressed exactly as the block
+     * compressor would (same function, parameters and dictionary), so they
+     * are not compressed twice: by block number, NULL when not done. */
+    uint8_t **precompressed;
+    size_t *precompressed_len;
+    int data_fd;                /* compressed blocks, in order */
+    uint64_t data_size;
+    int finished;
+    wintern cats, langs, mimes; /* "" has an id like any other string */
+    char **roots;               /* directory prefixes of file sources */
+    size_t root_count;
+    walias *aliases;
+    size_t alias_count, alias_cap;
+    warena alias_text;          /* aliases' names and targets */
+    uint32_t *alias_entry;      /* from wpk_fold_items: the article each resolved alias leads to */
+    uint32_t *article_order;    /* entries of each article, current version first */
+    size_t keyed;               /* entries in article_order */
+    uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories, duplicates;
+    wpk_progress_fn progress;
+    void *progress_ctx;
+};
+
+/* An entry's title, "" without one. */
+static inline const char *we_title(const wpk_writer *w, const wentry *e)
+{
+    return e->title_len ? wpk_arena_at(&w->strings, e->text) : "";
+}
+
+static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uint64_t done, uint64_t total,
+                                     uint64_t items_done, uint64_t items_total)
+{
+    if (!w->progress) return;
+    wpk_progress p = {phase, done, total, items_done, items_total};
+    w->progress(w->progress_ctx, &p);
+}
+
+/* writer_articles.c: versions of one article, aliases. */
+int wpk_group_articles(wpk_writer *w, wpk_error *err);
+/* How many revisions the current version cur has: they follow it in
+ * article_order (a record lists at most ~16,000; link_versions refuses
+ * more than 65,535). */
+uint32_t wpk_revisions(const wpk_writer *w, const wentry *cur);
+/* A folded-title index item, 4 bytes (one per article and alias): an
+ * entry's index for its title, or wpk_writer.count + an alias's index for a
+ * resolved alias. */
+typedef uint32_t wfold;
+static inline int wfold_is_alias(const wpk_writer *w, wfold f) { return f >= w->count; }
+/* The article an item leads to. */
+static inline uint32_t wfold_entry(const wpk_writer *w, wfold f)
+{
+    return f < w->count ? f : w->alias_entry[f - w->count];
+}
+/* writer_fold.c: whether a title's folded form can be produced from it
+ * instead of kept; folded titles compared as strcmp would. */
+int wpk_fold_derivable(const char *title, size_t len, const char *fold);
+int wpk_fold_cmp(const wpk_writer *w, const wentry *a, const wentry *b);
+int wpk_fold_cmp_str(const wpk_writer *w, const wentry *a, const char *folded);
+int wpk_fold_item_cmp(const wpk_writer *w, wfold a, wfold b);
+/* A fold item's key (folded form) into buf, not NUL-terminated: its length,
+ * SIZE_MAX when over cap. */
+size_t wpk_fold_key(const wpk_writer *w, wfold f, char *buf, size_t cap);
+/* A fold item's display string (title or alias). */
+const char *wpk_fold_display(const wpk_writer *w, wfold f);
+/* The current titles and resolved aliases in fold order, one per (folded
+ * form, article); fills wpk_writer.alias_entry. */
+int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
+
+/* The category id at *p (7 bits a byte, low first: most take one or two
+ * bytes); moves *p past it. */
+static inline uint32_t wpk_cat_id(const uint8_t **p)
+{
+    uint32_t v = 0;
+    for (int shift = 0;; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+}
+/* A window on the spill file for reading many entries' strings and
+ * categories in file order: one read serves all the entries it covers. */
+typedef struct wspill_view {
+    uint8_t *buf;
+    size_t cap, len;
+    uint64_t start;             /* file offset of buf[0] */
+} wspill_view;
+/* Bytes [at, at + n) of the spill file at *out, valid until the next call. */
+int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err);
+void wpk_spill_view_free(wspill_view *v);
+/* An entry's category ids (then namespace): cat_bytes bytes at *out. */
+static inline int wpk_entry_cats(const wpk_writer *w, wspill_view *v, const wentry *e, const uint8_t **out,
+                                 wpk_error *err)
+{
+    return wpk_spill_view(w, v, we_cats_at(e), e->cat_bytes, out, err);
+}
+/* An entry's namespace (when has_ns), from its category bytes. */
+int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats);
+/* An entry's path into buf (at least path_len + 1 bytes), NUL-terminated. */
+int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
+/* For messages: the entry's path, or "entry N" when it cannot be read back. */
+const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, size_t cap);
+#define WPK_LABEL_MAX (WPK_MAX_PATH + 1)
+/* Give every entry its rank in path order (entry_no), or fail on a path
+ * that two entries share. */
+int wpk_path_ranks(wpk_writer *w, wpk_error *err);
+/* Write out what spill_buf holds. */
+int wpk_spill_flush(wpk_writer *w, wpk_error *err);
+
+/* The file a file-backed entry is read from, in buf; *file is NULL for
+ * in-memory content. */
+int wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, const char **file, wpk_error *err);
+#define WPK_FILE_PATH_MAX (2 * 4096 + 2)
+
+/* writer_plan.c: hash every content, dedup, cut blocks, gather dict samples. */
+int wpk_plan(wpk_writer *w, wpk_error *err);
+/* Read an entry's content into buf (size bytes). */
+int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err);
+/* writer_dict.c: train a dictionary and keep it when it pays for itself. */
+int wpk_choose_dict(wpk_writer *w, wpk_error *err);
+/* writer_compress.c: compress all blocks (threads) into w->data_fd. */
+int wpk_compress_blocks(wpk_writer *w, wpk_error *err);
+/* Set up a compressor for blocks: with cdict, or without a dictionary when NULL. */
+int wpk_block_cctx_init(ZSTD_CCtx *c, const wpk_writer *w, const ZSTD_CDict *cdict);
+/* Compress block i with a compressor set up by wpk_block_cctx_init; *out is
+ * the frame (caller frees). */
+int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *out_len, wpk_error *err);
+/* Build one block's raw bytes (caller frees). */
+int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
+/* writer_index.c: build the page region and the three roots. */
+typedef wpk_fmt_buf wbuf; /* growable buffer, shared with the column encoders (format/) */
+int wbuf_put(wbuf *b, const void *p, size_t n);
+/* The column form of a record page (writer_columns.c over format/), checked
+ * to decode back to `rows`; `out` is replaced. */
+int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *err);
+/* The same for a title or category (WPK_LEAF_TITLE), folded-title or ID leaf. */
+int wpk_leaf_columns_encode(int kind, const uint8_t *rows, size_t len, wbuf *out, wpk_error *err);
+/* An append-only scratch file. */
+typedef struct wsink { int fd; uint64_t len; } wsink;
+int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err);
+#define WPK_NROOTS 5
+#define WPK_LARGE_ARCHIVE_ENTRIES 50000 /* above: smaller index pages by default */
+typedef struct wpk_built_index {
+    /* Leaf pages go to scratch files, not memory: with millions of entries
+     * they are the largest thing the writer would otherwise hold. */
+    wsink pages_a;              /* PAGES, first part: the record pages of the first half of the entries */
+    wsink pages_a2;             /* then those of the second half (built on another thread) */
+    wsink pages_b;              /* PAGES, last part: title and ID leaves */
+    wsink ext_pages;            /* PAGES_EXT: leaves of the 1.1 indexes */
+    wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
+    wbuf summary;               /* SUMMARY section */
+    uint64_t root_raw[WPK_NROOTS];
+    uint64_t root_count[WPK_NROOTS];
+    int root_branched[WPK_NROOTS]; /* the root points at branch pages */
+    int split_runs;             /* a category continues from one leaf into the next */
+} wpk_built_index;
+int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err);
+void wpk_built_index_free(wpk_built_index *b);
+int wpk_page_level(const wpk_writer *w);
+
+#endif

@@ -1,0 +1,107 @@
+/* writer_spill.c - what the spill file keeps of each entry, read back: path, label, file name, namespace, views. */
+#include "writer_internal.h"
+#include "wpk_endian.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* n bytes of the spill file at `at` into buf: 0, or an errno value. */
+static int spill_read(const wpk_writer *w, uint64_t at, size_t n, char *buf)
+{
+    errno = 0;
+    if (wpk_fd_read_at((void *)(intptr_t)w->spill_fd, at, buf, n) == 0) return 0;
+    return errno ? errno : EIO; /* EIO: the spill file is shorter than what was appended */
+}
+
+const char *wpk_entry_label(const wpk_writer *w, const wentry *e, char *buf, size_t cap)
+{
+    if (cap > e->path_len && spill_read(w, e->str_offset, e->path_len, buf) == 0) {
+        buf[e->path_len] = 0;
+        return buf;
+    }
+    snprintf(buf, cap, "entry %zu", (size_t)(e - w->entries));
+    return buf;
+}
+
+/* One of an entry's strings in the spill file, `skip` bytes past its path. */
+static int entry_string(const wpk_writer *w, const wentry *e, uint64_t skip, size_t n, char *buf, const char *what,
+                        wpk_error *err)
+{
+    int rc = spill_read(w, (uint64_t)e->str_offset + skip, n, buf);
+    if (rc) {
+        char label[64];
+        snprintf(label, sizeof label, "entry %zu", (size_t)(e - w->entries));
+        return wpk_fail(err, WPK_E_IO, "%s: cannot read back its %s from the spill file: %s", label, what,
+                        strerror(rc));
+    }
+    buf[n] = 0;
+    return WPK_OK;
+}
+
+int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err)
+{
+    return entry_string(w, e, 0, e->path_len, buf, "path", err);
+}
+
+int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats)
+{
+    for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&cats);
+    return (int64_t)wpk_le64(cats);
+}
+
+#define SPILL_VIEW_MIN (256u << 10)
+int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err)
+{
+    if (at >= v->start && at + n <= v->start + v->len) {
+        *out = v->buf + (at - v->start);
+        return WPK_OK;
+    }
+    if (n > v->cap) {
+        size_t cap = n > SPILL_VIEW_MIN ? n : SPILL_VIEW_MIN;
+        uint8_t *g = wpk_realloc(v->buf, cap);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        v->buf = g;
+        v->cap = cap;
+    }
+    /* Read as much as the window holds (the entries after this one are
+     * usually next); only the n bytes asked for must be there. */
+    size_t done = 0;
+    while (done < v->cap) {
+        ssize_t got = pread(w->spill_fd, v->buf + done, v->cap - done, (off_t)(at + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            if (done >= n) break;
+            v->len = 0;
+            return wpk_fail(err, WPK_E_IO, "cannot read back %zu bytes at offset %llu of the spill file: %s", n,
+                            (unsigned long long)at, got < 0 ? strerror(errno) : "short file");
+        }
+        done += (size_t)got;
+    }
+    v->start = at;
+    v->len = done;
+    *out = v->buf;
+    return WPK_OK;
+}
+
+void wpk_spill_view_free(wspill_view *v)
+{
+    wpk_free(v->buf);
+    memset(v, 0, sizeof *v);
+}
+
+int wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, const char **file, wpk_error *err)
+{
+    *file = NULL;
+    if (e->source == WE_OWN_FILE) {
+        *file = buf;
+        return entry_string(w, e, (uint64_t)e->path_len + e->url_len, e->file_len, buf, "file name", err);
+    }
+    if (e->source != WE_UNDER_ROOT) return WPK_OK;
+    size_t rlen = strlen(w->roots[e->file_root]); /* < 4096: wpk_writer_add_file */
+    memcpy(buf, w->roots[e->file_root], rlen);
+    buf[rlen] = '/';
+    *file = buf;
+    return entry_string(w, e, 0, e->path_len, buf + rlen + 1, "path", err);
+}
