@@ -61,6 +61,32 @@ extern "C" {
 WPK_API unsigned wpk_version_number(void);
 WPK_API const char *wpk_version_string(void);
 
+/* ---- how the structs grow (ABI) ------------------------------------------ */
+
+/* A program keeps working with a newer libwikipack.so of the same major
+ * version. So that structs can gain fields without breaking it, every
+ * struct a caller allocates and passes in begins with `struct_size`, the
+ * struct's size in the header the caller was built with; the WPK_*_INIT
+ * macros set it (and zero the rest, which means "the default"):
+ *
+ *     wpk_open_opts o = WPK_OPEN_OPTS_INIT;  o.cache_pages = 256;
+ *
+ * Fields are only ever added at the end. The library reads and writes only
+ * the first struct_size bytes: a struct from an older header leaves the
+ * newer fields at their defaults (input) or unwritten (output); one from a
+ * newer header is accepted when every byte this library does not know is
+ * zero (the rule of Linux's openat2 and clone3 arguments); a struct_size
+ * below the struct's first published size is WPK_E_INVALID, naming the
+ * struct. Structs the library hands out (a wpk_entry from a reader, a
+ * wpk_progress) carry the library's own size: a field lies beyond
+ * struct_size only when the library is older than the header.
+ * wpk_error and wpk_signature_info have a fixed layout and no size field. */
+#ifdef __cplusplus
+#define WPK_STRUCT_INIT_(type) {sizeof(type)}
+#else
+#define WPK_STRUCT_INIT_(type) {.struct_size = sizeof(type)}
+#endif
+
 /* ---- errors ------------------------------------------------------------ */
 
 enum {
@@ -75,6 +101,7 @@ enum {
     WPK_E_LIMIT = -8      /* a size or count exceeds the caps in wpk_open_opts */
 };
 
+/* Fixed layout: never grows (see "how the structs grow"). */
 typedef struct wpk_error {
     int code;               /* the WPK_E_* value returned */
     uint64_t offset;        /* byte offset in the archive, when meaningful */
@@ -90,6 +117,7 @@ WPK_API const char *wpk_strerror(int code);
  * or per entry), so the callback should be cheap and decide itself how
  * often to draw. `total` is 0 when not known yet. */
 typedef struct wpk_progress {
+    uint32_t struct_size;       /* set by the library (see "how the structs grow") */
     const char *phase;          /* "reading", "compressing", "indexing", "verifying" */
     uint64_t done, total;       /* bytes of content */
     uint64_t items_done, items_total; /* entries or blocks */
@@ -106,12 +134,15 @@ typedef void (*wpk_progress_fn)(void *ctx, const wpk_progress *p);
  * alloc_fn and realloc_fn return NULL on failure; the library then fails
  * with WPK_E_NOMEM and leaks nothing. */
 typedef struct wpk_allocator {
+    uint32_t struct_size;       /* WPK_ALLOCATOR_INIT sets it */
     void *(*alloc_fn)(void *opaque, size_t size);
     void *(*realloc_fn)(void *opaque, void *ptr, size_t size);
     void (*free_fn)(void *opaque, void *ptr);
     void *opaque;
 } wpk_allocator;
-WPK_API void wpk_set_allocator(const wpk_allocator *a);
+#define WPK_ALLOCATOR_INIT WPK_STRUCT_INIT_(wpk_allocator)
+/* WPK_E_INVALID (and nothing changed) when a->struct_size is wrong. */
+WPK_API int wpk_set_allocator(const wpk_allocator *a);
 WPK_API void wpk_free(void *p);
 
 /* ---- entry metadata ------------------------------------------------------ */
@@ -120,6 +151,7 @@ WPK_API void wpk_free(void *p);
  * archive but NUL-terminated here. In a wpk_entry returned by a reader they
  * are borrowed from the entry and valid until wpk_entry_free(). */
 typedef struct wpk_entry {
+    uint32_t struct_size;   /* WPK_ENTRY_INIT sets it; the library sets it in the entries it returns */
     const char *path;       /* unique, relative, '/' separated; never NULL */
     const char *title;      /* NULL when unknown */
     const char *language;   /* e.g. "en"; NULL when unknown */
@@ -147,6 +179,7 @@ typedef struct wpk_entry {
     const uint64_t *revisions; /* the article's older versions, newest first */
     size_t n_revisions;
 } wpk_entry;
+#define WPK_ENTRY_INIT WPK_STRUCT_INIT_(wpk_entry)
 
 /* ---- reading ------------------------------------------------------------- */
 
@@ -156,6 +189,7 @@ typedef struct wpk_entry {
 typedef int (*wpk_read_at_fn)(void *opaque, uint64_t offset, void *buf, size_t len);
 
 typedef struct wpk_source {
+    uint32_t struct_size;   /* WPK_SOURCE_INIT sets it */
     wpk_read_at_fn read_at;
     void *opaque;
     uint64_t size;          /* total size of the archive in bytes */
@@ -164,16 +198,18 @@ typedef struct wpk_source {
      * more to say). */
     const char *(*last_error)(void *opaque);
 } wpk_source;
+#define WPK_SOURCE_INIT WPK_STRUCT_INIT_(wpk_source)
 
 /* Caps applied to sizes read from an archive; 0 means the default. */
 typedef struct wpk_open_opts {
+    uint32_t struct_size;       /* WPK_OPEN_OPTS_INIT sets it */
     uint64_t max_page_size;     /* largest index page, raw (default 16 MiB) */
     uint64_t max_block_size;    /* largest block, raw (default 2 GiB) */
     uint64_t max_dict_size;     /* largest dictionary (default 16 MiB) */
     uint64_t max_prefix_size;   /* header + section table + roots (default 64 MiB) */
     int cache_pages;            /* decompressed index pages kept for reuse (default 64; -1: none) */
 } wpk_open_opts;
-#define WPK_OPEN_OPTS_INIT {0, 0, 0, 0, 0}
+#define WPK_OPEN_OPTS_INIT WPK_STRUCT_INIT_(wpk_open_opts)
 
 typedef struct wpk_reader wpk_reader;
 
@@ -197,9 +233,11 @@ WPK_API int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, cons
  * response, a changed file or a timeout is WPK_E_IO with a message
  * saying which. */
 typedef struct wpk_http_opts {
+    uint32_t struct_size;       /* WPK_HTTP_OPTS_INIT sets it */
     long timeout_ms;            /* whole request, default 30000 */
     long connect_timeout_ms;    /* default 10000 */
 } wpk_http_opts;
+#define WPK_HTTP_OPTS_INIT WPK_STRUCT_INIT_(wpk_http_opts)
 WPK_API int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
                         wpk_error *err);
 /* Download a whole archive over http:// or https:// into memory, then open
@@ -213,13 +251,18 @@ WPK_API int wpk_reader_open_url_download(wpk_reader **out, const char *url, cons
                                          const wpk_http_opts *http, wpk_error *err);
 /* Requests made and body bytes received so far by a reader opened with
  * wpk_reader_open_url (WPK_E_INVALID for any other reader). */
-typedef struct wpk_transfer_stats { uint64_t requests, bytes; } wpk_transfer_stats;
+typedef struct wpk_transfer_stats {
+    uint32_t struct_size;       /* WPK_TRANSFER_STATS_INIT sets it */
+    uint64_t requests, bytes;
+} wpk_transfer_stats;
+#define WPK_TRANSFER_STATS_INIT WPK_STRUCT_INIT_(wpk_transfer_stats)
 WPK_API int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out);
 WPK_API void wpk_reader_close(wpk_reader *r);
 /* Report the progress of wpk_reader_verify (NULL: none). */
 WPK_API void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx);
 
 typedef struct wpk_archive_info {
+    uint32_t struct_size;       /* WPK_ARCHIVE_INFO_INIT sets it */
     uint16_t version_major, version_minor;
     uint64_t file_size;
     uint64_t entry_count;
@@ -235,6 +278,7 @@ typedef struct wpk_archive_info {
     int has_summary;
     uint64_t articles, revisions, aliases, categories;
 } wpk_archive_info;
+#define WPK_ARCHIVE_INFO_INIT WPK_STRUCT_INIT_(wpk_archive_info)
 
 /* Required features (the spec's feature flags): what a reader must know to
  * read the archive, and the format version that introduced it. */
@@ -243,7 +287,8 @@ typedef struct wpk_archive_info {
 #define WPK_REQUIRES_SPLIT_RUNS 0x4u /* a category's members continued over several leaves (1.4) */
 #define WPK_REQUIRES_COLUMNS 0x8u    /* index leaves stored column by column (1.5) */
 
-WPK_API void wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
+/* WPK_E_INVALID when out->struct_size is wrong. */
+WPK_API int wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
 /* The languages of the articles with the number of articles in each (from
  * the 1.1 summary; nothing for 1.0 archives). */
 typedef int (*wpk_language_cb)(void *ctx, const char *language, uint64_t articles);
@@ -324,15 +369,18 @@ WPK_API int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_er
 typedef enum { WPK_VERIFY_QUICK = 0, WPK_VERIFY_FULL = 1 } wpk_verify_level;
 typedef void (*wpk_problem_cb)(void *ctx, const wpk_error *problem);
 typedef struct wpk_verify_stats {
+    uint32_t struct_size;       /* WPK_VERIFY_STATS_INIT sets it */
     uint64_t problems;
     uint64_t pages_checked, blocks_checked, entries_checked, bytes_checked;
 } wpk_verify_stats;
+#define WPK_VERIFY_STATS_INIT WPK_STRUCT_INIT_(wpk_verify_stats)
 WPK_API int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
                       wpk_verify_stats *stats, wpk_error *err);
 
 /* ---- writing ------------------------------------------------------------- */
 
 typedef struct wpk_write_opts {
+    uint32_t struct_size;       /* WPK_WRITE_OPTS_INIT sets it */
     int level;                  /* zstd level, default 19 */
     uint32_t block_size;        /* target raw block size, default 256 KiB */
     int threads;                /* compression threads, default: number of cores */
@@ -343,7 +391,7 @@ typedef struct wpk_write_opts {
     uint32_t page_size;         /* target raw index page size; default 64 KiB, 16 KiB above 50,000 entries */
     int latest_only;            /* store only the newest version of each article */
 } wpk_write_opts;
-#define WPK_WRITE_OPTS_INIT {0, 0, 0, 0, 0, 0, 0}
+#define WPK_WRITE_OPTS_INIT WPK_STRUCT_INIT_(wpk_write_opts)
 /* The largest dictionary that still pays for itself: a smaller archive,
  * but a reader's first read decompresses up to 2 MiB of dictionary (~1 ms
  * per MiB) before its block. */
@@ -352,6 +400,7 @@ typedef struct wpk_write_opts {
 typedef struct wpk_writer wpk_writer;
 
 typedef struct wpk_write_stats {
+    uint32_t struct_size;       /* WPK_WRITE_STATS_INIT sets it */
     uint64_t entries, unique_contents, content_bytes, unique_bytes;
     uint64_t blocks, data_bytes, index_bytes, dict_size, file_size;
     uint64_t articles;          /* distinct articles (by page ID, else folded title) */
@@ -361,6 +410,7 @@ typedef struct wpk_write_stats {
     uint64_t aliases;           /* aliases stored */
     uint64_t unresolved_aliases;/* aliases whose target title is not in the archive */
 } wpk_write_stats;
+#define WPK_WRITE_STATS_INIT WPK_STRUCT_INIT_(wpk_write_stats)
 
 /* Start an archive to be written at `path`. Nothing appears under `path`
  * until wpk_writer_finish() succeeds: the archive is written to a temporary
@@ -405,6 +455,7 @@ WPK_API int wpk_public_key_of(const uint8_t secret_key[WPK_SECRET_KEY_SIZE], uin
  * failure the original is left as it was. */
 WPK_API int wpk_sign_archive(const char *path, const uint8_t secret_key[WPK_SECRET_KEY_SIZE], wpk_error *err);
 
+/* Fixed layout: never grows. */
 typedef struct wpk_signature_info {
     uint8_t public_key[WPK_PUBLIC_KEY_SIZE];  /* the signer's key, as stored in the archive */
     uint8_t signature[WPK_SIGNATURE_SIZE];

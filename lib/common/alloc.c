@@ -11,12 +11,16 @@ static void *libc_alloc(void *opaque, size_t size) { (void)opaque; return malloc
 static void *libc_realloc(void *opaque, void *p, size_t size) { (void)opaque; return realloc(p, size); }
 static void libc_free(void *opaque, void *p) { (void)opaque; free(p); }
 
-static wpk_allocator current = {libc_alloc, libc_realloc, libc_free, NULL};
+static wpk_allocator current = {sizeof(wpk_allocator), libc_alloc, libc_realloc, libc_free, NULL};
 
-void wpk_set_allocator(const wpk_allocator *a)
+int wpk_set_allocator(const wpk_allocator *a)
 {
-    if (a && a->alloc_fn && a->realloc_fn && a->free_fn) current = *a;
-    else current = (wpk_allocator){libc_alloc, libc_realloc, libc_free, NULL};
+    wpk_allocator own;
+    int rc = wpk_struct_in(&own, sizeof own, WPK_MIN_ALLOCATOR, a, "wpk_allocator", NULL);
+    if (rc) return rc;
+    if (a && own.alloc_fn && own.realloc_fn && own.free_fn) current = own;
+    else current = (wpk_allocator){sizeof(wpk_allocator), libc_alloc, libc_realloc, libc_free, NULL};
+    return WPK_OK;
 }
 
 void *wpk_malloc(size_t size) { return current.alloc_fn(current.opaque, size ? size : 1); }

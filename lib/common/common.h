@@ -44,6 +44,26 @@ ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size);
 #define WPK_MAX_PATH 4096u
 #define WPK_MAX_ENTRY WPK_DEFAULT_MAX_BLOCK /* largest entry the writer accepts */
 
+/* Structs callers allocate (struct_size.c; "how the structs grow" in
+ * wikipack.h). wpk_struct_in copies a caller's input struct (NULL: all
+ * defaults) into a full local one; wpk_struct_out_check and wpk_struct_out
+ * fill a caller's output struct within its struct_size. */
+#define WPK_SIZE_THROUGH(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+int wpk_struct_in(void *full, size_t size, size_t min_size, const void *given, const char *name, wpk_error *err);
+int wpk_struct_out_check(const void *given, size_t size, size_t min_size, const char *name, wpk_error *err);
+void wpk_struct_out(void *given, const void *full, size_t size);
+/* The first published size of each (soname 2): later fields lie beyond. */
+#define WPK_MIN_ALLOCATOR WPK_SIZE_THROUGH(wpk_allocator, opaque)
+#define WPK_MIN_ENTRY WPK_SIZE_THROUGH(wpk_entry, n_revisions)
+#define WPK_MIN_SOURCE WPK_SIZE_THROUGH(wpk_source, last_error)
+#define WPK_MIN_OPEN_OPTS WPK_SIZE_THROUGH(wpk_open_opts, cache_pages)
+#define WPK_MIN_HTTP_OPTS WPK_SIZE_THROUGH(wpk_http_opts, connect_timeout_ms)
+#define WPK_MIN_TRANSFER_STATS WPK_SIZE_THROUGH(wpk_transfer_stats, bytes)
+#define WPK_MIN_ARCHIVE_INFO WPK_SIZE_THROUGH(wpk_archive_info, categories)
+#define WPK_MIN_VERIFY_STATS WPK_SIZE_THROUGH(wpk_verify_stats, bytes_checked)
+#define WPK_MIN_WRITE_OPTS WPK_SIZE_THROUGH(wpk_write_opts, latest_only)
+#define WPK_MIN_WRITE_STATS WPK_SIZE_THROUGH(wpk_write_stats, unresolved_aliases)
+
 /* errors (error.c) */
 int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)

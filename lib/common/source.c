@@ -40,6 +40,7 @@ int wpk_source_file(wpk_source *src, const char *path, wpk_error *err)
         close(fd);
         return wpk_fail(err, WPK_E_IO, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
     }
+    src->struct_size = sizeof *src;
     src->read_at = wpk_fd_read_at;
     src->opaque = (void *)(intptr_t)fd;
     src->size = (uint64_t)st.st_size;
@@ -65,6 +66,7 @@ void wpk_source_memory(wpk_source *src, wpk_mem_src *m, const void *data, size_t
 {
     m->data = data;
     m->size = size;
+    src->struct_size = sizeof *src;
     src->read_at = mem_read_at;
     src->opaque = m;
     src->size = size;

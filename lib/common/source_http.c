@@ -232,8 +232,12 @@ static void http_close(void *opaque)
     wpk_free(h);
 }
 
-int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts, wpk_error *err)
+int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *given, wpk_error *err)
 {
+    wpk_http_opts own;
+    const wpk_http_opts *opts = &own;
+    int rc = wpk_struct_in(&own, sizeof own, WPK_MIN_HTTP_OPTS, given, "wpk_http_opts", err);
+    if (rc) return rc;
     const char *why;
     const wpk_curl_api *api = wpk_curl(&why);
     if (!api) return wpk_fail(err, WPK_E_IO, "%s: %s", url, why);
@@ -271,6 +275,7 @@ int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *opts,
     }
     h->head_len = got;
     h->err[0] = 0;
+    src->struct_size = sizeof *src;
     src->read_at = http_read_at;
     src->opaque = h;
     src->size = h->size;

@@ -58,14 +58,19 @@ _Static_assert(WPK_REQUIRES_PAGE_DICT == WPK_FEATURE_PAGE_DICT && WPK_REQUIRES_B
                    WPK_REQUIRES_SPLIT_RUNS == WPK_FEATURE_SPLIT_RUNS && WPK_REQUIRES_COLUMNS == WPK_FEATURE_COLUMNS,
                "the public names of the required feature bits are the format's");
 
-void wpk_reader_info(const wpk_reader *cr, wpk_archive_info *o)
+int wpk_reader_info(const wpk_reader *cr, wpk_archive_info *out)
 {
+    if (!cr || !out) return WPK_E_INVALID;
+    int rc = wpk_struct_out_check(out, sizeof *out, WPK_MIN_ARCHIVE_INFO, "wpk_archive_info", NULL);
+    if (rc) return rc;
+    wpk_archive_info full, *o = &full;
     /* Counting indexed IDs and titles needs those two roots decoded; that
      * changes only caches, so the reader is logically unchanged. */
     wpk_reader *r = (wpk_reader *)(uintptr_t)cr;
     wpk_index_ready(r, &r->id_idx, NULL);
     wpk_index_ready(r, &r->title_idx, NULL);
     memset(o, 0, sizeof *o);
+    o->struct_size = sizeof *o;
     o->version_major = r->hdr.major;
     o->version_minor = r->hdr.minor;
     o->file_size = r->hdr.file_size;
@@ -85,4 +90,6 @@ void wpk_reader_info(const wpk_reader *cr, wpk_archive_info *o)
     o->revisions = r->sum_revisions;
     o->aliases = r->sum_aliases;
     o->categories = r->sum_categories;
+    wpk_struct_out(out, &full, sizeof full);
+    return WPK_OK;
 }

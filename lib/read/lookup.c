@@ -67,6 +67,7 @@ static wpk_entry_full *entry_from_record(const wpk_reader *r, const wpk_fmt_reco
     size_t extra = nrev * sizeof(uint64_t) + ncat * sizeof(char *);
     wpk_entry_full *e = wpk_calloc(1, sizeof *e + extra + strings);
     if (!e) return NULL;
+    e->pub.struct_size = sizeof e->pub;
     uint64_t *revs = (uint64_t *)(void *)e->strings;
     const char **cats = (const char **)(void *)(e->strings + nrev * sizeof(uint64_t));
     char *s = e->strings + extra;

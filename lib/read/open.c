@@ -137,9 +137,9 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     return check_tiling(r, secs, n, err);
 }
 
-static void fill_defaults(wpk_open_opts *o, const wpk_open_opts *in)
+/* o: already copied from the caller's options (wpk_struct_in). */
+static void fill_defaults(wpk_open_opts *o)
 {
-    if (in) *o = *in;
     if (!o->max_page_size) o->max_page_size = WPK_DEFAULT_MAX_PAGE;
     if (!o->max_block_size) o->max_block_size = WPK_DEFAULT_MAX_BLOCK;
     if (!o->max_dict_size) o->max_dict_size = WPK_DEFAULT_MAX_DICT;
@@ -149,12 +149,14 @@ static void fill_defaults(wpk_open_opts *o, const wpk_open_opts *in)
 
 static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
 {
-    fill_defaults(&r->opts, opts);
+    int rc = wpk_struct_in(&r->opts, sizeof r->opts, WPK_MIN_OPEN_OPTS, opts, "wpk_open_opts", err);
+    if (rc) return rc;
+    fill_defaults(&r->opts);
     uint64_t size = r->src.size;
     size_t first_len = size < WPK_FIRST_READ ? (size_t)size : WPK_FIRST_READ;
     uint8_t *prefix = wpk_malloc(first_len ? first_len : 1);
     if (!prefix) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
-    int rc = wpk_read_exact(r, 0, prefix, first_len, "header", err);
+    rc = wpk_read_exact(r, 0, prefix, first_len, "header", err);
     if (!rc) rc = read_header_and_trailer(r, prefix, first_len, err);
     if (!rc && r->hdr.prefix_size > r->opts.max_prefix_size)
         rc = wpk_fail(err, WPK_E_LIMIT, "%s: header and index roots of %llu bytes exceed the %llu-byte prefix cap",
@@ -233,8 +235,12 @@ int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, cons
 
 int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, const wpk_open_opts *opts, wpk_error *err)
 {
-    if (!out || !src || !src->read_at) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_source: NULL argument");
-    return open_with(out, src, 0, NULL, opts, err);
+    if (!out || !src) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_source: NULL argument");
+    wpk_source own;
+    int rc = wpk_struct_in(&own, sizeof own, WPK_MIN_SOURCE, src, "wpk_source", err);
+    if (rc) return rc;
+    if (!own.read_at) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_source: no read_at function");
+    return open_with(out, &own, 0, NULL, opts, err);
 }
 
 int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
@@ -242,12 +248,14 @@ int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *
 {
     if (!out || !url) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_url: NULL argument");
     *out = NULL;
+    wpk_open_opts o;
+    int rc = wpk_struct_in(&o, sizeof o, WPK_MIN_OPEN_OPTS, opts, "wpk_open_opts", err);
+    if (rc) return rc;
     wpk_source src;
     memset(&src, 0, sizeof src);
-    int rc = wpk_source_http(&src, url, http, err);
+    rc = wpk_source_http(&src, url, http, err);
     if (rc) return rc;
     /* Every index page fetched stays: a page costs a round trip. */
-    wpk_open_opts o = opts ? *opts : (wpk_open_opts)WPK_OPEN_OPTS_INIT;
     if (o.cache_pages == 0) o.cache_pages = 4096;
     wpk_reader *r = NULL;
     rc = open_with(&r, &src, 0, NULL, &o, err);
@@ -269,7 +277,12 @@ void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx)
 int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out)
 {
     if (!r || !out || !r->owns_http) return wpk_fail(NULL, WPK_E_INVALID, "not a reader opened from a URL");
-    return wpk_source_http_stats(&r->src, out);
+    int rc = wpk_struct_out_check(out, sizeof *out, WPK_MIN_TRANSFER_STATS, "wpk_transfer_stats", NULL);
+    if (rc) return rc;
+    wpk_transfer_stats full = WPK_TRANSFER_STATS_INIT;
+    rc = wpk_source_http_stats(&r->src, &full);
+    if (!rc) wpk_struct_out(out, &full, sizeof full);
+    return rc;
 }
 
 static void free_index(wpk_index *idx)

@@ -52,6 +52,10 @@ int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_op
 {
     if (!out || !url) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_url_download: NULL argument");
     *out = NULL;
+    wpk_http_opts own;
+    int rc = wpk_struct_in(&own, sizeof own, WPK_MIN_HTTP_OPTS, http, "wpk_http_opts", err);
+    if (rc) return rc;
+    http = &own;
     const char *why;
     const wpk_curl_api *api = wpk_curl(&why);
     if (!api) return wpk_fail(err, WPK_E_IO, "%s: %s", url, why);
@@ -76,13 +80,13 @@ int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_op
     CURLcode cc = api->easy_perform(c);
     api->easy_cleanup(c);
     if (cc != CURLE_OK) {
-        int rc = d->too_big ? wpk_fail(err, WPK_E_NOMEM, "%s: out of memory downloading it", url)
-                            : wpk_fail(err, WPK_E_IO, "%s: %s", url, api->easy_strerror(cc));
+        rc = d->too_big ? wpk_fail(err, WPK_E_NOMEM, "%s: out of memory downloading it", url)
+                       : wpk_fail(err, WPK_E_IO, "%s: %s", url, api->easy_strerror(cc));
         download_free(d);
         return rc;
     }
-    wpk_source src = {download_read_at, d, d->len, url, NULL};
-    int rc = wpk_reader_open_source(out, &src, opts, err);
+    wpk_source src = {sizeof src, download_read_at, d, d->len, url, NULL};
+    rc = wpk_reader_open_source(out, &src, opts, err);
     if (rc) {
         download_free(d);
         return rc;

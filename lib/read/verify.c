@@ -393,7 +393,7 @@ static void check_blocks(vctx *v, int full)
         v->st.blocks_checked++;
         raw_seen += b->raw_size;
         if (r->progress) {
-            wpk_progress pr = {"verifying", raw_seen, r->hdr.unique_bytes, i + 1, v->nblocks};
+            wpk_progress pr = {sizeof pr, "verifying", raw_seen, r->hdr.unique_bytes, i + 1, v->nblocks};
             r->progress(r->progress_ctx, &pr);
         }
         while (e < v->nents && v->ents[e].block_offset < b->offset) e++;
@@ -443,8 +443,13 @@ static void check_blocks(vctx *v, int full)
 int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb report, void *ctx,
                       wpk_verify_stats *stats, wpk_error *err)
 {
+    if (stats) {
+        int rc = wpk_struct_out_check(stats, sizeof *stats, WPK_MIN_VERIFY_STATS, "wpk_verify_stats", err);
+        if (rc) return rc;
+    }
     vctx v;
     memset(&v, 0, sizeof v);
+    v.st.struct_size = sizeof v.st;
     v.r = r;
     v.report = report;
     v.ctx = ctx;
@@ -480,7 +485,7 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     wpk_free(v.ext_pages.v);
     wpk_free(v.blocks);
     wpk_free(v.ents);
-    if (stats) *stats = v.st;
+    if (stats) wpk_struct_out(stats, &v.st, sizeof v.st);
     if (v.oom) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory while verifying", r->name);
     if (v.io_failed) return wpk_fail(err, WPK_E_IO, "%s: could not read all of the archive", r->name);
     if (v.st.problems)

@@ -123,7 +123,7 @@ static int write_copy(wpk_reader *r, const layout *L, int fd, const char *name, 
 
 static int open_copy(wpk_reader **out, int *fd, uint64_t size, const char *name, wpk_error *err)
 {
-    wpk_source src = {wpk_fd_read_at, (void *)(intptr_t)*fd, size, name, NULL};
+    wpk_source src = {sizeof src, wpk_fd_read_at, (void *)(intptr_t)*fd, size, name, NULL};
     return wpk_reader_open_source(out, &src, NULL, err);
 }
 

@@ -19,9 +19,12 @@ int wpk_writer_create(wpk_writer **out, const char *path, const wpk_write_opts *
 {
     *out = NULL;
     if (!path || !*path) return wpk_fail(err, WPK_E_INVALID, "wpk_writer_create: no output path");
+    wpk_write_opts own;
+    int rc = wpk_struct_in(&own, sizeof own, WPK_MIN_WRITE_OPTS, opts, "wpk_write_opts", err);
+    if (rc) return rc;
     wpk_writer *w = wpk_calloc(1, sizeof *w);
     if (!w) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    if (opts) w->opts = *opts;
+    w->opts = own;
     if (w->opts.level == 0) w->opts.level = 19;
     if (w->opts.level < 1 || w->opts.level > ZSTD_maxCLevel()) {
         wpk_free(w);
@@ -230,12 +233,24 @@ static int note_path(wpk_writer *w, const wentry *e, const char *path, wpk_error
     return WPK_OK;
 }
 
-int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_t size, wpk_error *err)
+/* The caller's entry, of its header's size, as a whole one. */
+static int entry_in(wpk_entry *own, const wpk_entry *meta, wpk_error *err)
+{
+    if (!meta) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
+    int rc = wpk_struct_in(own, sizeof *own, WPK_MIN_ENTRY, meta, "wpk_entry", err);
+    if (!rc && !own->path) rc = wpk_fail(err, WPK_E_INVALID, "entry without a path");
+    return rc;
+}
+
+int wpk_writer_add(wpk_writer *w, const wpk_entry *given, const void *data, size_t size, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    wpk_entry own, *meta = &own;
+    int rc = entry_in(&own, given, err);
+    if (rc) return rc;
     if (size > WPK_MAX_ENTRY) return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", meta->path);
     wentry *e;
-    int rc = add_meta(w, meta, NULL, &e, err);
+    rc = add_meta(w, meta, NULL, &e, err);
     if (rc) return rc;
     e->size = (uint32_t)size; /* <= WPK_MAX_ENTRY, checked above */
     uint64_t at; /* right after the entry's categories: we_content_at */
@@ -244,10 +259,12 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *meta, const void *data, size_
     return rc;
 }
 
-int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_path, wpk_error *err)
+int wpk_writer_add_file(wpk_writer *w, const wpk_entry *given, const char *file_path, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
-    if (!meta || !meta->path) return wpk_fail(err, WPK_E_INVALID, "entry without a path");
+    wpk_entry own, *meta = &own;
+    int rc = entry_in(&own, given, err);
+    if (rc) return rc;
     /* A walked file is ROOT/PATH: keep ROOT once for all its entries. */
     size_t flen = strlen(file_path), plen = strlen(meta->path);
     if (flen >= WPK_FILE_PATH_MAX) return wpk_fail(err, WPK_E_LIMIT, "%s: file path too long", file_path);
@@ -265,7 +282,7 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char *file_p
         w->roots[w->root_count++] = root;
     }
     wentry *e;
-    int rc = add_meta(w, meta, under_root ? NULL : file_path, &e, err);
+    rc = add_meta(w, meta, under_root ? NULL : file_path, &e, err);
     if (rc) return rc;
     if (under_root) {
         e->source = WE_UNDER_ROOT;
@@ -301,8 +318,9 @@ static int copy_fd(wpk_writer *w, int src_fd, uint64_t size, int out_fd, uint64_
 /* Lay out and write the whole file. Order: header, section table, roots
  * (so that the first read of a reader gets them all), dictionary, pages,
  * data, trailer. */
-static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st, wpk_error *err)
+static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given, wpk_error *err)
 {
+    wpk_write_stats full = WPK_WRITE_STATS_INIT, *st = given ? &full : NULL;
     enum { NSEC = WPK_NROOTS + 5 };
     wpk_fmt_section sec[NSEC];
     memset(sec, 0, sizeof sec);
@@ -427,6 +445,7 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
         st->aliases = w->stored_aliases;
         st->unresolved_aliases = w->unresolved_aliases;
         st->duplicates = w->duplicates;
+        wpk_struct_out(given, &full, sizeof full);
     }
     return WPK_OK;
 }
@@ -434,6 +453,10 @@ static int write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *st
 int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    if (stats) {
+        int rc = wpk_struct_out_check(stats, sizeof *stats, WPK_MIN_WRITE_STATS, "wpk_write_stats", err);
+        if (rc) return rc;
+    }
     w->finished = 1;
     /* No more entries: give back the array's growth room before the
      * finishing steps allocate theirs. */

@@ -204,7 +204,7 @@ static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uin
                                      uint64_t items_done, uint64_t items_total)
 {
     if (!w->progress) return;
-    wpk_progress p = {phase, done, total, items_done, items_total};
+    wpk_progress p = {sizeof p, phase, done, total, items_done, items_total};
     w->progress(w->progress_ctx, &p);
 }
 

@@ -164,7 +164,7 @@ static void exercise(const uint8_t *data, size_t size)
     wpk_error err;
     if (wpk_reader_open_memory(&r, data, size, &o, &err) != 0) return;
 
-    wpk_archive_info info;
+    wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
     wpk_reader_info(r, &info);
     wpk_reader_languages(r, lang_cb, NULL);
 
@@ -205,7 +205,7 @@ static void exercise(const uint8_t *data, size_t size)
     if (wpk_reader_find_by_id(r, 0, &e, NULL) == 0) wpk_entry_free(e);
     if (wpk_reader_find_by_path(r, "a", &e, NULL) == 0) wpk_entry_free(e);
 
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     wpk_reader_verify(r, WPK_VERIFY_QUICK, problem_cb, NULL, &vs, NULL);
     wpk_reader_verify(r, WPK_VERIFY_FULL, problem_cb, NULL, &vs, NULL);
 

@@ -98,8 +98,7 @@ static int pack(const char *path, const wpk_write_opts *o, expected *e, size_t n
         abort();
     }
     for (size_t i = 0; i < n; i++) {
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = e[i].path;
         m.title = e[i].title;
         m.page_id = e[i].page_id;
@@ -214,7 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(pa, sizeof pa, "%s/a.wpk", dir);
     snprintf(pb, sizeof pb, "%s/b.wpk", dir);
     int acc_a[MAX_ENTRIES], acc_b[MAX_ENTRIES];
-    wpk_write_stats sa, sb;
+    wpk_write_stats sa = WPK_WRITE_STATS_INIT, sb = WPK_WRITE_STATS_INIT;
     o.threads = 1;
     int ra = pack(pa, &o, e, n, (const char(*)[2][64])alias, n_alias, &sa, acc_a);
     o.threads = 2;
@@ -236,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "open: %s\n", err.message);
         abort();
     }
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     if (wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) != 0) {
         fprintf(stderr, "verify: %s\n", err.message);
         abort();

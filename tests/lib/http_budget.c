@@ -19,7 +19,7 @@ static const char *url;
 
 static void take(wpk_reader *r, wpk_transfer_stats *last, uint64_t *req, uint64_t *bytes)
 {
-    wpk_transfer_stats s;
+    wpk_transfer_stats s = WPK_TRANSFER_STATS_INIT;
     wpk_reader_transfer_stats(r, &s);
     *req = s.requests - last->requests;
     *bytes = s.bytes - last->bytes;
@@ -33,7 +33,7 @@ static void one(char kind, const wpk_entry *local, const void *want, tally *t)
     wpk_entry *e = NULL;
     wpk_error err;
     wpk_reader *remote = NULL;
-    wpk_transfer_stats last = {0, 0};
+    wpk_transfer_stats last = WPK_TRANSFER_STATS_INIT;
     if (wpk_reader_open_url(&remote, url, NULL, NULL, &err) != 0) {
         CHECK_MSG(0, "open %s: %s", url, err.message);
         return;
@@ -108,11 +108,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    wpk_transfer_stats last = {0, 0};
+    wpk_transfer_stats last = WPK_TRANSFER_STATS_INIT;
     uint64_t req, bytes;
     take(remote, &last, &req, &bytes);
     wpk_reader_close(remote);
-    wpk_archive_info info;
+    wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
     wpk_reader_info(w.local, &info);
     printf("open: %llu requests, %llu bytes (archive of %llu bytes)\n", (unsigned long long)req,
            (unsigned long long)bytes, (unsigned long long)info.file_size);

@@ -86,8 +86,7 @@ static int write_case(const char *dir, const hostile_case *c)
     if (wpk_writer_create(&w, path, &o, &err)) goto fail;
     static const char *const names[] = {"a/good-1.md", "b/good-2.md", "z/victim.md"};
     for (size_t i = 0; i < 3; i++) {
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = names[i];
         char body[200];
         int n = snprintf(body, sizeof body, "# Entry %zu\n\nSome harmless text of entry %zu.\n", i, i);

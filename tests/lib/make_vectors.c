@@ -74,8 +74,7 @@ static void write_archive_aliases(const char *name, const item *items, size_t n,
     wpk_error err;
     if (wpk_writer_create(&w, path, o, &err)) exit(1);
     for (size_t i = 0; i < n; i++) {
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = items[i].path;
         m.title = items[i].title;
         m.page_id = items[i].id;

@@ -32,8 +32,7 @@ static uint8_t *build_archive(const char *path, unsigned entries, size_t *len)
         for (unsigned k = 0; k < i % 5; k++) n += snprintf(body + n, sizeof body - (size_t)n, "more words %u ", k * i);
         snprintf(p, sizeof p, "d%u/entry-%02u.md", i % 3, i);
         snprintf(title, sizeof title, "Entry %u", i);
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = p;
         m.title = title;
         m.page_id = 100 + i;
@@ -287,12 +286,11 @@ static void test_dictionary_damage(const char *path)
         int n = snprintf(body, sizeof body, "# Article %u\n\n## Summary\n\n", i);
         for (unsigned k = 0; k < 60; k++) n += snprintf(body + n, sizeof body - (size_t)n, "%s ", words[(i * 7 + k * k) % 7]);
         snprintf(p, sizeof p, "a/%04u.md", i);
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = p;
         CHECK(wpk_writer_add(w, &m, body, (size_t)n, &err) == 0);
     }
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     CHECK(wpk_writer_finish(w, &st, &err) == 0);
     wpk_writer_free(w);
     CHECK_MSG(st.dict_size > 0, "no dictionary was kept");

@@ -194,8 +194,7 @@ static int pack(int threads, wpk_error *err)
         snprintf(path, sizeof path, "d%d/article-%02d.md", i % 3, i);
         snprintf(url, sizeof url, "https://en.wikipedia.org/wiki/Article_%d", i / 2); /* kept on disk while packing */
         snprintf(title, sizeof title, "Article %d", i / 2); /* pairs are versions of one article */
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = path;
         m.title = title;
         m.page_id = 500 + (uint64_t)i / 2;
@@ -232,7 +231,7 @@ static int archive_verifies(void)
     return ok;
 }
 
-static const wpk_allocator counting = {t_alloc, t_realloc, t_free, NULL};
+static const wpk_allocator counting = {sizeof(wpk_allocator), t_alloc, t_realloc, t_free, NULL};
 
 /* Fail the Nth call of `kind` during a pack, for every N until a pack no
  * longer reaches N. `previous` is the archive already at final_path (NULL:

@@ -47,8 +47,7 @@ static void *slurp(const char *path, size_t *len)
 
 static wpk_entry meta(const char *path, const char *title, uint64_t id, int64_t updated)
 {
-    wpk_entry m;
-    memset(&m, 0, sizeof m);
+    wpk_entry m = WPK_ENTRY_INIT;
     m.path = path;
     m.title = title;
     if (id) {
@@ -78,13 +77,13 @@ static void test_empty(void)
     wpk_writer *w;
     wpk_error err;
     CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     CHECK(wpk_writer_finish(w, &st, &err) == 0 && st.entries == 0);
     wpk_writer_free(w);
     wpk_reader *r;
     CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
     if (!r) return;
-    wpk_archive_info info;
+    wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
     wpk_reader_info(r, &info);
     CHECK(info.entry_count == 0 && info.block_count == 0);
     wpk_entry *e;
@@ -136,7 +135,7 @@ static void test_mixed(void)
     CHECK(wpk_writer_add(w, &m, big, 5000, &err) == 0);
     m = meta("dup/b.txt", NULL, 0, 0);
     CHECK(wpk_writer_add(w, &m, big, 5000, &err) == 0);
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     CHECK(wpk_writer_finish(w, &st, &err) == 0);
     wpk_writer_free(w);
     CHECK(st.entries == 8 && st.unique_contents == 6); /* the empty entry is stored nowhere */
@@ -185,7 +184,7 @@ static void test_mixed(void)
     wpk_entry_free(e);
     size_t n = 0;
     CHECK(wpk_reader_foreach(r, count_cb, &n, &err) == 0 && n == 8);
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0);
     CHECK(vs.entries_checked == 8 && vs.problems == 0 && vs.bytes_checked == st.content_bytes - 0);
     wpk_reader_close(r);
@@ -280,7 +279,7 @@ static int same_file(const char *a, const char *b)
 static void test_dictionary_and_threads(void)
 {
     const char *p1 = tmp_path("gen-j1.wpk"), *p2 = tmp_path("gen-j2.wpk"), *p3 = tmp_path("gen-nodict.wpk");
-    wpk_write_stats s1, s2, s3;
+    wpk_write_stats s1 = WPK_WRITE_STATS_INIT, s2 = WPK_WRITE_STATS_INIT, s3 = WPK_WRITE_STATS_INIT;
     CHECK(write_generated(p1, 3000, 1, 8192, 0, &s1) == 0);
     CHECK(write_generated(p2, 3000, 2, 8192, 0, &s2) == 0);
     CHECK(write_generated(p3, 3000, 2, 8192, -1, &s3) == 0);
@@ -296,7 +295,7 @@ static void test_dictionary_and_threads(void)
     counting_src cs = {fopen(p1, "rb"), 0, PTHREAD_MUTEX_INITIALIZER};
     struct stat sb;
     stat(p1, &sb);
-    wpk_source src = {counting_read, &cs, (uint64_t)sb.st_size, "gen-j1.wpk", NULL};
+    wpk_source src = {sizeof src, counting_read, &cs, (uint64_t)sb.st_size, "gen-j1.wpk", NULL};
     wpk_reader *r;
     wpk_error err;
     wpk_open_opts oo = WPK_OPEN_OPTS_INIT;
@@ -318,7 +317,7 @@ static void test_dictionary_and_threads(void)
     }
     CHECK(dict_reads == 1);
     CHECK_MSG(all_ok, "lookup by ID wrong or more than 2 index reads + 1 block read");
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.entries_checked == 3000);
     wpk_reader_close(r);
     fclose(cs.f);
@@ -329,7 +328,7 @@ static void test_dictionary_and_threads(void)
 static void test_dictionary_large_archive(void)
 {
     const char *p1 = tmp_path("gen-large-j1.wpk"), *p2 = tmp_path("gen-large-j2.wpk");
-    wpk_write_stats s1, s2;
+    wpk_write_stats s1 = WPK_WRITE_STATS_INIT, s2 = WPK_WRITE_STATS_INIT;
     CHECK(write_generated(p1, 50001, 1, 8192, 0, &s1) == 0);
     CHECK(write_generated(p2, 50001, 2, 8192, 0, &s2) == 0);
     CHECK_MSG(s2.dict_size > 0, "a dictionary should pay off on small blocks of similar articles");
@@ -373,7 +372,7 @@ static void test_dictionary_sized_by_entries(void)
         wpk_entry m = meta(path, title, 5000 + i, 1700000000000000 + i);
         rc = wpk_writer_add(w, &m, buf, n, &err);
     }
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     if (!rc) rc = wpk_writer_finish(w, &st, &err);
     CHECK_MSG(rc == 0, "%s", err.message);
     wpk_writer_free(w);
@@ -441,7 +440,7 @@ static void test_many_tiny(void)
         wpk_entry m = meta(path, title, 5000000 + (uint64_t)i * 3, 0);
         rc = wpk_writer_add(w, &m, body, (size_t)n, &err);
     }
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     CHECK(rc == 0 && wpk_writer_finish(w, &st, &err) == 0 && st.entries == N);
     wpk_writer_free(w);
     wpk_reader *r;
@@ -471,7 +470,7 @@ static void test_many_tiny(void)
     }
     wpk_entry *e = NULL;
     CHECK(wpk_reader_find_by_id(r, 5000001, &e, &err) == WPK_E_NOTFOUND);
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.entries_checked == N);
     wpk_reader_close(r);
 }
@@ -547,7 +546,7 @@ static void test_articles(int latest_only)
     CHECK(wpk_writer_add_alias(w, "Nevow", "Twisted (software)", &err) == 0);
     CHECK(wpk_writer_add_alias(w, "Twisted_(software)", "Twisted (software)", &err) == 0); /* folds to the title */
     CHECK(wpk_writer_add_alias(w, "Gone", "No such article", &err) == 0);
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     CHECK(wpk_writer_finish(w, &st, &err) == 0);
     wpk_writer_free(w);
     CHECK_MSG(st.articles == 7, "articles %llu", (unsigned long long)st.articles);
@@ -735,7 +734,7 @@ static void test_dedup_collisions(void)
             rc = wpk_writer_add(w, &m, body, strlen(body), &err);
         }
     }
-    wpk_write_stats st;
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
     CHECK(rc == 0 && wpk_writer_finish(w, &st, &err) == 0 && st.duplicates == N - 100);
     wpk_writer_free(w);
     wpk_test_dedup_hash_bits = 0;
@@ -1050,7 +1049,7 @@ static void test_branched_index(void)
     CHECK_MSG(n == 111, "prefix scan found %d titles", n);
     n = 0;
     CHECK(wpk_reader_category(r, "Category:Group 7", count_prefix, &n, &err) == 0 && n == N / 50);
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.entries_checked == N &&
           vs.problems == 0);
     wpk_reader_close(r);
@@ -1181,7 +1180,7 @@ static void test_split_categories(void)
     }
     m.n = 0;
     CHECK(wpk_reader_category(r, "Category:Solo", collect_member, &m, &err) == 0 && m.n == 1 && m.v[0] == 1234);
-    wpk_verify_stats vs;
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
     CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == 0 && vs.problems == 0);
     wpk_reader_close(r);
     free(m.v);

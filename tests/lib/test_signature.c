@@ -44,8 +44,7 @@ static int write_archive(const char *path, unsigned n_entries)
         int n = snprintf(body, sizeof body, "# Entry %u\n\nText of entry %u.\n", i, i);
         snprintf(p, sizeof p, "d%u/entry-%02u.md", i % 2, i);
         snprintf(title, sizeof title, "Entry %u", i);
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = p;
         m.title = title;
         m.page_id = 100 + i;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-/* The answers of the command line's own reading (tools/wiki_url.c), edge
+/* The answers of the command line's own reading (formerly tools/wiki_url.c), edge
  * cases included: the first "title=" is the one looked at, a '%' without
  * two hex digits after it stays as it is. */
 static const struct { const char *url, *title; } cases[] = {

@@ -1,4 +1,4 @@
-/* cli.h - what the commands of wikipack share: messages, exit codes, archive opening, options */
+/* cli.h - the conventions of every wikipack program: messages, exit codes, options, opening an archive */
 /* Every name declared here starts with cli_ (CLI_ for constants). */
 #ifndef WPK_CLI_H
 #define WPK_CLI_H
@@ -63,23 +63,5 @@ int cli_open_operand(int argc, char **argv, int operands, const char *usage, wpk
 /* "2024-12-14T19:42:35Z" or "-" when unknown. */
 void cli_format_updated(const wpk_entry *e, char *buf, size_t cap);
 int cli_want_help(int argc, char **argv);
-
-/* One selector of --id/--title/--path, as given on the command line. */
-typedef struct cli_selector { char kind; const char *value; } cli_selector;
-/* Find the entry a selector names. */
-int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err);
-
-int cli_cmd_pack(int argc, char **argv);
-int cli_cmd_get(int argc, char **argv);
-int cli_cmd_list(int argc, char **argv);
-int cli_cmd_extract(int argc, char **argv);
-int cli_cmd_verify(int argc, char **argv);
-int cli_cmd_info(int argc, char **argv);
-int cli_cmd_find(int argc, char **argv);
-int cli_cmd_keygen(int argc, char **argv);
-int cli_cmd_sign(int argc, char **argv);
-/* Run the program NAME (e.g. "wikipack-serve") installed beside this one,
- * else found in PATH, with argv; returns only on failure (cli_helper.c). */
-int cli_run_helper(const char *name, char **argv);
 
 #endif

@@ -6,7 +6,7 @@
  * running program first (the build tree, or the bin directory it was
  * installed in), so that a wikipack runs its own version, then in PATH.
  */
-#include "cli.h"
+#include "cli_commands.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -6,7 +6,6 @@
  */
 #include "cli.h"
 
-#include "curl_loader.h" /* libcurl, loaded on first use (lib/curl_loader.c) */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,95 +34,15 @@ int cli_remote_option(int ch, const char *arg)
     return CLI_EXIT_OK;
 }
 
-/* A whole download, kept for the life of the process (the reader reads it). */
-typedef struct fetched {
-    uint8_t *data;
-    size_t len, cap;
-    int too_big;
-    struct fetched *next;
-} fetched;
-static fetched *downloads; /* every download stays reachable until exit */
-
-static size_t on_body(char *p, size_t size, size_t n, void *ctx)
-{
-    fetched *f = ctx;
-    size_t len = size * n;
-    if (len > f->cap - f->len) {
-        size_t cap = f->cap ? f->cap : 1 << 20;
-        while (cap - f->len < len && cap < ((size_t)1 << 40)) cap *= 2;
-        uint8_t *g = cap - f->len >= len ? realloc(f->data, cap) : NULL;
-        if (!g) {
-            f->too_big = 1;
-            return 0;
-        }
-        f->data = g;
-        f->cap = cap;
-    }
-    memcpy(f->data + f->len, p, len);
-    f->len += len;
-    return len;
-}
-
-static int mem_read_at(void *opaque, uint64_t offset, void *buf, size_t len)
-{
-    const fetched *f = opaque;
-    if (offset > f->len || len > f->len - offset) return -1;
-    memcpy(buf, f->data + offset, len);
-    return 0;
-}
-
-static int open_downloaded(const char *url, wpk_reader **r)
-{
-    /* The reader reads from it until the process ends; one per archive
-     * (serve may open several). */
-    const char *why;
-    const wpk_curl_api *api = wpk_curl(&why);
-    if (!api) {
-        cli_error("%s: %s", url, why);
-        return CLI_EXIT_IO;
-    }
-    fetched *f = calloc(1, sizeof *f);
-    CURL *c = f ? api->easy_init() : NULL;
-    if (!c) {
-        free(f);
-        return CLI_EXIT_RESOURCE;
-    }
-    api->easy_setopt(c, CURLOPT_URL, url);
-    api->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    api->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    api->easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-    api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    api->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    if (timeout_ms) api->easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-    api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    api->easy_setopt(c, CURLOPT_WRITEDATA, f);
-    CURLcode cc = api->easy_perform(c);
-    api->easy_cleanup(c);
-    if (cc != CURLE_OK) {
-        int code = f->too_big ? CLI_EXIT_RESOURCE : CLI_EXIT_IO;
-        cli_error("%s: %s", url, f->too_big ? "out of memory downloading it" : api->easy_strerror(cc));
-        free(f->data);
-        free(f);
-        return code;
-    }
-    f->next = downloads;
-    downloads = f;
-    wpk_source src = {mem_read_at, f, f->len, url, NULL};
-    wpk_error err;
-    memset(&err, 0, sizeof err);
-    int rc = wpk_reader_open_source(r, &src, NULL, &err);
-    return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
-}
-
 int cli_open(const char *path, wpk_reader **r)
 {
     wpk_error err;
     memset(&err, 0, sizeof err);
     if (cli_is_url(path)) {
-        if (download) return open_downloaded(path, r);
-        wpk_http_opts http = {timeout_ms, 0};
-        int rc = wpk_reader_open_url(r, path, NULL, &http, &err);
+        wpk_http_opts http = WPK_HTTP_OPTS_INIT;
+        http.timeout_ms = timeout_ms;
+        int rc = download ? wpk_reader_open_url_download(r, path, NULL, &http, &err)
+                          : wpk_reader_open_url(r, path, NULL, &http, &err);
         return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
     }
     int rc = wpk_reader_open(r, path, NULL, &err);

@@ -6,7 +6,7 @@
  * never redirect a write outside DIR. Existing files are kept unless
  * --force is given.
  */
-#include "cli.h"
+#include "cli_commands.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -149,7 +149,7 @@ static int extract_entry(void *vctx, const wpk_entry *e)
         if (!x->quiet) printf("%s\n", e->path);
     }
     x->bytes_done += e->size;
-    wpk_progress u = {"extracting", x->bytes_done, x->bytes_total, x->done + x->failed, x->entries_total};
+    wpk_progress u = {sizeof u, "extracting", x->bytes_done, x->bytes_total, x->done + x->failed, x->entries_total};
     cli_progress_update(&x->pg, &u);
     return 0;
 }
@@ -206,7 +206,7 @@ int cli_cmd_extract(int argc, char **argv)
         memset(&err, 0, sizeof err);
         /* A progress line only when it cannot tangle with the listed paths. */
         cli_progress_init(&x.pg, !x.quiet && isatty(STDOUT_FILENO));
-        wpk_archive_info info;
+        wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
         wpk_reader_info(x.r, &info);
         x.entries_total = nsel ? nsel : info.entry_count;
         x.bytes_total = nsel ? 0 : info.content_bytes;

@@ -1,5 +1,5 @@
 /* cmd_find.c - `wikipack find`: titles that start with a prefix. */
-#include "cli.h"
+#include "cli_commands.h"
 
 #include <getopt.h>
 #include <jansson.h>

@@ -1,6 +1,6 @@
 /* cmd_get.c - `wikipack get`: one entry's content to stdout or a file. */
 #include "import.h"
-#include "cli.h"
+#include "cli_commands.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,5 +1,5 @@
 /* cmd_info.c - `wikipack info`: what an archive holds, in a few lines. */
-#include "cli.h"
+#include "cli_commands.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -77,7 +77,7 @@ int cli_cmd_info(int argc, char **argv)
     wpk_reader *r;
     int code = cli_open_operand(argc, argv, 1, info_usage, &r);
     if (code) return code;
-    wpk_archive_info i;
+    wpk_archive_info i = WPK_ARCHIVE_INFO_INIT;
     wpk_reader_info(r, &i);
     lang_list langs = {{0}, 0};
     wpk_reader_languages(r, add_language, &langs);

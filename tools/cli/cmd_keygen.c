@@ -1,5 +1,5 @@
 /* cmd_keygen.c - `wikipack keygen`: a key pair for signing archives. */
-#include "cli.h"
+#include "cli_commands.h"
 #include "keyfile.h"
 
 #include <getopt.h>

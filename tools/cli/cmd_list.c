@@ -1,5 +1,5 @@
 /* cmd_list.c - `wikipack list`: one line (or JSON object) per entry. */
-#include "cli.h"
+#include "cli_commands.h"
 
 #include <getopt.h>
 #include <jansson.h>

@@ -4,7 +4,7 @@
  * it has (through the importers, import.h) and hands everything to the
  * writer.
  */
-#include "cli.h"
+#include "cli_commands.h"
 #include "progress.h"
 #include "import.h"
 
@@ -172,9 +172,11 @@ static int add_name_aliases(pack_ctx *c, const imp_article *a, const char *rel, 
     if (!a->title) return WPK_OK;
     int rc = WPK_OK;
     if (a->url) {
-        char *t = imp_wiki_url_title(a->url);
-        if (t && strcmp(t, a->title)) rc = wpk_writer_add_alias(c->w, t, a->title, &c->err);
-        free(t);
+        char *t = NULL;
+        int urc = wpk_title_from_url(a->url, &t);
+        if (urc == WPK_E_NOMEM) return cli_set_error(&c->err, urc, "out of memory");
+        if (!urc && strcmp(t, a->title)) rc = wpk_writer_add_alias(c->w, t, a->title, &c->err);
+        wpk_free(t);
     }
     if (!rc && (l == IMP_LAYOUT_MARKDOWN || l == IMP_LAYOUT_YAML)) {
         const char *base = strrchr(rel, '/');
@@ -202,8 +204,7 @@ static int add_record(pack_ctx *c, const char *rel, imp_article *a, const char *
     }
     char *path = imp_record_path(&c->paths, rel, a->title, ext);
     if (!path) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
-    wpk_entry m;
-    memset(&m, 0, sizeof m);
+    wpk_entry m = WPK_ENTRY_INIT;
     entry_from_article(&m, a);
     m.path = path;
     m.mime = !strcmp(ext, ".wiki") ? "text/x-wiki" : "text/plain";
@@ -243,8 +244,7 @@ static int pack_mediawiki(pack_ctx *c, const imp_walk_file *f)
          * itself is packed by path too. */
         warn(c, "%s (the pages before this point are packed, and the whole file by path)", why);
         c->malformed++;
-        wpk_entry m;
-        memset(&m, 0, sizeof m);
+        wpk_entry m = WPK_ENTRY_INIT;
         m.path = f->rel;
         m.mime = "application/xml";
         if (wpk_writer_add_file(c->w, &m, f->full, &c->err) != 0) {
@@ -284,8 +284,7 @@ static int pack_jsonl(pack_ctx *c, const imp_walk_file *f)
             warn(c, "%s, line %llu: %s (the line is packed as %s)", f->full, (unsigned long long)lineno, why,
                  path ? path : "?");
             c->malformed++;
-            wpk_entry m;
-            memset(&m, 0, sizeof m);
+            wpk_entry m = WPK_ENTRY_INIT;
             m.path = path;
             m.mime = "application/jsonl";
             rc = path ? wpk_writer_add(c->w, &m, line, (size_t)n, &c->err)
@@ -360,8 +359,7 @@ static int pack_file(pack_ctx *c, const imp_walk_file *f)
     }
     if (st == IMP_OK || st == IMP_MALFORMED) c->articles++;
     keep_if_utf8(c, &a.title, "the title");
-    wpk_entry m;
-    memset(&m, 0, sizeof m);
+    wpk_entry m = WPK_ENTRY_INIT;
     entry_from_article(&m, &a);
     m.path = f->rel;
     m.mime = mime_for(f->rel, st == IMP_NONE ? IMP_LAYOUT_PLAIN : l);
@@ -554,7 +552,7 @@ int cli_cmd_pack(int argc, char **argv)
     cli_progress_init(&pg, quiet);
     int rc = wpk_writer_create(&c.w, out, &wo, &c.err);
     for (size_t i = 0; i < files.n && !rc; i++) {
-        wpk_progress scan = {"scanning", 0, 0, i + 1, files.n};
+        wpk_progress scan = {sizeof scan, "scanning", 0, 0, i + 1, files.n};
         cli_progress_update(&pg, &scan);
         imp_walk_file f;
         static char full[IMP_WALK_PATH_MAX];
@@ -566,8 +564,7 @@ int cli_cmd_pack(int argc, char **argv)
     /* The writer has copied what it needs: free the lists before it finishes. */
     imp_walk_list_free(&files);
     imp_path_set_free(&c.paths);
-    wpk_write_stats stats;
-    memset(&stats, 0, sizeof stats);
+    wpk_write_stats stats = WPK_WRITE_STATS_INIT;
     if (!rc && strict && c.warnings) {
         cli_error("--strict: %zu warning(s) about the input; %s not written", c.warnings, out);
         code = CLI_EXIT_USAGE;

@@ -1,5 +1,5 @@
 /* cmd_sign.c - `wikipack sign`: add or replace an archive's signature. */
-#include "cli.h"
+#include "cli_commands.h"
 #include "keyfile.h"
 
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* cmd_verify.c - `wikipack verify`: report every damaged entry or block, and check the signature */
 /* The signature is checked against a trusted key with --pubkey. */
-#include "cli.h"
+#include "cli_commands.h"
 #include "keyfile.h"
 #include "progress.h"
 
@@ -143,8 +143,7 @@ int cli_cmd_verify(int argc, char **argv)
     }
     wpk_error err;
     memset(&err, 0, sizeof err);
-    wpk_verify_stats st;
-    memset(&st, 0, sizeof st);
+    wpk_verify_stats st = WPK_VERIFY_STATS_INIT;
     json_t *problems = json ? json_array() : NULL;
     cli_progress pg;
     cli_progress_init(&pg, quiet || json);

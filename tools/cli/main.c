@@ -1,5 +1,5 @@
 /* main.c - the wikipack command: dispatch to subcommands. */
-#include "cli.h"
+#include "cli_commands.h"
 
 #include <string.h>
 

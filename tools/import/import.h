@@ -16,7 +16,6 @@
  *   pack_layout.h      which layout a file has, and its metadata
  *   pack_paths.h       entry paths for records that are not files
  *   walk.h             the files to pack from the inputs given
- *   wiki_url.h         the title a Wikipedia URL points to
  *
  * The importers print nothing: imp_walk_input() and imp_walk_stdin() hand
  * their warnings and errors to imp_walk_list.report, set by the caller.
@@ -29,6 +28,5 @@
 #include "pack_layout.h"
 #include "pack_paths.h"
 #include "walk.h"
-#include "wiki_url.h"
 
 #endif

@@ -146,6 +146,7 @@ int serve_cmd(int argc, char **argv)
         if ((code = cli_open(argv[i], &a->r)) != 0) break;
         a->name = archive_name(argv[i], ctx.a, ctx.n);
         if (!a->name) { wpk_reader_close(a->r); code = CLI_EXIT_RESOURCE; break; }
+        a->info = (wpk_archive_info)WPK_ARCHIVE_INFO_INIT;
         wpk_reader_info(a->r, &a->info);
         a->tag = archive_tag(a);
         ctx.n++;

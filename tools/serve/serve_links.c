@@ -43,13 +43,13 @@ char *serve_link_rewrite(const serve_archive *a, const char *url, const wpk_entr
     if (lang && *lang && host_lang[0] && strcasecmp(host_lang, "www") && strcasecmp(host_lang, "m") &&
         strcasecmp(host_lang, lang))
         return NULL;
-    char *title = imp_wiki_url_title(path);
-    if (!title) return NULL;
+    char *title = NULL;
+    if (wpk_title_from_url(path, &title) != WPK_OK) return NULL;
     serve_match m[2];
     wpk_match_level level;
     wpk_error err;
     int n = serve_match_title(a, title, m, 2, &level, &err);
-    free(title);
+    wpk_free(title);
     /* Only the exact title or its MediaWiki spelling: ignoring case could
      * lead to another article ("AND" is not "And"). */
     if (n != 1 || level == WPK_MATCH_FOLDED) return NULL;

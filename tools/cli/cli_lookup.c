@@ -1,0 +1,79 @@
+/* cli_lookup.c - the entry an --id, --title, --url or --path selector names */
+#include "cli_commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct match_list { uint64_t entry[16]; char title[16][256]; int alias[16]; size_t n; } match_list;
+
+static int keep_match(void *ctx, const char *title, int is_alias, uint64_t entry)
+{
+    match_list *m = ctx;
+    if (m->n < 16) {
+        m->entry[m->n] = entry;
+        snprintf(m->title[m->n], sizeof m->title[0], "%s", title);
+        m->alias[m->n] = is_alias;
+    }
+    m->n++;
+    return 0;
+}
+
+/* A title as typed: exact, then MediaWiki-normalized, then folded. Several
+ * loose matches are reported and refused. */
+static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err)
+{
+    match_list m;
+    m.n = 0;
+    wpk_match_level level;
+    int rc = wpk_reader_match_title(r, title, keep_match, &m, &level, err);
+    if (rc) return rc;
+    if (m.n > 1) {
+        cli_error("\"%s\" matches %zu articles when case and spacing are ignored:", title, m.n);
+        for (size_t i = 0; i < m.n && i < 16; i++) {
+            wpk_entry *e;
+            if (wpk_reader_entry_at(r, m.entry[i], &e, err) == 0) {
+                fprintf(stderr, "  %s%s  (%s)\n", m.title[i], m.alias[i] ? " [alias]" : "", e->path);
+                wpk_entry_free(e);
+            }
+        }
+        snprintf(err->message, sizeof err->message, "\"%s\" is ambiguous: give the exact title, --id or --path", title);
+        err->code = WPK_E_NOTFOUND;
+        err->has_offset = 0;
+        return WPK_E_NOTFOUND;
+    }
+    if (level != WPK_MATCH_EXACT || m.alias[0])
+        fprintf(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", cli_prog, title, m.alias[0] ? "alias " : "", m.title[0],
+                level == WPK_MATCH_MEDIAWIKI ? " (MediaWiki spelling)" : level == WPK_MATCH_FOLDED ? " (ignoring case)" : "");
+    return wpk_reader_entry_at(r, m.entry[0], out, err);
+}
+
+int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err)
+{
+    if (s->kind == 'i') {
+        uint64_t id;
+        if (cli_parse_u64(s->value, &id) != 0) {
+            snprintf(err->message, sizeof err->message, "--id wants a page ID (an unsigned number), not \"%s\"", s->value);
+            err->code = WPK_E_INVALID;
+            err->has_offset = 0;
+            return WPK_E_INVALID;
+        }
+        return wpk_reader_find_by_id(r, id, out, err);
+    }
+    if (s->kind == 't') return lookup_title(r, s->value, out, err);
+    if (s->kind == 'u') {
+        char *title = NULL;
+        int urc = wpk_title_from_url(s->value, &title);
+        if (urc == WPK_E_NOMEM) return cli_set_error(err, urc, "out of memory");
+        if (urc) {
+            snprintf(err->message, sizeof err->message, "\"%s\" is not an article URL (expected .../wiki/Title)", s->value);
+            err->code = WPK_E_INVALID;
+            err->has_offset = 0;
+            return WPK_E_INVALID;
+        }
+        int rc = lookup_title(r, title, out, err);
+        wpk_free(title);
+        return rc;
+    }
+    return wpk_reader_find_by_path(r, s->value, out, err);
+}
