@@ -4,7 +4,7 @@
 # file. Kills a packing process with SIGKILL at spread-out moments of a
 # pack's run time, with and without an archive already in place.
 # Usage: test_crash_pack.sh WIKIPACK SCRATCH_DIR
-set -u
+set -uo pipefail
 wikipack=$1
 scratch=$2
 pass=0 fail=0

@@ -5,7 +5,7 @@
 # writes it through a test hook), so only the reader's own checks stand
 # between it and the file system.
 # Usage: test_hostile.sh WIKIPACK MAKE_HOSTILE SCRATCH_DIR
-set -u
+set -uo pipefail
 wikipack=$1
 make_hostile=$2
 scratch=$3

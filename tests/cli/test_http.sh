@@ -12,7 +12,7 @@
 # is also looked up through the library against nginx.
 # Fails when nginx is not installed (tools/install-deps.sh installs it):
 # a test that skips itself would hide a missing install step.
-set -u
+set -uo pipefail
 
 if [ $# -ne 3 ] && [ $# -ne 4 ]; then
     echo "usage: $0 PATH/TO/wikipack SAMPLES_DIR SCRATCH_DIR [HTTP_BUDGET]" >&2

@@ -4,7 +4,7 @@
 # back as the file in NAME.contents/, and verify passes; every invalid
 # archive gives the exit code and message in NAME.expect (command, exit
 # code, message substring).
-set -u
+set -uo pipefail
 wikipack=$1
 vectors=$2
 pass=0 fail=0

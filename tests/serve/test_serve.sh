@@ -3,7 +3,7 @@
 # the JSON API, raw entries, ETags, errors for bad requests, escaping of
 # hostile titles, many clients at once.
 # usage: bash tests/serve/test_serve.sh PATH/TO/wikipack SAMPLES_DIR SCRATCH_DIR
-set -u
+set -uo pipefail
 if [ $# -ne 3 ]; then
     echo "usage: $0 PATH/TO/wikipack SAMPLES_DIR SCRATCH_DIR" >&2
     exit 2
@@ -268,7 +268,7 @@ status_is "underscore title page" 200
 expect "underscore title h1" body_has '<h1 id="title">snake_case</h1>'
 
 # ---- 50 clients at once
-seq 50 | xargs -P 50 -I{} sh -c '
+seq 50 | xargs -P 50 -I{} bash -o pipefail -c '
     case $(( {} % 5 )) in
     0) url=/samples/id/1793652 ;; 1) url=/samples/api/suggest?q=p ;; 2) url=/samples/ ;;
     3) url=/links/A/Alpha_Article ;; *) url=/samples/category/Category:Free_software_programmed_in_Python ;;
