@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""test_outputs.py - wikipack's list, info, find and verify held against an independent answer.
+
+usage: test_outputs.py WIKIPACK ARTICLES_DIR SCRATCH
+
+The markdown articles in ARTICLES_DIR (the bundled samples' layouts: "# Title"
+with a "## Metadata" block and a "## Categories" list, or YAML front
+matter; anything else a plain file) are read here by this
+script's own parser, which shares nothing with wikipack, and what the
+documentation says the archive holds is computed from them: every file's
+path, size, title, page ID, time, language, URL and categories; which
+versions are articles and which revisions (same page ID, else same folded
+title; the newest is the article, then the smallest path); the totals of
+`info`. Then the directory is packed and `list --json --revisions`,
+`info --json`, `find --json` and `verify --json` are compared with that
+answer field by field. Every wikipack process must exit 0: its status is
+checked, never lost in a pipe.
+"""
+import datetime
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+
+failures = 0
+
+
+def fail(msg):
+    global failures
+    failures += 1
+    print("FAIL:", msg)
+
+
+def run(*args):
+    p = subprocess.run(args, capture_output=True)
+    if p.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(args)} exited {p.returncode}: {p.stderr.decode(errors='replace')[:400]}")
+    return p.stdout.decode()
+
+
+def parse_article(data):
+    """Title, metadata and categories of one markdown article, by this script's own reading."""
+    text = data.decode("utf-8")
+    a = {"title": None, "page_id": None, "updated": None, "language": None, "url": None, "categories": []}
+    lines = text.split("\n")
+    if lines and lines[0] == "---" and "---" in lines[1:]:
+        return parse_front_matter(lines[1:lines.index("---", 1)], a)
+    # Only a file with a metadata block is an article; anything else is
+    # packed as a plain file.
+    if not any(l.strip() in ("## Metadata", "## Article Metadata") for l in lines):
+        return a
+    if lines and lines[0].startswith("# "):
+        a["title"] = lines[0][2:].strip()
+    section = None
+    for line in lines:
+        if line.startswith("## "):
+            section = line[3:].strip()
+            continue
+        if section in ("Metadata", "Article Metadata"):
+            m = re.match(r"- \*\*(.+?):\*\* *(.*)$", line)
+            if not m:
+                continue
+            key, val = m.group(1), m.group(2).strip()
+            if key == "Page ID" and val.isdigit():
+                a["page_id"] = int(val)
+            elif key == "Last Updated":
+                a["updated"] = iso_utc(val)
+            elif key == "Language":
+                a["language"] = val or None
+            elif key == "Original Article":
+                m2 = re.match(r"\[(.*)\]\((.*)\)$", val)
+                if m2:
+                    a["url"] = m2.group(2)
+        elif section == "Categories":
+            m = re.match(r"- (Category:.+)$", line.strip())
+            if m:
+                a["categories"].append(m.group(1).strip())
+    return a
+
+
+def parse_front_matter(lines, a):
+    """The YAML front matter of the samples: `key: value` lines, categories
+    as a flow list of double-quoted strings (JSON's syntax)."""
+    for line in lines:
+        key, sep, val = line.partition(":")
+        if not sep:
+            continue
+        val = val.strip()
+        if len(val) >= 2 and val[0] == val[-1] and val[0] in "\"'":
+            val = val[1:-1]
+        if key == "title":
+            a["title"] = val
+        elif key == "url":
+            a["url"] = val
+        elif key == "language":
+            a["language"] = val
+        elif key == "last_modified":
+            a["updated"] = iso_utc(val)
+        elif key == "categories":
+            a["categories"] = json.loads(val)
+    return a
+
+
+def iso_utc(val):
+    """'2024-12-14T19:37:00.096976+00:00' or '2024-12-15 04:18:51 UTC' as
+    wikipack prints times: UTC, six fraction digits only when not zero."""
+    m = re.match(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\s*(Z|UTC|[+-]\d\d:?\d\d)?$", val)
+    if not m:
+        return None
+    y, mo, d, h, mi, sec = (int(x) for x in m.groups()[:6])
+    frac = int((m.group(7) or "0").ljust(6, "0"))
+    tz = m.group(8) or "Z"
+    t = datetime.datetime(y, mo, d, h, mi, sec, frac, tzinfo=datetime.timezone.utc)
+    if tz not in ("Z", "UTC"):
+        sign = 1 if tz[0] == "+" else -1
+        hh, mm = int(tz[1:3]), int(tz[-2:])
+        t -= sign * datetime.timedelta(hours=hh, minutes=mm)
+    out = t.strftime("%Y-%m-%dT%H:%M:%S")
+    return out + (f".{t.microsecond:06d}" if t.microsecond else "") + "Z"
+
+
+def fold(title):
+    return unicodedata.normalize("NFC", title).casefold()
+
+
+def expected_entries(root):
+    entries = []
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            full = os.path.join(dirpath, name)
+            with open(full, "rb") as f:
+                data = f.read()
+            e = parse_article(data)
+            e["path"] = os.path.relpath(full, root).replace(os.sep, "/")
+            e["size"] = len(data)
+            e["digest"] = hashlib.sha256(data).hexdigest()
+            entries.append(e)
+    entries.sort(key=lambda e: e["path"].encode())
+    # Versions of one article (README, "pack"): same page ID; an entry
+    # without one takes the smallest page ID among the entries with its
+    # folded title, else groups by the folded title alone.
+    ids_by_title = {}
+    for e in entries:
+        if e["title"] and e["page_id"] is not None:
+            ids_by_title.setdefault(fold(e["title"]), set()).add(e["page_id"])
+    groups = {}
+    for e in entries:
+        if e["page_id"] is not None:
+            key = ("id", e["page_id"])
+        elif e["title"] and fold(e["title"]) in ids_by_title:
+            key = ("id", min(ids_by_title[fold(e["title"])]))
+        elif e["title"]:
+            key = ("title", fold(e["title"]))
+        else:
+            key = None
+        e["kind"] = "file" if key is None else "article"
+        if key is not None:
+            groups.setdefault(key, []).append(e)
+    for versions in groups.values():
+        # The newest is the article: latest time, then the smallest path.
+        versions.sort(key=lambda e: (-(time_key(e["updated"])), e["path"].encode()))
+        for old in versions[1:]:
+            old["kind"] = "revision"
+    return entries
+
+
+def time_key(updated):
+    """Newest first; an entry with a time before one without."""
+    if not updated:
+        return -(10 ** 30)
+    return int(re.sub(r"\D", "", updated.rstrip("Z")).ljust(20, "0"))
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__.split("\n\n")[1])
+    wp, root, scratch = sys.argv[1:]
+    os.makedirs(scratch, exist_ok=True)
+    archive = os.path.join(scratch, "outputs.wpk")
+    run(wp, "pack", "-q", "-o", archive, root)
+    want = expected_entries(root)
+
+    # list --json --revisions: every entry, in path order, every field.
+    got = json.loads(run(wp, "list", archive, "--json", "--revisions"))
+    if [g["path"] for g in got] != [w["path"] for w in want]:
+        fail(f"list paths differ: {len(got)} listed, {len(want)} files")
+    for g, w in zip(got, want):
+        for field in ("page_id", "title", "size", "updated", "language", "url", "kind", "categories"):
+            if g.get(field) != w[field]:
+                fail(f"list {w['path']}: {field} is {g.get(field)!r}, the file says {w[field]!r}")
+        if g.get("mime") != "text/markdown":
+            fail(f"list {w['path']}: mime {g.get('mime')!r}")
+    # list without --revisions: the articles and files only.
+    got = json.loads(run(wp, "list", archive, "--json"))
+    if [g["path"] for g in got] != [w["path"] for w in want if w["kind"] != "revision"]:
+        fail("list without --revisions does not list exactly the articles and files")
+
+    # info --json: the totals.
+    info = json.loads(run(wp, "info", archive, "--json"))
+    articles = [w for w in want if w["kind"] == "article"]
+    expect = {
+        "entries": len(want),
+        "content_bytes": sum(w["size"] for w in want),
+        "unique_bytes": sum({w["digest"]: w["size"] for w in want}.values()),
+        "page_ids": sum(1 for w in want if w["page_id"] is not None),
+        "titles": sum(1 for w in want if w["title"]),
+        "articles": len(articles),
+        "revisions": sum(1 for w in want if w["kind"] == "revision"),
+        "categories": len({c for w in articles for c in w["categories"]}),
+        "languages": ", ".join(f"{lang} ({n})" for lang, n in sorted(
+            {l: sum(1 for a in articles if a["language"] == l) for l in {a["language"] for a in articles if a["language"]}}.items())),
+    }
+    for key, value in expect.items():
+        if info.get(key) != value:
+            fail(f"info: {key} is {info.get(key)!r}, the files say {value!r}")
+    if info.get("file_size") != os.path.getsize(archive):
+        fail(f"info: file_size {info.get('file_size')} but the archive has {os.path.getsize(archive)} bytes")
+
+    # find: every article's title under its own first letters, with its page ID and path.
+    for a in articles:
+        prefix = a["title"][:3]
+        hits = json.loads(run(wp, "find", archive, prefix, "--json", "--limit", "0"))
+        mine = [h for h in hits if h["title"] == a["title"] and h["alias_of"] is None]
+        if len(mine) != 1 or mine[0]["path"] != a["path"] or mine[0]["page_id"] != a["page_id"]:
+            fail(f"find {prefix!r}: {a['title']!r} -> {mine!r}, expected path {a['path']!r}, ID {a['page_id']!r}")
+        for h in hits:
+            if not fold(h["title"]).startswith(fold(prefix)):
+                fail(f"find {prefix!r} lists {h['title']!r}")
+
+    # verify --json: intact, every entry and byte checked.
+    v = json.loads(run(wp, "verify", archive, "--json"))
+    if not (v.get("ok") is True and v.get("level") == "full" and v.get("problems") == []
+            and v.get("entries") == len(want) and v.get("content_bytes") == expect["content_bytes"]):
+        fail(f"verify --json: {v}")
+
+    print(f"{len(want)} entries, {len(articles)} articles checked; {failures} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
