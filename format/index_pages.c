@@ -45,6 +45,24 @@
 
 #include <string.h>
 
+/* A stored page or block's reference (24 bytes), as root items and entry
+ * records both hold one: u64 offset, u32 stored size, u32 raw size, u64 checksum. */
+static void get_ref(const uint8_t *p, wpk_fmt_ref *ref)
+{
+    ref->offset = wpk_le64(p);
+    ref->stored_size = wpk_le32(p + 8);
+    ref->raw_size = wpk_le32(p + 12);
+    ref->checksum = wpk_le64(p + 16);
+}
+
+static void put_ref(uint8_t *p, const wpk_fmt_ref *ref)
+{
+    wpk_put64(p, ref->offset);
+    wpk_put32(p + 8, ref->stored_size);
+    wpk_put32(p + 12, ref->raw_size);
+    wpk_put64(p + 16, ref->checksum);
+}
+
 int wpk_fmt_root_head(const uint8_t *p, size_t n, uint32_t *count, uint32_t *key_kind, const char **why)
 {
     if (n < WPK_ROOT_HEAD) {
@@ -74,10 +92,7 @@ int wpk_fmt_root_item_decode(const uint8_t *p, size_t n, size_t *pos, uint32_t k
         return WPK_FMT_CORRUPT;
     }
     const uint8_t *q = p + at;
-    it->page.offset = wpk_le64(q);
-    it->page.stored_size = wpk_le32(q + 8);
-    it->page.raw_size = wpk_le32(q + 12);
-    it->page.checksum = wpk_le64(q + 16);
+    get_ref(q, &it->page);
     it->first_item = wpk_le64(q + 24);
     it->item_count = wpk_le32(q + 32);
     it->key_len = wpk_le32(q + 36);
@@ -112,10 +127,7 @@ size_t wpk_fmt_root_item_encode(uint8_t *out, size_t cap, uint32_t key_kind, con
     uint32_t key_len = key_kind == WPK_KEY_U64 ? 8 : it->key_len;
     size_t need = WPK_ROOT_ITEM_FIXED + (size_t)key_len;
     if (cap < need) return 0;
-    wpk_put64(out, it->page.offset);
-    wpk_put32(out + 8, it->page.stored_size);
-    wpk_put32(out + 12, it->page.raw_size);
-    wpk_put64(out + 16, it->page.checksum);
+    put_ref(out, &it->page);
     wpk_put64(out + 24, it->first_item);
     wpk_put32(out + 32, it->item_count);
     wpk_put32(out + 36, key_len);
@@ -241,10 +253,7 @@ int wpk_fmt_record_parse(const uint8_t *p, size_t n, wpk_fmt_record *r, const ch
     r->updated_us = (int64_t)wpk_le64(p + 16);
     r->content_size = wpk_le64(p + 24);
     r->content_hash = wpk_le64(p + 32);
-    r->block.offset = wpk_le64(p + 40);
-    r->block.stored_size = wpk_le32(p + 48);
-    r->block.raw_size = wpk_le32(p + 52);
-    r->block.checksum = wpk_le64(p + 56);
+    get_ref(p + 40, &r->block);
     r->path_len = wpk_le16(p + 64);
     r->title_len = wpk_le16(p + 66);
     r->lang_len = wpk_le16(p + 68);
@@ -298,10 +307,7 @@ void wpk_fmt_record_encode_fixed(uint8_t *out, const wpk_fmt_record *r)
     wpk_put64(out + 16, (uint64_t)r->updated_us);
     wpk_put64(out + 24, r->content_size);
     wpk_put64(out + 32, r->content_hash);
-    wpk_put64(out + 40, r->block.offset);
-    wpk_put32(out + 48, r->block.stored_size);
-    wpk_put32(out + 52, r->block.raw_size);
-    wpk_put64(out + 56, r->block.checksum);
+    put_ref(out + 40, &r->block);
     wpk_put16(out + 64, r->path_len);
     wpk_put16(out + 66, r->title_len);
     wpk_put16(out + 68, r->lang_len);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int buf_put(const wpk_fmt_alloc *a, wpk_fmt_buf *b, const void *p, size_t n)
+int wpk_fmt_buf_put(const wpk_fmt_alloc *a, wpk_fmt_buf *b, const void *p, size_t n)
 {
     if (n == 0) return 0;
     if (b->len + n > b->cap) {
@@ -82,12 +82,12 @@ static int put_varint(const wpk_fmt_alloc *a, wpk_fmt_buf *b, uint64_t v)
         tmp[n++] = (uint8_t)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
         v >>= 7;
     } while (v);
-    return buf_put(a, b, tmp, n);
+    return wpk_fmt_buf_put(a, b, tmp, n);
 }
 
 static int put_string(const wpk_fmt_alloc *a, wpk_fmt_buf *b, const uint8_t *s, size_t len)
 {
-    return put_varint(a, b, len) || buf_put(a, b, s, len);
+    return put_varint(a, b, len) || wpk_fmt_buf_put(a, b, s, len);
 }
 
 typedef struct col_state {
@@ -167,7 +167,7 @@ static int put_ext(col_state *c, const wpk_fmt_record *r)
     if (put_varint(c->a, ext, fields)) return -1;
     int64_t prev = -1;
     for (pos = 0; wpk_fmt_ext_next(r->ext, r->ext_len, &pos, &tag, &val, &len, &why) == 1;) {
-        int bad = buf_put(c->a, ext, &tag, 1);
+        int bad = wpk_fmt_buf_put(c->a, ext, &tag, 1);
         if (tag == WPK_EXT_CATEGORY) {
             int64_t k = (int64_t)string_number(c, val, len);
             bad |= put_varint(c->a, ext, zigzag(k - prev - 1));
@@ -192,7 +192,7 @@ static int put_block(col_state *c, const uint8_t *ref24)
     if (!sl) return -1;
     if (!sl->key) {
         *sl = (struct slot){ref24, WPK_COL_BLOCK_SIZE, c->blocks.count++};
-        if (buf_put(c->a, &c->s[WPK_COL_BLOCKS], ref24, WPK_COL_BLOCK_SIZE)) return -1;
+        if (wpk_fmt_buf_put(c->a, &c->s[WPK_COL_BLOCKS], ref24, WPK_COL_BLOCK_SIZE)) return -1;
     }
     return put_varint(c->a, &c->s[WPK_COL_SIZES], sl->ref);
 }
@@ -204,14 +204,14 @@ static int put_record(col_state *c, const uint8_t *item, const wpk_fmt_record *r
     if (r->flags & ~WPK_REC_FLAGS_KNOWN) return -2; /* no column for them */
     uint8_t flags = (uint8_t)(r->flags | (url_derived ? WPK_COL_URL_DERIVED : 0) |
                               (title_derived ? WPK_COL_TITLE_DERIVED : 0));
-    int bad = buf_put(c->a, &c->s[WPK_COL_FLAGS], &flags, 1);
+    int bad = wpk_fmt_buf_put(c->a, &c->s[WPK_COL_FLAGS], &flags, 1);
     if (r->flags & WPK_REC_HAS_PAGE_ID) bad |= put_varint(c->a, &c->s[WPK_COL_IDS], r->page_id);
     if (r->flags & WPK_REC_HAS_UPDATED) bad |= put_varint(c->a, &c->s[WPK_COL_TIMES], zigzag(r->updated_us));
     bad |= put_varint(c->a, &c->s[WPK_COL_SIZES], r->content_size);
     bad |= put_block(c, item + 40) || put_varint(c->a, &c->s[WPK_COL_SIZES], r->offset_in_block);
     uint8_t hash[8];
     wpk_put64(hash, r->content_hash);
-    bad |= buf_put(c->a, &c->s[WPK_COL_HASHES], hash, 8);
+    bad |= wpk_fmt_buf_put(c->a, &c->s[WPK_COL_HASHES], hash, 8);
     size_t shared = 0;
     while (prev && shared < prev->path_len && shared < r->path_len && prev->path[shared] == r->path[shared]) shared++;
     bad |= put_varint(c->a, &c->s[WPK_COL_PATHS], shared) ||
@@ -258,8 +258,8 @@ int wpk_fmt_columns_encode(const wpk_fmt_alloc *a, const uint8_t *rows, size_t l
         wpk_put32(head + 8, (uint32_t)c.strings.count);
         for (int i = 0; i < WPK_COL_STREAMS; i++) wpk_put32(head + 12 + 4 * i, (uint32_t)c.s[i].len);
         out->len = 0;
-        int bad = buf_put(a, out, head, sizeof head);
-        for (int i = 0; i < WPK_COL_STREAMS; i++) bad |= buf_put(a, out, c.s[i].p, c.s[i].len);
+        int bad = wpk_fmt_buf_put(a, out, head, sizeof head);
+        for (int i = 0; i < WPK_COL_STREAMS; i++) bad |= wpk_fmt_buf_put(a, out, c.s[i].p, c.s[i].len);
         rc = bad ? WPK_FMT_NOMEM : WPK_FMT_OK;
     }
     *string_count = (uint32_t)c.strings.count;
@@ -300,7 +300,8 @@ int wpk_fmt_leaf_columns_encode(const wpk_fmt_alloc *a, int kind, const uint8_t 
                 broken = wpk_fmt_fold_item_decode(item, item_len, &f, &why) != 0;
                 key = f.key;
                 key_len = f.key_len;
-                bad = !broken && (buf_put(a, &s[2], &f.kind, 1) || put_string(a, &s[2], f.display, f.display_len));
+                bad = !broken &&
+                      (wpk_fmt_buf_put(a, &s[2], &f.kind, 1) || put_string(a, &s[2], f.display, f.display_len));
             } else {
                 key = item + 4;
                 key_len = item_len - 4;
@@ -323,8 +324,8 @@ int wpk_fmt_leaf_columns_encode(const wpk_fmt_alloc *a, int kind, const uint8_t 
         wpk_put32(head + 4, (uint32_t)len);
         for (int i = 0; i < 3; i++) wpk_put32(head + 8 + 4 * i, (uint32_t)s[i].len);
         out->len = 0;
-        bad = buf_put(a, out, head, sizeof head);
-        for (int i = 0; i < 3; i++) bad |= buf_put(a, out, s[i].p, s[i].len);
+        bad = wpk_fmt_buf_put(a, out, head, sizeof head);
+        for (int i = 0; i < 3; i++) bad |= wpk_fmt_buf_put(a, out, s[i].p, s[i].len);
     }
     for (int i = 0; i < 3; i++) a->free_fn(s[i].p);
     *why_out = why;

@@ -301,6 +301,9 @@ typedef struct wpk_fmt_alloc {
     void *(*realloc_fn)(void *p, size_t size);
     void (*free_fn)(void *p);
 } wpk_fmt_alloc;
+/* Append n bytes to b, growing it (doubling, from 4096) with a's realloc_fn:
+ * 0, or -1 when that fails (b is left as it was). */
+int wpk_fmt_buf_put(const wpk_fmt_alloc *a, wpk_fmt_buf *b, const void *p, size_t n);
 /* A record page; *string_count gets the number of recurring strings (the
  * decoder's scratch is that many uint32_t). */
 int wpk_fmt_columns_encode(const wpk_fmt_alloc *a, const uint8_t *rows, size_t len, wpk_fmt_buf *out,

@@ -86,6 +86,14 @@ static int scan_from(wpk_reader *r, wpk_index *idx, const char *what, const uint
 
 /* ---- items of one folded key ------------------------------------------- */
 
+/* A folded-title item, decoded: 0, or -1 when it is malformed or names an
+ * entry past the archive's `entries`. */
+static int fold_item(const uint8_t *item, size_t len, uint64_t entries, wpk_fmt_fold_item *f)
+{
+    const char *why;
+    return wpk_fmt_fold_item_decode(item, len, f, &why) || f->entry >= entries ? -1 : 0;
+}
+
 typedef struct fold_hit { uint32_t entry; uint8_t kind; char *display; } fold_hit;
 typedef struct fold_run {
     const char *key;
@@ -100,8 +108,7 @@ static int collect_run(void *ctx, const uint8_t *item, size_t len)
 {
     fold_run *run = ctx;
     wpk_fmt_fold_item f;
-    const char *why;
-    if (wpk_fmt_fold_item_decode(item, len, &f, &why) || f.entry >= run->entries) return -1;
+    if (fold_item(item, len, run->entries, &f)) return -1;
     if (wpk_bytes_cmp(f.key, f.key_len, (const uint8_t *)run->key, run->key_len) != 0) return 1;
     if (run->n == run->cap) {
         size_t cap = run->cap ? run->cap * 2 : 8;
@@ -244,8 +251,7 @@ static int visit_prefix(void *vctx, const uint8_t *item, size_t len)
 {
     prefix_scan *p = vctx;
     wpk_fmt_fold_item f;
-    const char *why;
-    if (wpk_fmt_fold_item_decode(item, len, &f, &why) || f.entry >= p->entries) return -1;
+    if (fold_item(item, len, p->entries, &f)) return -1;
     if (f.key_len < p->prefix_len || memcmp(f.key, p->prefix, p->prefix_len) != 0) return 1;
     char *d = wpk_realloc(p->display, f.display_len + 1);
     if (!d) {

@@ -1,22 +1,11 @@
 /* writer_buf.c - the writer's growable memory buffers and append-only scratch files. */
 #include "writer_internal.h"
 
-#include <string.h>
+const wpk_fmt_alloc wpk_writer_alloc = {wpk_malloc, wpk_realloc, wpk_free};
 
 int wbuf_put(wbuf *b, const void *p, size_t n)
 {
-    if (n == 0) return 0;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n) cap *= 2;
-        uint8_t *g = wpk_realloc(b->p, cap);
-        if (!g) return -1;
-        b->p = g;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-    return 0;
+    return wpk_fmt_buf_put(&wpk_writer_alloc, b, p, n);
 }
 
 int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err)

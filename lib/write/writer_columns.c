@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-static const wpk_fmt_alloc lib_alloc = {wpk_malloc, wpk_realloc, wpk_free};
-
 /* Decode a column page just made (kind 0: a record page; else a
  * WPK_LEAF_* kind) and compare it with its rows: a writer bug here would
  * otherwise surface only in readers. The scratch is the decoder's: string
@@ -34,7 +32,7 @@ int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *er
 {
     uint32_t string_count = 0;
     const char *why = NULL;
-    int rc = wpk_fmt_columns_encode(&lib_alloc, rows, len, out, &string_count, &why);
+    int rc = wpk_fmt_columns_encode(&wpk_writer_alloc, rows, len, out, &string_count, &why);
     if (rc == WPK_FMT_NOMEM) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (rc) return wpk_fail(err, WPK_E_CORRUPT, "internal error: a record page just built is unreadable: %s", why ? why : "?");
     return check_decodes(0, out, string_count, rows, len, err);
@@ -44,7 +42,7 @@ int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *er
 int wpk_leaf_columns_encode(int kind, const uint8_t *rows, size_t len, wbuf *out, wpk_error *err)
 {
     const char *why = NULL;
-    int rc = wpk_fmt_leaf_columns_encode(&lib_alloc, kind, rows, len, out, &why);
+    int rc = wpk_fmt_leaf_columns_encode(&wpk_writer_alloc, kind, rows, len, out, &why);
     if (rc == WPK_FMT_CORRUPT) return wpk_fail(err, WPK_E_CORRUPT, "internal error: a leaf just built is unreadable: %s", why);
     if (rc) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     return check_decodes(kind, out, 0, rows, len, err);

@@ -301,6 +301,8 @@ int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, siz
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
 /* writer_index.c: build the page region and the three roots. */
 typedef wpk_fmt_buf wbuf; /* growable buffer, shared with the column encoders (format/) */
+/* The library's allocator, for the format's encoders and buffers. */
+extern const wpk_fmt_alloc wpk_writer_alloc;
 int wbuf_put(wbuf *b, const void *p, size_t n);
 /* The column form of a record page (writer_columns.c over format/), checked
  * to decode back to `rows`; `out` is replaced. */
