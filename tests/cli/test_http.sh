@@ -270,20 +270,23 @@ EOF
 
 # ---------------------------------------------------------------- lookups
 
-# Entries looked up: the articles of EXPECTED.tsv and a few generated ones.
+# Entries looked up: the articles of EXPECTED.tsv and a few generated ones,
+# each with the input file whose bytes it must give back.
 lookup_keys() {
-    local id title path
+    local id title path src
     while IFS=$'\t' read -r id title path; do
-        printf 'id\t%s\n' "$id"
-        printf 'title\t%s\n' "$title"
-        printf 'path\t%s\n' "$path"
+        case $path in generated_*) src=$S/generated/$path ;; *) src=$ARTICLES/$path ;; esac
+        printf 'id\t%s\t%s\n' "$id" "$src"
+        printf 'title\t%s\t%s\n' "$title" "$src"
+        printf 'path\t%s\t%s\n' "$path" "$src"
     done < <(tail -q -n +2 "$SAMPLES/EXPECTED.tsv" "$S/generated.tsv")
 }
 
-# get_over_http ARCHIVE KIND KEY: `get URL --KIND KEY` prints what `get FILE
-# --KIND KEY` prints, in few Range requests and few bytes.
+# get_over_http ARCHIVE KIND KEY SOURCE: `get URL --KIND KEY` prints the bytes
+# of the input file SOURCE (an answer wikipack did not compute) and what `get
+# FILE --KIND KEY` prints, in few Range requests and few bytes.
 get_over_http() {
-    local a=$1 kind=$2 key=$3 file=$S/www/$1.wpk url=http://127.0.0.1:$NGINX_PORT/$1.wpk
+    local a=$1 kind=$2 key=$3 src=$4 file=$S/www/$1.wpk url=http://127.0.0.1:$NGINX_PORT/$1.wpk
     local size limit name="get $a.wpk --$kind $key"
     size=$(stat -c %s "$file")
     run "$S/local.out" "$S/local.err" "$WP" get "$file" --"$kind" "$key"
@@ -292,8 +295,10 @@ get_over_http() {
     run "$S/url.out" "$S/url.err" "$WP" get "$url" --"$kind" "$key"
     requests_since_mark
     printf '%-7s --%-5s %-52s %2d requests %7d bytes\n' "$a" "$kind" "$key" "$REQUESTS" "$BYTES"
-    if [ "$RC" -eq 0 ] && cmp -s "$S/local.out" "$S/url.out"; then ok
-    else bad "$name: exit $RC, output differs from the local file's" "$(head -n 5 "$S/url.err")"; fi
+    if [ "$RC" -eq 0 ] && cmp -s "$src" "$S/url.out"; then ok
+    else bad "$name: exit $RC, output differs from the input file $src" "$(head -n 5 "$S/url.err")"; fi
+    if cmp -s "$S/local.out" "$S/url.out"; then ok
+    else bad "$name: output differs from the local file's"; fi
     # open: at most 3; the dictionary: 1; index pages: 2 (1 by path); the block: 1
     limit=3
     [ "$a" != nodict ] && limit=$((limit + 1))
@@ -310,8 +315,8 @@ test_get() {
     section "get by id, title and path: same bytes, few requests"
     local a kind key
     for a in $ARCHIVES; do
-        while IFS=$'\t' read -r kind key; do
-            get_over_http "$a" "$kind" "$key"
+        while IFS=$'\t' read -r kind key src; do
+            get_over_http "$a" "$kind" "$key" "$src"
         done < <(lookup_keys)
     done
 }

@@ -182,7 +182,9 @@ static void expect_error(const uint8_t *orig, size_t len, uint64_t off, const ch
     } else {
         CHECK(rc == WPK_E_CORRUPT);
     }
-    (void)what;
+    /* The error names the damaged structure. */
+    CHECK_MSG(rc != WPK_E_CORRUPT || strstr(err.message, what), "flip at %llu: \"%s\" does not name the %s",
+              (unsigned long long)off, err.message, what);
     free(buf);
 }
 
@@ -243,7 +245,11 @@ static void test_targeted(const uint8_t *orig, size_t len)
     CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_FORMAT && strstr(err.message, "version"));
     free(buf);
 
-    expect_error(orig, len, h.prefix_size - 3, "root", 1);
+    /* The summary, last in the prefix, is checked at open; a root when it
+     * is first needed, and by verify. */
+    expect_error(orig, len, h.prefix_size - 3, "summary", 1);
+    wpk_fmt_section path_root = section_of(orig, len, WPK_SEC_PATH_ROOT);
+    expect_verify_message(orig, len, path_root.offset + path_root.stored_size / 2, "path index root");
     expect_verify_message(orig, len, pages.offset + 5, "page");
     expect_verify_message(orig, len, data.offset + data.stored_size / 2, "block at offset");
     /* Reading an entry from a damaged block reports it; other blocks still read. */

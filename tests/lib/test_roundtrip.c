@@ -161,7 +161,7 @@ static void test_mixed(void)
     CHECK(wpk_reader_find_by_title(r, "Pylons project", &e, &err) == 0 && e && content_is(r, e, "new", 3));
     wpk_entry_free(e);
     CHECK(wpk_reader_find_by_path(r, "v/old.md", &e, &err) == 0 && content_is(r, e, "old", 3));
-    CHECK(e && e->title == NULL ? 0 : 1);
+    CHECK(e && e->title && !strcmp(e->title, "Pylons project")); /* an older version keeps its own title */
     wpk_entry_free(e);
     wpk_entry *a = NULL, *b = NULL;
     CHECK(wpk_reader_find_by_path(r, "dup/a.txt", &a, &err) == 0 && wpk_reader_find_by_path(r, "dup/b.txt", &b, &err) == 0);
