@@ -52,5 +52,16 @@ for archive in "$vectors"/invalid/*.wpk; do
     if grep -qF -- "$base.wpk" "$tmp/err"; then ok; else bad "$base: message does not name the file"; fi
 done
 
+# What verify refuses, a read refuses too: the entry of the spec's witness
+# archive whose content hash is wrong (every other checksum right) is not
+# printed by get, which names it; its block is fine, so only the content
+# check can catch it.
+witness=$vectors/witness/invalid/content-hash.wpk
+"$wikipack" get "$witness" --path a/Ada_Lovelace.md >"$tmp/got" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -qF 'entry "a/Ada_Lovelace.md": content checksum mismatch' "$tmp/err"; then ok
+else bad "get of an entry with a wrong content hash: exit $rc: $(cat "$tmp/err")"; fi
+if [ ! -s "$tmp/got" ]; then ok; else bad "get printed the damaged entry"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
