@@ -394,6 +394,7 @@ class Archive:
                 regions[region] += frame
             roots[rtype] = dict(key_kind=2 if rtype == ID_ROOT else 1, items=items)
         self.hook("roots", roots)
+        self.roots = roots                                                  # for expected messages
         self.hook("regions", regions)
 
         root_raw = {}
@@ -406,6 +407,8 @@ class Archive:
                         u32(len(it["key"])) + it["key"])
             root_raw[rtype] = raw
         self.hook("root_raw", root_raw)
+        self.root_size = len(root_raw.get(PATH_ROOT, b""))                 # for expected messages
+        self.first_page_raw = roots[PATH_ROOT]["items"][0]["page_raw_size"] if roots[PATH_ROOT]["items"] else 0
 
         # ---- sections, in the order they are laid out
         secs = []
@@ -442,6 +445,7 @@ class Archive:
                          u64(s["stored_size"]) + u64(s["raw_size"]) + u64(s["checksum"]) +
                          u64(s["count"]) for s in secs)
         file_size = table_end + len(body) + 32
+        self.file_size = file_size                                          # for expected messages
         h = dict(major=1, minor=1, header_size=128,
                  required=FEAT_COLUMNS if self.columns else 0, optional=0,
                  file_size=file_size, entry_count=len(E), block_count=len(blocks),
@@ -461,8 +465,9 @@ class Archive:
         self.hook("trailer", t)
         trailer = t["magic"] + u64(t["file_size"]) + u64(t["header_checksum"])
         trailer += u64(xxh3(trailer))
-        out = head + table + body + trailer
-        return out
+        out = [head + table + body + trailer]
+        self.hook("output", out)
+        return out[0]
 
     def summary_bytes(self):
         """Summary: ARTICLES, REVISIONS, ALIASES, CATEGORIES, LANGUAGE..."""
@@ -554,6 +559,50 @@ def set_(d, **kv):
 
 def first_with(recs, path):
     return next(r for r in recs if r["path"] == path.encode())
+
+
+def sec(ss, t):
+    return next(s for s in ss if s["type"] == t)
+
+
+def before_pages(ss, s):
+    """Insert section s just before PAGES (where the reference writer puts
+    the dictionary)."""
+    ss.insert(ss.index(sec(ss, PAGES)), s)
+
+
+def leaf_items(row):
+    """The items of a leaf with an offset table (row form)."""
+    n = struct.unpack_from("<I", row)[0]
+    offs = [struct.unpack_from("<I", row, 4 + 4 * i)[0] for i in range(n)] + [len(row)]
+    return [row[offs[i]:offs[i + 1]] for i in range(n)]
+
+
+def patch_leaf(rtype, f, i=0):
+    """A `leaves` hook replacing the row form of leaf i of index rtype by f(row)."""
+    def hook(leaves):
+        row, first, count, key = leaves[rtype][i]
+        leaves[rtype][i] = (f(row), first, count, key)
+    return hook
+
+
+def leaf_at(a, rtype, i=0):
+    """File offset of leaf i of index rtype in archive a (for messages)."""
+    region = PAGES_EXT if rtype in (FOLD_ROOT, CATEGORY_ROOT) else PAGES
+    return a.offset_of[region] + a.roots[rtype]["items"][i]["page_offset"]
+
+
+def long_entries():
+    """Three entries with 602-byte paths, so that the path root and the
+    record page are over 512 bytes stored: a raw size over the 16 MiB page cap
+    is then still within 32768 times the stored size (Plausibility)."""
+    return [Entry("/".join([c * 200] * 3) + "", (c * 3 + "\n").encode()) for c in "abc"]
+
+
+OVER_CAP = 16 * 1024 * 1024 + 1                  # default page and dictionary caps + 1
+DICT_BYTES = b"witness raw-content dictionary: " * 20          # 640 bytes, no magic
+SIG_RECORD = (b"\x89WPKSIG\n" + u8(1) + u8(1) + bytes(6) + bytes(32) + bytes(64))
+assert len(SIG_RECORD) == 112
 
 
 TEN_BYTE_OVERFLOW = b"\x80" * 9 + b"\x02"     # 2**64: a tenth byte above 1
@@ -699,15 +748,235 @@ INVALID = {
                     "verify", 1, "header counts 2 blocks, entries refer to 1"),
     "content-bytes": (three_entries, {}, dict(
         header=lambda h: set_(h, content_bytes=h["content_bytes"] + 1)),
-        "verify", 1, "the header says"),
+        "verify", 1, lambda a: "entries hold %d bytes, the header says %d"
+                               % (sum(len(e.content) for e in a.entries),
+                                  sum(len(e.content) for e in a.entries) + 1)),
     "unsafe-path": (lambda: [Entry("a/../etc.md", b"x\n")], {}, {},
                     "verify", 1, 'unsafe path "a/../etc.md"'),
     "title-entry-out-of-range": (three_entries, {}, dict(
         title_items=lambda t: t.__setitem__(0, (t[0][0], 3, None))),
-        "verify", 1, "entry number out of range"),
+        "verify", 1, lambda a: "title index page at offset %d: entry number out of range"
+                               % leaf_at(a, TITLE_ROOT)),
     "title-wrong-entry": (three_entries, {}, dict(
         title_items=lambda t: t.__setitem__(0, (t[0][0], 1, None))),
-        "verify", 1, "item names an entry without this title"),
+        "verify", 1, lambda a: "title index page at offset %d: item names an entry without this title"
+                               % leaf_at(a, TITLE_ROOT)),
+    # ---- at open, further rules (FORMAT.md numbers)
+    "short-header": (three_entries, {}, dict(output=lambda o: o.__setitem__(0, o[0][:100])),
+                     "info", 1, "file too short for a header"),
+    "section-count-zero": (three_entries, {}, dict(header=lambda h: set_(h, section_count=0)),
+                           "info", 1, "section count out of range"),
+    "prefix-past-file": (three_entries, {}, dict(
+        header=lambda h: set_(h, prefix_size=h["file_size"] + 1)),
+        "info", 1, "prefix or file size inconsistent with the section table"),
+    "section-extent-overflow": (three_entries, {}, dict(
+        layout=lambda ss: set_(sec(ss, DATA), offset=(1 << 64) - 1)),
+        "info", 1, "section 4 at offset %d: section extent overflows" % (128 + 4 * 48)),
+    "pages-ext-not-region": (three_entries, {}, dict(
+        sections=lambda ss: ss.insert(len(ss) - 1, dict(type=PAGES_EXT, flags=0, data=b"", count=0))),
+        "info", 1, "extension page section is not marked as a region"),
+    "root-overlaps-table": (three_entries, {}, dict(
+        layout=lambda ss: set_(sec(ss, PATH_ROOT), offset=128)),
+        "list", 1, "path index root overlaps the section table"),
+    "root-not-zstd": (three_entries, {}, dict(
+        sections=lambda ss: set_(sec(ss, PATH_ROOT), flags=F_REQUIRED,
+                                 raw_size=len(sec(ss, PATH_ROOT)["data"]))),
+        "list", 1, lambda a: "path index root at offset %d: empty, or flags other than zstd"
+                             % a.offset_of[PATH_ROOT]),
+    "root-over-page-cap": (long_entries, dict(per_page=1), dict(
+        sections=lambda ss: set_(sec(ss, PATH_ROOT), raw_size=OVER_CAP)),
+        "list", 6, lambda a: "path index root at offset %d claims %d bytes, over the page cap"
+                             % (a.offset_of[PATH_ROOT], OVER_CAP)),
+    "root-raw-size": (three_entries, {}, dict(
+        sections=lambda ss: set_(sec(ss, PATH_ROOT), raw_size=sec(ss, PATH_ROOT)["raw_size"] + 1)),
+        "list", 1, lambda a: "path index root at offset %d does not decompress to %d bytes"
+                             % (a.offset_of[PATH_ROOT], a.root_size + 1)),
+    "root-too-short": (three_entries, {}, dict(
+        root_raw=lambda rr: rr.__setitem__(PATH_ROOT, bytes(6))),
+        "list", 1, lambda a: "path index root at offset %d: index root too short"
+                             % a.offset_of[PATH_ROOT]),
+    "root-item-count": (three_entries, {}, dict(
+        root_raw=lambda rr: rr.__setitem__(PATH_ROOT, u32(5) + rr[PATH_ROOT][4:])),
+        "list", 1, lambda a: "path index root at offset %d: index root item count exceeds its size"
+                             % a.offset_of[PATH_ROOT]),
+    "root-item-truncated": (three_entries, {}, dict(
+        root_raw=lambda rr: rr.__setitem__(PATH_ROOT, u32(2) + rr[PATH_ROOT][4:] + bytes(30))),
+        "list", 1, "path index root item 1: index root item truncated"),
+    "root-empty-leaf": (three_entries, {}, dict(
+        roots=lambda rs: set_(rs[PATH_ROOT]["items"][0], leaf_item_count=0)),
+        "list", 1, "path index root item 0: index root item describes an empty leaf"),
+    "root-key-past-end": (three_entries, {}, dict(
+        root_raw=lambda rr: rr.__setitem__(PATH_ROOT, rr[PATH_ROOT][:-1])),
+        "list", 1, "path index root item 0: index root key runs past the root"),
+    "id-root-key-size": (three_entries, {}, dict(
+        roots=lambda rs: set_(rs[ID_ROOT]["items"][0], key=rs[ID_ROOT]["items"][0]["key"] + b"\0")),
+        "verify", 1, "ID index root item 0: u64 index key is not 8 bytes"),
+    "leaf-over-page-cap": (long_entries, dict(per_page=1), dict(
+        roots=lambda rs: set_(rs[PATH_ROOT]["items"][0], page_raw_size=OVER_CAP)),
+        # The spec's message says "leaf of N bytes"; the reference reader says
+        # "page of N bytes": only the part both agree on is expected.
+        "list", 6, "path index root item 0: "),
+    "id-root-key-kind": (three_entries, {}, dict(roots=lambda rs: set_(rs[ID_ROOT], key_kind=1)),
+                         "verify", 1, "ID index root has the wrong key kind"),
+    "dict-region": (three_entries, {}, dict(
+        sections=lambda ss: before_pages(ss, dict(type=DICT, flags=F_REQUIRED | F_REGION,
+                                                  data=DICT_BYTES, count=0))),
+        "info", 1, "dictionary section marked as a region"),
+    "dict-over-cap": (three_entries, {}, dict(
+        sections=lambda ss: before_pages(ss, dict(type=DICT, flags=F_REQUIRED | F_ZSTD,
+                                                  data=zframe(DICT_BYTES), raw_size=OVER_CAP,
+                                                  count=0))),
+        "info", 6, "dictionary of %d bytes exceeds the %d-byte dictionary cap" % (OVER_CAP, OVER_CAP - 1)),
+    "dict-empty": (three_entries, {}, dict(
+        sections=lambda ss: before_pages(ss, dict(type=DICT, flags=F_REQUIRED, data=b"", count=0))),
+        "info", 1, lambda a: "dictionary at offset %d is empty" % a.offset_of[DICT]),
+    # Opening step 10 checks the dictionary's checksum, size and zstd form at
+    # open; the reference reader loads it when first needed, so these three
+    # are run through `verify`, which must find them either way.
+    "dict-checksum": (three_entries, {}, dict(
+        sections=lambda ss: before_pages(ss, dict(type=DICT, flags=F_REQUIRED, data=DICT_BYTES,
+                                                  checksum=xxh3(DICT_BYTES) ^ 1, count=0))),
+        "verify", 1, lambda a: "dictionary at offset %d: checksum mismatch" % a.offset_of[DICT]),
+    "dict-raw-size": (three_entries, {}, dict(
+        sections=lambda ss: before_pages(ss, dict(type=DICT, flags=F_REQUIRED | F_ZSTD,
+                                                  data=zframe(DICT_BYTES),
+                                                  raw_size=len(DICT_BYTES) + 1, count=0))),
+        "verify", 1, lambda a: "dictionary at offset %d does not decompress to %d bytes"
+                             % (a.offset_of[DICT], len(DICT_BYTES) + 1)),
+    "dict-invalid": (three_entries, {}, dict(
+        sections=lambda ss: before_pages(ss, dict(type=DICT, flags=F_REQUIRED,
+                                                  data=b"\x37\xA4\x30\xEC" + bytes(60), count=0))),
+        "verify", 1, lambda a: "dictionary at offset %d is not a valid zstd dictionary" % a.offset_of[DICT]),
+    "summary-flags": (three_entries, dict(summary=True), dict(
+        sections=lambda ss: set_(sec(ss, SUMMARY), flags=F_ZSTD, raw_size=len(sec(ss, SUMMARY)["data"]),
+                                 data=zframe(sec(ss, SUMMARY)["data"]))),
+        "info", 1, "summary section outside the prefix or with bad flags"),
+    "summary-field-past-end": (three_entries, dict(summary=True), dict(
+        sections=lambda ss: set_(sec(ss, SUMMARY), data=sec(ss, SUMMARY)["data"] + u8(6) + u16(8) + b"\0\0")),
+        "info", 1, lambda a: "summary at offset %d: record extension field runs past the record"
+                             % a.offset_of[SUMMARY]),
+    "summary-field-size": (three_entries, dict(summary=True), dict(
+        summary_fields=lambda f: f.__setitem__(0, (1, u32(1)))),
+        "info", 1, lambda a: "summary at offset %d: summary field of the wrong size" % a.offset_of[SUMMARY]),
+    "trailer-checksum": (three_entries, {}, dict(
+        output=lambda o: o.__setitem__(0, o[0][:-1] + bytes([o[0][-1] ^ 1]))),
+        "info", 1, lambda a: "trailer at offset %d: trailer checksum mismatch"
+                             % (a.file_size - 32)),
+    "unknown-required-section": (three_entries, {}, dict(
+        sections=lambda ss: ss.append(dict(type=200, flags=F_REQUIRED | F_REGION, data=b"", count=0))),
+        "info", 5, "section 5 has type 200, which this reader does not know and the archive requires"),
+    "section-gap": (three_entries, {}, dict(
+        sections=lambda ss: set_(sec(ss, PAGES), data=sec(ss, PAGES)["data"] + b"\0",
+                                 stored_size=len(sec(ss, PAGES)["data"]),
+                                 raw_size=len(sec(ss, PAGES)["data"]))),
+        "info", 1, lambda a: "section table: gap at offset %d" % (a.offset_of[DATA] - 1)),
+    # ---- when using a leaf page, a record or a block
+    "page-raw-size": (three_entries, {}, dict(
+        roots=lambda rs: set_(rs[PATH_ROOT]["items"][0],
+                              page_raw_size=rs[PATH_ROOT]["items"][0]["page_raw_size"] + 1)),
+        "list", 1, lambda a: "record page at offset %d does not decompress to %d bytes"
+                             % (a.offset_of[PAGES], a.first_page_raw)),
+    "page-count-zero": (three_entries, {}, dict(leaves=patch_leaf(PATH_ROOT, lambda r: u32(0) + r[4:])),
+                        "list", 1, "record page at region offset 0: leaf page item count out of range"),
+    "page-count-root": (three_entries, {}, dict(leaves=patch_leaf(PATH_ROOT, lambda r: u32(2) + r[4:])),
+                        "list", 1, "record page at region offset 0: item count differs from the root"),
+    "page-item-offsets": (three_entries, {}, dict(
+        leaves=patch_leaf(PATH_ROOT, lambda r: r[:4] + u32(8) + r[8:])),
+        "list", 1, "record page at region offset 0, entry 0: leaf item offsets out of order or out of the page"),
+    "record-too-short": (three_entries, dict(per_page=2), dict(
+        leaves=patch_leaf(PATH_ROOT, lambda r: offset_table_leaf([leaf_items(r)[0], bytes(50)]))),
+        "list", 1, "record page at region offset 0, entry 1: entry record too short"),
+    "record-empty-path": (three_entries, {}, dict(
+        records=lambda rs: set_(first_with(rs, "notes/plain.txt"), path=b"")),
+        "list", 1, "record page at region offset 0, entry 1: entry record string lengths do not match its size"),
+    "revisions-size": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        records=lambda rs: set_(first_with(rs, "a/Lord_Byron.md"),
+                                ext_fields=[(EXT_CATEGORY, b"Category:Poets"), (EXT_REVISIONS, bytes(3))])),
+        "list", 1, "record page at region offset 0, entry 0: revisions field malformed or repeated"),
+    "title-leaf-offsets": (three_entries, {}, dict(
+        leaves=patch_leaf(TITLE_ROOT, lambda r: r[:4] + u32(4) + r[8:])),
+        "verify", 1, lambda a: "title index page at offset %d: leaf item offsets out of order or out of the page"
+                               % leaf_at(a, TITLE_ROOT)),
+    # count 0 is also "count 0 or too large"; the verifier reports the
+    # comparison with the root (both conditions hold)
+    "title-leaf-count": (three_entries, {}, dict(
+        leaves=patch_leaf(TITLE_ROOT, lambda r: u32(0) + r[4:])),
+        "verify", 1, lambda a: "title index page at offset %d: item count differs from the root"
+                               % leaf_at(a, TITLE_ROOT)),
+    "title-item-short": (three_entries, {}, dict(
+        leaves=patch_leaf(TITLE_ROOT, lambda r: offset_table_leaf([b"\0\0"]))),
+        "verify", 1, lambda a: "title index page at offset %d: item too short" % leaf_at(a, TITLE_ROOT)),
+    "id-leaf-size": (three_entries, {}, dict(leaves=patch_leaf(ID_ROOT, lambda r: r + b"\0")),
+                     "verify", 1, lambda a: "ID index page at offset %d: ID leaf size does not match its item count"
+                                            % leaf_at(a, ID_ROOT)),
+    "id-wrong-entry": (three_entries, {}, dict(
+        leaves=patch_leaf(ID_ROOT, lambda r: r[:12] + u32(1))),
+        "verify", 1, lambda a: "ID index page at offset %d: item names an entry without this page ID"
+                               % leaf_at(a, ID_ROOT)),
+    "category-leaf-count": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        leaves=patch_leaf(CATEGORY_ROOT, lambda r: u32(0) + r[4:])),
+        "verify", 1, lambda a: "category index page at offset %d: item count differs from the root"
+                               % leaf_at(a, CATEGORY_ROOT)),
+    "category-leaf-offsets": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        leaves=patch_leaf(CATEGORY_ROOT, lambda r: r[:4] + u32(4) + r[8:])),
+        "verify", 1, lambda a: "category index page at offset %d: leaf item offsets out of order or out of the page"
+                               % leaf_at(a, CATEGORY_ROOT)),
+    "fold-item-short": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        leaves=patch_leaf(FOLD_ROOT, lambda r: offset_table_leaf([bytes(5)] + leaf_items(r)[1:]))),
+        "verify", 1, lambda a: "folded-title index page at offset %d: folded-title item too short"
+                               % leaf_at(a, FOLD_ROOT)),
+    "fold-item-kind": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        leaves=patch_leaf(FOLD_ROOT, lambda r: offset_table_leaf(
+            [leaf_items(r)[0][:4] + u8(2) + leaf_items(r)[0][5:]] + leaf_items(r)[1:]))),
+        "verify", 1, lambda a: "folded-title index page at offset %d: folded-title item malformed"
+                               % leaf_at(a, FOLD_ROOT)),
+    # ---- found by verification
+    "paths-out-of-order": (lambda: list(reversed(three_entries())), dict(sort=False), {},
+                           "verify", 1, 'entry 1 "notes/plain.txt": paths out of order'),
+    "page-first-path": (three_entries, {}, dict(roots=lambda rs: set_(rs[PATH_ROOT]["items"][0], key=b"a/")),
+                        "verify", 1, lambda a: "record page at offset %d: first path differs from the root"
+                                               % a.offset_of[PAGES]),
+    "title-not-indexed": (three_entries, dict(title_index=False), {},
+                          "verify", 1, "1 entries have a title and 1 a page ID, but the indexes hold 0 and 1"),
+    "title-first-key": (three_entries, {}, dict(roots=lambda rs: set_(rs[TITLE_ROOT]["items"][0], key=b"Ada")),
+                        "verify", 1, lambda a: "title index page at offset %d: first key differs from the root"
+                                               % leaf_at(a, TITLE_ROOT)),
+    "title-keys-out-of-order": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        title_items=lambda t: t.reverse()),
+        "verify", 1, lambda a: "title index page at offset %d: keys out of order" % leaf_at(a, TITLE_ROOT)),
+    "ext-pages-unreferenced": (versions_entries, dict(category_index=True, fold_index=True), dict(
+        sections=lambda ss: set_(sec(ss, PAGES_EXT), data=sec(ss, PAGES_EXT)["data"] + b"\0")),
+        "verify", 1, "extension page region: unreferenced bytes at offset"),
+    "block-not-one-frame": (three_entries, {}, dict(
+        blocks=lambda bs: bs.__setitem__(0, bs[0] + b"\x50\x2A\x4D\x18" + u32(0))),
+        "verify", 1, lambda a: "block at offset %d is not exactly one zstd frame" % a.offset_of[DATA]),
+    "block-disagree": (three_entries, {}, dict(
+        records=lambda rs: set_(first_with(rs, "a/Ada_Lovelace.md"),
+                                block_checksum=first_with(rs, "a/Ada_Lovelace.md")["block_checksum"] ^ 1)),
+        "verify", 1, lambda a: "entries disagree about the block at offset %d" % a.offset_of[DATA]),
+    "block-checksum": (three_entries, {}, dict(
+        records=lambda rs: [set_(r, block_checksum=r["block_checksum"] ^ 1) for r in rs if r["content_size"]]),
+        "verify", 1, lambda a: 'block at offset %d (holding "a/Ada_Lovelace.md"): checksum mismatch'
+                               % a.offset_of[DATA]),
+    "signature-not-region": (three_entries, {}, dict(
+        sections=lambda ss: ss.append(dict(type=11, flags=0, data=SIG_RECORD, count=0))),
+        "verify", 1, "signature section is not marked as a region"),
+    "signature-size": (three_entries, {}, dict(
+        sections=lambda ss: ss.append(dict(type=11, flags=F_REGION, data=SIG_RECORD[:111], count=0))),
+        "verify", 1, lambda a: "signature at offset %d: signature section is not 112 bytes" % a.offset_of[11]),
+    "signature-algorithm": (three_entries, {}, dict(
+        sections=lambda ss: ss.append(dict(type=11, flags=F_REGION,
+                                           data=SIG_RECORD[:8] + u8(2) + SIG_RECORD[9:], count=0))),
+        "verify", 1, lambda a: "signature at offset %d: unknown signature or digest algorithm" % a.offset_of[11]),
+    "signature-reserved": (three_entries, {}, dict(
+        sections=lambda ss: ss.append(dict(type=11, flags=F_REGION,
+                                           data=SIG_RECORD[:10] + u8(1) + SIG_RECORD[11:], count=0))),
+        "verify", 1, lambda a: "signature at offset %d: reserved signature bytes are not zero" % a.offset_of[11]),
+    "signature-bad-magic": (three_entries, {}, dict(
+        sections=lambda ss: ss.append(dict(type=11, flags=F_REGION, data=b"\x89WPKSIX\n" + SIG_RECORD[8:],
+                                           count=0))),
+        "verify", 1, lambda a: "signature at offset %d: not a signature record (bad magic number)"
+                               % a.offset_of[11]),
 }
 
 
