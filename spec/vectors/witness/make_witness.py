@@ -82,6 +82,23 @@ def zframe(raw):
     return out
 
 
+def rle_frame(byte, n):
+    """One zstd frame of RLE blocks (RFC 8878 3.1.1.2.2) holding n copies of
+    byte: 4 stored bytes for each 128 KiB.  Not decoded here (n may be 2 GiB);
+    only its header is checked with libzstd."""
+    out = b"\x28\xB5\x2F\xFD" + u8(0xA0) + u32(n)
+    total = n
+    while True:
+        size = min(n, 131072)
+        n -= size
+        out += struct.pack("<I", (size << 3) | (1 << 1) | (0 if n else 1))[:3] + byte
+        if not n:
+            break
+    params = zstandard.get_frame_parameters(out)
+    assert params.content_size == total and not params.has_checksum and params.dict_id == 0
+    return out
+
+
 def varint(v):
     """Leaves in columns: unsigned LEB128, at most 10 bytes."""
     assert 0 <= v < 1 << 64
@@ -599,6 +616,7 @@ def long_entries():
     return [Entry("/".join([c * 200] * 3) + "", (c * 3 + "\n").encode()) for c in "abc"]
 
 
+BIG_BLOCK = (1 << 31) + 1                        # default block cap (2 GiB) + 1
 OVER_CAP = 16 * 1024 * 1024 + 1                  # default page and dictionary caps + 1
 DICT_BYTES = b"witness raw-content dictionary: " * 20          # 640 bytes, no magic
 SIG_RECORD = (b"\x89WPKSIG\n" + u8(1) + u8(1) + bytes(6) + bytes(32) + bytes(64))
@@ -947,6 +965,12 @@ INVALID = {
     "ext-pages-unreferenced": (versions_entries, dict(category_index=True, fold_index=True), dict(
         sections=lambda ss: set_(sec(ss, PAGES_EXT), data=sec(ss, PAGES_EXT)["data"] + b"\0")),
         "verify", 1, "extension page region: unreferenced bytes at offset"),
+    # a frame of RLE blocks really holding 2 GiB + 1 bytes of "x" in 65 KiB
+    "block-over-cap": (lambda: [Entry("a/big.md", b"x" * 70000)], {}, dict(
+        blocks=lambda bs: bs.__setitem__(0, rle_frame(b"x", BIG_BLOCK)),
+        records=lambda rs: set_(rs[0], block_raw_size=BIG_BLOCK)),
+        "verify", 1, lambda a: "block at offset %d claims %d bytes, over the block cap"
+                               % (a.offset_of[DATA], BIG_BLOCK)),
     "block-not-one-frame": (three_entries, {}, dict(
         blocks=lambda bs: bs.__setitem__(0, bs[0] + b"\x50\x2A\x4D\x18" + u32(0))),
         "verify", 1, lambda a: "block at offset %d is not exactly one zstd frame" % a.offset_of[DATA]),
