@@ -63,11 +63,24 @@ ZSTD_CCtx *wpk_zstd_cctx(void) { return ZSTD_createCCtx_advanced(wpk_zstd_mem())
 
 ZSTD_DCtx *wpk_zstd_dctx(void) { return ZSTD_createDCtx_advanced(wpk_zstd_mem()); }
 
-/* By reference: the caller keeps `dict` alive as long as the DDict, and a
- * fresh reader saves copying (and faulting in) the dictionary a second time. */
-ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size)
+/* Counts the allocations that failed, so that a DDict zstd would not make
+ * can be told apart: no memory, or not a valid dictionary. */
+static void *zstd_alloc_noting(void *opaque, size_t size)
 {
-    return ZSTD_createDDict_advanced(dict, size, ZSTD_dlm_byRef, ZSTD_dct_auto, wpk_zstd_mem());
+    void *p = wpk_malloc(size);
+    if (!p) *(int *)opaque = 1;
+    return p;
+}
+
+/* By reference: the caller keeps `dict` alive as long as the DDict, and a
+ * fresh reader saves copying (and faulting in) the dictionary a second time.
+ * On failure *nomem says whether an allocation failed (else the dictionary
+ * is malformed). */
+ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size, int *nomem)
+{
+    *nomem = 0;
+    ZSTD_customMem mem = {zstd_alloc_noting, zstd_free, nomem};
+    return ZSTD_createDDict_advanced(dict, size, ZSTD_dlm_byRef, ZSTD_dct_auto, mem);
 }
 
 /* The blocks' compression dictionary stays on the C library's heap: zstd

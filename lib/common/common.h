@@ -35,7 +35,7 @@ ZSTD_CCtx *wpk_zstd_cctx(void);
 ZSTD_DCtx *wpk_zstd_dctx(void);
 ZSTD_CDict *wpk_zstd_cdict(const void *dict, size_t size, int level);
 ZSTD_CDict *wpk_zstd_cdict_params(const void *dict, size_t size, ZSTD_compressionParameters cp);
-ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size);
+ZSTD_DDict *wpk_zstd_ddict(const void *dict, size_t size, int *nomem);
 
 #define WPK_DEFAULT_MAX_PAGE (16u << 20)
 #define WPK_DEFAULT_MAX_BLOCK ((uint64_t)2 << 30)

@@ -28,12 +28,16 @@ static int load_dict(wpk_reader *r, wpk_error *err)
     int rc = wpk_load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
                              NULL, r->opts.max_dict_size, "dictionary", &dict, err);
     if (rc) return rc;
-    r->ddict = wpk_zstd_ddict(dict, s->raw_size);
+    int nomem;
+    r->ddict = wpk_zstd_ddict(dict, s->raw_size, &nomem);
     if (r->ddict) r->dict_raw = dict;
     else wpk_free(dict);
-    if (!r->ddict)
+    if (!r->ddict && nomem)
         return wpk_fail_at(err, WPK_E_NOMEM, s->offset, "%s: cannot load the dictionary at offset %llu", r->name,
                            (unsigned long long)s->offset);
+    if (!r->ddict)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary at offset %llu is not a valid zstd dictionary",
+                           r->name, (unsigned long long)s->offset);
     return WPK_OK;
 }
 

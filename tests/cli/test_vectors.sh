@@ -63,5 +63,24 @@ if [ "$rc" -eq 1 ] && grep -qF 'entry "a/Ada_Lovelace.md": content checksum mism
 else bad "get of an entry with a wrong content hash: exit $rc: $(cat "$tmp/err")"; fi
 if [ ! -s "$tmp/got" ]; then ok; else bad "get printed the damaged entry"; fi
 
+# Rules met only by a lookup or a read (spec: "When using a leaf page, a
+# record or a block"; tests/REJECTIONS.md), on witness archives whose
+# verification form check_witness.sh already covers: ARCHIVE | ARGS | MESSAGE.
+while IFS='|' read -r name args message; do
+    # shellcheck disable=SC2086 # ARGS are words
+    eval "set -- $args"
+    "$wikipack" get "$vectors/witness/invalid/$name.wpk" "$@" >"$tmp/got" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -qF -- "$message" "$tmp/err" && [ ! -s "$tmp/got" ]; then ok
+    else bad "$name: get $args: exit $rc, expected 1 and \"$message\": $(cat "$tmp/err")"; fi
+done <<'EOF_LOOKUPS'
+id-wrong-entry|--id 974|ID index points page ID 974 at entry 1, which has another ID
+title-wrong-entry|--title "Ada Lovelace"|title index points "Ada Lovelace" at entry 1, which has another title
+title-entry-out-of-range|--title "Ada Lovelace"|title index page at region offset 362: entry number out of range
+block-checksum|--path a/Ada_Lovelace.md|block at offset 996 (entry "a/Ada_Lovelace.md"): checksum mismatch
+block-raw-size|--path a/Ada_Lovelace.md|block at offset 996 (entry "a/Ada_Lovelace.md") is not exactly one zstd frame
+block-not-one-frame|--path a/Ada_Lovelace.md|block at offset 996 (entry "a/Ada_Lovelace.md") is not exactly one zstd frame
+EOF_LOOKUPS
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
