@@ -117,6 +117,21 @@ test_basic() {
     check "verify --quick" "$WP" verify --quick "$A"
 }
 
+# revisions_by_time ARCHIVE: `get --revision TIME` gives each older version
+# whose time no other entry shares, and not the newest one.
+revisions_by_time() {
+    local id title path size updated lang kind cats n=0
+    "$WP" list --revisions "$1" >"$TMP/rev.tsv" || return 1
+    while IFS=$'\t' read -r id title path size updated lang kind cats; do
+        [ "$kind" = revision ] && [ "$updated" != - ] || continue
+        [ "$(cut -f5 "$TMP/rev.tsv" | grep -cxF -- "$updated")" = 1 ] || continue
+        "$WP" get "$1" --path "$path" --revision "$updated" >"$TMP/rev.out" </dev/null || return 1
+        cmp -s "$TMP/rev.out" "$ARTICLES/$path" || { echo "get --revision $updated is not $path" >&2; return 1; }
+        n=$((n + 1))
+    done <"$TMP/rev.tsv"
+    [ "$n" -gt 0 ] || { echo "no older version with a time of its own" >&2; return 1; }
+}
+
 test_get() {
     section "2. get by id, title and path (EXPECTED.tsv)"
     local id title path
@@ -125,6 +140,7 @@ test_get() {
         check "get --title $title" same_output "$ARTICLES/$path" "$WP" get "$A" --title "$title"
         check "get --path $path" same_output "$ARTICLES/$path" "$WP" get "$A" --path "$path"
     done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
+    check "get --revision TIME: that older version" revisions_by_time "$A"
 }
 
 list_json_matches() { # list_json_matches JSON_FILE PATHS_FILE
@@ -175,6 +191,8 @@ test_errors() {
     first_id=$(sed -n 2p "$SAMPLES/EXPECTED.tsv" | cut -f1)
     check "get --id 999999999 -> 3" expect_rc 3 -m 999999999 -- "$WP" get "$A" --id 999999999
     check "get --title unknown -> 3" expect_rc 3 -m "No such title" -- "$WP" get "$A" --title "No such title"
+    check "find with no match -> 3" expect_rc 3 -m "no title starts with" -- "$WP" find "$A" "No such prefix"
+    check "find --json with no match: [] and 0" stdout_has "[]" "$WP" find "$A" "No such prefix" --json
     check "get --id abc -> 2" expect_rc 2 -m abc -- "$WP" get "$A" --id abc
     check "get without selector -> 2" expect_rc 2 -m "--id" -- "$WP" get "$A"
     check "unknown command -> 2" expect_rc 2 -m frobnicate -- "$WP" frobnicate "$A"
@@ -269,6 +287,25 @@ test_odd_names() {
     check "get --path $name" same_output "$u/$name" "$WP" get "$TMP/odd.wpk" --path "$name"
     check "extract" "$WP" extract -q "$TMP/odd.wpk" -C "$TMP/odd_x"
     check "extracted tree equal" diff -r "$u" "$TMP/odd_x"
+}
+
+# Symbolic links among the inputs: a link to a file is packed under the
+# link's name; links to directories (loops) and to nothing are not followed,
+# and a warning names them.
+test_input_links() {
+    section "9b. symbolic links in the input"
+    local d=$TMP/inlinks
+    mkdir -p "$d/in/real" "$d/elsewhere"
+    echo "linked article" >"$d/elsewhere/target.md"
+    echo "real" >"$d/in/real/r.md"
+    ln -s "$d/elsewhere/target.md" "$d/in/link.md"
+    ln -s "$d/in/real" "$d/in/dirlink"
+    ln -s "$d/nothing" "$d/in/dangling.md"
+    check "pack: links to a directory and to nothing are named" expect_rc 0 -m "dirlink" -m "dangling.md" -- \
+        "$WP" pack -q -o "$d/links.wpk" "$d/in"
+    check "a link to a file is packed under its own name" same_output "$d/elsewhere/target.md" \
+        "$WP" get "$d/links.wpk" --path link.md
+    check "only the link to a file and the real folder are packed" paths_in_order "$d/links.wpk" link.md real/r.md
 }
 
 corpus_ids_ok() { # corpus_ids_ok ARCHIVE IDS_FILE: get --id succeeds for every ID
@@ -398,6 +435,9 @@ test_presets() {
     check "pack --page-size 256 (a leaf per record or two)" "$WP" pack -q --page-size 256 -o "$TMP/tiny-pages.wpk" "$ARTICLES"
     check "--page-size 256 round trip" extract_same "$TMP/tiny-pages.wpk" "$TMP/tiny_x"
     check "--page-size 256 verifies" "$WP" verify "$TMP/tiny-pages.wpk"
+    check "pack -l 23 -> 2 (levels are 1..22)" expect_rc 2 -m "-l wants a level 1..22" -- "$WP" pack -q -l 23 -o "$TMP/l23.wpk" "$ARTICLES"
+    check "pack -l 23: no archive" absent "$TMP/l23.wpk"
+    check "pack -l 0 -> 2" expect_rc 2 -m "-l wants a level 1..22" -- "$WP" pack -q -l 0 -o "$TMP/l0.wpk" "$ARTICLES"
     check "--page-size below 256 is refused" expect_rc 2 -m "page size" -- "$WP" pack -q --page-size 100 -o "$TMP/x.wpk" "$ARTICLES"
 }
 
@@ -574,6 +614,7 @@ test_atomic
 test_duplicates
 test_order
 test_odd_names
+test_input_links
 test_layouts
 test_presets
 test_signatures

@@ -12,9 +12,9 @@ path, size, title, page ID, time, language, URL and categories; which
 versions are articles and which revisions (same page ID, else same folded
 title; the newest is the article, then the smallest path); the totals of
 `info`. Then the directory is packed and `list --json --revisions`,
-`info --json`, `find --json` and `verify --json` are compared with that
-answer field by field. Every wikipack process must exit 0: its status is
-checked, never lost in a pipe.
+`list --revisions` (text), `info --json`, `info` (text), `find --json`
+and `verify --json` are compared with that answer field by field. Every
+wikipack process must exit 0: its status is checked, never lost in a pipe.
 """
 import datetime
 import hashlib
@@ -193,6 +193,19 @@ def main():
                 fail(f"list {w['path']}: {field} is {g.get(field)!r}, the file says {w[field]!r}")
         if g.get("mime") != "text/markdown":
             fail(f"list {w['path']}: mime {g.get('mime')!r}")
+    # list (text) --revisions: the same fields, tab-separated, '-' for none.
+    def cell(v):
+        return "-" if v is None or v == "" else str(v)
+    lines = run(wp, "list", archive, "--revisions").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if len(lines) != len(want):
+        fail(f"list (text): {len(lines)} lines for {len(want)} files")
+    for line, w in zip(lines, want):
+        expect_line = "\t".join([cell(w["page_id"]), cell(w["title"]), w["path"], str(w["size"]), cell(w["updated"]),
+                                 cell(w["language"]), w["kind"], "; ".join(w["categories"]) or "-"])
+        if line != expect_line:
+            fail(f"list (text) {w['path']}: {line!r}, the file says {expect_line!r}")
     # list without --revisions: the articles and files only.
     got = json.loads(run(wp, "list", archive, "--json"))
     if [g["path"] for g in got] != [w["path"] for w in want if w["kind"] != "revision"]:
@@ -218,6 +231,17 @@ def main():
             fail(f"info: {key} is {info.get(key)!r}, the files say {value!r}")
     if info.get("file_size") != os.path.getsize(archive):
         fail(f"info: file_size {info.get('file_size')} but the archive has {os.path.getsize(archive)} bytes")
+    # info (text): the same totals in its lines.
+    text = run(wp, "info", archive).split("\n")
+    for line in (f"entries:          {expect['entries']} ({expect['page_ids']} with a page ID, "
+                 f"{expect['titles']} with a title)",
+                 f"content:          {expect['content_bytes']} bytes ({expect['unique_bytes']} bytes distinct)",
+                 f"articles:         {expect['articles']} ({expect['revisions']} older revisions, "
+                 f"{info.get('aliases')} aliases)",
+                 f"categories:       {expect['categories']}",
+                 f"languages:        {expect['languages'] or '-'}"):
+        if line not in text:
+            fail(f"info lacks {line!r}: {text!r}")
 
     # find: every article's title under its own first letters, with its page ID and path.
     for a in articles:

@@ -50,6 +50,7 @@ categories: ["Category:Greek letters"]
 # Beta Article
 
 Back to [Alpha](https://en.wikipedia.org/wiki/Alpha_Article).
+Not [ALPHA ARTICLE](https://en.wikipedia.org/wiki/ALPHA_ARTICLE): only case sets it apart, so it is another title.
 EOF
 cat >"$T/links/hostile.md" <<'EOF'
 ---
@@ -149,6 +150,7 @@ expect "raw HTML in markdown is text" body_has '&lt;script&gt;alert(&quot;raw&qu
 expect "front matter shown as metadata" body_has '<details class="front-matter">'
 get "$U/links/A/Beta_Article"
 expect "link back" body_has '<a class="internal" href="/links/A/Alpha_Article">'
+expect "a title equal only when case is ignored stays on Wikipedia" body_has 'href="https://en.wikipedia.org/wiki/ALPHA_ARTICLE"'
 
 # ---- JSON API
 get "$U/samples/api/suggest?q=tw"
