@@ -81,9 +81,15 @@ static void test_section_and_trailer(void)
     const char *why = NULL;
     CHECK(wpk_fmt_section_decode(b, &d, &why) == WPK_FMT_OK);
     CHECK(memcmp(&s, &d, sizeof s) == 0);
-    s.flags |= 0x80;
-    wpk_fmt_section_encode(b, &s);
-    CHECK(wpk_fmt_section_decode(b, &d, &why) == WPK_FMT_CORRUPT);
+    /* Every unknown flag bit is refused, the highest as well as the lowest. */
+    for (int bit = 4; bit < 32; bit++) {
+        wpk_fmt_section f = s;
+        f.flags |= 1u << bit;
+        wpk_fmt_section_encode(b, &f);
+        why = NULL;
+        CHECK_MSG(wpk_fmt_section_decode(b, &d, &why) == WPK_FMT_CORRUPT && why && strstr(why, "unknown section flag"),
+                  "flag bit %d accepted", bit);
+    }
     wpk_fmt_section r = {WPK_SEC_DATA, WPK_SECF_REGION, 100, 10, 10, 5, 0};
     wpk_fmt_section_encode(b, &r);
     CHECK(wpk_fmt_section_decode(b, &d, &why) == WPK_FMT_CORRUPT); /* region with a checksum */

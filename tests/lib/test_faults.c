@@ -283,6 +283,10 @@ static long sweep_pack(int kind, int threads, const uint8_t *previous, size_t pr
         if (hit == 0) break; /* the pack no longer reaches the Nth call */
     }
     printf("pack, %d thread(s), %s: failed each of %ld calls in turn\n", threads, kind_name[kind], n - 1);
+    /* Durability: the archive is fsynced before its rename, and its
+     * directory after. */
+    CHECK_MSG(kind != F_FSYNC || n - 1 >= 2, "a pack made %ld fsync calls, not the archive's and its directory's",
+              n - 1);
     return hits;
 }
 
