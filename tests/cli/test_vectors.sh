@@ -75,6 +75,7 @@ while IFS='|' read -r name args message; do
     else bad "$name: get $args: exit $rc, expected 1 and \"$message\": $(cat "$tmp/err")"; fi
 done <<'EOF_LOOKUPS'
 id-wrong-entry|--id 974|ID index points page ID 974 at entry 1, which has another ID
+id-other-id|--id 974|ID index points page ID 974 at entry 1, which has another ID
 title-wrong-entry|--title "Ada Lovelace"|title index points "Ada Lovelace" at entry 1, which has another title
 title-entry-out-of-range|--title "Ada Lovelace"|title index page at region offset 362: entry number out of range
 block-checksum|--path a/Ada_Lovelace.md|block at offset 996 (entry "a/Ada_Lovelace.md"): checksum mismatch

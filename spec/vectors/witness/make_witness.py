@@ -758,6 +758,11 @@ INVALID = {
     "data-unreferenced": (three_entries, {}, dict(
         sections=lambda ss: set_(ss[-1], data=ss[-1]["data"] + b"\x00")),
         "verify", 1, "data region: unreferenced bytes at offset"),
+    # Unreferenced bytes before the first block (not only after the last).
+    "data-gap": (three_entries, {}, dict(
+        records=lambda rs: [set_(r, block_offset=r["block_offset"] + 1) for r in rs if r["content_size"]],
+        sections=lambda ss: set_(ss[-1], data=b"\x00" + ss[-1]["data"])),
+        "verify", 1, "data region: unreferenced bytes at offset"),
     "pages-unreferenced": (three_entries, {}, dict(
         sections=lambda ss: set_(next(s for s in ss if s["type"] == PAGES),
                                  data=next(s for s in ss if s["type"] == PAGES)["data"] + b"\x00")),
@@ -927,6 +932,12 @@ INVALID = {
     "id-leaf-size": (three_entries, {}, dict(leaves=patch_leaf(ID_ROOT, lambda r: r + b"\0")),
                      "verify", 1, lambda a: "ID index page at offset %d: ID leaf size does not match its item count"
                                             % leaf_at(a, ID_ROOT)),
+    # An ID item that names an entry with another page ID (not merely none).
+    "id-other-id": (lambda: [set_attr(e, page_id=975) if e.path == "notes/plain.txt" else e
+                             for e in three_entries()], {}, dict(
+        leaves=patch_leaf(ID_ROOT, lambda r: r[:12] + u32(1) + r[16:])),
+        "verify", 1, lambda a: "ID index page at offset %d: item names an entry without this page ID"
+                               % leaf_at(a, ID_ROOT)),
     "id-wrong-entry": (three_entries, {}, dict(
         leaves=patch_leaf(ID_ROOT, lambda r: r[:12] + u32(1))),
         "verify", 1, lambda a: "ID index page at offset %d: item names an entry without this page ID"
