@@ -933,7 +933,7 @@ INVALID = {
                      "verify", 1, lambda a: "ID index page at offset %d: ID leaf size does not match its item count"
                                             % leaf_at(a, ID_ROOT)),
     # An ID item that names an entry with another page ID (not merely none).
-    "id-other-id": (lambda: [set_attr(e, page_id=975) if e.path == "notes/plain.txt" else e
+    "id-other-id": (lambda: [set_attr(e, page_id=975) if e.path == b"notes/plain.txt" else e
                              for e in three_entries()], {}, dict(
         leaves=patch_leaf(ID_ROOT, lambda r: r[:12] + u32(1) + r[16:])),
         "verify", 1, lambda a: "ID index page at offset %d: item names an entry without this page ID"
