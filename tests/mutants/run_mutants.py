@@ -181,6 +181,7 @@ def main():
     if a.sample:
         mutants = random.Random(a.seed).sample(mutants, min(a.sample, len(mutants)))
         print(f"sample of {len(mutants)} (seed {a.seed}): {' '.join(m.id for m in mutants)}")
+    a.scratch = os.path.abspath(a.scratch)  # commands run with the scratch as their directory
     os.makedirs(a.scratch, exist_ok=True)
     src, build = prepare(a.scratch)
 
