@@ -71,7 +71,9 @@ WPK_API const char *wpk_version_string(void);
  *
  *     wpk_open_opts o = WPK_OPEN_OPTS_INIT;  o.cache_pages = 256;
  *
- * Fields are only ever added at the end. The library reads and writes only
+ * Fields are only ever added at the end, and only so that the struct's size
+ * grows (never into tail padding), up to 4096 bytes at most. The library
+ * reads and writes only
  * the first struct_size bytes: a struct from an older header leaves the
  * newer fields at their defaults (input) or unwritten (output); one from a
  * newer header is accepted when every byte this library does not know is

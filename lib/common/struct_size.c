@@ -11,13 +11,27 @@ static int all_zero(const unsigned char *p, size_t from, size_t to)
     return 1;
 }
 
+/* No struct will grow past this: a larger struct_size is garbage (a struct
+ * not initialised with its macro), not a newer header. */
+#define WPK_STRUCT_SIZE_MAX 4096
+
+static int size_in_range(uint32_t n, size_t min_size, const char *name, wpk_error *err)
+{
+    if (n > WPK_STRUCT_SIZE_MAX)
+        return wpk_fail(err, WPK_E_INVALID, "%s.struct_size is %u, more than any version of it: initialise it with "
+                        "its WPK_..._INIT macro", name, n);
+    if (n < min_size)
+        return wpk_fail(err, WPK_E_INVALID, "%s.struct_size is %u, less than its smallest size %zu: initialise it with "
+                        "its WPK_..._INIT macro", name, n, min_size);
+    return WPK_OK;
+}
+
 static int check_size(const void *given, size_t size, size_t min_size, const char *name, wpk_error *err)
 {
     uint32_t n;
     memcpy(&n, given, sizeof n);
-    if (n < min_size)
-        return wpk_fail(err, WPK_E_INVALID, "%s.struct_size is %u, less than its smallest size %zu: initialise it with "
-                        "its WPK_..._INIT macro", name, n, min_size);
+    int rc = size_in_range(n, min_size, name, err);
+    if (rc) return rc;
     /* From a newer header: fine as long as nothing this library does not
      * know is asked of it. */
     if (n > size && !all_zero(given, size, n))
@@ -45,11 +59,8 @@ int wpk_struct_out_check(const void *given, size_t size, size_t min_size, const 
 {
     uint32_t n;
     memcpy(&n, given, sizeof n);
-    if (n < min_size)
-        return wpk_fail(err, WPK_E_INVALID, "%s.struct_size is %u, less than its smallest size %zu: initialise it with "
-                        "its WPK_..._INIT macro", name, n, min_size);
     (void)size;
-    return WPK_OK;
+    return size_in_range(n, min_size, name, err);
 }
 
 void wpk_struct_out(void *given, const void *full, size_t size)

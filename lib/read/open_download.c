@@ -55,6 +55,9 @@ int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_op
     wpk_http_opts own;
     int rc = wpk_struct_in(&own, sizeof own, WPK_MIN_HTTP_OPTS, http, "wpk_http_opts", err);
     if (rc) return rc;
+    /* The open options too, before a whole download rather than after. */
+    wpk_open_opts checked;
+    if ((rc = wpk_struct_in(&checked, sizeof checked, WPK_MIN_OPEN_OPTS, opts, "wpk_open_opts", err)) != 0) return rc;
     http = &own;
     const char *why;
     const wpk_curl_api *api = wpk_curl(&why);

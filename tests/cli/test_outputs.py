@@ -236,11 +236,11 @@ def main():
     for line in (f"entries:          {expect['entries']} ({expect['page_ids']} with a page ID, "
                  f"{expect['titles']} with a title)",
                  f"content:          {expect['content_bytes']} bytes ({expect['unique_bytes']} bytes distinct)",
-                 f"articles:         {expect['articles']} ({expect['revisions']} older revisions, "
-                 f"{info.get('aliases')} aliases)",
+                 # (aliases: not derived here, so not held against the files)
+                 f"articles:         {expect['articles']} ({expect['revisions']} older revisions, ",
                  f"categories:       {expect['categories']}",
                  f"languages:        {expect['languages'] or '-'}"):
-        if line not in text:
+        if not any(t == line or (line.endswith(", ") and t.startswith(line)) for t in text):
             fail(f"info lacks {line!r}: {text!r}")
 
     # find: every article's title under its own first letters, with its page ID and path.

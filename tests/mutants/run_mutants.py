@@ -22,6 +22,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -80,16 +81,23 @@ def parse(path):
     return mutants
 
 
-def run(cmd, cwd, timeout=None, log=None):
-    with open(log or os.devnull, "w") as out:
+def run(cmd, cwd, timeout=None, log=None, append=False):
+    """Run cmd in its own process group, so that a timeout ends the tests'
+    own children (servers, scripts) with it."""
+    with open(log or os.devnull, "a" if append else "w") as out:
+        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            return subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
+            return p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
             return "timeout"
 
 
-def prepare(scratch):
-    """A copy of the tracked tree (as it is in the working tree), built once."""
+def prepare(scratch, tests, timeout):
+    """A copy of the tracked tree (as it is in the working tree), built once,
+    whose tests pass before any mutant is tried (else every mutant naming a
+    failing test would count as killed)."""
     src, build = os.path.join(scratch, "src"), os.path.join(scratch, "build")
     files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                            check=True, capture_output=True).stdout.decode().split("\0")
@@ -101,12 +109,18 @@ def prepare(scratch):
             continue
         dst = os.path.join(src, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(full, dst)
+        # New times, not the originals: an object file left mutated by an
+        # interrupted run must be older than its source, and rebuilt.
+        shutil.copy(full, dst)
     os.makedirs(build, exist_ok=True)
     log = os.path.join(scratch, "build.log")
     if run(["cmake", "-S", src, "-B", build, "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DWIKIPACK_BUILD_BENCH=OFF"],
            scratch, log=log) != 0 or run(["cmake", "--build", build, "-j2"], scratch, log=log) != 0:
         sys.exit(f"run_mutants: the unmutated tree does not build (see {log})")
+    log = os.path.join(scratch, "baseline.log")
+    if run(["ctest", "--test-dir", build, "-j2", "-R", tests, "--no-tests=error", "--timeout", str(timeout)],
+           scratch, log=log) != 0:
+        sys.exit(f"run_mutants: the tests fail on the unmutated tree (see {log})")
     return src, build
 
 
@@ -127,10 +141,13 @@ def try_mutant(m, src, build, scratch, timeout):
             f.write(original.replace(old, new))
         if run(["cmake", "--build", build, "-j2"], scratch, log=log) != 0:
             return "stillborn", f"does not build (see {log})"
-        rc = run(["ctest", "--test-dir", build, "-j2", "-R", m.tests, "--output-on-failure", "--timeout", str(timeout)],
-                 scratch, timeout=timeout + 60, log=log)
+        # --no-tests=error: a regex naming no test is a mistake, not a pass.
+        rc = run(["ctest", "--test-dir", build, "-j2", "-R", m.tests, "--no-tests=error", "--output-on-failure",
+                  "--timeout", str(timeout)], scratch, timeout=3 * timeout, log=log, append=True)
         if rc == "timeout":
             return "killed", "timed out"
+        if "No tests were found" in open(log, encoding="utf-8", errors="replace").read():
+            return "stillborn", f"no test matches {m.tests}"
         if rc != 0:
             failed = re.findall(r"\d+ - (\S+) \(", open(log, encoding="utf-8", errors="replace").read())
             return "killed", "failed: " + ", ".join(failed) if failed else f"ctest exit {rc}"
@@ -183,7 +200,8 @@ def main():
         print(f"sample of {len(mutants)} (seed {a.seed}): {' '.join(m.id for m in mutants)}")
     a.scratch = os.path.abspath(a.scratch)  # commands run with the scratch as their directory
     os.makedirs(a.scratch, exist_ok=True)
-    src, build = prepare(a.scratch)
+    union = "|".join(f"({m.tests})" for m in mutants)  # ctest regexes: no (?:)
+    src, build = prepare(a.scratch, union, a.timeout)
 
     rows, counts = [], {"killed": 0, "survived": 0, "stillborn": 0}
     for m in mutants:
