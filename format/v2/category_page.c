@@ -67,7 +67,8 @@ int wpk2_category_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx 
 {
     memset(out, 0, sizeof *out);
     wpk2_mem_init(&out->mem, ctx->alloc, cap_or(ctx->max_strings, WPK2_DEFAULT_MAX_STRINGS));
-    int rc = decode(raw, n, ctx, out, err);
+    wpk2_page_ctx c = wpk2_page_ctx_clamped(ctx);
+    int rc = decode(raw, n, &c, out, err);
     if (rc) {
         wpk2_category_page_free(out);
         return rc;

@@ -353,7 +353,8 @@ int wpk2_entry_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ct
 {
     memset(out, 0, sizeof *out);
     wpk2_mem_init(&out->mem, ctx->alloc, cap_or(ctx->max_strings, WPK2_DEFAULT_MAX_STRINGS));
-    dec d = {.ctx = ctx, .pg = out, .err = err};
+    wpk2_page_ctx c = wpk2_page_ctx_clamped(ctx);
+    dec d = {.ctx = &c, .pg = out, .err = err};
     int rc = decode(&d, raw, n);
     if (rc) {
         wpk2_entry_page_free(out);

@@ -69,7 +69,8 @@ int wpk2_id_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, 
 {
     memset(out, 0, sizeof *out);
     wpk2_mem_init(&out->mem, ctx->alloc, UINT64_MAX);
-    int rc = decode(raw, n, ctx, out, err);
+    wpk2_page_ctx c = wpk2_page_ctx_clamped(ctx);
+    int rc = decode(raw, n, &c, out, err);
     if (rc) {
         wpk2_id_page_free(out);
         return rc;

@@ -127,6 +127,15 @@ enum {
 /* Smallest block reference in BLOCKS: three 1-byte varints, XXH3, BLAKE2b. */
 #define BLOCK_REF_MIN 43u
 
+/* Entry numbers are u32 and entry_count at most 2^32 - 1 (the header
+ * checks it): a larger count from a caller cannot widen them. */
+static inline wpk2_page_ctx wpk2_page_ctx_clamped(const wpk2_page_ctx *ctx)
+{
+    wpk2_page_ctx c = *ctx;
+    if (c.entry_count > UINT32_MAX) c.entry_count = UINT32_MAX;
+    return c;
+}
+
 static inline uint64_t cap_or(uint64_t v, uint64_t dflt) { return v ? v : dflt; }
 
 #endif
