@@ -308,6 +308,20 @@ static void test_entry_rules(void)
     CHECK_OK(decode_entries(join_page(page, 4, 1, s, NSTREAMS), &pg), e);
     CHECK(pg.count == 4 && pg.entries[0].ext == 0 && pg.entries[0].category_count == 0);
     wpk2_entry_page_free(&pg);
+    /* The head alone. */
+    uint32_t count, kind;
+    entry_streams(0);
+    size_t m = join_page(page, 4, 1, s, NSTREAMS);
+    CHECK_OK(wpk2_page_peek(page, m, &count, &kind, &e), e);
+    CHECK(count == 4 && kind == 1);
+    CHECK_ERR(wpk2_page_peek(page, 7, &count, &kind, &e), e, WPK2_E_CORRUPT, "shorter than its head");
+    page[4] = 6;
+    CHECK_ERR(wpk2_page_peek(page, m, &count, &kind, &e), e, WPK2_E_CORRUPT, "unknown kind 6");
+    page[0] = 0;
+    CHECK_ERR(wpk2_page_peek(page, m, &count, &kind, &e), e, WPK2_E_CORRUPT, "count 0");
+    CHECK_ERR(decode_entries(m, &pg), e, WPK2_E_CORRUPT, "entry page: page of kind 6");
+    page[4] = 1;
+    CHECK_ERR(decode_entries(m, &pg), e, WPK2_E_CORRUPT, "entry page has no items (count 0)");
     /* Another kind, and the strings cap. */
     entry_streams(0);
     size_t n = join_page(page, 4, 2, s, NSTREAMS);
