@@ -1,0 +1,93 @@
+/* summary.c - the SUMMARY section (format 2.0, fields as in 1.5): counts for `info` as tagged fields.
+ *
+ * Fields back to back, filling the section: u8 tag, u16 length, value.
+ *   1 ARTICLES, 2 REVISIONS, 3 ALIASES, 4 CATEGORIES: u64, length 8
+ *   5 LANGUAGE: u64 article count, then the language code (length >= 8)
+ * Other tags are skipped; a tag 1..4 seen twice counts with its last value.
+ */
+#include "wpk2_internal.h"
+
+static const char *const tag_names[] = {"", "ARTICLES", "REVISIONS", "ALIASES", "CATEGORIES", "LANGUAGE"};
+
+int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, wpk2_summary *out, wpk2_err *err)
+{
+    memset(out, 0, sizeof *out);
+    wpk2_mem_init(&out->mem, alloc, UINT64_MAX);
+    /* Pass 1: the fields' bounds and the number of languages. */
+    size_t pos = 0;
+    uint32_t langs = 0;
+    for (uint32_t i = 0; pos < n; i++) {
+        if (n - pos < 3) return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u: truncated field head", i);
+        uint8_t tag = raw[pos];
+        uint16_t len = le16(raw + pos + 1);
+        if (len > n - pos - 3) return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u: runs past the section", i);
+        if (tag >= WPK2_SUM_ARTICLES && tag <= WPK2_SUM_CATEGORIES && len != 8)
+            return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u (%s): %u bytes, not 8", i, tag_names[tag], len);
+        if (tag == WPK2_SUM_LANGUAGE && len < 8)
+            return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u (LANGUAGE): %u bytes, fewer than 8", i, len);
+        langs += tag == WPK2_SUM_LANGUAGE;
+        pos += 3 + (size_t)len;
+    }
+    out->languages = wpk2_mem_array(&out->mem, langs, sizeof *out->languages);
+    if (!out->languages) return wpk2_fail(err, WPK2_E_NOMEM, "SUMMARY: out of memory");
+    for (pos = 0; pos < n;) {
+        uint8_t tag = raw[pos];
+        uint16_t len = le16(raw + pos + 1);
+        const uint8_t *v = raw + pos + 3;
+        uint64_t *count[5] = {NULL, &out->articles, &out->revisions, &out->aliases, &out->categories};
+        if (tag >= WPK2_SUM_ARTICLES && tag <= WPK2_SUM_CATEGORIES) {
+            *count[tag] = le64(v);
+            out->has |= 1u << tag;
+        } else if (tag == WPK2_SUM_LANGUAGE) {
+            int rc = WPK2_OK;
+            uint8_t *code = wpk2_mem_string(&out->mem, len - 8u, &rc);
+            if (!code) {
+                wpk2_summary_free(out);
+                return wpk2_fail(err, rc, "SUMMARY: out of memory");
+            }
+            memcpy(code, v + 8, len - 8u);
+            out->languages[out->language_count++] = (wpk2_summary_language){{code, len - 8u}, le64(v)};
+        }
+        pos += 3 + (size_t)len;
+    }
+    return wpk2_ok(err);
+}
+
+void wpk2_summary_free(wpk2_summary *s)
+{
+    wpk2_mem_release(&s->mem);
+    s->languages = NULL;
+    s->language_count = 0;
+}
+
+static int put_field(wpk2_buf *b, uint8_t tag, const void *v, size_t len, const void *rest, size_t rest_len)
+{
+    uint8_t head[3] = {tag, (uint8_t)(len + rest_len), (uint8_t)((len + rest_len) >> 8)};
+    return wpk2_buf_put(b, head, 3) || wpk2_buf_put(b, v, len) || wpk2_buf_put(b, rest, rest_len);
+}
+
+int wpk2_summary_encode(wpk2_buf *out, const wpk2_summary *s, wpk2_err *err)
+{
+    for (uint32_t i = 0; i < s->language_count; i++)
+        if (s->languages[i].code.len > 0xFFFF - 8)
+            return wpk2_fail(err, WPK2_E_INVALID, "SUMMARY, language %u: code over 65527 bytes", i);
+    size_t start = out->len;
+    const uint64_t count[5] = {0, s->articles, s->revisions, s->aliases, s->categories};
+    int bad = 0;
+    for (uint8_t tag = WPK2_SUM_ARTICLES; tag <= WPK2_SUM_CATEGORIES && !bad; tag++) {
+        if (!(s->has & (1u << tag))) continue;
+        uint8_t v[8];
+        put64(v, count[tag]);
+        bad = put_field(out, tag, v, 8, NULL, 0);
+    }
+    for (uint32_t i = 0; i < s->language_count && !bad; i++) {
+        uint8_t v[8];
+        put64(v, s->languages[i].articles);
+        bad = put_field(out, WPK2_SUM_LANGUAGE, v, 8, s->languages[i].code.p, s->languages[i].code.len);
+    }
+    if (bad) {
+        out->len = start;
+        return wpk2_fail(err, WPK2_E_NOMEM, "SUMMARY: out of memory");
+    }
+    return wpk2_ok(err);
+}

@@ -1,0 +1,488 @@
+/* wpk2_format.h - the format 2.0 codec: every on-disk structure of spec/FORMAT-2.0-draft.md, bytes to structs and back.
+ *
+ * Pure: no I/O, no zstd, no signatures. Pages, roots and sections are
+ * given and returned raw (decompressed); the caller reads, decompresses,
+ * checks XXH3/BLAKE2b of stored bytes and compresses.
+ *
+ * Conventions of every function here:
+ * - Decoders take (bytes, length), check every rule of the draft that
+ *   needs no other I/O, read every stream to its end, and return WPK2_OK
+ *   or a WPK2_E_* code with err->msg naming the structure, the stream and
+ *   the item ("entry page, entry 3 (PATHS): paths out of order"). They
+ *   never read outside the bytes given, and allocate only what the input
+ *   bounds: item arrays at most a small multiple of the input size, and
+ *   decoded strings (front-coded keys, spelled titles and URLs) at most
+ *   ctx->max_strings bytes (WPK2_E_LIMIT beyond).
+ * - A decoded structure owns its memory (strings included: nothing points
+ *   into the input) and is released by its *_free function, which also
+ *   accepts a zeroed or failed structure.
+ * - Encoders append to a wpk2_buf and check their input against the same
+ *   rules (WPK2_E_INVALID, naming the item), so a writer cannot produce
+ *   bytes a decoder refuses. On failure the buffer keeps its old length.
+ * - Memory comes from a wpk2_alloc (NULL: malloc/realloc/free).
+ */
+#ifndef WPK2_FORMAT_H
+#define WPK2_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- results, memory, buffers ------------------------------------------- */
+
+enum {
+    WPK2_OK = 0,
+    WPK2_E_FORMAT = -1,  /* not a 2.x archive (bad magic, other major, 1.x, unknown required bit/section) */
+    WPK2_E_CORRUPT = -2, /* a structural rule of the draft is broken */
+    WPK2_E_LIMIT = -3,   /* over a cap of the caller (block cap, decoded strings) */
+    WPK2_E_NOMEM = -4,   /* the allocator failed */
+    WPK2_E_INVALID = -5  /* encoder: the structs given break a rule of the format */
+};
+
+typedef struct wpk2_err {
+    int code;
+    char msg[240];
+} wpk2_err;
+
+/* Same shape as the library's allocator (opaque passed to each call). */
+typedef struct wpk2_alloc {
+    void *(*alloc_fn)(void *opaque, size_t size);
+    void *(*realloc_fn)(void *opaque, void *p, size_t size);
+    void (*free_fn)(void *opaque, void *p);
+    void *opaque;
+} wpk2_alloc;
+
+/* Growable output of the encoders. Start zeroed with .alloc set (or NULL). */
+typedef struct wpk2_buf {
+    uint8_t *p;
+    size_t len, cap;
+    const wpk2_alloc *alloc;
+} wpk2_buf;
+void wpk2_buf_free(wpk2_buf *b);
+
+/* A byte string (not NUL-terminated). len 0 is the empty string. */
+typedef struct wpk2_str {
+    const uint8_t *p;
+    uint32_t len;
+} wpk2_str;
+
+/* XXH3-64, seed 0. */
+uint64_t wpk2_checksum(const void *p, size_t n);
+
+/* ---- header (128 bytes at offset 0) ------------------------------------- */
+
+#define WPK2_MAGIC "\x89WPK\r\n\x1a\n"
+#define WPK2_HEADER_SIZE 128u
+#define WPK2_SECTION_SIZE 48u
+#define WPK2_MAX_SECTIONS 64u
+#define WPK2_MAX_WIKIS 65535u
+#define WPK2_MAJOR 2u
+#define WPK2_MAX_EXPANSION 32768u /* the most a zstd frame expands (as in 1.5) */
+
+typedef struct wpk2_header {
+    uint16_t major, minor;
+    uint64_t required_features, optional_features;
+    uint64_t file_size, entry_count, block_count, content_bytes, unique_bytes;
+    uint32_t section_count, wiki_count;
+    uint64_t prefix_size;
+    uint64_t section_table_checksum;
+    uint64_t header_checksum; /* set by encode, checked by decode */
+} wpk2_header;
+
+/* At least 12 bytes are needed to tell a 1.x archive ("made by wikipack
+ * 1.x (format 1.N); repack it with wikipack 2", WPK2_E_FORMAT), 128 for
+ * the rest. */
+int wpk2_header_decode(const uint8_t *p, size_t n, wpk2_header *h, wpk2_err *err);
+/* Writes major 2 and header_size 128; sets h->header_checksum. */
+int wpk2_header_encode(uint8_t out[WPK2_HEADER_SIZE], wpk2_header *h, wpk2_err *err);
+/* 128 + 48 * section_count. */
+uint64_t wpk2_table_end(const wpk2_header *h);
+
+/* ---- section table (48 bytes an entry, at offset 128) ------------------- */
+
+enum {
+    WPK2_SEC_ENTRY_ROOT = 1,
+    WPK2_SEC_TITLE_ROOT = 2,
+    WPK2_SEC_ID_ROOT = 3,
+    WPK2_SEC_CATEGORY_ROOT = 4,
+    WPK2_SEC_WIKIS = 5,
+    WPK2_SEC_SUMMARY = 6,
+    WPK2_SEC_SIGNATURE = 7,
+    WPK2_SEC_DICT = 8,
+    WPK2_SEC_PAGES = 9,
+    WPK2_SEC_DATA = 10,
+    WPK2_SEC_LAST = 10
+};
+#define WPK2_SECF_REQUIRED 0x1u /* a reader not knowing the type refuses the archive */
+#define WPK2_SECF_ZSTD 0x2u     /* stored bytes: one zstd frame without dictionary */
+#define WPK2_SECF_REGION 0x4u   /* a container of pages or blocks, after the prefix */
+#define WPK2_SECF_BRANCHED 0x8u /* on a root: its items name branch pages */
+#define WPK2_SECF_KNOWN 0xFu
+
+typedef struct wpk2_section {
+    uint32_t type, flags;
+    uint64_t offset, stored_size, raw_size, checksum, count;
+} wpk2_section;
+
+/* One entry alone (flag bits, sizes, extent); `index` is for messages. */
+int wpk2_section_decode(const uint8_t p[WPK2_SECTION_SIZE], uint32_t index, wpk2_section *s, wpk2_err *err);
+void wpk2_section_encode(uint8_t out[WPK2_SECTION_SIZE], const wpk2_section *s);
+
+/* Where each known section is (NULL when absent), after the table checks. */
+typedef struct wpk2_section_map {
+    const wpk2_section *of[WPK2_SEC_LAST + 1];
+} wpk2_section_map;
+
+/* The whole table: p holds the 48 * h->section_count bytes at offset 128.
+ * Checks its checksum, each entry, and the table rules: known types at
+ * most once, the required ones present, flags allowed per type, sections
+ * without REGION inside the prefix and with it after, everything tiling
+ * table_end .. file_size - 1. Unknown types without REQUIRED are allowed
+ * (and skipped); with it, WPK2_E_FORMAT. `secs` gets section_count entries;
+ * map points into it. */
+int wpk2_section_table_decode(const uint8_t *p, size_t n, const wpk2_header *h, wpk2_section *secs,
+                              wpk2_section_map *map, wpk2_err *err);
+/* The rules alone, on decoded entries (an encoder's check before writing). */
+int wpk2_section_table_check(const wpk2_section *secs, uint32_t count, const wpk2_header *h, wpk2_section_map *map,
+                             wpk2_err *err);
+/* Encodes `count` entries into out (48 * count bytes); returns their XXH3-64
+ * for the header's section_table_checksum. */
+uint64_t wpk2_section_table_encode(uint8_t *out, const wpk2_section *secs, uint32_t count);
+
+/* ---- caps and context shared by the page decoders ----------------------- */
+
+#define WPK2_DEFAULT_MAX_STRINGS (16u << 20) /* decoded strings of one page */
+#define WPK2_DEFAULT_MAX_BLOCK (1ull << 31)  /* raw size of a block */
+
+/* Page kinds (the u32 after `count` in every page, and a root's kind). */
+enum { WPK2_PAGE_ENTRY = 1, WPK2_PAGE_TITLE = 2, WPK2_PAGE_ID = 3, WPK2_PAGE_CATEGORY = 4, WPK2_PAGE_BRANCH = 5 };
+
+typedef struct wpk2_root_item wpk2_root_item;
+typedef struct wpk2_wikis wpk2_wikis;
+
+typedef struct wpk2_page_ctx {
+    /* The root or branch item naming the page: its page_items must be the
+     * page's count, its key the page's first key; entry numbers of an entry
+     * page start at its first_item. NULL: none of these checked, entries
+     * numbered from 0. */
+    const wpk2_root_item *from;
+    uint64_t entry_count;          /* header: entry numbers must be below it */
+    const wpk2_wikis *wikis;       /* wiki numbers <= its count; url_base for spelled URLs; NULL: no wikis */
+    uint64_t data_size;            /* stored size of DATA: block references must lie within */
+    uint64_t max_block;            /* block raw size cap, 0: WPK2_DEFAULT_MAX_BLOCK (WPK2_E_LIMIT) */
+    uint64_t max_strings;          /* decoded string bytes cap, 0: WPK2_DEFAULT_MAX_STRINGS (WPK2_E_LIMIT) */
+    const wpk2_alloc *alloc;
+} wpk2_page_ctx;
+
+/* count and kind of any page (roots excluded), without decoding it. */
+int wpk2_page_peek(const uint8_t *raw, size_t n, uint32_t *count, uint32_t *kind, wpk2_err *err);
+
+/* Memory of a decoded structure (internal: chunks of its arena). */
+typedef struct wpk2_mem {
+    const wpk2_alloc *alloc;
+    void *chunks;
+    uint64_t strings; /* string bytes held, against max_strings */
+    uint64_t max_strings;
+} wpk2_mem;
+
+/* ---- roots and branch pages --------------------------------------------- */
+
+#define WPK2_ROOT_ITEM_FIXED 70u
+#define WPK2_ID_KEY_SIZE 10u /* u16 wiki number, u64 page ID */
+
+/* One item of a root or of a branch page: a page and its first key. */
+struct wpk2_root_item {
+    uint64_t page_offset; /* region offset in PAGES */
+    uint32_t stored_size, raw_size;
+    uint64_t checksum;    /* XXH3-64 of the stored bytes */
+    uint8_t auth[32];     /* BLAKE2b-256 of the stored bytes */
+    uint64_t first_item;  /* position of the page's first item in its index */
+    uint32_t page_items;  /* items in the page (for a branch page: in the leaves below it) */
+    wpk2_str key;         /* the page's first key; for ID pages the 10 bytes below */
+    uint16_t key_wiki;    /* ID index: the key's wiki number */
+    uint64_t key_id;      /* ID index: the key's page ID */
+};
+
+typedef struct wpk2_root {
+    uint32_t index_kind;  /* 1..4: the index (entry, title, ID, category) */
+    uint32_t kind;        /* of the pages the items name: index_kind, or 5 (branch pages) */
+    uint32_t count;
+    wpk2_root_item *items;
+    uint64_t total;       /* first_item + page_items of the last item (first_item of the first when empty) */
+    wpk2_mem mem;
+} wpk2_root;
+
+typedef struct wpk2_root_ctx {
+    uint32_t index_kind;  /* 1..4, from the section type */
+    int branched;         /* the section has WPK2_SECF_BRANCHED */
+    uint64_t entry_count; /* ENTRY_ROOT: the items must total it */
+    uint64_t pages_size;  /* stored size of PAGES: pages must lie within */
+    const wpk2_alloc *alloc;
+} wpk2_root_ctx;
+
+/* A root section's raw bytes: item count, kind, items filling it; first_item
+ * contiguous from 0; keys in order (paths, titles, IDs strictly increasing,
+ * category names never decreasing). */
+int wpk2_root_decode(const uint8_t *raw, size_t n, const wpk2_root_ctx *ctx, wpk2_root *out, wpk2_err *err);
+/* A branch page named by `from` (an item of a BRANCHED root): count,
+ * kind 5, child_kind = ctx->index_kind, items naming leaves, their
+ * positions continuing from->first_item, totalling from->page_items, the
+ * first key equal to from's. out->kind is the child kind. */
+int wpk2_branch_decode(const uint8_t *raw, size_t n, const wpk2_root_ctx *ctx, const wpk2_root_item *from,
+                       wpk2_root *out, wpk2_err *err);
+void wpk2_root_free(wpk2_root *r);
+/* Encoders: a root names leaves (kind = index kind) or branch pages (kind
+ * 5); a branch page names leaves of child_kind. ctx gives the index kind and
+ * entry_count/pages_size for the checks (pages_size 0: not checked). */
+int wpk2_root_encode(wpk2_buf *out, const wpk2_root_ctx *ctx, const wpk2_root_item *items, uint32_t count,
+                     wpk2_err *err);
+int wpk2_branch_encode(wpk2_buf *out, const wpk2_root_ctx *ctx, const wpk2_root_item *items, uint32_t count,
+                       wpk2_err *err);
+/* The 10-byte key of an ID page (u16 wiki, u64 page ID). */
+void wpk2_id_key(uint8_t out[WPK2_ID_KEY_SIZE], uint16_t wiki, uint64_t page_id);
+
+/* ---- WIKIS section ------------------------------------------------------ */
+
+typedef struct wpk2_wiki {
+    wpk2_str name;      /* unique, non-empty */
+    wpk2_str language;  /* may be empty */
+    wpk2_str url_base;  /* may be empty: no spelled URLs */
+    wpk2_str site_name; /* may be empty */
+} wpk2_wiki;
+
+/* wikis[k - 1] is wiki number k. */
+struct wpk2_wikis {
+    uint32_t count;
+    wpk2_wiki *wikis;
+    wpk2_mem mem;
+};
+
+/* raw: the section's raw bytes; wiki_count from the header. */
+int wpk2_wikis_decode(const uint8_t *raw, size_t n, uint32_t wiki_count, const wpk2_alloc *alloc, wpk2_wikis *out,
+                      wpk2_err *err);
+void wpk2_wikis_free(wpk2_wikis *w);
+int wpk2_wikis_encode(wpk2_buf *out, const wpk2_wiki *wikis, uint32_t count, wpk2_err *err);
+
+/* ---- entry pages -------------------------------------------------------- */
+
+/* FLAGS bits. */
+#define WPK2_F_HAS_ID 0x01u
+#define WPK2_F_HAS_TIME 0x02u
+#define WPK2_F_TITLE_SPELLED 0x04u /* title spelled from the path */
+#define WPK2_F_URL_SPELLED 0x08u   /* URL = wiki url_base + title, spaces as '_' */
+#define WPK2_F_HAS_TITLE 0x10u
+#define WPK2_F_HAS_URL 0x20u
+#define WPK2_F_HAS_EXT 0x40u
+/* What an entry has; the encoder takes only these from its input. */
+#define WPK2_F_CONTENT (WPK2_F_HAS_ID | WPK2_F_HAS_TIME | WPK2_F_HAS_TITLE | WPK2_F_HAS_URL)
+
+/* Extension field tags. */
+enum {
+    WPK2_EXT_CATEGORY = 1,
+    WPK2_EXT_CURRENT = 2,
+    WPK2_EXT_NAMESPACE = 3,
+    WPK2_EXT_REVISIONS = 4,
+    WPK2_EXT_SAME_CATEGORIES = 5,
+    WPK2_EXT_REDIRECT = 6,
+    WPK2_EXT_LANGUAGE = 7
+};
+/* wpk2_entry.ext: which single-valued fields the entry has (categories
+ * and revisions: their counts). */
+#define WPK2_X_CURRENT 0x1u
+#define WPK2_X_NAMESPACE 0x2u
+#define WPK2_X_SAME_CATEGORIES 0x4u
+#define WPK2_X_REDIRECT 0x8u
+#define WPK2_X_LANGUAGE 0x10u
+
+#define WPK2_NO_BLOCK UINT32_MAX
+
+/* A block reference of an entry page (BLOCKS). */
+typedef struct wpk2_block_ref {
+    uint64_t offset;      /* region offset in DATA */
+    uint64_t stored_size; /* >= 1 */
+    uint64_t raw_size;    /* >= 1, <= the block cap */
+    uint64_t checksum;    /* XXH3-64 of the stored bytes */
+    uint8_t auth[32];     /* BLAKE2b-256 of the stored bytes */
+} wpk2_block_ref;
+
+typedef struct wpk2_entry {
+    uint8_t flags;        /* WPK2_F_*: decoded as stored; the encoder reads WPK2_F_CONTENT only */
+    uint16_t wiki;        /* 0: none */
+    uint64_t page_id;     /* with HAS_ID */
+    int64_t updated_us;   /* with HAS_TIME */
+    uint64_t size;        /* content size */
+    uint32_t block;       /* index into the block references (WPK2_NO_BLOCK when size is 0) */
+    uint64_t offset;      /* of the content in the block's raw bytes (0 when size is 0) */
+    wpk2_str path;        /* 1..65535 bytes, no NUL */
+    wpk2_str title;       /* with HAS_TITLE: non-empty */
+    wpk2_str url;         /* with HAS_URL: non-empty */
+    wpk2_str media_type;  /* len 0: none */
+    /* extension fields */
+    uint32_t ext;                /* WPK2_X_* */
+    uint32_t category_count;
+    const wpk2_str *categories;  /* the names */
+    const uint32_t *category_nums; /* decoded: their string numbers (the encoder ignores it) */
+    uint32_t current;            /* X_CURRENT: entry number of the current version */
+    int64_t ns;                  /* X_NAMESPACE */
+    uint32_t revision_count;
+    const uint32_t *revisions;   /* entry numbers of the older versions, newest first */
+    wpk2_str redirect;           /* X_REDIRECT */
+    wpk2_str language;           /* X_LANGUAGE */
+} wpk2_entry;
+
+typedef struct wpk2_entry_page {
+    uint32_t count;
+    uint64_t first_entry; /* entry number of entries[0] */
+    wpk2_entry *entries;
+    uint32_t block_count;
+    wpk2_block_ref *blocks;
+    uint32_t string_count;
+    wpk2_str *strings;    /* STRINGS: media types and category names */
+    uint64_t time_unit;   /* TIMES unit, 0 when no entry has a time */
+    wpk2_mem mem;
+} wpk2_entry_page;
+
+int wpk2_entry_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_entry_page *out,
+                           wpk2_err *err);
+void wpk2_entry_page_free(wpk2_entry_page *pg);
+/* entries[i].block indexes `blocks` (any order, e.g. the archive's block
+ * table); the page's BLOCKS are the ones used, sorted by offset. The
+ * encoder spells titles and URLs exactly when the spelled string equals
+ * the entry's own, stores p = 0 in PLACES exactly when a content directly
+ * follows the previous placed one in its block, the TIMES unit 1,000,000
+ * when every time is whole seconds, else 1, STRINGS sorted, categories in
+ * the order given. ctx: entry_count, wikis, data_size, max_block
+ * (ctx->from unused). */
+int wpk2_entry_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, uint64_t first_entry, const wpk2_entry *entries,
+                           uint32_t count, const wpk2_block_ref *blocks, uint32_t block_count, wpk2_err *err);
+
+/* The title TITLE_SPELLED spells from a path: its last component without
+ * the last '.' and what follows (unless that '.' starts the component),
+ * '_' as ' '. Writes at most path_len bytes to out; returns the length
+ * (0: nothing, never a valid spelled title). */
+size_t wpk2_spell_title(const uint8_t *path, size_t path_len, uint8_t *out);
+/* 1 when title is what the path spells. */
+int wpk2_title_spellable(wpk2_str path, wpk2_str title);
+/* 1 when url = url_base + title with ' ' as '_' (url_base non-empty). */
+int wpk2_url_spellable(wpk2_str url_base, wpk2_str title, wpk2_str url);
+
+/* ---- title pages -------------------------------------------------------- */
+
+enum { WPK2_FORM_KEY = 0, WPK2_FORM_MEDIAWIKI = 1, WPK2_FORM_DISPLAY = 2 };
+enum { WPK2_TKIND_TITLE = 0, WPK2_TKIND_ALIAS = 1, WPK2_TKIND_FORMER = 2 };
+
+typedef struct wpk2_title_item {
+    wpk2_str key;     /* folded key */
+    wpk2_str display; /* the title or alias as written */
+    uint8_t form;     /* decoded: how display was stored; the encoder chooses it */
+    uint8_t kind;     /* WPK2_TKIND_* */
+    uint16_t wiki;
+    uint32_t entry;
+} wpk2_title_item;
+
+typedef struct wpk2_title_page {
+    uint32_t count;
+    wpk2_title_item *items;
+    wpk2_mem mem;
+} wpk2_title_page;
+
+/* Items sorted by key, wiki, kind, entry (never decreasing). */
+int wpk2_title_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_title_page *out,
+                           wpk2_err *err);
+void wpk2_title_page_free(wpk2_title_page *pg);
+/* Form 0 when display equals key, 1 when it is the key's MediaWiki form, else 2. */
+int wpk2_title_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_title_item *items, uint32_t count,
+                           wpk2_err *err);
+/* The MediaWiki form of a folded key: its first code point upper-cased
+ * (utf8proc_toupper), the rest unchanged; a key not starting with valid
+ * UTF-8 is its own form. out has room for len + 4 bytes; returns the length. */
+size_t wpk2_upper_first(const uint8_t *s, size_t len, uint8_t *out);
+
+/* ---- ID pages ----------------------------------------------------------- */
+
+typedef struct wpk2_id_item {
+    uint16_t wiki;
+    uint64_t page_id;
+    uint32_t entry;
+} wpk2_id_item;
+
+typedef struct wpk2_id_page {
+    uint32_t count;
+    wpk2_id_item *items;
+    wpk2_mem mem;
+} wpk2_id_page;
+
+/* Items strictly increasing by (wiki, page ID, entry). */
+int wpk2_id_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_id_page *out, wpk2_err *err);
+void wpk2_id_page_free(wpk2_id_page *pg);
+int wpk2_id_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_id_item *items, uint32_t count,
+                        wpk2_err *err);
+
+/* ---- category pages ----------------------------------------------------- */
+
+typedef struct wpk2_category_item {
+    wpk2_str name;  /* items of one run share the bytes */
+    uint32_t entry;
+} wpk2_category_item;
+
+typedef struct wpk2_category_page {
+    uint32_t count;
+    wpk2_category_item *items;
+    uint32_t run_count; /* distinct names in the page */
+    wpk2_mem mem;
+} wpk2_category_page;
+
+/* Items sorted by name, then entry (strictly). */
+int wpk2_category_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_category_page *out,
+                              wpk2_err *err);
+void wpk2_category_page_free(wpk2_category_page *pg);
+int wpk2_category_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_category_item *items,
+                              uint32_t count, wpk2_err *err);
+
+/* ---- SUMMARY section (fields as in 1.5: u8 tag, u16 length, value) ------ */
+
+enum { WPK2_SUM_ARTICLES = 1, WPK2_SUM_REVISIONS = 2, WPK2_SUM_ALIASES = 3, WPK2_SUM_CATEGORIES = 4,
+       WPK2_SUM_LANGUAGE = 5 };
+
+typedef struct wpk2_summary_language {
+    wpk2_str code;
+    uint64_t articles;
+} wpk2_summary_language;
+
+typedef struct wpk2_summary {
+    uint32_t has; /* bit (1 << tag) for tags 1..4 present */
+    uint64_t articles, revisions, aliases, categories;
+    uint32_t language_count;
+    wpk2_summary_language *languages;
+    wpk2_mem mem;
+} wpk2_summary;
+
+/* Unknown tags skipped; a tag 1..4 seen twice: the last counts. */
+int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, wpk2_summary *out, wpk2_err *err);
+void wpk2_summary_free(wpk2_summary *s);
+/* Tags 1..4 present in `has`, in order, then each language. */
+int wpk2_summary_encode(wpk2_buf *out, const wpk2_summary *s, wpk2_err *err);
+
+/* ---- signature record (160 bytes, the SIGNATURE section) ---------------- */
+
+#define WPK2_SIG_MAGIC "\x89WPKSIG\n"
+#define WPK2_SIG_SIZE 160u
+#define WPK2_SIG_ED25519 1u
+#define WPK2_SIG_BLAKE2B_512 2u
+#define WPK2_SIG_SIGNED_HEAD 32u /* record bytes signed with the digest */
+#define WPK2_SIG_MESSAGE_SIZE (WPK2_SIG_SIGNED_HEAD + 64u)
+
+typedef struct wpk2_signature {
+    int is_signed; /* 0: the record is all zero */
+    uint8_t algorithm, digest;
+    uint8_t public_key[32];
+    uint8_t signature[64];
+} wpk2_signature;
+
+int wpk2_signature_decode(const uint8_t *p, size_t n, wpk2_signature *s, wpk2_err *err);
+/* is_signed 0 writes 160 zero bytes. */
+void wpk2_signature_encode(uint8_t out[WPK2_SIG_SIZE], const wpk2_signature *s);
+/* The message signed: record bytes 0..31, then the BLAKE2b-512 of the
+ * prefix with the SIGNATURE section's bytes zeroed. */
+void wpk2_signature_message(uint8_t out[WPK2_SIG_MESSAGE_SIZE], const wpk2_signature *s, const uint8_t digest[64]);
+
+#endif
