@@ -70,9 +70,16 @@ static void test_other_names(void)
     ALIAS("Foo 123456789012345", "Foo_123456789012345.md", "Foo", 0, 0); /* 15 */
     ALIAS("Foo 2024-13", "Foo_2024-13.md", "Foo", 0, 0);
     ALIAS("Foo 2024-12-15T04", "Foo_2024-12-15T04.md", "Foo", 0, 0);
-    ALIAS("Foobar 161818635", "Foobar_161818635.md", "Foo", 1, 161818635); /* "Foo" + "bar 161818635" */
+    ALIAS("Foobar", "Foobar_161818635.md", "Foo", 1, 161818635); /* not "Foo" + "bar 161818635" */
     ALIAS("Twisted software", "Twisted_software.md", "Twisted (software)", 1, 1793652);
-    ALIAS("Bar 20241215041851", "Bar_20241215041851.md", "Foo", 0, 0); /* a time, but not after the title */
+    ALIAS("Bar", "Bar_20241215041851.md", "Foo", 0, 0);         /* another name + a time */
+    ALIAS("BlueBream", "BlueBream_34472.md", "Zope", 1, 34472);  /* another name + the page ID */
+    ALIAS("Anaconda Python distribution", "Anaconda_Python_distribution_43003632.md",
+          "Anaconda (Python distribution)", 1, 43003632);
+    ALIAS("Apollo 11", "Apollo_11.md", "Apollo 11 (mission)", 1, 11); /* the title holds the 11 */
+    ALIAS("Route 66", "Route_66.md", "U.S. Route 66", 1, 66);
+    ALIAS("Census 20241215", "Census_20241215.md", "Census of 20241215", 0, 0);
+    ALIAS("Foo 2024", "Foo_2024_12345.md", "Foo", 1, 12345);    /* only the suffix is cut */
 }
 
 static void test_time_like(void)

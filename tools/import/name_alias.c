@@ -1,7 +1,7 @@
 /* name_alias.c - the alias an article file's name gives its title, unless the name adds nothing */
 /*
  * Collections often name a file after its title plus a page ID or the time
- * it was fetched. Such a name is no other name for the article: as an
+ * it was fetched. The number is no part of any name people use: as an
  * alias it would only double the folded-title index and fill `find` with
  * "ansi 161818635 -> ansi". The path index keeps the file name either way.
  */
@@ -75,20 +75,24 @@ static int folds_to(const char *s, size_t n, const char *folded)
     return same;
 }
 
-/* 1 if `name` is the title, or the title + separators + an ID or a time;
- * 0 if not; -1 out of memory. Every split at a separator is tried, since
+/* How much of `name` to keep as the alias: 0 when it adds nothing (it is
+ * the title, or the title + separators + the page ID or a time), else its
+ * length with the first such suffix the title does not hold cut off, else
+ * all of it. -1 out of memory. Every split at a separator is tried, since
  * the title may hold separators and numbers of its own. */
-static int adds_nothing(const char *name, const char *folded_title, const imp_article *a)
+static long alias_length(const char *name, const char *title, const char *folded_title, const imp_article *a)
 {
-    int same = folds_to(name, strlen(name), folded_title);
+    size_t len = strlen(name), keep = len;
+    int same = folds_to(name, len, folded_title);
     for (size_t i = 1; name[i] && same == 0; i++) {
-        if (!is_separator(name[i])) continue;
+        if (!is_separator(name[i]) || is_separator(name[i - 1])) continue;
         size_t j = i;
         while (is_separator(name[j])) j++;
-        if (name[j] && (is_page_id(name + j, a) || imp_time_like(name + j)))
-            same = folds_to(name, i, folded_title);
+        if (!name[j] || !(is_page_id(name + j, a) || imp_time_like(name + j))) continue;
+        same = folds_to(name, i, folded_title);
+        if (keep == len && !strstr(title, name + j)) keep = i; /* "Apollo 11" of "Apollo 11 (mission)" stays */
     }
-    return same;
+    return same < 0 ? -1 : same ? 0 : (long)keep;
 }
 
 int imp_name_alias(const char *path, const imp_article *a, char **alias)
@@ -104,15 +108,16 @@ int imp_name_alias(const char *path, const imp_article *a, char **alias)
     for (char *p = name; *p; p++)
         if (*p == '_') *p = ' ';
     char *ft = NULL;
-    int same = 1; /* an empty name gives no alias */
+    long keep = 0; /* an empty name gives no alias */
     if (*name) {
-        same = wpk_title_fold(a->title, strlen(a->title), &ft) ? -1 : adds_nothing(name, ft, a);
+        keep = wpk_title_fold(a->title, strlen(a->title), &ft) ? -1 : alias_length(name, a->title, ft, a);
         wpk_free(ft);
     }
-    if (same == 0) {
+    if (keep > 0) {
+        name[keep] = 0;
         *alias = name;
         return 0;
     }
     free(name);
-    return same < 0 ? -1 : 0;
+    return keep < 0 ? -1 : 0;
 }
