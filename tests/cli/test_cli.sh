@@ -480,6 +480,51 @@ test_layouts() {
     check "--format forces a layout" expect_rc 0 -m "not in the json layout" -- "$WP" pack -q --format json -o "$TMP/forced.wpk" "$L/Breezy_software.md"
 }
 
+# A file name is an alias only when it is another name: not the title, nor
+# the title plus its page ID or a time; an ID or a time after another name
+# is cut off. Held against the folded-title index itself (find "" lists
+# every item) and the summary's count.
+test_name_aliases() {
+    section "11b. file names as aliases"
+    local d=$TMP/names a=$TMP/names.wpk
+    mkdir -p "$d/other"
+    md() { printf '# %s\n\n## Metadata\n- **Page ID:** %s\n\n%s\n' "$2" "$3" "$4" >"$d/$1"; }
+    md ansi_161818635.md ansi 161818635 "a 9-digit page ID after the title"
+    md Foo_20241215041851.md Foo 42 "a time after the title"
+    md Guido.md "Guido van Rossum" 12345 "a real other name"
+    md BlueBream_34472.md Zope 34472 "another name and the page ID"
+    md Apollo_11.md "Apollo 11" 11 "the title, which ends in its page ID"
+    md other/Apollo_11.md "Apollo 1" 1 "the title and one more 1, not title + ID"
+    md Saturn_5.md Saturn 7 "a number that is not the page ID"
+    md "ZÜRICH_101.md" "Zürich" 101 "the title in other case + page ID"
+    printf -- '---\ntitle: Bar\n---\n\n# Bar\n\nno page ID, a time\n' >"$d/Bar_2024-12-15T04:18:51.md"
+    check "pack" "$WP" pack -q -o "$a" "$d"
+    printf '%s\t%s\t%s\n' \
+        "Apollo 1" 1 other/Apollo_11.md \
+        "Apollo 11 -> Apollo 1" 1 other/Apollo_11.md \
+        "Apollo 11" 11 Apollo_11.md \
+        ansi 161818635 ansi_161818635.md \
+        Bar - "Bar_2024-12-15T04:18:51.md" \
+        "BlueBream -> Zope" 34472 BlueBream_34472.md \
+        Foo 42 Foo_20241215041851.md \
+        "Guido -> Guido van Rossum" 12345 Guido.md \
+        "Guido van Rossum" 12345 Guido.md \
+        Saturn 7 Saturn_5.md \
+        "Saturn 5 -> Saturn" 7 Saturn_5.md \
+        "Zürich" 101 "ZÜRICH_101.md" \
+        Zope 34472 BlueBream_34472.md | LC_ALL=C sort >"$TMP/names.want"
+    check "the folded-title index: 9 titles and only the 4 real other names" \
+        bash -o pipefail -c '"$1" find "$2" "" --limit 0 | LC_ALL=C sort | diff "$3" -' _ "$WP" "$a" "$TMP/names.want"
+    check "find ansi: the title alone" line_count 1 "$WP" find "$a" ansi
+    check "the summary counts 4 aliases" info_json_is "$a" aliases 4
+    check "the path still finds a name left out" stdout_has "9-digit" "$WP" get "$a" --path ansi_161818635.md
+    check "a real other name leads to its article" stdout_has "real other" "$WP" get "$a" --title Guido
+}
+
+info_json_is() { # info_json_is ARCHIVE KEY VALUE: info --json has KEY = VALUE
+    "$WP" info --json "$1" </dev/null | python3 -c 'import json, sys; sys.exit(str(json.load(sys.stdin)[sys.argv[1]]) != sys.argv[2])' "$2" "$3"
+}
+
 stdout_has() { # stdout_has TEXT CMD...: CMD succeeds and prints TEXT
     local t=$1
     shift
@@ -616,6 +661,7 @@ test_order
 test_odd_names
 test_input_links
 test_layouts
+test_name_aliases
 test_presets
 test_signatures
 test_manners

@@ -166,7 +166,8 @@ static void entry_from_article(wpk_entry *m, const imp_article *a)
 }
 
 /* Other names people use for an article: the title in its URL and, for a
- * markdown file, its file name. */
+ * markdown file, its file name unless that is only the title (plus a page
+ * ID or a time; name_alias.h). */
 static int add_name_aliases(pack_ctx *c, const imp_article *a, const char *rel, imp_layout l)
 {
     if (!a->title) return WPK_OK;
@@ -179,15 +180,9 @@ static int add_name_aliases(pack_ctx *c, const imp_article *a, const char *rel, 
         wpk_free(t);
     }
     if (!rc && (l == IMP_LAYOUT_MARKDOWN || l == IMP_LAYOUT_YAML)) {
-        const char *base = strrchr(rel, '/');
-        base = base ? base + 1 : rel;
-        char *name = strdup(base);
-        if (!name) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
-        char *dot = strrchr(name, '.');
-        if (dot && dot != name) *dot = 0;
-        for (char *p = name; *p; p++)
-            if (*p == '_') *p = ' ';
-        if (*name && strcmp(name, a->title)) rc = wpk_writer_add_alias(c->w, name, a->title, &c->err);
+        char *name = NULL;
+        if (imp_name_alias(rel, a, &name)) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
+        if (name) rc = wpk_writer_add_alias(c->w, name, a->title, &c->err);
         free(name);
     }
     return rc;

@@ -15,6 +15,7 @@
  *   input_mediawiki.h  MediaWiki XML exports, plain or compressed
  *   pack_layout.h      which layout a file has, and its metadata
  *   pack_paths.h       entry paths for records that are not files
+ *   name_alias.h       the alias a file's name gives, unless it adds nothing
  *   walk.h             the files to pack from the inputs given
  *
  * The importers print nothing: imp_walk_input() and imp_walk_stdin() hand
@@ -27,6 +28,7 @@
 #include "input_mediawiki.h"
 #include "pack_layout.h"
 #include "pack_paths.h"
+#include "name_alias.h"
 #include "walk.h"
 
 #endif
