@@ -251,8 +251,10 @@ WPK_API int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, cons
  * fetches the first 64 KiB (header, section table, index roots) and the
  * trailer; the dictionary is fetched once, on first use; then a lookup by
  * page ID or title costs at most 2 index-page requests and 1 block
- * request (by path, 1 + 1), and index pages are cached for the reader's
- * life (cache_pages defaults to 4096 here). Every response must be the
+ * request (by path, 1 + 1); index pages are kept (cache_pages defaults to
+ * 4096 here, page_cache_bytes to 256 MiB), and so are decompressed blocks
+ * (block_cache_bytes), so that reading them again costs no request.
+ * Every response must be the
  * range asked for, of the file first opened (same ETag or Last-Modified,
  * same size): a server without range support, an error status, a short
  * response, a changed file or a timeout is WPK_E_IO with a message
@@ -351,7 +353,8 @@ WPK_API void wpk_entry_free(wpk_entry *e);
 /* Read an entry's content. wpk_reader_read_alloc returns a new buffer
  * (wpk_free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
  * fills a caller buffer of at least e->size bytes. Decompresses at most one
- * block; checks the block checksum, and the content checksum when
+ * block, none when the block cache holds it (see block_cache_bytes); checks
+ * the block checksum when it reads the block, and the content checksum when
  * check_content is non-zero. Thread-safe. */
 WPK_API int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
 WPK_API int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
