@@ -67,7 +67,8 @@ WPK_API const char *wpk_version_string(void);
  * version. So that structs can gain fields without breaking it, every
  * struct a caller allocates and passes in begins with `struct_size`, the
  * struct's size in the header the caller was built with; the WPK_*_INIT
- * macros set it (and zero the rest, which means "the default"):
+ * macros set it and the rest to the defaults (zero, which means "the
+ * default", except where a field says otherwise):
  *
  *     wpk_open_opts o = WPK_OPEN_OPTS_INIT;  o.cache_pages = 256;
  *
@@ -202,7 +203,8 @@ typedef struct wpk_source {
 } wpk_source;
 #define WPK_SOURCE_INIT WPK_STRUCT_INIT_(wpk_source)
 
-/* Caps applied to sizes read from an archive; 0 means the default. */
+/* Caps applied to sizes read from an archive, and the reader's caches;
+ * 0 means the default, except for block_cache_bytes. */
 typedef struct wpk_open_opts {
     uint32_t struct_size;       /* WPK_OPEN_OPTS_INIT sets it */
     uint64_t max_page_size;     /* largest index page, raw (default 16 MiB) */
@@ -210,8 +212,29 @@ typedef struct wpk_open_opts {
     uint64_t max_dict_size;     /* largest dictionary (default 16 MiB) */
     uint64_t max_prefix_size;   /* header + section table + roots (default 64 MiB) */
     int cache_pages;            /* decompressed index pages kept for reuse (default 64; -1: none) */
+    /* Decompressed blocks kept for reuse, in bytes of raw block held, shared
+     * by the reader's threads: a read whose block is held copies the entry
+     * out instead of reading and decompressing again. 0: none (each read
+     * then decompresses only up to its entry); a block larger than the
+     * whole budget is not kept. WPK_OPEN_OPTS_INIT, NULL options and a
+     * struct from a header without this field give the default,
+     * WPK_BLOCK_CACHE_DEFAULT. */
+    uint64_t block_cache_bytes;
+    /* Bytes of decompressed index pages kept, besides cache_pages' count
+     * (default 16 MiB; 256 MiB for wpk_reader_open_url, where a page costs
+     * a round trip). A page larger than it is not kept. */
+    uint64_t page_cache_bytes;
 } wpk_open_opts;
-#define WPK_OPEN_OPTS_INIT WPK_STRUCT_INIT_(wpk_open_opts)
+/* 32 MiB: 128 blocks of the writer's default 256 KiB, about what libzim
+ * keeps by default (16 clusters of ~2 MiB); enough that a web reader's
+ * recent articles and those near them are read without decompressing,
+ * small beside the index pages an HTTP reader keeps. */
+#define WPK_BLOCK_CACHE_DEFAULT ((uint64_t)32 << 20)
+#ifdef __cplusplus
+#define WPK_OPEN_OPTS_INIT {sizeof(wpk_open_opts), 0, 0, 0, 0, 0, WPK_BLOCK_CACHE_DEFAULT, 0}
+#else
+#define WPK_OPEN_OPTS_INIT {.struct_size = sizeof(wpk_open_opts), .block_cache_bytes = WPK_BLOCK_CACHE_DEFAULT}
+#endif
 
 typedef struct wpk_reader wpk_reader;
 
@@ -228,8 +251,10 @@ WPK_API int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, cons
  * fetches the first 64 KiB (header, section table, index roots) and the
  * trailer; the dictionary is fetched once, on first use; then a lookup by
  * page ID or title costs at most 2 index-page requests and 1 block
- * request (by path, 1 + 1), and index pages are cached for the reader's
- * life (cache_pages defaults to 4096 here). Every response must be the
+ * request (by path, 1 + 1); index pages are kept (cache_pages defaults to
+ * 4096 here, page_cache_bytes to 256 MiB), and so are decompressed blocks
+ * (block_cache_bytes), so that reading them again costs no request.
+ * Every response must be the
  * range asked for, of the file first opened (same ETag or Last-Modified,
  * same size): a server without range support, an error status, a short
  * response, a changed file or a timeout is WPK_E_IO with a message
@@ -259,6 +284,24 @@ typedef struct wpk_transfer_stats {
 } wpk_transfer_stats;
 #define WPK_TRANSFER_STATS_INIT WPK_STRUCT_INIT_(wpk_transfer_stats)
 WPK_API int wpk_reader_transfer_stats(const wpk_reader *r, wpk_transfer_stats *out);
+/* What the reader's caches hold now, and how often they have served since
+ * it was opened (see block_cache_bytes, page_cache_bytes and cache_pages in
+ * wpk_open_opts). A content read with the block cache on is one hit or one
+ * miss; a leaf index page load, likewise with the page cache. The budgets
+ * are those in force (0: that cache is off). */
+typedef struct wpk_cache_stats {
+    uint32_t struct_size;       /* WPK_CACHE_STATS_INIT sets it */
+    uint64_t block_hits, block_misses;
+    uint64_t block_bytes;       /* raw bytes of the blocks held, at most block_budget */
+    uint64_t block_count;       /* blocks held */
+    uint64_t block_budget;
+    uint64_t page_hits, page_misses;
+    uint64_t page_bytes;        /* at most page_budget */
+    uint64_t page_count;        /* at most page_slots */
+    uint64_t page_budget, page_slots;
+} wpk_cache_stats;
+#define WPK_CACHE_STATS_INIT WPK_STRUCT_INIT_(wpk_cache_stats)
+WPK_API int wpk_reader_cache_stats(const wpk_reader *r, wpk_cache_stats *out);
 WPK_API void wpk_reader_close(wpk_reader *r);
 /* Report the progress of wpk_reader_verify (NULL: none). */
 WPK_API void wpk_reader_set_progress(wpk_reader *r, wpk_progress_fn fn, void *ctx);
@@ -310,7 +353,8 @@ WPK_API void wpk_entry_free(wpk_entry *e);
 /* Read an entry's content. wpk_reader_read_alloc returns a new buffer
  * (wpk_free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
  * fills a caller buffer of at least e->size bytes. Decompresses at most one
- * block; checks the block checksum, and the content checksum when
+ * block, none when the block cache holds it (see block_cache_bytes); checks
+ * the block checksum when it reads the block, and the content checksum when
  * check_content is non-zero. Thread-safe. */
 WPK_API int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
 WPK_API int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);

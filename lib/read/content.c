@@ -1,12 +1,12 @@
-/* content.c - reading an entry's content: one block read, one partial
- * decompression (only up to the end of the entry), checksums. */
+/* content.c - reading an entry's content: its block from the block cache,
+ * or one block read and one partial decompression (only up to the end of
+ * the entry) when there is none; checksums. */
 #include "reader_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Read the stored block of `e` and check its checksum. */
-static int read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk_error *err)
+int wpk_read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk_error *err)
 {
     const wpk_fmt_ref *b = &e->block;
     uint64_t abs = r->data_base + b->offset;
@@ -74,6 +74,39 @@ static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
     return rc;
 }
 
+/* read_entry through the block cache: the entry copied out of its whole
+ * decompressed block, which stays for the next read of that block. */
+static int read_entry_cached(wpk_reader *r, const wpk_entry_full *e, void *buf, void **alloc_out, int check_content,
+                             wpk_error *err)
+{
+    const wpk_entry *pub = &e->pub;
+    wpk_shared *blk = NULL;
+    int rc = wpk_block_get(r, e, &blk, err);
+    if (rc) return rc;
+    uint64_t abs = r->data_base + e->block.offset;
+    if (e->offset_in_block > blk->len || pub->size > blk->len - e->offset_in_block)
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\" ends past the %zu bytes of its block at offset %llu",
+                         r->name, pub->path, blk->len, (unsigned long long)abs);
+    else if (alloc_out && !(buf = wpk_malloc((size_t)pub->size + 1)))
+        rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, pub->path);
+    if (rc) {
+        wpk_shared_release(blk);
+        return rc;
+    }
+    memcpy(buf, blk->data + e->offset_in_block, (size_t)pub->size);
+    wpk_shared_release(blk);
+    if (check_content && !wpk_checksum_ok(wpk_fmt_checksum(buf, pub->size), pub->content_hash))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
+    if (alloc_out) {
+        if (rc) wpk_free(buf);
+        else {
+            ((char *)buf)[pub->size] = 0;
+            *alloc_out = buf;
+        }
+    }
+    return rc;
+}
+
 /* Read the content of `pub` into buf, or, when alloc_out is set, into a new
  * buffer allocated only once the block has passed its checks: a claimed
  * size is trusted no further than its checked block allows. */
@@ -85,11 +118,13 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
         if (alloc_out && !(*alloc_out = wpk_calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
         return WPK_OK;
     }
+    if (r->blocks && e->block.raw_size <= r->opts.block_cache_bytes)
+        return read_entry_cached(r, e, buf, alloc_out, check_content, err);
     const ZSTD_DDict *dict;
     int rc = wpk_reader_dict(r, &dict, err);
     if (rc) return rc;
     uint8_t *stored = NULL;
-    rc = read_block(r, e, &stored, err);
+    rc = wpk_read_block(r, e, &stored, err);
     if (rc) return rc;
     if (alloc_out && !(buf = wpk_malloc((size_t)pub->size + 1))) {
         wpk_free(stored);

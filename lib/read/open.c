@@ -137,7 +137,19 @@ static int read_sections(wpk_reader *r, const uint8_t *prefix, wpk_error *err)
     return check_tiling(r, secs, n, err);
 }
 
-/* o: already copied from the caller's options (wpk_struct_in). */
+/* The caller's options (NULL: none) copied into a full struct. 0 means
+ * "off" for block_cache_bytes, so that field's default is set here when
+ * the caller's struct does not reach it. */
+static int open_opts_in(wpk_open_opts *o, const wpk_open_opts *given, wpk_error *err)
+{
+    int rc = wpk_struct_in(o, sizeof *o, WPK_MIN_OPEN_OPTS, given, "wpk_open_opts", err);
+    if (rc) return rc;
+    if (!given || given->struct_size < WPK_SIZE_THROUGH(wpk_open_opts, block_cache_bytes))
+        o->block_cache_bytes = WPK_BLOCK_CACHE_DEFAULT;
+    return WPK_OK;
+}
+
+/* o: already copied from the caller's options (open_opts_in). */
 static void fill_defaults(wpk_open_opts *o)
 {
     if (!o->max_page_size) o->max_page_size = WPK_DEFAULT_MAX_PAGE;
@@ -145,11 +157,24 @@ static void fill_defaults(wpk_open_opts *o)
     if (!o->max_dict_size) o->max_dict_size = WPK_DEFAULT_MAX_DICT;
     if (!o->max_prefix_size) o->max_prefix_size = WPK_DEFAULT_MAX_PREFIX;
     if (!o->cache_pages) o->cache_pages = 64;
+    /* 64 pages of the writer's 64 KiB, four times over: the count stays
+     * the bound for ordinary pages, this one for pages up to the cap. */
+    if (!o->page_cache_bytes) o->page_cache_bytes = (uint64_t)16 << 20;
+}
+
+/* The caches the options ask for. */
+static int make_caches(wpk_reader *r, wpk_error *err)
+{
+    if (r->opts.cache_pages > 0 && !(r->cache = wpk_page_cache_new(r->opts.cache_pages, r->opts.page_cache_bytes)))
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (r->opts.block_cache_bytes && !(r->blocks = wpk_lru_new(r->opts.block_cache_bytes, 0)))
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    return WPK_OK;
 }
 
 static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
 {
-    int rc = wpk_struct_in(&r->opts, sizeof r->opts, WPK_MIN_OPEN_OPTS, opts, "wpk_open_opts", err);
+    int rc = open_opts_in(&r->opts, opts, err);
     if (rc) return rc;
     fill_defaults(&r->opts);
     uint64_t size = r->src.size;
@@ -206,8 +231,7 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
     r->src.name = r->name;
     pthread_mutex_init(&r->root_lock, NULL);
     int rc = open_common(r, opts, err);
-    if (!rc && r->opts.cache_pages > 0 && !(r->cache = wpk_page_cache_new(r->opts.cache_pages)))
-        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (!rc) rc = make_caches(r, err);
     if (rc) {
         wpk_reader_close(r);
         return rc;
@@ -249,14 +273,16 @@ int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *
     if (!out || !url) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_open_url: NULL argument");
     *out = NULL;
     wpk_open_opts o;
-    int rc = wpk_struct_in(&o, sizeof o, WPK_MIN_OPEN_OPTS, opts, "wpk_open_opts", err);
+    int rc = open_opts_in(&o, opts, err);
     if (rc) return rc;
     wpk_source src;
     memset(&src, 0, sizeof src);
     rc = wpk_source_http(&src, url, http, err);
     if (rc) return rc;
-    /* Every index page fetched stays: a page costs a round trip. */
+    /* Every index page fetched stays: a page costs a round trip. 4096
+     * pages of the writer's 64 KiB are 256 MiB. */
     if (o.cache_pages == 0) o.cache_pages = 4096;
+    if (o.page_cache_bytes == 0) o.page_cache_bytes = (uint64_t)256 << 20;
     wpk_reader *r = NULL;
     rc = open_with(&r, &src, 0, NULL, &o, err);
     if (rc) {
@@ -302,6 +328,7 @@ void wpk_reader_close(wpk_reader *r)
     free_index(&r->cat_idx);
     wpk_free(r->summary);
     wpk_page_cache_free(r->cache);
+    wpk_lru_free(r->blocks);
     ZSTD_freeDDict(r->ddict);
     wpk_free(r->dict_raw);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);

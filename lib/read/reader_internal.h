@@ -4,6 +4,8 @@
 
 #include "common.h"
 
+#include <stdatomic.h>
+
 #define WPK_DCTX_POOL 8
 
 /* Items of a root or branch page (a list of leaves or of branch pages). */
@@ -68,6 +70,7 @@ struct wpk_reader {
     uint8_t *dict_raw;          /* the dictionary's bytes, which ddict refers to */
     uint64_t dict_size;
     struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
+    struct wpk_lru *blocks;     /* decompressed blocks (block_cache.c); NULL when disabled */
     uint64_t branch_bytes;      /* raw bytes of the branch pages kept (index_tree.c), under root_lock */
     uint8_t *prefix;            /* header, section table, roots and summary, as read at open */
     pthread_mutex_t root_lock;
@@ -85,15 +88,49 @@ typedef struct wpk_entry_full {
     _Alignas(8) char strings[]; /* revision numbers, category pointers, then strings */
 } wpk_entry_full;
 
-/* page_cache.c: decompressed index pages by file offset, least recently
- * used out first. Lookups copy pages out, so callers own what they get. */
+/* lru.c: immutable buffers shared by reference count, and a cache of them
+ * by (file offset, tag), bounded in bytes and count, least recently used
+ * out first. Thread-safe. */
+typedef struct wpk_shared {
+    atomic_uint refs;
+    uint64_t key, tag;          /* the cache's, under its lock */
+    struct wpk_shared *newer, *older, *chain;
+    size_t len;
+    uint8_t data[];             /* len bytes and a NUL */
+} wpk_shared;
+typedef struct wpk_lru wpk_lru;
+/* One reference, held by the caller; NULL when out of memory. */
+wpk_shared *wpk_shared_new(size_t len);
+void wpk_shared_release(wpk_shared *b);
+/* max_count 0: bounded in bytes only. */
+wpk_lru *wpk_lru_new(uint64_t max_bytes, size_t max_count);
+void wpk_lru_free(wpk_lru *c);
+/* A new reference to the buffer held for (key, tag), or NULL (a miss). */
+wpk_shared *wpk_lru_get(wpk_lru *c, uint64_t key, uint64_t tag);
+/* Offer a new buffer, not offered before; the cache takes a reference of
+ * its own if it keeps it (not when larger than the whole budget, or when
+ * (key, tag) is held already), the caller keeps its own. */
+void wpk_lru_put(wpk_lru *c, uint64_t key, uint64_t tag, wpk_shared *b);
+void wpk_lru_stats(wpk_lru *c, uint64_t *hits, uint64_t *misses, uint64_t *bytes, uint64_t *count);
+
+/* page_cache.c: decompressed index pages by file offset (an lru.c cache).
+ * Lookups copy pages out, so callers own what they get. */
 typedef struct wpk_page_cache wpk_page_cache;
-wpk_page_cache *wpk_page_cache_new(int slots);
+wpk_page_cache *wpk_page_cache_new(int slots, uint64_t max_bytes);
 void wpk_page_cache_free(wpk_page_cache *c);
 /* A copy (library allocator) of the cached page (*len + 1 bytes,
  * NUL-terminated; *len set), or NULL. */
 uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t *len);
 void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len);
+void wpk_page_cache_stats(wpk_page_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *bytes, uint64_t *count);
+
+/* block_cache.c: the block of an entry, decompressed whole, from the block
+ * cache or read and decompressed (then offered to it). *out is a reference
+ * (wpk_shared_release) of exactly the block's raw size. */
+int wpk_block_get(wpk_reader *r, const wpk_entry_full *e, wpk_shared **out, wpk_error *err);
+/* content.c: read the stored block of an entry and check it (checksum, one
+ * zstd frame of its raw size); *stored is the caller's. */
+int wpk_read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk_error *err);
 
 /* object_read.c: bytes of the source, and stored objects. */
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);

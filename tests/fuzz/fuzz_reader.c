@@ -160,6 +160,7 @@ static void exercise(const uint8_t *data, size_t size)
     o.max_dict_size = 1u << 20;
     o.max_prefix_size = 4u << 20;
     o.cache_pages = size % 3 == 0 ? -1 : 4;   /* with and without the page cache */
+    o.block_cache_bytes = size % 2 == 0 ? 0 : 64u << 10; /* and the block cache */
     wpk_reader *r = NULL;
     wpk_error err;
     if (wpk_reader_open_memory(&r, data, size, &o, &err) != 0) return;

@@ -10,6 +10,81 @@
 typedef struct { wpk_write_opts now; uint64_t later; } newer_write_opts;
 /* A wpk_archive_info of a newer header, with room for fields to come. */
 typedef struct { wpk_archive_info now; uint64_t later[4]; } newer_info;
+/* wpk_open_opts as first published, before the cache sizes. */
+typedef struct {
+    uint32_t struct_size;
+    uint64_t max_page_size, max_block_size, max_dict_size, max_prefix_size;
+    int cache_pages;
+} open_opts_v1;
+typedef struct { wpk_cache_stats now; uint64_t later[2]; } newer_cache_stats;
+
+/* The cache budgets a reader opened with these options works with. */
+static wpk_cache_stats budgets(const char *path, const wpk_open_opts *o)
+{
+    wpk_cache_stats s = WPK_CACHE_STATS_INIT;
+    wpk_reader *r = NULL;
+    wpk_error err;
+    int rc = wpk_reader_open(&r, path, o, &err);
+    CHECK_MSG(rc == WPK_OK, "%s", err.message);
+    if (!rc) CHECK(wpk_reader_cache_stats(r, &s) == WPK_OK);
+    wpk_reader_close(r);
+    return s;
+}
+
+/* The cache fields of wpk_open_opts: the default for a caller that does
+ * not know them, 0 for none from one that does. */
+static void test_open_opts(const char *path)
+{
+    /* Added beyond the old size, not in its tail padding. */
+    CHECK(offsetof(wpk_open_opts, block_cache_bytes) >= sizeof(open_opts_v1));
+    CHECK(offsetof(wpk_open_opts, page_cache_bytes) > offsetof(wpk_open_opts, block_cache_bytes));
+    CHECK(sizeof(wpk_open_opts) == offsetof(wpk_open_opts, page_cache_bytes) + sizeof(uint64_t));
+    const uint64_t pages_default = (uint64_t)16 << 20;
+
+    open_opts_v1 old;
+    memset(&old, 0, sizeof old);
+    old.struct_size = sizeof old;
+    old.cache_pages = 5;
+    wpk_cache_stats s = budgets(path, (const wpk_open_opts *)(const void *)&old);
+    CHECK(s.block_budget == WPK_BLOCK_CACHE_DEFAULT && s.page_budget == pages_default && s.page_slots == 5);
+    /* The smallest size ever published: up to cache_pages. */
+    old.struct_size = (uint32_t)(offsetof(open_opts_v1, cache_pages) + sizeof old.cache_pages);
+    s = budgets(path, (const wpk_open_opts *)(const void *)&old);
+    CHECK(s.block_budget == WPK_BLOCK_CACHE_DEFAULT && s.page_slots == 5);
+    /* One byte short of that is refused. */
+    old.struct_size--;
+    wpk_reader *r = NULL;
+    wpk_error err;
+    CHECK(wpk_reader_open(&r, path, (const wpk_open_opts *)(const void *)&old, &err) == WPK_E_INVALID && !r);
+
+    s = budgets(path, NULL);
+    CHECK(s.block_budget == WPK_BLOCK_CACHE_DEFAULT && s.page_budget == pages_default && s.page_slots == 64);
+    wpk_open_opts o = WPK_OPEN_OPTS_INIT;
+    CHECK(o.block_cache_bytes == WPK_BLOCK_CACHE_DEFAULT && o.page_cache_bytes == 0);
+    s = budgets(path, &o);
+    CHECK(s.block_budget == WPK_BLOCK_CACHE_DEFAULT && s.page_budget == pages_default);
+    o.block_cache_bytes = 0;
+    o.page_cache_bytes = 12345;
+    o.cache_pages = -1;
+    s = budgets(path, &o);
+    CHECK(s.block_budget == 0 && s.page_budget == 0 && s.page_slots == 0);
+    o.cache_pages = 0;
+    s = budgets(path, &o);
+    CHECK(s.page_budget == 12345 && s.page_slots == 64);
+
+    /* wpk_cache_stats is an output struct like the others. */
+    CHECK(wpk_reader_open(&r, path, NULL, &err) == WPK_OK);
+    newer_cache_stats ns;
+    memset(&ns, 0xAB, sizeof ns);
+    ns.now.struct_size = sizeof ns;
+    CHECK(wpk_reader_cache_stats(r, &ns.now) == WPK_OK);
+    CHECK(ns.now.block_budget == WPK_BLOCK_CACHE_DEFAULT && ns.later[0] == 0 && ns.later[1] == 0);
+    wpk_cache_stats bad;
+    memset(&bad, 0xCD, sizeof bad);
+    bad.struct_size = (uint32_t)offsetof(wpk_cache_stats, page_slots);
+    CHECK(wpk_reader_cache_stats(r, &bad) == WPK_E_INVALID && bad.block_hits == 0xCDCDCDCDCDCDCDCDull);
+    wpk_reader_close(r);
+}
 
 static int pack_one(const char *path, const wpk_write_opts *o, wpk_error *err)
 {
@@ -85,6 +160,8 @@ int main(int argc, char **argv)
     CHECK(wpk_reader_find_by_path(r, "a.md", &e, &err) == WPK_OK && e->struct_size == sizeof(wpk_entry));
     wpk_entry_free(e);
     wpk_reader_close(r);
+
+    test_open_opts(path);
 
     /* The run-time version is the header's. */
     CHECK(wpk_version_number() == WPK_VERSION_NUMBER && strcmp(wpk_version_string(), WPK_VERSION_STRING) == 0);

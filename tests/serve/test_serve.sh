@@ -72,7 +72,8 @@ EOF
 
 # ---- start the server on a free port of the loopback interface
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$WP" serve "$T/samples.wpk" "$T/links.wpk" --port "$PORT" >"$T/serve.out" 2>"$T/serve.err" &
+# A small block cache: blocks pushed out while others are read.
+"$WP" serve "$T/samples.wpk" "$T/links.wpk" --port "$PORT" --cache-size 64K >"$T/serve.out" 2>"$T/serve.err" &
 PID=$!
 U=http://127.0.0.1:$PORT
 for _ in $(seq 100); do
@@ -292,6 +293,7 @@ expect "nothing on stderr" test ! -s "$T/serve.err"
 # ---- command-line errors
 "$WP" serve >/dev/null 2>&1; expect "no archive: usage error" test $? = 2
 "$WP" serve "$T/samples.wpk" --port 70000 >/dev/null 2>&1; expect "bad port: usage error" test $? = 2
+"$WP" serve "$T/samples.wpk" --cache-size 12Q >/dev/null 2>&1; expect "bad cache size: usage error" test $? = 2
 "$WP" serve "$T/nonexistent.wpk" --port 0 >/dev/null 2>&1; expect "missing archive: I/O error" test $? = 4
 
 echo

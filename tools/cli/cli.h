@@ -39,6 +39,8 @@ int cli_parse_size(const char *s, uint64_t *out);
 /* Open an archive: a path, or an http(s):// URL read through Range requests
  * (cli_remote.c; --timeout and --download apply). */
 int cli_open(const char *path, wpk_reader **r);
+/* The same with open options (NULL: the library's defaults). */
+int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r);
 int cli_is_url(const char *s);
 /* Options of every command that reads an archive, for URLs. */
 enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD };

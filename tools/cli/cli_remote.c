@@ -34,19 +34,24 @@ int cli_remote_option(int ch, const char *arg)
     return CLI_EXIT_OK;
 }
 
-int cli_open(const char *path, wpk_reader **r)
+int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r)
 {
     wpk_error err;
     memset(&err, 0, sizeof err);
     if (cli_is_url(path)) {
         wpk_http_opts http = WPK_HTTP_OPTS_INIT;
         http.timeout_ms = timeout_ms;
-        int rc = download ? wpk_reader_open_url_download(r, path, NULL, &http, &err)
-                          : wpk_reader_open_url(r, path, NULL, &http, &err);
+        int rc = download ? wpk_reader_open_url_download(r, path, opts, &http, &err)
+                          : wpk_reader_open_url(r, path, opts, &http, &err);
         return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
     }
-    int rc = wpk_reader_open(r, path, NULL, &err);
+    int rc = wpk_reader_open(r, path, opts, &err);
     return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
+}
+
+int cli_open(const char *path, wpk_reader **r)
+{
+    return cli_open_with(path, NULL, r);
 }
 
 int cli_common_option(int ch, const char *arg, const char *usage)

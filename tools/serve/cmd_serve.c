@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 
 static const char serve_usage[] =
-    "usage: wikipack serve ARCHIVE... [--port N] [--bind ADDR]\n"
+    "usage: wikipack serve ARCHIVE... [--port N] [--bind ADDR] [--cache-size SIZE]\n"
     "\n"
     "Serve archives to a web browser: articles rendered from markdown with\n"
     "their metadata, links between archived articles, categories, title search\n"
@@ -25,6 +25,8 @@ static const char serve_usage[] =
     "options:\n"
     "  -p, --port N         TCP port (default 8080; 0 picks a free one)\n"
     "  -b, --bind ADDR      address to listen on (default 127.0.0.1)\n"
+    "      --cache-size SIZE  decompressed blocks kept for reuse, per archive, in\n"
+    "                         bytes, K, M or G (default 32M; 0: none)\n"
     CLI_REMOTE_HELP
     "  -h, --help           show this help\n"
     "\n"
@@ -99,6 +101,8 @@ static int parse_bind(const char *addr, int port, struct sockaddr_storage *ss, i
     return 0;
 }
 
+enum { OPT_CACHE_SIZE = 0x1100 };
+
 static void quiet_log(void *cls, const char *fmt, va_list ap)
 {
     /* libmicrohttpd's complaints about clients (resets, timeouts) are noise. */
@@ -108,10 +112,13 @@ int serve_cmd(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"port", required_argument, NULL, 'p'}, {"bind", required_argument, NULL, 'b'},
-        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     uint64_t port = 8080;
     const char *bind_addr = "127.0.0.1";
+    /* A server reads the same articles again and again (and the ones near
+     * them, in the same blocks): its block cache is worth sizing. */
+    wpk_open_opts open_opts = WPK_OPEN_OPTS_INIT;
     int ch;
     while ((ch = getopt_long(argc, argv, "p:b:h", opts, NULL)) != -1) {
         switch (ch) {
@@ -122,6 +129,12 @@ int serve_cmd(int argc, char **argv)
             }
             break;
         case 'b': bind_addr = optarg; break;
+        case OPT_CACHE_SIZE:
+            if (cli_parse_size(optarg, &open_opts.block_cache_bytes) != 0) {
+                cli_error("serve: --cache-size wants a size such as 64M or 0, not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
         default: {
             int done = cli_common_option(ch, optarg, serve_usage);
             if (done != CLI_GO_ON) return done;
@@ -143,7 +156,7 @@ int serve_cmd(int argc, char **argv)
     for (int i = optind; i < argc && !code; i++) {
         serve_archive *a = &ctx.a[ctx.n];
         a->source = argv[i];
-        if ((code = cli_open(argv[i], &a->r)) != 0) break;
+        if ((code = cli_open_with(argv[i], &open_opts, &a->r)) != 0) break;
         a->name = archive_name(argv[i], ctx.a, ctx.n);
         if (!a->name) { wpk_reader_close(a->r); code = CLI_EXIT_RESOURCE; break; }
         a->info = (wpk_archive_info)WPK_ARCHIVE_INFO_INIT;
