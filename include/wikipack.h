@@ -376,16 +376,17 @@ WPK_API int wpk_title_fold(const char *title, size_t len, char **out);
  * (wpk_free()). WPK_E_NOTFOUND when the URL names no article (no such
  * part, an empty title, or an encoded NUL), WPK_E_NOMEM, WPK_E_INVALID. */
 WPK_API int wpk_title_from_url(const char *url, char **out);
-/* The wiki a URL's host names, by Wikimedia's database names: the site of a
- * language of a project is the language with '-' as '_' and then "wiki" for
- * Wikipedia or the project's name ("https://en.wikipedia.org/wiki/X" and
- * en.m.wikipedia.org give "enwiki", de.wiktionary.org "dewiktionary",
- * zh-min-nan.wikipedia.org "zh_min_nanwiki"); www.wikidata.org is
- * "wikidatawiki", commons.wikimedia.org "commonswiki" (likewise meta,
- * species, incubator), www.mediawiki.org "mediawikiwiki"; any other host
- * names itself, in lower case ("wiki.example.org"). *out gets a new string
- * (wpk_free()). WPK_E_NOTFOUND when the URL has no host (or one longer than
- * 255 bytes), WPK_E_NOMEM, WPK_E_INVALID. */
+/* The wiki a URL's host names, by Wikimedia's database names (spec/FORMAT.md,
+ * "Wikis"): the site of a language of a project is the language with '-'
+ * as '_' and then "wiki" for Wikipedia or the project's name
+ * ("https://en.wikipedia.org/wiki/X" and en.m.wikipedia.org give "enwiki",
+ * de.wiktionary.org "dewiktionary", zh-min-nan.wikipedia.org
+ * "zh_min_nanwiki"); www.wikidata.org is "wikidatawiki",
+ * commons.wikimedia.org "commonswiki" (likewise meta, species, incubator),
+ * www.mediawiki.org "mediawikiwiki"; any other host names itself, in lower
+ * case ("wiki.example.org"). *out gets a new string (wpk_free()).
+ * WPK_E_NOTFOUND when the URL has no host (or one longer than 255 bytes),
+ * WPK_E_NOMEM, WPK_E_INVALID. */
 WPK_API int wpk_wiki_from_url(const char *url, char **out);
 
 /* Iterate all entries in path order; the callback returns non-zero to stop

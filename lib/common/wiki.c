@@ -3,26 +3,22 @@
 
 #include <string.h>
 
-/* Wikimedia's projects by host suffix, and what their database names end
+/* Wikimedia's projects by domain, and what their database names end
  * with: en.wikipedia.org is enwiki, de.wiktionary.org dewiktionary. */
-static const struct { const char *suffix, *db; } projects[] = {
-    {".wikipedia.org", "wiki"},         {".wiktionary.org", "wiktionary"}, {".wikibooks.org", "wikibooks"},
-    {".wikinews.org", "wikinews"},      {".wikiquote.org", "wikiquote"},   {".wikisource.org", "wikisource"},
-    {".wikiversity.org", "wikiversity"}, {".wikivoyage.org", "wikivoyage"},
+static const struct { const char *domain, *db; } projects[] = {
+    {"wikipedia.org", "wiki"},          {"wiktionary.org", "wiktionary"}, {"wikibooks.org", "wikibooks"},
+    {"wikinews.org", "wikinews"},       {"wikiquote.org", "wikiquote"},   {"wikisource.org", "wikisource"},
+    {"wikiversity.org", "wikiversity"}, {"wikivoyage.org", "wikivoyage"},
 };
-/* Wikis of one host without a language (after "www." or "m."). */
+/* Wikis of one host without a language. */
 static const struct { const char *host, *db; } singles[] = {
     {"wikidata.org", "wikidatawiki"},   {"mediawiki.org", "mediawikiwiki"},   {"wikisource.org", "sourceswiki"},
     {"wikifunctions.org", "wikifunctionswiki"}, {"commons.wikimedia.org", "commonswiki"},
     {"meta.wikimedia.org", "metawiki"}, {"species.wikimedia.org", "specieswiki"},
     {"incubator.wikimedia.org", "incubatorwiki"},
 };
-
-static int ends_with(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n > k && memcmp(s + n - k, suffix, k) == 0;
-}
+/* Domains whose mobile sites put an "m." label before them. */
+static const char *const mobile_domains[] = {"wikimedia.org", "wikidata.org", "mediawiki.org", "wikifunctions.org"};
 
 /* A language code as a database name prefix: lower case, '-' as '_'; 0
  * when it is not made of letters, digits, '-' and '_' only. */
@@ -71,24 +67,44 @@ static size_t url_host(const char *url, size_t n, char *buf, size_t cap)
     return len;
 }
 
-/* The wiki a host stands for, into buf (WPK_WIKI_MAX + 1 bytes). */
+static int is_mobile_domain(const char *d, size_t n)
+{
+    for (size_t i = 0; i < sizeof projects / sizeof *projects; i++)
+        if (strlen(projects[i].domain) == n && !memcmp(d, projects[i].domain, n)) return 1;
+    for (size_t i = 0; i < sizeof mobile_domains / sizeof *mobile_domains; i++)
+        if (strlen(mobile_domains[i]) == n && !memcmp(d, mobile_domains[i], n)) return 1;
+    return 0;
+}
+
+/* The wiki a host (lower case, n <= WPK_WIKI_MAX) stands for, into buf
+ * (WPK_WIKI_MAX + 1 bytes). */
 static size_t host_wiki(const char *host, size_t n, char *buf)
 {
-    const char *h = host;
+    /* The site itself: without "www." or "m." before it, nor "m." before
+     * its domain (en.m.wikipedia.org, meta.m.wikimedia.org). */
+    char h[WPK_WIKI_MAX + 1];
+    const char *from = host;
     size_t hn = n;
-    if (hn > 4 && !memcmp(h, "www.", 4)) h += 4, hn -= 4;
-    else if (hn > 2 && !memcmp(h, "m.", 2)) h += 2, hn -= 2;
+    if (hn > 4 && !memcmp(from, "www.", 4)) from += 4, hn -= 4;
+    else if (hn > 2 && !memcmp(from, "m.", 2)) from += 2, hn -= 2;
+    memcpy(h, from, hn);
+    h[hn] = 0;
+    const char *m = strstr(h, ".m.");
+    if (m && is_mobile_domain(m + 3, hn - (size_t)(m + 3 - h))) {
+        memmove(h + (m - h), m + 2, hn - (size_t)(m + 2 - h) + 1);
+        hn -= 2;
+    }
     for (size_t i = 0; i < sizeof singles / sizeof *singles; i++)
         if (strlen(singles[i].host) == hn && !memcmp(h, singles[i].host, hn)) {
             strcpy(buf, singles[i].db);
             return strlen(buf);
         }
     for (size_t i = 0; i < sizeof projects / sizeof *projects; i++) {
-        if (!ends_with(host, n, projects[i].suffix)) continue;
-        size_t lang = n - strlen(projects[i].suffix);
-        if (lang > 2 && !memcmp(host + lang - 2, ".m", 2)) lang -= 2; /* the mobile site */
-        if (memchr(host, '.', lang) || (lang == 3 && !memcmp(host, "www", 3))) break;
-        size_t k = db_lang(host, lang, buf, WPK_WIKI_MAX + 1 - strlen(projects[i].db));
+        size_t dn = strlen(projects[i].domain);
+        if (hn <= dn + 1 || h[hn - dn - 1] != '.' || memcmp(h + hn - dn, projects[i].domain, dn)) continue;
+        size_t lang = hn - dn - 1; /* the label before the domain */
+        if (memchr(h, '.', lang) || (lang == 3 && !memcmp(h, "www", 3))) break;
+        size_t k = db_lang(h, lang, buf, WPK_WIKI_MAX + 1 - strlen(projects[i].db));
         if (!k) break;
         strcpy(buf + k, projects[i].db);
         return k + strlen(projects[i].db);
