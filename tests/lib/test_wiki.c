@@ -191,6 +191,11 @@ static void test_collision(void)
         {"en/Berlin.md", "Berlin", "en", "https://en.wikipedia.org/wiki/Berlin", NULL, 0, 200},
         {"en/Berlin_old.md", "berlin", "en", NULL, NULL, 0, 100},
         {"de/Berlin.md", "Berlin", "de", "https://de.wikipedia.org/wiki/Berlin", NULL, 0, 300},
+        /* Without a page ID, a copy joins the page ID of its title in its
+         * own wiki, not the smaller one of the title in another. */
+        {"en/Leipzig.md", "Leipzig", "en", "https://en.wikipedia.org/wiki/Leipzig", NULL, 1000, 100},
+        {"de/Leipzig.md", "Leipzig", "de", "https://de.wikipedia.org/wiki/Leipzig", NULL, 2971, 300},
+        {"de/Leipzig_copy.md", "Leipzig", "de", "https://de.wikipedia.org/wiki/Leipzig", NULL, 0, 200},
     };
     n_wiki_fields = 0;
     wpk_test_record_hook = note_wiki_field;
@@ -211,6 +216,9 @@ static void test_collision(void)
     CHECK(entry_is(r, "en/Berlin.md", "enwiki", NULL));
     CHECK(entry_is(r, "en/Berlin_old.md", "enwiki", "en/Berlin.md"));
     CHECK(entry_is(r, "de/Berlin.md", "dewiki", NULL));
+    CHECK(entry_is(r, "en/Leipzig.md", "enwiki", NULL));
+    CHECK(entry_is(r, "de/Leipzig.md", "dewiki", NULL));
+    CHECK(entry_is(r, "de/Leipzig_copy.md", "dewiki", "de/Leipzig.md"));
 
     /* Each title gives its own article. */
     wpk_entry *e = NULL;
@@ -245,7 +253,7 @@ static void test_collision(void)
     CHECK(wpk_reader_find_by_id(r, 23862, &e, &err) == 0 && !strcmp(e->path, "en/Python.md"));
     wpk_entry_free(e);
     wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
-    CHECK(wpk_reader_info(r, &info) == 0 && info.articles == 7 && info.revisions == 3);
+    CHECK(wpk_reader_info(r, &info) == 0 && info.articles == 9 && info.revisions == 4);
     wpk_reader_close(r);
 }
 
@@ -338,7 +346,7 @@ static void test_abi_and_caps(void)
     wpk_entry m = WPK_ENTRY_INIT;
     m.path = "a.md";
     m.title = "A";
-    m.language = "en";
+    m.language = "EN-GB";
     m.wiki = "ignored";
     m.struct_size = offsetof(wpk_entry, wiki);
     CHECK_MSG(wpk_writer_add(w, &m, "a", 1, &err) == 0, "%s", err.message);
@@ -355,7 +363,7 @@ static void test_abi_and_caps(void)
     wpk_writer_free(w);
     wpk_reader *r;
     CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
-    CHECK(entry_is(r, "a.md", "enwiki", NULL));
+    CHECK(entry_is(r, "a.md", "en_gbwiki", NULL)); /* the language's guess, in lower case */
     CHECK(entry_is(r, "b.md", name, NULL));
     wpk_reader_close(r);
 }
