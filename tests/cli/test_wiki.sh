@@ -74,6 +74,9 @@ article de/Sachsen.md Sachsen de de.wikipedia.org 23862 "2024-12-14 10:00:00 UTC
 # A genuine article in two versions, in one wiki: they still join.
 article en/Kippo.md Kippo en en.wikipedia.org 30993917 "2024-12-15 04:20:00 UTC" "Kippo is an SSH honeypot."
 article en/old/Kippo.md Kippo en en.wikipedia.org 30993917 "2024-06-01 08:00:00 UTC" "Kippo is a honeypot."
+# One title in two wikis, under different page IDs.
+article en/Berlin.md Berlin en en.wikipedia.org 3354 "2024-12-15 05:00:00 UTC" "Berlin is the capital of Germany."
+article de/Berlin.md Berlin de de.wikipedia.org 2672 "2024-12-15 06:00:00 UTC" "Berlin ist die Hauptstadt Deutschlands."
 A=$T/two.wpk
 check "pack two wikis" "$WP" pack -q -o "$A" "$T/in"
 
@@ -86,6 +89,13 @@ check "get --title Python gives Python" prints "# Python (programming language)"
 check "get --title Sachsen gives Sachsen" prints "# Sachsen" "$WP" get "$A" --title Sachsen
 check "get --url of de.wikipedia.org gives Sachsen" prints "# Sachsen" \
     "$WP" get "$A" --url https://de.wikipedia.org/wiki/Sachsen
+
+check "Berlin of each wiki is an article" kind en/Berlin.md article
+check "... both of them" kind de/Berlin.md article
+printf '%s\n' "wikipack: \"Berlin\" is the title of 2 articles:" "  Berlin  (de/Berlin.md, dewiki)" \
+    "  Berlin  (en/Berlin.md, enwiki)" >"$T/want"
+check "get --title of two wikis lists both with their wiki, exit 3" fails 3 "$WP" get "$A" --title Berlin
+check "get --id of one of them" prints "# Berlin" "$WP" get "$A" --id 2672
 
 printf '%s\n' "wikipack: page ID 23862 names 2 articles, of different wikis:" \
     "  enwiki  Python (programming language)  (en/Python_programming_language.md)" \

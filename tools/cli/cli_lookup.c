@@ -30,11 +30,14 @@ static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_e
     int rc = wpk_reader_match_title(r, title, keep_match, &m, &level, err);
     if (rc) return rc;
     if (m.n > 1) {
-        cli_error("\"%s\" matches %zu articles when case and spacing are ignored:", title, m.n);
+        /* One exact title in several wikis, or several spellings. */
+        if (level == WPK_MATCH_EXACT) cli_error("\"%s\" is the title of %zu articles:", title, m.n);
+        else cli_error("\"%s\" matches %zu articles when case and spacing are ignored:", title, m.n);
         for (size_t i = 0; i < m.n && i < 16; i++) {
             wpk_entry *e;
             if (wpk_reader_entry_at(r, m.entry[i], &e, err) == 0) {
-                fprintf(stderr, "  %s%s  (%s)\n", m.title[i], m.alias[i] ? " [alias]" : "", e->path);
+                fprintf(stderr, "  %s%s  (%s%s%s)\n", m.title[i], m.alias[i] ? " [alias]" : "", e->path,
+                        e->wiki ? ", " : "", e->wiki ? e->wiki : "");
                 wpk_entry_free(e);
             }
         }
