@@ -341,6 +341,19 @@ size_t wpk_fmt_ext_put(uint8_t *out, size_t cap, uint8_t tag, const void *val, u
     return WPK_EXT_HEAD + (size_t)len;
 }
 
+void wpk_fmt_record_wiki(const wpk_fmt_record *rec, const uint8_t **val, uint16_t *len)
+{
+    size_t pos = 0;
+    uint8_t tag;
+    const uint8_t *v;
+    uint16_t n;
+    const char *why;
+    *val = NULL;
+    *len = 0;
+    while (wpk_fmt_ext_next(rec->ext, rec->ext_len, &pos, &tag, &v, &n, &why) == 1)
+        if (tag == WPK_EXT_WIKI) *val = v, *len = n;
+}
+
 int wpk_fmt_fold_item_decode(const uint8_t *item, size_t len, wpk_fmt_fold_item *out, const char **why)
 {
     if (len < WPK_FOLD_ITEM_FIXED) {

@@ -240,7 +240,8 @@ enum {
     WPK_EXT_CURRENT = 2,     /* u32: entry number of the current version (on a revision) */
     WPK_EXT_NAMESPACE = 3,   /* i64: MediaWiki namespace */
     WPK_EXT_REVISIONS = 4,   /* u32 array: entry numbers of the older versions, newest first */
-    WPK_EXT_SAME_CATEGORIES = 5 /* empty: the categories are those of the current version */
+    WPK_EXT_SAME_CATEGORIES = 5, /* empty: the categories are those of the current version */
+    WPK_EXT_WIKI = 6         /* (1.6) string: the wiki the entry comes from, e.g. "enwiki" */
 };
 #define WPK_EXT_HEAD 3u
 /* Decode the field at *pos (advanced past it). Returns 1 when a field was
@@ -249,6 +250,9 @@ int wpk_fmt_ext_next(const uint8_t *p, size_t n, size_t *pos, uint8_t *tag, cons
                      const char **why);
 /* Append a field; returns bytes written or 0 if cap is too small. */
 size_t wpk_fmt_ext_put(uint8_t *out, size_t cap, uint8_t tag, const void *val, uint16_t len);
+/* The value of a record's last WIKI field (*val NULL and *len 0 without
+ * one); stops at a malformed field, which the record's checks report. */
+void wpk_fmt_record_wiki(const wpk_fmt_record *rec, const uint8_t **val, uint16_t *len);
 
 /* Folded-title leaf item (1.1): u32 entry_number, u8 kind (0 title, 1 alias),
  * u8 zero, u16 key length, the folded key, then the title or alias as

@@ -21,6 +21,16 @@ static inline int wpk_checksum_ok(uint64_t computed, uint64_t stored)
     return 1;
 #else
     return computed == stored;
+/* Wikis (wiki.c). A wiki's name is at most WPK_WIKI_MAX bytes: the writer
+ * refuses a longer one, and a URL whose host is longer names none. */
+#define WPK_WIKI_MAX 255u
+/* The wiki an entry comes from when its record does not say: the one its
+ * URL's host names (Wikimedia's database names: en.wikipedia.org is
+ * "enwiki", de.wiktionary.org "dewiktionary"; another host names itself),
+ * else "<language>wiki", a guess; "" when neither gives one. buf holds
+ * WPK_WIKI_MAX + 1 bytes; returns the length. */
+size_t wpk_wiki_derive(const char *url, size_t url_len, const char *lang, size_t lang_len, char *buf);
+
 #endif
 }
 
@@ -89,5 +99,15 @@ static inline int wpk_title_space(unsigned char c)
 {
     return c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
+
+/* Wikis (wiki.c). A wiki's name is at most WPK_WIKI_MAX bytes: the writer
+ * refuses a longer one, and a URL whose host is longer names none. */
+#define WPK_WIKI_MAX 255u
+/* The wiki an entry comes from when its record does not say: the one its
+ * URL's host names (Wikimedia's database names: en.wikipedia.org is
+ * "enwiki", de.wiktionary.org "dewiktionary"; another host names itself),
+ * else "<language>wiki", a guess; "" when neither gives one. buf holds
+ * WPK_WIKI_MAX + 1 bytes; returns the length. */
+size_t wpk_wiki_derive(const char *url, size_t url_len, const char *lang, size_t lang_len, char *buf);
 
 #endif

@@ -61,8 +61,19 @@ static wpk_entry_full *entry_from_record(const wpk_reader *r, const wpk_fmt_reco
         ncat = inherited->n_categories;
         for (size_t i = 0; i < ncat; i++) inherited_bytes += strlen(inherited->categories[i]) + 1;
     }
+    /* The wiki: the record's (the last WIKI field), else derived alike by
+     * the writer that grouped its versions. */
+    char derived[WPK_WIKI_MAX + 1];
+    const uint8_t *wiki = NULL;
+    uint16_t wiki_len = 0;
+    wpk_fmt_record_wiki(rec, &wiki, &wiki_len);
+    if (!wiki_len) {
+        wiki_len = (uint16_t)wpk_wiki_derive((const char *)rec->url, rec->url_len, (const char *)rec->lang,
+                                             rec->lang_len, derived);
+        wiki = (const uint8_t *)derived;
+    }
     size_t strings = (size_t)rec->path_len + rec->title_len + rec->lang_len + rec->url_len + rec->mime_len + 5 +
-                     rec->ext_len + ncat + inherited_bytes;
+                     rec->ext_len + ncat + inherited_bytes + wiki_len + 1;
     /* Layout after the struct: revision numbers, category pointers, strings. */
     size_t extra = nrev * sizeof(uint64_t) + ncat * sizeof(char *);
     wpk_entry_full *e = wpk_calloc(1, sizeof *e + extra + strings);
@@ -106,6 +117,12 @@ static wpk_entry_full *entry_from_record(const wpk_reader *r, const wpk_fmt_reco
         memcpy(s, inherited->categories[i], clen + 1);
         cats[e->pub.n_categories++] = s;
         s += clen + 1;
+    }
+    if (wiki_len) {
+        memcpy(s, wiki, wiki_len);
+        s[wiki_len] = 0;
+        e->pub.wiki = s;
+        s += wiki_len + 1;
     }
     e->pub.categories = ncat ? cats : NULL;
     e->pub.revisions = nrev ? revs : NULL;

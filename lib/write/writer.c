@@ -90,12 +90,13 @@ int wpk_spill_flush(wpk_writer *w, wpk_error *err)
     return rc;
 }
 
-/* Categories and namespace, known when an entry is added. Versions and
- * revisions are linked when finishing. */
+/* Categories, namespace and the wiki the caller named (NULL: none), known
+ * when an entry is added. Versions and revisions are linked when finishing. */
 #define WPK_EXT_ADD_CAP 60000u
-static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_error *err)
+static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, const char *wiki, wpk_error *err)
 {
     size_t need = m->has_ns ? WPK_EXT_HEAD + 8 : 0;
+    if (wiki) need += WPK_EXT_HEAD + strlen(wiki);
     for (size_t i = 0; i < m->n_categories; i++) {
         size_t len = strlen(m->categories[i]);
         if (len > 65535) return wpk_fail(err, WPK_E_LIMIT, "%s: a category longer than 65535 bytes", m->path);
@@ -107,7 +108,7 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
         return wpk_fail(err, WPK_E_LIMIT, "%s: more than %u categories", m->path, WPK_MAX_CATEGORIES);
     e->has_ns = m->has_ns != 0;
     /* At most 5 bytes an id; the cap above keeps the list under 100 KB. */
-    uint8_t *ids = wpk_malloc(5 * m->n_categories + 8 + 1);
+    uint8_t *ids = wpk_malloc(5 * m->n_categories + 8 + 5 + 1);
     if (!ids) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < m->n_categories; i++) {
@@ -123,6 +124,12 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     if (m->has_ns) {
         wpk_put64(ids + n, (uint64_t)m->ns);
         n += 8;
+    }
+    e->has_wiki = wiki != NULL;
+    if (wiki) { /* e->wiki is its id */
+        uint32_t wiki_id = e->wiki;
+        for (; wiki_id >= 0x80; wiki_id >>= 7) ids[n++] = (uint8_t)(wiki_id | 0x80);
+        ids[n++] = (uint8_t)wiki_id;
     }
     uint64_t at;
     int rc = n ? spill_append(w, ids, n, &at, err) : WPK_OK;
@@ -144,13 +151,15 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
     wentry e;
     memset(&e, 0, sizeof e);
     e.path_len = (uint16_t)plen;
-    uint16_t lang_len, mime_len;
+    uint16_t lang_len = 0, mime_len = 0;
     int rc;
     if ((rc = check_field(m->title, "title", m->path, &e.title_len, err)) ||
         (rc = check_field(m->language, "language", m->path, &lang_len, err)) ||
         (rc = check_field(m->url, "URL", m->path, &e.url_len, err)) ||
         (rc = check_field(m->mime, "media type", m->path, &mime_len, err)))
         return rc;
+    if (m->wiki && strlen(m->wiki) > WPK_WIKI_MAX)
+        return wpk_fail(err, WPK_E_INVALID, "%s: wiki name longer than %u bytes", m->path, WPK_WIKI_MAX);
     /* The folded title groups versions and keys the folded-title index. */
     char *fold = NULL;
     if (e.title_len && wpk_title_fold(m->title, e.title_len, &fold) != WPK_OK)
@@ -185,7 +194,14 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
         return rc;
     e.str_offset = str_offset; /* < WPK_SPILL_MAX: spill_append */
     if (own_file) e.file_len = (uint16_t)strlen(own_file); /* < WPK_FILE_PATH_MAX */
-    if ((rc = add_categories(w, &e, m, err)) != 0) return rc;
+    /* The wiki scopes the page ID and title when versions are grouped. */
+    const char *given = m->wiki && *m->wiki ? m->wiki : NULL;
+    char derived[WPK_WIKI_MAX + 1];
+    if (!given) wpk_wiki_derive(m->url, e.url_len, m->language, lang_len, derived);
+    uint32_t wiki;
+    if (wpk_intern(&w->wikis, given ? given : derived, &wiki)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    e.wiki = wiki;
+    if ((rc = add_categories(w, &e, m, given, err)) != 0) return rc;
     e.source = own_file ? WE_OWN_FILE : WE_SPILLED;
     e.page_id = m->has_page_id ? m->page_id : 0;
     e.has_page_id = m->has_page_id != 0;
@@ -470,6 +486,7 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
     wpk_intern_seal(&w->cats); /* 4 MB of hash slots for 570,000 names */
     wpk_intern_seal(&w->langs);
     wpk_intern_seal(&w->mimes);
+    wpk_intern_seal(&w->wikis);
     int rc = wpk_spill_flush(w, err);
     if (!rc) rc = wpk_path_ranks(w, err);
     wpk_free(w->last_path);
@@ -514,6 +531,7 @@ void wpk_writer_free(wpk_writer *w)
     wpk_intern_free(&w->cats);
     wpk_intern_free(&w->langs);
     wpk_intern_free(&w->mimes);
+    wpk_intern_free(&w->wikis);
     wpk_free(w->spill_buf);
     wpk_free(w->last_path);
     wpk_free(w->roots);

@@ -1,7 +1,8 @@
 /* writer_articles.c - versions of one article, and aliases.
  *
- * Entries with the same page ID, or without one the same folded title, are
- * versions of one article. The preferred one (newest by updated time, then
+ * Entries of one wiki with the same page ID, or without one the same
+ * folded title, are versions of one article: each wiki numbers its own
+ * pages, so an English and a German article may share a page ID. The preferred one (newest by updated time, then
  * smallest path) is the article; the others are its revisions, linked both
  * ways in the records. With latest_only the revisions are dropped before
  * anything is stored. Aliases are resolved to the current version of the
@@ -36,13 +37,14 @@ int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, w
     return WPK_OK;
 }
 
-/* The article an entry belongs to: its page ID; without one, the page ID of
- * the entries with the same folded title (the smallest if several); else
- * its folded title alone. */
+/* The article an entry belongs to, within its wiki: its page ID; without
+ * one, the page ID of the entries with the same folded title (the smallest
+ * if several); else its folded title alone. */
 static int by_article(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
+    if (a->wiki != b->wiki) return a->wiki < b->wiki ? -1 : 1;
     if (a->group_has_id != b->group_has_id) return a->group_has_id ? -1 : 1;
     if (a->group_has_id) {
         if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
@@ -59,20 +61,28 @@ static int by_article(const void *pa, const void *pb, void *ctx)
 
 static int same_article(const wpk_writer *w, const wentry *a, const wentry *b)
 {
+    if (a->wiki != b->wiki) return 0;
     if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
     return wpk_fold_cmp(w, a, b) == 0;
+}
+
+/* Wiki, then folded title: the order rule 2 below searches in. */
+static int by_wiki_fold(const wpk_writer *w, const wentry *a, const wentry *b)
+{
+    if (a->wiki != b->wiki) return a->wiki < b->wiki ? -1 : 1;
+    return wpk_fold_cmp(w, a, b);
 }
 
 static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
-    int c = wpk_fold_cmp(w, a, b);
+    int c = by_wiki_fold(w, a, b);
     if (c) return c;
     return a->page_id < b->page_id ? -1 : a->page_id > b->page_id;
 }
 
-/* Give every entry its article key (group_has_id, group_id). */
+/* Give every entry its article key within its wiki (group_has_id, group_id). */
 static int assign_groups(wpk_writer *w, wpk_error *err)
 {
     uint32_t *with_id = wpk_malloc((w->count ? w->count : 1) * sizeof *with_id);
@@ -91,9 +101,9 @@ static int assign_groups(wpk_writer *w, wpk_error *err)
         size_t lo = 0, hi = n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (wpk_fold_cmp(w, &w->entries[with_id[mid]], e) < 0) lo = mid + 1; else hi = mid;
+            if (by_wiki_fold(w, &w->entries[with_id[mid]], e) < 0) lo = mid + 1; else hi = mid;
         }
-        if (lo < n && wpk_fold_cmp(w, &w->entries[with_id[lo]], e) == 0) {
+        if (lo < n && by_wiki_fold(w, &w->entries[with_id[lo]], e) == 0) {
             e->group_has_id = 1;
             e->group_id = w->entries[with_id[lo]].page_id;
         }

@@ -361,6 +361,10 @@ static int record_ext(const wpk_writer *w, const wentry *e, const uint8_t *cats,
         wpk_put64(ns, (uint64_t)wpk_entry_ns(e, cats));
         at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_NAMESPACE, ns, 8);
     }
+    if (e->has_wiki) { /* only a wiki the caller named: a derived one readers derive alike */
+        const char *wiki = wpk_entry_given_wiki(w, e, cats);
+        at += wpk_fmt_ext_put(buf + at, cap - at, WPK_EXT_WIKI, wiki, (uint16_t)strlen(wiki));
+    }
     uint8_t v[4];
     if (e->is_revision) {
         wpk_put32(v, w->entries[e->current].entry_no);

@@ -55,14 +55,21 @@ typedef struct wentry {
     uint32_t text;
     uint32_t size;              /* at most WPK_MAX_ENTRY */
     /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of
-     * namespace if has_ns: cat_bytes of them, at most 5 * 16,383 + 8. */
+     * namespace if has_ns, then the varint id of its wiki in w->wikis if
+     * has_wiki: cat_bytes of them, at most 5 * 16,383 + 8 + 5. */
     uint32_t cat_bytes : 18, cat_count : 14;
     union {
         uint32_t current;       /* is_revision: its article's current version (we_current) */
         uint32_t rev_start;     /* otherwise: where its revisions start in wpk_writer.article_order (wpk_revisions) */
     };
-    /* Filled while planning. */
-    uint32_t block;             /* is_duplicate: the entry stored until planning ends, then its block */
+    union {
+        /* Until planning: the id in wpk_writer.wikis of the wiki the entry
+         * comes from (given, else derived: wpk_wiki_derive), which scopes
+         * its page ID and title when versions are grouped. */
+        uint32_t wiki;
+        /* Filled while planning. */
+        uint32_t block;         /* is_duplicate: the entry stored until planning ends, then its block */
+    };
     uint32_t offset_in_block;
     /* Rank in path order: from the start of finishing (wpk_path_ranks),
      * with gaps once grouping drops revisions; dense from the index build
@@ -78,6 +85,7 @@ typedef struct wentry {
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
     uint8_t is_revision : 1;    /* an older version of an article */
+    uint8_t has_wiki : 1;       /* the caller named its wiki: the record says so (after the namespace in the spill) */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
 _Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry count");
@@ -181,6 +189,7 @@ struct wpk_writer {
     uint64_t data_size;
     int finished;
     wintern cats, langs, mimes; /* "" has an id like any other string */
+    wintern wikis;              /* the wikis of the entries, "" for those of no known wiki */
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;
     walias *aliases;
@@ -268,6 +277,8 @@ static inline int wpk_entry_cats(const wpk_writer *w, wspill_view *v, const went
 }
 /* An entry's namespace (when has_ns), from its category bytes. */
 int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats);
+/* The wiki the caller gave an entry (when has_wiki), from its category bytes. */
+const char *wpk_entry_given_wiki(const wpk_writer *w, const wentry *e, const uint8_t *cats);
 /* An entry's path into buf (at least path_len + 1 bytes), NUL-terminated. */
 int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
 /* For messages: the entry's path, or "entry N" when it cannot be read back. */

@@ -9,7 +9,8 @@ matter; anything else a plain file) are read here by this
 script's own parser, which shares nothing with wikipack, and what the
 documentation says the archive holds is computed from them: every file's
 path, size, title, page ID, time, language, URL and categories; which
-versions are articles and which revisions (same page ID, else same folded
+versions are articles and which revisions (within one wiki, named by the
+URL's host or guessed from the language: same page ID, else same folded
 title; the newest is the article, then the smallest path); the totals of
 `info`. Then the directory is packed and `list --json --revisions`,
 `list --revisions` (text), `info --json`, `info` (text), `find --json`
@@ -126,6 +127,19 @@ def fold(title):
     return unicodedata.normalize("NFC", title).casefold()
 
 
+def wiki_of(e):
+    """The wiki FORMAT.md ("Wikis") gives an entry without a WIKI field:
+    Wikipedia's database name from its URL's host, else "<language>wiki"."""
+    m = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)", e["url"] or "")
+    if m:
+        host = m.group(1).lower().rstrip(".")
+        w = re.fullmatch(r"([a-z0-9_-]+)(?:\.m)?\.wikipedia\.org", host)
+        return w.group(1).replace("-", "_") + "wiki" if w and w.group(1) != "www" else host
+    if e["language"] and re.fullmatch(r"[A-Za-z0-9_-]+", e["language"]):
+        return e["language"].lower().replace("-", "_") + "wiki"
+    return None
+
+
 def expected_entries(root):
     entries = []
     for dirpath, _, files in os.walk(root):
@@ -139,21 +153,23 @@ def expected_entries(root):
             e["digest"] = hashlib.sha256(data).hexdigest()
             entries.append(e)
     entries.sort(key=lambda e: e["path"].encode())
-    # Versions of one article (README, "pack"): same page ID; an entry
-    # without one takes the smallest page ID among the entries with its
-    # folded title, else groups by the folded title alone.
+    # Versions of one article (README, "pack"), within one wiki: same page
+    # ID; an entry without one takes the smallest page ID among the entries
+    # with its folded title, else groups by the folded title alone.
     ids_by_title = {}
     for e in entries:
+        e["wiki"] = wiki_of(e)
         if e["title"] and e["page_id"] is not None:
-            ids_by_title.setdefault(fold(e["title"]), set()).add(e["page_id"])
+            ids_by_title.setdefault((e["wiki"], fold(e["title"])), set()).add(e["page_id"])
     groups = {}
     for e in entries:
+        wt = (e["wiki"], fold(e["title"])) if e["title"] else None
         if e["page_id"] is not None:
-            key = ("id", e["page_id"])
-        elif e["title"] and fold(e["title"]) in ids_by_title:
-            key = ("id", min(ids_by_title[fold(e["title"])]))
+            key = (e["wiki"], "id", e["page_id"])
+        elif wt in ids_by_title:
+            key = (e["wiki"], "id", min(ids_by_title[wt]))
         elif e["title"]:
-            key = ("title", fold(e["title"]))
+            key = (e["wiki"], "title", fold(e["title"]))
         else:
             key = None
         e["kind"] = "file" if key is None else "article"
@@ -188,7 +204,7 @@ def main():
     if [g["path"] for g in got] != [w["path"] for w in want]:
         fail(f"list paths differ: {len(got)} listed, {len(want)} files")
     for g, w in zip(got, want):
-        for field in ("page_id", "title", "size", "updated", "language", "url", "kind", "categories"):
+        for field in ("page_id", "title", "size", "updated", "language", "url", "kind", "categories", "wiki"):
             if g.get(field) != w[field]:
                 fail(f"list {w['path']}: {field} is {g.get(field)!r}, the file says {w[field]!r}")
         if g.get("mime") != "text/markdown":

@@ -62,6 +62,14 @@ static int title_cb(void *ctx, const char *title, int is_alias, uint64_t entry_n
     return title && title[0] == 'Z';   /* stop early sometimes */
 }
 
+static int id_cb(void *ctx, const char *wiki, uint64_t entry_number)
+{
+    wpk_reader *r = ctx;
+    wpk_entry *e = NULL;
+    if (wpk_reader_entry_at(r, entry_number, &e, NULL) == 0) wpk_entry_free(e);
+    return wiki && wiki[0] == 'Z'; /* stop early sometimes */
+}
+
 static int lang_cb(void *ctx, const char *language, uint64_t articles)
 {
     (void)ctx; (void)language; (void)articles;
@@ -196,6 +204,11 @@ static void exercise(const uint8_t *data, size_t size)
             wpk_entry_free(e);
         }
         if (l->has_page_id && wpk_reader_find_by_id(r, l->page_id, &e, NULL) == 0) wpk_entry_free(e);
+        if (l->has_page_id && i < 16) { /* each wiki with the ID, then one of them and none */
+            wpk_reader_match_id(r, l->page_id, id_cb, r, NULL);
+            if (wpk_reader_find_by_wiki_id(r, "enwiki", l->page_id, &e, NULL) == 0) wpk_entry_free(e);
+            if (wpk_reader_find_by_wiki_id(r, NULL, l->page_id, &e, NULL) == 0) wpk_entry_free(e);
+        }
         if (l->is_revision && wpk_reader_entry_at(r, l->current_entry, &e, NULL) == 0) wpk_entry_free(e);
         if (l->title && i < 16) titles(r, l->title);
         if (l->category && i < 16) wpk_reader_category(r, l->category, title_cb, r, NULL);

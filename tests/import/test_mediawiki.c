@@ -147,7 +147,7 @@ static int compress_file(char kind, const char *data, size_t len, size_t split, 
 #define MAX_PAGES 32
 
 typedef struct {
-    char *title, *language, *redirect, *text, *url;
+    char *title, *language, *redirect, *text, *url, *wiki;
     size_t text_len;
     uint64_t id;
     int has_id;
@@ -179,6 +179,7 @@ static int collect_cb(void *ctx, const imp_article *a, uint64_t off)
         p->language = dup_or_null(a->language);
         p->redirect = dup_or_null(a->redirect_to);
         p->url = dup_or_null(a->url);
+        p->wiki = dup_or_null(a->wiki);
         p->text_was_null = a->text == NULL;
         if (a->text) {
             p->text = malloc(a->text_len + 1);
@@ -215,6 +216,7 @@ static void collected_free(collected *c)
         free(p->redirect);
         free(p->text);
         free(p->url);
+        free(p->wiki);
     }
     memset(c, 0, sizeof *c);
 }
@@ -278,6 +280,7 @@ static void check_small(const collected *c, const char *label)
         else
             CHECK_MSG(p->redirect == NULL, "%s: page %d redirect %s", label, i, p->redirect);
         CHECK_MSG(streq(p->language, "en"), "%s: page %d language %s", label, i, p->language);
+        CHECK_MSG(streq(p->wiki, "enwiki"), "%s: page %d wiki %s", label, i, p->wiki);
         CHECK(p->url == NULL && p->n_categories == 0);
         /* The offset is that of "<page>" in the uncompressed XML. */
         CHECK_MSG(p->offset + 6 <= small_len && memcmp(small_xml + p->offset, "<page>", 6) == 0,
@@ -441,7 +444,7 @@ static void test_bad_fields(void)
         p = &c.pages[2];
         CHECK(streq(p->title, "No revision") && p->has_id && p->id == 14 && p->has_ns && p->ns == -1);
         CHECK(!p->has_updated && !p->text_was_null && streq(p->text, "") && p->text_len == 0);
-        CHECK(p->language == NULL && p->redirect == NULL);
+        CHECK(p->language == NULL && p->redirect == NULL && p->wiki == NULL); /* no <siteinfo> */
         p = &c.pages[3];
         CHECK(streq(p->title, "No id") && !p->has_id && !p->has_ns);
     }
@@ -468,6 +471,40 @@ static void test_bad_fields(void)
     CHECK_MSG(c.warnings == 1 && contains(c.warning[0], "line 3, column ") && contains(c.warning[0], "page \"D\"") &&
                   contains(c.warning[0], "\"2024-02-30T00:00:00Z\" is not a date"),
               "warning: %s", c.warning[0]);
+    collected_free(&c);
+    remove(path);
+}
+
+/* <siteinfo><dbname> names the wiki of every page: only that one, trimmed,
+ * up to 255 bytes. */
+static void test_dbname(void)
+{
+    const char *path = spath("dbname.xml");
+    CHECK(write_str(path, "<mediawiki xml:lang=\"de\"><siteinfo><sitename>Wikipedia</sitename>\n"
+                          "<dbname> dewiki\n</dbname><base>https://de.wikipedia.org/wiki/Wikipedia</base></siteinfo>\n"
+                          "<page><title>Sachsen</title><id>23862</id><dbname>not this</dbname></page>\n"
+                          "</mediawiki>\n") == 0);
+    collected c = {0};
+    char why[512];
+    CHECK_MSG(read_into(path, 0, &c, why, sizeof why) == 0, "why: %s", why);
+    CHECK(c.n == 1 && streq(c.pages[0].wiki, "dewiki") && streq(c.pages[0].language, "de") && c.warnings == 0);
+    collected_free(&c);
+    char xml[1024];
+    char name[300];
+    memset(name, 'w', 256);
+    name[256] = 0;
+    snprintf(xml, sizeof xml, "<mediawiki><siteinfo><dbname>%s</dbname></siteinfo><page><title>T</title><id>1</id>"
+                              "</page></mediawiki>", name);
+    CHECK(write_str(path, xml) == 0);
+    CHECK(read_into(path, 0, &c, why, sizeof why) == 0 && c.n == 1 && c.pages[0].wiki == NULL);
+    CHECK_MSG(c.warnings == 1 && contains(c.warning[0], "<dbname> is longer than 255 bytes"), "warning: %s",
+              c.warning[0]);
+    collected_free(&c);
+    name[255] = 0;
+    snprintf(xml, sizeof xml, "<mediawiki><siteinfo><dbname>%s</dbname></siteinfo><page><title>T</title><id>1</id>"
+                              "</page></mediawiki>", name);
+    CHECK(write_str(path, xml) == 0);
+    CHECK(read_into(path, 0, &c, why, sizeof why) == 0 && c.n == 1 && streq(c.pages[0].wiki, name) && !c.warnings);
     collected_free(&c);
     remove(path);
 }
@@ -900,6 +937,7 @@ int main(int argc, char **argv)
     test_truncated();
     test_malformed();
     test_bad_fields();
+    test_dbname();
     test_revisions();
     test_redirects();
     test_corrupt_gzip();

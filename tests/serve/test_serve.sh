@@ -68,6 +68,25 @@ language: en
 ---
 A title with a real underscore.
 EOF
+# Two wikis number their pages apart: both are page 23862.
+cat >"$T/links/python.md" <<'EOF'
+---
+title: Python (programming language)
+url: https://en.wikipedia.org/wiki/Python_(programming_language)
+language: en
+page_id: 23862
+---
+Python is a programming language.
+EOF
+cat >"$T/links/sachsen.md" <<'EOF'
+---
+title: Sachsen
+url: https://de.wikipedia.org/wiki/Sachsen
+language: de
+page_id: 23862
+---
+Sachsen ist ein Land.
+EOF
 "$WP" pack -o "$T/links.wpk" "$T/links" >/dev/null 2>&1 || { echo "pack links failed"; exit 1; }
 
 # ---- start the server on a free port of the loopback interface
@@ -121,6 +140,16 @@ expect "category links" body_has 'href="/samples/category/Category:Free_software
 expect "markdown rendered" body_has '<h2>'
 expect "the title heading is not repeated" test "$(grep -c '<h1' "$T/body")" = 1
 expect "page has an ETag" head_has 'ETag: "'
+expect "the article's wiki shown" body_has '<tr class="wiki"><th>Wiki</th><td>enwiki</td></tr>'
+get "$U/links/id/23862"
+status_is "a page ID of two wikis: multiple choices" 300
+expect "choice of enwiki" body_has '<a href="/links/id/23862?wiki=enwiki">Python (programming language)</a>'
+expect "choice of dewiki" body_has '<a href="/links/id/23862?wiki=dewiki">Sachsen</a>'
+get "$U/links/id/23862?wiki=dewiki"
+status_is "?wiki= picks one" 200
+expect "the German article" body_has '<h1 id="title">Sachsen</h1>'
+get "$U/links/id/23862?wiki=frwiki"
+status_is "?wiki= of no article" 404
 get "$U/samples/A/Twisted_(software)"
 status_is "article by title" 200
 expect "title page h1" body_has '<h1 id="title">Twisted (software)</h1>'
@@ -174,6 +203,18 @@ HASH=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["content_
 RAW=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["raw"])' "$T/body")
 get "$U/samples/api/entry?id=1793652"
 expect "entry by id" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["title"] == "Twisted (software)"' "$T/body"
+get "$U/links/api/entry?id=23862"
+status_is "entry by id of two wikis" 300
+expect "both listed with their wiki" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["error"] == "page ID in several wikis", d
+assert sorted((m["wiki"], m["title"]) for m in d["matches"]) == [("dewiki", "Sachsen"), ("enwiki", "Python (programming language)")], d' "$T/body"
+get "$U/links/api/entry?id=23862&wiki=enwiki"
+status_is "entry by id and wiki" 200
+expect "the English one" python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["title"] == "Python (programming language)" and d["wiki"] == "enwiki", d' "$T/body"
+get "$U/links/api/entry?title=Sachsen&wiki=dewiki"
+status_is "wiki without id" 400
 get "$U/samples/api/entry?path=articles_Python_programming_language_software/Twisted_software.md"
 status_is "entry by path" 200
 get "$U/samples/api/entry?id=424242424242"

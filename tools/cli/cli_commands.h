@@ -4,9 +4,18 @@
 
 #include "cli.h"
 
-/* One selector of --id/--title/--path, as given on the command line. */
-typedef struct cli_selector { char kind; const char *value; } cli_selector;
-/* Find the entry a selector names. */
+/* One selector of --id/--title/--url/--path, as given on the command line;
+ * for --id, the wiki (--wiki) and language (--lang) that choose among the
+ * articles of several wikis with that page ID (NULL: any). */
+typedef struct cli_selector { char kind; const char *value; const char *wiki, *lang; } cli_selector;
+/* The options --wiki and --lang, for the usage texts. */
+#define CLI_SCOPE_HELP \
+    "  -w, --wiki WIKI      with --id: the article of this wiki (e.g. enwiki, dewiktionary),\n" \
+    "                       when several wikis have the page ID\n" \
+    "  -L, --lang LANG      with --id: the article in this language (e.g. en)\n"
+/* Find the entry a selector names. A page ID of articles in several wikis
+ * that --wiki and --lang do not narrow to one lists them on stderr and is
+ * WPK_E_NOTFOUND, as an ambiguous title is. */
 int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err);
 
 int cli_cmd_pack(int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct match_list { uint64_t entry[16]; char title[16][256]; int alias[16]; size_t n; } match_list;
 
@@ -29,11 +30,14 @@ static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_e
     int rc = wpk_reader_match_title(r, title, keep_match, &m, &level, err);
     if (rc) return rc;
     if (m.n > 1) {
-        cli_error("\"%s\" matches %zu articles when case and spacing are ignored:", title, m.n);
+        /* One exact title in several wikis, or several spellings. */
+        if (level == WPK_MATCH_EXACT) cli_error("\"%s\" is the title of %zu articles:", title, m.n);
+        else cli_error("\"%s\" matches %zu articles when case and spacing are ignored:", title, m.n);
         for (size_t i = 0; i < m.n && i < 16; i++) {
             wpk_entry *e;
             if (wpk_reader_entry_at(r, m.entry[i], &e, err) == 0) {
-                fprintf(stderr, "  %s%s  (%s)\n", m.title[i], m.alias[i] ? " [alias]" : "", e->path);
+                fprintf(stderr, "  %s%s  (%s%s%s)\n", m.title[i], m.alias[i] ? " [alias]" : "", e->path,
+                        e->wiki ? ", " : "", e->wiki ? e->wiki : "");
                 wpk_entry_free(e);
             }
         }
@@ -48,8 +52,71 @@ static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_e
     return wpk_reader_entry_at(r, m.entry[0], out, err);
 }
 
+/* The articles with one page ID, one per wiki (at most 64 kept). */
+typedef struct id_list { uint64_t entry[64]; size_t n; } id_list;
+
+static int keep_id(void *ctx, const char *wiki, uint64_t entry)
+{
+    (void)wiki; /* the article's entry says it again */
+    id_list *l = ctx;
+    if (l->n < 64) l->entry[l->n++] = entry;
+    return 0;
+}
+
+static int in_scope(const cli_selector *s, const wpk_entry *e)
+{
+    return (!s->wiki || (e->wiki && !strcasecmp(e->wiki, s->wiki))) &&
+           (!s->lang || (e->language && !strcasecmp(e->language, s->lang)));
+}
+
+static void list_choices(wpk_entry **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "  %s  %s  (%s)\n", v[i]->wiki ? v[i]->wiki : "-", v[i]->title ? v[i]->title : "-",
+                v[i]->path);
+}
+
+/* A page ID: the one article with it among those --wiki and --lang leave. */
+static int lookup_id(wpk_reader *r, const cli_selector *s, uint64_t id, wpk_entry **out, wpk_error *err)
+{
+    id_list l;
+    l.n = 0;
+    int rc = wpk_reader_match_id(r, id, keep_id, &l, err);
+    if (rc) return rc;
+    wpk_entry *all[64], *kept = NULL;
+    size_t n = 0, in = 0;
+    for (; n < l.n && !rc; n++) rc = wpk_reader_entry_at(r, l.entry[n], &all[n], err);
+    if (rc) n--;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (in_scope(s, all[i])) {
+            in++;
+            kept = all[i];
+        }
+    if (!rc && in == 1) {
+        *out = kept;
+    } else if (!rc && in == 0) {
+        cli_error("page ID %llu is not in %s%s%s%s; it is in:", (unsigned long long)id, s->wiki ? "wiki " : "",
+                  s->wiki ? s->wiki : "", s->wiki && s->lang ? " in language " : s->lang ? "language " : "",
+                  s->lang ? s->lang : "");
+        list_choices(all, n);
+        rc = cli_set_error(err, WPK_E_NOTFOUND, "no such article: choose one above with --wiki or --lang");
+    } else if (!rc) {
+        wpk_entry *v[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in_scope(s, all[i])) v[k++] = all[i];
+        cli_error("page ID %llu names %zu articles, of different wikis:", (unsigned long long)id, in);
+        list_choices(v, k);
+        rc = cli_set_error(err, WPK_E_NOTFOUND, "page IDs are numbered by each wiki: choose one with --wiki or --lang");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (all[i] != *out) wpk_entry_free(all[i]);
+    return rc;
+}
+
 int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err)
 {
+    *out = NULL;
     if (s->kind == 'i') {
         uint64_t id;
         if (cli_parse_u64(s->value, &id) != 0) {
@@ -58,7 +125,7 @@ int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error 
             err->has_offset = 0;
             return WPK_E_INVALID;
         }
-        return wpk_reader_find_by_id(r, id, out, err);
+        return lookup_id(r, s, id, out, err);
     }
     if (s->kind == 't') return lookup_title(r, s->value, out, err);
     if (s->kind == 'u') {

@@ -19,6 +19,7 @@
 
 static const char extract_usage[] =
     "usage: wikipack extract ARCHIVE [-C DIR] [--force] [--id N | --title T | --url U | --path P]...\n"
+    "                        [--wiki WIKI] [--lang LANG]\n"
     "\n"
     "Recreate entries as files under DIR (default: the current directory);\n"
     "all entries when no selector is given. Content checksums are checked.\n"
@@ -26,7 +27,8 @@ static const char extract_usage[] =
     "options:\n"
     "  -C, --directory DIR  where to create files (created if missing)\n"
     "  -f, --force          replace existing files\n"
-    "  -i, --id N           the entry with this page ID (repeatable)\n"
+    "  -i, --id N           the article with this page ID (repeatable)\n"
+    CLI_SCOPE_HELP
     "  -t, --title TITLE    the article with this title, as typed (repeatable)\n"
     "  -u, --url URL        the article this URL names (repeatable)\n"
     "  -p, --path PATH      the entry with this path (repeatable)\n"
@@ -160,7 +162,7 @@ int cli_cmd_extract(int argc, char **argv)
         {"directory", required_argument, NULL, 'C'}, {"force", no_argument, NULL, 'f'},
         {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
         {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
-        {"quiet", no_argument, NULL, 'q'},
+        {"quiet", no_argument, NULL, 'q'}, {"wiki", required_argument, NULL, 'w'}, {"lang", required_argument, NULL, 'L'},
         CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     const char *dir = ".";
@@ -170,12 +172,15 @@ int cli_cmd_extract(int argc, char **argv)
     size_t nsel = 0;
     int ch;
     if (!sel) return CLI_EXIT_RESOURCE;
-    while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qh", opts, NULL)) != -1) {
+    const char *wiki = NULL, *lang = NULL;
+    while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qw:L:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': dir = optarg; break;
+        case 'w': wiki = optarg; break;
+        case 'L': lang = optarg; break;
         case 'f': x.force = 1; break;
         case 'q': x.quiet = 1; break;
-        case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg}; break;
+        case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg, NULL, NULL}; break;
         default: {
             int done = cli_common_option(ch, optarg, extract_usage);
             if (done != CLI_GO_ON) {
@@ -188,6 +193,18 @@ int cli_cmd_extract(int argc, char **argv)
     if (optind + 1 != argc) {
         free(sel);
         fputs(extract_usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    size_t ids = 0;
+    for (size_t i = 0; i < nsel; i++)
+        if (sel[i].kind == 'i') {
+            sel[i].wiki = wiki;
+            sel[i].lang = lang;
+            ids++;
+        }
+    if ((wiki || lang) && !ids) {
+        free(sel);
+        cli_error("extract: --wiki and --lang choose among the articles of one page ID: give them with --id");
         return CLI_EXIT_USAGE;
     }
     int code = cli_open(argv[optind], &x.r);

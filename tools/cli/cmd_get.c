@@ -8,17 +8,20 @@
 #include <string.h>
 
 static const char get_usage[] =
-    "usage: wikipack get ARCHIVE (--id N | --title TITLE | --url URL | --path PATH)\n"
-    "                    [--revision TIME|all] [-o FILE]\n"
+    "usage: wikipack get ARCHIVE (--id N [--wiki WIKI] [--lang LANG] | --title TITLE | --url URL\n"
+    "                    | --path PATH) [--revision TIME|all] [-o FILE]\n"
     "\n"
     "Print the content of one entry, exactly as packed. An article seen in\n"
     "several versions prints its newest; --revision picks another.\n"
     "A title is matched as typed: exactly, then with '_' as space and the first\n"
     "letter's case ignored, then ignoring case and Unicode normalization;\n"
     "aliases (redirects, other spellings) lead to their article.\n"
+    "Each wiki numbers its own pages: when articles of several wikis have the\n"
+    "page ID, they are listed (exit 3) and --wiki or --lang picks one.\n"
     "\n"
     "options:\n"
     "  -i, --id N           page ID\n"
+    CLI_SCOPE_HELP
     "  -t, --title TITLE    title or alias\n"
     "  -u, --url URL        article URL, e.g. https://en.wikipedia.org/wiki/Twisted_(software)\n"
     "  -p, --path PATH      path inside the archive\n"
@@ -103,14 +106,17 @@ int cli_cmd_get(int argc, char **argv)
         {"id", required_argument, NULL, 'i'},       {"title", required_argument, NULL, 't'},
         {"url", required_argument, NULL, 'u'},      {"path", required_argument, NULL, 'p'},
         {"revision", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'o'},
+        {"wiki", required_argument, NULL, 'w'},     {"lang", required_argument, NULL, 'L'},
         CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    cli_selector sel = {0, NULL};
+    cli_selector sel = {0, NULL, NULL, NULL};
     const char *out_path = NULL, *revision = NULL;
     int ch, selectors = 0;
-    while ((ch = getopt_long(argc, argv, "i:t:u:p:r:o:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "i:t:u:p:r:o:w:L:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'i': case 't': case 'u': case 'p': sel.kind = (char)ch; sel.value = optarg; selectors++; break;
+        case 'w': sel.wiki = optarg; break;
+        case 'L': sel.lang = optarg; break;
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
         default: {
@@ -122,6 +128,10 @@ int cli_cmd_get(int argc, char **argv)
     if (optind + 1 != argc || selectors != 1) {
         cli_error("get: give one ARCHIVE and exactly one of --id, --title, --url, --path");
         fputs(get_usage, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if ((sel.wiki || sel.lang) && sel.kind != 'i') {
+        cli_error("get: --wiki and --lang choose among the articles of one page ID: give them with --id");
         return CLI_EXIT_USAGE;
     }
     int64_t when = 0;

@@ -18,7 +18,8 @@ static const char list_usage[] =
     "options:\n"
     "      --revisions      include older versions of articles\n"
     "  -c, --category NAME  only the articles in category NAME (e.g. \"Category:Web frameworks\")\n"
-    "      --json           a JSON array of objects with the same fields\n"
+    "      --json           a JSON array of objects with the same fields, and the URL,\n"
+    "                       media type, MediaWiki namespace and wiki (e.g. enwiki)\n"
     CLI_REMOTE_HELP;
 
 typedef struct list_ctx { int json, revisions; size_t n; wpk_reader *r; int error; wpk_error err; } list_ctx;
@@ -55,6 +56,7 @@ static void print_json(list_ctx *c, const wpk_entry *e, const char *updated)
     json_object_set_new(o, "url", e->url ? json_string(e->url) : json_null());
     json_object_set_new(o, "mime", e->mime ? json_string(e->mime) : json_null());
     if (e->has_ns) json_object_set_new(o, "namespace", json_integer((json_int_t)e->ns));
+    json_object_set_new(o, "wiki", e->wiki ? json_string(e->wiki) : json_null());
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (s) printf("%s\n  %s", c->n ? "," : "[", s);

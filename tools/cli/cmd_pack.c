@@ -163,6 +163,7 @@ static void entry_from_article(wpk_entry *m, const imp_article *a)
     m->n_categories = a->n_categories;
     m->ns = a->ns;
     m->has_ns = a->has_ns;
+    m->wiki = a->wiki;
 }
 
 /* Other names people use for an article: the title in its URL and, for a

@@ -17,6 +17,7 @@ void imp_article_free(imp_article *a)
     free(a->categories);
     free(a->redirect_to);
     free(a->text);
+    free(a->wiki);
     memset(a, 0, sizeof *a);
 }
 

@@ -35,6 +35,10 @@ typedef struct imp_article {
      * text, which becomes the entry's content. */
     char *text;
     size_t text_len;
+    /* The wiki the article comes from, when the input names it (a MediaWiki
+     * export's <dbname>, e.g. "enwiki"); NULL otherwise (the library then
+     * derives it from the URL or language). */
+    char *wiki;
 } imp_article;
 
 void imp_article_free(imp_article *a);          /* frees everything, zeroes; safe on a zeroed struct */

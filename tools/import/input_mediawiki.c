@@ -361,7 +361,9 @@ static int parse_redirect(const char *t, size_t n, char *out, size_t cap)
 /* The parser                                                          */
 /* ------------------------------------------------------------------ */
 
-enum field { F_NONE, F_TITLE, F_NS, F_ID, F_TS, F_TEXT };
+enum field { F_NONE, F_TITLE, F_NS, F_ID, F_TS, F_TEXT, F_DBNAME };
+/* Longest <dbname> kept (the library's cap on a wiki's name). */
+#define DBNAME_MAX 255
 
 typedef struct {
     XML_Parser xp;
@@ -385,6 +387,9 @@ typedef struct {
 
     char lang[LANG_MAX + 1];
     int has_lang;
+    int in_siteinfo;
+    char dbname[DBNAME_MAX + 1]; /* <siteinfo><dbname>: the wiki of every page */
+    int has_dbname;
 
     /* The page being read. */
     uint64_t page_start;
@@ -568,6 +573,7 @@ static void end_page(mw *m)
     memset(&a, 0, sizeof a);
     a.title = m->title;
     a.language = m->has_lang ? m->lang : NULL;
+    a.wiki = m->has_dbname ? m->dbname : NULL;
     a.page_id = m->page_id;
     a.has_page_id = m->has_id;
     a.ns = m->ns;
@@ -645,6 +651,23 @@ static void end_field(mw *m)
         }
         break;
     }
+    case F_DBNAME: {
+        const char *p = m->col;
+        size_t n = m->col_len;
+        trim(&p, &n);
+        if (!m->col_over && n && n <= DBNAME_MAX) {
+            memcpy(m->dbname, p, n);
+            m->dbname[n] = 0;
+            m->has_dbname = 1;
+        } else if (n && m->warn) { /* about the file, not a page */
+            int w = position(m, m->msg, sizeof m->msg);
+            size_t at = w > 0 && (size_t)w < sizeof m->msg ? (size_t)w : 0;
+            snprintf(m->msg + at, sizeof m->msg - at,
+                     "<dbname> is longer than %d bytes (left out: the wiki is taken from the language)", DBNAME_MAX);
+            m->warn(m->ctx, m->msg);
+        }
+        break;
+    }
     case F_TS: {
         int64_t us;
         const char *p = m->col;
@@ -688,6 +711,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
             }
     } else if (d == 2) {
         if (strcmp(name, "page") == 0) begin_page(m);
+        else if (strcmp(name, "siteinfo") == 0) m->in_siteinfo = 1;
+    } else if (m->in_siteinfo && d == 3) {
+        if (strcmp(name, "dbname") == 0) collect(m, F_DBNAME);
     } else if (m->in_page && d == 3) {
         if (strcmp(name, "title") == 0) collect(m, F_TITLE);
         else if (strcmp(name, "ns") == 0) collect(m, F_NS);
@@ -726,6 +752,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (m->field != F_NONE && m->depth == m->field_depth) end_field(m);
     else if (m->in_rev && m->depth == 3 && strcmp(name, "revision") == 0) end_revision(m);
     else if (m->in_page && m->depth == 2 && strcmp(name, "page") == 0) end_page(m);
+    else if (m->in_siteinfo && m->depth == 2) m->in_siteinfo = 0;
     m->depth--;
 }
 

@@ -61,6 +61,8 @@
  *                leading blanks and ':'), Target without its "#section" and
  *                "|label", underscores turned into spaces; NULL otherwise;
  *   language     the xml:lang of <mediawiki> when present (e.g. "en");
+ *   wiki         the <dbname> of the <siteinfo> when present (e.g. "enwiki",
+ *                up to 255 bytes; a longer one is left out with a warning);
  *   url, categories  not set.
  * The chosen revision is the one with the latest <timestamp>; on a tie, or
  * among revisions without a valid timestamp, the later one in the file; a

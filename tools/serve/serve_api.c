@@ -83,6 +83,7 @@ static json_t *entry_json(const serve_archive *a, const wpk_entry *e)
     json_object_set_new(j, "title", jstr(e->title));
     json_object_set_new(j, "page_id", e->has_page_id && e->page_id <= INT64_MAX ? json_integer((json_int_t)e->page_id) : json_null());
     json_object_set_new(j, "language", jstr(e->language));
+    json_object_set_new(j, "wiki", jstr(e->wiki));
     json_object_set_new(j, "updated", e->has_updated ? jstr(when) : json_null());
     json_object_set_new(j, "source_url", jstr(e->url));
     json_object_set_new(j, "mime", jstr(e->mime));
@@ -141,12 +142,26 @@ int serve_api_suggest(serve_req *q)
     return send_json(q, 200, c.list);
 }
 
+/* The articles with one page ID (up to 16), into serve_match entries. */
+typedef struct id_matches { serve_match *m; int n; } id_matches;
+
+static int keep_id(void *ctx, const char *wiki, uint64_t entry)
+{
+    (void)wiki; /* entry_json gives it */
+    id_matches *c = ctx;
+    c->m[c->n].entry = entry;
+    c->m[c->n].is_alias = 0;
+    c->m[c->n].title[0] = 0;
+    return ++c->n == 16;
+}
+
 int serve_api_entry(serve_req *q)
 {
     int bad = 0;
     char *id = serve_query_get(q->query, "id", &bad);
     char *title = bad ? NULL : serve_query_get(q->query, "title", &bad);
     char *path = bad ? NULL : serve_query_get(q->query, "path", &bad);
+    char *wiki = bad ? NULL : serve_query_get(q->query, "wiki", &bad);
     int given = !!id + !!title + !!path;
     wpk_entry *e = NULL;
     wpk_error err;
@@ -155,11 +170,22 @@ int serve_api_entry(serve_req *q)
     uint64_t n;
     serve_match m[16];
     int found = 0;
+    const char *ambiguous = "ambiguous title";
     if (bad || given != 1) {
         status = 400, msg = "entry wants exactly one of ?id=N, ?title=T, ?path=P";
+    } else if (wiki && !id) {
+        status = 400, msg = "wiki chooses among the articles of one page ID: give it with ?id=N";
     } else if (id) {
         if (strlen(id) > 20 || cli_parse_u64(id, &n) != 0) status = 400, msg = "id wants an unsigned number";
-        else rc = wpk_reader_find_by_id(q->a->r, n, &e, &err);
+        else if (wiki) rc = wpk_reader_find_by_wiki_id(q->a->r, wiki, n, &e, &err);
+        else {
+            /* Each wiki numbers its own pages: several answers are listed. */
+            id_matches c = {m, 0};
+            rc = wpk_reader_match_id(q->a->r, n, keep_id, &c, &err);
+            found = c.n;
+            ambiguous = "page ID in several wikis";
+            if (!rc && found == 1) rc = wpk_reader_entry_at(q->a->r, m[0].entry, &e, &err);
+        }
     } else if (path) {
         rc = *path ? wpk_reader_find_by_path(q->a->r, path, &e, &err) : WPK_E_NOTFOUND;
     } else {
@@ -172,6 +198,7 @@ int serve_api_entry(serve_req *q)
     free(id);
     free(title);
     free(path);
+    free(wiki);
     if (status) return api_error(q, status, msg);
     if (rc == WPK_E_NOTFOUND || rc == WPK_E_INVALID) return api_error(q, 404, "not found");
     if (rc) {
@@ -188,7 +215,7 @@ int serve_api_entry(serve_req *q)
             wpk_entry_free(x);
         }
         q->cache = "no-store";
-        return send_json(q, 300, json_pack("{s:s, s:o}", "error", "ambiguous title", "matches", list));
+        return send_json(q, 300, json_pack("{s:s, s:o}", "error", ambiguous, "matches", list));
     }
     char tag[17];
     serve_page_etag(q, tag);

@@ -23,6 +23,7 @@ static void render_meta(serve_buf *b, const serve_archive *a, wpk_reader *r, con
         meta_row(b, "Page ID", "page-id", id);
     }
     if (e->language) meta_row(b, "Language", "language", e->language);
+    if (e->wiki) meta_row(b, "Wiki", "wiki", e->wiki);
     if (e->has_updated) {
         cli_format_updated(e, when, sizeof when);
         meta_row(b, "Last updated", "updated", when);
@@ -180,14 +181,76 @@ int serve_page_article_title(serve_req *q)
     return article_page(q, e);
 }
 
+/* The articles of several wikis with one page ID: each wiki numbers its
+ * own pages. Up to SERVE_ID_CHOICES are offered. */
+#define SERVE_ID_CHOICES 16
+typedef struct id_choices { uint64_t entry[SERVE_ID_CHOICES]; int n; } id_choices;
+
+static int keep_choice(void *ctx, const char *wiki, uint64_t entry)
+{
+    (void)wiki; /* the entry says it again */
+    id_choices *c = ctx;
+    c->entry[c->n++] = entry;
+    return c->n == SERVE_ID_CHOICES;
+}
+
+/* 300 Multiple Choices: a page linking to /NAME/id/N?wiki=W for each. */
+static int id_choices_page(serve_req *q, uint64_t id, const id_choices *c)
+{
+    serve_buf *b = &q->body;
+    char heading[48];
+    snprintf(heading, sizeof heading, "Page ID %llu", (unsigned long long)id);
+    serve_page_begin(b, q->a, heading);
+    serve_buf_printf(b, "<h1>%s</h1>\n<p>Each wiki numbers its own pages: this archive has an article with "
+                        "this page ID in each of these wikis.</p>\n<ul class=\"list choices\">\n", heading);
+    for (int i = 0; i < c->n; i++) {
+        wpk_entry *e;
+        wpk_error err;
+        if (wpk_reader_entry_at(q->a->r, c->entry[i], &e, &err) != 0) continue;
+        serve_buf u = {0};
+        serve_buf_printf(&u, "/%s/id/%llu?wiki=", q->a->name, (unsigned long long)id);
+        serve_buf_url_part(&u, e->wiki ? e->wiki : "", 0);
+        serve_buf_puts(b, "<li><a href=\"");
+        serve_buf_html_str(b, u.p);
+        serve_buf_free(&u);
+        serve_buf_puts(b, "\">");
+        serve_buf_html_str(b, e->title ? e->title : e->path);
+        serve_buf_puts(b, "</a> <span class=\"wiki\">");
+        serve_buf_html_str(b, e->wiki ? e->wiki : "(unknown wiki)");
+        if (e->language) {
+            serve_buf_puts(b, ", ");
+            serve_buf_html_str(b, e->language);
+        }
+        serve_buf_puts(b, "</span></li>\n");
+        wpk_entry_free(e);
+    }
+    serve_buf_puts(b, "</ul>\n");
+    serve_page_end(b);
+    q->status = 300;
+    return 300;
+}
+
 int serve_page_article_id(serve_req *q)
 {
     uint64_t id;
     if (strlen(q->rest) > 20 || cli_parse_u64(q->rest, &id) != 0)
         return serve_error(q, 400, "A page ID is an unsigned number.");
+    int bad = 0;
+    char *wiki = serve_query_get(q->query, "wiki", &bad);
+    if (bad) return serve_error(q, 400, "Malformed wiki in the address.");
     wpk_entry *e;
     wpk_error err;
-    int rc = wpk_reader_find_by_id(q->a->r, id, &e, &err);
+    int rc;
+    if (wiki) { /* ?wiki=W: that wiki's article ("" for entries of no known wiki) */
+        rc = wpk_reader_find_by_wiki_id(q->a->r, wiki, id, &e, &err);
+        free(wiki);
+    } else {
+        id_choices c;
+        c.n = 0;
+        rc = wpk_reader_match_id(q->a->r, id, keep_choice, &c, &err);
+        if (!rc && c.n > 1) return id_choices_page(q, id, &c);
+        if (!rc) rc = wpk_reader_entry_at(q->a->r, c.entry[0], &e, &err);
+    }
     if (rc) return serve_wpk_error(q, rc, &err);
     return article_page(q, e);
 }

@@ -1,0 +1,379 @@
+/* test_wiki.c - page IDs scoped by wiki: the wiki of an entry, versions joined within one wiki, lookups by (wiki, page ID). */
+#include "check.h"
+#include "wikipack.h"
+#include "writer_internal.h" /* wpk_test_record_hook */
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dir;
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
+    return buf;
+}
+
+/* wpk_wiki_from_url: Wikimedia's database names, any other host itself. */
+static void test_from_url(void)
+{
+    static const struct { const char *url, *wiki; } cases[] = {
+        {"https://en.wikipedia.org/wiki/Python_(programming_language)", "enwiki"},
+        {"https://de.wikipedia.org/wiki/Sachsen", "dewiki"},
+        {"http://EN.M.Wikipedia.org./wiki/X", "enwiki"},
+        {"https://de.wiktionary.org/wiki/Haus", "dewiktionary"},
+        {"https://fr.wikisource.org/wiki/X", "frwikisource"},
+        {"https://zh-min-nan.wikipedia.org/wiki/X", "zh_min_nanwiki"},
+        {"https://be-tarask.wikipedia.org/wiki/X", "be_x_oldwiki"},
+        {"https://simple.wikipedia.org/wiki/X", "simplewiki"},
+        {"https://www.wikidata.org/wiki/Q42", "wikidatawiki"},
+        {"https://commons.wikimedia.org/wiki/File:X.jpg", "commonswiki"},
+        {"https://meta.m.wikimedia.org/wiki/X", "metawiki"},
+        {"https://m.wikidata.org/wiki/Q42", "wikidatawiki"},
+        {"https://en.m.wikivoyage.org/wiki/X", "enwikivoyage"},
+        {"https://www.mediawiki.org/wiki/X", "mediawikiwiki"},
+        {"https://wikisource.org/wiki/X", "sourceswiki"},
+        {"https://www.wikipedia.org/", "www.wikipedia.org"},
+        {"https://a.b.wikipedia.org/wiki/X", "a.b.wikipedia.org"},
+        {"https://user:pw@Wiki.Example.org:8080/wiki/X?y#z", "wiki.example.org"},
+        {"//en.wikipedia.org/wiki/X", "enwiki"},
+        {"/wiki/X", NULL},
+        {"en.wikipedia.org/wiki/X", NULL},
+        {"javascript:alert(1)", NULL},
+        {"https:///wiki/X", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = NULL;
+        int rc = wpk_wiki_from_url(cases[i].url, &got);
+        if (cases[i].wiki)
+            CHECK_MSG(rc == WPK_OK && got && !strcmp(got, cases[i].wiki), "%s: \"%s\", not \"%s\"", cases[i].url,
+                      got ? got : "", cases[i].wiki);
+        else
+            CHECK_MSG(rc == WPK_E_NOTFOUND && !got, "%s: rc %d, not WPK_E_NOTFOUND", cases[i].url, rc);
+        wpk_free(got);
+    }
+    char longer[400] = "https://";
+    memset(longer + 8, 'a', 256);
+    strcpy(longer + 264, ".org/wiki/X");
+    char *got = (char *)"unset";
+    CHECK(wpk_wiki_from_url(longer, &got) == WPK_E_NOTFOUND && !got);
+    CHECK(wpk_wiki_from_url(NULL, &got) == WPK_E_INVALID);
+}
+
+/* Which records the writer gave a WIKI field (tag 6), by path. */
+static char wiki_fields[16][64];
+static int n_wiki_fields;
+
+static void note_wiki_field(wpk_fmt_record *rec, void *ctx)
+{
+    (void)ctx;
+    for (size_t at = 0; at + 3 <= rec->ext_len;) {
+        size_t len = rec->ext[at + 1] | (size_t)rec->ext[at + 2] << 8;
+        if (rec->ext[at] == 6 && n_wiki_fields < 16)
+            snprintf(wiki_fields[n_wiki_fields++], sizeof wiki_fields[0], "%.*s=%.*s", (int)rec->path_len,
+                     (const char *)rec->path, (int)len, (const char *)rec->ext + at + 3);
+        at += 3 + len;
+    }
+}
+
+typedef struct input {
+    const char *path, *title, *lang, *url, *wiki;
+    uint64_t id; /* 0: none */
+    int64_t updated;
+} input;
+
+static int add_all(wpk_writer *w, const input *in, size_t n, wpk_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        wpk_entry m = WPK_ENTRY_INIT;
+        m.path = in[i].path;
+        m.title = in[i].title;
+        m.language = in[i].lang;
+        m.url = in[i].url;
+        m.wiki = in[i].wiki;
+        m.page_id = in[i].id;
+        m.has_page_id = in[i].id != 0;
+        m.updated_us = in[i].updated;
+        m.has_updated = in[i].updated != 0;
+        int rc = wpk_writer_add(w, &m, in[i].path, strlen(in[i].path), err);
+        if (rc) return rc;
+    }
+    return WPK_OK;
+}
+
+static wpk_reader *pack(const char *name, const input *in, size_t n)
+{
+    const char *p = tmp_path(name);
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    CHECK_MSG(add_all(w, in, n, &err) == 0, "%s", err.message);
+    CHECK_MSG(wpk_writer_finish(w, NULL, &err) == 0, "%s", err.message);
+    wpk_writer_free(w);
+    wpk_reader *r = NULL;
+    CHECK_MSG(wpk_reader_open(&r, p, NULL, &err) == 0, "%s", err.message);
+    return r;
+}
+
+/* The entry at `path`: its wiki, whether it is a revision, and of what. */
+static int entry_is(wpk_reader *r, const char *path, const char *wiki, const char *current_path)
+{
+    wpk_entry *e = NULL, *cur = NULL;
+    wpk_error err;
+    int ok = wpk_reader_find_by_path(r, path, &e, &err) == 0;
+    ok = ok && (wiki ? e->wiki && !strcmp(e->wiki, wiki) : !e->wiki);
+    if (ok && current_path)
+        ok = e->is_revision && wpk_reader_entry_at(r, e->current_entry, &cur, &err) == 0 &&
+             !strcmp(cur->path, current_path);
+    else if (ok)
+        ok = !e->is_revision;
+    if (!ok)
+        fprintf(stderr, "%s: wiki %s, %s\n", path, e && e->wiki ? e->wiki : "(none)",
+                e && e->is_revision ? "a revision" : "an article");
+    wpk_entry_free(e);
+    wpk_entry_free(cur);
+    return ok;
+}
+
+typedef struct id_hits { char text[512]; } id_hits;
+
+static int note_id(void *ctx, const char *wiki, uint64_t entry)
+{
+    id_hits *h = ctx;
+    size_t n = strlen(h->text);
+    snprintf(h->text + n, sizeof h->text - n, "%s:%llu ", wiki ? wiki : "-", (unsigned long long)entry);
+    return 0;
+}
+
+static int path_of_wiki_id(wpk_reader *r, const char *wiki, uint64_t id, const char *want)
+{
+    wpk_entry *e = NULL;
+    wpk_error err;
+    int rc = wpk_reader_find_by_wiki_id(r, wiki, id, &e, &err);
+    int ok = want ? rc == 0 && !strcmp(e->path, want) : rc == WPK_E_NOTFOUND && !e;
+    if (!ok) fprintf(stderr, "%s/%llu: rc %d, %s\n", wiki ? wiki : "-", (unsigned long long)id, rc, e ? e->path : "");
+    wpk_entry_free(e);
+    return ok;
+}
+
+static uint64_t number_of(wpk_reader *r, const char *path)
+{
+    wpk_entry *e = NULL;
+    wpk_error err;
+    uint64_t n = wpk_reader_find_by_path(r, path, &e, &err) == 0 ? e->entry_number : UINT64_MAX;
+    wpk_entry_free(e);
+    return n;
+}
+
+/* An English and a German article share page ID 23862; each stays an
+ * article, and versions still join within one wiki. */
+static void test_collision(void)
+{
+    static const input in[] = {
+        {"en/Python.md", "Python (programming language)", "en",
+         "https://en.wikipedia.org/wiki/Python_(programming_language)", NULL, 23862, 400},
+        {"de/Sachsen.md", "Sachsen", "de", "https://de.wikipedia.org/wiki/Sachsen", NULL, 23862, 300},
+        /* Only a language: "dewiki" is the guess, so an older Sachsen. */
+        {"de/Sachsen_alt.md", "Sachsen", "de", NULL, NULL, 23862, 100},
+        /* Named: another wiki of the same language. */
+        {"wikt/Haus.md", "Haus", "de", NULL, "dewiktionary", 23862, 200},
+        /* Nothing says which wiki: one of its own. */
+        {"x/unknown.md", "Unknown", NULL, NULL, NULL, 23862, 50},
+        /* Two versions of one English article. */
+        {"en/Twisted_2024.md", "Twisted (software)", "en", "https://en.wikipedia.org/wiki/Twisted_(software)", NULL,
+         1793652, 500},
+        {"en/Twisted_2023.md", "Twisted (software)", "en", "https://en.wikipedia.org/wiki/Twisted_(software)", NULL,
+         1793652, 100},
+        /* Without page IDs: one title in two wikis, two versions in one. */
+        {"en/Berlin.md", "Berlin", "en", "https://en.wikipedia.org/wiki/Berlin", NULL, 0, 200},
+        {"en/Berlin_old.md", "berlin", "en", NULL, NULL, 0, 100},
+        {"de/Berlin.md", "Berlin", "de", "https://de.wikipedia.org/wiki/Berlin", NULL, 0, 300},
+        /* Without a page ID, a copy joins the page ID of its title in its
+         * own wiki, not the smaller one of the title in another. */
+        {"en/Leipzig.md", "Leipzig", "en", "https://en.wikipedia.org/wiki/Leipzig", NULL, 1000, 100},
+        {"de/Leipzig.md", "Leipzig", "de", "https://de.wikipedia.org/wiki/Leipzig", NULL, 2971, 300},
+        {"de/Leipzig_copy.md", "Leipzig", "de", "https://de.wikipedia.org/wiki/Leipzig", NULL, 0, 200},
+    };
+    n_wiki_fields = 0;
+    wpk_test_record_hook = note_wiki_field;
+    wpk_reader *r = pack("collision.wpk", in, sizeof in / sizeof *in);
+    wpk_test_record_hook = NULL;
+    if (!r) return;
+    /* Only the wiki the caller named is stored; the others are derived. */
+    CHECK_MSG(n_wiki_fields == 1 && !strcmp(wiki_fields[0], "wikt/Haus.md=dewiktionary"), "%d WIKI fields: %s",
+              n_wiki_fields, wiki_fields[0]);
+
+    CHECK(entry_is(r, "en/Python.md", "enwiki", NULL));
+    CHECK(entry_is(r, "de/Sachsen.md", "dewiki", NULL));
+    CHECK(entry_is(r, "de/Sachsen_alt.md", "dewiki", "de/Sachsen.md"));
+    CHECK(entry_is(r, "wikt/Haus.md", "dewiktionary", NULL));
+    CHECK(entry_is(r, "x/unknown.md", NULL, NULL));
+    CHECK(entry_is(r, "en/Twisted_2024.md", "enwiki", NULL));
+    CHECK(entry_is(r, "en/Twisted_2023.md", "enwiki", "en/Twisted_2024.md"));
+    CHECK(entry_is(r, "en/Berlin.md", "enwiki", NULL));
+    CHECK(entry_is(r, "en/Berlin_old.md", "enwiki", "en/Berlin.md"));
+    CHECK(entry_is(r, "de/Berlin.md", "dewiki", NULL));
+    CHECK(entry_is(r, "en/Leipzig.md", "enwiki", NULL));
+    CHECK(entry_is(r, "de/Leipzig.md", "dewiki", NULL));
+    CHECK(entry_is(r, "de/Leipzig_copy.md", "dewiki", "de/Leipzig.md"));
+
+    /* Each title gives its own article. */
+    wpk_entry *e = NULL;
+    wpk_error err;
+    CHECK(wpk_reader_find_by_title(r, "Python (programming language)", &e, &err) == 0 && !strcmp(e->path, "en/Python.md"));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_title(r, "Sachsen", &e, &err) == 0 && !strcmp(e->path, "de/Sachsen.md"));
+    wpk_entry_free(e);
+
+    /* Every article with the ID, the preferred (newest) first, once each. */
+    id_hits h = {""};
+    CHECK(wpk_reader_match_id(r, 23862, note_id, &h, &err) == 0);
+    char want[512];
+    snprintf(want, sizeof want, "enwiki:%llu dewiki:%llu dewiktionary:%llu -:%llu ",
+             (unsigned long long)number_of(r, "en/Python.md"), (unsigned long long)number_of(r, "de/Sachsen.md"),
+             (unsigned long long)number_of(r, "wikt/Haus.md"), (unsigned long long)number_of(r, "x/unknown.md"));
+    CHECK_MSG(!strcmp(h.text, want), "match_id: \"%s\", not \"%s\"", h.text, want);
+    h.text[0] = 0;
+    CHECK(wpk_reader_match_id(r, 1793652, note_id, &h, &err) == 0 && !strncmp(h.text, "enwiki:", 7) &&
+          !strchr(h.text + 7, ':'));
+    CHECK(wpk_reader_match_id(r, 5, note_id, &h, &err) == WPK_E_NOTFOUND && strstr(err.message, "page ID 5"));
+
+    CHECK(path_of_wiki_id(r, "enwiki", 23862, "en/Python.md"));
+    CHECK(path_of_wiki_id(r, "dewiki", 23862, "de/Sachsen.md"));
+    CHECK(path_of_wiki_id(r, "dewiktionary", 23862, "wikt/Haus.md"));
+    CHECK(path_of_wiki_id(r, NULL, 23862, "x/unknown.md"));
+    CHECK(path_of_wiki_id(r, "", 23862, "x/unknown.md"));
+    CHECK(path_of_wiki_id(r, "frwiki", 23862, NULL));
+    CHECK(path_of_wiki_id(r, "enwiki", 1793652, "en/Twisted_2024.md"));
+    CHECK(path_of_wiki_id(r, "enwiki", 5, NULL));
+    /* The unscoped lookup keeps its meaning: the preferred of them all. */
+    CHECK(wpk_reader_find_by_id(r, 23862, &e, &err) == 0 && !strcmp(e->path, "en/Python.md"));
+    wpk_entry_free(e);
+    wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
+    CHECK(wpk_reader_info(r, &info) == 0 && info.articles == 9 && info.revisions == 4);
+    wpk_reader_close(r);
+}
+
+/* Records made with a hook: as an older writer grouped them (versions of
+ * two wikis joined), an empty WIKI field, a repeated one. */
+static const char *extra_wiki_for; /* path whose record gets `extra` appended */
+static uint8_t extra[64], ext_buf[70000];
+static size_t extra_len;
+
+static void append_fields(wpk_fmt_record *rec, void *ctx)
+{
+    (void)ctx;
+    if (rec->path_len != strlen(extra_wiki_for) || memcmp(rec->path, extra_wiki_for, rec->path_len)) return;
+    memcpy(ext_buf, rec->ext, rec->ext_len);
+    memcpy(ext_buf + rec->ext_len, extra, extra_len);
+    rec->ext = ext_buf;
+    rec->ext_len = (uint16_t)(rec->ext_len + extra_len);
+}
+
+static void set_extra(const char *a, const char *b) /* one WIKI field of each non-NULL value */
+{
+    extra_len = 0;
+    const char *v[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        if (!v[i]) continue;
+        size_t n = strlen(v[i]);
+        extra[extra_len++] = 6;
+        extra[extra_len++] = (uint8_t)n;
+        extra[extra_len++] = 0;
+        memcpy(extra + extra_len, v[i], n);
+        extra_len += n;
+    }
+}
+
+static void test_older_archives(void)
+{
+    /* Neither says its wiki when grouped, so they join; then the older
+     * one's record says dewiki. */
+    static const input joined[] = {
+        {"a/new.md", "Python (programming language)", NULL, NULL, NULL, 23862, 400},
+        {"b/old.md", "Sachsen", NULL, NULL, NULL, 23862, 300},
+    };
+    extra_wiki_for = "b/old.md";
+    set_extra("dewiki", NULL);
+    wpk_test_record_hook = append_fields;
+    wpk_reader *r = pack("joined.wpk", joined, 2);
+    wpk_test_record_hook = NULL;
+    if (!r) return;
+    CHECK(entry_is(r, "b/old.md", "dewiki", "a/new.md"));
+    /* Its own wiki's lookup finds it, not the article it was joined to. */
+    CHECK(path_of_wiki_id(r, "dewiki", 23862, "b/old.md"));
+    CHECK(path_of_wiki_id(r, NULL, 23862, "a/new.md"));
+    id_hits h = {""};
+    wpk_error err;
+    CHECK(wpk_reader_match_id(r, 23862, note_id, &h, &err) == 0);
+    char want[128];
+    snprintf(want, sizeof want, "-:%llu dewiki:%llu ", (unsigned long long)number_of(r, "a/new.md"),
+             (unsigned long long)number_of(r, "b/old.md"));
+    CHECK_MSG(!strcmp(h.text, want), "match_id: \"%s\", not \"%s\"", h.text, want);
+    wpk_reader_close(r);
+
+    /* An empty WIKI field is none: the URL's wiki. Of two, the last. */
+    static const input one[] = {
+        {"de/Sachsen.md", "Sachsen", "de", "https://de.wikipedia.org/wiki/Sachsen", NULL, 23862, 0},
+    };
+    extra_wiki_for = "de/Sachsen.md";
+    set_extra("", NULL);
+    wpk_test_record_hook = append_fields;
+    r = pack("empty-field.wpk", one, 1);
+    wpk_test_record_hook = NULL;
+    if (r) CHECK(entry_is(r, "de/Sachsen.md", "dewiki", NULL));
+    wpk_reader_close(r);
+    set_extra("first", "second");
+    wpk_test_record_hook = append_fields;
+    r = pack("two-fields.wpk", one, 1);
+    wpk_test_record_hook = NULL;
+    if (r) CHECK(entry_is(r, "de/Sachsen.md", "second", NULL));
+    if (r) CHECK(path_of_wiki_id(r, "second", 23862, "de/Sachsen.md"));
+    wpk_reader_close(r);
+}
+
+/* The field is at the end of wpk_entry: a caller built with an older
+ * header never gives one, whatever lies past its struct_size. */
+static void test_abi_and_caps(void)
+{
+    const char *p = tmp_path("abi-wiki.wpk");
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    wpk_entry m = WPK_ENTRY_INIT;
+    m.path = "a.md";
+    m.title = "A";
+    m.language = "EN-GB";
+    m.wiki = "ignored";
+    m.struct_size = offsetof(wpk_entry, wiki);
+    CHECK_MSG(wpk_writer_add(w, &m, "a", 1, &err) == 0, "%s", err.message);
+    char name[300];
+    memset(name, 'w', 256);
+    name[256] = 0;
+    wpk_entry big = WPK_ENTRY_INIT;
+    big.path = "b.md";
+    big.wiki = name;
+    CHECK(wpk_writer_add(w, &big, "b", 1, &err) == WPK_E_INVALID && strstr(err.message, "255"));
+    name[255] = 0;
+    CHECK_MSG(wpk_writer_add(w, &big, "b", 1, &err) == 0, "%s", err.message);
+    CHECK(wpk_writer_finish(w, NULL, &err) == 0);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, p, NULL, &err) == 0);
+    CHECK(entry_is(r, "a.md", "en_gbwiki", NULL)); /* the language's guess, in lower case */
+    CHECK(entry_is(r, "b.md", name, NULL));
+    wpk_reader_close(r);
+}
+
+int main(int argc, char **argv)
+{
+    dir = argc > 1 ? argv[1] : ".";
+    test_from_url();
+    test_collision();
+    test_older_archives();
+    test_abi_and_caps();
+    return check_summary();
+}
