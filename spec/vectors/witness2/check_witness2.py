@@ -360,6 +360,8 @@ class Reader:
             auth = c.take(32)
             first, cnt, kl = struct.unpack("<QIH", c.take(14))
             key = c.take(kl)
+            if raw > 32768 * st:
+                corrupt("%s item: more raw bytes than a zstd frame of %d bytes can hold" % (what, st))
             items.append(dict(page_offset=off, stored=st, raw=raw, xxh3=ck, auth=auth,
                               first_item=first, page_items=cnt, key=key))
         c.end()
@@ -409,6 +411,8 @@ class Reader:
                 corrupt("%s root item %d: leaf positions are not contiguous" % (KIND_NAMES[K], j))
             if it["page_items"] < 1 or it["stored"] < 1:
                 corrupt("%s root item %d describes an empty page" % (KIND_NAMES[K], j))
+            if it["raw"] < 8 + 4 * {1: 13, 2: 5, 3: 3, 4: 3}[K] or it["page_items"] > it["raw"]:
+                corrupt("%s root item %d: page too small for its head or its items" % (KIND_NAMES[K], j))
             pos += it["page_items"]
             if it["page_offset"] + it["stored"] > self.pages_size:
                 corrupt("%s root item %d: page lies outside PAGES" % (KIND_NAMES[K], j))
@@ -476,8 +480,12 @@ class Reader:
             auth = c.take(32)
             if stored < 1 or raw < 1:
                 corrupt("block reference with an empty size")
+            if off + stored > self.data_size:
+                corrupt("block reference outside DATA")
             if raw > BLOCK_CAP:
                 raise WpkError("limit", "block over the block cap")
+            if raw > 32768 * stored:
+                corrupt("block reference: more raw bytes than a zstd frame of its size can hold")
             refs.append(dict(offset=off, stored=stored, raw=raw, xxh3=ck, auth=auth))
             prev_end = off + stored
         flags = list(S["FLAGS"].take(n))

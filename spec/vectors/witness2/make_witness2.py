@@ -136,6 +136,23 @@ def zframe(raw):
     return out
 
 
+def zframe_rle(n, byte=0):
+    """A zstd frame of n copies of one byte in RLE blocks (4 bytes each per
+    128 KiB): a page as large as a writer could really store in few bytes."""
+    out = bytearray(b"\x28\xB5\x2F\xFD" + u8(0xA0) + u32(n))
+    left = n
+    while True:
+        size = min(left, 131072)
+        left -= size
+        out += struct.pack("<I", (size << 3) | (1 << 1) | (1 if not left else 0))[:3] + u8(byte)
+        if not left:
+            break
+    out = bytes(out)
+    p = zstandard.get_frame_parameters(out)
+    assert p.content_size == n and not p.has_checksum and p.dict_id == 0
+    return out
+
+
 class Codec:
     """Compresses pages and blocks: hand-made raw frames without a
     dictionary, or python3-zstandard with the archive's dictionary."""
@@ -1607,9 +1624,16 @@ V("page-kind-mismatch", "rich", "Pages: a page of another kind than its referrer
   dict(leaves=leaf_raw(K_TITLE, 0, lambda r: u32_at(r, 4, K_ID))),
   fails=[TT("Ada King")], damaged=[("leaf", K_TITLE, 0)])
 V("page-raw-over-cap", "tiny", "Pages: raw_size over the page cap (16 MiB) refused before decompressing",
-  "ENTRY_ROOT item 0 raw_size 16 MiB + 1", "lookup", "limit",
+  "entry page 0 is a frame of 16 MiB + 1 zero bytes in RLE blocks (525 bytes stored)", "lookup", "limit",
+  dict(leaves=lambda lv: lv[K_ENTRY][0].update(frame=zframe_rle(16 * 1024 * 1024 + 1),
+                                                 raw_size=16 * 1024 * 1024 + 1)),
+  fails=[P("Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)],
+  note="the frame is plausible (under 32,768 raw bytes a stored byte), so only the cap refuses it")
+V("page-raw-implausible", "tiny", "Roots: raw_size at most 32,768 x stored_size",
+  "ENTRY_ROOT item 0 raw_size 16 MiB + 1 for a page of 277 stored bytes", "first-use", "corrupt",
   dict(leaf_refs=lambda lv: lv[K_ENTRY][0].update(raw_size=16 * 1024 * 1024 + 1)),
-  fails=[P("Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)])
+  fails=[P("Ada_Lovelace.md")], damaged=[("root", K_ENTRY)],
+  note="no zstd frame expands that much: the root item is refused when the root is decoded")
 V("page-raw-size", "tiny", "zstd frames: the page decodes to exactly raw_size",
   "ENTRY_ROOT item 0 raw_size one more than its frame holds", "lookup", "corrupt",
   dict(leaf_refs=lambda lv: lv[K_ENTRY][0].update(raw_size=lv[K_ENTRY][0]["raw_size"] + 1)),
@@ -1838,7 +1862,8 @@ V("block-raw-size", "tiny", "zstd frames: a block decodes to exactly its raw siz
 V("block-outside-data", "tiny", "Block references: the block lies within DATA",
   "the block reference's stored size one more (past DATA's end)", "lookup", "corrupt",
   dict(block_refs=lambda rs: rs[0].update(stored=rs[0]["stored"] + 1)),
-  fails=[P("Ada_Lovelace.md")], damaged=[("block", 0)])
+  fails=[P("Ada_Lovelace.md")], damaged=[("block", 0), ("leaf", K_ENTRY, 0)],
+  note="the reference is part of its entry page's BLOCKS stream: the page is refused whole")
 
 # ---- verify only
 V("paths-out-of-order", "rich", "Entries are in path order (verify)",
