@@ -288,7 +288,7 @@ class Reader:
         return stored
 
     def check_signature(self, require_key):
-        """Signature: record, then Ed25519 over bytes 0..31 and the BLAKE2b-512
+        """Signature: record, then Ed25519 over bytes 0..95 and the BLAKE2b-512
         of the prefix with the section zeroed."""
         rec = self.sig
         if rec == bytes(160):
@@ -304,7 +304,7 @@ class Reader:
         s = self.sec[7]
         prefix = bytearray(self.data[:self.prefix_size])
         prefix[s["offset"]:s["offset"] + 160] = bytes(160)
-        msg = rec[:32] + b2b(bytes(prefix), 64)
+        msg = rec[:96] + b2b(bytes(prefix), 64)
         try:
             nacl.signing.VerifyKey(rec[32:64]).verify(msg, rec[96:160])
         except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError):

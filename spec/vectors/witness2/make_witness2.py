@@ -810,15 +810,16 @@ def build(spec, hooks=None):
 
 
 def sign_record(data, prefix_size, sig_offset, seed):
-    """Signature: message = record bytes 0..31 + BLAKE2b-512 of the prefix
-    with the SIGNATURE section's 160 bytes zeroed; Ed25519 (RFC 8032)."""
+    """Signature: message = record bytes 0..95 (all but the signature, the
+    public key included) + BLAKE2b-512 of the prefix with the SIGNATURE
+    section's 160 bytes zeroed; Ed25519 (RFC 8032)."""
     key = nacl.signing.SigningKey(seed)
-    head = SIG_MAGIC + u8(1) + u8(2) + bytes(22)
+    head = SIG_MAGIC + u8(1) + u8(2) + bytes(22) + key.verify_key.encode() + bytes(32)
     prefix = bytearray(data[:prefix_size])
     prefix[sig_offset:sig_offset + 160] = bytes(160)
     msg = head + b2b512(bytes(prefix))
     sig = key.sign(msg).signature
-    rec = head + key.verify_key.encode() + bytes(32) + sig
+    rec = head + sig
     assert len(rec) == 160
     return rec
 
@@ -1172,7 +1173,7 @@ def minor_optional():
 
 def signed():
     s = rich(sign=TEST_SEED)
-    s.description = "rich, signed with the test key (seed 00..1F): Ed25519 over record bytes 0..31 " \
+    s.description = "rich, signed with the test key (seed 00..1F): Ed25519 over record bytes 0..95 " \
                     "and the BLAKE2b-512 of the prefix with SIGNATURE zeroed"
     return s
 
@@ -1392,16 +1393,16 @@ def item_field(K, i, field, f):
 
 def one_in_sig_record(off, value, resign=True):
     """Signed archives: set record byte off, re-signing over the changed
-    bytes 0..31 so that only the rule about that byte is broken."""
+    bytes 0..95 so that only the rule about that byte is broken."""
     def f(out, B):
         s = B.offset_of[SIGNATURE]
         rec = bytearray(out[s:s + 160])
         rec[off] = value
-        if resign and off < 32:
+        if resign and off < 96:
             prefix = bytearray(out[:B.prefix_size])
             prefix[s:s + 160] = bytes(160)
             key = nacl.signing.SigningKey(TEST_SEED)
-            rec[96:160] = key.sign(bytes(rec[:32]) + b2b512(bytes(prefix))).signature
+            rec[96:160] = key.sign(bytes(rec[:96]) + b2b512(bytes(prefix))).signature
         out[s:s + 160] = rec
     return f
 
@@ -2025,7 +2026,7 @@ def tamper_after_signing(out, B):
     out[:128] = bytes(h) + u64(xxh3(bytes(h)))
 
 
-V("signed-tampered", "signed", "Signature: Ed25519 over record bytes 0..31 and the BLAKE2b-512 of the prefix",
+V("signed-tampered", "signed", "Signature: Ed25519 over record bytes 0..95 and the BLAKE2b-512 of the prefix",
   "after signing, optional_features bit 40 set and the header checksum recomputed", "verify", "corrupt",
   dict(output=tamper_after_signing),
   pubkey=dict(key="test", open="corrupt", fails=[], error="corrupt"),
@@ -2048,8 +2049,8 @@ V("signed-bad-magic", "signed", "Signature: magic 89 57 50 4B 53 49 47 0A",
   "magic byte 7 = 0x0B (record re-signed)", "verify", "corrupt", dict(output=one_in_sig_record(7, 0x0B)),
   pubkey=dict(key="test", open="corrupt", fails=[], error="corrupt"))
 V("signed-reserved", "signed", "Signature: bytes 64..95 reserved, 0",
-  "record byte 70 = 1 (outside the signed bytes: the signature still verifies)", "verify", "corrupt",
-  dict(output=one_in_sig_record(70, 1, resign=False)),
+  "record byte 70 = 1 (record re-signed)", "verify", "corrupt",
+  dict(output=one_in_sig_record(70, 1)),
   pubkey=dict(key="test", open="corrupt", fails=[], error="corrupt"))
 V("unsigned-nonzero-record", "tiny", "Signature: the record is all zero when unsigned",
   "unsigned archive whose SIGNATURE record has one byte 1 (offset 40)", "verify", "corrupt",
