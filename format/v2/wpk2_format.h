@@ -411,7 +411,7 @@ typedef struct wpk2_id_page {
     wpk2_mem mem;
 } wpk2_id_page;
 
-/* Items strictly increasing by (wiki, page ID, entry). */
+/* Items strictly increasing by (wiki, page ID): one a current version. */
 int wpk2_id_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_id_page *out, wpk2_err *err);
 void wpk2_id_page_free(wpk2_id_page *pg);
 int wpk2_id_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_id_item *items, uint32_t count,

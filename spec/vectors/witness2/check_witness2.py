@@ -652,6 +652,8 @@ class Reader:
         items, pw, pid, pn = [], None, 0, 0
         for w in ws:
             v = S[1].varint()
+            if w == pw and v == 0:
+                corrupt("ID page: a (wiki, page ID) repeated")
             pid = pid + v if w == pw else v
             pw = w
             pn += S[2].zig()

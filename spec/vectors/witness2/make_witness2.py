@@ -1778,6 +1778,21 @@ def id_last_wiki(lv):
     d["raw"] = encode_id_page(bad)
 
 
+def id_repeat(B):
+    i = next(i for i, it in enumerate(B.id_items) if it[1] == 14000)
+    w, p, n = B.id_items[i]
+    B.id_items.insert(i + 1, (w, p, n_of(B, "people/Percy_Bysshe_Shelley.md")))
+
+
+def id_leaf_of(pid):
+    return lambda B: ("leaf", K_ID, next(i for i, d in enumerate(B.leaves[K_ID])
+                                          if any(it[1] == pid for it in d["items"])))
+
+
+V("id-key-repeated", "rich", "ID pages: items strictly increase by (wiki, page ID) (one current version each)",
+  "a second item (enwiki, 14000) naming people/Percy_Bysshe_Shelley.md (IDS step 0)", "lookup", "corrupt",
+  dict(items=id_repeat), fails=[ID("enwiki", 14000)], damaged=[id_leaf_of(14000)],
+  note="AMBIGUITIES A26: versions are grouped by (wiki, page ID), so a repeated pair is corrupt")
 V("id-wiki-over-count", "rich", "ID pages: WIKIS a wiki number <= wiki_count",
   "the last ID item (wiki 2, serendipity) in wiki 3 of 2", "lookup", "corrupt",
   dict(leaves=id_last_wiki), fails=[ID("enwiktionary", 51000)], damaged=[lambda B: ("leaf", K_ID, len(B.leaves[K_ID]) - 1)])
