@@ -471,6 +471,8 @@ class Reader:
         strings = []
         while S["STRINGS"].more():
             strings.append(S["STRINGS"].string())
+            if len(strings) > 1 and strings[-2] >= strings[-1]:
+                corrupt("STRINGS not strictly increasing")
         refs, prev_end = [], 0
         c = S["BLOCKS"]
         while c.more():
@@ -510,8 +512,11 @@ class Reader:
             prev = 0
             for e in ents:
                 if e["flags"] & 2:
-                    prev = prev + S["TIMES"].zig() * unit
-                    e["time_us"] = prev
+                    prev = (prev + S["TIMES"].zig()) & ((1 << 64) - 1)      # steps of quotients, mod 2^64
+                    q = prev - (1 << 64) if prev >> 63 else prev
+                    if not -(1 << 63) <= q * unit < 1 << 63:
+                        corrupt("TIMES: a time times unit does not fit an i64")
+                    e["time_us"] = q * unit
         for e in ents:
             e["size"] = S["SIZES"].varint()
         prev_place = None
@@ -529,6 +534,7 @@ class Reader:
                 if off + e["size"] > ref["raw"]:
                     corrupt("entry content lies outside its block")
                 e["block"], e["offset"] = ref, off
+                ref["used"] = True
                 prev_place = (ref, off + e["size"])
         prev = b""
         for e in ents:
@@ -537,6 +543,10 @@ class Reader:
                 corrupt("empty path")
             if b"\0" in p:
                 corrupt("entry path contains a NUL byte")
+            if e is not ents[0] and p <= prev:
+                corrupt("entry page: paths out of order")
+            if e is ents[0] and p != it["key"]:
+                corrupt("entry page: first path differs from its root item's key")
             e["path"] = prev = p
         for e in ents:
             f = e["flags"]
@@ -549,6 +559,8 @@ class Reader:
                         corrupt("spelled title is empty")
                 else:
                     e["title"] = S["TITLES"].string()
+                    if not e["title"]:
+                        corrupt("HAS_TITLE with an empty title")
         for e in ents:
             f = e["flags"]
             if f & 8 and not (f & 32 and f & 16 and e["wiki"] and self.wikis[e["wiki"] - 1][2]):
@@ -556,14 +568,20 @@ class Reader:
             if f & 32:
                 if f & 8:
                     e["url"] = self.wikis[e["wiki"] - 1][2] + e["title"].replace(b" ", b"_")
+                    if len(e["url"]) > 65535:
+                        corrupt("spelled URL over 65,535 bytes")
                 else:
                     e["url"] = S["URLS"].string()
+                    if not e["url"]:
+                        corrupt("HAS_URL with an empty URL")
         for e in ents:
             t = S["TYPES"].varint()
             if t > len(strings):
                 corrupt("TYPES names string %d of %d" % (t - 1, len(strings)))
             if t:
                 e["media_type"] = strings[t - 1]
+                if not e["media_type"]:
+                    corrupt("TYPES names an empty string")
         for e in ents:
             e["categories"] = []
             if not e["flags"] & 64:
@@ -572,9 +590,15 @@ class Reader:
             nf = c.varint()
             if nf > 65535:
                 corrupt("EXT field count above 65,535")
-            pcat = -1
+            if nf == 0:
+                corrupt("HAS_EXT with a field count of 0")
+            pcat, seen = -1, set()
             for _ in range(nf):
                 tag = c.byte()
+                if 2 <= tag <= 7:
+                    if tag in seen:
+                        corrupt("EXT: a field of tag %d repeated" % tag)
+                    seen.add(tag)
                 if tag == 1:
                     k = pcat + 1 + c.zig()
                     if not 0 <= k < len(strings):
@@ -605,14 +629,16 @@ class Reader:
                     e["redirect"] = c.string()
                 elif tag == 7:
                     e["language"] = c.string()
-                elif tag == 0:
-                    corrupt("EXT tag 0")
                 else:
-                    c.string()
+                    c.string()          # tags 0 and 8..255: a string, skipped
             if e.get("same_categories") and ("current" not in e or e["categories"]):
                 corrupt("SAME_CATEGORIES without CURRENT or with CATEGORY")
+            if "current" in e and "revisions" in e:
+                corrupt("CURRENT together with REVISIONS")
         for k, c in S.items():
             c.end()
+        if not all(r.get("used") for r in refs):
+            corrupt("a block reference no entry uses")
         return ents
 
     def _title_page(self, st, n, it, ordinal):
@@ -641,6 +667,11 @@ class Reader:
             x.append(pn)
         for c in S:
             c.end()
+        for a, b in zip(items, items[1:]):
+            if (a[0], a[4], a[2], a[5]) > (b[0], b[4], b[2], b[5]):
+                corrupt("title page: items out of order")
+        if items[0][0] != it["key"]:
+            corrupt("title page: first key differs from its root item's")
         # (key, form, kind, display, wiki, entry)
         return [tuple(x) for x in items]
 
@@ -649,6 +680,8 @@ class Reader:
         ws = [S[0].varint() for _ in range(n)]
         if any(w > self.wiki_count for w in ws):
             corrupt("ID item wiki above wiki_count")
+        if any(a > b for a, b in zip(ws, ws[1:])):
+            corrupt("ID page: wiki numbers out of order")
         items, pw, pid, pn = [], None, 0, 0
         for w in ws:
             v = S[1].varint()
@@ -662,6 +695,8 @@ class Reader:
             items.append((w, pid, pn))
         for c in S:
             c.end()
+        if struct.pack("<HQ", *items[0][:2]) != it["key"]:
+            corrupt("ID page: first key differs from its root item's")
         return items
 
     def _category_page(self, st, n, it, ordinal):
@@ -691,6 +726,8 @@ class Reader:
                 corrupt("category item entry number out of range")
         for c in S:
             c.end()
+        if not items or items[0][0] != it["key"]:
+            corrupt("category page: first name differs from its root item's key")
         return items
 
     # ------------------------------------------------------------ entries and contents

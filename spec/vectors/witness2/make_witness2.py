@@ -106,6 +106,28 @@ def b2b512(b):
 assert xxh3(b"") == 0x2D06800538D394C2 and xxh3(b"abc") == 0x78AF5F94892F3950
 
 
+class Cur0:
+    """Reads varint-length strings back (for hooks editing streams)."""
+
+    def __init__(self, b):
+        self.b, self.i = b, 0
+
+    def varint(self):
+        v, k = 0, 0
+        while True:
+            c = self.b[self.i]
+            self.i += 1
+            v |= (c & 0x7F) << (7 * k)
+            k += 1
+            if not c & 0x80:
+                return v
+
+    def string(self):
+        n = self.varint()
+        self.i += n
+        return self.b[self.i - n:self.i]
+
+
 def front_code(prev, cur):
     """Front coding as in 1.5: shared prefix length, suffix length, suffix."""
     shared = 0
@@ -1051,7 +1073,7 @@ def rich_entries():
         Entry("wikt/serendipity.md", text("serendipity", "A happy accident."), wiki=2, page_id=51000,
               title="serendipity", url="https://en.wiktionary.org/wiki/serendipity",
               media_type="text/markdown"),
-        Entry("z/empty.txt", b"", unknown_ext=[(200, "x-witness unknown field")]),
+        Entry("z/empty.txt", b"", unknown_ext=[(200, "x-witness unknown field"), (0, "tag 0, skipped too")]),
         Entry("z/keats_again.txt", KEATS, media_type="text/plain"),
         Entry("z/keats_twice.txt", KEATS, media_type="text/plain"),
     ]
@@ -1077,7 +1099,7 @@ def rich(**kw):
                             "z/keats_again, z/keats_twice share one stored content; in the last "
                             "entry page keats_twice has PLACES p>=1 repeating keats_again's "
                             "offset), an empty "
-                            "content with an unknown EXT tag, spelled and explicit titles and URLs, "
+                            "content with unknown EXT tags (200 and 0), spelled and explicit titles and URLs, "
                             "LANGUAGE fields, NAMESPACE, times whole (unit 1e6) and in microseconds "
                             "(unit 1) and before 1970, 5 entry pages, several blocks shared by pages",
                 **opts)
@@ -1748,6 +1770,53 @@ V("ext-count-over", "rich", "Extension fields: a field count above 65,535 is cor
   "z/empty.txt EXT field count 65,536", "lookup", "corrupt",
   dict(items=entry_ov("z/empty.txt", "EXT", lambda d: varint(65536) + d[1:])),
   fails=[P("z/empty.txt")], damaged=[("leaf", K_ENTRY, 4)])
+V("ext-field-count-zero", "rich", "Extension fields: a field count of 0 is corrupt (HAS_EXT has a field)",
+  "z/empty.txt has HAS_EXT and a field count of 0", "lookup", "corrupt",
+  dict(items=entry_ov("z/empty.txt", "EXT", varint(0))),
+  fails=[P("z/empty.txt")], damaged=[("leaf", K_ENTRY, 4)])
+V("ext-field-repeated", "rich", "Extension fields: a field of tags 2-7 appearing twice in one entry is corrupt",
+  "b/Charles_Babbage.md has two NAMESPACE fields", "lookup", "corrupt",
+  dict(items=ext_ov("b/Charles_Babbage.md", [(T_NAMESPACE, varint(0)), (T_NAMESPACE, varint(0))])),
+  fails=[P("b/Charles_Babbage.md")], damaged=[("leaf", K_ENTRY, 0)])
+V("ext-current-and-revisions", "rich", "Extension fields: CURRENT together with REVISIONS is corrupt",
+  "people/Lord_Byron.md gets a CURRENT field (naming the entry before it) beside its REVISIONS", "lookup",
+  "corrupt", dict(items=lambda B: ext_ov("people/Lord_Byron.md", [
+      (T_REVISIONS, varint(1) + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "people/Lord_Byron.md")))),
+      (T_CURRENT, varint(zigzag(-1)))])(B)),
+  fails=[P("people/Lord_Byron.md")], damaged=[("leaf", K_ENTRY, 2)])
+V("title-empty", "rich", "Entry pages: TITLES holds the title, not empty",
+  "notes/fr.txt (HAS_TITLE) has an empty TITLES string", "lookup", "corrupt",
+  dict(items=entry_ov("notes/fr.txt", "TITLES", vstr(b""))),
+  fails=[P("notes/fr.txt")], damaged=[("leaf", K_ENTRY, 1)])
+
+
+def strings_repeated(st):
+    c = Cur0(st["STRINGS"])
+    last = None
+    while c.i < len(st["STRINGS"]):
+        last = c.string()
+    st["STRINGS"] += vstr(last)
+
+
+def unused_ref(ordinal):
+    """Append to entry page `ordinal`'s BLOCKS a reference to the next block
+    of DATA, which none of its entries uses."""
+    def f(st):
+        B = BUILDING
+        per = B.spec.entry_items
+        used = sorted({B.place[e.content][0] for e in B.E[ordinal * per:(ordinal + 1) * per] if e.content})
+        last, nxt = B.block_refs[used[-1]], B.block_refs[used[-1] + 1]
+        st["BLOCKS"] += (varint(nxt["offset"] - last["offset"] - last["stored"]) + varint(nxt["stored"]) +
+                         varint(nxt["raw"]) + u64(nxt["xxh3"]) + nxt["auth"])
+    return f
+
+
+V("strings-repeated", "rich", "Entry pages: STRINGS each once, in strictly increasing order",
+  "entry page 0's last string written twice", "lookup", "corrupt",
+  dict(entry_streams={0: strings_repeated}), fails=[P("a/Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)])
+V("block-ref-unused", "rich", "Block references: every reference is used by at least one entry of the page",
+  "entry page 0 references one block more, the next in DATA, used by none of its entries", "lookup", "corrupt",
+  dict(entry_streams={0: unused_ref(0)}), fails=[P("a/Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)])
 V("title-form-3", "rich", "Title pages: FORMS bits 0-1 are 0, 1 or 2", "title page 0 item 0 form 3",
   "lookup", "corrupt",
   dict(leaves=leaf_raw(K_TITLE, 0, lambda r: edit_stream(r, 5, 1, lambda s: bytes([s[0] | 3]) + s[1:]))),
