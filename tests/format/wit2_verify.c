@@ -117,6 +117,8 @@ int wit2_verify(wit2 *a)
         }
         for (uint32_t i = 0; i < e->revision_count; i++) {
             const wpk2_entry *r = E[e->revisions[i]];
+            for (uint32_t j = 0; j < i; j++)
+                if (e->revisions[j] == e->revisions[i]) PROBLEM("entry %u: REVISIONS names entry %u twice", n, e->revisions[i]);
             if (!(r->ext & WPK2_X_CURRENT) || r->current != n) PROBLEM("entry %u: REVISIONS not answered by CURRENT", n);
         }
     }

@@ -2062,6 +2062,41 @@ def block_tail(bs):
 V("block-not-covered", "tiny", "verify: the contents placed in each block cover its raw bytes exactly",
   "the block has one more byte than its contents", "verify", "corrupt",
   dict(blocks=block_tail, header=lambda h: h.update(unique_bytes=h["unique_bytes"] - 1)))
+def copy_inside(B):
+    """z_copy.md (the first 20 bytes of Ada's content, stored nowhere else)
+    placed at offset 0 of the block, inside Ada's content; the block loses
+    the 20 bytes the writer appended for it."""
+    B.override[("PLACES", n_of(B, "z_copy.md"))] = varint(1) + varint(0)
+
+
+def drop_tail(n):
+    def f(bs):
+        b = bs[-1]
+        b["raw"] = b["raw"][:-n]
+        b["frame"] = zframe(b["raw"])
+    return f
+
+
+V("block-content-inside", "tiny", "verify: contents cover each block exactly; equal places count once, "
+  "other overlaps are corrupt", "z_copy.md (20 bytes) placed inside Ada_Lovelace.md's content", "verify",
+  "corrupt", dict(items=copy_inside, blocks=drop_tail(20)),
+  spec=lambda s: s.entries.append(Entry("z_copy.md", s.entries[0].content[:20])),
+  note="AMBIGUITIES A18: only equal (offset, size) places may share bytes")
+V("unique-bytes", "tiny", "Header: unique_bytes is the sum of the blocks' raw sizes (verify)",
+  "unique_bytes one less", "verify", "corrupt",
+  dict(header=lambda h: h.update(unique_bytes=h["unique_bytes"] - 1)))
+V("version-page-id-differs", "rich", "Versions: an older version with a page ID has its current version's (verify)",
+  "old/George_Gordon_Byron.md (older version of 4213) has page ID 4214", "verify", "corrupt",
+  dict(items=lambda B: entry_ov("old/George_Gordon_Byron.md", "IDS", varint(zigzag(4214 - 1793)))(B)),
+  damaged=[("leaf", K_ENTRY, 1)])
+V("revisions-repeated", "rich", "Versions: REVISIONS lists each older version once (verify)",
+  "people/Lord_Byron.md lists old/Lord_Byron_2023.md twice", "verify", "corrupt",
+  dict(items=lambda B: ext_ov("people/Lord_Byron.md", [
+      (T_CATEGORY, varint(zigzag(0))), (T_CATEGORY, varint(zigzag(0))),
+      (T_REVISIONS, varint(3) + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "people/Lord_Byron.md")))
+       + varint(zigzag(n_of(B, "old/George_Gordon_Byron.md") - n_of(B, "old/Lord_Byron_2023.md")))
+       + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "old/George_Gordon_Byron.md"))))])(B)),
+  damaged=[("leaf", K_ENTRY, 2)])
 V("block-count", "tiny", "Header: block_count is the number of blocks (verify)", "block_count 2, one block",
   "verify", "corrupt", dict(header=set_header(block_count=2)))
 V("content-bytes", "tiny", "Header: content_bytes is the sum of the content sizes (verify)",
@@ -2092,12 +2127,13 @@ V("signed-page-blake2b", "signed", "Authentication: a reader given a key checks 
   "title page 0's auth in TITLE_ROOT wrong (XXH3 right); the signature is valid over this prefix, "
   "standing for an XXH3 second preimage a hostile mirror can forge", "pubkey", "corrupt",
   dict(leaf_refs=lambda lv: lv[K_TITLE][0].update(auth=bytes(32))),
-  damaged=[("leaf", K_TITLE, 0)], verify=None,
-  pubkey=dict(key="test", open=None, fails=[TT("Ada King")], error="corrupt"))
+  damaged=[("leaf", K_TITLE, 0)], verify=False,
+  pubkey=dict(key="test", open=None, fails=[TT("Ada King")], error="corrupt"),
+  note="plain lookups check XXH3 only and succeed; verify checks every BLAKE2b, key or not")
 V("signed-block-altered", "signed", "Authentication: a reader given a key checks each block against its BLAKE2b",
   "block 1's bytes altered (a heading letter's case), its XXH3 recomputed in the entry pages, its "
   "BLAKE2b left; pages and roots rehashed and the prefix signed", "pubkey", "corrupt",
-  dict(blocks=alter_block(1, True)), damaged=[("block", 1)], verify=None,
+  dict(blocks=alter_block(1, True)), damaged=[("block", 1)], verify=False,
   pubkey=dict(key="test", open=None, error="corrupt",
               fails=[lambda B: [P(e.path.decode()) for e in B.E if e.content and B.place[e.content][0] == 1]]))
 
