@@ -208,11 +208,15 @@ class Reader:
                 corrupt("section %d: uncompressed with raw size != stored size" % i)
             if off + st > 1 << 64:
                 corrupt("section %d: extent overflows" % i)
+            if fl & ZSTD and (st == 0 or raw > 32768 * st):
+                corrupt("section %d: more raw bytes than a zstd frame of %d bytes can hold" % (i, st))
             s = dict(type=t, flags=fl, offset=off, stored=st, raw=raw, checksum=ck, index=i)
             secs.append(s)
             if t not in KNOWN:
                 if fl & REQUIRED:
                     raise WpkError("format", "section %d has type %d, unknown and required" % (i, t))
+                if fl & BRANCHED:
+                    corrupt("section %d: BRANCHED on a section that is not a root" % i)
                 continue
             if t in self.sec:
                 corrupt("section type %d appears twice" % t)
@@ -230,6 +234,10 @@ class Reader:
                 corrupt("%s is not a zstd frame" % KNOWN[t])
             if t == 7 and (s["flags"] & ZSTD or s["stored"] != 160 or s["checksum"]):
                 corrupt("SIGNATURE is not 160 plain bytes with checksum 0")
+            if t == 8 and s["stored"] == 0:
+                corrupt("DICT is empty")
+            if t <= 4 and s["raw"] < 8:
+                corrupt("%s: a root shorter than its head" % KNOWN[t])
         first_region = min(self.sec[9]["offset"], self.sec[10]["offset"])
         if psize != first_region:
             corrupt("prefix_size %d is not the first byte of the first region (%d)" % (psize, first_region))
