@@ -433,7 +433,7 @@ def title_items(E, aliases):
         t = resolve(E, wiki, target)
         assert t is not None, target
         items.append((fold(display), wiki, 1, t, display))
-    items.sort(key=lambda x: (x[0], x[1], x[2], x[3], x[4]))
+    items = sorted(set(items), key=lambda x: (x[0], x[1], x[2], x[3], x[4]))   # each distinct item once
     return items
 
 
