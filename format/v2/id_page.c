@@ -3,9 +3,10 @@
  * Head: u32 count, u32 kind 3, then 3 stream lengths:
  *   0 WIKIS    varint wiki number an item (never decreasing)
  *   1 IDS      varint: the page ID minus the previous item's when the wiki
- *              is the same, else the page ID
+ *              is the same (>= 1), else the page ID
  *   2 ENTRIES  zigzag steps of entry numbers (0 before the first)
- * Items strictly increase by (wiki, page ID, entry).
+ * Items strictly increase by (wiki, page ID): versions are grouped by wiki
+ * and page ID, so one current version has a given pair.
  */
 #include "wpk2_internal.h"
 
@@ -39,6 +40,7 @@ static int decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_i
         it->wiki = (uint16_t)v;
         if (!rd_varint(&s[I_IDS], &v)) return bad(err, i, I_IDS, "truncated");
         if (prev && prev->wiki == it->wiki) {
+            if (v == 0) return bad(err, i, I_IDS, "(wiki, page ID) of the previous item repeated");
             if (v > UINT64_MAX - prev->page_id) return bad(err, i, I_IDS, "page ID over 2^64 - 1");
             it->page_id = prev->page_id + v;
         } else {
@@ -50,8 +52,6 @@ static int decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_i
             return bad(err, i, I_ENTRIES, "entry number out of range");
         prev_entry += step;
         it->entry = (uint32_t)prev_entry;
-        if (prev && prev->wiki == it->wiki && prev->page_id == it->page_id && it->entry <= prev->entry)
-            return bad(err, i, I_ENTRIES, "entries of one page ID not increasing");
     }
     for (int st = 0; st < I_COUNT; st++)
         if (!rd_done(&s[st]))
@@ -94,9 +94,8 @@ int wpk2_id_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_id_i
         if (it->wiki > wikis) return wpk2_fail(err, WPK2_E_INVALID, "ID page, item %u: wiki above wiki_count", i);
         if (it->entry >= ctx->entry_count)
             return wpk2_fail(err, WPK2_E_INVALID, "ID page, item %u: entry number out of range", i);
-        if (prev && (it->wiki < prev->wiki || (it->wiki == prev->wiki && (it->page_id < prev->page_id ||
-                                                                          (it->page_id == prev->page_id && it->entry <= prev->entry)))))
-            return wpk2_fail(err, WPK2_E_INVALID, "ID page, item %u: items out of order (wiki, page ID, entry)", i);
+        if (prev && (it->wiki < prev->wiki || (it->wiki == prev->wiki && it->page_id <= prev->page_id)))
+            return wpk2_fail(err, WPK2_E_INVALID, "ID page, item %u: items out of order or repeated (wiki, page ID)", i);
     }
     wpk2_buf s[I_COUNT] = {{.alloc = out->alloc}, {.alloc = out->alloc}, {.alloc = out->alloc}};
     int bad_ = 0;

@@ -9,7 +9,8 @@
  *    64   32 reserved, 0
  *    96   64 signature
  * All 160 bytes zero: the archive is unsigned. The message signed is
- * bytes 0..31 followed by the digest of the prefix, the section zeroed.
+ * bytes 0..95 (everything but the signature, so the public key is signed
+ * too) followed by the digest of the prefix, the section zeroed.
  */
 #include "wpk2_internal.h"
 

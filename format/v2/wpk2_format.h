@@ -411,7 +411,7 @@ typedef struct wpk2_id_page {
     wpk2_mem mem;
 } wpk2_id_page;
 
-/* Items strictly increasing by (wiki, page ID, entry). */
+/* Items strictly increasing by (wiki, page ID): one a current version. */
 int wpk2_id_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_id_page *out, wpk2_err *err);
 void wpk2_id_page_free(wpk2_id_page *pg);
 int wpk2_id_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_id_item *items, uint32_t count,
@@ -468,7 +468,7 @@ int wpk2_summary_encode(wpk2_buf *out, const wpk2_summary *s, wpk2_err *err);
 #define WPK2_SIG_SIZE 160u
 #define WPK2_SIG_ED25519 1u
 #define WPK2_SIG_BLAKE2B_512 2u
-#define WPK2_SIG_SIGNED_HEAD 32u /* record bytes signed with the digest */
+#define WPK2_SIG_SIGNED_HEAD 96u /* record bytes signed with the digest: all but the signature */
 #define WPK2_SIG_MESSAGE_SIZE (WPK2_SIG_SIGNED_HEAD + 64u)
 
 typedef struct wpk2_signature {
@@ -481,7 +481,8 @@ typedef struct wpk2_signature {
 int wpk2_signature_decode(const uint8_t *p, size_t n, wpk2_signature *s, wpk2_err *err);
 /* is_signed 0 writes 160 zero bytes. */
 void wpk2_signature_encode(uint8_t out[WPK2_SIG_SIZE], const wpk2_signature *s);
-/* The message signed: record bytes 0..31, then the BLAKE2b-512 of the
+/* The message signed: record bytes 0..95 (magic to the public key and the
+ * reserved bytes after it), then the BLAKE2b-512 of the
  * prefix with the SIGNATURE section's bytes zeroed. */
 void wpk2_signature_message(uint8_t out[WPK2_SIG_MESSAGE_SIZE], const wpk2_signature *s, const uint8_t digest[64]);
 

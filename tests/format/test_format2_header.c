@@ -288,10 +288,11 @@ static void test_signature(void)
     CHECK(s.is_signed && s.algorithm == 1 && s.digest == 2 && s.public_key[0] == 1 && s.signature[63] == 137);
     wpk2_signature_encode(out, &s);
     CHECK(!memcmp(out, rec, 160));
-    uint8_t digest[64], msg[96];
+    uint8_t digest[64], msg[160];
     for (int i = 0; i < 64; i++) digest[i] = (uint8_t)(0x80 + i);
+    CHECK(WPK2_SIG_MESSAGE_SIZE == 160);
     wpk2_signature_message(msg, &s, digest);
-    CHECK(!memcmp(msg, rec, 32) && !memcmp(msg + 32, digest, 64));
+    CHECK(!memcmp(msg, rec, 96) && !memcmp(msg + 96, digest, 64)); /* the public key is signed */
     CHECK_ERR(wpk2_signature_decode(rec, 159, &s, &e), e, WPK2_E_CORRUPT, "not 160");
     for (int i = 0; i < 160; i++) {
         if (i >= 32 && i < 64) continue;

@@ -635,8 +635,8 @@ static bb is[3];
 static void id_streams(void)
 {
     memset(is, 0, sizeof is);
-    /* (0, 5, e1) (0, 5, e4) (1, 0, e2) (1, 2^64-1, e0) (2, 2^64-1, e9) */
-    uint64_t w[5] = {0, 0, 1, 1, 2}, id[5] = {5, 0, 0, UINT64_MAX, UINT64_MAX};
+    /* (0, 5, e1) (0, 6, e4) (1, 0, e2) (1, 2^64-1, e0) (2, 2^64-1, e9) */
+    uint64_t w[5] = {0, 0, 1, 1, 2}, id[5] = {5, 1, 0, UINT64_MAX, UINT64_MAX};
     int64_t en[5] = {1, 3, -2, -2, 9};
     for (int i = 0; i < 5; i++) {
         bb_var(&is[0], w[i]);
@@ -656,7 +656,7 @@ static void test_id_pages(void)
     id_streams();
     wpk2_id_page pg;
     CHECK_OK(id_decode(&pg), e);
-    CHECK(pg.count == 5 && pg.items[0].page_id == 5 && pg.items[1].entry == 4 && pg.items[2].wiki == 1 &&
+    CHECK(pg.count == 5 && pg.items[0].page_id == 5 && pg.items[1].page_id == 6 && pg.items[1].entry == 4 && pg.items[2].wiki == 1 &&
           pg.items[2].page_id == 0 && pg.items[2].entry == 2 && pg.items[3].page_id == UINT64_MAX &&
           pg.items[3].entry == 0 && pg.items[4].wiki == 2 && pg.items[4].entry == 9);
     wpk2_buf out = {0};
@@ -682,13 +682,13 @@ static void test_id_pages(void)
     I_REFUSED(is[0].p[4] = 3, "item 4 (WIKIS): truncated, or above wiki_count");
     I_REFUSED(is[0].p[3] = 2, "item 4 (IDS): page ID over 2^64 - 1");
     I_REFUSED(is[0].p[2] = 2, "item 3 (WIKIS): wiki numbers out of order");
-    I_REFUSED(is[2].p[1] = 0, "item 1 (ENTRIES): entries of one page ID not increasing");
+    I_REFUSED(is[1].p[1] = 0, "item 1 (IDS): (wiki, page ID) of the previous item repeated");
     I_REFUSED(is[2].p[4] = 20, "item 4 (ENTRIES): entry number out of range");
     I_REFUSED(from.key.p = (const uint8_t *)"\0\0\6\0\0\0\0\0\0\0", "first key differs");
     I_REFUSED(bb_u8(&is[1], 0), "(IDS): 1 bytes left");
 #undef I_REFUSED
-    wpk2_id_item bad[2] = {{1, 5, 1}, {1, 5, 1}};
-    CHECK_ERR(wpk2_id_page_encode(&out, &ctx, bad, 2, &e), e, WPK2_E_INVALID, "item 1: items out of order");
+    wpk2_id_item bad[2] = {{1, 5, 1}, {1, 5, 2}};
+    CHECK_ERR(wpk2_id_page_encode(&out, &ctx, bad, 2, &e), e, WPK2_E_INVALID, "item 1: items out of order or repeated");
     wpk2_buf_free(&out);
 }
 

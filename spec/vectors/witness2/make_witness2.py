@@ -106,6 +106,28 @@ def b2b512(b):
 assert xxh3(b"") == 0x2D06800538D394C2 and xxh3(b"abc") == 0x78AF5F94892F3950
 
 
+class Cur0:
+    """Reads varint-length strings back (for hooks editing streams)."""
+
+    def __init__(self, b):
+        self.b, self.i = b, 0
+
+    def varint(self):
+        v, k = 0, 0
+        while True:
+            c = self.b[self.i]
+            self.i += 1
+            v |= (c & 0x7F) << (7 * k)
+            k += 1
+            if not c & 0x80:
+                return v
+
+    def string(self):
+        n = self.varint()
+        self.i += n
+        return self.b[self.i - n:self.i]
+
+
 def front_code(prev, cur):
     """Front coding as in 1.5: shared prefix length, suffix length, suffix."""
     shared = 0
@@ -133,6 +155,23 @@ def zframe(raw):
     p = zstandard.get_frame_parameters(out)
     assert p.content_size == n and not p.has_checksum and p.dict_id == 0
     assert zstandard.ZstdDecompressor().decompress(out, max_output_size=max(n, 1)) == raw
+    return out
+
+
+def zframe_rle(n, byte=0):
+    """A zstd frame of n copies of one byte in RLE blocks (4 bytes each per
+    128 KiB): a page as large as a writer could really store in few bytes."""
+    out = bytearray(b"\x28\xB5\x2F\xFD" + u8(0xA0) + u32(n))
+    left = n
+    while True:
+        size = min(left, 131072)
+        left -= size
+        out += struct.pack("<I", (size << 3) | (1 << 1) | (1 if not left else 0))[:3] + u8(byte)
+        if not left:
+            break
+    out = bytes(out)
+    p = zstandard.get_frame_parameters(out)
+    assert p.content_size == n and not p.has_checksum and p.dict_id == 0
     return out
 
 
@@ -394,7 +433,7 @@ def title_items(E, aliases):
         t = resolve(E, wiki, target)
         assert t is not None, target
         items.append((fold(display), wiki, 1, t, display))
-    items.sort(key=lambda x: (x[0], x[1], x[2], x[3], x[4]))
+    items = sorted(set(items), key=lambda x: (x[0], x[1], x[2], x[3], x[4]))   # each distinct item once
     return items
 
 
@@ -793,15 +832,16 @@ def build(spec, hooks=None):
 
 
 def sign_record(data, prefix_size, sig_offset, seed):
-    """Signature: message = record bytes 0..31 + BLAKE2b-512 of the prefix
-    with the SIGNATURE section's 160 bytes zeroed; Ed25519 (RFC 8032)."""
+    """Signature: message = record bytes 0..95 (all but the signature, the
+    public key included) + BLAKE2b-512 of the prefix with the SIGNATURE
+    section's 160 bytes zeroed; Ed25519 (RFC 8032)."""
     key = nacl.signing.SigningKey(seed)
-    head = SIG_MAGIC + u8(1) + u8(2) + bytes(22)
+    head = SIG_MAGIC + u8(1) + u8(2) + bytes(22) + key.verify_key.encode() + bytes(32)
     prefix = bytearray(data[:prefix_size])
     prefix[sig_offset:sig_offset + 160] = bytes(160)
     msg = head + b2b512(bytes(prefix))
     sig = key.sign(msg).signature
-    rec = head + key.verify_key.encode() + bytes(32) + sig
+    rec = head + sig
     assert len(rec) == 160
     return rec
 
@@ -1033,7 +1073,7 @@ def rich_entries():
         Entry("wikt/serendipity.md", text("serendipity", "A happy accident."), wiki=2, page_id=51000,
               title="serendipity", url="https://en.wiktionary.org/wiki/serendipity",
               media_type="text/markdown"),
-        Entry("z/empty.txt", b"", unknown_ext=[(200, "x-witness unknown field")]),
+        Entry("z/empty.txt", b"", unknown_ext=[(200, "x-witness unknown field"), (0, "tag 0, skipped too")]),
         Entry("z/keats_again.txt", KEATS, media_type="text/plain"),
         Entry("z/keats_twice.txt", KEATS, media_type="text/plain"),
     ]
@@ -1059,7 +1099,7 @@ def rich(**kw):
                             "z/keats_again, z/keats_twice share one stored content; in the last "
                             "entry page keats_twice has PLACES p>=1 repeating keats_again's "
                             "offset), an empty "
-                            "content with an unknown EXT tag, spelled and explicit titles and URLs, "
+                            "content with unknown EXT tags (200 and 0), spelled and explicit titles and URLs, "
                             "LANGUAGE fields, NAMESPACE, times whole (unit 1e6) and in microseconds "
                             "(unit 1) and before 1970, 5 entry pages, several blocks shared by pages",
                 **opts)
@@ -1155,7 +1195,7 @@ def minor_optional():
 
 def signed():
     s = rich(sign=TEST_SEED)
-    s.description = "rich, signed with the test key (seed 00..1F): Ed25519 over record bytes 0..31 " \
+    s.description = "rich, signed with the test key (seed 00..1F): Ed25519 over record bytes 0..95 " \
                     "and the BLAKE2b-512 of the prefix with SIGNATURE zeroed"
     return s
 
@@ -1375,16 +1415,16 @@ def item_field(K, i, field, f):
 
 def one_in_sig_record(off, value, resign=True):
     """Signed archives: set record byte off, re-signing over the changed
-    bytes 0..31 so that only the rule about that byte is broken."""
+    bytes 0..95 so that only the rule about that byte is broken."""
     def f(out, B):
         s = B.offset_of[SIGNATURE]
         rec = bytearray(out[s:s + 160])
         rec[off] = value
-        if resign and off < 32:
+        if resign and off < 96:
             prefix = bytearray(out[:B.prefix_size])
             prefix[s:s + 160] = bytes(160)
             key = nacl.signing.SigningKey(TEST_SEED)
-            rec[96:160] = key.sign(bytes(rec[:32]) + b2b512(bytes(prefix))).signature
+            rec[96:160] = key.sign(bytes(rec[:96]) + b2b512(bytes(prefix))).signature
         out[s:s + 160] = rec
     return f
 
@@ -1607,9 +1647,16 @@ V("page-kind-mismatch", "rich", "Pages: a page of another kind than its referrer
   dict(leaves=leaf_raw(K_TITLE, 0, lambda r: u32_at(r, 4, K_ID))),
   fails=[TT("Ada King")], damaged=[("leaf", K_TITLE, 0)])
 V("page-raw-over-cap", "tiny", "Pages: raw_size over the page cap (16 MiB) refused before decompressing",
-  "ENTRY_ROOT item 0 raw_size 16 MiB + 1", "lookup", "limit",
+  "entry page 0 is a frame of 16 MiB + 1 zero bytes in RLE blocks (525 bytes stored)", "lookup", "limit",
+  dict(leaves=lambda lv: lv[K_ENTRY][0].update(frame=zframe_rle(16 * 1024 * 1024 + 1),
+                                                 raw_size=16 * 1024 * 1024 + 1)),
+  fails=[P("Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)],
+  note="the frame is plausible (under 32,768 raw bytes a stored byte), so only the cap refuses it")
+V("page-raw-implausible", "tiny", "Roots: raw_size at most 32,768 x stored_size",
+  "ENTRY_ROOT item 0 raw_size 16 MiB + 1 for a page of 277 stored bytes", "first-use", "corrupt",
   dict(leaf_refs=lambda lv: lv[K_ENTRY][0].update(raw_size=16 * 1024 * 1024 + 1)),
-  fails=[P("Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)])
+  fails=[P("Ada_Lovelace.md")], damaged=[("root", K_ENTRY)],
+  note="no zstd frame expands that much: the root item is refused when the root is decoded")
 V("page-raw-size", "tiny", "zstd frames: the page decodes to exactly raw_size",
   "ENTRY_ROOT item 0 raw_size one more than its frame holds", "lookup", "corrupt",
   dict(leaf_refs=lambda lv: lv[K_ENTRY][0].update(raw_size=lv[K_ENTRY][0]["raw_size"] + 1)),
@@ -1723,6 +1770,53 @@ V("ext-count-over", "rich", "Extension fields: a field count above 65,535 is cor
   "z/empty.txt EXT field count 65,536", "lookup", "corrupt",
   dict(items=entry_ov("z/empty.txt", "EXT", lambda d: varint(65536) + d[1:])),
   fails=[P("z/empty.txt")], damaged=[("leaf", K_ENTRY, 4)])
+V("ext-field-count-zero", "rich", "Extension fields: a field count of 0 is corrupt (HAS_EXT has a field)",
+  "z/empty.txt has HAS_EXT and a field count of 0", "lookup", "corrupt",
+  dict(items=entry_ov("z/empty.txt", "EXT", varint(0))),
+  fails=[P("z/empty.txt")], damaged=[("leaf", K_ENTRY, 4)])
+V("ext-field-repeated", "rich", "Extension fields: a field of tags 2-7 appearing twice in one entry is corrupt",
+  "b/Charles_Babbage.md has two NAMESPACE fields", "lookup", "corrupt",
+  dict(items=ext_ov("b/Charles_Babbage.md", [(T_NAMESPACE, varint(0)), (T_NAMESPACE, varint(0))])),
+  fails=[P("b/Charles_Babbage.md")], damaged=[("leaf", K_ENTRY, 0)])
+V("ext-current-and-revisions", "rich", "Extension fields: CURRENT together with REVISIONS is corrupt",
+  "people/Lord_Byron.md gets a CURRENT field (naming the entry before it) beside its REVISIONS", "lookup",
+  "corrupt", dict(items=lambda B: ext_ov("people/Lord_Byron.md", [
+      (T_REVISIONS, varint(1) + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "people/Lord_Byron.md")))),
+      (T_CURRENT, varint(zigzag(-1)))])(B)),
+  fails=[P("people/Lord_Byron.md")], damaged=[("leaf", K_ENTRY, 2)])
+V("title-empty", "rich", "Entry pages: TITLES holds the title, not empty",
+  "notes/fr.txt (HAS_TITLE) has an empty TITLES string", "lookup", "corrupt",
+  dict(items=entry_ov("notes/fr.txt", "TITLES", vstr(b""))),
+  fails=[P("notes/fr.txt")], damaged=[("leaf", K_ENTRY, 1)])
+
+
+def strings_repeated(st):
+    c = Cur0(st["STRINGS"])
+    last = None
+    while c.i < len(st["STRINGS"]):
+        last = c.string()
+    st["STRINGS"] += vstr(last)
+
+
+def unused_ref(ordinal):
+    """Append to entry page `ordinal`'s BLOCKS a reference to the next block
+    of DATA, which none of its entries uses."""
+    def f(st):
+        B = BUILDING
+        per = B.spec.entry_items
+        used = sorted({B.place[e.content][0] for e in B.E[ordinal * per:(ordinal + 1) * per] if e.content})
+        last, nxt = B.block_refs[used[-1]], B.block_refs[used[-1] + 1]
+        st["BLOCKS"] += (varint(nxt["offset"] - last["offset"] - last["stored"]) + varint(nxt["stored"]) +
+                         varint(nxt["raw"]) + u64(nxt["xxh3"]) + nxt["auth"])
+    return f
+
+
+V("strings-repeated", "rich", "Entry pages: STRINGS each once, in strictly increasing order",
+  "entry page 0's last string written twice", "lookup", "corrupt",
+  dict(entry_streams={0: strings_repeated}), fails=[P("a/Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)])
+V("block-ref-unused", "rich", "Block references: every reference is used by at least one entry of the page",
+  "entry page 0 references one block more, the next in DATA, used by none of its entries", "lookup", "corrupt",
+  dict(entry_streams={0: unused_ref(0)}), fails=[P("a/Ada_Lovelace.md")], damaged=[("leaf", K_ENTRY, 0)])
 V("title-form-3", "rich", "Title pages: FORMS bits 0-1 are 0, 1 or 2", "title page 0 item 0 form 3",
   "lookup", "corrupt",
   dict(leaves=leaf_raw(K_TITLE, 0, lambda r: edit_stream(r, 5, 1, lambda s: bytes([s[0] | 3]) + s[1:]))),
@@ -1753,6 +1847,21 @@ def id_last_wiki(lv):
     d["raw"] = encode_id_page(bad)
 
 
+def id_repeat(B):
+    i = next(i for i, it in enumerate(B.id_items) if it[1] == 14000)
+    w, p, n = B.id_items[i]
+    B.id_items.insert(i + 1, (w, p, n_of(B, "people/Percy_Bysshe_Shelley.md")))
+
+
+def id_leaf_of(pid):
+    return lambda B: ("leaf", K_ID, next(i for i, d in enumerate(B.leaves[K_ID])
+                                          if any(it[1] == pid for it in d["items"])))
+
+
+V("id-key-repeated", "rich", "ID pages: items strictly increase by (wiki, page ID) (one current version each)",
+  "a second item (enwiki, 14000) naming people/Percy_Bysshe_Shelley.md (IDS step 0)", "lookup", "corrupt",
+  dict(items=id_repeat), fails=[ID("enwiki", 14000)], damaged=[id_leaf_of(14000)],
+  note="AMBIGUITIES A26: versions are grouped by (wiki, page ID), so a repeated pair is corrupt")
 V("id-wiki-over-count", "rich", "ID pages: WIKIS a wiki number <= wiki_count",
   "the last ID item (wiki 2, serendipity) in wiki 3 of 2", "lookup", "corrupt",
   dict(leaves=id_last_wiki), fails=[ID("enwiktionary", 51000)], damaged=[lambda B: ("leaf", K_ID, len(B.leaves[K_ID]) - 1)])
@@ -1838,7 +1947,8 @@ V("block-raw-size", "tiny", "zstd frames: a block decodes to exactly its raw siz
 V("block-outside-data", "tiny", "Block references: the block lies within DATA",
   "the block reference's stored size one more (past DATA's end)", "lookup", "corrupt",
   dict(block_refs=lambda rs: rs[0].update(stored=rs[0]["stored"] + 1)),
-  fails=[P("Ada_Lovelace.md")], damaged=[("block", 0)])
+  fails=[P("Ada_Lovelace.md")], damaged=[("block", 0), ("leaf", K_ENTRY, 0)],
+  note="the reference is part of its entry page's BLOCKS stream: the page is refused whole")
 
 # ---- verify only
 V("paths-out-of-order", "rich", "Entries are in path order (verify)",
@@ -1952,6 +2062,41 @@ def block_tail(bs):
 V("block-not-covered", "tiny", "verify: the contents placed in each block cover its raw bytes exactly",
   "the block has one more byte than its contents", "verify", "corrupt",
   dict(blocks=block_tail, header=lambda h: h.update(unique_bytes=h["unique_bytes"] - 1)))
+def copy_inside(B):
+    """z_copy.md (the first 20 bytes of Ada's content, stored nowhere else)
+    placed at offset 0 of the block, inside Ada's content; the block loses
+    the 20 bytes the writer appended for it."""
+    B.override[("PLACES", n_of(B, "z_copy.md"))] = varint(1) + varint(0)
+
+
+def drop_tail(n):
+    def f(bs):
+        b = bs[-1]
+        b["raw"] = b["raw"][:-n]
+        b["frame"] = zframe(b["raw"])
+    return f
+
+
+V("block-content-inside", "tiny", "verify: contents cover each block exactly; equal places count once, "
+  "other overlaps are corrupt", "z_copy.md (20 bytes) placed inside Ada_Lovelace.md's content", "verify",
+  "corrupt", dict(items=copy_inside, blocks=drop_tail(20)),
+  spec=lambda s: s.entries.append(Entry("z_copy.md", s.entries[0].content[:20])),
+  note="AMBIGUITIES A18: only equal (offset, size) places may share bytes")
+V("unique-bytes", "tiny", "Header: unique_bytes is the sum of the blocks' raw sizes (verify)",
+  "unique_bytes one less", "verify", "corrupt",
+  dict(header=lambda h: h.update(unique_bytes=h["unique_bytes"] - 1)))
+V("version-page-id-differs", "rich", "Versions: an older version with a page ID has its current version's (verify)",
+  "old/George_Gordon_Byron.md (older version of 4213) has page ID 4214", "verify", "corrupt",
+  dict(items=lambda B: entry_ov("old/George_Gordon_Byron.md", "IDS", varint(zigzag(4214 - 1793)))(B)),
+  damaged=[("leaf", K_ENTRY, 1)])
+V("revisions-repeated", "rich", "Versions: REVISIONS lists each older version once (verify)",
+  "people/Lord_Byron.md lists old/Lord_Byron_2023.md twice", "verify", "corrupt",
+  dict(items=lambda B: ext_ov("people/Lord_Byron.md", [
+      (T_CATEGORY, varint(zigzag(0))), (T_CATEGORY, varint(zigzag(0))),
+      (T_REVISIONS, varint(3) + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "people/Lord_Byron.md")))
+       + varint(zigzag(n_of(B, "old/George_Gordon_Byron.md") - n_of(B, "old/Lord_Byron_2023.md")))
+       + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "old/George_Gordon_Byron.md"))))])(B)),
+  damaged=[("leaf", K_ENTRY, 2)])
 V("block-count", "tiny", "Header: block_count is the number of blocks (verify)", "block_count 2, one block",
   "verify", "corrupt", dict(header=set_header(block_count=2)))
 V("content-bytes", "tiny", "Header: content_bytes is the sum of the content sizes (verify)",
@@ -1982,12 +2127,13 @@ V("signed-page-blake2b", "signed", "Authentication: a reader given a key checks 
   "title page 0's auth in TITLE_ROOT wrong (XXH3 right); the signature is valid over this prefix, "
   "standing for an XXH3 second preimage a hostile mirror can forge", "pubkey", "corrupt",
   dict(leaf_refs=lambda lv: lv[K_TITLE][0].update(auth=bytes(32))),
-  damaged=[("leaf", K_TITLE, 0)], verify=None,
-  pubkey=dict(key="test", open=None, fails=[TT("Ada King")], error="corrupt"))
+  damaged=[("leaf", K_TITLE, 0)], verify=False,
+  pubkey=dict(key="test", open=None, fails=[TT("Ada King")], error="corrupt"),
+  note="plain lookups check XXH3 only and succeed; verify checks every BLAKE2b, key or not")
 V("signed-block-altered", "signed", "Authentication: a reader given a key checks each block against its BLAKE2b",
   "block 1's bytes altered (a heading letter's case), its XXH3 recomputed in the entry pages, its "
   "BLAKE2b left; pages and roots rehashed and the prefix signed", "pubkey", "corrupt",
-  dict(blocks=alter_block(1, True)), damaged=[("block", 1)], verify=None,
+  dict(blocks=alter_block(1, True)), damaged=[("block", 1)], verify=False,
   pubkey=dict(key="test", open=None, error="corrupt",
               fails=[lambda B: [P(e.path.decode()) for e in B.E if e.content and B.place[e.content][0] == 1]]))
 
@@ -2000,7 +2146,7 @@ def tamper_after_signing(out, B):
     out[:128] = bytes(h) + u64(xxh3(bytes(h)))
 
 
-V("signed-tampered", "signed", "Signature: Ed25519 over record bytes 0..31 and the BLAKE2b-512 of the prefix",
+V("signed-tampered", "signed", "Signature: Ed25519 over record bytes 0..95 and the BLAKE2b-512 of the prefix",
   "after signing, optional_features bit 40 set and the header checksum recomputed", "verify", "corrupt",
   dict(output=tamper_after_signing),
   pubkey=dict(key="test", open="corrupt", fails=[], error="corrupt"),
@@ -2023,8 +2169,8 @@ V("signed-bad-magic", "signed", "Signature: magic 89 57 50 4B 53 49 47 0A",
   "magic byte 7 = 0x0B (record re-signed)", "verify", "corrupt", dict(output=one_in_sig_record(7, 0x0B)),
   pubkey=dict(key="test", open="corrupt", fails=[], error="corrupt"))
 V("signed-reserved", "signed", "Signature: bytes 64..95 reserved, 0",
-  "record byte 70 = 1 (outside the signed bytes: the signature still verifies)", "verify", "corrupt",
-  dict(output=one_in_sig_record(70, 1, resign=False)),
+  "record byte 70 = 1 (record re-signed)", "verify", "corrupt",
+  dict(output=one_in_sig_record(70, 1)),
   pubkey=dict(key="test", open="corrupt", fails=[], error="corrupt"))
 V("unsigned-nonzero-record", "tiny", "Signature: the record is all zero when unsigned",
   "unsigned archive whose SIGNATURE record has one byte 1 (offset 40)", "verify", "corrupt",
