@@ -32,6 +32,7 @@ void wpk_v_error(vctx *v, const wpk_error *e)
     /* Failing to read or to allocate is not damage: the result says so. */
     if (e->code == WPK_E_IO) v->io_failed = 1;
     if (e->code == WPK_E_NOMEM) v->oom = 1;
+    if (e->code == WPK_E_LIMIT) v->over_caps++;
     v->st.problems++;
     if (v->report) v->report(v->ctx, e);
 }
@@ -182,6 +183,10 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     if (stats) wpk_struct_out(stats, &v.st, sizeof v.st);
     if (v.oom) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory while verifying", r->name);
     if (v.io_failed) return wpk_fail(err, WPK_E_IO, "%s: could not read all of the archive", r->name);
+    /* Only caps exceeded: what lies beyond them is not known to be damaged. */
+    if (v.st.problems && v.st.problems == v.over_caps)
+        return wpk_fail(err, WPK_E_LIMIT, "%s: %llu object(s) over the caps could not be checked", r->name,
+                        (unsigned long long)v.over_caps);
     if (v.st.problems)
         return wpk_fail(err, WPK_E_CORRUPT, "%s: %llu problem(s) found", r->name, (unsigned long long)v.st.problems);
     return WPK_OK;

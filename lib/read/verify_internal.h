@@ -27,6 +27,7 @@ typedef struct vctx {
     void *ctx;
     wpk_verify_stats st;
     int oom, io_failed;
+    uint64_t over_caps;       /* problems that are only a cap exceeded (WPK_E_LIMIT) */
     int entries_incomplete;   /* an entry page could not be read: totals are not comparable */
     vent *ents;               /* by entry number, up to the last decoded page's end */
     size_t nents, ents_cap;
