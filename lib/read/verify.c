@@ -57,7 +57,13 @@ int wpk_v_push(vctx *v, void *arr, size_t *n, size_t sz, const void *elem)
 
 vent *wpk_v_ent(vctx *v, uint64_t n)
 {
-    return n < v->nents && (v->ents[n].flags & V_DECODED) ? &v->ents[n] : NULL;
+    size_t lo = 0, hi = v->nents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->ents[mid].n < n) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < v->nents && v->ents[lo].n == n ? &v->ents[lo] : NULL;
 }
 
 int wpk_v_pair_cmp(const void *x, const void *y)

@@ -10,23 +10,6 @@ typedef struct ewalk {
     int have_prev;
 } ewalk;
 
-/* Room for entries up to `end` in v->ents (zeroed: not decoded). */
-static int ents_reach(vctx *v, uint64_t end)
-{
-    if (end <= v->ents_cap) return 0;
-    size_t cap = v->ents_cap ? v->ents_cap : 1024;
-    while (cap < end) cap *= 2;
-    vent *g = cap <= SIZE_MAX / sizeof *g ? wpk_realloc(v->ents, cap * sizeof *g) : NULL;
-    if (!g) {
-        v->oom = 1;
-        return -1;
-    }
-    memset(g + v->ents_cap, 0, (cap - v->ents_cap) * sizeof *g);
-    v->ents = g;
-    v->ents_cap = cap;
-    return 0;
-}
-
 static int u32_cmp(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
@@ -78,12 +61,16 @@ static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)
     memcpy(w->prev, x->path.p, x->path.len);
     w->prev_len = x->path.len;
     w->have_prev = 1;
-    vent *e = &v->ents[n];
-    e->flags = V_DECODED | ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
-    e->page_id = x->page_id;
-    e->title_hash = (x->flags & WPK2_F_HAS_TITLE) ? wpk2_checksum(x->title.p, x->title.len) : 0;
-    e->current = (x->ext & WPK2_X_CURRENT) ? x->current : V_NONE;
-    e->wiki = x->wiki;
+    vent e;
+    memset(&e, 0, sizeof e);
+    e.flags = V_DECODED | ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
+    e.page_id = x->page_id;
+    e.title_hash = (x->flags & WPK2_F_HAS_TITLE) ? wpk2_checksum(x->title.p, x->title.len) : 0;
+    e.n = (uint32_t)n;
+    e.current = (x->ext & WPK2_X_CURRENT) ? x->current : V_NONE;
+    e.wiki = x->wiki;
+    /* Pages come in entry order: the table stays sorted. */
+    if (wpk_v_push(v, &v->ents, &v->nents, sizeof e, &e)) return;
     v->content_bytes += x->size;
     v->st.entries_checked++;
     if (x->size) {
@@ -113,8 +100,6 @@ static void visit(vctx *v, const wpk2_root_item *it, wpk_page *page, void *arg)
         return;
     }
     const wpk2_entry_page *pg = &page->u.entry;
-    if (ents_reach(v, pg->first_entry + pg->count)) return;
-    if (v->nents < pg->first_entry + pg->count) v->nents = pg->first_entry + pg->count;
     for (uint32_t b = 0; b < pg->block_count; b++) {
         vref x = {pg->blocks[b], pg->first_entry};
         if (wpk_v_push(v, &v->refs, &v->nrefs, sizeof x, &x)) return;
@@ -149,9 +134,10 @@ void wpk_v_versions(vctx *v)
                           (unsigned long long)v->revs[i].b);
         else o->flags |= V_LISTED;
     }
-    for (size_t n = 0; n < v->nents; n++) {
-        vent *e = wpk_v_ent(v, n), *c;
-        if (!e || e->current == V_NONE || !(c = wpk_v_ent(v, e->current))) continue;
+    for (size_t k = 0; k < v->nents; k++) {
+        vent *e = &v->ents[k], *c;
+        size_t n = e->n;
+        if (e->current == V_NONE || !(c = wpk_v_ent(v, e->current))) continue;
         if (!(e->flags & V_LISTED))
             wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: its current version, entry %u, does not list it", name,
                           n, e->current);

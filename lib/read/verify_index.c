@@ -116,9 +116,10 @@ void wpk_v_titles(vctx *v)
         if (w.nformer) qsort(w.former, w.nformer, sizeof *w.former, wpk_v_pair_cmp);
         /* Every current version with a title has its title item; every
          * older version with another title, a former-title item. */
-        for (size_t n = 0; n < v->nents; n++) {
-            vent *e = wpk_v_ent(v, n), *c;
-            if (!e || !(e->flags & V_HAS_TITLE)) continue;
+        for (size_t k = 0; k < v->nents; k++) {
+            vent *e = &v->ents[k], *c;
+            size_t n = e->n;
+            if (!(e->flags & V_HAS_TITLE)) continue;
             if (e->current == V_NONE) {
                 if (!(e->flags & V_TITLE_ITEM))
                     wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: no title item for its title", v->r->name, n);
@@ -175,10 +176,7 @@ void wpk_v_ids(vctx *v)
     memset(&w, 0, sizeof w);
     wpk_v_walk(v, WPK2_PAGE_ID, visit_id, &w);
     uint64_t want = 0;
-    for (size_t n = 0; n < v->nents; n++) {
-        vent *e = wpk_v_ent(v, n);
-        want += e && e->current == V_NONE && (e->flags & V_HAS_ID);
-    }
+    for (size_t k = 0; k < v->nents; k++) want += v->ents[k].current == V_NONE && (v->ents[k].flags & V_HAS_ID);
     if (v->r->idx[WPK2_PAGE_ID].state > 0 && !v->entries_incomplete && !v->oom && w.items != want)
         wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: the ID index holds %llu items for %llu current versions with a page ID",
                       v->r->name, (unsigned long long)w.items, (unsigned long long)want);

@@ -12,6 +12,7 @@ enum { V_DECODED = 1, V_HAS_ID = 2, V_LISTED = 4, V_TITLE_ITEM = 8, V_HAS_TITLE 
 typedef struct vent {
     uint64_t page_id;
     uint64_t title_hash;      /* XXH3-64 of its title */
+    uint32_t n;               /* its entry number */
     uint32_t current;         /* its current version; V_NONE: it is one */
     uint16_t wiki;
     uint8_t flags;
@@ -29,8 +30,8 @@ typedef struct vctx {
     int oom, io_failed;
     uint64_t over_caps;       /* problems that are only a cap exceeded (WPK_E_LIMIT) */
     int entries_incomplete;   /* an entry page could not be read: totals are not comparable */
-    vent *ents;               /* by entry number, up to the last decoded page's end */
-    size_t nents, ents_cap;
+    vent *ents;               /* the entries decoded, by increasing entry number (no room for a claim) */
+    size_t nents;
     vspan *pages;             /* the pages and branch pages named: they must tile PAGES */
     size_t npages;
     vref *refs;               /* every page's block references */
