@@ -435,8 +435,8 @@ typedef int (*wpk_title_cb)(void *ctx, const char *title, int is_alias, uint64_t
 /* Find the articles a person means by `query`: an exact title or alias
  * first; failing that, MediaWiki-normalized matches; failing that, folded
  * matches. Reports every distinct article at the first level that has any
- * (more than one means the query is ambiguous) and sets *level: titles
- * before aliases before former titles, then in index order (by wiki).
+ * (more than one means the query is ambiguous), titles before aliases
+ * before former titles, then in index order (by wiki), and sets *level.
  * Returns WPK_E_NOTFOUND when nothing matches. Thread-safe. */
 WPK_API int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
                            wpk_error *err);
