@@ -101,7 +101,9 @@ enum {
     WPK_E_CORRUPT = -5,   /* a checksum or structural check failed */
     WPK_E_NOTFOUND = -6,  /* no entry matches the lookup */
     WPK_E_EXISTS = -7,    /* duplicate path while writing */
-    WPK_E_LIMIT = -8      /* a size or count exceeds the caps in wpk_open_opts */
+    WPK_E_LIMIT = -8,     /* a size or count exceeds the caps in wpk_open_opts */
+    WPK_E_UNTRUSTED = -9  /* a key to trust was given (wpk_open_opts.trusted_key) and the archive is not
+                             signed by it: unsigned, or signed by another key; it may be intact */
 };
 
 /* Fixed layout: never grows (see "how the structs grow"). */
@@ -165,7 +167,10 @@ typedef struct wpk_entry {
     int64_t updated_us;     /* last-updated time, microseconds since the Unix epoch (UTC) */
     int has_updated;
     uint64_t size;          /* content size in bytes */
-    uint64_t content_hash;  /* XXH3-64 of the content */
+    /* Names the stored content: XXH3-64 of its block's BLAKE2b-256, its
+     * offset and its size (format 2.0 keeps no checksum per content; its
+     * block's hashes cover it), so entries sharing one content share it. */
+    uint64_t content_hash;
     /* Where the content lives (informational). */
     uint64_t block_offset;
     uint32_t block_stored_size;
@@ -186,8 +191,8 @@ typedef struct wpk_entry {
      * "dewiktionary" (see wpk_wiki_from_url). Each wiki numbers its own
      * pages, so versions are joined only within one wiki. Given to the
      * writer, it is stored in the record. In an entry from a reader it is
-     * the stored one, else the one its URL names, else "<language>wiki" (a
-     * guess), else NULL. */
+     * the name of its wiki in the archive's wiki table, NULL for an entry
+     * of no wiki (see wpk_reader_wikis). */
     const char *wiki;
 } wpk_entry;
 #define WPK_ENTRY_INIT WPK_STRUCT_INIT_(wpk_entry)
@@ -228,10 +233,21 @@ typedef struct wpk_open_opts {
      * struct from a header without this field give the default,
      * WPK_BLOCK_CACHE_DEFAULT. */
     uint64_t block_cache_bytes;
-    /* Bytes of decompressed index pages kept, besides cache_pages' count
+    /* Bytes of decoded index pages kept, besides cache_pages' count
      * (default 16 MiB; 256 MiB for wpk_reader_open_url, where a page costs
-     * a round trip). A page larger than it is not kept. */
+     * a round trip), counted as the memory a decoded page takes. A page
+     * larger than it is not kept. */
     uint64_t page_cache_bytes;
+    /* A public key to trust (WPK_PUBLIC_KEY_SIZE bytes, copied at open;
+     * NULL: none). Opening then checks the archive's signature over its
+     * prefix and refuses one that is unsigned or signed by another key
+     * (WPK_E_UNTRUSTED) or whose signature does not match (WPK_E_CORRUPT);
+     * and every index page and block read is checked against the BLAKE2b-256
+     * its referrer gives before it is used (WPK_E_CORRUPT, naming the
+     * offset), so that every byte a lookup returns is the signer's. Without
+     * a key pages and blocks are checked with XXH3-64 only, which catches
+     * accidents but not a mirror that alters bytes on purpose. */
+    const uint8_t *trusted_key;
 } wpk_open_opts;
 /* 32 MiB: 128 blocks of the writer's default 256 KiB, about what libzim
  * keeps by default (16 clusters of ~2 MiB); enough that a web reader's
@@ -246,8 +262,12 @@ typedef struct wpk_open_opts {
 
 typedef struct wpk_reader wpk_reader;
 
-/* Open an archive file. Reads the header, the section table, the index roots,
- * the dictionary and the trailer: a bounded amount, whatever the entry count. */
+/* Open an archive file (format 2.x; a 1.x archive is WPK_E_FORMAT, "made by
+ * wikipack 1.x (format 1.N); repack it with wikipack 2"). Reads the first
+ * 64 KiB, and the rest of the prefix (header, section table, index roots,
+ * wikis, summary, signature, dictionary) when it is larger: a bounded
+ * amount, whatever the entry count. Roots and the dictionary are decoded on
+ * first use. */
 WPK_API int wpk_reader_open(wpk_reader **out, const char *path, const wpk_open_opts *opts, wpk_error *err);
 /* Open an archive held in memory; `data` must outlive the reader. */
 WPK_API int wpk_reader_open_memory(wpk_reader **out, const void *data, size_t size, const wpk_open_opts *opts, wpk_error *err);
@@ -256,10 +276,11 @@ WPK_API int wpk_reader_open_source(wpk_reader **out, const wpk_source *src, cons
 
 /* Read an archive where it is hosted: http:// or https:// through HTTP
  * Range requests (libcurl), never downloading the whole file. Opening
- * fetches the first 64 KiB (header, section table, index roots) and the
- * trailer; the dictionary is fetched once, on first use; then a lookup by
- * page ID or title costs at most 2 index-page requests and 1 block
- * request (by path, 1 + 1); index pages are kept (cache_pages defaults to
+ * fetches the first 256 KiB in one request, which holds the whole prefix
+ * (roots, dictionary) of most archives, and the size of the file (from
+ * Content-Range), then the rest of the prefix when it is larger; then a
+ * lookup by page ID or title costs at most 2 index-page requests and 1
+ * block request (by path, 1 + 1); index pages are kept (cache_pages defaults to
  * 4096 here, page_cache_bytes to 256 MiB), and so are decompressed blocks
  * (block_cache_bytes), so that reading them again costs no request.
  * Every response must be the
@@ -327,14 +348,16 @@ typedef struct wpk_archive_info {
     uint64_t dict_size;         /* 0 when no dictionary */
     uint64_t ids_indexed, titles_indexed;
     uint64_t required_features, optional_features; /* required: WPK_REQUIRES_* bits */
-    /* From the 1.1 summary; has_summary is 0 for 1.0 archives. */
+    /* From the SUMMARY section; has_summary is 0 when there is none. */
     int has_summary;
     uint64_t articles, revisions, aliases, categories;
+    uint64_t wiki_count;        /* wikis in the wiki table (format 2.0; see wpk_reader_wikis) */
 } wpk_archive_info;
 #define WPK_ARCHIVE_INFO_INIT WPK_STRUCT_INIT_(wpk_archive_info)
 
-/* Required features (the spec's feature flags): what a reader must know to
- * read the archive, and the format version that introduced it. */
+/* Required features of format 1.x (the spec's feature flags). Format 2.0
+ * defines none: required_features is 0 in every archive this library
+ * reads. */
 #define WPK_REQUIRES_PAGE_DICT 0x1u  /* index pages compressed with the dictionary (1.1) */
 #define WPK_REQUIRES_BRANCHES 0x2u   /* branch pages between an index root and its leaves (1.3) */
 #define WPK_REQUIRES_SPLIT_RUNS 0x4u /* a category's members continued over several leaves (1.4) */
@@ -343,32 +366,41 @@ typedef struct wpk_archive_info {
 /* WPK_E_INVALID when out->struct_size is wrong. */
 WPK_API int wpk_reader_info(const wpk_reader *r, wpk_archive_info *out);
 /* The languages of the articles with the number of articles in each (from
- * the 1.1 summary; nothing for 1.0 archives). */
+ * the SUMMARY section; nothing without one). */
 typedef int (*wpk_language_cb)(void *ctx, const char *language, uint64_t articles);
 WPK_API int wpk_reader_languages(const wpk_reader *r, wpk_language_cb cb, void *ctx);
+/* The archive's wikis in number order (1 to wiki_count): the name each wiki
+ * gives itself ("enwiki"), its language ("en", may be ""), the base of its
+ * article URLs ("https://en.wikipedia.org/wiki/", may be "") and its site
+ * name ("Wikipedia", may be ""), borrowed for the call. The callback
+ * returns non-zero to stop (that value is returned). */
+typedef int (*wpk_wiki_cb)(void *ctx, uint32_t number, const char *name, const char *language, const char *url_base,
+                           const char *site_name);
+WPK_API int wpk_reader_wikis(const wpk_reader *r, wpk_wiki_cb cb, void *ctx);
 
 /* Lookups. On success *out is a new entry to release with wpk_entry_free().
- * When several entries share a page ID or title the newest (by updated time,
- * then smallest path) is returned. Returns WPK_E_NOTFOUND when none matches.
- * Cost: at most two index page reads. Thread-safe. */
+ * By title: the entries whose title, alias or former title is exactly
+ * `title`, titles before aliases before former titles, and the first of
+ * them (an alias or a former title gives its article's current version).
+ * By page ID: the current version with that page ID in the first wiki (by
+ * number, entries of no wiki first) that has one. Returns WPK_E_NOTFOUND
+ * when none matches. Cost: at most two index page reads. Thread-safe. */
 WPK_API int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err);
 WPK_API int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err);
 WPK_API int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err);
 /* Each wiki numbers its own pages, so an archive of several wikis may hold
  * several articles with one page ID; wpk_reader_find_by_id returns the
- * preferred among them. wpk_reader_match_id calls cb once per distinct
- * article having the page ID, the preferred first: the wiki of the entry
- * carrying the ID (as wpk_entry.wiki, NULL when unknown) and the entry
- * number of the article's current version; the callback returns non-zero
- * to stop. WPK_E_NOTFOUND when none has it. Cost: one index page read, and
- * a record page read for each entry carrying the ID (and for an older
- * version, for its current version): 3.8 page reads on average on the
- * open_wiki corpus (several versions of most articles), against 3.0 for
- * wpk_reader_find_by_id. */
+ * first among them. wpk_reader_match_id calls cb once per wiki holding the
+ * page ID, in wiki number order (entries of no wiki first): the wiki's name
+ * (as wpk_entry.wiki, NULL for no wiki) and the entry number of the
+ * article's current version; the callback returns non-zero to stop.
+ * WPK_E_NOTFOUND when none has it. Cost: the ID index pages the wikis'
+ * keys fall in (one for a few wikis), and an entry page read for each
+ * article found, whose wiki and page ID are checked. */
 typedef int (*wpk_id_cb)(void *ctx, const char *wiki, uint64_t entry_number);
 WPK_API int wpk_reader_match_id(wpk_reader *r, uint64_t page_id, wpk_id_cb cb, void *ctx, wpk_error *err);
 /* wpk_reader_find_by_id among the entries of one wiki (wpk_entry.wiki;
- * NULL or "": those whose wiki is unknown). */
+ * NULL or "": the entries of no wiki). */
 WPK_API int wpk_reader_find_by_wiki_id(wpk_reader *r, const char *wiki, uint64_t page_id, wpk_entry **out,
                                        wpk_error *err);
 /* The entry at position n (0-based) in path order. */
@@ -379,8 +411,9 @@ WPK_API void wpk_entry_free(wpk_entry *e);
  * (wpk_free() it) of e->size bytes (+1 NUL byte not counted). wpk_reader_read
  * fills a caller buffer of at least e->size bytes. Decompresses at most one
  * block, none when the block cache holds it (see block_cache_bytes); checks
- * the block checksum when it reads the block, and the content checksum when
- * check_content is non-zero. Thread-safe. */
+ * the block's XXH3-64 when it reads the block (and its BLAKE2b-256 with a
+ * trusted key). check_content is kept for the ABI and has no effect: format
+ * 2.0 has no checksum per content, its block's cover it. Thread-safe. */
 WPK_API int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
 WPK_API int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
 
@@ -393,18 +426,25 @@ typedef enum {
 } wpk_match_level;
 
 /* Called once per distinct article found: the title or alias that matched
- * (borrowed for the call) and the entry number of the article's current
- * version. Return non-zero to stop. */
+ * (borrowed for the call), what it is (is_alias: 0 the entry's title, 1 an
+ * alias or redirect, 2 a former title of the article) and the entry number
+ * of the entry it names (for an alias or a former title, the article's
+ * current version). Return non-zero to stop. */
 typedef int (*wpk_title_cb)(void *ctx, const char *title, int is_alias, uint64_t entry_number);
 
 /* Find the articles a person means by `query`: an exact title or alias
  * first; failing that, MediaWiki-normalized matches; failing that, folded
  * matches. Reports every distinct article at the first level that has any
- * (more than one means the query is ambiguous) and sets *level. Returns
- * WPK_E_NOTFOUND when nothing matches. Needs a 1.1 archive for the loose
- * levels. Thread-safe. */
+ * (more than one means the query is ambiguous), titles before aliases
+ * before former titles, then in index order (by wiki), and sets *level.
+ * Returns WPK_E_NOTFOUND when nothing matches. Thread-safe. */
 WPK_API int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
                            wpk_error *err);
+/* The same among the titles of one wiki (by name, as wpk_entry.wiki; ""
+ * for the entries of no wiki; NULL: every wiki): the levels are tried on
+ * that wiki's titles alone. WPK_E_NOTFOUND also when no wiki has the name. */
+WPK_API int wpk_reader_match_title_wiki(wpk_reader *r, const char *wiki, const char *query, wpk_title_cb cb, void *ctx,
+                                        wpk_match_level *level, wpk_error *err);
 /* Titles and aliases whose folded form starts with the folded `prefix`, in
  * folded order, at most `limit` (0 = no limit): O(log n + k) page reads. */
 WPK_API int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
@@ -441,14 +481,18 @@ WPK_API int wpk_wiki_from_url(const char *url, char **out);
 typedef int (*wpk_entry_cb)(void *ctx, const wpk_entry *e);
 WPK_API int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_error *err);
 
-/* Verification. Quick checks the header, section table, trailer, every
- * index page and every compressed block checksum, and that these structures
- * cover the file exactly, and the signature of a signed archive against its
- * bytes (whoever signed: see wpk_reader_check_signature to require a key).
- * Full also decompresses every block and checks every entry's content
- * checksum. Each problem found is reported to `report`
+/* Verification. Quick checks the prefix, every root, branch page, index
+ * page and block against both its XXH3-64 and its BLAKE2b-256 (key or not),
+ * that pages tile the PAGES region and blocks the DATA region, that the
+ * contents placed in each block cover it exactly, the header's totals, the
+ * order of paths and index items across pages, the indexes against the
+ * entries, the versions (current and older) of each article, the paths'
+ * safety, and the signature of a signed archive (whoever signed: see
+ * wpk_reader_check_signature to require a key). Full also decompresses
+ * every block. Each problem found is reported to `report`
  * (may be NULL) and counted; verification goes on after a problem where it
- * can. Returns 0 when intact, WPK_E_CORRUPT otherwise. */
+ * can. Returns 0 when intact, WPK_E_CORRUPT when damaged, WPK_E_LIMIT when
+ * the only problems are pages or blocks over the caps of wpk_open_opts. */
 typedef enum { WPK_VERIFY_QUICK = 0, WPK_VERIFY_FULL = 1 } wpk_verify_level;
 typedef void (*wpk_problem_cb)(void *ctx, const wpk_error *problem);
 typedef struct wpk_verify_stats {
@@ -517,12 +561,12 @@ WPK_API int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *
 /* Release the writer; if not finished, removes every temporary file. */
 WPK_API void wpk_writer_free(wpk_writer *w);
 
-/* ---- signatures (format 1.2) ----------------------------------------------- */
+/* ---- signatures ----------------------------------------------------------- */
 
-/* An archive can carry an Ed25519 signature over a BLAKE2b-512 digest of all
- * its bytes, in a section that readers without signature support skip.
- * Checksums only catch accidents; a signature checked against a key you
- * trust also catches deliberate changes. */
+/* An archive can carry an Ed25519 signature over a BLAKE2b-512 digest of its
+ * prefix, which names every index page and block by its BLAKE2b-256: a
+ * signature checked against a key you trust (wpk_open_opts.trusted_key)
+ * covers every byte a reader uses. Checksums only catch accidents. */
 #define WPK_PUBLIC_KEY_SIZE 32
 #define WPK_SECRET_KEY_SIZE 64   /* libsodium layout: 32-byte seed, then the public key */
 #define WPK_SIGNATURE_SIZE 64
@@ -546,11 +590,13 @@ typedef struct wpk_signature_info {
 /* The stored signature, not checked. WPK_E_NOTFOUND when the archive is
  * unsigned, WPK_E_CORRUPT when the record is malformed. */
 WPK_API int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_error *err);
-/* Check the signature against the archive's bytes (reads the whole file).
- * With trusted_key NULL, any signer is accepted: this only shows that the
- * archive is as its signer left it. With a key, the signer must also be that
- * key ("signed by a different key" otherwise). WPK_E_NOTFOUND when the
- * archive is unsigned, WPK_E_CORRUPT when the signature does not match. */
+/* Check the signature against the archive's prefix (in memory since open;
+ * the pages and blocks it names are checked as they are read with a trusted
+ * key, or all of them by wpk_reader_verify). With trusted_key NULL, any
+ * signer is accepted: this only shows that the prefix is as its signer left
+ * it. With a key, the signer must also be that key (WPK_E_UNTRUSTED
+ * otherwise). WPK_E_NOTFOUND when the archive is unsigned, WPK_E_CORRUPT
+ * when the signature does not match or the record is malformed. */
 WPK_API int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err);
 
 /* Checks a path as stored in an archive: relative, '/' separated, no empty,

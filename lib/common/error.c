@@ -17,6 +17,7 @@ const char *wpk_strerror(int code)
     case WPK_E_NOTFOUND: return "not found";
     case WPK_E_EXISTS: return "already exists";
     case WPK_E_LIMIT: return "exceeds a configured limit";
+    case WPK_E_UNTRUSTED: return "not signed by the trusted key";
     default: return "unknown error";
     }
 }

@@ -4,8 +4,9 @@
  *
  * One easy handle is reused (one connection, kept alive) under a mutex: a
  * reader may be shared by threads. The first request fetches the first
- * 64 KiB, which holds the header, section table and index roots, and tells
- * the file's size (Content-Range); reads inside it are served from memory.
+ * 256 KiB, which holds the prefix (header, section table, roots, wikis,
+ * summary, signature, dictionary) of most archives, and tells the file's
+ * size (Content-Range's total); reads inside it are served from memory.
  * Every later response must be a 206 for exactly the range asked, with the
  * validator (ETag, else Last-Modified) of the first: a file replaced on the
  * server between two requests is an error, never a silent mix of two
@@ -18,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* The first request: an archive's prefix, dictionary included, whatever
+ * the few reads that open it ask for first. */
+#define HTTP_FIRST_READ (256u << 10)
 
 typedef struct http_src {
     const wpk_curl_api *api;
@@ -245,7 +250,7 @@ int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *given
     if (!h) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     pthread_mutex_init(&h->lock, NULL);
     h->url = wpk_strdup(url);
-    h->head = wpk_malloc(WPK_FIRST_READ);
+    h->head = wpk_malloc(HTTP_FIRST_READ);
     h->api = api;
     h->curl = api->easy_init();
     if (!h->url || !h->head || !h->curl) {
@@ -268,7 +273,7 @@ int wpk_source_http(wpk_source *src, const char *url, const wpk_http_opts *given
     api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     api->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     size_t got = 0;
-    if (fetch(h, 0, WPK_FIRST_READ, h->head, 1, &got) != 0) {
+    if (fetch(h, 0, HTTP_FIRST_READ, h->head, 1, &got) != 0) {
         wpk_fail(err, WPK_E_IO, "%s", h->err);
         http_close(h);
         return WPK_E_IO;

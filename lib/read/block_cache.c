@@ -3,11 +3,13 @@
  * Without it every read decompresses its block again, up to the entry:
  * tens to hundreds of microseconds for a 256 KiB block, against a few for
  * a lookup and a copy out of a block kept. Blocks are kept by file offset and
- * checksum (two entries naming one offset with different checksums get
- * one block each, as they would uncached), bounded by block_cache_bytes.
+ * hashes, bounded by block_cache_bytes. A block is checked (XXH3, and
+ * BLAKE2b with a trusted key) when it is read, before it is kept.
  * Two threads missing the same block both decompress it; the first one
  * offered stays. */
 #include "reader_internal.h"
+
+#include <string.h>
 
 /* Decompress a checked stored block (one frame of exactly raw bytes). */
 static int decompress_whole(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, wpk_shared *dst)
@@ -22,30 +24,39 @@ static int decompress_whole(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
     return got == dst->len ? WPK_OK : WPK_E_CORRUPT;
 }
 
+/* The cache's tag of a block: its hashes, so that two references naming
+ * one offset with different hashes get one block each, as uncached. */
+static uint64_t block_tag(const wpk2_block_ref *b)
+{
+    uint64_t auth;
+    memcpy(&auth, b->auth, sizeof auth);
+    return b->checksum ^ auth ^ (b->raw_size * 0x9E3779B97F4A7C15ull);
+}
+
 int wpk_block_get(wpk_reader *r, const wpk_entry_full *e, wpk_shared **out, wpk_error *err)
 {
-    const wpk_fmt_ref *b = &e->block;
-    uint64_t abs = r->data_base + b->offset;
-    *out = wpk_lru_get(r->blocks, abs, b->checksum);
+    const wpk2_block_ref *b = &e->block;
+    uint64_t abs = r->data_base + b->offset, tag = block_tag(b);
+    *out = wpk_lru_get(r->blocks, abs, tag);
     if (*out && (*out)->len == b->raw_size) return WPK_OK;
-    wpk_shared_release(*out); /* the same offset and checksum, another size: a lying record */
+    wpk_shared_release(*out); /* the same offset and hashes, another size: a lying reference */
     *out = NULL;
     const ZSTD_DDict *dict;
     int rc = wpk_reader_dict(r, &dict, err);
     if (rc) return rc;
     uint8_t *stored = NULL;
     if ((rc = wpk_read_block(r, e, &stored, err)) != 0) return rc;
-    wpk_shared *blk = wpk_shared_new(b->raw_size);
+    wpk_shared *blk = wpk_shared_new((size_t)b->raw_size);
     if (!blk) rc = WPK_E_NOMEM;
-    else rc = decompress_whole(r, dict, stored, b->stored_size, blk);
+    else rc = decompress_whole(r, dict, stored, (size_t)b->stored_size, blk);
     wpk_free(stored);
     if (rc) {
         wpk_shared_release(blk);
         if (rc == WPK_E_NOMEM) return wpk_fail(err, rc, "%s: out of memory decompressing", r->name);
-        return wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress to %u bytes",
-                           r->name, (unsigned long long)abs, e->pub.path, b->raw_size);
+        return wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress to %llu bytes",
+                           r->name, (unsigned long long)abs, e->pub.path, (unsigned long long)b->raw_size);
     }
-    wpk_lru_put(r->blocks, abs, b->checksum, blk);
+    wpk_lru_put(r->blocks, abs, tag, blk);
     *out = blk;
     return WPK_OK;
 }

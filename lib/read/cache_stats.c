@@ -17,8 +17,8 @@ int wpk_reader_cache_stats(const wpk_reader *cr, wpk_cache_stats *out)
         wpk_lru_stats(r->blocks, &full.block_hits, &full.block_misses, &full.block_bytes, &full.block_count);
         full.block_budget = r->opts.block_cache_bytes;
     }
-    if (r->cache) {
-        wpk_page_cache_stats(r->cache, &full.page_hits, &full.page_misses, &full.page_bytes, &full.page_count);
+    if (r->pages) {
+        wpk_lru_stats(r->pages, &full.page_hits, &full.page_misses, &full.page_bytes, &full.page_count);
         full.page_budget = r->opts.page_cache_bytes;
         full.page_slots = (uint64_t)r->opts.cache_pages;
     }

@@ -1,6 +1,6 @@
 /* content.c - reading an entry's content: its block from the block cache,
  * or one block read and one partial decompression (only up to the end of
- * the entry) when there is none; checksums. */
+ * the entry) when there is none; its XXH3, and BLAKE2b with a trusted key. */
 #include "reader_internal.h"
 
 #include <stdlib.h>
@@ -8,23 +8,23 @@
 
 int wpk_read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk_error *err)
 {
-    const wpk_fmt_ref *b = &e->block;
+    const wpk2_block_ref *b = &e->block;
     uint64_t abs = r->data_base + b->offset;
-    if (b->offset > r->data_size || b->stored_size > r->data_size - b->offset)
-        return wpk_fail(err, WPK_E_CORRUPT, "%s: entry \"%s\": block lies outside the data region", r->name, e->pub.path);
-    if (b->raw_size > r->opts.max_block_size)
-        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: block at offset %llu claims %u bytes, over the block cap", r->name,
-                           (unsigned long long)abs, b->raw_size);
-    uint8_t *buf = wpk_malloc(b->stored_size ? b->stored_size : 1);
+    /* The entry page's decoding checked the extent and the block cap. */
+    uint8_t *buf = wpk_malloc(b->stored_size ? (size_t)b->stored_size : 1);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading a block", r->name);
-    int rc = wpk_read_exact(r, abs, buf, b->stored_size, "block", err);
-    if (!rc && !wpk_checksum_ok(wpk_fmt_checksum(buf, b->stored_size), b->checksum))
+    int rc = wpk_read_exact(r, abs, buf, (size_t)b->stored_size, "block", err);
+    if (!rc && !wpk_checksum_ok(wpk2_checksum(buf, (size_t)b->stored_size), b->checksum))
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: block at offset %llu (entry \"%s\"): checksum mismatch", r->name,
                          (unsigned long long)abs, e->pub.path);
-    if (!rc && !wpk_zstd_frame_ok(buf, b->stored_size, b->raw_size))
+    if (!rc && r->trusted && !wpk_auth_ok(buf, (size_t)b->stored_size, b->auth))
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs,
-                         "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame of %u bytes", r->name,
-                         (unsigned long long)abs, e->pub.path, b->raw_size);
+                         "%s: block at offset %llu (entry \"%s\"): BLAKE2b-256 mismatch: not the block its entry page "
+                         "names (altered?)", r->name, (unsigned long long)abs, e->pub.path);
+    if (!rc && !wpk_zstd_frame_ok(buf, (size_t)b->stored_size, b->raw_size))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs,
+                         "%s: block at offset %llu (entry \"%s\") is not exactly one zstd frame of %llu bytes", r->name,
+                         (unsigned long long)abs, e->pub.path, (unsigned long long)b->raw_size);
     if (rc) {
         wpk_free(buf);
         return rc;
@@ -94,9 +94,8 @@ static int read_entry_cached(wpk_reader *r, const wpk_entry_full *e, void *buf, 
         return rc;
     }
     memcpy(buf, blk->data + e->offset_in_block, (size_t)pub->size);
+    (void)check_content; /* format 2.0 has no checksum per content: the block's cover it */
     wpk_shared_release(blk);
-    if (check_content && !wpk_checksum_ok(wpk_fmt_checksum(buf, pub->size), pub->content_hash))
-        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
     if (alloc_out) {
         if (rc) wpk_free(buf);
         else {
@@ -130,15 +129,14 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
         wpk_free(stored);
         return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, pub->path);
     }
-    rc = decompress_range(r, dict, stored, e->block.stored_size, e->offset_in_block, buf, (size_t)pub->size);
+    rc = decompress_range(r, dict, stored, (size_t)e->block.stored_size, (size_t)e->offset_in_block, buf,
+                          (size_t)pub->size);
     wpk_free(stored);
     uint64_t abs = r->data_base + e->block.offset;
     if (rc == WPK_E_NOMEM) rc = wpk_fail(err, rc, "%s: out of memory decompressing", r->name);
     else if (rc)
         rc = wpk_fail_at(err, rc, abs, "%s: block at offset %llu (entry \"%s\") does not decompress", r->name,
                          (unsigned long long)abs, pub->path);
-    else if (check_content && !wpk_checksum_ok(wpk_fmt_checksum(buf, pub->size), pub->content_hash))
-        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\": content checksum mismatch", r->name, pub->path);
     if (alloc_out) {
         if (rc) wpk_free(buf);
         else {

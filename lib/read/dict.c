@@ -1,35 +1,17 @@
-/* dict.c - the archive's zstd dictionary: checked at open, loaded on first use. */
+/* dict.c - the archive's zstd dictionary: in the prefix (checked at open), digested on first use. */
 #include "reader_internal.h"
 
 #include <string.h>
 
-/* At open the dictionary section is only checked for its flags and size;
- * its bytes are read the first time a block or page needs them. */
-int wpk_dict_check(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err)
-{
-    if (s->flags & WPK_SECF_REGION)
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary section marked as a region", r->name);
-    if (s->raw_size > r->opts.max_dict_size || s->stored_size > r->opts.max_dict_size)
-        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: dictionary of %llu bytes exceeds the %llu-byte dictionary cap",
-                           r->name, (unsigned long long)s->raw_size, (unsigned long long)r->opts.max_dict_size);
-    if (s->stored_size == 0)
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: dictionary at offset %llu is empty", r->name,
-                           (unsigned long long)s->offset);
-    r->has_dict = 1;
-    r->dict_sec = *s;
-    r->dict_size = s->raw_size;
-    return WPK_OK;
-}
-
 static int load_dict(wpk_reader *r, wpk_error *err)
 {
-    const wpk_fmt_section *s = &r->dict_sec;
+    const wpk2_section *s = r->map.of[WPK2_SEC_DICT];
     uint8_t *dict = NULL;
-    int rc = wpk_load_object(r, s->offset, s->stored_size, s->raw_size, s->checksum, (s->flags & WPK_SECF_ZSTD) != 0,
-                             NULL, r->opts.max_dict_size, "dictionary", &dict, err);
+    int rc = wpk_section_raw(r, s, "dictionary", r->opts.max_dict_size, &dict, err);
     if (rc) return rc;
     int nomem;
-    r->ddict = wpk_zstd_ddict(dict, s->raw_size, &nomem);
+    /* Either a dictionary in zstd's format or raw content: zstd takes both. */
+    r->ddict = wpk_zstd_ddict(dict, (size_t)s->raw_size, &nomem);
     if (r->ddict) r->dict_raw = dict;
     else wpk_free(dict);
     if (!r->ddict && nomem)
@@ -44,7 +26,7 @@ static int load_dict(wpk_reader *r, wpk_error *err)
 int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err)
 {
     *out = NULL;
-    if (!r->has_dict) return WPK_OK;
+    if (!r->map.of[WPK2_SEC_DICT]) return WPK_OK;
     pthread_mutex_lock(&r->dict_lock);
     if (r->dict_state == 0) {
         memset(&r->dict_err, 0, sizeof r->dict_err);

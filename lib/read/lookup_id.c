@@ -1,149 +1,126 @@
-/* lookup_id.c - page IDs by wiki: every article having a page ID, and the one of a given wiki.
+/* lookup_id.c - page IDs, numbered by each wiki on its own: the article of a (wiki, page ID), and every wiki's article with one page ID.
  *
- * Each wiki numbers its own pages, so the ID index may hold items of
- * several wikis under one page ID (in preference order, like any run of
- * equal keys). The wiki is in the records, not the index: each item's
- * record is read to tell them apart. */
+ * The ID index is sorted by (wiki number, page ID), one item for each
+ * current version with a page ID: one ID page gives the entry number, its
+ * entry page the entry, which must carry that wiki and page ID. */
 #include "reader_internal.h"
-#include "wpk_endian.h"
 
 #include <string.h>
 
-/* The entry numbers of the ID index's items with this page ID, in
- * preference order (*n 0: none). The run rule keeps them in one leaf. */
-static int id_items(wpk_reader *r, uint64_t page_id, uint32_t **out, size_t *n, wpk_error *err)
+/* A lookup of one page ID across wikis keeps the leaf it last read: the
+ * keys of neighbouring wikis often fall in one leaf. */
+typedef struct id_scan {
+    wpk_leaf_pos pos;
+    wpk_shared *page;
+} id_scan;
+
+/* The entry number of the current version with (wiki, id), or -1. */
+static int id_find(wpk_reader *r, id_scan *sc, uint16_t wiki, uint64_t id, int64_t *entry, wpk_error *err)
 {
-    *out = NULL;
-    *n = 0;
-    int rc = wpk_index_ready(r, &r->id_idx, err);
-    if (rc || !r->id_idx.present) return rc;
-    const wpk_fmt_root_item *it;
-    if ((rc = wpk_index_find(r, &r->id_idx, NULL, 0, page_id, &it, err)) != 0 || !it) return rc;
-    uint8_t *page;
-    size_t len;
-    if ((rc = wpk_load_page(r, &r->id_idx, &it->page, "ID index page", &page, &len, err)) != 0) return rc;
-    const char *why = NULL;
-    uint32_t lo = 0, hi = it->item_count, entry;
-    uint64_t id;
-    uint32_t *v = wpk_malloc((size_t)it->item_count * sizeof *v);
-    if (!v) {
-        wpk_free(page);
-        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    *entry = -1;
+    wpk_index *idx = &r->idx[WPK2_PAGE_ID];
+    wpk_key k = {NULL, 0, wiki, id};
+    wpk_leaf_pos pos;
+    const wpk2_root_item *it;
+    int rc = wpk_index_seek(r, idx, &k, 0, &pos, &it, err);
+    if (rc || !it) return rc;
+    if (!sc->page || sc->pos.top != pos.top || sc->pos.sub != pos.sub) {
+        wpk_shared_release(sc->page);
+        sc->page = NULL;
+        if ((rc = wpk_leaf_get(r, idx, it, &sc->page, err)) != 0) return rc;
+        sc->pos = pos;
     }
-    if (wpk_le32(page) != it->item_count) {
-        why = "item count differs from the root";
-        goto corrupt;
-    }
-    while (lo < hi) { /* lower bound */
+    const wpk2_id_page *pg = &wpk_page_of(sc->page)->u.id;
+    uint32_t lo = 0, hi = pg->count; /* items strictly increase (checked when decoded) */
+    while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (wpk_fmt_id_leaf_item(page, len, mid, &id, &entry, &why)) goto corrupt;
-        if (id < page_id) lo = mid + 1; else hi = mid;
+        const wpk2_id_item *x = &pg->items[mid];
+        if (x->wiki < wiki || (x->wiki == wiki && x->page_id < id)) lo = mid + 1;
+        else hi = mid;
     }
-    for (uint32_t i = lo; i < it->item_count; i++) {
-        if (wpk_fmt_id_leaf_item(page, len, i, &id, &entry, &why)) goto corrupt;
-        if (id != page_id) break;
-        if (entry >= r->hdr.entry_count) {
-            why = "entry number out of range";
-            goto corrupt;
-        }
-        v[(*n)++] = entry;
-    }
-    wpk_free(page);
-    *out = v;
+    if (lo < pg->count && pg->items[lo].wiki == wiki && pg->items[lo].page_id == id) *entry = pg->items[lo].entry;
     return WPK_OK;
-corrupt:
-    wpk_free(page);
-    wpk_free(v);
-    *n = 0;
-    return wpk_fail(err, WPK_E_CORRUPT, "%s: ID index page at region offset %llu: %s", r->name,
-                    (unsigned long long)it->page.offset, why);
 }
 
-static int same_wiki(const char *a, const char *b)
+/* Entry n, named by the ID index under (wiki, id): it must carry them. */
+static int id_entry(wpk_reader *r, int64_t n, uint16_t wiki, uint64_t id, wpk_entry **out, wpk_error *err)
 {
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* Entry n, named by the ID index under page_id (checked), in *carrier, and
- * the entry number of its article's current version in *article: that of
- * its CURRENT field, unless that version is of another wiki (versions
- * joined across wikis by a writer before 1.6), then its own. */
-static int carrier_of(wpk_reader *r, uint64_t n, uint64_t page_id, wpk_entry **carrier, uint64_t *article,
-                      wpk_error *err)
-{
-    int rc = wpk_reader_entry_at(r, n, carrier, err);
+    int rc = wpk_reader_entry_at(r, (uint64_t)n, out, err);
     if (rc) return rc;
-    wpk_entry *e = *carrier;
-    if (!e->has_page_id || e->page_id != page_id) {
-        wpk_entry_free(e);
-        *carrier = NULL;
-        return wpk_fail(err, WPK_E_CORRUPT, "%s: ID index points page ID %llu at entry %llu, which has another ID",
-                        r->name, (unsigned long long)page_id, (unsigned long long)n);
+    int w = wpk_wiki_number(r, (*out)->wiki);
+    if (!(*out)->has_page_id || (*out)->page_id != id || w != wiki) {
+        wpk_entry_free(*out);
+        *out = NULL;
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: the ID index names entry %lld for page ID %llu of wiki %u, which has "
+                        "another page ID or wiki", r->name, (long long)n, (unsigned long long)id, wiki);
     }
-    *article = n;
-    if (!e->is_revision) return WPK_OK;
-    wpk_entry *cur = NULL;
-    if ((rc = wpk_reader_entry_at(r, e->current_entry, &cur, err)) != 0) {
-        wpk_entry_free(e);
-        *carrier = NULL;
-        return rc;
-    }
-    if (same_wiki(cur->wiki, e->wiki)) *article = e->current_entry;
-    wpk_entry_free(cur);
     return WPK_OK;
+}
+
+/* scoped: the lookup was in one wiki (`wiki`, NULL or "" for no wiki). */
+static int not_found(wpk_reader *r, uint64_t id, int scoped, const char *wiki, wpk_error *err)
+{
+    if (!scoped) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with page ID %llu", r->name, (unsigned long long)id);
+    if (!wiki || !*wiki)
+        return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry of no wiki with page ID %llu", r->name, (unsigned long long)id);
+    return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with page ID %llu in wiki \"%s\"", r->name,
+                    (unsigned long long)id, wiki);
 }
 
 int wpk_reader_match_id(wpk_reader *r, uint64_t page_id, wpk_id_cb cb, void *ctx, wpk_error *err)
 {
-    uint32_t *items;
-    size_t n;
-    int rc = id_items(r, page_id, &items, &n, err);
+    int rc = wpk_index_ready(r, &r->idx[WPK2_PAGE_ID], err);
     if (rc) return rc;
-    if (!n) {
-        wpk_free(items);
-        return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with page ID %llu", r->name, (unsigned long long)page_id);
-    }
-    /* Articles reported so far: the items of one article are few. */
-    uint64_t *seen = wpk_malloc(n * sizeof *seen);
-    size_t nseen = 0;
-    if (!seen) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < n && !rc; i++) {
+    id_scan sc = {{0, 0}, NULL};
+    int found = 0;
+    /* Once per wiki number, entries of no wiki first. */
+    for (uint32_t w = 0; w <= r->wikis.count && !rc; w++) {
+        int64_t n;
+        if ((rc = id_find(r, &sc, (uint16_t)w, page_id, &n, err)) != 0 || n < 0) continue;
         wpk_entry *e;
-        uint64_t article;
-        if ((rc = carrier_of(r, items[i], page_id, &e, &article, err)) != 0) break;
-        size_t k = 0;
-        while (k < nseen && seen[k] != article) k++;
-        if (k == nseen) {
-            seen[nseen++] = article;
-            if (cb(ctx, e->wiki, article)) i = n; /* stop */
-        }
+        if ((rc = id_entry(r, n, (uint16_t)w, page_id, &e, err)) != 0) break;
+        found++;
+        int stop = cb(ctx, e->wiki, (uint64_t)n);
         wpk_entry_free(e);
+        if (stop) break;
     }
-    wpk_free(seen);
-    wpk_free(items);
+    wpk_shared_release(sc.page);
+    if (!rc && !found) rc = not_found(r, page_id, 0, NULL, err);
     return rc;
+}
+
+typedef struct first_hit { int found; uint64_t entry; } first_hit;
+
+static int take_first(void *ctx, const char *wiki, uint64_t entry)
+{
+    (void)wiki;
+    first_hit *f = ctx;
+    f->found = 1;
+    f->entry = entry;
+    return 1;
+}
+
+int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    first_hit f = {0, 0};
+    int rc = wpk_reader_match_id(r, page_id, take_first, &f, err);
+    if (rc) return rc;
+    return wpk_reader_entry_at(r, f.entry, out, err);
 }
 
 int wpk_reader_find_by_wiki_id(wpk_reader *r, const char *wiki, uint64_t page_id, wpk_entry **out, wpk_error *err)
 {
     *out = NULL;
-    uint32_t *items;
-    size_t n;
-    int rc = id_items(r, page_id, &items, &n, err);
+    int rc = wpk_index_ready(r, &r->idx[WPK2_PAGE_ID], err);
     if (rc) return rc;
-    int64_t found = -1;
-    for (size_t i = 0; i < n && found < 0 && !rc; i++) {
-        wpk_entry *e;
-        uint64_t article;
-        if ((rc = carrier_of(r, items[i], page_id, &e, &article, err)) != 0) break;
-        if (same_wiki(e->wiki, wiki)) found = (int64_t)article;
-        wpk_entry_free(e);
-    }
-    wpk_free(items);
+    int w = wpk_wiki_number(r, wiki);
+    if (w < 0) return not_found(r, page_id, 1, wiki, err);
+    id_scan sc = {{0, 0}, NULL};
+    int64_t n;
+    rc = id_find(r, &sc, (uint16_t)w, page_id, &n, err);
+    wpk_shared_release(sc.page);
     if (rc) return rc;
-    if (found < 0)
-        return wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry with page ID %llu in %s%s%s", r->name,
-                        (unsigned long long)page_id, wiki && *wiki ? "wiki \"" : "an unnamed wiki",
-                        wiki && *wiki ? wiki : "", wiki && *wiki ? "\"" : "");
-    return wpk_reader_entry_at(r, (uint64_t)found, out, err);
+    if (n < 0) return not_found(r, page_id, 1, wiki, err);
+    return id_entry(r, n, (uint16_t)w, page_id, out, err);
 }

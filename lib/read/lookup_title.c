@@ -1,317 +1,248 @@
-/* lookup_title.c - finding articles the way people type titles (1.1):
- * exact title or alias, then MediaWiki-normalized, then folded; prefix
- * search; categories. All of it walks string-keyed leaves from a key on. */
+/* lookup_title.c - titles as people type them (exact, MediaWiki form, folded), by prefix, and the members of a category: the title and category indexes.
+ *
+ * The title index holds, under each folded key, the titles (kind 0),
+ * aliases and redirects (1) and former titles (2) that fold to it, each
+ * with its wiki and the entry it names; the leaf whose first key is the
+ * greatest not above a key holds every item with that key (the run rule). */
 #include "reader_internal.h"
-#include "wpk_endian.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-/* Extracts the key of a leaf item. */
-typedef int (*key_of_fn)(const uint8_t *item, size_t len, const uint8_t **key, size_t *key_len);
-/* Sees each item from the key on: 0 goes on, 1 stops, < 0 is an error. */
-typedef int (*visit_fn)(void *ctx, const uint8_t *item, size_t len);
+static int str_is(wpk2_str s, const char *c, size_t n) { return s.len == n && (n == 0 || !memcmp(s.p, c, n)); }
 
-static int fold_key(const uint8_t *item, size_t len, const uint8_t **key, size_t *key_len)
-{
-    wpk_fmt_fold_item f;
-    const char *why;
-    if (wpk_fmt_fold_item_decode(item, len, &f, &why)) return -1;
-    *key = f.key;
-    *key_len = f.key_len;
-    return 0;
-}
+static int starts_with(wpk2_str s, const char *p, size_t n) { return s.len >= n && (n == 0 || !memcmp(s.p, p, n)); }
 
-static int category_key(const uint8_t *item, size_t len, const uint8_t **key, size_t *key_len)
+/* A NUL-terminated copy of s in *buf (grown as needed); NULL when out of memory. */
+static const char *cstr(char **buf, size_t *cap, wpk2_str s)
 {
-    if (len < WPK_TITLE_ITEM_FIXED) return -1;
-    *key = item + 4;
-    *key_len = len - 4;
-    return 0;
-}
-
-/* Visit the items of a string index in order, from the first whose key is
- * >= `key`, across leaves, until `visit` stops. */
-static int scan_from(wpk_reader *r, wpk_index *idx, const char *what, const uint8_t *key, size_t key_len,
-                     key_of_fn key_of, visit_fn visit, void *ctx, wpk_error *err)
-{
-    const wpk_fmt_root_item *it;
-    int rc = wpk_index_find(r, idx, key, key_len, 0, &it, err);
-    if (!rc && !it) rc = wpk_index_at(r, idx, 0, &it, err); /* the key sorts first: start at the start */
-    int first_leaf = 1;
-    for (; !rc && it; rc = wpk_index_next(r, idx, it, &it, err), first_leaf = 0) {
-        uint8_t *page;
-        size_t n;
-        if ((rc = wpk_load_page(r, idx, &it->page, what, &page, &n, err)) != 0) return rc;
-        const char *why = NULL;
-        uint32_t count = 0, lo = 0;
-        if (wpk_fmt_leaf_count(page, n, &count, &why) || count != it->item_count) {
-            wpk_free(page);
-            return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
-                            (unsigned long long)it->page.offset, why ? why : "item count differs from the root");
-        }
-        if (first_leaf) { /* lower bound inside the first leaf */
-            uint32_t hi = count;
-            while (lo < hi) {
-                uint32_t mid = lo + (hi - lo) / 2;
-                const uint8_t *item, *k;
-                size_t len, klen;
-                if (wpk_fmt_leaf_item(page, n, mid, &item, &len, &why) || key_of(item, len, &k, &klen)) goto corrupt;
-                if (wpk_bytes_cmp(k, klen, key, key_len) < 0) lo = mid + 1; else hi = mid;
-            }
-        }
-        for (uint32_t i = lo; i < count; i++) {
-            const uint8_t *item;
-            size_t len;
-            if (wpk_fmt_leaf_item(page, n, i, &item, &len, &why)) goto corrupt;
-            int v = visit(ctx, item, len);
-            if (v < 0) {
-                why = "malformed item";
-                goto corrupt;
-            }
-            if (v > 0) {
-                wpk_free(page);
-                return WPK_OK;
-            }
-        }
-        wpk_free(page);
-        continue;
-    corrupt:
-        wpk_free(page);
-        return wpk_fail(err, WPK_E_CORRUPT, "%s: %s at region offset %llu: %s", r->name, what,
-                        (unsigned long long)it->page.offset, why ? why : "malformed item");
+    if (s.len + 1 > *cap) {
+        char *g = wpk_realloc(*buf, (size_t)s.len + 1);
+        if (!g) return NULL;
+        *buf = g;
+        *cap = (size_t)s.len + 1;
     }
-    return rc;
+    if (s.len) memcpy(*buf, s.p, s.len);
+    (*buf)[s.len] = 0;
+    return *buf;
 }
 
-/* ---- items of one folded key ------------------------------------------- */
+/* ---- one folded key ------------------------------------------------------ */
 
-/* A folded-title item, decoded: 0, or -1 when it is malformed or names an
- * entry past the archive's `entries`. */
-static int fold_item(const uint8_t *item, size_t len, uint64_t entries, wpk_fmt_fold_item *f)
+/* The items of the run of `key` (title page items [*from, *to) of *page;
+ * *page NULL when no leaf can hold it). */
+static int title_run(wpk_reader *r, const char *key, size_t len, wpk_shared **page, uint32_t *from, uint32_t *to,
+                     wpk_error *err)
 {
-    const char *why;
-    return wpk_fmt_fold_item_decode(item, len, f, &why) || f->entry >= entries ? -1 : 0;
-}
-
-typedef struct fold_hit { uint32_t entry; uint8_t kind; char *display; } fold_hit;
-typedef struct fold_run {
-    const char *key;
-    size_t key_len;
-    fold_hit *v;
-    size_t n, cap;
-    uint64_t entries;
-    int oom;
-} fold_run;
-
-static int collect_run(void *ctx, const uint8_t *item, size_t len)
-{
-    fold_run *run = ctx;
-    wpk_fmt_fold_item f;
-    if (fold_item(item, len, run->entries, &f)) return -1;
-    if (wpk_bytes_cmp(f.key, f.key_len, (const uint8_t *)run->key, run->key_len) != 0) return 1;
-    if (run->n == run->cap) {
-        size_t cap = run->cap ? run->cap * 2 : 8;
-        fold_hit *g = wpk_realloc(run->v, cap * sizeof *g);
-        if (!g) {
-            run->oom = 1;
-            return 1;
-        }
-        run->v = g;
-        run->cap = cap;
+    *page = NULL;
+    *from = *to = 0;
+    wpk_index *idx = &r->idx[WPK2_PAGE_TITLE];
+    int rc = wpk_index_ready(r, idx, err);
+    if (rc) return rc;
+    wpk_key k = {(const uint8_t *)key, len, 0, 0};
+    wpk_leaf_pos pos;
+    const wpk2_root_item *it;
+    if ((rc = wpk_index_seek(r, idx, &k, 0, &pos, &it, err)) != 0 || !it) return rc;
+    if ((rc = wpk_leaf_get(r, idx, it, page, err)) != 0) return rc;
+    const wpk2_title_page *pg = &wpk_page_of(*page)->u.title;
+    uint32_t lo = 0, hi = pg->count;
+    while (lo < hi) { /* items never decrease by key */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (wpk_bytes_cmp(pg->items[mid].key.p, pg->items[mid].key.len, k.p, k.len) < 0) lo = mid + 1;
+        else hi = mid;
     }
-    char *d = wpk_malloc(f.display_len + 1);
-    if (!d) {
-        run->oom = 1;
-        return 1;
-    }
-    memcpy(d, f.display, f.display_len);
-    d[f.display_len] = 0;
-    run->v[run->n++] = (fold_hit){f.entry, f.kind, d};
-    return 0;
+    *from = *to = lo;
+    while (*to < pg->count && str_is(pg->items[*to].key, key, len)) (*to)++;
+    return WPK_OK;
 }
 
-static void free_run(fold_run *run)
-{
-    for (size_t i = 0; i < run->n; i++) wpk_free(run->v[i].display);
-    wpk_free(run->v);
-}
+typedef struct matcher {
+    const char *query;
+    size_t query_len;
+    char *query_mw;           /* the query's MediaWiki form */
+    int wiki;                 /* only this wiki's items; -1: every wiki */
+} matcher;
 
-/* Does the hit match the query at this level? */
-static int hit_matches(const fold_hit *h, const char *query, const char *query_mw, int level, int *oom)
+/* Does item x match at this level? -1 when out of memory. */
+static int matches(const matcher *m, const wpk2_title_item *x, int level)
 {
-    if (level == WPK_MATCH_EXACT) return strcmp(h->display, query) == 0;
-    if (level == WPK_MATCH_FOLDED) return 1; /* the run holds exactly the folded key */
+    if (m->wiki >= 0 && x->wiki != m->wiki) return 0;
+    if (level == WPK_MATCH_EXACT) return str_is(x->display, m->query, m->query_len);
+    if (level == WPK_MATCH_FOLDED) return 1; /* the run is the folded key's */
     char *mw;
-    if (wpk_title_mediawiki(h->display, strlen(h->display), &mw)) {
-        *oom = 1;
-        return 0;
-    }
-    int same = strcmp(mw, query_mw) == 0;
+    if (wpk_title_mediawiki((const char *)x->display.p, x->display.len, &mw)) return -1;
+    int same = strcmp(mw, m->query_mw) == 0;
     wpk_free(mw);
     return same;
 }
 
-/* Report each distinct article among the hits that match at `level`
- * (cb may be NULL to count only). */
-static int report_hits(const fold_run *run, const char *query, int level, wpk_title_cb cb, void *ctx, size_t *found)
+/* Report the distinct entries of the items matching at `level`, titles
+ * before aliases before former titles, then in index order; *found counts
+ * them (cb NULL: only count). */
+static int report(const wpk2_title_page *pg, uint32_t from, uint32_t to, const matcher *m, int level, wpk_title_cb cb,
+                  void *ctx, size_t *found)
 {
-    char *query_mw = NULL;
-    if (level == WPK_MATCH_MEDIAWIKI && wpk_title_mediawiki(query, strlen(query), &query_mw)) return WPK_E_NOMEM;
-    uint32_t *kept = wpk_malloc((run->n ? run->n : 1) * sizeof *kept);
-    if (!kept) {
-        wpk_free(query_mw);
-        return WPK_E_NOMEM;
-    }
-    int oom = 0;
+    uint32_t *seen = wpk_malloc(((size_t)(to - from) + 1) * sizeof *seen);
+    char *buf = NULL;
+    size_t cap = 0;
+    int rc = seen ? WPK_OK : WPK_E_NOMEM, stop = 0;
     *found = 0;
-    for (size_t i = 0; i < run->n && !oom; i++) {
-        const fold_hit *h = &run->v[i];
-        if (!hit_matches(h, query, query_mw, level, &oom)) continue;
-        int seen = 0;
-        for (size_t j = 0; j < *found && !seen; j++) seen = kept[j] == h->entry;
-        if (seen) continue;
-        kept[(*found)++] = h->entry;
-        if (cb && cb(ctx, h->display, h->kind == 1, h->entry)) break;
-    }
-    wpk_free(kept);
-    wpk_free(query_mw);
-    return oom ? WPK_E_NOMEM : WPK_OK;
+    for (int kind = WPK2_TKIND_TITLE; kind <= WPK2_TKIND_FORMER && !rc && !stop; kind++)
+        for (uint32_t i = from; i < to && !rc && !stop; i++) {
+            const wpk2_title_item *x = &pg->items[i];
+            if (x->kind != kind) continue;
+            int hit = matches(m, x, level);
+            if (hit < 0) rc = WPK_E_NOMEM;
+            if (hit <= 0) continue;
+            size_t k = 0;
+            while (k < *found && seen[k] != x->entry) k++;
+            if (k < *found) continue;
+            seen[(*found)++] = x->entry;
+            if (!cb) continue;
+            const char *display = cstr(&buf, &cap, x->display);
+            if (!display) rc = WPK_E_NOMEM;
+            else stop = cb(ctx, display, kind, x->entry);
+        }
+    wpk_free(buf);
+    wpk_free(seen);
+    return rc;
 }
 
-/* A title seen only on an older version: the exact title index, mapped to
- * the current version. */
-static int exact_in_title_index(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, size_t *found,
-                                wpk_error *err)
+/* As typed, up to max_level: the first level with a match is reported. */
+static int match(wpk_reader *r, int wiki, const char *query, int max_level, wpk_title_cb cb, void *ctx,
+                 wpk_match_level *level, size_t *found, wpk_error *err)
 {
-    wpk_entry *e = NULL;
-    int rc = wpk_reader_find_by_title(r, query, &e, err);
-    if (rc == WPK_E_NOTFOUND) return WPK_OK;
-    if (rc) return rc;
-    uint64_t n = e->is_revision ? e->current_entry : e->entry_number;
-    *found = 1;
-    if (cb) cb(ctx, e->title, 0, n);
-    wpk_entry_free(e);
-    return WPK_OK;
+    *level = WPK_MATCH_EXACT;
+    *found = 0;
+    char *key;
+    if (wpk_title_fold(query, strlen(query), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    matcher m = {query, strlen(query), NULL, wiki};
+    wpk_shared *page = NULL;
+    uint32_t from, to;
+    int rc = title_run(r, key, strlen(key), &page, &from, &to, err);
+    wpk_free(key);
+    if (!rc && max_level >= WPK_MATCH_MEDIAWIKI && wpk_title_mediawiki(query, m.query_len, &m.query_mw))
+        rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (int lv = WPK_MATCH_EXACT; !rc && page && lv <= max_level; lv++) {
+        const wpk2_title_page *pg = &wpk_page_of(page)->u.title;
+        if ((rc = report(pg, from, to, &m, lv, NULL, NULL, found)) != 0 || !*found) continue;
+        *level = (wpk_match_level)lv;
+        rc = report(pg, from, to, &m, lv, cb, ctx, found);
+        break;
+    }
+    if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");
+    wpk_free(m.query_mw);
+    wpk_shared_release(page);
+    return rc;
+}
+
+int wpk_reader_match_title_wiki(wpk_reader *r, const char *wiki, const char *query, wpk_title_cb cb, void *ctx,
+                                wpk_match_level *level, wpk_error *err)
+{
+    int w = wiki ? wpk_wiki_number(r, wiki) : -1;
+    *level = WPK_MATCH_EXACT;
+    if (wiki && w < 0) return wpk_fail(err, WPK_E_NOTFOUND, "%s: no wiki named \"%s\"", r->name, wiki);
+    size_t found;
+    int rc = match(r, w, query, WPK_MATCH_FOLDED, cb, ctx, level, &found, err);
+    if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
+    return rc;
 }
 
 int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
                            wpk_error *err)
 {
-    *level = WPK_MATCH_EXACT;
-    size_t found = 0;
-    int rrc = wpk_index_ready(r, &r->fold_idx, err);
-    if (rrc) return rrc;
-    if (!r->fold_idx.present) { /* a 1.0 archive: exact titles only */
-        int rc = exact_in_title_index(r, query, cb, ctx, &found, err);
-        if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
-        return rc;
-    }
-    fold_run run;
-    memset(&run, 0, sizeof run);
-    char *key;
-    if (wpk_title_fold(query, strlen(query), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    run.key = key;
-    run.key_len = strlen(key);
-    run.entries = r->hdr.entry_count;
-    int rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, run.key_len, fold_key,
-                       collect_run, &run, err);
-    if (!rc && run.oom) rc = WPK_E_NOMEM;
-    /* Exact: current titles and aliases (several articles may share one),
-     * then titles only older versions carry; then the looser levels. */
-    for (int lv = WPK_MATCH_EXACT; !rc && lv <= WPK_MATCH_FOLDED; lv++) {
-        if ((rc = report_hits(&run, query, lv, NULL, NULL, &found)) != 0) break;
-        if (found) {
-            *level = (wpk_match_level)lv;
-            rc = report_hits(&run, query, lv, cb, ctx, &found);
-            break;
-        }
-        if (lv == WPK_MATCH_EXACT && (rc = exact_in_title_index(r, query, cb, ctx, &found, err)) == 0 && found) break;
-    }
-    if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");
-    free_run(&run);
-    wpk_free(key);
-    if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no article titled \"%s\"", r->name, query);
-    return rc;
+    return wpk_reader_match_title_wiki(r, NULL, query, cb, ctx, level, err);
+}
+
+static int take_first(void *ctx, const char *title, int kind, uint64_t entry)
+{
+    (void)title, (void)kind;
+    *(uint64_t *)ctx = entry;
+    return 1;
+}
+
+int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    uint64_t entry = 0;
+    wpk_match_level level;
+    size_t found;
+    int rc = match(r, -1, title, WPK_MATCH_EXACT, take_first, &entry, &level, &found, err);
+    if (!rc && !found) rc = wpk_fail(err, WPK_E_NOTFOUND, "%s: no entry titled \"%s\"", r->name, title);
+    if (rc) return rc;
+    return wpk_reader_entry_at(r, entry, out, err);
 }
 
 /* ---- prefix search ------------------------------------------------------- */
 
-typedef struct prefix_scan {
-    const char *prefix;
-    size_t prefix_len, limit, sent;
-    uint64_t entries;
-    wpk_title_cb cb;
-    void *ctx;
-    char *display;
-    int oom;
-} prefix_scan;
-
-static int visit_prefix(void *vctx, const uint8_t *item, size_t len)
-{
-    prefix_scan *p = vctx;
-    wpk_fmt_fold_item f;
-    if (fold_item(item, len, p->entries, &f)) return -1;
-    if (f.key_len < p->prefix_len || memcmp(f.key, p->prefix, p->prefix_len) != 0) return 1;
-    char *d = wpk_realloc(p->display, f.display_len + 1);
-    if (!d) {
-        p->oom = 1;
-        return 1;
-    }
-    p->display = d;
-    memcpy(d, f.display, f.display_len);
-    d[f.display_len] = 0;
-    if (p->cb(p->ctx, d, f.kind == 1, f.entry)) return 1;
-    p->sent++;
-    return p->limit && p->sent >= p->limit ? 1 : 0;
-}
-
 int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,
                            wpk_error *err)
 {
-    int rrc = wpk_index_ready(r, &r->fold_idx, err);
-    if (rrc) return rrc;
-    if (!r->fold_idx.present)
-        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive has no folded-title index for prefix search (written by "
-                        "format 1.0?)", r->name);
+    wpk_index *idx = &r->idx[WPK2_PAGE_TITLE];
+    int rc = wpk_index_ready(r, idx, err);
+    if (rc) return rc;
     char *key;
     if (wpk_title_fold(prefix, strlen(prefix), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    prefix_scan p = {key, strlen(key), limit, 0, r->hdr.entry_count, cb, ctx, NULL, 0};
-    int rc = scan_from(r, &r->fold_idx, "folded-title index page", (const uint8_t *)key, p.prefix_len, fold_key,
-                       visit_prefix, &p, err);
-    if (!rc && p.oom) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
-    wpk_free(p.display);
+    wpk_key k = {(const uint8_t *)key, strlen(key), 0, 0};
+    wpk_leaf_pos pos;
+    const wpk2_root_item *it;
+    rc = wpk_index_seek(r, idx, &k, 0, &pos, &it, err);
+    if (!rc && !it) rc = wpk_index_first(r, idx, &pos, &it, err); /* the prefix sorts first */
+    char *buf = NULL;
+    size_t cap = 0, sent = 0;
+    int done = 0;
+    for (int first = 1; !rc && it && !done; first = 0, rc = wpk_index_next(r, idx, &pos, &it, err)) {
+        /* Leaves after the first hold matches only while their first key
+         * starts with the prefix (or sorts below it). */
+        if (!first && !starts_with(it->key, key, k.len) && wpk_bytes_cmp(it->key.p, it->key.len, k.p, k.len) > 0) break;
+        wpk_shared *page;
+        if ((rc = wpk_leaf_get(r, idx, it, &page, err)) != 0) break;
+        const wpk2_title_page *pg = &wpk_page_of(page)->u.title;
+        for (uint32_t i = 0; i < pg->count && !done; i++) {
+            const wpk2_title_item *x = &pg->items[i];
+            if (!starts_with(x->key, key, k.len)) {
+                done = wpk_bytes_cmp(x->key.p, x->key.len, k.p, k.len) > 0; /* past every match */
+                continue;
+            }
+            const char *display = cstr(&buf, &cap, x->display);
+            if (!display) {
+                rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+                break;
+            }
+            done = cb(ctx, display, x->kind, x->entry) || (limit && ++sent >= limit);
+        }
+        wpk_shared_release(page);
+    }
+    wpk_free(buf);
     wpk_free(key);
     return rc;
 }
 
 /* ---- categories ---------------------------------------------------------- */
 
-typedef struct category_scan {
-    const char *name;
-    size_t len;
-    uint64_t entries;
-    wpk_title_cb cb;
-    void *ctx;
-} category_scan;
-
-static int visit_category(void *vctx, const uint8_t *item, size_t len)
-{
-    category_scan *c = vctx;
-    if (len < WPK_TITLE_ITEM_FIXED) return -1;
-    if (wpk_bytes_cmp(item + 4, len - 4, (const uint8_t *)c->name, c->len) != 0) return 1;
-    uint32_t entry = wpk_le32(item);
-    if (entry >= c->entries) return -1;
-    return c->cb(c->ctx, c->name, 0, entry) ? 1 : 0;
-}
-
 int wpk_reader_category(wpk_reader *r, const char *category, wpk_title_cb cb, void *ctx, wpk_error *err)
 {
-    int rrc = wpk_index_ready(r, &r->cat_idx, err);
-    if (rrc) return rrc;
-    if (!r->cat_idx.present)
-        return wpk_fail(err, WPK_E_FORMAT, "%s: this archive has no category index (written by format 1.0?)", r->name);
-    category_scan c = {category, strlen(category), r->hdr.entry_count, cb, ctx};
-    return scan_from(r, &r->cat_idx, "category index page", (const uint8_t *)category, c.len, category_key,
-                     visit_category, &c, err);
+    wpk_index *idx = &r->idx[WPK2_PAGE_CATEGORY];
+    int rc = wpk_index_ready(r, idx, err);
+    if (rc) return rc;
+    wpk_key k = {(const uint8_t *)category, strlen(category), 0, 0};
+    wpk_leaf_pos pos;
+    const wpk2_root_item *it;
+    /* A run of one name may be split across leaves (and their root keys
+     * repeat): it starts in the last leaf whose key is below the name. */
+    rc = wpk_index_seek(r, idx, &k, 1, &pos, &it, err);
+    if (!rc && !it) rc = wpk_index_first(r, idx, &pos, &it, err);
+    int done = 0;
+    for (int first = 1; !rc && it && !done; first = 0, rc = wpk_index_next(r, idx, &pos, &it, err)) {
+        if (!first && wpk_bytes_cmp(it->key.p, it->key.len, k.p, k.len) > 0) break;
+        wpk_shared *page;
+        if ((rc = wpk_leaf_get(r, idx, it, &page, err)) != 0) break;
+        const wpk2_category_page *pg = &wpk_page_of(page)->u.category;
+        for (uint32_t i = 0; i < pg->count && !done; i++) {
+            int c = wpk_bytes_cmp(pg->items[i].name.p, pg->items[i].name.len, k.p, k.len);
+            if (c > 0) done = 1;
+            else if (c == 0) done = cb(ctx, category, 0, pg->items[i].entry);
+        }
+        wpk_shared_release(page);
+    }
+    return rc;
 }

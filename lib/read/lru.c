@@ -1,10 +1,11 @@
-/* lru.c - a cache of immutable, shared buffers by file offset, bounded in bytes and count, least recently used out first.
+/* lru.c - a cache of immutable, shared objects by file offset, bounded in cost and count, least recently used out first.
  *
- * The reader's block cache and page cache are both this. Buffers never
- * change once made, so a hit hands out a reference rather than a copy:
- * the lock is held for a hash lookup and a list move, never for a copy or
- * a decompression. A buffer evicted while a reader still uses it lives on
- * until that reader releases it. */
+ * The reader's block cache (decompressed blocks) and page cache (decoded
+ * pages) are both this. Objects never change once made, so a hit hands out
+ * a reference rather than a copy: the lock is held for a hash lookup and a
+ * list move, never for a copy, a decompression or a decoding. An object
+ * evicted while a reader still uses it lives on until that reader releases
+ * it. */
 #include "reader_internal.h"
 
 #include <string.h>
@@ -27,13 +28,16 @@ wpk_shared *wpk_shared_new(size_t len)
     memset(b, 0, sizeof *b);
     atomic_init(&b->refs, 1);
     b->len = len;
+    b->cost = len;
     b->data[len] = 0;
     return b;
 }
 
 void wpk_shared_release(wpk_shared *b)
 {
-    if (b && atomic_fetch_sub(&b->refs, 1) == 1) wpk_free(b);
+    if (!b || atomic_fetch_sub(&b->refs, 1) != 1) return;
+    if (b->drop) b->drop(b);
+    wpk_free(b);
 }
 
 wpk_lru *wpk_lru_new(uint64_t max_bytes, size_t max_count)
@@ -131,19 +135,19 @@ wpk_shared *wpk_lru_get(wpk_lru *c, uint64_t key, uint64_t tag)
 
 void wpk_lru_put(wpk_lru *c, uint64_t key, uint64_t tag, wpk_shared *b)
 {
-    if (b->len > c->max_bytes) return; /* would push out everything and still not fit */
+    if (b->cost > c->max_bytes) return; /* would push out everything and still not fit */
     wpk_shared *dead = NULL;
     pthread_mutex_lock(&c->lock);
     wpk_shared **slot = find(c, key, tag);
     /* Present already: another thread decompressed the same block at the
      * same time; its copy stays, this one goes with its last reference. */
     if (!*slot) {
-        while (c->oldest && (c->bytes + b->len > c->max_bytes || (c->max_count && c->count >= c->max_count))) {
+        while (c->oldest && (c->bytes + b->cost > c->max_bytes || (c->max_count && c->count >= c->max_count))) {
             wpk_shared *v = c->oldest;
             wpk_shared **p = find(c, v->key, v->tag);
             *p = v->chain;
             list_unlink(c, v);
-            c->bytes -= v->len;
+            c->bytes -= v->cost;
             c->count--;
             v->chain = dead; /* released after unlocking: freeing can be slow */
             dead = v;
@@ -151,7 +155,7 @@ void wpk_lru_put(wpk_lru *c, uint64_t key, uint64_t tag, wpk_shared *b)
         b->key = key;
         b->tag = tag;
         c->count++;
-        c->bytes += b->len;
+        c->bytes += b->cost;
         maybe_grow(c);
         slot = &c->buckets[bucket_of(c, key)];
         b->chain = *slot;

@@ -1,6 +1,7 @@
-/* object_read.c - positioned reads from the source, and stored objects read, checked and decompressed. */
+/* object_read.c - positioned reads from the source, and stored objects (sections, pages) read, checked and decompressed. */
 #include "reader_internal.h"
 
+#include <sodium.h>
 #include <string.h>
 
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err)
@@ -18,67 +19,113 @@ int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const 
     return WPK_OK;
 }
 
-/* Decompress one zstd frame (no dictionary) that must yield exactly raw_size bytes. */
-static int unzstd_exact(wpk_reader *r, const uint8_t *src, size_t n, uint8_t *dst, size_t raw_size,
-                        const ZSTD_DDict *dict)
+int wpk_auth_ok(const uint8_t *stored, size_t n, const uint8_t auth[32])
 {
-    ZSTD_DCtx *d = wpk_dctx_get(r);
-    if (!d) return WPK_E_NOMEM;
-    /* A pooled context may be mid-frame with the block dictionary attached. */
-    ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
-    ZSTD_DCtx_refDDict(d, dict);
-    /* Exactly one frame: no trailing or skippable frames. */
-    size_t got = wpk_zstd_frame_ok(src, n, raw_size) ? ZSTD_decompressDCtx(d, dst, raw_size, src, n) : 0;
-    wpk_dctx_put(r, d);
-    if (ZSTD_isError(got) || got != raw_size) return WPK_E_CORRUPT;
-    return WPK_OK;
+    uint8_t h[32];
+    /* libsodium's BLAKE2b is ready without sodium_init (which only picks
+     * faster code paths), but init is cheap and idempotent. */
+    if (sodium_init() < 0) return 0;
+    crypto_generichash(h, sizeof h, stored, n, NULL, 0);
+    return sodium_memcmp(h, auth, sizeof h) == 0;
 }
 
-/* Check and decompress a stored object already in memory. The returned
- * buffer has raw_size bytes plus a NUL and is the caller's. */
-int wpk_decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size,
-                      uint64_t raw, uint64_t checksum, int compressed, const ZSTD_DDict *dict, const char *what,
-                      uint8_t **out, wpk_error *err)
+int wpk_codec_fail(wpk_reader *r, wpk_error *err, int codec_rc, const wpk2_err *e, uint64_t abs_offset,
+                   const char *what)
+{
+    int code = codec_rc == WPK2_E_FORMAT ? WPK_E_FORMAT
+             : codec_rc == WPK2_E_LIMIT ? WPK_E_LIMIT
+             : codec_rc == WPK2_E_NOMEM ? WPK_E_NOMEM : WPK_E_CORRUPT;
+    if (what)
+        return wpk_fail_at(err, code, abs_offset, "%s: %s at offset %llu: %s", r->name, what,
+                           (unsigned long long)abs_offset, e->msg);
+    return wpk_fail(err, code, "%s: %s", r->name, e->msg);
+}
+
+int wpk_unframe(wpk_reader *r, const uint8_t *stored, size_t n, uint64_t raw_size, const ZSTD_DDict *dict,
+                uint64_t abs_offset, const char *what, uint8_t **out, wpk_error *err)
 {
     *out = NULL;
-    if (!wpk_checksum_ok(wpk_fmt_checksum(stored, stored_size), checksum))
-        return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu: checksum mismatch", r->name, what,
-                           (unsigned long long)abs_offset);
-    uint8_t *raw_buf = wpk_malloc(raw + 1);
-    if (!raw_buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
-    int rc = WPK_OK;
-    if (compressed)
-        rc = unzstd_exact(r, stored, stored_size, raw_buf, raw, dict);
-    else
-        memcpy(raw_buf, stored, stored_size);
-    if (rc) {
-        wpk_free(raw_buf);
-        return rc == WPK_E_NOMEM ? wpk_fail(err, rc, "%s: out of memory", r->name)
-                                 : wpk_fail_at(err, rc, abs_offset, "%s: %s at offset %llu does not decompress to %llu bytes",
-                                               r->name, what, (unsigned long long)abs_offset, (unsigned long long)raw);
+    /* The frame's declared size first: a header cannot make the decoder
+     * allocate more than the referrer said. */
+    if (!wpk_zstd_frame_ok(stored, n, raw_size))
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset,
+                           "%s: %s at offset %llu is not exactly one zstd frame of %llu bytes", r->name, what,
+                           (unsigned long long)abs_offset, (unsigned long long)raw_size);
+    uint8_t *buf = wpk_malloc((size_t)raw_size + 1);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+    ZSTD_DCtx *d = wpk_dctx_get(r);
+    size_t got = 0;
+    if (d) {
+        /* A pooled context may be mid-frame with another dictionary attached. */
+        ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+        ZSTD_DCtx_refDDict(d, dict);
+        got = ZSTD_decompressDCtx(d, buf, (size_t)raw_size, stored, n);
+        wpk_dctx_put(r, d);
     }
-    raw_buf[raw] = 0;
-    *out = raw_buf;
+    if (!d || (ZSTD_isError(got) && ZSTD_getErrorCode(got) == ZSTD_error_memory_allocation)) {
+        wpk_free(buf);
+        return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory decompressing %s", r->name, what);
+    }
+    if (ZSTD_isError(got) || got != raw_size) {
+        wpk_free(buf);
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu does not decompress to %llu bytes%s%s",
+                           r->name, what, (unsigned long long)abs_offset, (unsigned long long)raw_size,
+                           ZSTD_isError(got) ? ": " : "", ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
+    }
+    buf[raw_size] = 0;
+    *out = buf;
     return WPK_OK;
 }
 
-/* Read, check and decompress a stored object (a leaf page or dictionary). */
-int wpk_load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
-                    int compressed, const ZSTD_DDict *dict, uint64_t cap, const char *what, uint8_t **out,
+int wpk_page_raw(wpk_reader *r, const wpk2_root_item *it, const char *what, int auth, int *auth_ok, uint8_t **raw,
+                 wpk_error *err)
+{
+    *raw = NULL;
+    *auth_ok = 1;
+    uint64_t abs = r->pages_base + it->page_offset;
+    /* Refused before anything is read or allocated. */
+    if (it->raw_size > r->opts.max_page_size || it->stored_size > r->opts.max_page_size)
+        return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: %s at offset %llu claims %u bytes (%u stored), over the %llu-byte page cap",
+                           r->name, what, (unsigned long long)abs, it->raw_size, it->stored_size,
+                           (unsigned long long)r->opts.max_page_size);
+    if (it->page_offset > r->pages_size || it->stored_size > r->pages_size - it->page_offset)
+        return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu lies outside the page region", r->name, what,
+                           (unsigned long long)abs);
+    const ZSTD_DDict *dict;
+    int rc = wpk_reader_dict(r, &dict, err);
+    if (rc) return rc;
+    uint8_t *stored = wpk_malloc(it->stored_size);
+    if (!stored) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
+    rc = wpk_read_exact(r, abs, stored, it->stored_size, what, err);
+    if (!rc && !wpk_checksum_ok(wpk2_checksum(stored, it->stored_size), it->checksum))
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu: checksum mismatch", r->name, what,
+                         (unsigned long long)abs);
+    int enforce = r->trusted || auth == WPK_AUTH_ALWAYS;
+    if (!rc && (enforce || auth == WPK_AUTH_MEASURE)) *auth_ok = wpk_auth_ok(stored, it->stored_size, it->auth);
+    if (!rc && enforce && !*auth_ok)
+        rc = wpk_fail_at(err, WPK_E_CORRUPT, abs,
+                         "%s: %s at offset %llu: BLAKE2b-256 mismatch: not the page its referrer names (altered?)",
+                         r->name, what, (unsigned long long)abs);
+    if (!rc) rc = wpk_unframe(r, stored, it->stored_size, it->raw_size, dict, abs, what, raw, err);
+    wpk_free(stored);
+    return rc;
+}
+
+int wpk_section_raw(wpk_reader *r, const wpk2_section *s, const char *what, uint64_t cap, uint8_t **raw,
                     wpk_error *err)
 {
-    *out = NULL;
-    if (stored == 0)
-        return wpk_fail_at(err, WPK_E_CORRUPT, abs_offset, "%s: %s at offset %llu is empty", r->name, what,
-                           (unsigned long long)abs_offset);
-    if (raw > cap || stored > cap)
-        return wpk_fail_at(err, WPK_E_LIMIT, abs_offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte cap",
-                           r->name, what, (unsigned long long)abs_offset, (unsigned long long)(raw > stored ? raw : stored),
+    *raw = NULL;
+    if (s->raw_size > cap)
+        return wpk_fail_at(err, WPK_E_LIMIT, s->offset, "%s: %s at offset %llu claims %llu bytes, over the %llu-byte cap",
+                           r->name, what, (unsigned long long)s->offset, (unsigned long long)s->raw_size,
                            (unsigned long long)cap);
-    uint8_t *buf = wpk_malloc(stored);
-    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory reading %s", r->name, what);
-    int rc = wpk_read_exact(r, abs_offset, buf, stored, what, err);
-    if (!rc) rc = wpk_decode_object(r, buf, abs_offset, stored, raw, checksum, compressed, dict, what, out, err);
-    wpk_free(buf);
-    return rc;
+    /* Sections other than regions lie in the prefix, in memory since open,
+     * and their checksums were checked there. */
+    const uint8_t *stored = r->prefix + s->offset;
+    if (s->flags & WPK2_SECF_ZSTD)
+        return wpk_unframe(r, stored, (size_t)s->stored_size, s->raw_size, NULL, s->offset, what, raw, err);
+    if (!(*raw = wpk_malloc((size_t)s->stored_size + 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+    memcpy(*raw, stored, (size_t)s->stored_size);
+    (*raw)[s->stored_size] = 0;
+    return WPK_OK;
 }

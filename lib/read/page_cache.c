@@ -1,58 +1,62 @@
-/* page_cache.c - a small cache of decompressed index pages.
+/* page_cache.c - decoded index pages as shared objects, kept in the reader's page cache so that a warm lookup decodes nothing.
  *
- * A lookup decompresses up to two index pages; most of a warm lookup's time
- * goes there. Pages are kept by their file offset in an lru.c cache bounded
- * by a count (cache_pages) and by bytes (page_cache_bytes: a page may be up
- * to 16 MiB, so a count alone bounds nothing useful). Pages are copied in
- * and out, so callers own theirs (a copy of a 64 KiB page costs a few
- * microseconds, a decompression tens). */
+ * A lookup reads up to two leaves; decompressing and decoding them (front
+ * coded keys and paths, spelled titles and URLs, every stream checked) is
+ * most of a cold lookup's time. Decoded pages are immutable, so the cache
+ * hands out references. Each page's memory comes from an allocator that
+ * counts it, and that count is what it costs against page_cache_bytes
+ * (cache_pages bounds their number). */
 #include "reader_internal.h"
 
 #include <string.h>
 
-struct wpk_page_cache { wpk_lru *lru; };
-
-wpk_page_cache *wpk_page_cache_new(int n, uint64_t max_bytes)
+static void *count_alloc(void *opaque, size_t size)
 {
-    wpk_page_cache *c = wpk_calloc(1, sizeof *c);
-    if (!c) return NULL;
-    if (!(c->lru = wpk_lru_new(max_bytes, (size_t)n))) {
-        wpk_free(c);
-        return NULL;
+    wpk_page *p = opaque;
+    p->bytes += size;
+    return wpk_malloc(size);
+}
+
+static void *count_realloc(void *opaque, void *old, size_t size)
+{
+    wpk_page *p = opaque;
+    p->bytes += size; /* the old size is not known: counted again, an overestimate */
+    return wpk_realloc(old, size);
+}
+
+static void count_free(void *opaque, void *ptr)
+{
+    (void)opaque;
+    wpk_free(ptr);
+}
+
+static void page_drop(wpk_shared *s)
+{
+    wpk_page *p = wpk_page_of(s);
+    switch (p->kind) {
+    case WPK2_PAGE_ENTRY: wpk2_entry_page_free(&p->u.entry); break;
+    case WPK2_PAGE_TITLE: wpk2_title_page_free(&p->u.title); break;
+    case WPK2_PAGE_ID: wpk2_id_page_free(&p->u.id); break;
+    default: wpk2_category_page_free(&p->u.category); break;
     }
-    return c;
 }
 
-void wpk_page_cache_free(wpk_page_cache *c)
+wpk_shared *wpk_page_new(uint32_t kind)
 {
-    if (!c) return;
-    wpk_lru_free(c->lru);
-    wpk_free(c);
-}
-
-uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t *len)
-{
-    wpk_shared *s = wpk_lru_get(c->lru, offset, 0);
+    wpk_shared *s = wpk_shared_new(sizeof(wpk_page));
     if (!s) return NULL;
-    uint8_t *copy = wpk_malloc(s->len + 1);
-    if (copy) {
-        memcpy(copy, s->data, s->len + 1); /* with its NUL */
-        *len = s->len;
-    }
-    wpk_shared_release(s);
-    return copy;
+    wpk_page *p = wpk_page_of(s);
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->alloc = (wpk2_alloc){count_alloc, count_realloc, count_free, p};
+    s->drop = page_drop;
+    return s;
 }
 
-void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len)
+uint64_t wpk_page_tag(const wpk2_root_item *it, uint32_t kind)
 {
-    wpk_shared *s = wpk_shared_new(len);
-    if (!s) return; /* a cache may always decline */
-    memcpy(s->data, raw, len);
-    wpk_lru_put(c->lru, offset, 0, s);
-    wpk_shared_release(s);
-}
-
-void wpk_page_cache_stats(wpk_page_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *bytes, uint64_t *count)
-{
-    wpk_lru_stats(c->lru, hits, misses, bytes, count);
+    uint64_t auth;
+    memcpy(&auth, it->auth, sizeof auth);
+    return it->checksum ^ auth ^ (it->first_item * 0x9E3779B97F4A7C15ull) ^
+           (((uint64_t)it->page_items << 8 | kind) * 0xC2B2AE3D27D4EB4Full) ^ it->raw_size;
 }

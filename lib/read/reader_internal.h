@@ -1,46 +1,35 @@
-/* reader_internal.h - the state of an open archive, shared by the reading side (not installed). */
+/* reader_internal.h - the state of an open format 2.0 archive, shared by the reading side (not installed). */
 #ifndef WPK_READER_INTERNAL_H
 #define WPK_READER_INTERNAL_H
 
 #include "common.h"
+#include "wpk2_format.h"
 
 #include <stdatomic.h>
 
 #define WPK_DCTX_POOL 8
-
-/* Items of a root or branch page (a list of leaves or of branch pages). */
-typedef struct wpk_item_list {
-    wpk_fmt_root_item *items;
-    uint32_t count;
-    uint64_t total;           /* index items beneath them all */
-} wpk_item_list;
+/* The first read at open: the prefix of most archives, in one read. */
+#define WPK_OPEN_READ 65536u
 
 /* A branch page: decoded on first use, kept until close (index_tree.c). */
 typedef struct wpk_branch {
     int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
-    uint8_t *raw;             /* items point into it */
-    wpk_item_list list;
+    int auth_ok;              /* its BLAKE2b-256 matched its root item's (checked always: verify asks) */
+    wpk2_root list;           /* its items, naming leaves */
     wpk_error err;
 } wpk_branch;
 
-/* One index root: found at open, decoded on first use (wpk_index_ready),
- * so that opening costs the same whatever the entry count. */
+/* One index: its root section, decoded on first use (wpk_index_ready), so
+ * that opening costs the same whatever the entry count. */
 typedef struct wpk_index {
-    int present;              /* the archive has this index */
+    uint32_t kind;            /* WPK2_PAGE_ENTRY .. WPK2_PAGE_CATEGORY */
+    const char *what;         /* "entry index", for messages */
+    wpk2_section sec;
     int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
-    wpk_fmt_section sec;
-    const char *what;
-    uint32_t want_kind;
     wpk_error err;
-    uint32_t kind;            /* WPK_KEY_* */
-    uint8_t *raw;             /* decompressed root bytes; items point into it */
-    wpk_fmt_root_item *items;
-    uint32_t count;
-    uint64_t total_items;
-    uint64_t base, size;      /* the region its leaves live in (PAGES or PAGES_EXT) */
-    int branched;             /* items point at branch pages, which point at leaves */
-    int split_runs;           /* (1.4) a run of equal keys may continue into the next leaf */
-    wpk_branch *branches;     /* one per item when branched */
+    wpk2_root root;           /* items name leaves, or branch pages when branched */
+    int branched;
+    wpk_branch *branches;     /* one per root item when branched */
 } wpk_index;
 
 struct wpk_reader {
@@ -54,26 +43,30 @@ struct wpk_reader {
     void *progress_ctx;
     char *name;
     wpk_open_opts opts;
+    int trusted;                /* opened with a key: the prefix is the key's, pages and blocks are checked */
+    uint8_t trusted_key[WPK_PUBLIC_KEY_SIZE];
+    wpk2_header h;
+    /* The header in 1.x's terms, for write/sign.c, which still signs 1.x
+     * archives until it moves to format 2.0. */
     wpk_fmt_header hdr;
-    uint64_t pages_base, pages_size, ext_base, ext_size, data_base, data_size, index_bytes;
-    wpk_index path_idx, title_idx, id_idx, fold_idx, cat_idx;
-    uint8_t *summary;           /* SUMMARY section bytes, when present */
-    size_t summary_len;
-    uint64_t sum_articles, sum_revisions, sum_aliases, sum_categories;
-    /* The dictionary is loaded on first use: opening stays cheap. */
-    int has_dict;
-    wpk_fmt_section dict_sec;
+    wpk2_section secs[WPK2_MAX_SECTIONS];
+    wpk2_section_map map;       /* points into secs */
+    uint8_t *prefix;            /* bytes 0 .. prefix_size - 1, kept: roots and the dictionary are decoded from it */
+    uint64_t pages_base, pages_size, data_base, data_size;
+    wpk_index idx[5];           /* by page kind: idx[WPK2_PAGE_ENTRY] .. idx[WPK2_PAGE_CATEGORY] */
+    wpk2_wikis wikis;
+    int has_summary;
+    wpk2_summary summary;
+    wpk2_alloc alloc;           /* the library's allocator, for the codec */
+    /* The dictionary is decoded on first use: opening stays cheap. */
     pthread_mutex_t dict_lock;
     int dict_state;             /* 0 not loaded, 1 loaded, -1 failed (dict_err says why) */
     wpk_error dict_err;
     ZSTD_DDict *ddict;
     uint8_t *dict_raw;          /* the dictionary's bytes, which ddict refers to */
-    uint64_t dict_size;
-    struct wpk_page_cache *cache; /* page_cache.c; NULL when disabled */
+    struct wpk_lru *pages;      /* decoded leaves (page_cache.c); NULL when disabled */
     struct wpk_lru *blocks;     /* decompressed blocks (block_cache.c); NULL when disabled */
-    uint64_t branch_bytes;      /* raw bytes of the branch pages kept (index_tree.c), under root_lock */
-    uint8_t *prefix;            /* header, section table, roots and summary, as read at open */
-    pthread_mutex_t root_lock;
+    pthread_mutex_t root_lock;  /* roots and branch pages being decoded */
     pthread_mutex_t pool_lock;
     ZSTD_DCtx *pool[WPK_DCTX_POOL];
     int pool_n;
@@ -83,84 +76,140 @@ struct wpk_reader {
  * content is, then its strings. */
 typedef struct wpk_entry_full {
     wpk_entry pub;
-    wpk_fmt_ref block;        /* offset relative to the DATA region */
-    uint32_t offset_in_block;
+    wpk2_block_ref block;     /* offset relative to the DATA region */
+    uint64_t offset_in_block;
     _Alignas(8) char strings[]; /* revision numbers, category pointers, then strings */
 } wpk_entry_full;
 
-/* lru.c: immutable buffers shared by reference count, and a cache of them
- * by (file offset, tag), bounded in bytes and count, least recently used
- * out first. Thread-safe. */
+/* lru.c: immutable objects shared by reference count, and a cache of them
+ * by (file offset, tag), bounded in cost and count, least recently used out
+ * first. Thread-safe. */
 typedef struct wpk_shared {
     atomic_uint refs;
     uint64_t key, tag;          /* the cache's, under its lock */
     struct wpk_shared *newer, *older, *chain;
+    uint64_t cost;              /* what it counts against the cache's budget (len unless set) */
+    void (*drop)(struct wpk_shared *); /* releases what data holds, before the object goes (NULL: nothing) */
     size_t len;
-    uint8_t data[];             /* len bytes and a NUL */
+    _Alignas(16) uint8_t data[]; /* len bytes and a NUL */
 } wpk_shared;
 typedef struct wpk_lru wpk_lru;
 /* One reference, held by the caller; NULL when out of memory. */
 wpk_shared *wpk_shared_new(size_t len);
 void wpk_shared_release(wpk_shared *b);
-/* max_count 0: bounded in bytes only. */
+/* max_count 0: bounded in cost only. */
 wpk_lru *wpk_lru_new(uint64_t max_bytes, size_t max_count);
 void wpk_lru_free(wpk_lru *c);
-/* A new reference to the buffer held for (key, tag), or NULL (a miss). */
+/* A new reference to the object held for (key, tag), or NULL (a miss). */
 wpk_shared *wpk_lru_get(wpk_lru *c, uint64_t key, uint64_t tag);
-/* Offer a new buffer, not offered before; the cache takes a reference of
- * its own if it keeps it (not when larger than the whole budget, or when
- * (key, tag) is held already), the caller keeps its own. */
+/* Offer a new object, not offered before; the cache takes a reference of
+ * its own if it keeps it (not when it costs more than the whole budget, or
+ * when (key, tag) is held already), the caller keeps its own. */
 void wpk_lru_put(wpk_lru *c, uint64_t key, uint64_t tag, wpk_shared *b);
 void wpk_lru_stats(wpk_lru *c, uint64_t *hits, uint64_t *misses, uint64_t *bytes, uint64_t *count);
 
-/* page_cache.c: decompressed index pages by file offset (an lru.c cache).
- * Lookups copy pages out, so callers own what they get. */
-typedef struct wpk_page_cache wpk_page_cache;
-wpk_page_cache *wpk_page_cache_new(int slots, uint64_t max_bytes);
-void wpk_page_cache_free(wpk_page_cache *c);
-/* A copy (library allocator) of the cached page (*len + 1 bytes,
- * NUL-terminated; *len set), or NULL. */
-uint8_t *wpk_page_cache_get(wpk_page_cache *c, uint64_t offset, size_t *len);
-void wpk_page_cache_put(wpk_page_cache *c, uint64_t offset, const uint8_t *raw, size_t len);
-void wpk_page_cache_stats(wpk_page_cache *c, uint64_t *hits, uint64_t *misses, uint64_t *bytes, uint64_t *count);
+/* page_cache.c: a decoded leaf, shared (a wpk_shared whose data is a
+ * wpk_page), and the cache of them by file offset. The cost of a page is
+ * the memory its decoding allocated. */
+typedef struct wpk_page {
+    uint32_t kind;            /* WPK2_PAGE_ENTRY .. WPK2_PAGE_CATEGORY */
+    uint64_t bytes;           /* allocated by the codec for it */
+    wpk2_alloc alloc;         /* counts into bytes; the decoded page's memory refers to it */
+    union {
+        wpk2_entry_page entry;
+        wpk2_title_page title;
+        wpk2_id_page id;
+        wpk2_category_page category;
+    } u;
+} wpk_page;
+static inline wpk_page *wpk_page_of(wpk_shared *s) { return (wpk_page *)(void *)s->data; }
+/* A new, empty page object of `kind` (one reference); NULL when out of memory. */
+wpk_shared *wpk_page_new(uint32_t kind);
+/* Its cache key's tag: the page's hashes and the position and count its
+ * referrer gives, so that a page is only found again for the same item. */
+uint64_t wpk_page_tag(const wpk2_root_item *it, uint32_t kind);
 
 /* block_cache.c: the block of an entry, decompressed whole, from the block
  * cache or read and decompressed (then offered to it). *out is a reference
  * (wpk_shared_release) of exactly the block's raw size. */
 int wpk_block_get(wpk_reader *r, const wpk_entry_full *e, wpk_shared **out, wpk_error *err);
-/* content.c: read the stored block of an entry and check it (checksum, one
- * zstd frame of its raw size); *stored is the caller's. */
+/* content.c: read the stored block of an entry and check it (extent, XXH3,
+ * BLAKE2b with a trusted key, one zstd frame of its raw size); *stored is
+ * the caller's. */
 int wpk_read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk_error *err);
 
 /* object_read.c: bytes of the source, and stored objects. */
 int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const char *what, wpk_error *err);
-/* Check and decompress a stored object already in memory (dict may be
+/* 1 when the stored bytes' BLAKE2b-256 is `auth`. */
+int wpk_auth_ok(const uint8_t *stored, size_t n, const uint8_t auth[32]);
+/* Decompress one frame that must be exactly raw_size bytes (dict may be
  * NULL). The returned buffer has raw bytes plus a NUL and is the caller's. */
-int wpk_decode_object(wpk_reader *r, const uint8_t *stored, uint64_t abs_offset, uint64_t stored_size, uint64_t raw,
-                      uint64_t checksum, int compressed, const ZSTD_DDict *dict, const char *what, uint8_t **out,
-                      wpk_error *err);
-/* Read, check and decompress a stored object of at most `cap` bytes. */
-int wpk_load_object(wpk_reader *r, uint64_t abs_offset, uint64_t stored, uint64_t raw, uint64_t checksum,
-                    int compressed, const ZSTD_DDict *dict, uint64_t cap, const char *what, uint8_t **out,
+int wpk_unframe(wpk_reader *r, const uint8_t *stored, size_t n, uint64_t raw_size, const ZSTD_DDict *dict,
+                uint64_t abs_offset, const char *what, uint8_t **out, wpk_error *err);
+/* A page named by a root or branch item, read, checked (caps, XXH3,
+ * BLAKE2b as `auth` says) and decompressed with the dictionary; *auth_ok
+ * says whether its BLAKE2b matched (1 when not computed). */
+enum {
+    WPK_AUTH_IF_TRUSTED = 0, /* checked with a trusted key */
+    WPK_AUTH_ALWAYS = 1,     /* checked (verify) */
+    WPK_AUTH_MEASURE = 2     /* computed always, a mismatch failing only with a trusted key */
+};
+int wpk_page_raw(wpk_reader *r, const wpk2_root_item *it, const char *what, int auth, int *auth_ok, uint8_t **raw,
+                 wpk_error *err);
+/* A prefix section's raw bytes (decompressed when ZSTD), at most cap. */
+int wpk_section_raw(wpk_reader *r, const wpk2_section *s, const char *what, uint64_t cap, uint8_t **raw,
                     wpk_error *err);
-/* dict.c: check the dictionary section at open (read later). */
-int wpk_dict_check(wpk_reader *r, const wpk_fmt_section *s, wpk_error *err);
-/* The digested dictionary (NULL when the archive has none), loaded on first
- * call; thread-safe. */
+/* A codec failure as a library error ("name: message"). */
+int wpk_codec_fail(wpk_reader *r, wpk_error *err, int codec_rc, const wpk2_err *e, uint64_t abs_offset,
+                   const char *what);
+/* dict.c: the digested dictionary (NULL when the archive has none), loaded
+ * on first call; thread-safe. */
 int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
-/* info.c: the SUMMARY section, read at open from the prefix. */
-int wpk_summary_load(wpk_reader *r, const uint8_t *prefix, const wpk_fmt_section *s, wpk_error *err);
-/* index_root.c: decode an index root on first use; 0 also when the
- * archive lacks the index (idx->present is 0). Thread-safe. */
+/* prefix.c: opening's checks of the prefix (header, file size, section
+ * table, checksums, wikis, summary; with a key, the signature). */
+int wpk_prefix_open(wpk_reader *r, wpk_error *err);
+/* signature_check.c: the signature record checked against the prefix
+ * (WPK_E_NOTFOUND when unsigned); with a key, the signer must be it
+ * (WPK_E_UNTRUSTED). */
+int wpk_prefix_signature(wpk_reader *r, const uint8_t *key, wpk_error *err);
+/* index_root.c: decode an index root on first use. Thread-safe. */
 int wpk_index_ready(wpk_reader *r, wpk_index *idx, wpk_error *err);
-/* page_load.c: a leaf page, decompressed (through the page cache); *len
- * gets its size, which for a leaf stored in columns (1.5) is that of the
- * rebuilt row leaf, not the root's raw size. */
-int wpk_load_page(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what, uint8_t **raw,
-                  size_t *len, wpk_error *err);
-/* A branch page, bypassing the page cache: the caller keeps it. */
-int wpk_load_page_uncached(wpk_reader *r, const wpk_index *idx, const wpk_fmt_ref *ref, const char *what,
-                           uint8_t **raw, wpk_error *err);
+void wpk_index_free(wpk_index *idx);
+
+/* index_tree.c: the leaves of an index whose root is ready, by position
+ * (a root item, and an item of its branch page when branched). */
+typedef struct wpk_leaf_pos { uint32_t top, sub; } wpk_leaf_pos;
+/* A key to look up: bytes, or (wiki, page ID) in the ID index. */
+typedef struct wpk_key { const uint8_t *p; size_t len; uint16_t wiki; uint64_t id; } wpk_key;
+int wpk_key_cmp(uint32_t kind, const wpk2_root_item *it, const wpk_key *k);
+/* The items under root item i: that item itself for a flat root, the items
+ * of its branch page otherwise (decoded on first use). Thread-safe; *items
+ * stays valid until the reader closes. */
+int wpk_index_children(wpk_reader *r, wpk_index *idx, uint32_t i, const wpk2_root_item **items, uint32_t *count,
+                       wpk_error *err);
+/* The leaf at pos (*it NULL past the end). */
+int wpk_index_leaf(wpk_reader *r, wpk_index *idx, wpk_leaf_pos pos, const wpk2_root_item **it, wpk_error *err);
+/* The last leaf whose key is not above k (strict: below k); *it NULL when
+ * there is none. */
+int wpk_index_seek(wpk_reader *r, wpk_index *idx, const wpk_key *k, int strict, wpk_leaf_pos *pos,
+                   const wpk2_root_item **it, wpk_error *err);
+/* The leaf holding item n of the index (*it NULL when n is past the end). */
+int wpk_index_at(wpk_reader *r, wpk_index *idx, uint64_t n, wpk_leaf_pos *pos, const wpk2_root_item **it,
+                 wpk_error *err);
+/* The first leaf (*it NULL when the index is empty), and the one after pos. */
+int wpk_index_first(wpk_reader *r, wpk_index *idx, wpk_leaf_pos *pos, const wpk2_root_item **it, wpk_error *err);
+int wpk_index_next(wpk_reader *r, wpk_index *idx, wpk_leaf_pos *pos, const wpk2_root_item **it, wpk_error *err);
+
+/* page_load.c: leaf `it` of index idx, decoded, from the page cache or
+ * read, checked and decoded (then offered to it). *out is a reference. */
+int wpk_leaf_get(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, wpk_shared **out, wpk_error *err);
+/* The same for verify: never from or into the cache, BLAKE2b always
+ * checked. */
+int wpk_leaf_load_checked(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, wpk_shared **out,
+                          wpk_error *err);
+/* The codec's context for decoding pages of this reader. */
+wpk2_page_ctx wpk_page_ctx(const wpk_reader *r, const wpk2_root_item *from, const wpk2_alloc *alloc);
+
 /* dctx_pool.c: decompression contexts, reused. */
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);
 void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
@@ -169,33 +218,15 @@ void wpk_dctx_put(wpk_reader *r, ZSTD_DCtx *d);
  * cannot make the decoder allocate a window larger than the object. */
 int wpk_zstd_frame_ok(const uint8_t *src, size_t n, uint64_t raw_size);
 
-/* Fill a wpk_entry_full from a decoded record (strings copied). */
-wpk_entry_full *wpk_entry_from_record(const wpk_reader *r, const wpk_fmt_record *rec, uint64_t entry_no);
-/* Byte-wise order of keys (index_tree.c). */
+/* entry.c: the entry handed out for entry i of a decoded entry page (its
+ * strings copied; categories inherited from its current version when it
+ * says they are the same). */
+int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_entry_full **out, wpk_error *err);
+/* The entry page holding entry n, and n's index in it. */
+int wpk_entry_page_of(wpk_reader *r, uint64_t n, wpk_shared **page, uint32_t *i, wpk_error *err);
+/* The wiki number of a name (NULL or "": 0); -1 when no wiki has it. */
+int wpk_wiki_number(const wpk_reader *r, const char *name);
+/* Byte-wise order of strings (shorter first on a common prefix). */
 int wpk_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
-/* index_tree.c: the leaves of an index whose root is ready. */
-/* Decode and check the items of a root or branch page: positions contiguous
- * from `first`, keys in order (paths strictly), pages inside the region and
- * under the page cap, leaves able to hold their items (unless the items
- * point at branch pages). `at` is the file offset that errors name. */
-int wpk_decode_items(wpk_reader *r, const wpk_index *idx, const uint8_t *raw, size_t n, uint64_t first, int of_branches,
-                     uint64_t at, const char *what, wpk_item_list *out, wpk_error *err);
-/* The leaves under root item i: that item itself for a flat root, the
- * items of its branch page otherwise. Thread-safe; *out stays valid until
- * the reader closes. */
-int wpk_index_children(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_item_list *out, wpk_error *err);
-void wpk_index_free_branches(wpk_index *idx);
-/* The leaf holding the first item >= key (*leaf NULL when the key sorts
- * before every leaf). */
-int wpk_index_find(wpk_reader *r, wpk_index *idx, const uint8_t *key, size_t key_len, uint64_t key_u64,
-                   const wpk_fmt_root_item **leaf, wpk_error *err);
-/* The leaf holding item n of the index (*leaf NULL when n is past the end). */
-int wpk_index_at(wpk_reader *r, wpk_index *idx, uint64_t n, const wpk_fmt_root_item **leaf, wpk_error *err);
-/* The leaf after `leaf` (*next NULL after the last). */
-int wpk_index_next(wpk_reader *r, wpk_index *idx, const wpk_fmt_root_item *leaf, const wpk_fmt_root_item **next,
-                   wpk_error *err);
-/* lookup.c: record i of a record page, decoded and checked (`it` is its leaf). */
-int wpk_decode_record_at(wpk_reader *r, const uint8_t *leaf, size_t leaf_len, uint32_t i,
-                         const wpk_fmt_root_item *it, wpk_fmt_record *rec, wpk_error *err);
 
 #endif

@@ -1,12 +1,12 @@
-/* signature_check.c - reading and checking the signature of an archive (1.2).
+/* signature_check.c - the signature of an archive: its record in the prefix, checked against the prefix's BLAKE2b-512.
  *
- * The SIGNATURE section is a region: no XXH3 of its own, because a checksum
- * stored elsewhere in the file would change when the record is written, and
- * so would what it signs. Its record is checked by the Ed25519 signature
- * itself, against a BLAKE2b-512 digest of every byte of the file (the
- * record's own bytes read as zeros). */
+ * The SIGNATURE section is 160 bytes in the prefix, all zero when
+ * unsigned. It signs its own first 96 bytes (the signer's key among them)
+ * and a digest of the prefix with those 160 bytes read as zeros; the prefix
+ * names every page and block by its BLAKE2b-256, so checking the signature
+ * once at open vouches for every byte read after it (each page and block
+ * checked against its hash as it is read). */
 #include "signature_check.h"
-#include "wpk_endian.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -19,6 +19,66 @@ int wpk_sodium_ready(wpk_error *err)
     if (sodium_init() < 0) return wpk_fail(err, WPK_E_NOMEM, "cannot initialise libsodium");
     return WPK_OK;
 }
+
+/* The record, decoded; WPK_E_NOTFOUND when it is all zero (unsigned). */
+static int read_record(wpk_reader *r, wpk2_signature *sig, wpk_error *err)
+{
+    const wpk2_section *s = r->map.of[WPK2_SEC_SIGNATURE];
+    wpk2_err e;
+    int rc = wpk2_signature_decode(r->prefix + s->offset, (size_t)s->stored_size, sig, &e);
+    if (rc) return wpk_codec_fail(r, err, rc, &e, s->offset, "signature");
+    if (!sig->is_signed) return wpk_fail(err, WPK_E_NOTFOUND, "%s: archive is not signed", r->name);
+    return WPK_OK;
+}
+
+int wpk_prefix_signature(wpk_reader *r, const uint8_t *key, wpk_error *err)
+{
+    wpk2_signature sig;
+    int rc = wpk_sodium_ready(err);
+    if (!rc) rc = read_record(r, &sig, err);
+    if (rc) return rc;
+    const wpk2_section *s = r->map.of[WPK2_SEC_SIGNATURE];
+    /* The prefix with the record zeroed: hashed in three pieces rather
+     * than copied. */
+    static const uint8_t zeros[WPK2_SIG_SIZE];
+    uint8_t digest[64], msg[WPK2_SIG_MESSAGE_SIZE];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof digest);
+    crypto_generichash_update(&st, r->prefix, (size_t)s->offset);
+    crypto_generichash_update(&st, zeros, sizeof zeros);
+    uint64_t after = s->offset + WPK2_SIG_SIZE;
+    crypto_generichash_update(&st, r->prefix + after, (size_t)(r->h.prefix_size - after));
+    crypto_generichash_final(&st, digest, sizeof digest);
+    wpk2_signature_message(msg, &sig, digest);
+    if (crypto_sign_verify_detached(sig.signature, msg, sizeof msg, sig.public_key) != 0)
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset,
+                           "%s: signature at offset %llu does not match the archive (changed after signing?)", r->name,
+                           (unsigned long long)s->offset);
+    /* Checked after the signature, so that damage is reported as damage. */
+    if (key && sodium_memcmp(key, sig.public_key, sizeof sig.public_key) != 0)
+        return wpk_fail_at(err, WPK_E_UNTRUSTED, s->offset, "%s: signed by another key than the one trusted", r->name);
+    return WPK_OK;
+}
+
+int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_error *err)
+{
+    if (!r || !out) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_signature: NULL argument");
+    memset(out, 0, sizeof *out);
+    wpk2_signature sig;
+    int rc = read_record(r, &sig, err);
+    if (rc) return rc;
+    memcpy(out->public_key, sig.public_key, sizeof out->public_key);
+    memcpy(out->signature, sig.signature, sizeof out->signature);
+    return WPK_OK;
+}
+
+int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err)
+{
+    if (!r) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_check_signature: NULL argument");
+    return wpk_prefix_signature(r, trusted_key, err);
+}
+
+/* ---- format 1.x, for write/sign.c until it signs format 2.0 ------------- */
 
 int wpk_sig_section(const wpk_reader *r, wpk_fmt_section *out)
 {
@@ -59,54 +119,3 @@ int wpk_sig_digest(wpk_reader *r, const wpk_fmt_section *s, uint8_t out[WPK_SIG_
     return rc;
 }
 
-/* The record, decoded; WPK_E_NOTFOUND when the archive is unsigned. */
-static int read_record(wpk_reader *r, wpk_fmt_section *sec, wpk_fmt_signature *sig, wpk_error *err)
-{
-    if (!wpk_sig_section(r, sec)) return wpk_fail(err, WPK_E_NOTFOUND, "%s: archive is not signed", r->name);
-    if (!(sec->flags & WPK_SECF_REGION))
-        return wpk_fail_at(err, WPK_E_CORRUPT, sec->offset, "%s: signature section is not marked as a region", r->name);
-    uint8_t rec[WPK_SIG_RECORD_SIZE];
-    const char *why = "signature section is not 112 bytes";
-    int rc = WPK_FMT_CORRUPT;
-    if (sec->stored_size == WPK_SIG_RECORD_SIZE) {
-        if ((rc = wpk_read_exact(r, sec->offset, rec, sizeof rec, "signature", err)) != 0) return rc;
-        rc = wpk_fmt_signature_decode(rec, sizeof rec, sig, &why);
-    }
-    if (rc)
-        return wpk_fail_at(err, WPK_E_CORRUPT, sec->offset, "%s: signature at offset %llu: %s", r->name,
-                           (unsigned long long)sec->offset, why);
-    return WPK_OK;
-}
-
-int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_error *err)
-{
-    if (!r || !out) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_signature: NULL argument");
-    memset(out, 0, sizeof *out);
-    wpk_fmt_section sec;
-    wpk_fmt_signature sig;
-    int rc = read_record(r, &sec, &sig, err);
-    if (rc) return rc;
-    memcpy(out->public_key, sig.public_key, sizeof out->public_key);
-    memcpy(out->signature, sig.signature, sizeof out->signature);
-    return WPK_OK;
-}
-
-int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err)
-{
-    if (!r) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_check_signature: NULL argument");
-    wpk_fmt_section sec;
-    wpk_fmt_signature sig;
-    uint8_t digest[WPK_SIG_DIGEST_SIZE], msg[WPK_SIG_MESSAGE_SIZE];
-    int rc = read_record(r, &sec, &sig, err);
-    if (!rc) rc = wpk_sig_digest(r, &sec, digest, err);
-    if (rc) return rc;
-    wpk_fmt_signature_message(msg, &sig, digest);
-    if (crypto_sign_verify_detached(sig.signature, msg, sizeof msg, sig.public_key) != 0)
-        return wpk_fail_at(err, WPK_E_CORRUPT, sec.offset,
-                           "%s: signature at offset %llu does not match the archive (changed after signing?)", r->name,
-                           (unsigned long long)sec.offset);
-    /* Checked after the signature, so that damage is reported as damage. */
-    if (trusted_key && sodium_memcmp(trusted_key, sig.public_key, sizeof sig.public_key) != 0)
-        return wpk_fail_at(err, WPK_E_CORRUPT, sec.offset, "%s: signed by a different key", r->name);
-    return WPK_OK;
-}

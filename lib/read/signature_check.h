@@ -1,10 +1,11 @@
-/* signature_check.h - finding and digesting the SIGNATURE section (1.2), for checking (signature_check.c) and signing (write/sign.c). */
+/* signature_check.h - the SIGNATURE section: libsodium made ready, and 1.x's whole-file digest still used by write/sign.c. */
 #ifndef WPK_SIGNATURE_CHECK_H
 #define WPK_SIGNATURE_CHECK_H
 
 #include "reader_internal.h"
 
-/* Find the SIGNATURE section in the section table kept from opening.
+/* Format 1.x (write/sign.c signs 1.x archives until it moves to 2.0).
+ * Find the SIGNATURE section in the section table kept from opening.
  * Returns 1 and fills *out when there is one, 0 when the archive is
  * unsigned. */
 int wpk_sig_section(const wpk_reader *r, wpk_fmt_section *out);

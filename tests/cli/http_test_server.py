@@ -2,12 +2,15 @@
 """A small HTTP server for test_http.sh: serves one file, with Range support
 by default, or misbehaving in one chosen way.
 
-usage: http_test_server.py FILE --port-file PATH [MODE]
+usage: http_test_server.py FILE --port-file PATH [--alter OFFSET]... [MODE]
 
 It listens on 127.0.0.1 on a free port and writes the port number to PATH
 (written whole, then renamed, so a reader never sees half of it). It logs
 one line per request to stderr: the request line, the Range header, the
 status and the number of body bytes sent.
+
+--alter OFFSET (repeatable) makes it a mirror that changes the file: the
+byte at OFFSET is served with its lowest bit flipped, whatever the mode.
 
 Modes (at most one):
   (none)          answer Range requests with 206, as a normal server does
@@ -27,6 +30,7 @@ import email.utils
 import http.server
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -60,6 +64,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):       # request logging is done in send()
         pass
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes: without this, each
+        # answer on a kept-alive connection waits for a delayed ACK (40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log(self, status, sent):
         sys.stderr.write('%s "%s" %d %d\n' % (self.requestline, self.headers.get("Range", "-"),
@@ -107,11 +117,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(opts.status, [("Content-Type", "text/plain")],
                       b"status %d from the test server\n" % opts.status, body)
             return
-        with open(opts.file, "rb") as f:
-            content = f.read()
-        size = len(content)
+        size = os.stat(opts.file).st_size
         headers = [("Content-Type", "application/octet-stream")] + self.validators()
         rng = None if opts.no_range else parse_range(self.headers.get("Range"), size)
+        # Only the bytes answered are read (an archive of megabytes, many requests).
+        first = rng[0] if isinstance(rng, tuple) else 0
+        last = rng[1] if isinstance(rng, tuple) else size - 1
+        if opts.short and isinstance(rng, tuple):
+            last = first + max(1, (last - first + 1) // 2) - 1
+        with open(opts.file, "rb") as f:
+            f.seek(first)
+            piece = bytearray(f.read(last - first + 1))
+        for at in opts.alter:
+            if first <= at <= last:
+                piece[at - first] ^= 1
+        content = bytes(piece)
         if opts.change_date:                 # the next response sees a newer file
             st = os.stat(opts.file)
             os.utime(opts.file, (st.st_atime, st.st_mtime + 1))
@@ -121,11 +141,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rng == "bad":
             self.send(416, [("Content-Range", "bytes */%d" % size)], b"", body)
             return
-        first, last = rng
-        if opts.short:                       # only the first half of what was asked
-            last = first + max(1, (last - first + 1) // 2) - 1
+        # With --short, only the first half of what was asked (cut above).
         headers += [("Accept-Ranges", "bytes"), ("Content-Range", "bytes %d-%d/%d" % (first, last, size))]
-        data = content[first:last + 1]
+        data = content
         if opts.truncate:                    # promise it all, send half, hang up
             self.close_connection = True
             self.send(206, headers, data, body, send_bytes=len(data) // 2)
@@ -137,6 +155,7 @@ def main():
     p = argparse.ArgumentParser(description="Serve one file over HTTP for the wikipack tests.")
     p.add_argument("file")
     p.add_argument("--port-file", required=True)
+    p.add_argument("--alter", type=int, action="append", default=[], metavar="OFFSET")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--no-range", action="store_true")
     mode.add_argument("--truncate", action="store_true")

@@ -5,8 +5,8 @@
  * allocations (the caps below keep honest ones small) are findings.
  *
  * Random changes almost always break a checksum first, so each input is
- * also tried with its header, section table, section and trailer checksums
- * (and file size) recomputed: that reaches the checks behind them (roots,
+ * also tried with its header, section table and section checksums (and
+ * file size) recomputed: that reaches the checks behind them (roots, wikis,
  * summary, dictionary). Leaf pages and blocks stay as they are. */
 #include "wikipack.h"
 #include "wpk_format.h"
@@ -99,10 +99,19 @@ static void read_entry(wpk_reader *r, wpk_entry *e)
     }
 }
 
+static int wiki_cb(void *ctx, uint32_t number, const char *name, const char *language, const char *url_base,
+                   const char *site_name)
+{
+    (void)ctx, (void)number, (void)name, (void)language, (void)url_base, (void)site_name;
+    return 0;
+}
+
 static void titles(wpk_reader *r, const char *q)
 {
     wpk_match_level level;
     wpk_reader_match_title(r, q, title_cb, r, &level, NULL);
+    wpk_reader_match_title_wiki(r, "enwiki", q, title_cb, r, &level, NULL);
+    wpk_reader_match_title_wiki(r, "", q, title_cb, r, &level, NULL);
     wpk_reader_find_prefix(r, q, 8, title_cb, r, NULL);
     wpk_entry *e = NULL;
     if (wpk_reader_find_by_title(r, q, &e, NULL) == 0) wpk_entry_free(e);
@@ -123,10 +132,12 @@ static void put64(uint8_t *p, uint64_t v)
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Make the checksums of a (damaged) archive right again; see spec/FORMAT.md. */
+/* Make the checksums of a (damaged) archive right again; see
+ * spec/FORMAT-2.0-draft.md (the header and section table are laid out as
+ * in 1.x; the SIGNATURE section, type 7, has no checksum; no trailer). */
 static int fix_checksums(uint8_t *b, size_t n)
 {
-    if (n < WPK_HEADER_SIZE + WPK_TRAILER_SIZE) return 0;
+    if (n < WPK_HEADER_SIZE) return 0;
     uint32_t count = le32(b + 72);
     if (count < 1 || count > WPK_MAX_SECTIONS || WPK_HEADER_SIZE + (size_t)count * WPK_SECTION_SIZE > n) return 0;
     put64(b + 32, n);
@@ -134,16 +145,11 @@ static int fix_checksums(uint8_t *b, size_t n)
     for (uint32_t i = 0; i < count; i++) {
         uint8_t *e = table + (size_t)i * WPK_SECTION_SIZE;
         uint64_t off = le64(e + 8), stored = le64(e + 16);
-        if (le32(e + 4) & WPK_SECF_REGION || off > n || stored > n - off) continue;
+        if (le32(e + 4) & WPK_SECF_REGION || le32(e) == 7 || off > n || stored > n - off) continue;
         put64(e + 32, wpk_fmt_checksum(b + off, (size_t)stored));
     }
     put64(b + 88, wpk_fmt_checksum(table, (size_t)count * WPK_SECTION_SIZE));
     put64(b + 120, wpk_fmt_checksum(b, 120));
-    uint8_t *t = b + n - WPK_TRAILER_SIZE;
-    memcpy(t, WPK_TRAILER_MAGIC, 8);
-    put64(t + 8, n);
-    memcpy(t + 16, b + 120, 8);
-    put64(t + 24, wpk_fmt_checksum(t, 24));
     return 1;
 }
 
@@ -176,6 +182,7 @@ static void exercise(const uint8_t *data, size_t size)
     wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
     wpk_reader_info(r, &info);
     wpk_reader_languages(r, lang_cb, NULL);
+    wpk_reader_wikis(r, wiki_cb, NULL);
 
     state *s = calloc(1, sizeof *s);
     if (!s) abort();

@@ -38,7 +38,8 @@ static void test_open_opts(const char *path)
     /* Added beyond the old size, not in its tail padding. */
     CHECK(offsetof(wpk_open_opts, block_cache_bytes) >= sizeof(open_opts_v1));
     CHECK(offsetof(wpk_open_opts, page_cache_bytes) > offsetof(wpk_open_opts, block_cache_bytes));
-    CHECK(sizeof(wpk_open_opts) == offsetof(wpk_open_opts, page_cache_bytes) + sizeof(uint64_t));
+    CHECK(offsetof(wpk_open_opts, trusted_key) >= offsetof(wpk_open_opts, page_cache_bytes) + sizeof(uint64_t));
+    CHECK(sizeof(wpk_open_opts) == offsetof(wpk_open_opts, trusted_key) + sizeof(const uint8_t *));
     const uint64_t pages_default = (uint64_t)16 << 20;
 
     open_opts_v1 old;
@@ -71,6 +72,17 @@ static void test_open_opts(const char *path)
     o.cache_pages = 0;
     s = budgets(path, &o);
     CHECK(s.page_budget == 12345 && s.page_slots == 64);
+
+    /* A header from before trusted_key: no key, the unsigned archive opens;
+     * one with it: refused as not signed by the key. */
+    wpk_open_opts before_key = WPK_OPEN_OPTS_INIT;
+    before_key.struct_size = (uint32_t)offsetof(wpk_open_opts, trusted_key);
+    CHECK(wpk_reader_open(&r, path, &before_key, &err) == WPK_OK);
+    wpk_reader_close(r);
+    static const uint8_t some_key[WPK_PUBLIC_KEY_SIZE] = {1};
+    o = (wpk_open_opts)WPK_OPEN_OPTS_INIT;
+    o.trusted_key = some_key;
+    CHECK(wpk_reader_open(&r, path, &o, &err) == WPK_E_UNTRUSTED && !r);
 
     /* wpk_cache_stats is an output struct like the others. */
     CHECK(wpk_reader_open(&r, path, NULL, &err) == WPK_OK);
@@ -146,6 +158,13 @@ int main(int argc, char **argv)
     ni.now.struct_size = sizeof ni;
     CHECK(wpk_reader_info(r, &ni.now) == WPK_OK);
     CHECK(ni.now.entry_count == 1 && ni.later[0] == 0 && ni.later[3] == 0 && ni.now.struct_size == sizeof ni);
+    /* wiki_count, added after categories: beyond an older struct's size. */
+    CHECK(offsetof(wpk_archive_info, wiki_count) >= offsetof(wpk_archive_info, categories) + sizeof(uint64_t));
+    wpk_archive_info before_wikis;
+    memset(&before_wikis, 0xCD, sizeof before_wikis);
+    before_wikis.struct_size = (uint32_t)offsetof(wpk_archive_info, wiki_count);
+    CHECK(wpk_reader_info(r, &before_wikis) == WPK_OK && before_wikis.entry_count == 1 &&
+          before_wikis.wiki_count == 0xCDCDCDCDCDCDCDCDull);
     /* Smaller than the struct ever was: refused, and nothing written. */
     wpk_archive_info older;
     memset(&older, 0xCD, sizeof older);

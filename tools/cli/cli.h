@@ -12,7 +12,7 @@
 /* Exit codes (documented in --help and the README). */
 enum {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_DAMAGED = 1,    /* archive damaged: checksum or structure */
+    CLI_EXIT_DAMAGED = 1,    /* archive damaged (checksum or structure), or not signed by the trusted key */
     CLI_EXIT_USAGE = 2,      /* bad command line or bad input file name */
     CLI_EXIT_NOTFOUND = 3,   /* no entry matches */
     CLI_EXIT_IO = 4,         /* a file could not be read or written */
@@ -42,8 +42,12 @@ int cli_open(const char *path, wpk_reader **r);
 /* The same with open options (NULL: the library's defaults). */
 int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r);
 int cli_is_url(const char *s);
-/* Options of every command that reads an archive, for URLs. */
-enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD };
+/* Options of every command that reads an archive, for URLs; --pubkey of
+ * the commands that read entries (cli_commands.h). */
+enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY };
+/* Open archives trusting only this key (cli_open): the signature is
+ * checked at open and every page and block read against it. */
+void cli_trust(const uint8_t key[WPK_PUBLIC_KEY_SIZE]);
 #define CLI_REMOTE_LONGOPTS \
     {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}
 #define CLI_REMOTE_HELP \

@@ -13,6 +13,16 @@ typedef struct cli_selector { char kind; const char *value; const char *wiki, *l
     "  -w, --wiki WIKI      with --id: the article of this wiki (e.g. enwiki, dewiktionary),\n" \
     "                       when several wikis have the page ID\n" \
     "  -L, --lang LANG      with --id: the article in this language (e.g. en)\n"
+/* --pubkey KEY of the commands that read entries: a .pub file or the key
+ * in base64; the archive must be signed by it, and every page and block
+ * read is checked against it (cli_trust.c). */
+#define CLI_TRUST_LONGOPTS {"pubkey", required_argument, NULL, CLI_OPT_PUBKEY}
+#define CLI_TRUST_HELP \
+    "      --pubkey KEY     trust only an archive signed by KEY (a .pub file from 'wikipack\n" \
+    "                       keygen', or the key in base64): its signature is checked at open,\n" \
+    "                       and every index page and block read against it (exit 1 otherwise)\n"
+/* Take --pubkey's argument; returns an exit code, having reported. */
+int cli_trust_option(const char *arg);
 /* Find the entry a selector names. A page ID of articles in several wikis
  * that --wiki and --lang do not narrow to one lists them on stderr and is
  * WPK_E_NOTFOUND, as an ambiguous title is. */

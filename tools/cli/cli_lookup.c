@@ -36,7 +36,8 @@ static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_e
         for (size_t i = 0; i < m.n && i < 16; i++) {
             wpk_entry *e;
             if (wpk_reader_entry_at(r, m.entry[i], &e, err) == 0) {
-                fprintf(stderr, "  %s%s  (%s%s%s)\n", m.title[i], m.alias[i] ? " [alias]" : "", e->path,
+                fprintf(stderr, "  %s%s  (%s%s%s)\n", m.title[i],
+                        m.alias[i] == 1 ? " [alias]" : m.alias[i] ? " [former title]" : "", e->path,
                         e->wiki ? ", " : "", e->wiki ? e->wiki : "");
                 wpk_entry_free(e);
             }
@@ -47,7 +48,8 @@ static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_e
         return WPK_E_NOTFOUND;
     }
     if (level != WPK_MATCH_EXACT || m.alias[0])
-        fprintf(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", cli_prog, title, m.alias[0] ? "alias " : "", m.title[0],
+        fprintf(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", cli_prog, title,
+                m.alias[0] == 1 ? "alias " : m.alias[0] ? "former title " : "", m.title[0],
                 level == WPK_MATCH_MEDIAWIKI ? " (MediaWiki spelling)" : level == WPK_MATCH_FOLDED ? " (ignoring case)" : "");
     return wpk_reader_entry_at(r, m.entry[0], out, err);
 }

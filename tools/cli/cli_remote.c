@@ -13,6 +13,14 @@
 
 static long timeout_ms;   /* 0: the library's default */
 static int download;
+static int trusted;
+static uint8_t trusted_key[WPK_PUBLIC_KEY_SIZE];
+
+void cli_trust(const uint8_t key[WPK_PUBLIC_KEY_SIZE])
+{
+    memcpy(trusted_key, key, sizeof trusted_key);
+    trusted = 1;
+}
 
 int cli_is_url(const char *s)
 {
@@ -34,10 +42,17 @@ int cli_remote_option(int ch, const char *arg)
     return CLI_EXIT_OK;
 }
 
-int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r)
+int cli_open_with(const char *path, const wpk_open_opts *given, wpk_reader **r)
 {
     wpk_error err;
     memset(&err, 0, sizeof err);
+    wpk_open_opts with_key = WPK_OPEN_OPTS_INIT;
+    const wpk_open_opts *opts = given;
+    if (trusted) {
+        if (given) with_key = *given;
+        with_key.trusted_key = trusted_key;
+        opts = &with_key;
+    }
     if (cli_is_url(path)) {
         wpk_http_opts http = WPK_HTTP_OPTS_INIT;
         http.timeout_ms = timeout_ms;

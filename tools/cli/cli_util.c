@@ -52,7 +52,8 @@ int cli_exit_code(int code)
 {
     switch (code) {
     case WPK_OK: return CLI_EXIT_OK;
-    case WPK_E_CORRUPT: return CLI_EXIT_DAMAGED;
+    case WPK_E_CORRUPT:
+    case WPK_E_UNTRUSTED: return CLI_EXIT_DAMAGED;
     case WPK_E_INVALID: return CLI_EXIT_USAGE;
     case WPK_E_NOTFOUND: return CLI_EXIT_NOTFOUND;
     case WPK_E_FORMAT: return CLI_EXIT_FORMAT;

@@ -22,7 +22,7 @@ static const char extract_usage[] =
     "                        [--wiki WIKI] [--lang LANG]\n"
     "\n"
     "Recreate entries as files under DIR (default: the current directory);\n"
-    "all entries when no selector is given. Content checksums are checked.\n"
+    "all entries when no selector is given. Every block read is checked.\n"
     "\n"
     "options:\n"
     "  -C, --directory DIR  where to create files (created if missing)\n"
@@ -34,6 +34,7 @@ static const char extract_usage[] =
     "  -p, --path PATH      the entry with this path (repeatable)\n"
     "  -q, --quiet          do not list extracted paths\n"
     "  -h, --help           show this help\n"
+    CLI_TRUST_HELP
     CLI_REMOTE_HELP;
 
 typedef struct extract_ctx {
@@ -163,7 +164,7 @@ int cli_cmd_extract(int argc, char **argv)
         {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
         {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'}, {"wiki", required_argument, NULL, 'w'}, {"lang", required_argument, NULL, 'L'},
-        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     const char *dir = ".";
     extract_ctx x;
@@ -181,6 +182,14 @@ int cli_cmd_extract(int argc, char **argv)
         case 'f': x.force = 1; break;
         case 'q': x.quiet = 1; break;
         case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg, NULL, NULL}; break;
+        case CLI_OPT_PUBKEY: {
+            int code = cli_trust_option(optarg);
+            if (code) {
+                free(sel);
+                return code;
+            }
+            break;
+        }
         default: {
             int done = cli_common_option(ch, optarg, extract_usage);
             if (done != CLI_GO_ON) {

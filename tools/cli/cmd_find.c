@@ -16,6 +16,7 @@ static const char find_usage[] =
     "options:\n"
     "  -n, --limit N   at most N results (default 100; 0 for all)\n"
     "      --json      a JSON array of {title, alias_of, page_id, path}\n"
+    CLI_TRUST_HELP
     CLI_REMOTE_HELP;
 
 typedef struct find_ctx { wpk_reader *r; int json; size_t n; int error; wpk_error err; } find_ctx;
@@ -55,7 +56,7 @@ int cli_cmd_find(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"limit", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'J'},
-        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     find_ctx c;
     memset(&c, 0, sizeof c);
@@ -67,6 +68,9 @@ int cli_cmd_find(int argc, char **argv)
             if (cli_parse_u64(optarg, &limit)) { cli_error("--limit wants a number"); return CLI_EXIT_USAGE; }
             break;
         case 'J': c.json = 1; break;
+        case CLI_OPT_PUBKEY:
+            if ((ch = cli_trust_option(optarg)) != 0) return ch;
+            break;
         default: {
             int done = cli_common_option(ch, optarg, find_usage);
             if (done != CLI_GO_ON) return done;

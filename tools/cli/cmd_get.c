@@ -29,6 +29,7 @@ static const char get_usage[] =
     "                       'all' prints every version, newest first, each after a\n"
     "                       '==> PATH (TIME) <==' line\n"
     "  -o, --output FILE    write to FILE instead of stdout\n"
+    CLI_TRUST_HELP
     CLI_REMOTE_HELP
     "  -h, --help           show this help\n";
 
@@ -107,7 +108,7 @@ int cli_cmd_get(int argc, char **argv)
         {"url", required_argument, NULL, 'u'},      {"path", required_argument, NULL, 'p'},
         {"revision", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'o'},
         {"wiki", required_argument, NULL, 'w'},     {"lang", required_argument, NULL, 'L'},
-        CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     cli_selector sel = {0, NULL, NULL, NULL};
     const char *out_path = NULL, *revision = NULL;
@@ -119,6 +120,11 @@ int cli_cmd_get(int argc, char **argv)
         case 'L': sel.lang = optarg; break;
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
+        case CLI_OPT_PUBKEY: {
+            int code = cli_trust_option(optarg);
+            if (code) return code;
+            break;
+        }
         default: {
             int done = cli_common_option(ch, optarg, get_usage);
             if (done != CLI_GO_ON) return done;

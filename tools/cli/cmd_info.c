@@ -10,7 +10,7 @@ static const char info_usage[] =
     "usage: wikipack info ARCHIVE [--json]\n"
     "\n"
     "Show the format version (and which readers can read the archive), entry\n"
-    "count, input and stored sizes, ratio, blocks and dictionary size.\n"
+    "count, input and stored sizes, ratio, blocks, dictionary size and wikis.\n"
     CLI_REMOTE_HELP;
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
@@ -50,6 +50,21 @@ static void print_required(uint64_t features)
     putchar('\n');
 }
 
+/* The wikis, as "enwiki (en), dewiki (de)" and as a JSON array of names. */
+typedef struct wiki_list { char text[1024]; size_t n; json_t *names; } wiki_list;
+
+static int add_wiki(void *ctx, uint32_t number, const char *name, const char *language, const char *url_base,
+                    const char *site_name)
+{
+    (void)number, (void)url_base, (void)site_name;
+    wiki_list *w = ctx;
+    size_t used = strlen(w->text);
+    snprintf(w->text + used, sizeof w->text - used, "%s%s%s%s%s", w->n++ ? ", " : "", name, *language ? " (" : "",
+             language, *language ? ")" : "");
+    json_array_append_new(w->names, json_string(name));
+    return 0;
+}
+
 static int add_language(void *ctx, const char *language, uint64_t articles)
 {
     lang_list *l = ctx;
@@ -81,12 +96,16 @@ int cli_cmd_info(int argc, char **argv)
     wpk_reader_info(r, &i);
     lang_list langs = {{0}, 0};
     wpk_reader_languages(r, add_language, &langs);
+    wiki_list wikis = {{0}, 0, json_array()};
+    wpk_reader_wikis(r, add_wiki, &wikis);
     wpk_reader_close(r);
     double ratio = i.file_size ? (double)i.content_bytes / (double)i.file_size : 0;
     if (json) {
         char version[32], needs[32];
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
-        snprintf(needs, sizeof needs, "1.%u", reader_minor(i.required_features));
+        /* A reader of a major version reads all of its minor versions. */
+        if (i.version_major >= 2) snprintf(needs, sizeof needs, "%u.0", i.version_major);
+        else snprintf(needs, sizeof needs, "1.%u", reader_minor(i.required_features));
         json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
                               "version", version, "reader_version", needs,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
@@ -97,6 +116,8 @@ int cli_cmd_info(int argc, char **argv)
                               (json_int_t)i.titles_indexed, "articles", (json_int_t)i.articles, "revisions",
                               (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "categories",
                               (json_int_t)i.categories, "languages", langs.text);
+        if (o) json_object_set_new(o, "wikis", wikis.names);
+        else json_decref(wikis.names);
         char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
         json_decref(o);
         if (!s) return CLI_EXIT_RESOURCE;
@@ -114,6 +135,8 @@ int cli_cmd_info(int argc, char **argv)
     printf("blocks:           %llu (%llu bytes)\n", (unsigned long long)i.block_count, (unsigned long long)i.data_bytes);
     printf("indexes:          %llu bytes\n", (unsigned long long)i.index_bytes);
     printf("dictionary:       %llu bytes\n", (unsigned long long)i.dict_size);
+    json_decref(wikis.names);
+    printf("wikis:            %s\n", wikis.n ? wikis.text : "-");
     if (i.has_summary) {
         printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)i.articles,
                (unsigned long long)i.revisions, (unsigned long long)i.aliases);

@@ -20,6 +20,7 @@ static const char list_usage[] =
     "  -c, --category NAME  only the articles in category NAME (e.g. \"Category:Web frameworks\")\n"
     "      --json           a JSON array of objects with the same fields, and the URL,\n"
     "                       media type, MediaWiki namespace and wiki (e.g. enwiki)\n"
+    CLI_TRUST_HELP
     CLI_REMOTE_HELP;
 
 typedef struct list_ctx { int json, revisions; size_t n; wpk_reader *r; int error; wpk_error err; } list_ctx;
@@ -112,7 +113,7 @@ int cli_cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'J'},          {"revisions", no_argument, NULL, 'R'},
-        {"category", required_argument, NULL, 'c'}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},
+        {"category", required_argument, NULL, 'c'}, CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     list_ctx c;
@@ -124,6 +125,9 @@ int cli_cmd_list(int argc, char **argv)
         case 'J': c.json = 1; break;
         case 'R': c.revisions = 1; break;
         case 'c': category = optarg; break;
+        case CLI_OPT_PUBKEY:
+            if ((ch = cli_trust_option(optarg)) != 0) return ch;
+            break;
         default: {
             int done = cli_common_option(ch, optarg, list_usage);
             if (done != CLI_GO_ON) return done;

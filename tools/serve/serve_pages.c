@@ -122,7 +122,8 @@ static int list_title(void *ctx, const char *title, int is_alias, uint64_t entry
     serve_buf_puts(c->b, "\">");
     serve_buf_html_str(c->b, title);
     serve_buf_puts(c->b, "</a>");
-    if (is_alias) serve_buf_puts(c->b, " <span class=\"alias\">(alias)</span>");
+    if (is_alias) /* 2: a former title of the article */
+        serve_buf_puts(c->b, is_alias == 2 ? " <span class=\"alias\">(former title)</span>" : " <span class=\"alias\">(alias)</span>");
     serve_buf_puts(c->b, "</li>\n");
     c->n++;
     return 0;
