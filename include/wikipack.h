@@ -515,7 +515,7 @@ typedef struct wpk_write_opts {
     uint32_t dict_size;         /* target dictionary size, default 1/64 of the distinct content or 64 bytes an
                                  * entry (up to 1/8 of the content), whichever is larger, 16-256 KiB;
                                  * WPK_DICT_SIZE_LARGE: 1/8 of it, 16 KiB-2 MiB */
-    uint32_t page_size;         /* target raw index page size; default 64 KiB, 16 KiB above 50,000 entries */
+    uint32_t page_size;         /* target raw index page size; default 128 KiB, 16 KiB above 50,000 entries */
     int latest_only;            /* store only the newest version of each article */
 } wpk_write_opts;
 #define WPK_WRITE_OPTS_INIT WPK_STRUCT_INIT_(wpk_write_opts)

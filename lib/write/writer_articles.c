@@ -1,12 +1,13 @@
-/* writer_articles.c - versions of one article, and aliases.
+/* writer_articles.c - versions of one article, and the title index's items: titles, former titles, aliases.
  *
  * Entries of one wiki with the same page ID, or without one the same
  * folded title, are versions of one article: each wiki numbers its own
- * pages, so an English and a German article may share a page ID. The preferred one (newest by updated time, then
- * smallest path) is the article; the others are its revisions, linked both
- * ways in the records. With latest_only the revisions are dropped before
- * anything is stored. Aliases are resolved to the current version of the
- * article they name. */
+ * pages, so an English and a German article may share a page ID. The
+ * preferred one (one with the page ID, then the newest by updated time,
+ * then the smallest path) is the article; the others are its revisions,
+ * linked both ways in the entry pages. With latest_only the revisions are
+ * dropped before anything is stored. Aliases are resolved to the current
+ * version of the article they name. */
 #include "writer_internal.h"
 
 #include <stdlib.h>
@@ -44,7 +45,8 @@ static int by_article(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     const wentry *a = &w->entries[*(const uint32_t *)pa], *b = &w->entries[*(const uint32_t *)pb];
-    if (a->wiki != b->wiki) return a->wiki < b->wiki ? -1 : 1;
+    uint32_t wa = w->wl.wiki[a->wl], wb = w->wl.wiki[b->wl];
+    if (wa != wb) return wa < wb ? -1 : 1;
     if (a->group_has_id != b->group_has_id) return a->group_has_id ? -1 : 1;
     if (a->group_has_id) {
         if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
@@ -52,8 +54,10 @@ static int by_article(const void *pa, const void *pb, void *ctx)
         int c = wpk_fold_cmp(w, a, b);
         if (c) return c;
     }
-    /* Preferred first: newest, entries with a time before those without,
-     * then smallest path (rank). */
+    /* Preferred first: one carrying the page ID (an older version with a
+     * page ID must have its current version's), newest, entries with a
+     * time before those without, then smallest path (rank). */
+    if (a->has_page_id != b->has_page_id) return a->has_page_id ? -1 : 1;
     if (a->has_updated != b->has_updated) return a->has_updated ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us > b->updated_us ? -1 : 1;
     return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no;
@@ -61,7 +65,7 @@ static int by_article(const void *pa, const void *pb, void *ctx)
 
 static int same_article(const wpk_writer *w, const wentry *a, const wentry *b)
 {
-    if (a->wiki != b->wiki) return 0;
+    if (w->wl.wiki[a->wl] != w->wl.wiki[b->wl]) return 0;
     if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
     return wpk_fold_cmp(w, a, b) == 0;
 }
@@ -69,7 +73,8 @@ static int same_article(const wpk_writer *w, const wentry *a, const wentry *b)
 /* Wiki, then folded title: the order rule 2 below searches in. */
 static int by_wiki_fold(const wpk_writer *w, const wentry *a, const wentry *b)
 {
-    if (a->wiki != b->wiki) return a->wiki < b->wiki ? -1 : 1;
+    uint32_t wa = w->wl.wiki[a->wl], wb = w->wl.wiki[b->wl];
+    if (wa != wb) return wa < wb ? -1 : 1;
     return wpk_fold_cmp(w, a, b);
 }
 
@@ -190,22 +195,26 @@ const char *wpk_fold_display(const wpk_writer *w, wfold f)
     return wfold_is_alias(w, f) ? w->aliases[f - w->count].alias : we_title(w, &w->entries[f]);
 }
 
-static int by_fold(const void *pa, const void *pb, void *ctx)
+/* Index order: folded key, wiki, kind, entry number, then display. */
+static int by_item(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
     wfold a = *(const wfold *)pa, b = *(const wfold *)pb;
     int c = wpk_fold_item_cmp(w, a, b);
     if (c) return c;
-    int a_alias = wfold_is_alias(w, a), b_alias = wfold_is_alias(w, b);
-    if (a_alias != b_alias) return a_alias ? 1 : -1; /* titles first */
-    uint32_t ea = wfold_entry(w, a), eb = wfold_entry(w, b);
-    if (ea != eb) return ea < eb ? -1 : 1;
+    const wentry *ea = &w->entries[wfold_entry(w, a)], *eb = &w->entries[wfold_entry(w, b)];
+    uint16_t wa = we_wiki(w, ea), wb = we_wiki(w, eb);
+    if (wa != wb) return wa < wb ? -1 : 1;
+    uint8_t ka = wfold_kind(w, a), kb = wfold_kind(w, b);
+    if (ka != kb) return ka < kb ? -1 : 1;
+    if (ea->entry_no != eb->entry_no) return ea->entry_no < eb->entry_no ? -1 : 1;
     return strcmp(wpk_fold_display(w, a), wpk_fold_display(w, b));
 }
 
-/* The current entry an alias target names: exact title among the articles
- * whose folded title matches, else the first of them. `titles` are title
- * items in fold order. */
+/* The current version an alias target names: among the titles (kind 0
+ * items, in index order) whose folded form is the target's, the one
+ * titled exactly the target, else any; of several, the smallest entry
+ * number. Aliases name no wiki: every wiki's titles count. -1: none. */
 static int64_t resolve(const wpk_writer *w, const wfold *titles, size_t n, const char *target, const char *folded)
 {
     size_t lo = 0, hi = n;
@@ -213,16 +222,19 @@ static int64_t resolve(const wpk_writer *w, const wfold *titles, size_t n, const
         size_t mid = lo + (hi - lo) / 2;
         if (wpk_fold_cmp_str(w, &w->entries[titles[mid]], folded) < 0) lo = mid + 1; else hi = mid;
     }
-    int64_t first = -1;
+    int64_t any = -1, exact = -1;
     for (size_t i = lo; i < n && wpk_fold_cmp_str(w, &w->entries[titles[i]], folded) == 0; i++) {
-        if (first < 0) first = titles[i];
-        if (strcmp(we_title(w, &w->entries[titles[i]]), target) == 0) return titles[i];
+        const wentry *e = &w->entries[titles[i]];
+        if (any < 0 || e->entry_no < w->entries[any].entry_no) any = titles[i];
+        if (strcmp(we_title(w, e), target) == 0 && (exact < 0 || e->entry_no < w->entries[exact].entry_no))
+            exact = titles[i];
     }
-    return first;
+    return exact >= 0 ? exact : any;
 }
 
 /* Merges the sorted runs items[0, mid) and items[mid, n) in place, with a
- * copy of the second run (the aliases, usually the shorter) as scratch. */
+ * copy of the second run (the aliases and former titles, usually the
+ * shorter) as scratch. */
 static int merge_runs(const wpk_writer *w, wfold *items, size_t mid, size_t n)
 {
     size_t tail = n - mid;
@@ -231,15 +243,15 @@ static int merge_runs(const wpk_writer *w, wfold *items, size_t mid, size_t n)
     memcpy(b, items + mid, tail * sizeof *b);
     size_t i = mid, j = tail, k = n;
     while (j > 0) /* from the back: the slot written is never one still to be read */
-        items[--k] = i > 0 && by_fold(&items[i - 1], &b[j - 1], (void *)w) > 0 ? items[--i] : b[--j];
+        items[--k] = i > 0 && by_item(&items[i - 1], &b[j - 1], (void *)w) > 0 ? items[--i] : b[--j];
     wpk_free(b);
     return 0;
 }
 
-/* Resolves one alias: its target's folded form replaces the target (in
- * place when it fits, as it does unless folding lengthened it); its article
- * goes to alias_entry. 1 when it leads to an article whose folded title is
- * not already the alias's, 0 when not, -1 out of memory. */
+/* Resolves one alias: its folded form replaces the target (in place when
+ * it fits, as it does unless folding lengthened it), so that it sorts by
+ * its own key; its article goes to alias_entry. 1 when it leads to an
+ * article, 0 when not, -1 out of memory. */
 static int resolve_alias(wpk_writer *w, size_t a, const wfold *titles, size_t ntitles)
 {
     walias *al = &w->aliases[a];
@@ -263,7 +275,16 @@ static int resolve_alias(wpk_writer *w, size_t a, const wfold *titles, size_t nt
         return 0;
     }
     w->alias_entry[a] = (uint32_t)target;
-    return wpk_fold_cmp_str(w, &w->entries[target], slot) != 0; /* else the title itself already matches */
+    return 1;
+}
+
+/* An older version's title is a former title of its article unless its
+ * current version has the same title, byte for byte. */
+static int is_former_title(const wpk_writer *w, const wentry *e)
+{
+    if (!e->is_revision || !e->title_len) return 0;
+    const wentry *cur = &w->entries[e->current];
+    return cur->title_len != e->title_len || memcmp(we_title(w, cur), we_title(w, e), e->title_len) != 0;
 }
 
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
@@ -278,12 +299,15 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         wpk_free(items);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
-    /* The current titles in fold order first: alias targets are looked up
-     * in them; then the resolved aliases, sorted and merged in. */
+    /* The current titles in index order first: alias targets are looked
+     * up in them; then the former titles and resolved aliases, sorted and
+     * merged in. */
     for (size_t i = 0; i < w->count; i++)
         if (w->entries[i].title_len && !w->entries[i].is_revision) items[n++] = (wfold)i;
     size_t ntitles = n;
-    qsort_r(items, ntitles, sizeof *items, by_fold, w);
+    qsort_r(items, ntitles, sizeof *items, by_item, w);
+    for (size_t i = 0; i < w->count; i++)
+        if (is_former_title(w, &w->entries[i])) items[n++] = (wfold)i;
     w->stored_aliases = w->unresolved_aliases = 0;
     for (size_t a = 0; a < w->alias_count; a++) {
         int leads = resolve_alias(w, a, items, ntitles);
@@ -293,18 +317,20 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
         }
         if (leads) items[n++] = (wfold)(w->count + a);
     }
-    qsort_r(items + ntitles, n - ntitles, sizeof *items, by_fold, w);
+    qsort_r(items + ntitles, n - ntitles, sizeof *items, by_item, w);
     if (merge_runs(w, items, ntitles, n)) {
         wpk_free(items);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
-    /* One item per (key, article): the first, a title before an alias. */
+    /* Each distinct (display, wiki, kind, entry) once: equal ones are next
+     * to each other (the display is the last key). */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        int dup = 0;
-        for (size_t j = kept; j-- > 0 && wpk_fold_item_cmp(w, items[j], items[i]) == 0;)
-            if (wfold_entry(w, items[j]) == wfold_entry(w, items[i])) dup = 1;
-        if (!dup) items[kept++] = items[i];
+        if (kept && wfold_kind(w, items[kept - 1]) == wfold_kind(w, items[i]) &&
+            wfold_entry(w, items[kept - 1]) == wfold_entry(w, items[i]) &&
+            !strcmp(wpk_fold_display(w, items[kept - 1]), wpk_fold_display(w, items[i])))
+            continue;
+        items[kept++] = items[i];
     }
     n = kept;
     for (size_t i = 0; i < n; i++) w->stored_aliases += wfold_is_alias(w, items[i]);

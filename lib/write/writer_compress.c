@@ -4,7 +4,8 @@
  * Block boundaries were fixed by the plan and each block is compressed on
  * its own with the same parameters, so the output does not depend on the
  * number of threads. Workers stay at most `window` blocks ahead of the
- * writer to bound memory. */
+ * writer to bound memory; they hash what they compress (XXH3-64 and
+ * BLAKE2b-256, which every reference to a block carries). */
 #include "writer_internal.h"
 
 #include <stdlib.h>
@@ -18,6 +19,7 @@ typedef struct pool {
     size_t next, written, window;
     uint8_t **out;
     size_t *out_len;
+    wpk2_block_ref *refs;       /* hashes by block, set by the worker */
     uint8_t *done;
     int failed;
     wpk_error err;
@@ -90,6 +92,7 @@ static void *worker(void *arg)
         size_t len = 0;
         wpk_error e;
         int rc = wpk_compress_block(p->w, c, i, &out, &len, &e);
+        if (!rc) wpk_hash_stored(out, len, &p->refs[i].checksum, p->refs[i].auth);
         pthread_mutex_lock(&p->lock);
         if (rc && !p->failed) {
             p->err = e;
@@ -118,12 +121,13 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
     p.out = wpk_calloc(n, sizeof *p.out);
     p.out_len = wpk_calloc(n, sizeof *p.out_len);
     p.done = wpk_calloc(n, 1);
+    p.refs = w->refs = wpk_calloc(n, sizeof *w->refs);
     /* The dictionary trials' digested dictionary, else a new one. */
     ZSTD_CDict *cd = NULL;
     if (w->dict_size && !w->cdict) cd = wpk_zstd_cdict(w->dict, w->dict_size, w->opts.level);
     p.cdict = w->cdict ? w->cdict : cd;
     pthread_t *tids = wpk_calloc((size_t)threads, sizeof *tids);
-    if (!p.out || !p.out_len || !p.done || !tids || (w->dict_size && !p.cdict)) {
+    if (!p.out || !p.out_len || !p.done || !p.refs || !tids || (w->dict_size && !p.cdict)) {
         wpk_free(p.out);
         wpk_free(p.out_len);
         wpk_free(p.done);
@@ -146,10 +150,9 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
         pthread_mutex_unlock(&p.lock);
         if (failed) break;
         wblock *b = &w->blocks[i];
-        b->ref.offset = w->data_size;
-        b->ref.stored_size = (uint32_t)p.out_len[i];
-        b->ref.raw_size = b->raw_size;
-        b->ref.checksum = wpk_fmt_checksum(p.out[i], p.out_len[i]);
+        w->refs[i].offset = w->data_size;
+        w->refs[i].stored_size = p.out_len[i];
+        w->refs[i].raw_size = b->raw_size;
         rc = wpk_write_all(w->data_fd, p.out[i], p.out_len[i], w->data_size, "data scratch file", err);
         w->data_size += p.out_len[i];
         wpk_free(p.out[i]);

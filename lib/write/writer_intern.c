@@ -58,6 +58,17 @@ int wpk_intern(wintern *t, const char *s, uint32_t *id)
     return 0;
 }
 
+int wpk_intern_find(const wintern *t, const char *s, uint32_t *id)
+{
+    if (!t->slot_cap) return 0;
+    for (size_t j = name_hash(s) & (t->slot_cap - 1); t->slots[j]; j = (j + 1) & (t->slot_cap - 1))
+        if (!strcmp(wpk_intern_name(t, t->slots[j] - 1), s)) {
+            *id = t->slots[j] - 1;
+            return 1;
+        }
+    return 0;
+}
+
 void wpk_intern_seal(wintern *t)
 {
     wpk_free(t->slots);

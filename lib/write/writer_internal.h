@@ -4,18 +4,21 @@
 
 #include "common.h"
 #include "atomic_file.h"
+#include "wpk2_format.h"
 
 #include <string.h>
 
-/* Test hook, NULL in normal use: called on every entry record just before
- * the writer encodes it, so that the test suite can write archives that
- * lie consistently (every checksum right) and check that readers refuse
- * what checksums cannot catch: unsafe paths, impossible sizes. */
-typedef void (*wpk_record_hook_fn)(wpk_fmt_record *rec, void *ctx);
+/* Test hook, NULL in normal use: called on every entry just before the
+ * writer encodes its entry page, so that the test suite can write archives
+ * that lie consistently (every hash right) and check that readers refuse
+ * what hashes cannot catch. The format's encoder still checks what it is
+ * given: only lies the format allows get through. */
+typedef void (*wpk_record_hook_fn)(wpk2_entry *e, void *ctx);
 extern wpk_record_hook_fn wpk_test_record_hook;
 extern void *wpk_test_record_hook_ctx;
-/* Test hook, 0 in normal use: the branch page size (and largest flat root)
- * instead of WPK_BRANCH_BYTES, so that small test archives get branch pages. */
+/* Test hook, 0 in normal use: the most items a flat root holds (and a
+ * branch page), instead of WPK_BRANCH_ITEMS, so that small test archives
+ * get branch pages. */
 extern uint32_t wpk_test_branch_size;
 /* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
  * test archives split a category over several leaves. */
@@ -32,9 +35,9 @@ extern uint32_t wpk_test_dedup_hash_bits;
 enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
 
 /* One entry as added. A million of them for a large collection, so every
- * field counts (88 bytes); what is rarely needed lives elsewhere: the path,
- * URL, file name, category ids and namespace in the spill file, languages,
- * media types and category names interned. */
+ * field counts (72 bytes); what is rarely needed lives elsewhere: the path,
+ * URL, file name, category ids and namespace in the spill file, wikis,
+ * languages, media types and category names interned. */
 typedef struct wentry {
     uint64_t page_id;
     int64_t updated_us;
@@ -55,27 +58,24 @@ typedef struct wentry {
     uint32_t text;
     uint32_t size;              /* at most WPK_MAX_ENTRY */
     /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of
-     * namespace if has_ns, then the varint id of its wiki in w->wikis if
-     * has_wiki: cat_bytes of them, at most 5 * 16,383 + 8 + 5. */
+     * namespace if has_ns: cat_bytes of them, at most 5 * 16,383 + 8. */
     uint32_t cat_bytes : 18, cat_count : 14;
     union {
         uint32_t current;       /* is_revision: its article's current version (we_current) */
         uint32_t rev_start;     /* otherwise: where its revisions start in wpk_writer.article_order (wpk_revisions) */
     };
-    union {
-        /* Until planning: the id in wpk_writer.wikis of the wiki the entry
-         * comes from (given, else derived: wpk_wiki_derive), which scopes
-         * its page ID and title when versions are grouped. */
-        uint32_t wiki;
-        /* Filled while planning. */
-        uint32_t block;         /* is_duplicate: the entry stored until planning ends, then its block */
-    };
+    /* Filled while planning: is_duplicate, the entry stored until planning
+     * ends; then its block. */
+    uint32_t block;
     uint32_t offset_in_block;
     /* Rank in path order: from the start of finishing (wpk_path_ranks),
      * with gaps once grouping drops revisions; dense from the index build
      * on. Paths are unique, so it breaks every tie that a path would. */
     uint32_t entry_no;
-    uint16_t lang, mime;        /* ids in wpk_writer.langs and .mimes (WPK_MAX_NAMES of each) */
+    /* Its wiki and language, as one id in wpk_writer.wl (a handful of
+     * pairs: the wiki scopes its page ID and title when versions are
+     * grouped); its media type, an id in wpk_writer.mimes. */
+    uint16_t wl, mime;
     union {
         uint16_t file_root;     /* WE_UNDER_ROOT: wpk_writer.roots[file_root] + "/" + path */
         uint16_t file_len;      /* WE_OWN_FILE: the file name's length */
@@ -85,11 +85,10 @@ typedef struct wentry {
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
     uint8_t is_revision : 1;    /* an older version of an article */
-    uint8_t has_wiki : 1;       /* the caller named its wiki: the record says so (after the namespace in the spill) */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
 _Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry count");
-#define WPK_MAX_NAMES 65535u    /* distinct languages, and media types */
+#define WPK_MAX_NAMES 65535u    /* distinct (wiki, language) pairs, and media types */
 #define WPK_SPILL_MAX ((1ull << 48) - 1) /* 256 TiB: wentry.str_offset */
 #define WPK_MAX_ROOTS 65535u    /* directories files are read under; past them a file keeps its whole name */
 #define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry); the byte cap stops non-empty names sooner */
@@ -111,7 +110,6 @@ typedef struct wblock {
     uint32_t first;             /* index into wpk_writer.unique */
     uint32_t count;
     uint32_t raw_size;
-    wpk_fmt_ref ref;            /* filled once compressed and written */
 } wblock;
 
 typedef struct walias { char *alias, *target; } walias;
@@ -145,11 +143,34 @@ typedef struct wintern {
 } wintern;
 /* The id of s, adding it the first time; -1 when out of memory. */
 int wpk_intern(wintern *t, const char *s, uint32_t *id);
+/* 1 and its id when s was interned (and the table is not sealed), else 0. */
+int wpk_intern_find(const wintern *t, const char *s, uint32_t *id);
 /* No more names for a while: frees the lookup slots (the next wpk_intern
  * rebuilds them) and the ids' growth room. */
 void wpk_intern_seal(wintern *t);
 void wpk_intern_free(wintern *t);
 static inline const char *wpk_intern_name(const wintern *t, uint32_t id) { return wpk_arena_at(&t->text, t->refs[id]); }
+
+/* The (wiki, language) pairs entries name, and the URL bases their URLs
+ * show, counted as entries are added (writer_wikis.c). */
+typedef struct wpairs {
+    wintern keys;               /* "WIKI:LANG" in decimal ids: one a pair, its id is wentry.wl */
+    uint32_t *wiki, *lang;      /* by pair: ids in wpk_writer.wikis and .langs */
+    uint32_t cap;
+    wintern bases;              /* "WIKI:BASE": an entry's URL up to its title (spaces as '_') */
+    uint64_t *base_count;       /* by base: entries whose URL it spells */
+    uint32_t base_cap;
+} wpairs;
+
+/* The WIKIS section: the wikis of the entries stored, numbered from 1 in
+ * name order, each with the language most of its entries have and the URL
+ * base most of their URLs spell (wpk_wikis_build). */
+typedef struct wtable {
+    uint16_t *number;           /* by id in wpk_writer.wikis: its number, 0 for none ("") */
+    uint32_t count;
+    wpk2_wiki *wikis;           /* by number - 1; strings point into the interned names */
+    wpk2_wikis view;            /* the same, as the encoders take it */
+} wtable;
 
 struct wpk_writer {
     wpk_write_opts opts;
@@ -174,6 +195,7 @@ struct wpk_writer {
     size_t unique_count;
     wblock *blocks;
     size_t block_count;
+    wpk2_block_ref *refs;       /* by block, once compressed and written: place in DATA, sizes, XXH3, BLAKE2b */
     uint64_t content_bytes, unique_bytes;
     uint8_t *dict;              /* trained dictionary, when used */
     size_t dict_size;
@@ -190,6 +212,8 @@ struct wpk_writer {
     int finished;
     wintern cats, langs, mimes; /* "" has an id like any other string */
     wintern wikis;              /* the wikis of the entries, "" for those of no known wiki */
+    wpairs wl;                  /* (wiki, language) pairs of the entries, URL bases */
+    wtable table;               /* the wiki table, numbered when finishing */
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;
     walias *aliases;
@@ -220,18 +244,22 @@ static inline void wpk_writer_report(const wpk_writer *w, const char *phase, uin
 /* writer_articles.c: versions of one article, aliases. */
 int wpk_group_articles(wpk_writer *w, wpk_error *err);
 /* How many revisions the current version cur has: they follow it in
- * article_order (a record lists at most ~16,000; link_versions refuses
- * more than 65,535). */
+ * article_order (link_versions refuses more than 65,535). */
 uint32_t wpk_revisions(const wpk_writer *w, const wentry *cur);
-/* A folded-title index item, 4 bytes (one per article and alias): an
- * entry's index for its title, or wpk_writer.count + an alias's index for a
- * resolved alias. */
+/* A title index item, 4 bytes (one per title, former title and alias):
+ * an entry's index for its title (kind 0 for a current version, kind 2, a
+ * former title of its article, for an older version), or
+ * wpk_writer.count + an alias's index for a resolved alias (kind 1). */
 typedef uint32_t wfold;
 static inline int wfold_is_alias(const wpk_writer *w, wfold f) { return f >= w->count; }
-/* The article an item leads to. */
+/* The current version an item names. */
 static inline uint32_t wfold_entry(const wpk_writer *w, wfold f)
 {
-    return f < w->count ? f : w->alias_entry[f - w->count];
+    return f < w->count ? we_current(w, &w->entries[f]) : w->alias_entry[f - w->count];
+}
+static inline uint8_t wfold_kind(const wpk_writer *w, wfold f)
+{
+    return f >= w->count ? WPK2_TKIND_ALIAS : w->entries[f].is_revision ? WPK2_TKIND_FORMER : WPK2_TKIND_TITLE;
 }
 /* writer_fold.c: whether a title's folded form can be produced from it
  * instead of kept; folded titles compared as strcmp would. */
@@ -244,8 +272,10 @@ int wpk_fold_item_cmp(const wpk_writer *w, wfold a, wfold b);
 size_t wpk_fold_key(const wpk_writer *w, wfold f, char *buf, size_t cap);
 /* A fold item's display string (title or alias). */
 const char *wpk_fold_display(const wpk_writer *w, wfold f);
-/* The current titles and resolved aliases in fold order, one per (folded
- * form, article); fills wpk_writer.alias_entry. */
+/* The title index items in index order (folded key, wiki, kind, entry,
+ * display), each distinct item once; fills wpk_writer.alias_entry and
+ * counts the aliases stored. Entry numbers are those of the index build
+ * (entry_no); wikis those of wpk_wikis_build. */
 int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n, wpk_error *err);
 
 /* The category id at *p (7 bits a byte, low first: most take one or two
@@ -277,8 +307,6 @@ static inline int wpk_entry_cats(const wpk_writer *w, wspill_view *v, const went
 }
 /* An entry's namespace (when has_ns), from its category bytes. */
 int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats);
-/* The wiki the caller gave an entry (when has_wiki), from its category bytes. */
-const char *wpk_entry_given_wiki(const wpk_writer *w, const wentry *e, const uint8_t *cats);
 /* An entry's path into buf (at least path_len + 1 bytes), NUL-terminated. */
 int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
 /* For messages: the entry's path, or "entry N" when it cannot be read back. */
@@ -310,37 +338,110 @@ int wpk_block_cctx_init(ZSTD_CCtx *c, const wpk_writer *w, const ZSTD_CDict *cdi
 int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, size_t *out_len, wpk_error *err);
 /* Build one block's raw bytes (caller frees). */
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
-/* writer_index.c: build the page region and the three roots. */
-typedef wpk_fmt_buf wbuf; /* growable buffer, shared with the column encoders (format/) */
-/* The library's allocator, for the format's encoders and buffers. */
-extern const wpk_fmt_alloc wpk_writer_alloc;
+/* writer_wikis.c: the wiki table. */
+/* Note an added entry's wiki and language (ids in w->wikis and w->langs)
+ * and the URL base its URL spells, if any; *wl gets the pair's id. */
+int wpk_wiki_note(wpk_writer *w, uint32_t wiki, uint32_t lang, const char *title, size_t title_len, const char *url,
+                  size_t url_len, uint16_t *wl, wpk_error *err);
+/* Number the wikis of the entries stored and choose each one's language
+ * and URL base (w->table). */
+int wpk_wikis_build(wpk_writer *w, wpk_error *err);
+void wpk_wikis_free(wpk_writer *w);
+/* An entry's wiki number, and its language ("" for none). */
+static inline uint16_t we_wiki(const wpk_writer *w, const wentry *e) { return w->table.number[w->wl.wiki[e->wl]]; }
+static inline const char *we_lang(const wpk_writer *w, const wentry *e)
+{
+    return wpk_intern_name(&w->langs, w->wl.lang[e->wl]);
+}
+/* A wiki number's language ("" for wiki 0). */
+const char *wpk_wiki_lang(const wpk_writer *w, uint16_t wiki);
+
+/* writer_buf.c: growable buffers (the format encoders' own type, grown
+ * with the library's allocator) and append-only scratch files. */
+typedef wpk2_buf wbuf;
+extern const wpk2_alloc wpk_writer_alloc;
+static inline wbuf wbuf_new(void) { return (wbuf){NULL, 0, 0, &wpk_writer_alloc}; }
 int wbuf_put(wbuf *b, const void *p, size_t n);
-/* The column form of a record page (writer_columns.c over format/), checked
- * to decode back to `rows`; `out` is replaced. */
-int wpk_columns_encode(const uint8_t *rows, size_t len, wbuf *out, wpk_error *err);
-/* The same for a title or category (WPK_LEAF_TITLE), folded-title or ID leaf. */
-int wpk_leaf_columns_encode(int kind, const uint8_t *rows, size_t len, wbuf *out, wpk_error *err);
-/* An append-only scratch file. */
 typedef struct wsink { int fd; uint64_t len; } wsink;
 int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err);
-#define WPK_NROOTS 5
+/* A format encoder's failure as the library's error: WPK2_E_INVALID (the
+ * writer was given what the format cannot hold) becomes WPK_E_INVALID,
+ * naming `what` (an entry's path, say). */
+int wpk_fail_format(wpk_error *err, int rc, const wpk2_err *e, const char *what);
+/* XXH3-64 and BLAKE2b-256 of stored bytes, as references carry them. */
+void wpk_hash_stored(const void *p, size_t n, uint64_t *xxh3, uint8_t auth[32]);
+
+/* writer_pages.c: leaves compressed into a scratch file, one root item
+ * each; roots (with a level of branch pages when large) sealed at the end. */
+#define WPK_BRANCH_ITEMS 4096u  /* the most items of a flat root, and of a branch page */
+#define WPK_RUN_SPLIT_BYTES (1u << 20) /* a category's run continues into the next leaf past this */
+#define WPK_PAGE_STRINGS_MAX ((16u << 20) - (1u << 20)) /* decoded strings of a page: under the reader's 16 MiB */
+typedef struct wleaves {
+    uint32_t kind;              /* WPK2_PAGE_ENTRY .. WPK2_PAGE_CATEGORY */
+    wsink *sink;                /* where the leaves go; offsets are moved to PAGES when sealed */
+    ZSTD_CCtx *cctx;            /* with the dictionary when there is one */
+    wpk2_root_item *items;      /* one per leaf; keys in `keys` until sealed */
+    uint32_t count, cap;
+    wbuf keys;                  /* the items' keys, back to back (key.p holds an offset until sealed) */
+    uint64_t position;          /* items in the leaves so far */
+    int branched;               /* items name branch pages (wpk_root_branch) */
+} wleaves;
+/* Compress and store one leaf of `items` items whose raw bytes are `raw`
+ * and first key `key` (for an ID leaf, wiki and page ID instead). */
+int wpk_leaf_put(wleaves *l, const wbuf *raw, uint32_t items, const void *key, size_t key_len, uint16_t key_wiki,
+                 uint64_t key_id, wpk_error *err);
+void wpk_leaves_free(wleaves *l);
+/* Once every leaf is stored: move the leaves' offsets by `base` (their
+ * sink's place in PAGES), and when there are more than WPK_BRANCH_ITEMS,
+ * store branch pages naming them (into `branches`, which starts at
+ * `branch_base` in PAGES, where the leaves end) and name those instead. */
+int wpk_root_branch(wleaves *l, uint64_t base, wsink *branches, uint64_t branch_base, ZSTD_CCtx *page_cctx,
+                    uint64_t entry_count, wpk_error *err);
+/* The root section: its raw bytes (raw_size) compressed into *root. */
+int wpk_root_encode(wleaves *l, ZSTD_CCtx *root_cctx, uint64_t entry_count, uint64_t pages_size, wbuf *root,
+                    uint64_t *raw_size, wpk_error *err);
+/* Compress raw with c into *out (its bytes replaced). */
+int wpk_zstd_put(ZSTD_CCtx *c, const void *raw, size_t len, wbuf *out, wpk_error *err);
+int wpk_page_level(const wpk_writer *w);
+ZSTD_CCtx *wpk_page_cctx(const wpk_writer *w, const ZSTD_CDict *cd);
+ZSTD_compressionParameters wpk_page_cparams(const wpk_writer *w);
+
+/* writer_entries.c: the entry table's leaves, entries from..to in path
+ * order (order NULL: the entries' own order). */
+static inline uint32_t path_entry(const uint32_t *order, size_t k) { return order ? order[k] : (uint32_t)k; }
+int wpk_build_entry_pages(wpk_writer *w, wleaves *l, const uint32_t *order, size_t from, size_t to, wpk_error *err);
+/* The leaf boundary of the entry pages nearest the middle (w->count: none). */
+int wpk_entry_pages_split(wpk_writer *w, const uint32_t *order, size_t *split, wpk_error *err);
+/* writer_titles.c: the title index's leaves. */
+int wpk_build_title_pages(wpk_writer *w, wleaves *l, wpk_error *err);
+/* writer_ids.c: the page ID index's leaves. */
+int wpk_build_id_pages(wpk_writer *w, wleaves *l, uint32_t *scratch, wpk_error *err);
+/* writer_categories.c: the category index's leaves. */
+int wpk_build_category_pages(wpk_writer *w, wleaves *l, wpk_error *err);
+/* writer_summary.c: the SUMMARY section's raw bytes. */
+int wpk_build_summary(wpk_writer *w, wbuf *out, wpk_error *err);
+
+/* writer_index.c: every index, and the prefix sections. */
+enum { WPK_IX_ENTRY, WPK_IX_TITLE, WPK_IX_ID, WPK_IX_CATEGORY, WPK_NINDEX };
 #define WPK_LARGE_ARCHIVE_ENTRIES 50000 /* above: smaller index pages by default */
 typedef struct wpk_built_index {
     /* Leaf pages go to scratch files, not memory: with millions of entries
-     * they are the largest thing the writer would otherwise hold. */
-    wsink pages_a;              /* PAGES, first part: the record pages of the first half of the entries */
-    wsink pages_a2;             /* then those of the second half (built on another thread) */
-    wsink pages_b;              /* PAGES, last part: title and ID leaves */
-    wsink ext_pages;            /* PAGES_EXT: leaves of the 1.1 indexes */
-    wbuf root[WPK_NROOTS];      /* compressed roots: path, title, ID, folded title, category */
-    wbuf summary;               /* SUMMARY section */
-    uint64_t root_raw[WPK_NROOTS];
-    uint64_t root_count[WPK_NROOTS];
-    int root_branched[WPK_NROOTS]; /* the root points at branch pages */
-    int split_runs;             /* a category continues from one leaf into the next */
+     * they are the largest thing the writer would otherwise hold. PAGES is
+     * their concatenation in this order. */
+    wsink entries_a, entries_b;  /* the entry pages of the first and second half (two threads) */
+    wsink titles, ids, categories, branches;
+    uint64_t pages_size, page_count;
+    wbuf root[WPK_NINDEX];       /* compressed roots */
+    uint64_t root_raw[WPK_NINDEX];
+    uint32_t root_count[WPK_NINDEX];
+    int root_branched[WPK_NINDEX];
+    wbuf wikis, summary;         /* compressed WIKIS and SUMMARY */
+    uint64_t wikis_raw, summary_raw;
 } wpk_built_index;
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err);
 void wpk_built_index_free(wpk_built_index *b);
-int wpk_page_level(const wpk_writer *w);
+
+/* writer_file.c: the archive file from its parts. */
+int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *stats, wpk_error *err);
 
 #endif

@@ -51,13 +51,6 @@ int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats)
     return (int64_t)wpk_le64(cats);
 }
 
-const char *wpk_entry_given_wiki(const wpk_writer *w, const wentry *e, const uint8_t *cats)
-{
-    for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&cats);
-    if (e->has_ns) cats += 8;
-    return wpk_intern_name(&w->wikis, wpk_cat_id(&cats));
-}
-
 #define SPILL_VIEW_MIN (256u << 10)
 int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err)
 {

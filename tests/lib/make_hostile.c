@@ -54,23 +54,17 @@ static const hostile_case cases[] = {
 
 static const hostile_case *current;
 
-static void rewrite(wpk_fmt_record *rec, void *ctx)
+static void rewrite(wpk2_entry *e, void *ctx)
 {
     (void)ctx;
-    if (!current || rec->path_len != 11 || memcmp(rec->path, "z/victim.md", 11) != 0) return;
-    if (current->path) {
-        rec->path = (const uint8_t *)current->path;
-        rec->path_len = (uint16_t)(current->path_len ? current->path_len : strlen(current->path));
-    }
-    if (current->block_raw) rec->block.raw_size = current->block_raw;
-    if (current->raw_times_stored) {
-        rec->block.raw_size = rec->block.stored_size * (uint32_t)current->raw_times_stored * WPK_MAX_EXPANSION;
-        rec->offset_in_block = 0;
-        rec->content_size = rec->block.raw_size;
-    }
-    if (current->content_size) {
-        rec->offset_in_block = 0;
-        rec->content_size = current->content_size;
+    if (!current || e->path.len != 11 || memcmp(e->path.p, "z/victim.md", 11) != 0) return;
+    if (current->path)
+        e->path = (wpk2_str){(const uint8_t *)current->path, (uint32_t)(current->path_len ? current->path_len : strlen(current->path))};
+    /* Format 2.0's encoder checks an entry against its block and the paths'
+     * order: the lies it refuses make the case fail to write. */
+    if (current->content_size || current->raw_times_stored) {
+        e->offset = 0;
+        e->size = current->content_size ? current->content_size : (uint64_t)UINT32_MAX * WPK2_MAX_EXPANSION;
     }
 }
 

@@ -67,16 +67,14 @@ static void test_from_url(void)
 static char wiki_fields[16][64];
 static int n_wiki_fields;
 
-static void note_wiki_field(wpk_fmt_record *rec, void *ctx)
+static void note_wiki_field(wpk2_entry *e, void *ctx)
 {
+    /* Format 2.0 stores every entry's wiki, as its number in the wiki
+     * table: noted as PATH=NUMBER. */
     (void)ctx;
-    for (size_t at = 0; at + 3 <= rec->ext_len;) {
-        size_t len = rec->ext[at + 1] | (size_t)rec->ext[at + 2] << 8;
-        if (rec->ext[at] == 6 && n_wiki_fields < 16)
-            snprintf(wiki_fields[n_wiki_fields++], sizeof wiki_fields[0], "%.*s=%.*s", (int)rec->path_len,
-                     (const char *)rec->path, (int)len, (const char *)rec->ext + at + 3);
-        at += 3 + len;
-    }
+    if (e->wiki && n_wiki_fields < 16)
+        snprintf(wiki_fields[n_wiki_fields++], sizeof wiki_fields[0], "%.*s=%u", (int)e->path.len,
+                 (const char *)e->path.p, e->wiki);
 }
 
 typedef struct input {
@@ -260,17 +258,15 @@ static void test_collision(void)
 /* Records made with a hook: as an older writer grouped them (versions of
  * two wikis joined), an empty WIKI field, a repeated one. */
 static const char *extra_wiki_for; /* path whose record gets `extra` appended */
-static uint8_t extra[64], ext_buf[70000];
+static uint8_t extra[64];
 static size_t extra_len;
 
-static void append_fields(wpk_fmt_record *rec, void *ctx)
+static void append_fields(wpk2_entry *e, void *ctx)
 {
-    (void)ctx;
-    if (rec->path_len != strlen(extra_wiki_for) || memcmp(rec->path, extra_wiki_for, rec->path_len)) return;
-    memcpy(ext_buf, rec->ext, rec->ext_len);
-    memcpy(ext_buf + rec->ext_len, extra, extra_len);
-    rec->ext = ext_buf;
-    rec->ext_len = (uint16_t)(rec->ext_len + extra_len);
+    /* Format 1.x records carried WIKI fields, which this appended; a 2.0
+     * entry page has none (an entry's wiki is a number in the wiki table),
+     * so there is nothing to append. */
+    (void)e, (void)ctx;
 }
 
 static void set_extra(const char *a, const char *b) /* one WIKI field of each non-NULL value */

@@ -54,7 +54,7 @@ static const char pack_usage[] =
     "      --no-dict          never use a shared zstd dictionary\n"
     "      --dict-size SIZE   dictionary to train (default: 1/64 of the content or 64 bytes\n"
     "                         an entry, whichever is larger, 16K..256K)\n"
-    "      --page-size SIZE   target size of an index page, raw (default 64K, 16K above\n"
+    "      --page-size SIZE   target size of an index page, raw (default 128K, 16K above\n"
     "                         50,000 entries): smaller\n"
     "                         pages make lookups in large archives cheaper, larger ones\n"
     "                         make the index a little smaller\n"
