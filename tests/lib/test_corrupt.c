@@ -1,14 +1,18 @@
 /* test_corrupt.c - damaged archives are detected and never crash a reader.
  *
- * On a small archive (a few KB, several blocks and leaf pages): every single
- * bit flipped is caught by open or by full verify; every read path runs on
- * each damaged copy (so sanitizer builds catch any bad access); every
- * truncation is refused; and flips in the header, an index page, a block
- * and the trailer each give the error naming that structure. */
+ * On a small format 2.0 archive (a few KB, several blocks and leaf pages):
+ * every single bit flipped is caught by open or by full verify; every read
+ * path runs on each damaged copy (so sanitizer builds catch any bad
+ * access); every truncation and extension is refused (the header's
+ * file_size against the actual size: 2.0 has no trailer); and flips in the
+ * header, the section table, a prefix section, an index page, a block and
+ * the signature record each give the error naming that structure.
+ * Structures are found through the header, the section table and the
+ * roots (wpk2_layout.h), not at fixed offsets. */
 #include "check.h"
 #include "wikipack.h"
-#include "wpk_endian.h"
-#include "wpk_format.h"
+#include "writer_internal.h" /* wpk_test_branch_size */
+#include "wpk2_layout.h"
 
 #include <stdio.h>
 #include <zstd.h>
@@ -57,16 +61,12 @@ static uint8_t *build_archive(const char *path, unsigned entries, size_t *len)
 }
 
 /* The section of `type` in an archive's table (all zero when absent). */
-static wpk_fmt_section section_of(const uint8_t *buf, size_t len, uint32_t type)
+static wpk2_section section_of(const uint8_t *buf, size_t len, uint32_t type)
 {
-    wpk_fmt_header h;
-    wpk_fmt_section s, found = {0};
-    const char *why;
-    if (wpk_fmt_header_decode(buf, len, &h, &why) != 0) return found;
-    for (uint32_t i = 0; i < h.section_count; i++)
-        if (wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why) == 0 && s.type == type)
-            found = s;
-    return found;
+    w2_layout a;
+    wpk2_section none;
+    memset(&none, 0, sizeof none);
+    return w2_open(&a, buf, len) == 0 ? w2_section(&a, type) : none;
 }
 
 static int read_one(void *ctx, const wpk_entry *e)
@@ -151,7 +151,7 @@ static void test_truncations(const uint8_t *orig, size_t len)
         if (rc == 0) {
             accepted++;
             wpk_reader_close(r);
-        } else if (n >= WPK_HEADER_SIZE && !strstr(err.message, "truncated")) {
+        } else if (n >= WPK2_HEADER_SIZE && !strstr(err.message, "truncated")) {
             if (unclear < 3) fprintf(stderr, "truncation to %zu: %s\n", n, err.message);
             unclear++;
         } else if (n < 8 ? rc != WPK_E_FORMAT : rc != WPK_E_CORRUPT) {
@@ -214,42 +214,96 @@ static void expect_verify_message(const uint8_t *orig, size_t len, uint64_t off,
     free(buf);
 }
 
+/* Open a copy of orig whose header was rewritten by `edit` (checksum fixed
+ * up), len bytes of it: the result, and the message in err. */
+static int open_edited_header(const uint8_t *orig, size_t len, void (*edit)(wpk2_header *), wpk_error *err)
+{
+    uint8_t *buf = malloc(len);
+    memcpy(buf, orig, len);
+    w2_layout a;
+    int rc = -1;
+    if (w2_open(&a, orig, len) == 0) {
+        edit(&a.h);
+        w2_put_header(buf, &a);
+        wpk_reader *r = NULL;
+        memset(err, 0, sizeof *err);
+        rc = wpk_reader_open_memory(&r, buf, len, NULL, err);
+        wpk_reader_close(r);
+    }
+    free(buf);
+    return rc;
+}
+
+static void file_size_minus_one(wpk2_header *h) { h->file_size--; }
+static void file_size_plus_one(wpk2_header *h) { h->file_size++; }
+
 static void test_targeted(const uint8_t *orig, size_t len)
 {
-    wpk_fmt_header h;
-    const char *why;
-    CHECK(wpk_fmt_header_decode(orig, len, &h, &why) == 0);
-    wpk_fmt_section pages = section_of(orig, len, WPK_SEC_PAGES), data = section_of(orig, len, WPK_SEC_DATA);
-    CHECK(pages.stored_size > 0 && data.stored_size > 0 && h.block_count > 1);
+    w2_layout lay;
+    CHECK(w2_open(&lay, orig, len) == 0);
+    const wpk2_header h = lay.h;
+    wpk2_section pages = section_of(orig, len, WPK2_SEC_PAGES), data = section_of(orig, len, WPK2_SEC_DATA);
+    CHECK(pages.stored_size > 0 && data.stored_size > 0 && h.block_count > 1 && h.file_size == len);
+    if (!pages.stored_size || !data.stored_size) return;
     wpk_reader *r;
     wpk_error err;
-    uint8_t *buf = malloc(len);
+    uint8_t *buf = malloc(len + 1);
 
     memcpy(buf, orig, len);
-    buf[40] ^= 1; /* header */
+    buf[40] ^= 1; /* header: entry_count */
     CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_CORRUPT && strstr(err.message, "header checksum"));
     memcpy(buf, orig, len);
-    buf[WPK_HEADER_SIZE + 10] ^= 1; /* section table */
-    CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_CORRUPT && strstr(err.message, "section table"));
+    buf[WPK2_HEADER_SIZE + 10] ^= 1; /* section table */
+    CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_CORRUPT &&
+          strstr(err.message, "section table checksum"));
+    /* No trailer in 2.0: the header's file_size is the archive's end. A
+     * file_size one off either way (checksum right), or a byte more in the
+     * file than the header says, is damage. */
+    CHECK_MSG(open_edited_header(orig, len, file_size_minus_one, &err) == WPK_E_CORRUPT &&
+                  strstr(err.message, "extra bytes after the archive"),
+              "%s", err.message);
+    CHECK_MSG(open_edited_header(orig, len, file_size_plus_one, &err) == WPK_E_CORRUPT && strstr(err.message, "truncated"),
+              "%s", err.message);
     memcpy(buf, orig, len);
-    buf[len - 20] ^= 1; /* trailer */
-    CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_CORRUPT && strstr(err.message, "trailer"));
+    buf[len] = 0;
+    CHECK(wpk_reader_open_memory(&r, buf, len + 1, NULL, &err) == WPK_E_CORRUPT &&
+          strstr(err.message, "extra bytes after the archive"));
     memcpy(buf, orig, len);
     buf[0] = 'X';
     CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_FORMAT && strstr(err.message, "not a wikipack"));
-    /* An unknown major version is a format error, not damage: rewrite the
-     * header with major 2 and a valid checksum, and fix the trailer copy. */
+    /* Another major version is a format error, not damage, whatever the
+     * checksum: major 3 with the header checksum fixed up, and major 1 (a
+     * 1.x archive, named as such) with it not. */
     memcpy(buf, orig, len);
-    wpk_put16(buf + 8, 2);
-    wpk_put64(buf + 120, wpk_fmt_checksum(buf, 120));
-    CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_FORMAT && strstr(err.message, "version"));
+    buf[8] = 3;
+    w2_put64(buf + 120, wpk2_checksum(buf, 120));
+    CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_FORMAT && strstr(err.message, "major version 3"));
+    memcpy(buf, orig, len);
+    buf[8] = 1;
+    buf[10] = 6;
+    CHECK(wpk_reader_open_memory(&r, buf, len, NULL, &err) == WPK_E_FORMAT && strstr(err.message, "wikipack 1.x (format 1.6)"));
     free(buf);
 
-    /* The summary, last in the prefix, is checked at open; a root when it
-     * is first needed, and by verify. */
-    expect_error(orig, len, h.prefix_size - 3, "summary", 1);
-    wpk_fmt_section path_root = section_of(orig, len, WPK_SEC_PATH_ROOT);
-    expect_verify_message(orig, len, path_root.offset + path_root.stored_size / 2, "path index root");
+    /* Every section of the prefix but SIGNATURE is under its checksum,
+     * checked at open: the error names the section and its offset. Roots
+     * are checked there too (in 1.x, only when first needed). */
+    static const uint32_t prefix_types[] = {WPK2_SEC_ENTRY_ROOT, WPK2_SEC_TITLE_ROOT, WPK2_SEC_ID_ROOT,
+                                            WPK2_SEC_CATEGORY_ROOT, WPK2_SEC_WIKIS, WPK2_SEC_SUMMARY};
+    for (size_t i = 0; i < sizeof prefix_types / sizeof prefix_types[0]; i++) {
+        wpk2_section s = section_of(orig, len, prefix_types[i]);
+        CHECK(s.stored_size > 0);
+        if (!s.stored_size) continue;
+        char what[64];
+        snprintf(what, sizeof what, "(type %u) at offset %llu: checksum mismatch", prefix_types[i],
+                 (unsigned long long)s.offset);
+        expect_error(orig, len, s.offset + s.stored_size / 2, what, 1);
+    }
+    /* The signature record of an unsigned archive is all zero: a byte set
+     * there is a malformed record, which open (without a key) may leave
+     * alone but verify reports. */
+    wpk2_section sig = section_of(orig, len, WPK2_SEC_SIGNATURE);
+    CHECK(sig.stored_size == WPK2_SIG_SIZE);
+    expect_verify_message(orig, len, sig.offset + 9, "signature");
     expect_verify_message(orig, len, pages.offset + 5, "page");
     expect_verify_message(orig, len, data.offset + data.stored_size / 2, "block at offset");
     /* Reading an entry from a damaged block reports it; other blocks still read. */
@@ -308,16 +362,14 @@ static void test_dictionary_damage(const char *path)
     uint8_t *buf = malloc(len);
     if (fread(buf, 1, len, f) != len) len = 0;
     fclose(f);
-    wpk_fmt_header h;
-    const char *why;
-    CHECK(len && wpk_fmt_header_decode(buf, len, &h, &why) == 0);
-    CHECK((h.required_features & WPK_FEATURE_PAGE_DICT) != 0);
+    w2_layout lay;
+    CHECK(len && w2_open(&lay, buf, len) == 0);
+    CHECK(len && lay.map.of[WPK2_SEC_DICT] != NULL); /* 2.0: the dictionary is a prefix section */
     size_t missed = 0, tried = 0;
-    for (uint32_t i = 0; len && i < h.section_count; i++) {
-        wpk_fmt_section s;
-        wpk_fmt_section_decode(buf + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, &s, &why);
-        if (s.type != WPK_SEC_DICT && s.type != WPK_SEC_PAGES) continue;
-        uint64_t end = s.type == WPK_SEC_PAGES && s.stored_size > 512 ? s.offset + 512 : s.offset + s.stored_size;
+    static const uint32_t types[] = {WPK2_SEC_DICT, WPK2_SEC_PAGES};
+    for (int t = 0; len && t < 2; t++) {
+        wpk2_section s = w2_section(&lay, types[t]);
+        uint64_t end = s.type == WPK2_SEC_PAGES && s.stored_size > 512 ? s.offset + 512 : s.offset + s.stored_size;
         for (uint64_t b = s.offset; b < end; b++) {
             buf[b] ^= 0x20;
             if (undetected(buf, len, b % 16 == 0)) missed++;
@@ -330,34 +382,39 @@ static void test_dictionary_damage(const char *path)
     free(buf);
 }
 
-/* An archive whose path index has branch pages (1.3): damage to a branch
- * page is caught by open, lookups or verify, and crashes nothing. */
+/* An archive whose entry index has branch pages (the writer's hook makes a
+ * root of a few leaves branch): damage to a branch page is caught by open,
+ * lookups or verify, and crashes nothing. */
 static void test_branch_damage(const char *path)
 {
     size_t len = 0;
+    wpk_test_branch_size = 8;
     uint8_t *buf = build_archive(path, 2000, &len);
+    wpk_test_branch_size = 0;
     CHECK(buf != NULL);
     if (!buf) return;
-    wpk_fmt_header h;
-    const char *why;
-    CHECK(wpk_fmt_header_decode(buf, len, &h, &why) == 0 && (h.required_features & WPK_FEATURE_BRANCHES));
-    wpk_fmt_section root = section_of(buf, len, WPK_SEC_PATH_ROOT), pages = section_of(buf, len, WPK_SEC_PAGES);
-    CHECK(root.flags & WPK_SECF_BRANCHED);
-    uint8_t *raw = malloc(root.raw_size);
-    CHECK(ZSTD_decompress(raw, root.raw_size, buf + root.offset, root.stored_size) == root.raw_size);
-    size_t pos = WPK_ROOT_HEAD, missed = 0, tried = 0;
-    wpk_fmt_root_item it;
-    CHECK(wpk_fmt_root_item_decode(raw, root.raw_size, &pos, WPK_KEY_STRING, &it, &why) == 0);
-    for (uint32_t k = 0; k < it.page.stored_size; k += 3) { /* the first branch page */
-        uint8_t *b = buf + pages.offset + it.page.offset + k;
+    w2_layout lay;
+    wpk2_root root;
+    CHECK(w2_open(&lay, buf, len) == 0 && w2_root(&lay, WPK2_SEC_ENTRY_ROOT, &root) == 0);
+    CHECK(root.kind == WPK2_PAGE_BRANCH && root.count > 0);
+    if (root.kind != WPK2_PAGE_BRANCH || !root.count) {
+        wpk2_root_free(&root);
+        free(buf);
+        return;
+    }
+    wpk2_section pages = w2_section(&lay, WPK2_SEC_PAGES);
+    const wpk2_root_item *it = &root.items[0]; /* the first branch page */
+    size_t missed = 0, tried = 0;
+    for (uint32_t k = 0; k < it->stored_size; k += 3) {
+        uint8_t *b = buf + pages.offset + it->page_offset + k;
         *b ^= 0x20;
         if (undetected(buf, len, k % 8 == 0)) missed++;
         tried++;
         *b ^= 0x20;
     }
-    CHECK(tried > 100);
+    CHECK_MSG(tried > 30, "a branch page of %u bytes", it->stored_size);
     CHECK_MSG(missed == 0, "%zu of %zu flips in a branch page went undetected", missed, tried);
-    free(raw);
+    wpk2_root_free(&root);
     free(buf);
 }
 
