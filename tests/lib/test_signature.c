@@ -1,15 +1,16 @@
-/* test_signature.c - signed archives (format 1.2).
+/* test_signature.c - signed archives (format 2.0).
  *
  * Sign, re-sign with another key, check against the right and the wrong
- * key; every byte of a small signed archive changed (two ways) makes both
- * verification and the check against the signer's key fail; a reader that
- * does not know the SIGNATURE section (simulated by renumbering it to an
- * unknown type) still reads and verifies a signed archive; signing a
- * damaged archive, or with a damaged key, leaves the original untouched. */
+ * key; signing writes the 160 bytes of the SIGNATURE record in place and
+ * nothing else; every byte of a small signed archive changed (two ways)
+ * makes both verification and a read trusting the signer's key fail (the
+ * signature covers the prefix, the prefix names every page and block by
+ * its BLAKE2b-256); a reader given no key reads a signed archive like any
+ * other; signing a damaged archive, or with a damaged key, leaves the
+ * original untouched. */
 #include "check.h"
 #include "wikipack.h"
-#include "wpk_endian.h"
-#include "wpk_format.h"
+#include "wpk2_layout.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -101,6 +102,40 @@ static int check_mem(const uint8_t *p, size_t n, const uint8_t *key)
     return rc;
 }
 
+static int read_each(void *ctx, const wpk_entry *e)
+{
+    void *data = NULL;
+    int rc = wpk_reader_read_alloc(ctx, e, &data, 0, NULL);
+    wpk_free(data);
+    return rc ? rc : 0;
+}
+
+/* What a reader trusting `key` makes of the archive: it opens (checking
+ * the signature over the prefix), then every entry page, block, title page
+ * and ID page is read, each checked against the BLAKE2b-256 that names it.
+ * 0 when everything passed; n_entries as write_archive made them. */
+static int trusted_read(const uint8_t *p, size_t n, const uint8_t *key, unsigned n_entries)
+{
+    wpk_reader *r;
+    wpk_open_opts o = WPK_OPEN_OPTS_INIT;
+    o.trusted_key = key;
+    int rc = wpk_reader_open_memory(&r, p, n, &o, NULL);
+    if (rc) return rc;
+    rc = wpk_reader_check_signature(r, key, NULL);
+    if (!rc) rc = wpk_reader_foreach(r, read_each, r, NULL);
+    for (unsigned i = 0; i < n_entries && !rc; i++) {
+        char title[64];
+        snprintf(title, sizeof title, "Entry %u", i);
+        wpk_entry *e = NULL;
+        rc = wpk_reader_find_by_title(r, title, &e, NULL);
+        wpk_entry_free(e);
+        if (!rc) rc = wpk_reader_find_by_id(r, 100 + i, &e, NULL);
+        wpk_entry_free(e);
+    }
+    wpk_reader_close(r);
+    return rc;
+}
+
 static int verify_mem(const uint8_t *p, size_t n, wpk_verify_level level)
 {
     wpk_reader *r;
@@ -118,18 +153,27 @@ static int count_entry(void *ctx, const wpk_entry *e)
     return 0;
 }
 
-/* What a reader without SIGNATURE support sees: the section renumbered to
- * an unknown optional type, every checksum fixed up. */
-static void as_unknown_section(uint8_t *p, size_t n)
+/* The SIGNATURE section of an archive in memory (all zero when absent). */
+static wpk2_section sig_section(const uint8_t *p, size_t n)
 {
-    uint32_t count = wpk_le32(p + 72);
-    for (uint32_t i = 0; i < count; i++)
-        if (wpk_le32(p + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE) == WPK_SEC_SIGNATURE)
-            wpk_put32(p + WPK_HEADER_SIZE + i * WPK_SECTION_SIZE, 100);
-    wpk_put64(p + 88, wpk_fmt_checksum(p + WPK_HEADER_SIZE, (size_t)count * WPK_SECTION_SIZE));
-    wpk_put64(p + 120, wpk_fmt_checksum(p, 120));
-    memcpy(p + n - 16, p + 120, 8);
-    wpk_put64(p + n - 8, wpk_fmt_checksum(p + n - 32, 24));
+    w2_layout a;
+    wpk2_section none;
+    memset(&none, 0, sizeof none);
+    return p && w2_open(&a, p, n) == 0 ? w2_section(&a, WPK2_SEC_SIGNATURE) : none;
+}
+
+/* 1 when a and b (n bytes each) differ only inside the record at sig. */
+static int same_but_record(const uint8_t *a, const uint8_t *b, size_t n, const wpk2_section *sig)
+{
+    size_t at = (size_t)sig->offset, end = at + WPK2_SIG_SIZE;
+    return sig->stored_size == WPK2_SIG_SIZE && end <= n && memcmp(a, b, at) == 0 && memcmp(a + end, b + end, n - end) == 0;
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i]) return 0;
+    return 1;
 }
 
 static void test_round_trip(const uint8_t *pk1, const uint8_t *sk1, const uint8_t *pk2, const uint8_t *sk2)
@@ -141,53 +185,78 @@ static void test_round_trip(const uint8_t *pk1, const uint8_t *sk1, const uint8_
     uint8_t *plain = slurp(path, &n0);
     CHECK(plain && check_mem(plain, n0, NULL) == WPK_E_NOTFOUND);
     CHECK(plain && check_mem(plain, n0, pk1) == WPK_E_NOTFOUND);
+    /* Every 2.0 archive has the record, all zero until signed; a reader
+     * trusting a key refuses an unsigned archive as not trusted. */
+    wpk2_section sig = sig_section(plain, n0);
+    CHECK(plain && sig.stored_size == WPK2_SIG_SIZE && all_zero(plain + sig.offset, WPK2_SIG_SIZE));
+    CHECK(plain && trusted_read(plain, n0, pk1, 12) == WPK_E_UNTRUSTED);
 
     CHECK_MSG(wpk_sign_archive(path, sk1, &err) == 0, "%s", err.message);
     uint8_t *s1 = slurp(path, &n1);
-    CHECK(s1 && n1 == n0 + WPK_SECTION_SIZE + WPK_SIG_RECORD_SIZE);
-    CHECK(s1 && wpk_le16(s1 + 10) == 2);                       /* minor version 1.2 */
+    /* Signing writes the record in place: nothing else changes or moves. */
+    CHECK(s1 && n1 == n0 && same_but_record(plain, s1, n0, &sig) && !all_zero(s1 + sig.offset, WPK2_SIG_SIZE));
+    CHECK(s1 && s1[8] == 2 && s1[9] == 0 && s1[10] == 0 && s1[11] == 0); /* still format 2.0 */
     CHECK(s1 && check_mem(s1, n1, NULL) == 0);
     CHECK(s1 && check_mem(s1, n1, pk1) == 0);
-    CHECK(s1 && check_mem(s1, n1, pk2) == WPK_E_CORRUPT);
+    CHECK(s1 && check_mem(s1, n1, pk2) == WPK_E_UNTRUSTED);
+    CHECK(s1 && trusted_read(s1, n1, pk1, 12) == 0);
+    CHECK(s1 && trusted_read(s1, n1, pk2, 12) == WPK_E_UNTRUSTED);
     CHECK(s1 && verify_mem(s1, n1, WPK_VERIFY_FULL) == 0);
 
     wpk_reader *r;
     wpk_signature_info info;
     CHECK(wpk_reader_open(&r, path, NULL, &err) == 0);
     CHECK(wpk_reader_signature(r, &info, &err) == 0 && memcmp(info.public_key, pk1, 32) == 0);
-    CHECK(wpk_reader_check_signature(r, pk2, &err) == WPK_E_CORRUPT && strstr(err.message, "signed by a different key"));
+    CHECK(wpk_reader_check_signature(r, pk2, &err) == WPK_E_UNTRUSTED && strstr(err.message, "signed by another key"));
     wpk_reader_close(r);
 
-    /* Readers that skip the section still read and verify everything. */
-    uint8_t *old = malloc(n1);
-    memcpy(old, s1, n1);
-    as_unknown_section(old, n1);
+    /* A reader given no key reads and verifies a signed archive like any
+     * other. (1.x renumbered the section to an unknown type here, for
+     * readers older than signatures; SIGNATURE is a required section of
+     * 2.0 that every reader knows.) */
     unsigned entries = 0;
-    CHECK(wpk_reader_open_memory(&r, old, n1, NULL, &err) == 0);
-    if (r) {
+    CHECK(s1 && wpk_reader_open_memory(&r, s1, n1, NULL, &err) == 0);
+    if (s1 && r) {
         CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, NULL, &err) == 0);
         CHECK(wpk_reader_foreach(r, count_entry, &entries, &err) == 0 && entries == 12);
         wpk_entry *e;
         CHECK(wpk_reader_find_by_id(r, 105, &e, &err) == 0);
         wpk_entry_free(e);
-        CHECK(wpk_reader_check_signature(r, NULL, &err) == WPK_E_NOTFOUND);
         wpk_reader_close(r);
     }
-    free(old);
+    /* A record well formed but not matching (a byte of the signature
+     * changed): a reader given no key need not look at it and reads on;
+     * checking the signature and verify report it. */
+    uint8_t *forged = malloc(n1);
+    if (s1 && forged) {
+        memcpy(forged, s1, n1);
+        forged[sig.offset + 100] ^= 1;
+        entries = 0;
+        CHECK(wpk_reader_open_memory(&r, forged, n1, NULL, &err) == 0);
+        if (r) {
+            CHECK(wpk_reader_foreach(r, count_entry, &entries, &err) == 0 && entries == 12);
+            CHECK(wpk_reader_check_signature(r, NULL, &err) == WPK_E_CORRUPT && strstr(err.message, "does not match"));
+            CHECK(wpk_reader_verify(r, WPK_VERIFY_QUICK, NULL, NULL, NULL, &err) == WPK_E_CORRUPT);
+            wpk_reader_close(r);
+        }
+        CHECK(trusted_read(forged, n1, pk1, 12) == WPK_E_CORRUPT);
+    }
+    free(forged);
 
-    /* Re-signing replaces the record, nothing else moves. */
+    /* Re-signing replaces the record, nothing else changes. */
     CHECK_MSG(wpk_sign_archive(path, sk2, &err) == 0, "%s", err.message);
     uint8_t *s2 = slurp(path, &n2);
-    CHECK(s2 && n2 == n1 && memcmp(s1, s2, n1 - WPK_TRAILER_SIZE - WPK_SIG_RECORD_SIZE) == 0);
-    CHECK(s2 && check_mem(s2, n2, pk2) == 0 && check_mem(s2, n2, pk1) == WPK_E_CORRUPT);
+    CHECK(s1 && s2 && n2 == n1 && same_but_record(s1, s2, n1, &sig) && memcmp(s1, s2, n1) != 0);
+    CHECK(s2 && check_mem(s2, n2, pk2) == 0 && check_mem(s2, n2, pk1) == WPK_E_UNTRUSTED);
+    CHECK(s2 && trusted_read(s2, n2, pk2, 12) == 0);
     CHECK(count_files() == 1); /* no temporary file left */
     free(plain);
     free(s1);
     free(s2);
 }
 
-/* Every byte changed, by one bit and by all eight: verify and the check
- * against the signer's key both fail. */
+/* Every byte changed, by one bit and by all eight: verify and a read
+ * trusting the signer's key both fail. */
 static void test_every_byte(const uint8_t *pk, const uint8_t *sk)
 {
     const char *path = at("sweep.wpk");
@@ -205,14 +274,14 @@ static void test_every_byte(const uint8_t *pk, const uint8_t *sk)
             if (verify_mem(p, n, WPK_VERIFY_QUICK) == 0) {
                 if (verify_missed++ < 5) fprintf(stderr, "verify missed a change at byte %zu\n", i);
             }
-            if (check_mem(p, n, pk) == 0) {
-                if (check_missed++ < 5) fprintf(stderr, "signature check missed a change at byte %zu\n", i);
+            if (trusted_read(p, n, pk, 3) == 0) {
+                if (check_missed++ < 5) fprintf(stderr, "a trusted read missed a change at byte %zu\n", i);
             }
             p[i] = keep;
         }
     CHECK_MSG(verify_missed == 0, "%u changes passed verify", verify_missed);
-    CHECK_MSG(check_missed == 0, "%u changes passed the signature check", check_missed);
-    CHECK(check_mem(p, n, pk) == 0);
+    CHECK_MSG(check_missed == 0, "%u changes passed a trusted read", check_missed);
+    CHECK(trusted_read(p, n, pk, 3) == 0);
     printf("sweep: %zu bytes, each changed two ways\n", n);
     free(p);
     remove(path);
@@ -235,7 +304,12 @@ static void test_atomic(const uint8_t *sk)
 
     uint8_t *damaged = malloc(n);
     memcpy(damaged, before, n);
-    damaged[n - WPK_TRAILER_SIZE - 3] ^= 0x10; /* inside the last block */
+    w2_layout lay;
+    wpk2_section data;
+    memset(&data, 0, sizeof data);
+    if (w2_open(&lay, before, n) == 0) data = w2_section(&lay, WPK2_SEC_DATA);
+    CHECK(data.stored_size > 3);
+    damaged[data.offset + data.stored_size - 3] ^= 0x10; /* inside the last block */
     CHECK(spill(path, damaged, n) == 0);
     CHECK(wpk_sign_archive(path, sk, &err) == WPK_E_CORRUPT && strstr(err.message, "not signed"));
     uint8_t *after = slurp(path, &m);
@@ -251,16 +325,21 @@ static void test_atomic(const uint8_t *sk)
     remove(path);
 }
 
-/* An empty archive ends with empty regions: they move past the signature. */
+/* An empty archive (empty regions, at the end of the file) is signed like
+ * any other: its record written in place. */
 static void test_empty(const uint8_t *pk, const uint8_t *sk)
 {
     const char *path = at("empty.wpk");
     wpk_error err;
     CHECK(write_archive(path, 0) == 0);
+    size_t n0, n;
+    uint8_t *plain = slurp(path, &n0);
     CHECK_MSG(wpk_sign_archive(path, sk, &err) == 0, "%s", err.message);
-    size_t n;
     uint8_t *p = slurp(path, &n);
-    CHECK(p && check_mem(p, n, pk) == 0 && verify_mem(p, n, WPK_VERIFY_FULL) == 0);
+    wpk2_section sig = sig_section(p, n);
+    CHECK(p && plain && n == n0 && same_but_record(plain, p, n, &sig));
+    CHECK(p && check_mem(p, n, pk) == 0 && trusted_read(p, n, pk, 0) == 0 && verify_mem(p, n, WPK_VERIFY_FULL) == 0);
+    free(plain);
     free(p);
     remove(path);
 }
