@@ -89,24 +89,22 @@ int wpk_reader_match_id(wpk_reader *r, uint64_t page_id, wpk_id_cb cb, void *ctx
     return rc;
 }
 
-typedef struct first_hit { int found; uint64_t entry; } first_hit;
-
-static int take_first(void *ctx, const char *wiki, uint64_t entry)
-{
-    (void)wiki;
-    first_hit *f = ctx;
-    f->found = 1;
-    f->entry = entry;
-    return 1;
-}
-
+/* The first wiki's hit, as match_id would report it first: the entry its
+ * check read is the one returned, so that its entry page is read once. */
 int wpk_reader_find_by_id(wpk_reader *r, uint64_t page_id, wpk_entry **out, wpk_error *err)
 {
     *out = NULL;
-    first_hit f = {0, 0};
-    int rc = wpk_reader_match_id(r, page_id, take_first, &f, err);
+    int rc = wpk_index_ready(r, &r->idx[WPK2_PAGE_ID], err);
     if (rc) return rc;
-    return wpk_reader_entry_at(r, f.entry, out, err);
+    id_scan sc = {{0, 0}, NULL};
+    for (uint32_t w = 0; w <= r->wikis.count && !rc && !*out; w++) {
+        int64_t n;
+        if ((rc = id_find(r, &sc, (uint16_t)w, page_id, &n, err)) != 0 || n < 0) continue;
+        rc = id_entry(r, n, (uint16_t)w, page_id, out, err);
+    }
+    wpk_shared_release(sc.page);
+    if (!rc && !*out) rc = not_found(r, page_id, 0, NULL, err);
+    return rc;
 }
 
 int wpk_reader_find_by_wiki_id(wpk_reader *r, const char *wiki, uint64_t page_id, wpk_entry **out, wpk_error *err)
