@@ -196,7 +196,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
     if (!given) wpk_wiki_derive(m->url, e.url_len, m->language, lang_len, derived);
     uint32_t wiki;
     if (wpk_intern(&w->wikis, given ? given : derived, &wiki)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    if ((rc = wpk_wiki_note(w, wiki, lang, m->title, e.title_len, m->url, e.url_len, &e.wl, err)) != 0 ||
+    if ((rc = wpk_wiki_note(w, m->path, wiki, lang, m->title, e.title_len, m->url, e.url_len, &e.wl, err)) != 0 ||
         (rc = add_categories(w, &e, m, err)) != 0)
         return rc;
     e.source = own_file ? WE_OWN_FILE : WE_SPILLED;

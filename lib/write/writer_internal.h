@@ -340,9 +340,10 @@ int wpk_compress_block(wpk_writer *w, ZSTD_CCtx *c, size_t i, uint8_t **out, siz
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err);
 /* writer_wikis.c: the wiki table. */
 /* Note an added entry's wiki and language (ids in w->wikis and w->langs)
- * and the URL base its URL spells, if any; *wl gets the pair's id. */
-int wpk_wiki_note(wpk_writer *w, uint32_t wiki, uint32_t lang, const char *title, size_t title_len, const char *url,
-                  size_t url_len, uint16_t *wl, wpk_error *err);
+ * and the URL base its URL spells, if any; *wl gets the pair's id. `path`
+ * names the entry in messages. */
+int wpk_wiki_note(wpk_writer *w, const char *path, uint32_t wiki, uint32_t lang, const char *title, size_t title_len,
+                  const char *url, size_t url_len, uint16_t *wl, wpk_error *err);
 /* Number the wikis of the entries stored and choose each one's language
  * and URL base (w->table). */
 int wpk_wikis_build(wpk_writer *w, wpk_error *err);

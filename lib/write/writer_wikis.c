@@ -37,8 +37,8 @@ static size_t url_base_len(const char *title, size_t title_len, const char *url,
     return url_len - title_len;
 }
 
-int wpk_wiki_note(wpk_writer *w, uint32_t wiki, uint32_t lang, const char *title, size_t title_len, const char *url,
-                  size_t url_len, uint16_t *wl, wpk_error *err)
+int wpk_wiki_note(wpk_writer *w, const char *path, uint32_t wiki, uint32_t lang, const char *title, size_t title_len,
+                  const char *url, size_t url_len, uint16_t *wl, wpk_error *err)
 {
     wpairs *p = &w->wl;
     char key[32];
@@ -46,7 +46,7 @@ int wpk_wiki_note(wpk_writer *w, uint32_t wiki, uint32_t lang, const char *title
     uint32_t id;
     if (wpk_intern(&p->keys, key, &id)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (id >= WPK_MAX_NAMES)
-        return wpk_fail(err, WPK_E_LIMIT, "more than %u distinct (wiki, language) pairs", WPK_MAX_NAMES);
+        return wpk_fail(err, WPK_E_LIMIT, "%s: more than %u distinct (wiki, language) pairs", path, WPK_MAX_NAMES);
     if (id >= p->cap) {
         uint32_t cap = p->cap ? p->cap * 2 : 16;
         if (grow_u32(&p->wiki, cap) || grow_u32(&p->lang, cap)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
