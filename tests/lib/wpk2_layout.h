@@ -97,6 +97,50 @@ static inline uint8_t *w2_page_raw(const w2_layout *a, const wpk2_root_item *it)
     return raw;
 }
 
+/* The branch page a root item names, decoded (release with wpk2_root_free);
+ * 0 on success. */
+static inline int w2_branch(const w2_layout *a, uint32_t type, const wpk2_root_item *from, wpk2_root *out)
+{
+    memset(out, 0, sizeof *out);
+    uint8_t *raw = w2_page_raw(a, from);
+    if (!raw) return -1;
+    wpk2_root_ctx ctx = {type, 0, a->h.entry_count, a->map.of[WPK2_SEC_PAGES]->stored_size, NULL};
+    wpk2_err e;
+    int rc = wpk2_branch_decode(raw, from->raw_size, &ctx, from, out, &e);
+    free(raw);
+    return rc == WPK2_OK ? 0 : -1;
+}
+
+/* Every leaf of index `type` in order, through its branch pages: fn gets
+ * each leaf's item and the branch page it is in (-1: the root names it).
+ * Returns the number of leaves, -1 when something does not decode. */
+typedef void (*w2_leaf_fn)(void *ctx, const wpk2_root_item *leaf, int branch);
+static inline long w2_leaves(const w2_layout *a, uint32_t type, w2_leaf_fn fn, void *ctx)
+{
+    wpk2_root root;
+    if (w2_root(a, type, &root) != 0) return -1;
+    long n = 0;
+    for (uint32_t i = 0; i < root.count && n >= 0; i++) {
+        if (root.kind != WPK2_PAGE_BRANCH) {
+            if (fn) fn(ctx, &root.items[i], -1);
+            n++;
+            continue;
+        }
+        wpk2_root br;
+        if (w2_branch(a, type, &root.items[i], &br) != 0) {
+            n = -1;
+            break;
+        }
+        for (uint32_t k = 0; k < br.count; k++) {
+            if (fn) fn(ctx, &br.items[k], (int)i);
+            n++;
+        }
+        wpk2_root_free(&br);
+    }
+    wpk2_root_free(&root);
+    return n;
+}
+
 /* The entry page holding entry number n, decoded (release with
  * wpk2_entry_page_free); 0 on success. Roots only (no branch pages). */
 static inline int w2_entry_page_of(const w2_layout *a, const wpk2_wikis *wikis, uint64_t n, wpk2_entry_page *out)
