@@ -320,16 +320,20 @@ static void test_empty(void)
 }
 
 /* Signed with the test key of the witness vectors (seed 00..1F): the
- * witness reader trusts it with that key, and not with another. */
+ * witness reader trusts it with that key, and not with another. The
+ * archive has a dictionary (signing reads its pages with it). */
 static void test_sign(void)
 {
     model m;
     memset(&m, 0, sizeof m);
-    generated_model(&m, 30);
+    generated_model(&m, 400);
     wpk_write_opts o = WPK_WRITE_OPTS_INIT;
-    o.page_size = 1024;
+    o.block_size = 4096;
+    o.page_size = 2048;
     wpk_error err;
-    CHECK(model_pack(&m, out_path("signed.wpk"), &o, NULL, &err) == 0);
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
+    CHECK(model_pack(&m, out_path("signed.wpk"), &o, &st, &err) == 0);
+    CHECK(st.dict_size > 0);
     size_t n0, n;
     uint8_t *unsigned_bytes = model_load(out_path("signed.wpk"), &n0);
     uint8_t seed[32], pk[32], sk[64], other_pk[32], other_sk[64];
