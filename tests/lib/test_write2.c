@@ -194,6 +194,7 @@ static void generated_model(model *m, int bulk)
     e->page_id = 23862, e->has_page_id = 1, e->updated_us = -86400000000, e->has_updated = 1; /* before 1970 */
     e = model_add(m, "misc/Ünïcödé_Straße.md", "Ünïcödé Straße", "non-ASCII", 9);
     model_set(&e->language, "de");
+    e = model_add(m, "misc/underscore.md", "_", "a title whose folded key is empty", 32);
     /* Filler articles for the dictionary, many pages and categories. */
     char text[4096], path[64], title[64], url[128];
     for (int i = 0; i < bulk; i++) {
@@ -216,6 +217,7 @@ static void generated_model(model *m, int bulk)
     model_alias(m, "Monty", "No such article", 0);
     model_alias(m, "topic_7", "Topic 7", bulk > 7);
     model_alias(m, "Saxony", "Sachsen", 1);
+    model_alias(m, "__", "_", 1);
 }
 
 /* ---- cases ---------------------------------------------------------------- */
@@ -279,7 +281,7 @@ static void test_generated(void)
     CHECK_MSG(st.dict_size > 0, "no dictionary was kept");
     CHECK_MSG(st.revisions == 3 && st.duplicates == 1, "%llu revisions, %llu duplicates",
               (unsigned long long)st.revisions, (unsigned long long)st.duplicates);
-    CHECK_MSG(st.aliases == 3 && st.unresolved_aliases == 1, "%llu aliases, %llu unresolved",
+    CHECK_MSG(st.aliases == 4 && st.unresolved_aliases == 1, "%llu aliases, %llu unresolved",
               (unsigned long long)st.aliases, (unsigned long long)st.unresolved_aliases);
     o.threads = 2;
     pack_and_walk(&m, "gen-j2.wpk", &o, NULL);
