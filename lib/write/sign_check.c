@@ -65,6 +65,7 @@ void wpk_signed_close(wpk_signed *a)
 {
     wpk_free(a->prefix);
     ZSTD_freeDDict(a->ddict);
+    wpk_free(a->dict_raw);
     ZSTD_freeDCtx(a->dctx);
     memset(a, 0, sizeof *a);
 }
@@ -79,6 +80,20 @@ void wpk_signed_digest(const wpk_signed *a, uint8_t out[64])
     crypto_generichash_update(&st, zero, sizeof zero);
     crypto_generichash_update(&st, a->prefix + s->offset + WPK2_SIG_SIZE, a->h.prefix_size - s->offset - WPK2_SIG_SIZE);
     crypto_generichash_final(&st, out, 64);
+}
+
+/* A ZSTD section of the prefix, decompressed (a new buffer). */
+static int section_raw(const wpk_signed *a, const wpk2_section *s, uint8_t **raw, wpk_error *err)
+{
+    *raw = wpk_malloc(s->raw_size ? s->raw_size : 1);
+    if (!*raw) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (ZSTD_decompress(*raw, s->raw_size, a->prefix + s->offset, s->stored_size) != s->raw_size) {
+        wpk_free(*raw);
+        *raw = NULL;
+        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: section of type %u does not decompress to its size",
+                           a->name, s->type);
+    }
+    return WPK_OK;
 }
 
 /* Stored bytes at `at` in a region, checked against their hashes, then
@@ -100,16 +115,12 @@ static int load(wpk_signed *a, uint64_t at, uint64_t stored, uint64_t raw_size, 
                              (unsigned long long)at, x != xxh3 ? "checksum" : "BLAKE2b hash");
     }
     if (!rc && dict && a->map.of[WPK2_SEC_DICT] && !a->ddict) {
+        /* The dictionary object refers to these bytes: kept until close. */
         const wpk2_section *d = a->map.of[WPK2_SEC_DICT];
-        uint8_t *dict_raw = (d->flags & WPK2_SECF_ZSTD) ? wpk_malloc(d->raw_size ? d->raw_size : 1) : NULL;
-        const uint8_t *bytes = a->prefix + d->offset;
-        if ((d->flags & WPK2_SECF_ZSTD) &&
-            (!dict_raw || ZSTD_decompress(dict_raw, d->raw_size, bytes, d->stored_size) != d->raw_size))
-            rc = wpk_fail(err, WPK_E_CORRUPT, "%s: the dictionary does not decompress", a->name);
+        if (d->flags & WPK2_SECF_ZSTD) rc = section_raw(a, d, &a->dict_raw, err);
         int nomem = 0;
-        if (!rc && !(a->ddict = wpk_zstd_ddict(dict_raw ? dict_raw : bytes, d->raw_size, &nomem)))
+        if (!rc && !(a->ddict = wpk_zstd_ddict(a->dict_raw ? a->dict_raw : a->prefix + d->offset, d->raw_size, &nomem)))
             rc = wpk_fail(err, nomem ? WPK_E_NOMEM : WPK_E_CORRUPT, "%s: the dictionary is not one zstd takes", a->name);
-        wpk_free(dict_raw);
     }
     if (!rc && !a->dctx && !(a->dctx = wpk_zstd_dctx())) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (!rc) {
@@ -125,20 +136,6 @@ static int load(wpk_signed *a, uint64_t at, uint64_t stored, uint64_t raw_size, 
         return rc;
     }
     *raw = out;
-    return WPK_OK;
-}
-
-/* A ZSTD section of the prefix, decompressed (a new buffer). */
-static int section_raw(const wpk_signed *a, const wpk2_section *s, uint8_t **raw, wpk_error *err)
-{
-    *raw = wpk_malloc(s->raw_size ? s->raw_size : 1);
-    if (!*raw) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    if (ZSTD_decompress(*raw, s->raw_size, a->prefix + s->offset, s->stored_size) != s->raw_size) {
-        wpk_free(*raw);
-        *raw = NULL;
-        return wpk_fail_at(err, WPK_E_CORRUPT, s->offset, "%s: section of type %u does not decompress to its size",
-                           a->name, s->type);
-    }
     return WPK_OK;
 }
 

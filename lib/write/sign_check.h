@@ -14,6 +14,7 @@ typedef struct wpk_signed {
     uint8_t *prefix;           /* bytes 0 .. prefix_size - 1 */
     ZSTD_DCtx *dctx;
     ZSTD_DDict *ddict;
+    uint8_t *dict_raw;         /* a DICT stored compressed, decompressed: ddict refers to it */
 } wpk_signed;
 
 /* Read the header and prefix of the file open as fd (size bytes): a 2.0

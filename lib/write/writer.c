@@ -157,7 +157,7 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
         return rc;
     if (m->wiki && strlen(m->wiki) > WPK_WIKI_MAX)
         return wpk_fail(err, WPK_E_INVALID, "%s: wiki name longer than %u bytes", m->path, WPK_WIKI_MAX);
-    /* The folded title groups versions and keys the folded-title index. */
+    /* The folded title groups versions and keys the title index. */
     char *fold = NULL;
     if (e.title_len && wpk_title_fold(m->title, e.title_len, &fold) != WPK_OK)
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");

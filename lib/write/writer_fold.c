@@ -1,6 +1,6 @@
 /* writer_fold.c - folded titles without keeping most of them.
  *
- * The folded form of a title (title_norm.c) keys the folded-title index
+ * The folded form of a title (title_norm.c) keys the title index
  * and groups versions. For a title in plain ASCII it is the title with
  * underscore and whitespace runs made one space (none at the ends) and
  * letters lowered; such entries keep no copy and their folded form is

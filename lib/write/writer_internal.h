@@ -48,9 +48,9 @@ typedef struct wentry {
     /* In the spill file from here: path_len bytes of path, url_len bytes of
      * URL, for WE_OWN_FILE file_len bytes of the file to read, cat_bytes of
      * category ids and namespace (we_cats_at), then for WE_SPILLED the
-     * content (we_content_at). They are read in path order when the records
-     * are written, which is the order they were added in when the caller
-     * adds in path order. The spill file stays under WPK_SPILL_MAX. */
+     * content (we_content_at). They are read in path order when the entry
+     * pages are written, which is the order they were added in when the
+     * caller adds in path order. The spill file stays under WPK_SPILL_MAX. */
     uint64_t str_offset : 48, path_len : 16;
     /* Where wpk_writer.strings holds the title and, unless fold_derived,
      * the folded title, each NUL-terminated (we_title; compare folded
@@ -91,7 +91,7 @@ _Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry
 #define WPK_MAX_NAMES 65535u    /* distinct (wiki, language) pairs, and media types */
 #define WPK_SPILL_MAX ((1ull << 48) - 1) /* 256 TiB: wentry.str_offset */
 #define WPK_MAX_ROOTS 65535u    /* directories files are read under; past them a file keeps its whole name */
-#define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry); the byte cap stops non-empty names sooner */
+#define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry) */
 
 /* The index of the current version of e's article: e itself unless e is a revision. */
 #define we_current(w, e) ((e)->is_revision ? (e)->current : (uint32_t)((e) - (w)->entries))

@@ -194,6 +194,7 @@ static void generated_model(model *m, int bulk)
     e->page_id = 23862, e->has_page_id = 1, e->updated_us = -86400000000, e->has_updated = 1; /* before 1970 */
     e = model_add(m, "misc/Ünïcödé_Straße.md", "Ünïcödé Straße", "non-ASCII", 9);
     model_set(&e->language, "de");
+    e = model_add(m, "misc/underscore.md", "_", "a title whose folded key is empty", 32);
     /* Filler articles for the dictionary, many pages and categories. */
     char text[4096], path[64], title[64], url[128];
     for (int i = 0; i < bulk; i++) {
@@ -216,6 +217,7 @@ static void generated_model(model *m, int bulk)
     model_alias(m, "Monty", "No such article", 0);
     model_alias(m, "topic_7", "Topic 7", bulk > 7);
     model_alias(m, "Saxony", "Sachsen", 1);
+    model_alias(m, "__", "_", 1);
 }
 
 /* ---- cases ---------------------------------------------------------------- */
@@ -279,7 +281,7 @@ static void test_generated(void)
     CHECK_MSG(st.dict_size > 0, "no dictionary was kept");
     CHECK_MSG(st.revisions == 3 && st.duplicates == 1, "%llu revisions, %llu duplicates",
               (unsigned long long)st.revisions, (unsigned long long)st.duplicates);
-    CHECK_MSG(st.aliases == 3 && st.unresolved_aliases == 1, "%llu aliases, %llu unresolved",
+    CHECK_MSG(st.aliases == 4 && st.unresolved_aliases == 1, "%llu aliases, %llu unresolved",
               (unsigned long long)st.aliases, (unsigned long long)st.unresolved_aliases);
     o.threads = 2;
     pack_and_walk(&m, "gen-j2.wpk", &o, NULL);
@@ -320,16 +322,20 @@ static void test_empty(void)
 }
 
 /* Signed with the test key of the witness vectors (seed 00..1F): the
- * witness reader trusts it with that key, and not with another. */
+ * witness reader trusts it with that key, and not with another. The
+ * archive has a dictionary (signing reads its pages with it). */
 static void test_sign(void)
 {
     model m;
     memset(&m, 0, sizeof m);
-    generated_model(&m, 30);
+    generated_model(&m, 400);
     wpk_write_opts o = WPK_WRITE_OPTS_INIT;
-    o.page_size = 1024;
+    o.block_size = 4096;
+    o.page_size = 2048;
     wpk_error err;
-    CHECK(model_pack(&m, out_path("signed.wpk"), &o, NULL, &err) == 0);
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
+    CHECK(model_pack(&m, out_path("signed.wpk"), &o, &st, &err) == 0);
+    CHECK(st.dict_size > 0);
     size_t n0, n;
     uint8_t *unsigned_bytes = model_load(out_path("signed.wpk"), &n0);
     uint8_t seed[32], pk[32], sk[64], other_pk[32], other_sk[64];
