@@ -11,8 +11,9 @@ documentation says the archive holds is computed from them: every file's
 path, size, title, page ID, time, language, URL and categories; which
 versions are articles and which revisions (within one wiki, named by the
 URL's host or guessed from the language: same page ID, else same folded
-title; the newest is the article, then the smallest path); the totals of
-`info`. Then the directory is packed and `list --json --revisions`,
+title; the article is a version carrying the page ID, since in format 2.0
+an older version with a page ID has its current version's, then the
+newest, then the smallest path); the totals of `info`. Then the directory is packed and `list --json --revisions`,
 `list --revisions` (text), `info --json`, `info` (text), `find --json`
 and `verify --json` are compared with that answer field by field. Every
 wikipack process must exit 0: its status is checked, never lost in a pipe.
@@ -173,11 +174,14 @@ def expected_entries(root):
         else:
             key = None
         e["kind"] = "file" if key is None else "article"
+        e["group"] = key
         if key is not None:
             groups.setdefault(key, []).append(e)
     for versions in groups.values():
-        # The newest is the article: latest time, then the smallest path.
-        versions.sort(key=lambda e: (-(time_key(e["updated"])), e["path"].encode()))
+        # The article: a version carrying the page ID (FORMAT-2.0-draft,
+        # Extension fields: an older version that has a page ID has its
+        # current version's), then the latest time, then the smallest path.
+        versions.sort(key=lambda e: (e["page_id"] is None, -(time_key(e["updated"])), e["path"].encode()))
         for old in versions[1:]:
             old["kind"] = "revision"
     return entries
@@ -234,8 +238,10 @@ def main():
         "entries": len(want),
         "content_bytes": sum(w["size"] for w in want),
         "unique_bytes": sum({w["digest"]: w["size"] for w in want}.values()),
-        "page_ids": sum(1 for w in want if w["page_id"] is not None),
-        "titles": sum(1 for w in want if w["title"]),
+        # Format 2.0 indexes a page ID once: one ID item for each (wiki,
+        # page ID), naming the article. (The title index's count is held
+        # against find below: it includes aliases, not derived here.)
+        "page_ids": len({(w["wiki"], w["page_id"]) for w in want if w["page_id"] is not None}),
         "articles": len(articles),
         "revisions": sum(1 for w in want if w["kind"] == "revision"),
         "categories": len({c for w in articles for c in w["categories"]}),
@@ -245,12 +251,15 @@ def main():
     for key, value in expect.items():
         if info.get(key) != value:
             fail(f"info: {key} is {info.get(key)!r}, the files say {value!r}")
+    wikis = sorted({w["wiki"] for w in want if w["wiki"]})
+    if sorted(info.get("wikis") or []) != wikis:
+        fail(f"info: wikis {info.get('wikis')!r}, the files say {wikis!r}")
     if info.get("file_size") != os.path.getsize(archive):
         fail(f"info: file_size {info.get('file_size')} but the archive has {os.path.getsize(archive)} bytes")
     # info (text): the same totals in its lines.
     text = run(wp, "info", archive).split("\n")
-    for line in (f"entries:          {expect['entries']} ({expect['page_ids']} with a page ID, "
-                 f"{expect['titles']} with a title)",
+    for line in (f"entries:          {expect['entries']} (indexed: {expect['page_ids']} page IDs, "
+                 f"{info.get('titles')} titles and aliases)",
                  f"content:          {expect['content_bytes']} bytes ({expect['unique_bytes']} bytes distinct)",
                  # (aliases: not derived here, so not held against the files)
                  f"articles:         {expect['articles']} ({expect['revisions']} older revisions, ",
@@ -269,6 +278,36 @@ def main():
         for h in hits:
             if not fold(h["title"]).startswith(fold(prefix)):
                 fail(f"find {prefix!r} lists {h['title']!r}")
+
+    # The title index whole (find "" lists every item): the titles of the
+    # articles (an item each, alias_of null), the former titles of their
+    # older versions (a title other than the article's), and aliases, each
+    # naming an article. Its count is info's "titles", its aliases info's.
+    items = json.loads(run(wp, "find", archive, "", "--json", "--limit", "0"))
+    by_path = {w["path"]: w for w in want}
+    current = {(a["title"], a["path"], a["page_id"]) for a in articles if a["title"]}
+    got = [(h["title"], h["path"], h["page_id"]) for h in items if h["alias_of"] is None]
+    if sorted(got) != sorted(current):
+        fail(f"find '': the titles are {sorted(got)!r}, the files say {sorted(current)!r}")
+    article_of = {}
+    for w in want:
+        if w["kind"] == "article":
+            article_of[w["group"]] = w
+    former = {(w["title"], article_of[w["group"]]["path"]) for w in want
+              if w["kind"] == "revision" and w["title"] and w["title"] != article_of[w["group"]]["title"]}
+    others = [h for h in items if h["alias_of"] is not None]
+    for h in others:
+        a = by_path.get(h["path"])
+        if not a or a["kind"] != "article" or h["alias_of"] != a["title"] or h["page_id"] != a["page_id"]:
+            fail(f"find '': {h!r} does not name an article by its title")
+    missing = former - {(h["title"], h["path"]) for h in others}
+    if missing:
+        fail(f"find '': former titles missing: {sorted(missing)!r}")
+    if info.get("titles") != len(items):
+        fail(f"info: titles is {info.get('titles')!r}, find '' lists {len(items)} items")
+    if info.get("aliases") != len(others) - len(former):
+        fail(f"info: aliases is {info.get('aliases')!r}, find '' lists {len(others)} other names "
+             f"of which {len(former)} former titles")
 
     # verify --json: intact, every entry and byte checked.
     v = json.loads(run(wp, "verify", archive, "--json"))
