@@ -144,9 +144,9 @@ open(sys.argv[4], "wb").write(b)' "$@" && echo "$4"
 # current_versions ARTICLES EXPECTED.tsv: each row (page ID, title, newest
 # path) with a fourth column, the version format 2.0 makes current.
 # EXPECTED.tsv names the newest version of each page ID, which may be a file
-# without a page ID that joins the article by its title. In 2.0 an older
-# version that has a page ID has its current version's (FORMAT-2.0-draft,
-# Extension fields), so a version carrying the page ID is the current one:
+# without a page ID that joins the article by its title. In format 2.0 an
+# older version that has a page ID has its current version's (the spec's
+# Articles and versions), so a version carrying the page ID is the current one:
 # the newest of those (times compared as instants), then the bytewise
 # smallest path. Read here from the files' metadata blocks.
 current_versions() {

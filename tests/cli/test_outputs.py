@@ -18,8 +18,8 @@ newest, then the smallest path); the totals of `info`. Then the directory is pac
 and `verify --json` are compared with that answer field by field. Every
 wikipack process must exit 0: its status is checked, never lost in a pipe.
 
-The archive's bytes are read too, by the Python reader written from
-spec/FORMAT-2.0-draft.md alone (spec/vectors/witness2/check_witness2.py,
+The archive's bytes are read too, by the Python reader written from the
+format 2.0 specification alone (spec/vectors/witness2/check_witness2.py,
 which shares no code with wikipack): it must verify the archive, and
 every entry it decodes, the header's totals, the wiki table, SUMMARY and
 the index items must be what list, info and find print. That reader needs
@@ -192,9 +192,9 @@ def expected_entries(root):
         if key is not None:
             groups.setdefault(key, []).append(e)
     for versions in groups.values():
-        # The article: a version carrying the page ID (FORMAT-2.0-draft,
-        # Extension fields: an older version that has a page ID has its
-        # current version's), then the latest time, then the smallest path.
+        # The article: a version carrying the page ID (format 2.0, Articles
+        # and versions: an older version that has a page ID has its current
+        # version's), then the latest time, then the smallest path.
         versions.sort(key=lambda e: (e["page_id"] is None, -(time_key(e["updated"])), e["path"].encode()))
         for old in versions[1:]:
             old["kind"] = "revision"
@@ -240,14 +240,14 @@ def iso_us(us):
 
 
 def check_bytes(w2, archive, want, listing, info, items):
-    """The archive read by the draft's own reader, held against what
+    """The archive read by the format 2.0 witness reader, held against what
     list --json --revisions (listing), info --json and find "" printed."""
     with open(archive, "rb") as f:
         r = w2.Reader(f.read())
     try:
         r.verify()
     except w2.WpkError as e:
-        fail(f"bytes: the draft's reader does not verify the archive: {e}")
+        fail(f"bytes: the witness reader does not verify the archive: {e}")
         return
     # Header and wiki table against info.
     for key, value in (("entries", r.entry_count), ("blocks", r.block_count), ("content_bytes", r.content_bytes),
