@@ -9,8 +9,9 @@
 static const char info_usage[] =
     "usage: wikipack info ARCHIVE [--json]\n"
     "\n"
-    "Show the format version (and which readers can read the archive), entry\n"
-    "count, input and stored sizes, ratio, blocks, dictionary size and wikis.\n"
+    "Show the format version, entry count, input and stored sizes, ratio,\n"
+    "blocks, dictionary size, wikis, and the numbers of articles, revisions,\n"
+    "aliases, categories and articles per language.\n"
     CLI_REMOTE_HELP;
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
