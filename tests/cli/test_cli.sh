@@ -13,6 +13,7 @@ if [ ! -f "$2/EXPECTED.tsv" ] || [ ! -d "$2/articles" ]; then
     exit 2
 fi
 WP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
 SAMPLES=$(cd "$2" && pwd)
 ARTICLES=$SAMPLES/articles
 CORPUS=${3:-}
@@ -141,42 +142,6 @@ b = bytearray(open(sys.argv[1], "rb").read()); struct.pack_into("<HH", b, 8, int
 open(sys.argv[4], "wb").write(b)' "$@" && echo "$4"
 }
 
-# current_versions ARTICLES EXPECTED.tsv: each row (page ID, title, newest
-# path) with a fourth column, the version format 2.0 makes current.
-# EXPECTED.tsv names the newest version of each page ID, which may be a file
-# without a page ID that joins the article by its title. In format 2.0 an
-# older version that has a page ID has its current version's (the spec's
-# Articles and versions), so a version carrying the page ID is the current one:
-# the newest of those (times compared as instants), then the bytewise
-# smallest path. Read here from the files' metadata blocks.
-current_versions() {
-    python3 - "$1" "$2" <<'PY'
-import datetime, os, re, sys
-root = sys.argv[1]
-with_id = {}
-for dp, _, fn in os.walk(root):
-    for f in fn:
-        full = os.path.join(dp, f)
-        text = open(full, encoding="utf-8").read()
-        pid = re.search(r"^- \*\*Page ID:\*\* *([0-9]+) *$", text, re.M)
-        t = re.search(r"^- \*\*Last Updated:\*\* *(.+?) *$", text, re.M)
-        if not pid or not t:
-            continue
-        when = datetime.datetime.fromisoformat(t.group(1).replace(" UTC", "+00:00"))
-        rel = os.path.relpath(full, root)
-        with_id.setdefault(int(pid.group(1)), []).append((-when.timestamp(), rel.encode(), rel))
-rows = open(sys.argv[2], encoding="utf-8").read().splitlines()[1:]
-for row in rows:
-    pid, title, path = row.split("\t")
-    versions = sorted(with_id.get(int(pid), []))
-    if not versions:
-        sys.exit("page ID %s: no file carries it" % pid)
-    print("\t".join((pid, title, path, versions[0][2])))
-if not rows:
-    sys.exit("no rows")
-PY
-}
-
 # revisions_by_time ARCHIVE: `get --revision TIME` gives each older version
 # whose time no other entry shares, and not the newest one.
 revisions_by_time() {
@@ -195,7 +160,10 @@ revisions_by_time() {
 test_get() {
     section "2. get by id, title and path (EXPECTED.tsv)"
     local id title path current
-    current_versions "$ARTICLES" "$SAMPLES/EXPECTED.tsv" >"$TMP/current.tsv" || FAIL=$((FAIL + 1))
+    # EXPECTED.tsv names each page ID's newest version; get --id and --title
+    # give the version format 2.0 makes current (current_versions.py).
+    python3 "$HERE/current_versions.py" "$ARTICLES" "$SAMPLES/EXPECTED.tsv" >"$TMP/current.tsv" ||
+        { FAIL=$((FAIL + 1)); echo "FAIL: current_versions.py"; }
     while IFS=$'\t' read -r id title path current; do
         check "get --id $id" same_output "$ARTICLES/$current" "$WP" get "$A" --id "$id"
         check "get --title $title" same_output "$ARTICLES/$current" "$WP" get "$A" --title "$title"
