@@ -248,6 +248,23 @@ test_errors() {
         done
         check "head flip @$f: get -> 1|5" expect_rc "1|5" -- "$WP" get "$bad/head$f.wpk" --id "$first_id"
     done
+    # Each format 2.0 structure damaged: the section table, every section of
+    # the prefix (the four roots, WIKIS, SUMMARY; SIGNATURE is tested with
+    # signing), the first index page and the first block. Each is checked
+    # with XXH3 when read: verify and a get that reads it exit 1 and say so.
+    local at what path
+    path=$(sed -n 2p "$SAMPLES/EXPECTED.tsv" | cut -f3)
+    for what in table 1 2 3 4 5 6 9 10; do
+        case $what in
+            table) at=140 ;;
+            *) read -r at _ < <(section_at "$A" "$what") || at=0; at=$((at + 5)) ;;
+        esac
+        flip_byte "$A" "$bad/s$what.wpk" "$at"
+        check "structure $what damaged (byte $at): verify -> 1" \
+            expect_rc 1 -m "$bad/s$what.wpk" -m "checksum mismatch" -M DAMAGED -- "$WP" verify "$bad/s$what.wpk"
+        check "structure $what damaged (byte $at): get -> 1" \
+            expect_rc 1 -m "$bad/s$what.wpk" -m "checksum mismatch" -- "$WP" get "$bad/s$what.wpk" --path "$path"
+    done
     check "pack without -o -> 2" expect_rc 2 -m "-o" -- "$WP" pack "$ARTICLES"
     check "pack nonexistent input -> 4" expect_rc 4 -m "$bad/nonexistent" -- \
         "$WP" pack -q -o "$bad/X.wpk" "$bad/nonexistent"
