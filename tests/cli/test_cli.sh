@@ -13,6 +13,7 @@ if [ ! -f "$2/EXPECTED.tsv" ] || [ ! -d "$2/articles" ]; then
     exit 2
 fi
 WP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
 SAMPLES=$(cd "$2" && pwd)
 ARTICLES=$SAMPLES/articles
 CORPUS=${3:-}
@@ -98,6 +99,20 @@ flip_byte() { # flip_byte SRC DST OFFSET: copy SRC to DST with one byte inverted
 b = bytearray(open(sys.argv[1], "rb").read()); b[int(sys.argv[3])] ^= 0xFF
 open(sys.argv[2], "wb").write(b)' "$@" 2>/dev/null
 }
+# section_at ARCHIVE TYPE: "OFFSET STORED_SIZE" of the section of that type,
+# read from the format 2.0 section table (48-byte entries from offset 128;
+# section_count at 72): type u32, flags u32, offset u64, stored_size u64.
+section_at() {
+    python3 -c 'import struct, sys
+b = open(sys.argv[1], "rb").read()
+for i in range(struct.unpack_from("<I", b, 72)[0]):
+    t, _, off, size = struct.unpack_from("<IIQQ", b, 128 + 48 * i)
+    if t == int(sys.argv[2]):
+        print(off, size)
+        break
+else:
+    sys.exit("no section of type %s" % sys.argv[2])' "$@"
+}
 size_of() { local s; s=$( (wc -c <"$1") 2>/dev/null) || s=0; echo $((s)); }
 
 # ---------------------------------------------------------------- groups
@@ -107,14 +122,24 @@ test_basic() {
     check "pack samples" "$WP" pack -q -o "$A" "$ARTICLES"
     check "info" "$WP" info "$A"
     check "info --json is valid JSON" is_json "$WP" info --json "$A"
-    check "info: a new archive needs 1.5 readers (leaves in columns)" info_line "$A" \
-        "format version:   1.1, read by 1.5 readers and later (index leaves in columns)"
-    # The header's minor version names the writer; the required features
-    # name the readers (a vector whose categories continue over leaves).
-    check "info: which readers read an archive" info_line "$SAMPLES/../../spec/vectors/valid/categories-split.wpk" \
-        "format version:   1.1, read by 1.4 readers and later (categories split over leaves)"
+    check "info: format 2.0" info_line "$A" "format version:   2.0"
+    check "info: the wikis" info_line "$A" "wikis:            enwiki (en)"
+    # A 2.0 reader refuses 1.x (and 3.x) archives by their header's major
+    # version alone, whatever else the header holds.
+    check "a 1.x archive: info -> 5, repack it" expect_rc 5 -m "made by wikipack 1.x (format 1.5); repack it with wikipack 2" -- \
+        "$WP" info "$(with_version "$A" 1 5 "$TMP/v1.wpk")"
+    check "a 1.x archive: get -> 5" expect_rc 5 -m "format 1.5" -- "$WP" get "$TMP/v1.wpk" --path "$(sed -n 2p "$SAMPLES/EXPECTED.tsv" | cut -f3)"
+    check "a 3.x archive: info -> 5" expect_rc 5 -m "major version 3" -- "$WP" info "$(with_version "$A" 3 0 "$TMP/v3.wpk")"
     check "verify" "$WP" verify "$A"
     check "verify --quick" "$WP" verify --quick "$A"
+}
+
+# with_version ARCHIVE MAJOR MINOR OUT: ARCHIVE with another version in its
+# header (bytes 8..11), written to OUT, whose name is printed.
+with_version() {
+    python3 -c 'import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read()); struct.pack_into("<HH", b, 8, int(sys.argv[2]), int(sys.argv[3]))
+open(sys.argv[4], "wb").write(b)' "$@" && echo "$4"
 }
 
 # revisions_by_time ARCHIVE: `get --revision TIME` gives each older version
@@ -134,12 +159,16 @@ revisions_by_time() {
 
 test_get() {
     section "2. get by id, title and path (EXPECTED.tsv)"
-    local id title path
-    while IFS=$'\t' read -r id title path; do
-        check "get --id $id" same_output "$ARTICLES/$path" "$WP" get "$A" --id "$id"
-        check "get --title $title" same_output "$ARTICLES/$path" "$WP" get "$A" --title "$title"
+    local id title path current
+    # EXPECTED.tsv names each page ID's newest version; get --id and --title
+    # give the version format 2.0 makes current (current_versions.py).
+    python3 "$HERE/current_versions.py" "$ARTICLES" "$SAMPLES/EXPECTED.tsv" >"$TMP/current.tsv" ||
+        { FAIL=$((FAIL + 1)); echo "FAIL: current_versions.py"; }
+    while IFS=$'\t' read -r id title path current; do
+        check "get --id $id" same_output "$ARTICLES/$current" "$WP" get "$A" --id "$id"
+        check "get --title $title" same_output "$ARTICLES/$current" "$WP" get "$A" --title "$title"
         check "get --path $path" same_output "$ARTICLES/$path" "$WP" get "$A" --path "$path"
-    done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
+    done <"$TMP/current.tsv"
     check "get --revision TIME: that older version" revisions_by_time "$A"
 }
 
@@ -218,6 +247,23 @@ test_errors() {
             check "head flip @$f: $cmd -> 1|5" expect_rc "1|5" -- "$WP" "$cmd" "$bad/head$f.wpk"
         done
         check "head flip @$f: get -> 1|5" expect_rc "1|5" -- "$WP" get "$bad/head$f.wpk" --id "$first_id"
+    done
+    # Each format 2.0 structure damaged: the section table, every section of
+    # the prefix (the four roots, WIKIS, SUMMARY; SIGNATURE is tested with
+    # signing), the first index page and the first block. Each is checked
+    # with XXH3 when read: verify and a get that reads it exit 1 and say so.
+    local at what path
+    path=$(sed -n 2p "$SAMPLES/EXPECTED.tsv" | cut -f3)
+    for what in table 1 2 3 4 5 6 9 10; do
+        case $what in
+            table) at=140 ;;
+            *) read -r at _ < <(section_at "$A" "$what") || at=0; at=$((at + 5)) ;;
+        esac
+        flip_byte "$A" "$bad/s$what.wpk" "$at"
+        check "structure $what damaged (byte $at): verify -> 1" \
+            expect_rc 1 -m "$bad/s$what.wpk" -m "checksum mismatch" -M DAMAGED -- "$WP" verify "$bad/s$what.wpk"
+        check "structure $what damaged (byte $at): get -> 1" \
+            expect_rc 1 -m "$bad/s$what.wpk" -m "checksum mismatch" -- "$WP" get "$bad/s$what.wpk" --path "$path"
     done
     check "pack without -o -> 2" expect_rc 2 -m "-o" -- "$WP" pack "$ARTICLES"
     check "pack nonexistent input -> 4" expect_rc 4 -m "$bad/nonexistent" -- \
@@ -482,7 +528,7 @@ test_layouts() {
 
 # A file name is an alias only when it is another name: not the title, nor
 # the title plus its page ID or a time; an ID or a time after another name
-# is cut off. Held against the folded-title index itself (find "" lists
+# is cut off. Held against the title index itself (find "" lists
 # every item) and the summary's count.
 test_name_aliases() {
     section "11b. file names as aliases"
@@ -513,7 +559,7 @@ test_name_aliases() {
         "Saturn 5 -> Saturn" 7 Saturn_5.md \
         "Zürich" 101 "ZÜRICH_101.md" \
         Zope 34472 BlueBream_34472.md | LC_ALL=C sort >"$TMP/names.want"
-    check "the folded-title index: 9 titles and only the 4 real other names" \
+    check "the title index: 9 titles and only the 4 real other names" \
         bash -o pipefail -c '"$1" find "$2" "" --limit 0 | LC_ALL=C sort | diff "$3" -' _ "$WP" "$a" "$TMP/names.want"
     check "find ansi: the title alone" line_count 1 "$WP" find "$a" ansi
     check "the summary counts 4 aliases" info_json_is "$a" aliases 4
@@ -570,15 +616,27 @@ test_signatures() {
     check "signed: list unchanged" same_stdout "$WP" list --revisions "$A" -- "$WP" list --revisions "$s"
     check "signed: get unchanged" same_stdout "$WP" get "$A" --id 18836690 -- "$WP" get "$s" --id 18836690
     check "signed: extract" extract_same "$s" "$TMP/sig_x"
-    local size end
+    # Format 2.0 keeps the signature in the prefix: a 160-byte SIGNATURE
+    # section (type 7), the public key at 32, the signature at 96; it signs
+    # the prefix, whose root items name every page and block by BLAKE2b.
+    local size sig pages data at
     size=$(size_of "$s")
-    end=$((size - 40))        # inside the signature, before the trailer
-    for at in 0 200 $((size / 2)) "$end" $((size - 100)); do
+    read -r sig _ < <(section_at "$s" 7)
+    read -r pages _ < <(section_at "$s" 9)
+    read -r data _ < <(section_at "$s" 10)
+    check "the signature record is in the prefix, before the pages" test "${sig:-0}" -gt 128 -a "${sig:-0}" -lt "${pages:-0}"
+    # The header, the section table, the signature, the key, the first page,
+    # a block and the last byte.
+    for at in 0 200 $((sig + 100)) $((sig + 40)) "$pages" $((data + 10)) $((size - 1)); do
         flip_byte "$s" "$d/flip.wpk" "$at"
         check "byte $at changed: verify --pubkey -> 1|5" expect_rc "1|5" -- "$WP" verify "$d/flip.wpk" --pubkey "$d/me.pub"
     done
-    flip_byte "$s" "$d/flip.wpk" "$end"
+    flip_byte "$s" "$d/flip.wpk" $((sig + 100))
     check "signature byte changed: plain verify -> 1" expect_rc 1 -m "does not match the archive" -- "$WP" verify "$d/flip.wpk"
+    check "signature byte changed: verify --quick -> 1" expect_rc 1 -m "does not match the archive" -- "$WP" verify --quick "$d/flip.wpk"
+    check "signature byte changed: get --pubkey -> 1" expect_rc 1 -- "$WP" get "$d/flip.wpk" --id 18836690 --pubkey "$d/me.pub"
+    flip_byte "$s" "$d/flip.wpk" $((data + 10))
+    check "block byte changed: get --pubkey of it -> 1" expect_rc 1 -- "$WP" get "$d/flip.wpk" --id 18836690 --pubkey "$d/me.pub"
 
     cp "$s" "$d/before.wpk"
     printf 'wikipack secret key (Ed25519)\nnot base64 at all\n' >"$d/bad.key"

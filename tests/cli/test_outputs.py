@@ -11,20 +11,35 @@ documentation says the archive holds is computed from them: every file's
 path, size, title, page ID, time, language, URL and categories; which
 versions are articles and which revisions (within one wiki, named by the
 URL's host or guessed from the language: same page ID, else same folded
-title; the newest is the article, then the smallest path); the totals of
-`info`. Then the directory is packed and `list --json --revisions`,
+title; the article is a version carrying the page ID, since in format 2.0
+an older version with a page ID has its current version's, then the
+newest, then the smallest path); the totals of `info`. Then the directory is packed and `list --json --revisions`,
 `list --revisions` (text), `info --json`, `info` (text), `find --json`
 and `verify --json` are compared with that answer field by field. Every
 wikipack process must exit 0: its status is checked, never lost in a pipe.
+
+The archive's bytes are read too, by the Python reader written from the
+format 2.0 specification alone (spec/vectors/witness2/check_witness2.py,
+which shares no code with wikipack): it must verify the archive, and
+every entry it decodes, the header's totals, the wiki table, SUMMARY and
+the index items must be what list, info and find print. That reader needs
+python3-xxhash, python3-zstandard and python3-nacl; without them (under
+this interpreter or /usr/bin/python3, where Debian installs them) the rest
+is still checked and the exit status is 77 (skipped) instead of 0.
 """
 import datetime
 import hashlib
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import unicodedata
+
+sys.dont_write_bytecode = True        # nothing written next to the scripts
+WITNESS2 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "vectors", "witness2")
+SYSTEM_PYTHON = "/usr/bin/python3"
 
 failures = 0
 
@@ -173,11 +188,14 @@ def expected_entries(root):
         else:
             key = None
         e["kind"] = "file" if key is None else "article"
+        e["group"] = key
         if key is not None:
             groups.setdefault(key, []).append(e)
     for versions in groups.values():
-        # The newest is the article: latest time, then the smallest path.
-        versions.sort(key=lambda e: (-(time_key(e["updated"])), e["path"].encode()))
+        # The article: a version carrying the page ID (format 2.0, Articles
+        # and versions: an older version that has a page ID has its current
+        # version's), then the latest time, then the smallest path.
+        versions.sort(key=lambda e: (e["page_id"] is None, -(time_key(e["updated"])), e["path"].encode()))
         for old in versions[1:]:
             old["kind"] = "revision"
     return entries
@@ -190,9 +208,118 @@ def time_key(updated):
     return int(re.sub(r"\D", "", updated.rstrip("Z")).ljust(20, "0"))
 
 
+def load_witness_reader():
+    """check_witness2's Reader, or None when a module it needs is missing.
+    Without the modules under this interpreter, the script runs again
+    under Debian's, which has them when the packages are installed."""
+    try:
+        import xxhash, zstandard, nacl.signing  # noqa: F401
+    except ImportError as e:
+        if os.path.realpath(sys.executable) != os.path.realpath(SYSTEM_PYTHON) and os.access(SYSTEM_PYTHON, os.X_OK) \
+                and not os.environ.get("TEST_OUTPUTS_REEXEC"):
+            os.environ["TEST_OUTPUTS_REEXEC"] = "1"
+            sys.stdout.flush()
+            os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
+        print(f"SKIP: the archive's bytes are not read: {e} "
+              "(apt-get install python3-xxhash python3-zstandard python3-nacl)")
+        return None
+    sys.path.insert(0, WITNESS2)
+    import check_witness2
+    import make_witness2
+    # The witness folds only characters whose case folding Python and
+    # utf8proc agree on; the samples add the en dash (no case, no
+    # decomposition: its own folded form in both).
+    make_witness2.SAFE_NON_ASCII.add("\u2013")
+    return check_witness2
+
+
+def iso_us(us):
+    """Microseconds since the epoch as wikipack prints times."""
+    t = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(microseconds=us)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + (f".{t.microsecond:06d}" if t.microsecond else "") + "Z"
+
+
+def check_bytes(w2, archive, want, listing, info, items):
+    """The archive read by the format 2.0 witness reader, held against what
+    list --json --revisions (listing), info --json and find "" printed."""
+    with open(archive, "rb") as f:
+        r = w2.Reader(f.read())
+    try:
+        r.verify()
+    except w2.WpkError as e:
+        fail(f"bytes: the witness reader does not verify the archive: {e}")
+        return
+    # Header and wiki table against info.
+    for key, value in (("entries", r.entry_count), ("blocks", r.block_count), ("content_bytes", r.content_bytes),
+                       ("unique_bytes", r.unique_bytes), ("file_size", r.file_size),
+                       ("wikis", [x[0].decode() for x in r.wikis])):
+        if info.get(key) != value:
+            fail(f"bytes: info's {key} is {info.get(key)!r}, the archive holds {value!r}")
+    if info.get("version") != f"2.{r.minor}":
+        fail(f"bytes: info's version is {info.get('version')!r}, the header says 2.{r.minor}")
+    # Every entry, in path order, as list prints it.
+    digest = {w["path"]: w["digest"] for w in want}
+    if len(listing) != r.entry_count:
+        fail(f"bytes: list prints {len(listing)} entries, the archive holds {r.entry_count}")
+    entries = []
+    for n, g in zip(range(r.entry_count), listing):
+        f = r.fields(n)
+        entries.append(f)
+        updated = None if f["time_us"] is None else iso_us(f["time_us"])
+        kind = "revision" if f["current"] is not None else g.get("kind")
+        for field, value in (("path", f["path"]), ("size", f["size"]), ("page_id", f["page_id"]),
+                             ("title", f["title"]), ("url", f["url"]), ("wiki", f["wiki"]),
+                             ("language", f["language"]), ("categories", f["categories"]), ("mime", f["media_type"]),
+                             ("updated", updated), ("kind", kind)):
+            if g.get(field) != value:
+                fail(f"bytes: entry {n} ({f['path']}): list's {field} is {g.get(field)!r}, the archive holds {value!r}")
+        if f["current"] is None and g.get("kind") == "revision":
+            fail(f"bytes: entry {n} ({f['path']}): list calls it a revision, the archive a current version")
+        if f["namespace"] != g.get("namespace"):
+            fail(f"bytes: entry {n}: list's namespace {g.get('namespace')!r}, the archive holds {f['namespace']!r}")
+        if f["sha256"] != digest.get(f["path"]):
+            fail(f"bytes: entry {n} ({f['path']}): its content is not the file's")
+    # The indexes: item counts as info gives them, the title index as find lists it.
+    ids = sum(it["page_items"] for it in r.root(3))
+    tleaves = [x for i in range(len(r.root(2))) for x in r.leaf(2, i)]
+    if info.get("page_ids") != ids:
+        fail(f"bytes: info's page_ids is {info.get('page_ids')!r}, the ID index holds {ids}")
+    if info.get("titles") != len(tleaves):
+        fail(f"bytes: info's titles is {info.get('titles')!r}, the title index holds {len(tleaves)}")
+    # A title item: [key, form, kind, display, wiki, entry].
+    have = sorted((x[3].decode(), entries[x[5]]["path"], x[2] == 0) for x in tleaves)
+    shown = sorted((h["title"], h["path"], h["alias_of"] is None) for h in items)
+    if have != shown:
+        fail(f"bytes: find '' lists {shown!r}, the title index holds {have!r}")
+    # SUMMARY: the counts info prints, and what the indexes and entries hold.
+    summary, langs = {}, {}
+    c = w2.Cur(r.section_raw(6), "SUMMARY")
+    while c.more():
+        tag = c.byte()
+        value = c.take(struct.unpack("<H", c.take(2))[0])
+        if 1 <= tag <= 4:
+            summary[tag] = struct.unpack("<Q", value)[0]
+        elif tag == 5:
+            langs[value[8:].decode()] = struct.unpack_from("<Q", value)[0]
+    cats = {x[0] for i in range(len(r.root(4))) for x in r.leaf(4, i)}
+    current = [f for f in entries if f["current"] is None and (f["title"] or f["page_id"] is not None)]
+    for tag, key, held in ((1, "articles", len(current)),
+                           (2, "revisions", sum(1 for f in entries if f["current"] is not None)),
+                           (3, "aliases", sum(1 for x in tleaves if x[2] == 1)),
+                           (4, "categories", len(cats))):
+        if summary.get(tag) != held:
+            fail(f"bytes: SUMMARY says {summary.get(tag)!r} {key}, the archive holds {held}")
+        if info.get(key) != summary.get(tag):
+            fail(f"bytes: info's {key} is {info.get(key)!r}, SUMMARY says {summary.get(tag)!r}")
+    held = ", ".join(f"{k} ({v})" for k, v in sorted(langs.items()))
+    if info.get("languages") != held:
+        fail(f"bytes: info's languages are {info.get('languages')!r}, SUMMARY says {held!r}")
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__.split("\n\n")[1])
+    w2 = load_witness_reader()
     wp, root, scratch = sys.argv[1:]
     os.makedirs(scratch, exist_ok=True)
     archive = os.path.join(scratch, "outputs.wpk")
@@ -200,7 +327,7 @@ def main():
     want = expected_entries(root)
 
     # list --json --revisions: every entry, in path order, every field.
-    got = json.loads(run(wp, "list", archive, "--json", "--revisions"))
+    got = listing = json.loads(run(wp, "list", archive, "--json", "--revisions"))
     if [g["path"] for g in got] != [w["path"] for w in want]:
         fail(f"list paths differ: {len(got)} listed, {len(want)} files")
     for g, w in zip(got, want):
@@ -234,8 +361,10 @@ def main():
         "entries": len(want),
         "content_bytes": sum(w["size"] for w in want),
         "unique_bytes": sum({w["digest"]: w["size"] for w in want}.values()),
-        "page_ids": sum(1 for w in want if w["page_id"] is not None),
-        "titles": sum(1 for w in want if w["title"]),
+        # Format 2.0 indexes a page ID once: one ID item for each (wiki,
+        # page ID), naming the article. (The title index's count is held
+        # against find below: it includes aliases, not derived here.)
+        "page_ids": len({(w["wiki"], w["page_id"]) for w in want if w["page_id"] is not None}),
         "articles": len(articles),
         "revisions": sum(1 for w in want if w["kind"] == "revision"),
         "categories": len({c for w in articles for c in w["categories"]}),
@@ -245,12 +374,15 @@ def main():
     for key, value in expect.items():
         if info.get(key) != value:
             fail(f"info: {key} is {info.get(key)!r}, the files say {value!r}")
+    wikis = sorted({w["wiki"] for w in want if w["wiki"]})
+    if sorted(info.get("wikis") or []) != wikis:
+        fail(f"info: wikis {info.get('wikis')!r}, the files say {wikis!r}")
     if info.get("file_size") != os.path.getsize(archive):
         fail(f"info: file_size {info.get('file_size')} but the archive has {os.path.getsize(archive)} bytes")
     # info (text): the same totals in its lines.
     text = run(wp, "info", archive).split("\n")
-    for line in (f"entries:          {expect['entries']} ({expect['page_ids']} with a page ID, "
-                 f"{expect['titles']} with a title)",
+    for line in (f"entries:          {expect['entries']} (indexed: {expect['page_ids']} page IDs, "
+                 f"{info.get('titles')} titles and aliases)",
                  f"content:          {expect['content_bytes']} bytes ({expect['unique_bytes']} bytes distinct)",
                  # (aliases: not derived here, so not held against the files)
                  f"articles:         {expect['articles']} ({expect['revisions']} older revisions, ",
@@ -270,14 +402,46 @@ def main():
             if not fold(h["title"]).startswith(fold(prefix)):
                 fail(f"find {prefix!r} lists {h['title']!r}")
 
+    # The title index whole (find "" lists every item): the titles of the
+    # articles (an item each, alias_of null), the former titles of their
+    # older versions (a title other than the article's), and aliases, each
+    # naming an article. Its count is info's "titles", its aliases info's.
+    items = json.loads(run(wp, "find", archive, "", "--json", "--limit", "0"))
+    by_path = {w["path"]: w for w in want}
+    current = {(a["title"], a["path"], a["page_id"]) for a in articles if a["title"]}
+    got = [(h["title"], h["path"], h["page_id"]) for h in items if h["alias_of"] is None]
+    if sorted(got) != sorted(current):
+        fail(f"find '': the titles are {sorted(got)!r}, the files say {sorted(current)!r}")
+    article_of = {}
+    for w in want:
+        if w["kind"] == "article":
+            article_of[w["group"]] = w
+    former = {(w["title"], article_of[w["group"]]["path"]) for w in want
+              if w["kind"] == "revision" and w["title"] and w["title"] != article_of[w["group"]]["title"]}
+    others = [h for h in items if h["alias_of"] is not None]
+    for h in others:
+        a = by_path.get(h["path"])
+        if not a or a["kind"] != "article" or h["alias_of"] != a["title"] or h["page_id"] != a["page_id"]:
+            fail(f"find '': {h!r} does not name an article by its title")
+    missing = former - {(h["title"], h["path"]) for h in others}
+    if missing:
+        fail(f"find '': former titles missing: {sorted(missing)!r}")
+    if info.get("titles") != len(items):
+        fail(f"info: titles is {info.get('titles')!r}, find '' lists {len(items)} items")
+    if info.get("aliases") != len(others) - len(former):
+        fail(f"info: aliases is {info.get('aliases')!r}, find '' lists {len(others)} other names "
+             f"of which {len(former)} former titles")
+
     # verify --json: intact, every entry and byte checked.
     v = json.loads(run(wp, "verify", archive, "--json"))
     if not (v.get("ok") is True and v.get("level") == "full" and v.get("problems") == []
             and v.get("entries") == len(want) and v.get("content_bytes") == expect["content_bytes"]):
         fail(f"verify --json: {v}")
 
-    print(f"{len(want)} entries, {len(articles)} articles checked; {failures} failures")
-    return 1 if failures else 0
+    if w2:
+        check_bytes(w2, archive, want, listing, info, items)
+    print(f"{len(want)} entries, {len(articles)} articles checked{', bytes read' if w2 else ''}; {failures} failures")
+    return 1 if failures else 0 if w2 else 77
 
 
 if __name__ == "__main__":

@@ -97,9 +97,13 @@ printf '%s\n' "wikipack: \"Berlin\" is the title of 2 articles:" "  Berlin  (de/
 check "get --title of two wikis lists both with their wiki, exit 3" fails 3 "$WP" get "$A" --title Berlin
 check "get --id of one of them" prints "# Berlin" "$WP" get "$A" --id 2672
 
+# The choices come in wiki order (format 2.0: wiki numbers, 0 to
+# wiki_count), the order info lists the wikis in.
+check "info lists the wikis, in their order" bash -c '"$1" info "$2" | grep -qxF "wikis:            dewiki (de), enwiki (en)"' _ "$WP" "$A"
+check "info --json lists the wikis, in their order" bash -c '"$1" info --json "$2" | python3 -c "import json, sys; sys.exit(json.load(sys.stdin)[\"wikis\"] != [\"dewiki\", \"enwiki\"])"' _ "$WP" "$A"
 printf '%s\n' "wikipack: page ID 23862 names 2 articles, of different wikis:" \
-    "  enwiki  Python (programming language)  (en/Python_programming_language.md)" \
     "  dewiki  Sachsen  (de/Sachsen.md)" \
+    "  enwiki  Python (programming language)  (en/Python_programming_language.md)" \
     "wikipack: page IDs are numbered by each wiki: choose one with --wiki or --lang" >"$T/want"
 check "get --id 23862 lists both choices, exit 3" fails 3 "$WP" get "$A" --id 23862
 check "get --id 23862 --wiki dewiki gives Sachsen" prints "# Sachsen" "$WP" get "$A" --id 23862 --wiki dewiki
@@ -111,8 +115,8 @@ check "get --id 23862 -L EN (any case) gives Python" prints "# Python (programmi
 check "get --id 23862 --wiki dewiki --revision all: Sachsen alone" prints "==> de/Sachsen.md (2024-12-14T10:00:00Z) <==" \
     "$WP" get "$A" --id 23862 --wiki dewiki --revision all
 printf '%s\n' "wikipack: page ID 23862 is not in wiki frwiki; it is in:" \
-    "  enwiki  Python (programming language)  (en/Python_programming_language.md)" \
-    "  dewiki  Sachsen  (de/Sachsen.md)" >"$T/want"
+    "  dewiki  Sachsen  (de/Sachsen.md)" \
+    "  enwiki  Python (programming language)  (en/Python_programming_language.md)" >"$T/want"
 check "get --id 23862 --wiki frwiki: none, the choices listed" fails 3 "$WP" get "$A" --id 23862 --wiki frwiki
 printf '%s\n' "  dewiki  Sachsen  (de/Sachsen.md)" >"$T/want"
 check "get --id 23862 --wiki enwiki --lang de: none" fails 3 "$WP" get "$A" --id 23862 --wiki enwiki --lang de

@@ -9,8 +9,9 @@
 static const char info_usage[] =
     "usage: wikipack info ARCHIVE [--json]\n"
     "\n"
-    "Show the format version (and which readers can read the archive), entry\n"
-    "count, input and stored sizes, ratio, blocks, dictionary size and wikis.\n"
+    "Show the format version, entry count, input and stored sizes, ratio,\n"
+    "blocks, dictionary size, wikis, and the numbers of articles, revisions,\n"
+    "aliases, categories and articles per language.\n"
     CLI_REMOTE_HELP;
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
@@ -127,7 +128,10 @@ int cli_cmd_info(int argc, char **argv)
     }
     printf("format version:   %u.%u", i.version_major, i.version_minor);
     print_required(i.required_features);
-    printf("entries:          %llu (%llu with a page ID, %llu with a title)\n", (unsigned long long)i.entry_count,
+    /* Format 2.0 indexes a page ID once an article (its current version)
+     * and, by title, current titles, aliases and former titles: counts of
+     * index items, not of entries. */
+    printf("entries:          %llu (indexed: %llu page IDs, %llu titles and aliases)\n", (unsigned long long)i.entry_count,
            (unsigned long long)i.ids_indexed, (unsigned long long)i.titles_indexed);
     printf("content:          %llu bytes (%llu bytes distinct)\n", (unsigned long long)i.content_bytes,
            (unsigned long long)i.unique_bytes);
