@@ -1593,7 +1593,61 @@ V("summary-field-size", "tiny", "SUMMARY as in 1.5: tags 1..4 are 8 bytes",
   dict(summary_fields=lambda fs: fs.__setitem__(0, (1, u32(2))) if fs else None),
   note="AMBIGUITIES A10: SUMMARY decoded at open, as in 1.5")
 
+# ---- opening: rules the first vectors left to the codec's unit tests
+def insert_before(t, sec):
+    """A `sections` hook adding a section just before the one of type t."""
+    def f(ss):
+        ss.insert(ss.index(sec_of(ss, t)), dict(sec))
+    return f
+
+
+def cut_to(n):
+    def f(out, B):
+        del out[n:]
+    return f
+
+
+V("header-short", "tiny", "Header: 128 bytes (a file with the magic and major version 2, shorter)",
+  "the file cut to its first 100 bytes", "open", "corrupt", dict(output=cut_to(100)),
+  note="also shorter than file_size; the header is refused first, being incomplete")
+V("wiki-count-over", "tiny", "Header: wiki_count 0 to 65,535", "wiki_count 65,536", "open", "corrupt",
+  dict(header=set_header(wiki_count=65536)))
+V("region-checksum", "tiny", "Section table: a region has checksum 0", "PAGES with checksum 1",
+  "open", "corrupt", dict(sections=set_sec(PAGES, checksum=1)))
+V("region-zstd", "tiny", "Section table: a region has no ZSTD", "DATA with flags REQUIRED, ZSTD and REGION",
+  "open", "corrupt", dict(sections=set_sec(DATA, flags=F_REQUIRED | F_ZSTD | F_REGION)))
+V("raw-size-mismatch", "unknown-optional-section",
+  "Section table: a section without ZSTD has raw_size = stored_size",
+  "the unknown section's raw_size one more than its stored size", "open", "corrupt",
+  dict(sections=lambda ss: sec_of(ss, 4000).update(raw_size=len(sec_of(ss, 4000)["data"]) + 1)))
+V("zstd-expansion", "tiny", "Section table: a ZSTD section has raw_size at most 32,768 x stored_size",
+  "WIKIS raw_size 32,768 x its stored size + 1", "open", "corrupt",
+  dict(sections=lambda ss: sec_of(ss, WIKIS).update(raw_size=32768 * len(sec_of(ss, WIKIS)["data"]) + 1)))
+V("zstd-empty", "unknown-optional-section", "Section table: a ZSTD section has stored_size >= 1",
+  "the unknown section empty, with ZSTD and raw_size 1", "open", "corrupt",
+  dict(sections=lambda ss: sec_of(ss, 4000).update(flags=F_ZSTD, data=b"", raw_size=1)))
+V("section-extent-overflow", "unknown-optional-section",
+  "Section table: offset + stored_size does not overflow 64 bits",
+  "the unknown section's offset 2^64 - 4", "open", "corrupt",
+  dict(layout=lambda ss, h: sec_of(ss, 4000).update(offset=(1 << 64) - 4)),
+  note="the tiling is broken too; the entry is refused first")
+V("signature-checksum", "tiny", "Section table: SIGNATURE has checksum 0", "SIGNATURE checksum 5",
+  "open", "corrupt", dict(sections=set_sec(SIGNATURE, checksum=5)))
+V("dict-empty", "tiny", "Section table: DICT is not empty",
+  "an empty DICT (flags REQUIRED) before PAGES", "open", "corrupt",
+  dict(sections=insert_before(PAGES, dict(type=DICT, flags=F_REQUIRED, data=b"", count=0))))
+V("root-raw-short", "tiny", "Section table: a root's raw_size is at least 8",
+  "ENTRY_ROOT raw_size 7 (its frame holds more)", "open", "corrupt",
+  dict(sections=set_sec(ENTRY_ROOT, raw_size=7)))
+V("wikis-frame-size", "tiny", "zstd frames: WIKIS decodes to exactly its raw_size (decoded at open)",
+  "WIKIS raw_size one more than its frame holds", "open", "corrupt",
+  dict(sections=lambda ss: sec_of(ss, WIKIS).update(raw_size=sec_of(ss, WIKIS)["raw_size"] + 1)))
+
 # ---- roots: first use
+V("root-frame-size", "rich", "zstd frames: a root decodes to exactly its raw_size",
+  "TITLE_ROOT raw_size one more than its frame holds", "first-use", "corrupt",
+  dict(sections=lambda ss: sec_of(ss, TITLE_ROOT).update(raw_size=sec_of(ss, TITLE_ROOT)["raw_size"] + 1)),
+  fails=[TT("Lord Byron"), TT("Ada King")], damaged=[("root", K_TITLE)])
 V("root-kind-mismatch", "rich", "Roots: kind is the kind of the pages it names (TITLE_ROOT: 2)",
   "TITLE_ROOT kind 3", "first-use", "corrupt",
   dict(roots=lambda rs: rs[K_TITLE].update(kind=K_ID)), fails=[TT("Lord Byron"), TT("Ada King")],
@@ -2031,6 +2085,11 @@ def id_wrong_entry(B):
 V("id-item-wrong-entry", "rich", "ID pages: an item names the current version with that (wiki, page ID) (verify)",
   "the item (enwiki, 14000) names people/Percy_Bysshe_Shelley.md", "verify", "corrupt",
   dict(items=id_wrong_entry), damaged=[("root", K_ID)])
+V("id-lookup-wrong-entry", "rich",
+  "Reading: the entry an ID lookup finds MUST have that wiki and page ID",
+  "the item (enwiki, 14000) names people/Percy_Bysshe_Shelley.md; looking (enwiki, 14000) up", "lookup",
+  "corrupt", dict(items=id_wrong_entry), fails=[ID("enwiki", 14000)], damaged=[("root", K_ID)],
+  note="the same archive as id-item-wrong-entry, whose lookup of (enwiki, 14000) is checked here")
 V("title-item-missing", "rich", "Title pages: one item for each current version that has a title (verify)",
   "no item for 'Jane Austen'", "verify", "corrupt",
   dict(items=lambda B: B.title_items.remove(next(it for it in B.title_items if it[4] == b"Jane Austen"))),
@@ -2190,6 +2249,20 @@ V("unsigned-nonzero-record", "tiny", "Signature: the record is all zero when uns
 # each invalid vector breaks: manifest field `spec_rule` (several, space
 # separated, when the reader may meet the defect in two ways).
 SPEC_RULES = {
+    "header-short": "H4",
+    "wiki-count-over": "H10",
+    "region-checksum": "S3",
+    "region-zstd": "S3",
+    "raw-size-mismatch": "S4",
+    "zstd-expansion": "S5",
+    "zstd-empty": "S5",
+    "section-extent-overflow": "S6",
+    "signature-checksum": "S11",
+    "dict-empty": "S11",
+    "root-raw-short": "S11",
+    "wikis-frame-size": "W1",
+    "root-frame-size": "R2",
+    "id-lookup-wrong-entry": "T7",
     "bad-magic": "H1",
     "major-1": "H2",
     "format-1.5-archive": "H2",
@@ -2284,7 +2357,7 @@ SPEC_RULES = {
     "category-step-zero": "T6",
     "block-xxh3": "B1",
     "block-bytes-altered": "B1",
-    "block-raw-size": "B2",
+    "block-raw-size": "B2 V16",
     "block-outside-data": "E11",
     "paths-out-of-order": "V4",
     "unsafe-path": "V5",
