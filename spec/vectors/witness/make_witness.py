@@ -2013,6 +2013,11 @@ V("block-outside-data", "tiny", "Block references: the block lies within DATA",
 V("paths-out-of-order", "rich", "Entries are in path order (verify)",
   "entries 1 and 2 of entry page 0 swapped", "verify", "corrupt",
   dict(entries=lambda E: E.__setitem__(slice(1, 3), [E[2], E[1]])), damaged=[("leaf", K_ENTRY, 0)])
+V("paths-across-pages", "rich", "Entries are in path order, across entry pages too (verify)",
+  "the last entry of entry page 0 and the first of page 1 swapped: each page in order, the root keys "
+  "increasing, the paths not", "verify", "corrupt",
+  dict(entries=lambda E: E.__setitem__(slice(3, 5), [E[4], E[3]])),
+  damaged=[("leaf", K_ENTRY, 0), ("leaf", K_ENTRY, 1)])
 V("unsafe-path", "rich", "Paths as in 1.5 (verify reports an unsafe path)",
   "notes/fr.txt is 'notes/../fr.txt'", "verify", "corrupt",
   dict(entries=lambda E: setattr(next(e for e in E if e.path == b"notes/fr.txt"), "path", b"notes/../fr.txt")),
@@ -2250,6 +2255,7 @@ V("unsigned-nonzero-record", "tiny", "Signature: the record is all zero when uns
 # separated, when the reader may meet the defect in two ways).
 SPEC_RULES = {
     "header-short": "H4",
+    "paths-across-pages": "V4",
     "wiki-count-over": "H10",
     "region-checksum": "S3",
     "region-zstd": "S3",
@@ -2359,7 +2365,7 @@ SPEC_RULES = {
     "block-bytes-altered": "B1",
     "block-raw-size": "B2 V16",
     "block-outside-data": "E11",
-    "paths-out-of-order": "V4",
+    "paths-out-of-order": "E7 V4",
     "unsafe-path": "V5",
     "page-first-key": "P10 V6",
     "title-keys-out-of-order": "T4",
