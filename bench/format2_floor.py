@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""format2_floor.py - what the index of spec/FORMAT-2.0-draft.md would take
-on a collection, before it is built: encodes the draft's entry, title, ID
+"""format2_floor.py - what the index of format 2.0 (spec/FORMAT.md) would take
+on a collection, estimated before 2.0 was built: encodes its entry, title, ID
 and category streams from an archive's listing and compresses each page's
 streams alone (zstd level 19, no dictionary; the real pages also get the
 archive's dictionary, so this errs on the large side).

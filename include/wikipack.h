@@ -43,12 +43,13 @@ extern "C" {
  * and wpk_version() all come from these lines.
  * The library version changes its major number when its ABI breaks; the
  * format version is that of the archives it writes. It reads every archive
- * of format major WPK_FORMAT_MAJOR, whatever its minor version. */
+ * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
+ * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
 #define WPK_VERSION_MINOR 0
 #define WPK_VERSION_PATCH 0
-#define WPK_FORMAT_MAJOR 1
-#define WPK_FORMAT_MINOR 6
+#define WPK_FORMAT_MAJOR 2
+#define WPK_FORMAT_MINOR 0
 
 #define WPK_VERSION_NUMBER (WPK_VERSION_MAJOR * 10000 + WPK_VERSION_MINOR * 100 + WPK_VERSION_PATCH)
 #define WPK_STR_(x) #x

@@ -1,4 +1,4 @@
-/* wpk2_format.h - the format 2.0 codec: every on-disk structure of spec/FORMAT-2.0-draft.md, bytes to structs and back.
+/* wpk2_format.h - the format 2.0 codec: every on-disk structure of spec/FORMAT.md, bytes to structs and back.
  *
  * Pure: no I/O, no zstd, no signatures. Pages, roots and sections are
  * given and returned raw (decompressed); the caller reads, decompresses,

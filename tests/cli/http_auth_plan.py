@@ -2,7 +2,7 @@
 """http_auth_plan.py - what test_http_auth.sh alters and reads: a big signed
 archive written by the witness's writer, and the bytes to alter in it.
 
-usage: http_auth_plan.py WITNESS_SRC_DIR SCRATCH   (SCRATCH/w: make_witness2.py's output)
+usage: http_auth_plan.py WITNESS_SRC_DIR SCRATCH   (SCRATCH/w: make_witness.py's output)
 
 Writes SCRATCH/big.wpk: 12,000 articles of enwiki (3.5 MB), signed with the
 witness's test key, so that most pages and blocks lie beyond the first
@@ -21,8 +21,8 @@ import shlex
 import sys
 
 sys.path.insert(0, sys.argv[1])
-import make_witness2 as mw                    # noqa: E402
-from check_witness2 import Reader             # noqa: E402
+import make_witness as mw                    # noqa: E402
+from check_witness import Reader             # noqa: E402
 
 FIRST = 256 * 1024
 

@@ -9,7 +9,7 @@
 # makes at most 4 requests (open, two index pages, one block) when the
 # prefix fits the first read, one to open, two when the prefix is larger.
 # usage: bash tests/cli/test_http_auth.sh PATH/TO/wikipack SCRATCH_DIR
-# Exit 77 (skipped) when make_witness2.py lacks a Python module.
+# Exit 77 (skipped) when make_witness.py lacks a Python module.
 set -uo pipefail
 
 if [ $# -ne 2 ]; then
@@ -19,7 +19,7 @@ fi
 WP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 SERVER=$HERE/http_test_server.py
-WITNESS=$HERE/../../spec/vectors/witness2
+WITNESS=$HERE/../../spec/vectors/witness
 rm -rf "$2"
 mkdir -p "$2" || exit 4
 S=$(cd "$2" && pwd)
@@ -45,13 +45,13 @@ bad() {
     for line in "$@"; do printf '%s\n' "$line" | sed 's/^/  | /'; done
 }
 
-/usr/bin/python3 "$WITNESS/make_witness2.py" "$S/w" --no-check >"$S/make.log" 2>&1
+/usr/bin/python3 "$WITNESS/make_witness.py" "$S/w" --no-check >"$S/make.log" 2>&1
 rc=$?
 if [ "$rc" -eq 77 ]; then
-    echo "SKIP: make_witness2.py is missing a Python module"
+    echo "SKIP: make_witness.py is missing a Python module"
     exit 77
 fi
-[ "$rc" -eq 0 ] || { cat "$S/make.log"; echo "make_witness2.py failed ($rc)"; exit 1; }
+[ "$rc" -eq 0 ] || { cat "$S/make.log"; echo "make_witness.py failed ($rc)"; exit 1; }
 KEY=$(python3 -c 'import base64, sys; print(base64.b64encode(bytes.fromhex(open(sys.argv[1]).read().strip())).decode())' \
     "$S/w/keys/test.pub")
 

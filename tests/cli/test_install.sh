@@ -49,13 +49,15 @@ soname=$(readelf -d "$libdir/libwikipack.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1
 pcver=$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --modversion wikipack)
 [ "$pcver" = "$version" ] && ok "pkg-config version $pcver" || bad "pkg-config says '$pcver', wikipack.h $version"
 cliver=$("$prefix/bin/wikipack" --version)
-[ "$cliver" = "wikipack $version (library $version; writes format $format, reads format $(hver FORMAT_MAJOR).0 to $format)" ] \
+[ "$cliver" = "wikipack $version (library $version; writes format $format, reads format $(hver FORMAT_MAJOR).x)" ] \
     && ok "--version: $cliver" || bad "--version says '$cliver', wikipack.h $version, format $format"
 for m in wikipack.1 wikipack.5; do
     grep -q "^\.TH .*\"wikipack $version\"" "$src/man/$m" && ok "$m says $version" || bad "$m does not say wikipack $version"
 done
 grep -q "describes \*\*format version $format\*\*" "$src/spec/FORMAT.md" && ok "spec is format $format" \
     || bad "spec/FORMAT.md does not describe format $format"
+grep -q "format version $format\$" "$src/man/wikipack.5" && ok "wikipack.5 is format $format" \
+    || bad "man/wikipack.5 does not say format version $format"
 
 # An archive packed by the installed command, and what the consumers must
 # print for its first article with a page ID: title and size, as `wikipack

@@ -1,4 +1,4 @@
-/* test_format2_witness.c - the format 2.0 codec against the witness vectors (spec/vectors/witness2): every valid archive decodes to what the manifest says, every invalid one fails where and how it says. */
+/* test_format2_witness.c - the format 2.0 codec against the witness vectors (spec/vectors/witness): every valid archive decodes to what the manifest says, every invalid one fails where and how it says. */
 #include "wit2_reader.h"
 
 #include <sodium.h>
@@ -242,7 +242,7 @@ static void check_invalid(const json_t *v, const json_t *base, const json_t *key
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s WITNESS_DIR (the output of make_witness2.py)\n", argv[0]);
+        fprintf(stderr, "usage: %s WITNESS_DIR (the output of make_witness.py)\n", argv[0]);
         return 2;
     }
     if (sodium_init() < 0) return 1;

@@ -133,7 +133,7 @@ static void put64(uint8_t *p, uint64_t v)
 }
 
 /* Make the checksums of a (damaged) archive right again; see
- * spec/FORMAT-2.0-draft.md (the header and section table are laid out as
+ * spec/FORMAT.md (the header and section table are laid out as
  * in 1.x; the SIGNATURE section, type 7, has no checksum; no trailer). */
 static int fix_checksums(uint8_t *b, size_t n)
 {

@@ -196,7 +196,7 @@ static void keys(void)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s WITNESS_DIR (the output of make_witness2.py)\n", argv[0]);
+        fprintf(stderr, "usage: %s WITNESS_DIR (the output of make_witness.py)\n", argv[0]);
         return 2;
     }
     if (sodium_init() < 0) return 1;

@@ -1,4 +1,4 @@
-/* test_witness2.c - the library's reader against the format 2.0 witness vectors (spec/vectors/witness2), through the public API: every valid archive reads as the manifest says, every invalid one fails where and how it says, with and without the signer's key. */
+/* test_witness2.c - the library's reader against the format 2.0 witness vectors (spec/vectors/witness), through the public API: every valid archive reads as the manifest says, every invalid one fails where and how it says, with and without the signer's key. */
 #include "witness2_api.h"
 
 #include <sodium.h>
@@ -252,7 +252,7 @@ static void check_invalid(const json_t *m, const json_t *base, const json_t *key
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s WITNESS_DIR (the output of make_witness2.py)\n", argv[0]);
+        fprintf(stderr, "usage: %s WITNESS_DIR (the output of make_witness.py)\n", argv[0]);
         return 2;
     }
     if (sodium_init() < 0) return 1;
