@@ -19,7 +19,7 @@ and `verify --json` are compared with that answer field by field. Every
 wikipack process must exit 0: its status is checked, never lost in a pipe.
 
 The archive's bytes are read too, by the Python reader written from the
-format 2.0 specification alone (spec/vectors/witness2/check_witness2.py,
+format 2.0 specification alone (spec/vectors/witness/check_witness.py,
 which shares no code with wikipack): it must verify the archive, and
 every entry it decodes, the header's totals, the wiki table, SUMMARY and
 the index items must be what list, info and find print. That reader needs
@@ -38,7 +38,7 @@ import sys
 import unicodedata
 
 sys.dont_write_bytecode = True        # nothing written next to the scripts
-WITNESS2 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "vectors", "witness2")
+WITNESS2 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "vectors", "witness")
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 failures = 0
@@ -209,7 +209,7 @@ def time_key(updated):
 
 
 def load_witness_reader():
-    """check_witness2's Reader, or None when a module it needs is missing.
+    """check_witness.py's Reader, or None when a module it needs is missing.
     Without the modules under this interpreter, the script runs again
     under Debian's, which has them when the packages are installed."""
     try:
@@ -224,13 +224,13 @@ def load_witness_reader():
               "(apt-get install python3-xxhash python3-zstandard python3-nacl)")
         return None
     sys.path.insert(0, WITNESS2)
-    import check_witness2
-    import make_witness2
+    import check_witness as witness_reader
+    import make_witness as witness_writer
     # The witness folds only characters whose case folding Python and
     # utf8proc agree on; the samples add the en dash (no case, no
     # decomposition: its own folded form in both).
-    make_witness2.SAFE_NON_ASCII.add("\u2013")
-    return check_witness2
+    witness_writer.SAFE_NON_ASCII.add("\u2013")
+    return witness_reader
 
 
 def iso_us(us):
