@@ -55,11 +55,7 @@ static int decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_c
             pg->items[i] = (wpk2_category_item){name, (uint32_t)entry};
         }
     }
-    for (int st = 0; st < C_COUNT; st++)
-        if (!rd_done(&s[st]))
-            return wpk2_fail(err, WPK2_E_CORRUPT, "category page (%s): %zu bytes left after the last item",
-                             stream_names[st], rd_left(&s[st]));
-    return WPK2_OK;
+    return wpk2_streams_finished(s, C_COUNT, stream_names, "category page", "item", err);
 }
 
 int wpk2_category_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_category_page *out,

@@ -338,10 +338,7 @@ static int decode(dec *d, const uint8_t *raw, size_t n)
         d->no = pg->first_entry + i;
         if ((rc = read_entry(d, i, &prev_id, &prev_q, &prev_placed))) return rc;
     }
-    for (int st = 0; st < ES_COUNT; st++)
-        if (!rd_done(&d->s[st]))
-            return wpk2_fail(d->err, WPK2_E_CORRUPT, "entry page (%s): %zu bytes left after the last entry",
-                             stream_names[st], rd_left(&d->s[st]));
+    if ((rc = wpk2_streams_finished(d->s, ES_COUNT, stream_names, "entry page", "entry", d->err))) return rc;
     for (uint32_t k = 0; k < pg->block_count; k++)
         if (!d->used[k])
             return wpk2_fail(d->err, WPK2_E_CORRUPT, "entry page (BLOCKS), reference %u: used by no entry", k);

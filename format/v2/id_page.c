@@ -53,10 +53,7 @@ static int decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_i
         prev_entry += step;
         it->entry = (uint32_t)prev_entry;
     }
-    for (int st = 0; st < I_COUNT; st++)
-        if (!rd_done(&s[st]))
-            return wpk2_fail(err, WPK2_E_CORRUPT, "ID page (%s): %zu bytes left after the last item", stream_names[st],
-                             rd_left(&s[st]));
+    if ((rc = wpk2_streams_finished(s, I_COUNT, stream_names, "ID page", "item", err))) return rc;
     if (ctx->from) {
         uint8_t key[WPK2_ID_KEY_SIZE];
         wpk2_id_key(key, pg->items[0].wiki, pg->items[0].page_id);

@@ -78,11 +78,7 @@ static int decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_t
         if (i && item_cmp(&pg->items[i - 1], it) > 0)
             return bad(err, WPK2_E_CORRUPT, m, i, T_KEYS, "items out of order (key, wiki, kind, entry)");
     }
-    for (int st = 0; st < T_COUNT; st++)
-        if (!rd_done(&s[st]))
-            return wpk2_fail(err, WPK2_E_CORRUPT, "title page (%s): %zu bytes left after the last item", stream_names[st],
-                             rd_left(&s[st]));
-    return WPK2_OK;
+    return wpk2_streams_finished(s, T_COUNT, stream_names, "title page", "item", err);
 }
 
 int wpk2_title_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_title_page *out,

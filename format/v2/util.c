@@ -304,3 +304,13 @@ int wpk2_check_first_key(const char *what, const wpk2_page_ctx *ctx, wpk2_str ke
         return wpk2_fail(err, WPK2_E_CORRUPT, "%s: first key differs from its referrer's key", what);
     return WPK2_OK;
 }
+
+int wpk2_streams_finished(const rd *s, int count, const char *const *names, const char *page, const char *item,
+                          wpk2_err *err)
+{
+    for (int st = 0; st < count; st++)
+        if (!rd_done(&s[st]))
+            return wpk2_fail(err, WPK2_E_CORRUPT, "%s (%s): %zu bytes left after the last %s", page, names[st],
+                             rd_left(&s[st]), item);
+    return WPK2_OK;
+}

@@ -72,6 +72,10 @@ int wpk2_fail(wpk2_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Every stream of a page read to its end (the format's rule), else
+ * WPK2_E_CORRUPT naming the page, the stream and the bytes left over. */
+int wpk2_streams_finished(const rd *s, int count, const char *const *names, const char *page, const char *item,
+                          wpk2_err *err);
 int wpk2_ok(wpk2_err *err);
 
 /* ---- memory ---- */
