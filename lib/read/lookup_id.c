@@ -42,13 +42,18 @@ static int id_find(wpk_reader *r, id_scan *sc, uint16_t wiki, uint64_t id, int64
     return WPK_OK;
 }
 
-/* Entry n, named by the ID index under (wiki, id): it must carry them. */
+/* Entry n, named by the ID index under (wiki, id): a current version of
+ * that wiki carrying that page ID, or carrying none and having older
+ * versions (one of which carries it: verification checks that, a lookup
+ * would need their pages). */
 static int id_entry(wpk_reader *r, int64_t n, uint16_t wiki, uint64_t id, wpk_entry **out, wpk_error *err)
 {
     int rc = wpk_reader_entry_at(r, (uint64_t)n, out, err);
     if (rc) return rc;
-    int w = wpk_wiki_number(r, (*out)->wiki);
-    if (!(*out)->has_page_id || (*out)->page_id != id || w != wiki) {
+    const wpk_entry *e = *out;
+    int w = wpk_wiki_number(r, e->wiki);
+    int carries = e->has_page_id ? e->page_id == id : e->n_revisions > 0;
+    if (!carries || e->is_revision || w != wiki) {
         wpk_entry_free(*out);
         *out = NULL;
         return wpk_fail(err, WPK_E_CORRUPT, "%s: the ID index names entry %lld for page ID %llu of wiki %u, which has "

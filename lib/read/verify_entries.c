@@ -63,7 +63,7 @@ static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)
     w->have_prev = 1;
     vent e;
     memset(&e, 0, sizeof e);
-    e.flags = V_DECODED | ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
+    e.flags = V_DECODED | ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID | V_ART_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
     e.page_id = x->page_id;
     e.title_hash = (x->flags & WPK2_F_HAS_TITLE) ? wpk2_checksum(x->title.p, x->title.len) : 0;
     e.n = (uint32_t)n;
@@ -147,8 +147,15 @@ void wpk_v_versions(vctx *v)
         if (c->wiki != e->wiki)
             wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: an older version of another wiki than entry %u's", name,
                           n, e->current);
-        if ((e->flags & V_HAS_ID) && (!(c->flags & V_HAS_ID) || c->page_id != e->page_id))
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: an older version with another page ID than its current "
-                          "version's (entry %u)", name, n, e->current);
+        /* Every version carrying a page ID carries the same one; a current
+         * version without one takes it as its article's. */
+        if (!(e->flags & V_HAS_ID)) continue;
+        if (!(c->flags & V_ART_ID)) {
+            c->page_id = e->page_id;
+            c->flags |= V_ART_ID;
+        } else if (c->page_id != e->page_id) {
+            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: an older version with another page ID than its "
+                          "article's (entry %u)", name, n, e->current);
+        }
     }
 }

@@ -159,7 +159,7 @@ static void visit_id(vctx *v, const wpk2_root_item *it, wpk_page *page, void *ar
     for (uint32_t i = 0; i < pg->count; i++) {
         const wpk2_id_item *x = &pg->items[i];
         vent *e = wpk_v_ent(v, x->entry);
-        if (e && (e->current != V_NONE || !(e->flags & V_HAS_ID) || e->page_id != x->page_id || e->wiki != x->wiki))
+        if (e && (e->current != V_NONE || !(e->flags & V_ART_ID) || e->page_id != x->page_id || e->wiki != x->wiki))
             wpk_v_problem(v, WPK_E_CORRUPT, 1, at, "%s: ID page at offset %llu: (wiki %u, page ID %llu) names entry %u, "
                           "not the current version with them", v->r->name, (unsigned long long)at, x->wiki,
                           (unsigned long long)x->page_id, x->entry);
@@ -176,9 +176,9 @@ void wpk_v_ids(vctx *v)
     memset(&w, 0, sizeof w);
     wpk_v_walk(v, WPK2_PAGE_ID, visit_id, &w);
     uint64_t want = 0;
-    for (size_t k = 0; k < v->nents; k++) want += v->ents[k].current == V_NONE && (v->ents[k].flags & V_HAS_ID);
+    for (size_t k = 0; k < v->nents; k++) want += v->ents[k].current == V_NONE && (v->ents[k].flags & V_ART_ID);
     if (v->r->idx[WPK2_PAGE_ID].state > 0 && !v->entries_incomplete && !v->oom && w.items != want)
-        wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: the ID index holds %llu items for %llu current versions with a page ID",
+        wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: the ID index holds %llu items for %llu articles with a page ID",
                       v->r->name, (unsigned long long)w.items, (unsigned long long)want);
 }
 

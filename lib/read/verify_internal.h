@@ -6,7 +6,9 @@
 
 #define V_NONE UINT32_MAX
 /* vent.flags */
-enum { V_DECODED = 1, V_HAS_ID = 2, V_LISTED = 4, V_TITLE_ITEM = 8, V_HAS_TITLE = 16 };
+/* V_HAS_ID: the entry carries page_id; V_ART_ID: page_id is its article's
+ * (its own, or for a current version without one an older version's). */
+enum { V_DECODED = 1, V_HAS_ID = 2, V_LISTED = 4, V_TITLE_ITEM = 8, V_HAS_TITLE = 16, V_ART_ID = 32 };
 
 /* What the checks across pages need of one entry. */
 typedef struct vent {

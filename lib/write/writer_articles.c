@@ -3,8 +3,8 @@
  * Entries of one wiki with the same page ID, or without one the same
  * folded title, are versions of one article: each wiki numbers its own
  * pages, so an English and a German article may share a page ID. The
- * preferred one (one with the page ID, then the newest by updated time,
- * then the smallest path) is the article; the others are its revisions,
+ * preferred one (the newest by updated time, then the smallest path) is
+ * the article; the others are its revisions,
  * linked both ways in the entry pages. With latest_only the revisions are
  * dropped before anything is stored. Aliases are resolved to the current
  * version of the article they name. */
@@ -54,10 +54,9 @@ static int by_article(const void *pa, const void *pb, void *ctx)
         int c = wpk_fold_cmp(w, a, b);
         if (c) return c;
     }
-    /* Preferred first: one carrying the page ID (an older version with a
-     * page ID must have its current version's), newest, entries with a
-     * time before those without, then smallest path (rank). */
-    if (a->has_page_id != b->has_page_id) return a->has_page_id ? -1 : 1;
+    /* Preferred first: newest, entries with a time before those without,
+     * then smallest path (rank). The newest stays current even when only
+     * an older version carries the page ID: the ID index leads to it. */
     if (a->has_updated != b->has_updated) return a->has_updated ? -1 : 1;
     if (a->updated_us != b->updated_us) return a->updated_us > b->updated_us ? -1 : 1;
     return a->entry_no < b->entry_no ? -1 : a->entry_no > b->entry_no;
@@ -181,13 +180,27 @@ static void drop_revisions(wpk_writer *w)
     w->count = kept;
 }
 
+/* A current version without a page ID of its own keeps its article's in
+ * page_id (has_page_id stays 0, so it is not written as the entry's): the
+ * ID index leads to it (writer_ids.c). group_id does not outlive planning. */
+static void keep_article_ids(wpk_writer *w)
+{
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        if (!e->is_revision && e->group_has_id && !e->has_page_id) e->page_id = e->group_id;
+    }
+}
+
 int wpk_group_articles(wpk_writer *w, wpk_error *err)
 {
     int rc = assign_groups(w, err);
     if (!rc) rc = link_versions(w, err);
-    if (rc || !w->opts.latest_only || w->revisions == 0) return rc;
-    drop_revisions(w);
-    return link_versions(w, err);
+    if (!rc && w->opts.latest_only && w->revisions) {
+        drop_revisions(w);
+        rc = link_versions(w, err);
+    }
+    if (!rc) keep_article_ids(w);
+    return rc;
 }
 
 const char *wpk_fold_display(const wpk_writer *w, wfold f)

@@ -89,7 +89,7 @@ static int gather(ereader *r, const wentry *e, const char *prev, size_t prev_len
     x->flags = (uint8_t)((e->has_page_id ? WPK2_F_HAS_ID : 0) | (e->has_updated ? WPK2_F_HAS_TIME : 0) |
                          (e->title_len ? WPK2_F_HAS_TITLE : 0) | (e->url_len ? WPK2_F_HAS_URL : 0));
     x->wiki = wiki;
-    x->page_id = e->page_id;
+    x->page_id = e->has_page_id ? e->page_id : 0;
     x->updated_us = e->updated_us;
     x->size = e->size;
     x->block = e->size ? e->block : WPK2_NO_BLOCK;

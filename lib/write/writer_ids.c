@@ -1,4 +1,4 @@
-/* writer_ids.c - the page ID index's leaves: one item for each current version with a page ID, by wiki then page ID. */
+/* writer_ids.c - the page ID index's leaves: one item for each current version whose article has a page ID (its own or an older version's), by wiki then page ID. */
 #include "writer_internal.h"
 
 #include <stdlib.h>
@@ -30,7 +30,7 @@ int wpk_build_id_pages(wpk_writer *w, wleaves *l, uint32_t *order, wpk_error *er
 {
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++)
-        if (w->entries[i].has_page_id && !w->entries[i].is_revision) order[n++] = (uint32_t)i;
+        if (w->entries[i].group_has_id && !w->entries[i].is_revision) order[n++] = (uint32_t)i;
     qsort_r(order, n, sizeof *order, by_wiki_id, w);
     /* About 5 bytes an item (wiki, a step of page IDs, a step of entries). */
     uint32_t most = w->opts.page_size / 5 ? w->opts.page_size / 5 : 1;

@@ -39,7 +39,7 @@ enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
  * URL, file name, category ids and namespace in the spill file, wikis,
  * languages, media types and category names interned. */
 typedef struct wentry {
-    uint64_t page_id;
+    uint64_t page_id;           /* has_page_id; after grouping also a current version's article's (keep_article_ids) */
     int64_t updated_us;
     union {
         uint64_t group_id;      /* while grouping: the article's page ID, when group_has_id */

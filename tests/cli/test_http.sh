@@ -272,22 +272,15 @@ EOF
 # ---------------------------------------------------------------- lookups
 
 # Entries looked up: the articles of EXPECTED.tsv and a few generated ones,
-# each with the input file whose bytes it must give back: by path the file
-# itself, by ID and title the version format 2.0 makes current (for
-# EXPECTED.tsv, whose newest version may lack the page ID, as
-# current_versions.py works it out; a generated article has one version).
+# each with the input file whose bytes it must give back.
 lookup_keys() {
-    local id title path current dir
-    { python3 "$HERE/current_versions.py" "$ARTICLES" "$SAMPLES/EXPECTED.tsv" ||
-          printf 'no\tcurrent_versions.py\tfailed\t-\n'
-      tail -n +2 "$S/generated.tsv" | awk -F'\t' -v OFS='\t' '{ print $1, $2, $3, $3 }'
-    } >"$S/keys.tsv"
-    while IFS=$'\t' read -r id title path current; do
-        case $path in generated_*) dir=$S/generated ;; *) dir=$ARTICLES ;; esac
-        printf 'id\t%s\t%s\n' "$id" "$dir/$current"
-        printf 'title\t%s\t%s\n' "$title" "$dir/$current"
-        printf 'path\t%s\t%s\n' "$path" "$dir/$path"
-    done <"$S/keys.tsv"
+    local id title path src
+    while IFS=$'\t' read -r id title path; do
+        case $path in generated_*) src=$S/generated/$path ;; *) src=$ARTICLES/$path ;; esac
+        printf 'id\t%s\t%s\n' "$id" "$src"
+        printf 'title\t%s\t%s\n' "$title" "$src"
+        printf 'path\t%s\t%s\n' "$path" "$src"
+    done < <(tail -q -n +2 "$SAMPLES/EXPECTED.tsv" "$S/generated.tsv")
 }
 
 # get_over_http ARCHIVE KIND KEY SOURCE: `get URL --KIND KEY` prints the bytes

@@ -11,9 +11,9 @@ documentation says the archive holds is computed from them: every file's
 path, size, title, page ID, time, language, URL and categories; which
 versions are articles and which revisions (within one wiki, named by the
 URL's host or guessed from the language: same page ID, else same folded
-title; the article is a version carrying the page ID, since in format 2.0
-an older version with a page ID has its current version's, then the
-newest, then the smallest path); the totals of `info`. Then the directory is packed and `list --json --revisions`,
+title; the newest is the article, then the smallest path, whether or not
+it carries the page ID); the totals of `info`. Then the directory is
+packed and `list --json --revisions`,
 `list --revisions` (text), `info --json`, `info` (text), `find --json`
 and `verify --json` are compared with that answer field by field. Every
 wikipack process must exit 0: its status is checked, never lost in a pipe.
@@ -192,10 +192,8 @@ def expected_entries(root):
         if key is not None:
             groups.setdefault(key, []).append(e)
     for versions in groups.values():
-        # The article: a version carrying the page ID (format 2.0, Articles
-        # and versions: an older version that has a page ID has its current
-        # version's), then the latest time, then the smallest path.
-        versions.sort(key=lambda e: (e["page_id"] is None, -(time_key(e["updated"])), e["path"].encode()))
+        # The newest is the article: latest time, then the smallest path.
+        versions.sort(key=lambda e: (-(time_key(e["updated"])), e["path"].encode()))
         for old in versions[1:]:
             old["kind"] = "revision"
     return entries

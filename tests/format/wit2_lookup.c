@@ -52,7 +52,7 @@ static int by_path(wit2 *a, wpk2_str path, int64_t *found)
     return WIT2_OK;
 }
 
-/* The current version with (wiki, page ID), by the run rule. */
+/* The current version of the article with (wiki, page ID), by the run rule. */
 static int id_in_wiki(wit2 *a, uint16_t w, uint64_t id, int64_t *found)
 {
     int64_t leaf;
@@ -66,7 +66,10 @@ static int id_in_wiki(wit2 *a, uint16_t w, uint64_t id, int64_t *found)
         if (it->wiki != w || it->page_id != id) continue;
         const wpk2_entry *e;
         if ((rc = wit2_entry(a, it->entry, &e, NULL))) return rc;
-        if (!(e->flags & WPK2_F_HAS_ID) || e->page_id != id || e->wiki != w)
+        /* A current version carrying that ID, or none and older versions
+         * (one of which carries it: left to verification, as the spec says). */
+        int carries = (e->flags & WPK2_F_HAS_ID) ? e->page_id == id : e->revision_count > 0;
+        if (!carries || (e->ext & WPK2_X_CURRENT) || e->wiki != w)
             return wit2_fail(a, WIT2_CORRUPT, "ID index names entry %u, which has another page ID", it->entry);
         *found = it->entry;
         return touch_content(a, it->entry);

@@ -61,6 +61,22 @@ static int title_cmp(const wpk2_title_item *x, const wpk2_title_item *y)
     return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
+/* The page ID of the article whose current version is c: its own, else
+ * the first its older versions carry. 0 when the article has none. */
+static int article_id(const wpk2_entry *const *E, const wpk2_entry *c, uint64_t *id)
+{
+    if (c->flags & WPK2_F_HAS_ID) {
+        *id = c->page_id;
+        return 1;
+    }
+    for (uint32_t i = 0; i < c->revision_count; i++)
+        if (E[c->revisions[i]]->flags & WPK2_F_HAS_ID) {
+            *id = E[c->revisions[i]]->page_id;
+            return 1;
+        }
+    return 0;
+}
+
 int wit2_verify(wit2 *a)
 {
     int rc, problems = 0;
@@ -111,9 +127,9 @@ int wit2_verify(wit2 *a)
             for (uint32_t i = 0; i < c->revision_count; i++) listed |= c->revisions[i] == n;
             if (!listed) PROBLEM("entry %u: its current version %u does not list it", n, e->current);
             if (c->wiki != e->wiki) PROBLEM("entry %u: versions across wikis", n);
-            if ((e->flags & WPK2_F_HAS_ID) &&
-                (!(c->flags & WPK2_F_HAS_ID) || c->page_id != e->page_id))
-                PROBLEM("entry %u: an older version with another page ID than its current version's", n);
+            uint64_t id;
+            if ((e->flags & WPK2_F_HAS_ID) && article_id(E, c, &id) && id != e->page_id)
+                PROBLEM("entry %u: versions of one article with different page IDs", n);
         }
         for (uint32_t i = 0; i < e->revision_count; i++) {
             const wpk2_entry *r = E[e->revisions[i]];
@@ -209,7 +225,7 @@ int wit2_verify(wit2 *a)
         if (!found) PROBLEM("entry %u: no %s item for its title", n, kind ? "former-title" : "title");
     }
 
-    /* ID index: strictly increasing across pages, exactly the current versions with a page ID. */
+    /* ID index: strictly increasing across pages, one item an article with a page ID, naming its current version. */
     const wpk2_id_item *iprev = NULL;
     uint32_t nids = 0, want = 0;
     for (uint32_t i = 0; i < npages[3]; i++) {
@@ -219,15 +235,19 @@ int wit2_verify(wit2 *a)
             if (iprev && (iprev->wiki > it->wiki || (iprev->wiki == it->wiki && iprev->page_id >= it->page_id)))
                 PROBLEM("ID page %u: items out of order", i);
             const wpk2_entry *e = E[it->entry];
-            if ((e->ext & WPK2_X_CURRENT) || !(e->flags & WPK2_F_HAS_ID) || e->page_id != it->page_id || e->wiki != it->wiki)
+            uint64_t id;
+            if ((e->ext & WPK2_X_CURRENT) || !article_id(E, e, &id) || id != it->page_id || e->wiki != it->wiki)
                 PROBLEM("ID item (%u, %llu) names entry %u, not the current version with that page ID", it->wiki,
                         (unsigned long long)it->page_id, it->entry);
             iprev = it;
             nids++;
         }
     }
-    for (uint32_t n = 0; n < count; n++) want += (E[n]->flags & WPK2_F_HAS_ID) && !(E[n]->ext & WPK2_X_CURRENT);
-    if (nids != want) PROBLEM("%u ID items for %u current versions with a page ID", nids, want);
+    for (uint32_t n = 0; n < count; n++) {
+        uint64_t id;
+        want += !(E[n]->ext & WPK2_X_CURRENT) && article_id(E, E[n], &id);
+    }
+    if (nids != want) PROBLEM("%u ID items for %u articles with a page ID", nids, want);
 
     /* Category index: (name, entry) strictly increasing across pages, exactly
      * the current versions' own categories. */

@@ -827,7 +827,8 @@ class Reader:
             for ww, p, n in self.leaf(3, i):
                 if (ww, p) == (w, pid):
                     e = self.entry(n)
-                    if e.get("page_id") != pid or e["wiki"] != w:
+                    carries = e.get("page_id") == pid if "page_id" in e else bool(e.get("revisions"))
+                    if not carries or "current" in e or e["wiki"] != w:
                         corrupt("ID index names an entry without this page ID")
                     self.content(n)
                     hits.append([self.wikis[w - 1][0].decode() if w else None, n])
@@ -954,8 +955,8 @@ class Reader:
                 cur = E[e["current"]]
                 check(e["n"] in cur.get("revisions", []), "entry %d: CURRENT not answered by REVISIONS" % e["n"])
                 check(cur["wiki"] == e["wiki"], "entry %d: versions across wikis" % e["n"])
-                check("page_id" not in e or cur.get("page_id") == e["page_id"],
-                      "entry %d: an older version with another page ID than its current version's" % e["n"])
+                ids = {v["page_id"] for v in [cur] + [E[r] for r in cur.get("revisions", [])] if "page_id" in v}
+                check(len(ids) <= 1, "entry %d: versions of one article with different page IDs" % e["n"])
             check(len(set(e.get("revisions", []))) == len(e.get("revisions", [])),
                   "entry %d: REVISIONS names an entry twice" % e["n"])
             for r in e.get("revisions", []):
@@ -1011,7 +1012,13 @@ class Reader:
             check(struct.pack("<HQ", *self.leaf(3, i)[0][:2]) == it["key"], "ID page %d: first key" % i)
             if i:
                 check(self.leaf(3, i - 1)[-1][:2] != self.leaf(3, i)[0][:2], "ID page %d starts inside a run" % i)
-        want = {(e["wiki"], e["page_id"], e["n"]) for e in E if "page_id" in e and "current" not in e}
+        # One item an article with a page ID (its current version's, else
+        # the one its older versions carry), naming the current version.
+        def article_id(e):
+            if "page_id" in e:
+                return e["page_id"]
+            return next((E[r]["page_id"] for r in e.get("revisions", []) if "page_id" in E[r]), None)
+        want = {(e["wiki"], article_id(e), e["n"]) for e in E if "current" not in e and article_id(e) is not None}
         check(set(iitems) == want, "ID items differ from the entries")
         citems = [x for i in range(len(self.root(4))) for x in self.leaf(4, i)]
         check(citems == sorted(citems), "category items out of order")

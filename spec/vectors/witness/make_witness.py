@@ -296,7 +296,7 @@ assert nacl.signing.SigningKey(TEST_SEED).verify_key.encode().hex() == TEST_PUB_
 class Entry:
     def __init__(self, path, content=b"", wiki=0, page_id=None, time_us=None, title=None,
                  url=None, media_type=None, categories=(), namespace=None, redirect=None,
-                 language=None, unknown_ext=(), spell=True):
+                 language=None, unknown_ext=(), spell=True, joins=None):
         enc = lambda s: s.encode() if isinstance(s, str) else s
         self.path = enc(path)
         self.content = content
@@ -312,6 +312,7 @@ class Entry:
         self.language = enc(language)
         self.unknown_ext = [(t, enc(v)) for t, v in unknown_ext]
         self.spell = spell           # may the writer spell title and URL when they match
+        self.joins = joins           # without a page ID: the page ID of the article it is a version of
         self.current = None          # entry number of the current version (older versions)
         self.revisions = []          # older versions, newest first (current versions)
 
@@ -341,13 +342,19 @@ def preference(e):
     return (0 if e.time_us is not None else 1, -(e.time_us or 0), e.path)
 
 
+def article_id(e):
+    """The page ID of the article an entry is a version of."""
+    return e.page_id if e.page_id is not None else e.joins
+
+
 def link_versions(E):
     """Versions: entries of one wiki sharing a page ID (the draft: versions
-    join only within one wiki).  This writer groups by page ID only."""
+    join only within one wiki).  This writer groups by page ID only, or by
+    the one an entry without a page ID is said to join."""
     groups = {}
     for n, e in enumerate(E):
-        if e.page_id is not None:
-            groups.setdefault((e.wiki, e.page_id), []).append(n)
+        if article_id(e) is not None:
+            groups.setdefault((e.wiki, article_id(e)), []).append(n)
     for nums in groups.values():
         if len(nums) > 1:
             nums.sort(key=lambda n: preference(E[n]))
@@ -668,8 +675,10 @@ def build(spec, hooks=None):
 
     # ---- index items
     B.title_items = title_items(E, spec.aliases)
-    B.id_items = sorted((e.wiki, e.page_id, n) for n, e in enumerate(E)
-                        if e.current is None and e.page_id is not None)
+    # One item an article with a page ID, naming its current version (which
+    # may carry none when only an older version does).
+    B.id_items = sorted((e.wiki, article_id(e), n) for n, e in enumerate(E)
+                        if e.current is None and article_id(e) is not None)
     B.cat_items = sorted({(c, n) for n, e in enumerate(E) if e.current is None
                           for c in e.categories})
     B.override = {}
@@ -1198,6 +1207,26 @@ def minor_optional():
     return s
 
 
+def current_without_id():
+    return Spec([EN], [
+        Entry("new/Mary_Shelley.md", text("Mary Shelley", "Frankenstein (2024 copy, saved without its ID)."),
+              wiki=1, time_us=T2024, title="Mary Shelley", url=ENW + "Mary_Shelley",
+              media_type="text/markdown", joins=28000),
+        Entry("old/Mary_Shelley.md", text("Mary Shelley", "Frankenstein (2019 text)."), wiki=1,
+              page_id=28000, time_us=1546300800 * 10**6, title="Mary Shelley", url=ENW + "Mary_Shelley",
+              media_type="text/markdown"),
+        Entry("old/Mary_Shelley_2010.md", text("Mary Shelley", "Frankenstein (2010 text)."), wiki=1,
+              page_id=28000, time_us=1262304000 * 10**6, title="Mary Shelley", url=ENW + "Mary_Shelley",
+              media_type="text/markdown"),
+        Entry("people/Jane_Austen.md", text("Jane Austen", "Novelist."), wiki=1, page_id=14000,
+              title="Jane Austen", url=ENW + "Jane_Austen", media_type="text/markdown"),
+        Entry("z/notes.md", b"Notes, no title, no page ID.\n", wiki=1),
+    ], description="an article whose current version carries no page ID: new/Mary_Shelley.md "
+                   "(2024, no ID) is current, old/Mary_Shelley.md (2019) and old/Mary_Shelley_2010.md "
+                   "(2010), both page ID 28000, its older versions; the ID item (enwiki, 28000) names "
+                   "the current version; z/notes.md (enwiki, neither title nor page ID) is no article")
+
+
 def signed():
     s = rich(sign=TEST_SEED)
     s.description = "rich, signed with the test key (seed 00..1F): Ed25519 over record bytes 0..95 " \
@@ -1217,6 +1246,7 @@ VALID = {
     "dict-raw-big-prefix": (dict_raw_big_prefix, {}),
     "branched": (branched, dict(titles=["alias 9", "ALIAS_18"], prefixes=["r", "alias"])),
     "unknown-optional-section": (with_unknown_section, {}),
+    "current-without-id": (current_without_id, dict(titles=["mary shelley"])),
     "minor-and-optional-feature": (minor_optional, {}),
 }
 
@@ -2070,6 +2100,29 @@ V("id-items-out-of-order", "rich", "ID pages: items sorted by wiki, page ID, ent
   note="IDS steps are unsigned within a wiki, so only a decrease of the wiki number can be written")
 
 
+def id_to_no_article(B):
+    i = next(i for i, it in enumerate(B.id_items) if it[1] == 28000)
+    w, p, n = B.id_items[i]
+    B.id_items[i] = (w, p, n_of(B, "z/notes.md"))
+
+
+V("id-item-no-versions", "current-without-id",
+  "ID pages: an item names the current version of the article with that (wiki, page ID) (verify)",
+  "the item (enwiki, 28000) names z/notes.md, which carries no page ID and has no older versions",
+  "verify", "corrupt", dict(items=id_to_no_article), damaged=[("root", K_ID)])
+V("id-lookup-no-versions", "current-without-id",
+  "Reading: the entry an ID lookup finds carries that page ID, or none and has older versions",
+  "the item (enwiki, 28000) names z/notes.md; looking (enwiki, 28000) up", "lookup", "corrupt",
+  dict(items=id_to_no_article), fails=[ID("enwiki", 28000)], damaged=[("root", K_ID)],
+  note="the same archive as id-item-no-versions, whose lookup of (enwiki, 28000) is checked here")
+V("version-ids-differ-current-without", "current-without-id",
+  "Versions: every version of an article that carries a page ID carries the same one (verify)",
+  "old/Mary_Shelley_2010.md (an older version of new/Mary_Shelley.md, which carries none) has page "
+  "ID 28001, old/Mary_Shelley.md 28000", "verify", "corrupt",
+  dict(items=entry_ov("old/Mary_Shelley_2010.md", "IDS", varint(zigzag(1)))),
+  damaged=[("leaf", K_ENTRY, 0)])
+
+
 def title_wrong_entry(B):
     i = next(i for i, it in enumerate(B.title_items) if it[4] == b"Jane Austen")
     k, w, kind, n, d = B.title_items[i]
@@ -2154,7 +2207,7 @@ V("block-content-inside", "tiny", "verify: contents cover each block exactly; eq
 V("unique-bytes", "tiny", "Header: unique_bytes is the sum of the blocks' raw sizes (verify)",
   "unique_bytes one less", "verify", "corrupt",
   dict(header=lambda h: h.update(unique_bytes=h["unique_bytes"] - 1)))
-V("version-page-id-differs", "rich", "Versions: an older version with a page ID has its current version's (verify)",
+V("version-page-id-differs", "rich", "Versions: every version of an article that carries a page ID carries the same one (verify)",
   "old/George_Gordon_Byron.md (older version of 4213) has page ID 4214", "verify", "corrupt",
   dict(items=lambda B: entry_ov("old/George_Gordon_Byron.md", "IDS", varint(zigzag(4214 - 1793)))(B)),
   damaged=[("leaf", K_ENTRY, 1)])
@@ -2269,6 +2322,9 @@ SPEC_RULES = {
     "wikis-frame-size": "W1",
     "root-frame-size": "R2",
     "id-lookup-wrong-entry": "T7",
+    "id-lookup-no-versions": "T7",
+    "id-item-no-versions": "V9",
+    "version-ids-differ-current-without": "V11",
     "bad-magic": "H1",
     "major-1": "H2",
     "format-1.5-archive": "H2",
