@@ -165,9 +165,18 @@ uint32_t wpk_revisions(const wpk_writer *w, const wentry *cur)
     return n;
 }
 
-/* latest_only: free the revisions and close the gaps in the entry array. */
+/* latest_only: free the revisions and close the gaps in the entry array.
+ * A kept version without a page ID takes its article's from the versions
+ * dropped: they were the only ones to say which page it is. */
 static void drop_revisions(wpk_writer *w)
 {
+    for (size_t i = 0; i < w->count; i++) {
+        wentry *e = &w->entries[i];
+        if (!e->is_revision && e->group_has_id && !e->has_page_id && wpk_revisions(w, e)) {
+            e->has_page_id = 1;
+            e->page_id = e->group_id;
+        }
+    }
     size_t kept = 0;
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];

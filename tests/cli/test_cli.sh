@@ -166,6 +166,14 @@ test_get() {
         check "get --path $path" same_output "$ARTICLES/$path" "$WP" get "$A" --path "$path"
     done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
     check "get --revision TIME: that older version" revisions_by_time "$A"
+    # --latest-only keeps the newest version, even one saved without its
+    # page ID whose older versions carried it: it is still found by that ID.
+    check "pack --latest-only" "$WP" pack -q --latest-only -o "$TMP/newest.wpk" "$ARTICLES"
+    check "--latest-only verifies" "$WP" verify -q "$TMP/newest.wpk"
+    while IFS=$'\t' read -r id title path; do
+        check "--latest-only: get --id $id" same_output "$ARTICLES/$path" "$WP" get "$TMP/newest.wpk" --id "$id"
+        check "--latest-only: get --title $title" same_output "$ARTICLES/$path" "$WP" get "$TMP/newest.wpk" --title "$title"
+    done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
 }
 
 list_json_matches() { # list_json_matches JSON_FILE PATHS_FILE
