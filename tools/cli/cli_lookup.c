@@ -78,12 +78,26 @@ static void list_choices(wpk_entry **v, size_t n)
                 v[i]->path);
 }
 
-/* A page ID: the one article with it among those --wiki and --lang leave. */
+/* A page ID: the one article with it among those --wiki and --lang leave.
+ * With --wiki, that wiki's ID page alone is read first; every wiki's only
+ * when it has no such article (to name where the ID is) or the name needs
+ * case folding. */
 static int lookup_id(wpk_reader *r, const cli_selector *s, uint64_t id, wpk_entry **out, wpk_error *err)
 {
+    int rc;
+    if (s->wiki) {
+        rc = wpk_reader_find_by_wiki_id(r, s->wiki, id, out, err);
+        if (!rc && in_scope(s, *out)) return WPK_OK;
+        if (!rc) {
+            wpk_entry_free(*out);
+            *out = NULL;
+        } else if (rc != WPK_E_NOTFOUND) {
+            return rc;
+        }
+    }
     id_list l;
     l.n = 0;
-    int rc = wpk_reader_match_id(r, id, keep_id, &l, err);
+    rc = wpk_reader_match_id(r, id, keep_id, &l, err);
     if (rc) return rc;
     wpk_entry *all[64], *kept = NULL;
     size_t n = 0, in = 0;
