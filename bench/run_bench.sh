@@ -151,7 +151,7 @@ fi
 if [ -z "$WRB" ] || [ ! -x "$WRB" ]; then
     WRB=$WORK/bin/wpk_read_bench
     cc -O2 -std=c11 -D_GNU_SOURCE -I"$REPO/include" "$HERE/wpk_read_bench.c" \
-        "$BUILD/libwikipack.a" "$BUILD/libwikipack_format.a" \
+        "$BUILD/libwikipack.a" \
         $(pkg-config --libs libzstd libxxhash libutf8proc) -lpthread -o "$WRB" >>"$WORK/logs/build.log" 2>&1 ||
         { failed "building wpk_read_bench" "$WORK/logs/build.log"; WRB=""; }
 fi

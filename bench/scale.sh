@@ -73,7 +73,7 @@ fi
 if [ ! -x "$WRB" ]; then
     WRB=$DATA/bin/wpk_read_bench
     cc -O2 -std=c11 -D_GNU_SOURCE -I"$REPO/include" "$HERE/wpk_read_bench.c" "$BUILD/libwikipack.a" \
-        "$BUILD/libwikipack_format.a" $(pkg-config --libs libzstd libxxhash libutf8proc) -lpthread -o "$WRB" \
+        $(pkg-config --libs libzstd libxxhash libutf8proc) -lpthread -o "$WRB" \
         >>"$DATA/logs/build.log" 2>&1 || { log "cannot build wpk_read_bench"; exit 1; }
 fi
 

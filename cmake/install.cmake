@@ -21,8 +21,7 @@ set(WIKIPACK_VERSION_MAJOR ${PROJECT_VERSION_MAJOR})
 # The static library's objects are position-independent so that the shared
 # one is linked from them rather than compiled again.
 set_target_properties(wikipack PROPERTIES POSITION_INDEPENDENT_CODE ON EXPORT_NAME wikipack_static)
-add_library(wikipack_shared SHARED $<TARGET_OBJECTS:wikipack> $<TARGET_OBJECTS:wikipack_format>
-  $<TARGET_OBJECTS:wikipack_format2>)
+add_library(wikipack_shared SHARED $<TARGET_OBJECTS:wikipack> $<TARGET_OBJECTS:wikipack_format2>)
 target_include_directories(wikipack_shared PUBLIC
   $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_libraries(wikipack_shared PRIVATE PkgConfig::ZSTD PkgConfig::XXHASH PkgConfig::UTF8PROC PkgConfig::SODIUM

@@ -3,7 +3,6 @@
 #define WPK_COMMON_H
 
 #include "wikipack.h"
-#include "wpk_format.h"
 
 #include <pthread.h>
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_customMem: Debian's libzstd exports it */
@@ -79,7 +78,6 @@ void wpk_struct_out(void *given, const void *full, size_t size);
 int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-int wpk_fmt_code(int fmt_rc); /* WPK_FMT_* -> WPK_E_* */
 
 /* sources (source.c) */
 int wpk_source_file(wpk_source *src, const char *path, wpk_error *err);

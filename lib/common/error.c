@@ -50,14 +50,3 @@ int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)
     va_end(ap);
     return code;
 }
-
-int wpk_fmt_code(int fmt_rc)
-{
-    switch (fmt_rc) {
-    case WPK_FMT_OK: return WPK_OK;
-    case WPK_FMT_BADMAGIC:
-    case WPK_FMT_VERSION:
-    case WPK_FMT_FEATURE: return WPK_E_FORMAT;
-    default: return WPK_E_CORRUPT;
-    }
-}

@@ -5,28 +5,6 @@
  * is trusted before the header and the section table have passed. */
 #include "reader_internal.h"
 
-#include <string.h>
-
-/* The header in 1.x's terms (see wpk_reader.hdr). */
-static void legacy_header(wpk_reader *r)
-{
-    wpk_fmt_header *o = &r->hdr;
-    memset(o, 0, sizeof *o);
-    o->major = r->h.major;
-    o->minor = r->h.minor;
-    o->required_features = r->h.required_features;
-    o->optional_features = r->h.optional_features;
-    o->file_size = r->h.file_size;
-    o->entry_count = r->h.entry_count;
-    o->block_count = r->h.block_count;
-    o->content_bytes = r->h.content_bytes;
-    o->unique_bytes = r->h.unique_bytes;
-    o->section_count = r->h.section_count;
-    o->prefix_size = r->h.prefix_size;
-    o->section_table_checksum = r->h.section_table_checksum;
-    o->checksum = r->h.header_checksum;
-}
-
 /* The header, from the first read, and the file's size against it. */
 static int read_header(wpk_reader *r, size_t first_len, wpk_error *err)
 {
@@ -114,6 +92,5 @@ int wpk_prefix_open(wpk_reader *r, wpk_error *err)
     if (!rc) rc = read_tables(r, err);
     if (!rc && r->trusted && (rc = wpk_prefix_signature(r, r->trusted_key, err)) == WPK_E_NOTFOUND)
         rc = wpk_fail(err, WPK_E_UNTRUSTED, "%s: archive is not signed, and a key to trust was given", r->name);
-    if (!rc) legacy_header(r);
     return rc;
 }

@@ -46,9 +46,6 @@ struct wpk_reader {
     int trusted;                /* opened with a key: the prefix is the key's, pages and blocks are checked */
     uint8_t trusted_key[WPK_PUBLIC_KEY_SIZE];
     wpk2_header h;
-    /* The header in 1.x's terms, for write/sign.c, which still signs 1.x
-     * archives until it moves to format 2.0. */
-    wpk_fmt_header hdr;
     wpk2_section secs[WPK2_MAX_SECTIONS];
     wpk2_section_map map;       /* points into secs */
     uint8_t *prefix;            /* bytes 0 .. prefix_size - 1, kept: roots and the dictionary are decoded from it */

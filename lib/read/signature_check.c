@@ -6,15 +6,13 @@
  * names every page and block by its BLAKE2b-256, so checking the signature
  * once at open vouches for every byte read after it (each page and block
  * checked against its hash as it is read). */
-#include "signature_check.h"
+#include "reader_internal.h"
 
 #include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define DIGEST_CHUNK (1u << 20)
-
-int wpk_sodium_ready(wpk_error *err)
+/* libsodium made ready; none of its functions is used before. */
+static int wpk_sodium_ready(wpk_error *err)
 {
     if (sodium_init() < 0) return wpk_fail(err, WPK_E_NOMEM, "cannot initialise libsodium");
     return WPK_OK;
@@ -77,45 +75,3 @@ int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_er
     if (!r) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_check_signature: NULL argument");
     return wpk_prefix_signature(r, trusted_key, err);
 }
-
-/* ---- format 1.x, for write/sign.c until it signs format 2.0 ------------- */
-
-int wpk_sig_section(const wpk_reader *r, wpk_fmt_section *out)
-{
-    /* The table was checked at open (checksum, flags, one section per type). */
-    const uint8_t *table = r->prefix + WPK_HEADER_SIZE;
-    for (uint32_t i = 0; i < r->hdr.section_count; i++) {
-        const char *why;
-        wpk_fmt_section s;
-        if (wpk_fmt_section_decode(table + (size_t)i * WPK_SECTION_SIZE, &s, &why) == 0 &&
-            s.type == WPK_SEC_SIGNATURE) {
-            *out = s;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int wpk_sig_digest(wpk_reader *r, const wpk_fmt_section *s, uint8_t out[WPK_SIG_DIGEST_SIZE], wpk_error *err)
-{
-    int rc = wpk_sodium_ready(err);
-    if (rc) return rc;
-    uint8_t *buf = wpk_malloc(DIGEST_CHUNK);
-    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, WPK_SIG_DIGEST_SIZE);
-    uint64_t size = r->hdr.file_size, zero_from = s ? s->offset : 0, zero_to = s ? s->offset + s->stored_size : 0;
-    for (uint64_t at = 0; at < size && !rc;) {
-        size_t n = size - at < DIGEST_CHUNK ? (size_t)(size - at) : DIGEST_CHUNK;
-        rc = wpk_read_exact(r, at, buf, n, "archive bytes", err);
-        if (rc) break;
-        uint64_t lo = zero_from > at ? zero_from : at, hi = zero_to < at + n ? zero_to : at + n;
-        if (lo < hi) memset(buf + (lo - at), 0, (size_t)(hi - lo));
-        crypto_generichash_update(&st, buf, n);
-        at += n;
-    }
-    wpk_free(buf);
-    if (!rc) crypto_generichash_final(&st, out, WPK_SIG_DIGEST_SIZE);
-    return rc;
-}
-

@@ -8,7 +8,6 @@
  * the archive (writer_file.c) into a temporary file that replaces the final
  * name only once complete. */
 #include "writer_internal.h"
-#include "wpk_endian.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -125,7 +124,7 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     }
     e->cat_count = (uint32_t)m->n_categories;
     if (m->has_ns) {
-        wpk_put64(ids + n, (uint64_t)m->ns);
+        memcpy(ids + n, &m->ns, sizeof m->ns);
         n += 8;
     }
     uint64_t at;

@@ -57,8 +57,10 @@ typedef struct wentry {
      * titles with wpk_fold_cmp, writer_fold.c). Unused without a title. */
     uint32_t text;
     uint32_t size;              /* at most WPK_MAX_ENTRY */
-    /* cat_count varint ids in w->cats (wpk_cat_id), then 8 bytes of
-     * namespace if has_ns: cat_bytes of them, at most 5 * 16,383 + 8. */
+    /* cat_count varint ids in w->cats (wpk_cat_id), then the int64_t
+     * namespace if has_ns, in this machine's byte order (the spill file is
+     * read back by this writer only): cat_bytes of them, at most
+     * 5 * 16,383 + 8. */
     uint32_t cat_bytes : 18, cat_count : 14;
     union {
         uint32_t current;       /* is_revision: its article's current version (we_current) */

@@ -1,6 +1,5 @@
 /* writer_spill.c - what the spill file keeps of each entry, read back: path, label, file name, namespace, views. */
 #include "writer_internal.h"
-#include "wpk_endian.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,7 +47,9 @@ int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *e
 int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats)
 {
     for (uint16_t i = 0; i < e->cat_count; i++) wpk_cat_id(&cats);
-    return (int64_t)wpk_le64(cats);
+    int64_t ns;
+    memcpy(&ns, cats, sizeof ns);
+    return ns;
 }
 
 #define SPILL_VIEW_MIN (256u << 10)

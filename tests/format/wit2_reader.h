@@ -1,4 +1,4 @@
-/* wit2_reader.h - a format 2.0 reader made of the codec alone (format/v2) with zstd, XXH3 and libsodium, to read the witness archives. */
+/* wit2_reader.h - a format 2.0 reader made of the codec alone (format/) with zstd, XXH3 and libsodium, to read the witness archives. */
 #ifndef WIT2_READER_H
 #define WIT2_READER_H
 

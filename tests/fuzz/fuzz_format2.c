@@ -1,4 +1,4 @@
-/* fuzz_format2.c - the format 2.0 codec's decoders (format/v2), on raw structures.
+/* fuzz_format2.c - the format 2.0 codec's decoders (format/), on raw structures.
  *
  * Input: byte 0 picks the structure (low 4 bits), byte 1 and 2 vary the
  * context (entry count, wiki table, a referring item), the rest is the

@@ -9,7 +9,7 @@
  * file size) recomputed: that reaches the checks behind them (roots, wikis,
  * summary, dictionary). Leaf pages and blocks stay as they are. */
 #include "wikipack.h"
-#include "wpk_format.h"
+#include "wpk2_format.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -133,23 +133,25 @@ static void put64(uint8_t *p, uint64_t v)
 }
 
 /* Make the checksums of a (damaged) archive right again; see
- * spec/FORMAT.md (the header and section table are laid out as
- * in 1.x; the SIGNATURE section, type 7, has no checksum; no trailer). */
+ * spec/FORMAT.md (regions and the SIGNATURE section have no checksum;
+ * there is no trailer). */
 static int fix_checksums(uint8_t *b, size_t n)
 {
-    if (n < WPK_HEADER_SIZE) return 0;
+    if (n < WPK2_HEADER_SIZE) return 0;
     uint32_t count = le32(b + 72);
-    if (count < 1 || count > WPK_MAX_SECTIONS || WPK_HEADER_SIZE + (size_t)count * WPK_SECTION_SIZE > n) return 0;
+    /* Up to 256 sections, past the 2.0 cap, so that the header's check of
+     * the count is reached too. */
+    if (count < 1 || count > 256 || WPK2_HEADER_SIZE + (size_t)count * WPK2_SECTION_SIZE > n) return 0;
     put64(b + 32, n);
-    uint8_t *table = b + WPK_HEADER_SIZE;
+    uint8_t *table = b + WPK2_HEADER_SIZE;
     for (uint32_t i = 0; i < count; i++) {
-        uint8_t *e = table + (size_t)i * WPK_SECTION_SIZE;
+        uint8_t *e = table + (size_t)i * WPK2_SECTION_SIZE;
         uint64_t off = le64(e + 8), stored = le64(e + 16);
-        if (le32(e + 4) & WPK_SECF_REGION || le32(e) == 7 || off > n || stored > n - off) continue;
-        put64(e + 32, wpk_fmt_checksum(b + off, (size_t)stored));
+        if (le32(e + 4) & WPK2_SECF_REGION || le32(e) == WPK2_SEC_SIGNATURE || off > n || stored > n - off) continue;
+        put64(e + 32, wpk2_checksum(b + off, (size_t)stored));
     }
-    put64(b + 88, wpk_fmt_checksum(table, (size_t)count * WPK_SECTION_SIZE));
-    put64(b + 120, wpk_fmt_checksum(b, 120));
+    put64(b + 88, wpk2_checksum(table, (size_t)count * WPK2_SECTION_SIZE));
+    put64(b + 120, wpk2_checksum(b, 120));
     return 1;
 }
 

@@ -17,11 +17,11 @@ seconds=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(reader roundtrip columns format2 article_meta yaml json mediawiki)
+[ ${#targets[@]} -gt 0 ] || targets=(reader roundtrip format2 article_meta yaml json mediawiki)
 
 max_len() {
     case $1 in
-        reader|roundtrip|columns|format2|mediawiki) echo 16384 ;;
+        reader|roundtrip|format2|mediawiki) echo 16384 ;;
         *) echo 8192 ;;
     esac
 }

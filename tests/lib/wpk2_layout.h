@@ -1,4 +1,4 @@
-/* wpk2_layout.h - where things are in a format 2.0 archive held in memory, for tests that damage or inspect it: the header, the section table, roots, pages, through the format/v2 decoders (never fixed offsets). */
+/* wpk2_layout.h - where things are in a format 2.0 archive held in memory, for tests that damage or inspect it: the header, the section table, roots, pages, through the format/ decoders (never fixed offsets). */
 #ifndef WPK_TEST_WPK2_LAYOUT_H
 #define WPK_TEST_WPK2_LAYOUT_H
 

@@ -16,41 +16,6 @@ static const char info_usage[] =
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
 
-/* The header's minor version says which writer made an archive; the
- * required features say which readers can read it (spec: Major and minor
- * versions, and the feature history). */
-static const struct { uint64_t bit; unsigned since; const char *what; } required[] = {
-    {WPK_REQUIRES_PAGE_DICT, 1, "index pages share the dictionary"},
-    {WPK_REQUIRES_BRANCHES, 3, "branch pages"},
-    {WPK_REQUIRES_SPLIT_RUNS, 4, "categories split over leaves"},
-    {WPK_REQUIRES_COLUMNS, 5, "index leaves in columns"},
-};
-
-static unsigned reader_minor(uint64_t features)
-{
-    unsigned minor = 0;
-    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
-        if ((features & required[k].bit) && required[k].since > minor) minor = required[k].since;
-    return minor;
-}
-
-/* ", read by 1.3 readers and later (branch pages)" after the version. */
-static void print_required(uint64_t features)
-{
-    unsigned minor = reader_minor(features);
-    if (minor > 1) {
-        printf(", read by 1.%u readers and later (", minor);
-        const char *sep = "";
-        for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
-            if ((features & required[k].bit) && required[k].since > 1) {
-                printf("%s%s", sep, required[k].what);
-                sep = ", ";
-            }
-        putchar(')');
-    }
-    putchar('\n');
-}
-
 /* The wikis, as "enwiki (en), dewiki (de)" and as a JSON array of names. */
 typedef struct wiki_list { char text[1024]; size_t n; json_t *names; } wiki_list;
 
@@ -105,8 +70,7 @@ int cli_cmd_info(int argc, char **argv)
         char version[32], needs[32];
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
         /* A reader of a major version reads all of its minor versions. */
-        if (i.version_major >= 2) snprintf(needs, sizeof needs, "%u.0", i.version_major);
-        else snprintf(needs, sizeof needs, "1.%u", reader_minor(i.required_features));
+        snprintf(needs, sizeof needs, "%u.0", i.version_major);
         json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
                               "version", version, "reader_version", needs,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
@@ -126,8 +90,7 @@ int cli_cmd_info(int argc, char **argv)
         free(s);
         return CLI_EXIT_OK;
     }
-    printf("format version:   %u.%u", i.version_major, i.version_minor);
-    print_required(i.required_features);
+    printf("format version:   %u.%u\n", i.version_major, i.version_minor);
     /* Format 2.0 indexes a page ID once an article (its current version)
      * and, by title, current titles, aliases and former titles: counts of
      * index items, not of entries. */
