@@ -227,8 +227,9 @@ int wpk2_front_put(wpk2_buf *b, wpk2_str prev, wpk2_str cur)
 {
     uint32_t shared = 0;
     while (shared < prev.len && shared < cur.len && prev.p[shared] == cur.p[shared]) shared++;
-    return wpk2_buf_varint(b, shared) || wpk2_buf_varint(b, cur.len - shared) ||
-           wpk2_buf_put(b, cur.p + shared, cur.len - shared);
+    if (wpk2_buf_varint(b, shared) || wpk2_buf_varint(b, cur.len - shared)) return 1;
+    /* cur.p may be NULL for an empty string: no pointer arithmetic then. */
+    return shared < cur.len ? wpk2_buf_put(b, cur.p + shared, cur.len - shared) : 0;
 }
 
 /* ---- pages in columns ---- */

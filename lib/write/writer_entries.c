@@ -203,8 +203,8 @@ static int page_flush(wpk_writer *w, wleaves *l, epage *pg, const uint32_t *orde
         wpk2_entry *y = &pg->e[i];
         /* Offsets into the page's arrays until now; an array never grown
          * is NULL (offset 0), and NULL + 0 is undefined in C. */
-        y->path.p = pg->text.p ? pg->text.p + (uintptr_t)y->path.p : NULL;
-        y->url.p = pg->text.p ? pg->text.p + (uintptr_t)y->url.p : NULL;
+        y->path.p = wbuf_at(&pg->text, y->path.p);
+        y->url.p = wbuf_at(&pg->text, y->url.p);
         y->categories = pg->cats ? pg->cats + (uintptr_t)y->categories : NULL;
         y->revisions = pg->revs ? pg->revs + (uintptr_t)y->revisions : NULL;
         if (wpk_test_record_hook) wpk_test_record_hook(y, wpk_test_record_hook_ctx);

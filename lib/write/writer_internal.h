@@ -365,6 +365,12 @@ typedef wpk2_buf wbuf;
 extern const wpk2_alloc wpk_writer_alloc;
 static inline wbuf wbuf_new(void) { return (wbuf){NULL, 0, 0, &wpk_writer_alloc}; }
 int wbuf_put(wbuf *b, const void *p, size_t n);
+/* Where offset `off` (kept in a pointer field until the buffer stops
+ * moving) lies in b; NULL in a buffer never grown, as NULL + 0 is undefined. */
+static inline const uint8_t *wbuf_at(const wbuf *b, const uint8_t *off)
+{
+    return b->p ? b->p + (uintptr_t)off : NULL;
+}
 typedef struct wsink { int fd; uint64_t len; } wsink;
 int wsink_put(wsink *s, const void *p, size_t n, wpk_error *err);
 /* A format encoder's failure as the library's error: WPK2_E_INVALID (the

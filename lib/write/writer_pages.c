@@ -132,7 +132,7 @@ int wpk_root_branch(wleaves *l, uint64_t base, wsink *branches, uint64_t branch_
                     uint64_t entry_count, wpk_error *err)
 {
     for (uint32_t i = 0; i < l->count; i++) {
-        l->items[i].key.p = l->keys.p + (uintptr_t)l->items[i].key.p;
+        l->items[i].key.p = wbuf_at(&l->keys, l->items[i].key.p);
         l->items[i].page_offset += base;
     }
     uint32_t most = wpk_test_branch_size ? wpk_test_branch_size : WPK_BRANCH_ITEMS;

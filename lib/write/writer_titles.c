@@ -19,7 +19,7 @@ typedef struct tpage {
 static int flush(wpk_writer *w, wleaves *l, tpage *pg, wpk_error *err)
 {
     if (pg->n == 0) return WPK_OK;
-    for (uint32_t i = 0; i < pg->n; i++) pg->items[i].key.p = pg->keys.p + (uintptr_t)pg->items[i].key.p;
+    for (uint32_t i = 0; i < pg->n; i++) pg->items[i].key.p = wbuf_at(&pg->keys, pg->items[i].key.p);
     wpk2_page_ctx ctx = {.entry_count = w->count, .wikis = &w->table.view};
     wbuf raw = wbuf_new();
     wpk2_err e;
