@@ -51,11 +51,24 @@ static int bad_code(dec *d, int st, int code, const char *detail)
 
 static int nomem(dec *d) { return wpk2_fail(d->err, WPK2_E_NOMEM, "entry page: out of memory"); }
 
+/* The number of whole strings at the start of a STRINGS stream. The table
+ * is sized by it, not by the stream's length: one slot a byte would be 16
+ * times the stream, memory a reader touches (and the kernel faults in) on
+ * every first read of the page. A string that does not parse ends the count
+ * and fails in read_strings, before its slot is written. */
+static uint32_t count_strings(rd s)
+{
+    uint32_t k = 0;
+    uint64_t len;
+    const uint8_t *src;
+    while (!rd_done(&s) && rd_varint(&s, &len) && len <= 0xFFFF && rd_bytes(&s, (size_t)len, &src)) k++;
+    return k;
+}
+
 static int read_strings(dec *d)
 {
     rd *s = &d->s[ES_STRINGS];
-    /* Each string takes a byte at least: the table is bounded by the stream. */
-    d->pg->strings = wpk2_mem_array(&d->pg->mem, s->n, sizeof *d->pg->strings);
+    d->pg->strings = wpk2_mem_array(&d->pg->mem, count_strings(*s), sizeof *d->pg->strings);
     if (!d->pg->strings) return nomem(d);
     for (uint32_t k = 0; !rd_done(s); k++) {
         int rc = wpk2_string_next(s, &d->pg->mem, &d->pg->strings[k]);
