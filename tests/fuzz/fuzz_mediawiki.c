@@ -1,6 +1,6 @@
 /* fuzz_mediawiki.c - pack streams MediaWiki XML exports (plain, bzip2, gzip
  * or zstd) through expat: write the input to a scratch file (the reader
- * takes a path), then run imp_mediawiki_is_dump() and imp_mediawiki_read() with a
+ * takes a path), then run imp_mediawiki_is_dump(, NULL, 0) and imp_mediawiki_read() with a
  * small page cap, checking every page against input_mediawiki.h (a title,
  * a NUL-terminated text of text_len bytes, clean messages). */
 #include "fuzz_util.h"
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) abort();
 
-    (void)imp_mediawiki_is_dump(path);
+    (void)imp_mediawiki_is_dump(path, NULL, 0);
     char why[300];
     size_t cap = fuzz_why_cap(size);
     int pages = 0;

@@ -156,6 +156,7 @@ typedef struct {
     int64_t updated;
     int has_updated;
     size_t n_categories;
+    char *category;  /* the first one */
     uint64_t offset;
     int text_was_null;
 } page;
@@ -194,6 +195,7 @@ static int collect_cb(void *ctx, const imp_article *a, uint64_t off)
         p->updated = a->updated_us;
         p->has_updated = a->has_updated;
         p->n_categories = a->n_categories;
+        p->category = a->n_categories ? strdup(a->categories[0]) : NULL;
         p->offset = off;
     }
     c->n++;
@@ -217,6 +219,7 @@ static void collected_free(collected *c)
         free(p->text);
         free(p->url);
         free(p->wiki);
+        free(p->category);
     }
     memset(c, 0, sizeof *c);
 }
@@ -238,27 +241,28 @@ static const struct {
     int64_t ns;
     int64_t updated;
     const char *redirect;
+    const char *category; /* its one category link */
     const char *text;
 } expected[5] = {
-    {"Z\xc3\xbcrich", 101, 0, 1710498030000000LL, NULL,
+    {"Z\xc3\xbcrich", 101, 0, 1710498030000000LL, NULL, "Category:Cities in Switzerland",
      "'''Z\xc3\xbcrich''' is the largest city in [[Switzerland]], on the northern shore of [[Lake Z\xc3\xbcrich]].\n"
      "\n== Name ==\n"
      "The city is called ''Z\xc3\xbcrich'' in German, ''Zurich'' in French and ''Zurigo'' in Italian "
      "\xe2\x80\x94 the spelling ''Zuerich'' is also seen.\n"
      "\n[[Category:Cities in Switzerland]]"},
-    {"Rock & roll", 202, 0, 1704067199000000LL, NULL,
+    {"Rock & roll", 202, 0, 1704067199000000LL, NULL, NULL,
      "'''Rock & roll''' (also ''rock 'n' roll'') is a genre of popular music."
      "<ref name=\"a&b\">A made-up reference, for testing.</ref>\n"
      "In Japanese it is written \xe3\x83\xad\xe3\x83\x83\xe3\x82\xaf\xe3\x83\xb3\xe3\x83\xad\xe3\x83\xbc\xe3\x83\xab; "
      "in Greek, \xcf\x81\xce\xbf\xce\xba \xce\xb5\xce\xbd \xcf\x81\xce\xbf\xce\xbb.\n"
      "Escapes: 1 < 2 && 3 > 2, &nbsp; stays literal."},
-    {"Python (programming language)", 23862, 0, 1732970096000000LL, NULL,
+    {"Python (programming language)", 23862, 0, 1732970096000000LL, NULL, "Category:Programming languages",
      "'''Python''' is a high-level, general-purpose programming language.\n"
      "\n== History ==\nPython was conceived in the late 1980s.\n"
      "\n[[Category:Programming languages]]"},
-    {"Python (language)", 5001, 0, 1643767322000000LL, "Python (programming language)",
+    {"Python (language)", 5001, 0, 1643767322000000LL, "Python (programming language)", NULL,
      "#REDIRECT [[Python (programming language)]]\n\n{{R from short name}}"},
-    {"Category:Programming languages", 7001, 14, 1717200000000000LL, NULL,
+    {"Category:Programming languages", 7001, 14, 1717200000000000LL, NULL, "Category:Computer languages",
      "This category lists [[programming language]]s.\n\n[[Category:Computer languages]]"},
 };
 
@@ -281,7 +285,11 @@ static void check_small(const collected *c, const char *label)
             CHECK_MSG(p->redirect == NULL, "%s: page %d redirect %s", label, i, p->redirect);
         CHECK_MSG(streq(p->language, "en"), "%s: page %d language %s", label, i, p->language);
         CHECK_MSG(streq(p->wiki, "enwiki"), "%s: page %d wiki %s", label, i, p->wiki);
-        CHECK(p->url == NULL && p->n_categories == 0);
+        CHECK(p->url == NULL);
+        /* Categories come from the page's [[Category:...]] links. */
+        CHECK_MSG(expected[i].category ? p->n_categories == 1 && streq(p->category, expected[i].category)
+                                       : p->n_categories == 0,
+                  "%s: page %d categories %zu (%s)", label, i, p->n_categories, p->category ? p->category : "-");
         /* The offset is that of "<page>" in the uncompressed XML. */
         CHECK_MSG(p->offset + 6 <= small_len && memcmp(small_xml + p->offset, "<page>", 6) == 0,
                   "%s: page %d offset %llu", label, i, (unsigned long long)p->offset);
@@ -297,7 +305,7 @@ static void test_small_plain(void)
     CHECK(why[0] == 0);
     check_small(&c, "plain");
     collected_free(&c);
-    CHECK(imp_mediawiki_is_dump(small_path) == 1);
+    CHECK(imp_mediawiki_is_dump(small_path, NULL, 0) == 1);
 }
 
 static void test_small_compressed(void)
@@ -319,7 +327,7 @@ static void test_small_compressed(void)
             CHECK_MSG(r == 0, "%s: %s", label, why);
             check_small(&c, label);
             collected_free(&c);
-            CHECK_MSG(imp_mediawiki_is_dump(path) == 1, "%s", label);
+            CHECK_MSG(imp_mediawiki_is_dump(path, NULL, 0) == 1, "%s", label);
 
             /* The same data under a misleading name: detection is by magic bytes. */
             const char *odd = spath(multi ? "misnamed-multi.xml" : "misnamed.xml");
@@ -387,7 +395,7 @@ static void test_malformed(void)
     CHECK_MSG(contains(why, "not a MediaWiki export") && contains(why, "<html>"), "why: %s", why);
     CHECK(c.n == 0);
     collected_free(&c);
-    CHECK(imp_mediawiki_is_dump(path) == 0);
+    CHECK(imp_mediawiki_is_dump(path, NULL, 0) == 0);
 
     /* A page without a title. */
     CHECK(write_str(path, "<mediawiki>\n<page><ns>0</ns><id>1</id></page>\n</mediawiki>\n") == 0);
@@ -406,7 +414,7 @@ static void test_malformed(void)
     const char *none = spath("does-not-exist.xml");
     CHECK(read_into(none, 0, &c, why, sizeof why) == -1);
     CHECK_MSG(strncmp(why, none, strlen(none)) == 0 && contains(why, "No such file"), "why: %s", why);
-    CHECK(imp_mediawiki_is_dump(none) == 0);
+    CHECK(imp_mediawiki_is_dump(none, NULL, 0) == 0);
 
     /* xz is recognised and refused. */
     CHECK(write_all(path, "\xfd" "7zXZ\0\0\0\0\0\0", 12) == 0);
@@ -671,7 +679,9 @@ static void test_entities(void)
               "why: %s", why);
     CHECK(c.n == 0);
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
-    CHECK(imp_mediawiki_is_dump(path) == 0); /* a DOCTYPE comes first */
+    /* Recognised as a dump (a DOCTYPE may come first), so that the refusal
+     * above is what the user sees, not an opaque file. */
+    CHECK(imp_mediawiki_is_dump(path, NULL, 0) == 1);
     collected_free(&c);
 
     /* An undeclared entity is an XML error; the five predefined ones are fine. */
@@ -741,11 +751,31 @@ static void test_is_dump(void)
         {"", 0},
         {"<!-- unterminated <mediawiki>", 0},
         {"hello <mediawiki>", 0},
+        {"<!DOCTYPE mediawiki>\n<mediawiki>", 1},
+        {"<?xml version=\"1.0\"?><!DOCTYPE mediawiki [ <!ELEMENT mediawiki ANY> <!-- ] > --> ]><mediawiki>", 1},
+        {"<!DOCTYPE mediawiki [ <!ELEMENT mediawiki ANY>", 0},
+        {"<!DOCTYPE html><html>", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CHECK(write_str(path, cases[i].s) == 0);
-        CHECK_MSG(imp_mediawiki_is_dump(path) == cases[i].yes, "is_dump [%s]", cases[i].s);
+        CHECK_MSG(imp_mediawiki_is_dump(path, NULL, 0) == cases[i].yes, "is_dump [%s]", cases[i].s);
     }
+    /* UTF-16 with its byte-order mark, in either byte order. */
+    static const unsigned char le[] = {0xFF, 0xFE, '<', 0, 'm', 0, 'e', 0, 'd', 0, 'i', 0, 'a', 0, 'w', 0,
+                                       'i', 0, 'k', 0, 'i', 0, '>', 0};
+    unsigned char be[sizeof le];
+    for (size_t i = 0; i < sizeof le; i += 2) be[i] = le[i + 1], be[i + 1] = le[i];
+    CHECK(imp_mediawiki_looks_like_dump(le, sizeof le) == 1);
+    CHECK(imp_mediawiki_looks_like_dump(be, sizeof be) == 1);
+    CHECK(imp_mediawiki_looks_like_dump(le + 2, sizeof le - 2) == 0); /* no BOM: not read as UTF-16 */
+    /* A multistream dump's index. */
+    static const char index[] = "597:10:AccessibleComputing\n597:12:Anarchism\n6050:13:Afghan";
+    CHECK(imp_mediawiki_looks_like_index((const unsigned char *)index, sizeof index - 1) == 1);
+    CHECK(imp_mediawiki_looks_like_index((const unsigned char *)"597:10", 6) == 0);
+    CHECK(imp_mediawiki_looks_like_index((const unsigned char *)"# A title\n", 10) == 0);
+    /* One line of that shape is not enough (a note starting "12:30:"). */
+    CHECK(imp_mediawiki_looks_like_index((const unsigned char *)"12:30: meeting\n", 15) == 0);
+    CHECK(imp_mediawiki_looks_like_index((const unsigned char *)"1:2:a\n1:3:\n", 11) == 0); /* empty title */
     remove(path);
 }
 
@@ -910,7 +940,7 @@ static void test_big(void)
            s.n, (double)s.last_offset / 1e6, (double)s.text_bytes / 1e6, (double)st.st_size / 1e6, secs, before,
            after, growth, UNDER_ASAN ? " [ASan: not checked]" : "");
     if (!UNDER_ASAN && growth >= 0) CHECK_MSG(growth < 40 * 1024, "peak RSS grew by %ld KiB", growth);
-    CHECK(imp_mediawiki_is_dump(path) == 1);
+    CHECK(imp_mediawiki_is_dump(path, NULL, 0) == 1);
     CHECK(remove(path) == 0);
 }
 

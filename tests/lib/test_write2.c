@@ -74,7 +74,7 @@ static void sample_model(model *m, const char *dir)
         size_t size;
         uint8_t *data = model_load(f.full, &size);
         if (!data) continue;
-        imp_layout l = imp_layout_detect(f.rel, (const char *)data, size);
+        imp_layout l = imp_layout_detect(f.rel, (const char *)data, size, NULL, 0);
         if (l == IMP_LAYOUT_MEDIAWIKI) {
             mw_ctx c = {m, {0}, f.rel};
             char why[256];

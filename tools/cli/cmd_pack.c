@@ -228,13 +228,21 @@ static void on_page_warning(void *ctx, const char *message)
     warn(ctx, "%s", message);
 }
 
-static int pack_mediawiki(pack_ctx *c, const imp_walk_file *f)
+/* A MediaWiki dump, from `src` when it is open already (standard input). */
+static int pack_mediawiki(pack_ctx *c, const imp_walk_file *f, imp_source *src)
 {
     char why[512] = "";
     c->input = f->full;
     c->source = f->rel;
-    int rc = imp_mediawiki_read(f->full, 0, on_page, on_page_warning, c, why, sizeof why);
+    int rc = src ? imp_mediawiki_read_source(src, f->full, 0, on_page, on_page_warning, c, why, sizeof why)
+                 : imp_mediawiki_read(f->full, 0, on_page, on_page_warning, c, why, sizeof why);
     if (c->failed) return -1;
+    if (rc && src) {
+        /* A stream cannot be read again to be kept whole. */
+        warn(c, "%s (the pages before this point are packed)", why);
+        c->malformed++;
+        return 0;
+    }
     if (rc) {
         /* Lose nothing: the pages read so far are entries, and the file
          * itself is packed by path too. */
@@ -252,9 +260,10 @@ static int pack_mediawiki(pack_ctx *c, const imp_walk_file *f)
     return 0;
 }
 
-static int pack_jsonl(pack_ctx *c, const imp_walk_file *f)
+/* JSON Lines, from `src` when it is open already (standard input). */
+static int pack_jsonl(pack_ctx *c, const imp_walk_file *f, imp_source *src)
 {
-    FILE *in = fopen(f->full, "rb");
+    FILE *in = src ? imp_source_stdio(src) : fopen(f->full, "rb");
     if (!in) {
         warn(c, "%s: cannot read: %s (not packed)", f->full, strerror(errno));
         c->unreadable++;
@@ -301,20 +310,58 @@ static int pack_jsonl(pack_ctx *c, const imp_walk_file *f)
         c->unreadable++;
     }
     free(line);
-    fclose(in);
+    if (!src) fclose(in);
     if (rc) c->failed = 1;
     return rc ? -1 : 0;
 }
 
 /* ---- files --------------------------------------------------------------- */
 
+/* Standard input, decompressed: a MediaWiki dump when it starts like one
+ * (or --format mediawiki), else JSON Lines. The first bytes are peeked,
+ * not consumed, so that the reader sees the whole stream. */
+static int pack_stdin(pack_ctx *c, const imp_walk_file *f)
+{
+    char why[512] = "";
+    c->input = "standard input";
+    imp_source *src = imp_source_open(f->full, stdin, why, sizeof why);
+    if (!src) {
+        warn(c, "standard input: %s (not packed)", why);
+        c->unreadable++;
+        return 0;
+    }
+    const unsigned char *head;
+    long n = imp_source_peek(src, &head, 8192);
+    int rc;
+    if (n < 0) {
+        warn(c, "standard input: %s (not packed)", why);
+        c->unreadable++;
+        rc = 0;
+    } else if (c->forced == IMP_LAYOUT_MEDIAWIKI || (!c->forced && imp_mediawiki_looks_like_dump(head, (size_t)n))) {
+        rc = pack_mediawiki(c, f, src);
+    } else {
+        rc = pack_jsonl(c, f, src);
+    }
+    imp_source_close(src);
+    return rc;
+}
+
+/* The OFFSET:PAGEID:TITLE index of a multistream dump, by its content. */
+static int is_dump_index(const char *path)
+{
+    char why[16];
+    imp_source *src = imp_source_open(path, NULL, why, sizeof why);
+    if (!src) return 0;
+    const unsigned char *head;
+    long n = imp_source_peek(src, &head, 4096);
+    int yes = n > 0 && imp_mediawiki_looks_like_index(head, (size_t)n);
+    imp_source_close(src);
+    return yes;
+}
+
 static int pack_file(pack_ctx *c, const imp_walk_file *f)
 {
-    /* A stream cannot be sniffed and read again: JSON Lines unless forced. */
-    if (!strcmp(f->full, IMP_WALK_STDIN_PATH)) {
-        c->input = "standard input";
-        return c->forced == IMP_LAYOUT_MEDIAWIKI ? pack_mediawiki(c, f) : pack_jsonl(c, f);
-    }
+    if (!strcmp(f->full, IMP_WALK_STDIN_PATH)) return pack_stdin(c, f);
     char *buf = NULL;
     size_t len = 0;
     uint64_t size = 0;
@@ -325,10 +372,25 @@ static int pack_file(pack_ctx *c, const imp_walk_file *f)
         return 0;
     }
     c->input = f->full;
-    imp_layout l = c->forced ? c->forced : imp_layout_detect(f->full, buf, len);
+    /* Wikimedia publishes the index of a multistream dump compressed, and
+     * names it "...-index...": a plain file is taken for one only by name. */
+    if (!c->forced && ((imp_source_is_compressed(buf, len) && is_dump_index(f->full)) ||
+                       (strstr(f->rel, "index") && imp_mediawiki_looks_like_index((const unsigned char *)buf, len)))) {
+        warn(c, "%s: the index of a multistream dump (byte offsets into the dump, not articles): not packed; "
+                "the archive has its own index", f->full);
+        c->skipped++;
+        free(buf);
+        return 0;
+    }
+    char why[512] = "";
+    imp_layout l = c->forced ? c->forced : imp_layout_detect(f->full, buf, len, why, sizeof why);
+    if (why[0]) {
+        warn(c, "%s (packed whole by path)", why);
+        c->malformed++;
+    }
     if (l == IMP_LAYOUT_MEDIAWIKI || l == IMP_LAYOUT_JSONL) {
         free(buf);
-        return l == IMP_LAYOUT_MEDIAWIKI ? pack_mediawiki(c, f) : pack_jsonl(c, f);
+        return l == IMP_LAYOUT_MEDIAWIKI ? pack_mediawiki(c, f, NULL) : pack_jsonl(c, f, NULL);
     }
     if (l == IMP_LAYOUT_JSON && size > len && size <= JSON_MAX_BYTES) { /* JSON needs the whole file */
         free(buf);
@@ -339,7 +401,7 @@ static int pack_file(pack_ctx *c, const imp_walk_file *f)
         }
     }
     imp_article a;
-    char why[512] = "";
+    why[0] = 0;
     int st = size == 0 ? IMP_NONE : imp_layout_parse_file(l, buf, len, &a, why, sizeof why);
     free(buf);
     if (st < 0) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory"), c->failed = 1, -1;

@@ -12,7 +12,8 @@
  *                      imp_parse_time / imp_format_time
  *   input_yaml.h       markdown with YAML front matter
  *   input_json.h       JSON articles and JSON Lines records
- *   input_mediawiki.h  MediaWiki XML exports, plain or compressed
+ *   dump_source.h      a file or stream decompressed (bzip2, gzip, zstd, 7z, xz)
+ *   input_mediawiki.h  MediaWiki XML exports, from a dump source
  *   pack_layout.h      which layout a file has, and its metadata
  *   pack_paths.h       entry paths for records that are not files
  *   name_alias.h       the alias a file's name gives, unless it adds nothing
@@ -25,6 +26,7 @@
 #include "article_meta.h"
 #include "input_yaml.h"
 #include "input_json.h"
+#include "dump_source.h"
 #include "input_mediawiki.h"
 #include "pack_layout.h"
 #include "pack_paths.h"

@@ -13,8 +13,7 @@ void imp_article_free(imp_article *a)
     free(a->title);
     free(a->language);
     free(a->url);
-    for (size_t i = 0; i < a->n_categories; i++) free(a->categories[i]);
-    free(a->categories);
+    imp_article_free_categories(a);
     free(a->redirect_to);
     free(a->text);
     free(a->wiki);
@@ -32,6 +31,14 @@ int imp_add_category(imp_article *a, const char *s, size_t len)
     copy[len] = 0;
     a->categories[a->n_categories++] = copy;
     return 0;
+}
+
+void imp_article_free_categories(imp_article *a)
+{
+    for (size_t i = 0; i < a->n_categories; i++) free(a->categories[i]);
+    free(a->categories);
+    a->categories = NULL;
+    a->n_categories = 0;
 }
 
 void imp_sanitize(char *s)

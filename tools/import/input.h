@@ -51,6 +51,7 @@ int imp_utf8_text(const char *s);
  * first reason is the one reported. */
 void imp_vmalformed(int *status, char *why, size_t why_cap, const char *fmt, va_list ap);
 int imp_add_category(imp_article *a, const char *s, size_t len); /* 0 or -1 (out of memory) */
+void imp_article_free_categories(imp_article *a); /* frees and clears the categories alone */
 
 /* ---- helpers of the parsers (input.c) ---- */
 

@@ -1,24 +1,21 @@
 /* input_mediawiki.c - streaming reader of MediaWiki XML exports, plain or compressed */
 /*
- * Two layers: a source that reads the file in 64 KiB chunks and
- * decompresses it (plain, gzip, bzip2 or zstd, detected from the magic
- * bytes), and an expat parser fed from it through XML_GetBuffer /
- * XML_ParseBuffer, whose handlers collect one page at a time. See
- * input_mediawiki.h for what is extracted.
+ * An expat parser fed from a dump source (dump_source.h: the file or
+ * stream, decompressed) through XML_GetBuffer / XML_ParseBuffer, whose
+ * handlers collect one page at a time. See input_mediawiki.h for what is
+ * extracted.
  */
 #include "input_mediawiki.h"
 
 #include "article_meta.h"
+#include "wikitext_categories.h"
 
-#include <bzlib.h>
 #include <errno.h>
 #include <expat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #define CHUNK (64 * 1024)
 /* <id>, <ns> and <timestamp> longer than this are not valid values. */
@@ -28,241 +25,6 @@
 /* Text buffers grown past this are released after their page. */
 #define KEEP_TEXT_CAP ((size_t)16 << 20)
 #define LANG_MAX 64
-
-/* ------------------------------------------------------------------ */
-/* Source: the file, decompressed                                      */
-/* ------------------------------------------------------------------ */
-
-typedef enum { SRC_PLAIN, SRC_GZIP, SRC_BZIP2, SRC_ZSTD } src_kind;
-
-typedef struct {
-    FILE *f;
-    const char *path;
-    src_kind kind;
-    unsigned char in[CHUNK];     /* compressed input (or the first plain chunk) */
-    size_t in_pos, in_len;
-    int in_eof;
-    int ready;                   /* the decompressor is initialised */
-    int member_end;              /* gzip member / bzip2 stream finished */
-    int members;                 /* how many have finished */
-    z_stream z;
-    bz_stream bz;
-    ZSTD_DStream *zs;
-    size_t zret;                 /* last ZSTD_decompressStream result: 0 = frame complete */
-    char *why;
-    size_t why_cap;
-} source;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static long src_fail(source *s, const char *fmt, ...)
-{
-    if (s->why && s->why_cap) {
-        int n = snprintf(s->why, s->why_cap, "%s: ", s->path);
-        if (n >= 0 && (size_t)n < s->why_cap) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(s->why + n, s->why_cap - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
-    }
-    return -1;
-}
-
-/* Makes input available: 1 if some is, 0 at the end of the file, -1 on error. */
-static int src_refill(source *s)
-{
-    if (s->in_pos < s->in_len) return 1;
-    if (s->in_eof) return 0;
-    size_t n = fread(s->in, 1, sizeof s->in, s->f);
-    s->in_pos = 0;
-    s->in_len = n;
-    if (n == 0) {
-        if (ferror(s->f)) return (int)src_fail(s, "read error: %s", strerror(errno));
-        s->in_eof = 1;
-        return 0;
-    }
-    return 1;
-}
-
-static int src_open(source *s, const char *path, char *why, size_t why_cap)
-{
-    memset(s, 0, sizeof *s);
-    s->path = path;
-    s->why = why;
-    s->why_cap = why_cap;
-    s->f = fopen(path, "rb");
-    if (!s->f) return (int)src_fail(s, "cannot open: %s", strerror(errno));
-    if (src_refill(s) < 0) return -1;
-
-    const unsigned char *b = s->in;
-    size_t n = s->in_len;
-    if (n >= 4 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '1' && b[3] <= '9') {
-        s->kind = SRC_BZIP2;
-        if (BZ2_bzDecompressInit(&s->bz, 0, 0) != BZ_OK) return (int)src_fail(s, "bzip2: cannot initialise");
-    } else if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
-        s->kind = SRC_GZIP;
-        if (inflateInit2(&s->z, 15 + 16) != Z_OK) return (int)src_fail(s, "gzip: cannot initialise");
-    } else if (n >= 4 && ((b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) ||
-                          ((b[0] & 0xf0) == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18))) {
-        s->kind = SRC_ZSTD;
-        s->zs = ZSTD_createDStream();
-        if (!s->zs || ZSTD_isError(ZSTD_initDStream(s->zs))) return (int)src_fail(s, "zstd: cannot initialise");
-        s->zret = 1;
-    } else if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0) {
-        return (int)src_fail(s, "xz-compressed files are not supported (use bzip2, gzip or zstd)");
-    } else {
-        s->kind = SRC_PLAIN;
-    }
-    s->ready = 1;
-    return 0;
-}
-
-static void src_close(source *s)
-{
-    if (s->ready) {
-        if (s->kind == SRC_GZIP) inflateEnd(&s->z);
-        else if (s->kind == SRC_BZIP2) BZ2_bzDecompressEnd(&s->bz);
-    }
-    if (s->zs) ZSTD_freeDStream(s->zs);
-    if (s->f) fclose(s->f);
-    s->f = NULL;
-    s->zs = NULL;
-    s->ready = 0;
-}
-
-static long read_plain(source *s, unsigned char *out, size_t cap)
-{
-    if (s->in_pos < s->in_len) {
-        size_t n = s->in_len - s->in_pos;
-        if (n > cap) n = cap;
-        memcpy(out, s->in + s->in_pos, n);
-        s->in_pos += n;
-        return (long)n;
-    }
-    if (s->in_eof) return 0;
-    size_t n = fread(out, 1, cap, s->f);
-    if (n == 0) {
-        if (ferror(s->f)) return src_fail(s, "read error: %s", strerror(errno));
-        s->in_eof = 1;
-    }
-    return (long)n;
-}
-
-static long read_gzip(source *s, unsigned char *out, size_t cap)
-{
-    for (;;) {
-        int r = src_refill(s);
-        if (r < 0) return -1;
-        if (s->member_end) {
-            if (r == 0) return 0;
-            /* Another gzip member follows (as `cat a.gz b.gz` makes). */
-            inflateReset(&s->z);
-            s->member_end = 0;
-        }
-        s->z.next_in = s->in + s->in_pos;
-        s->z.avail_in = (uInt)(s->in_len - s->in_pos);
-        s->z.next_out = out;
-        s->z.avail_out = (uInt)cap;
-        int zr = inflate(&s->z, Z_NO_FLUSH);
-        s->in_pos = s->in_len - s->z.avail_in;
-        size_t got = cap - s->z.avail_out;
-        if (zr == Z_STREAM_END) {
-            s->member_end = 1;
-            s->members++;
-        } else if (zr == Z_BUF_ERROR) {
-            /* No progress possible: the input is used up. */
-            if (!got && s->in_pos == s->in_len && s->in_eof)
-                return src_fail(s, "gzip: unexpected end of data (the file is truncated)");
-        } else if (zr != Z_OK) {
-            const char *msg = zr == Z_MEM_ERROR ? "out of memory" : s->z.msg ? s->z.msg : "corrupt data";
-            if (s->members && s->z.total_out == 0 && zr == Z_DATA_ERROR)
-                return src_fail(s, "gzip: %s in the data after the end of the gzip stream", msg);
-            return src_fail(s, "gzip: %s (the file is corrupt)", msg);
-        }
-        if (got) return (long)got;
-    }
-}
-
-static const char *bz_error(int r)
-{
-    switch (r) {
-    case BZ_DATA_ERROR: return "data is corrupt";
-    case BZ_DATA_ERROR_MAGIC: return "not bzip2 data";
-    case BZ_MEM_ERROR: return "out of memory";
-    default: return "decompression failed";
-    }
-}
-
-static long read_bzip2(source *s, unsigned char *out, size_t cap)
-{
-    for (;;) {
-        int r = src_refill(s);
-        if (r < 0) return -1;
-        if (s->member_end) {
-            if (r == 0) return 0;
-            /* Another stream follows: multistream dumps are many concatenated streams. */
-            BZ2_bzDecompressEnd(&s->bz);
-            memset(&s->bz, 0, sizeof s->bz);
-            if (BZ2_bzDecompressInit(&s->bz, 0, 0) != BZ_OK) {
-                s->ready = 0;
-                return src_fail(s, "bzip2: cannot initialise");
-            }
-            s->member_end = 0;
-        }
-        s->bz.next_in = (char *)(s->in + s->in_pos);
-        s->bz.avail_in = (unsigned)(s->in_len - s->in_pos);
-        s->bz.next_out = (char *)out;
-        s->bz.avail_out = (unsigned)cap;
-        int br = BZ2_bzDecompress(&s->bz);
-        s->in_pos = s->in_len - s->bz.avail_in;
-        size_t got = cap - s->bz.avail_out;
-        if (br == BZ_STREAM_END) {
-            s->member_end = 1;
-            s->members++;
-        } else if (br != BZ_OK) {
-            if (s->members && br == BZ_DATA_ERROR_MAGIC)
-                return src_fail(s, "bzip2: the data after the end of the bzip2 stream is not bzip2");
-            return src_fail(s, "bzip2: %s", bz_error(br));
-        } else if (!got && s->in_pos == s->in_len && s->in_eof) {
-            return src_fail(s, "bzip2: unexpected end of data (the file is truncated)");
-        }
-        if (got) return (long)got;
-    }
-}
-
-static long read_zstd(source *s, unsigned char *out, size_t cap)
-{
-    for (;;) {
-        int r = src_refill(s);
-        if (r < 0) return -1;
-        /* At the end of the input with the last frame complete and flushed. */
-        if (r == 0 && s->zret == 0) return 0;
-        ZSTD_inBuffer ib = {s->in, s->in_len, s->in_pos};
-        ZSTD_outBuffer ob = {out, cap, 0};
-        size_t zr = ZSTD_decompressStream(s->zs, &ob, &ib);
-        s->in_pos = ib.pos;
-        if (ZSTD_isError(zr)) return src_fail(s, "zstd: %s", ZSTD_getErrorName(zr));
-        s->zret = zr;
-        if (ob.pos) return (long)ob.pos;
-        if (s->in_pos == s->in_len && s->in_eof) {
-            if (s->zret == 0) return 0;
-            return src_fail(s, "zstd: unexpected end of data (the file is truncated)");
-        }
-    }
-}
-
-/* Up to cap decompressed bytes: > 0, 0 at the end, -1 on error (why set). */
-static long src_read(source *s, unsigned char *out, size_t cap)
-{
-    switch (s->kind) {
-    case SRC_GZIP: return read_gzip(s, out, cap);
-    case SRC_BZIP2: return read_bzip2(s, out, cap);
-    case SRC_ZSTD: return read_zstd(s, out, cap);
-    default: return read_plain(s, out, cap);
-    }
-}
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -361,7 +123,7 @@ static int parse_redirect(const char *t, size_t n, char *out, size_t cap)
 /* The parser                                                          */
 /* ------------------------------------------------------------------ */
 
-enum field { F_NONE, F_TITLE, F_NS, F_ID, F_TS, F_TEXT, F_DBNAME };
+enum field { F_NONE, F_TITLE, F_NS, F_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS };
 /* Longest <dbname> kept (the library's cap on a wiki's name). */
 #define DBNAME_MAX 255
 
@@ -390,6 +152,8 @@ typedef struct {
     int in_siteinfo;
     char dbname[DBNAME_MAX + 1]; /* <siteinfo><dbname>: the wiki of every page */
     int has_dbname;
+    char category_ns[IMP_CATEGORY_NAME_MAX + 1]; /* <namespace key="14">: "Category" in the wiki's language */
+    int case_sensitive;          /* <case>case-sensitive</case>: titles keep their first letter's case */
 
     /* The page being read. */
     uint64_t page_start;
@@ -553,6 +317,8 @@ static void end_revision(mw *m)
     m->best_ts = m->cur_ts;
 }
 
+static int add_category(void *ctx, const char *name, size_t len) { return imp_add_category(ctx, name, len); }
+
 static void end_page(mw *m)
 {
     m->in_page = 0;
@@ -592,7 +358,17 @@ static void end_page(mw *m)
     if (m->has_redirect || parse_redirect(a.text, a.text_len, m->redirect, sizeof m->redirect))
         a.redirect_to = m->redirect;
 
-    int r = m->cb ? m->cb(m->ctx, &a, m->page_start) : 0;
+    size_t dropped = 0;
+    int r = imp_wikitext_categories(a.text, a.text_len, m->category_ns[0] ? m->category_ns : NULL, !m->case_sensitive,
+                                    add_category, &a, &dropped);
+    if (r) {
+        imp_article_free_categories(&a);
+        fail_at(m, 1, "out of memory listing its categories");
+        return;
+    }
+    if (dropped) warn_at(m, "%zu categories beyond the first %d are not listed", dropped, IMP_CATEGORIES_MAX);
+    r = m->cb ? m->cb(m->ctx, &a, m->page_start) : 0;
+    imp_article_free_categories(&a);
     if (r) {
         m->cb_ret = r;
         XML_StopParser(m->xp, XML_FALSE);
@@ -668,6 +444,23 @@ static void end_field(mw *m)
         }
         break;
     }
+    case F_CASE: {
+        const char *p = m->col;
+        size_t n = m->col_len;
+        trim(&p, &n);
+        m->case_sensitive = n == 14 && !memcmp(p, "case-sensitive", 14);
+        break;
+    }
+    case F_CATEGORY_NS: {
+        const char *p = m->col;
+        size_t n = m->col_len;
+        trim(&p, &n);
+        if (n && n <= IMP_CATEGORY_NAME_MAX && !memchr(p, ':', n)) {
+            memcpy(m->category_ns, p, n);
+            m->category_ns[n] = 0;
+        }
+        break;
+    }
     case F_TS: {
         int64_t us;
         const char *p = m->col;
@@ -714,6 +507,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         else if (strcmp(name, "siteinfo") == 0) m->in_siteinfo = 1;
     } else if (m->in_siteinfo && d == 3) {
         if (strcmp(name, "dbname") == 0) collect(m, F_DBNAME);
+        else if (strcmp(name, "case") == 0) collect(m, F_CASE);
+    } else if (m->in_siteinfo && d == 4 && strcmp(name, "namespace") == 0) {
+        for (size_t i = 0; atts[i]; i += 2)
+            if (strcmp(atts[i], "key") == 0 && strcmp(atts[i + 1], "14") == 0) collect(m, F_CATEGORY_NS);
     } else if (m->in_page && d == 3) {
         if (strcmp(name, "title") == 0) collect(m, F_TITLE);
         else if (strcmp(name, "ns") == 0) collect(m, F_NS);
@@ -789,8 +586,8 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
             is_param ? "parameter " : "", name);
 }
 
-int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb, imp_mediawiki_warn_cb warn,
-                       void *ctx, char *why, size_t why_cap)
+int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb,
+                              imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap)
 {
     char scratch[1];
     if (!why || !why_cap) {
@@ -799,18 +596,15 @@ int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_
     }
     why[0] = 0;
 
-    source *s = malloc(sizeof *s);
     mw *m = calloc(1, sizeof *m);
     XML_Parser xp = NULL;
     int ret = -1;
-    if (!s || !m) {
+    if (!m) {
         snprintf(why, why_cap, "%s: out of memory", path);
-        free(s);
-        free(m);
         return -1;
     }
-    if (src_open(s, path, why, why_cap) != 0) goto done;
-
+    /* No encoding given: expat follows the byte-order mark or the XML
+     * declaration (UTF-8, UTF-16 in either order, ISO-8859-1). */
     xp = XML_ParserCreate(NULL);
     if (!xp) {
         snprintf(why, why_cap, "%s: out of memory", path);
@@ -842,7 +636,7 @@ int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_
             snprintf(why, why_cap, "%s: out of memory", path);
             goto done;
         }
-        long n = src_read(s, buf, CHUNK);
+        long n = imp_source_read(s, buf, CHUNK);
         if (n < 0) goto done;
         if (XML_ParseBuffer(xp, (int)n, n == 0) == XML_STATUS_ERROR) {
             if (m->cb_ret) {
@@ -862,50 +656,131 @@ int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_
 
 done:
     if (xp) XML_ParserFree(xp);
-    src_close(s);
-    free(s);
     free(m->best.p);
     free(m->cur.p);
     free(m);
     return ret;
 }
 
-int imp_mediawiki_is_dump(const char *path)
+int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb, imp_mediawiki_warn_cb warn,
+                       void *ctx, char *why, size_t why_cap)
 {
-    enum { WANT = 4096 };
-    source *s = malloc(sizeof *s);
-    unsigned char *buf = malloc(WANT);
-    char why[16];
-    int yes = 0;
-    if (!s || !buf) goto done;
-    if (src_open(s, path, why, sizeof why) != 0) goto closed;
-    size_t have = 0;
-    while (have < WANT) {
-        long n = src_read(s, buf + have, WANT - have);
-        if (n <= 0) break;
-        have += (size_t)n;
+    char scratch[1];
+    if (!why || !why_cap) {
+        why = scratch;
+        why_cap = sizeof scratch;
     }
-    const char *p = (const char *)buf, *e = p + have;
-    if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
+    why[0] = 0;
+    imp_source *s = imp_source_open(path, NULL, why, why_cap);
+    if (!s) return -1;
+    int rc = imp_mediawiki_read_source(s, path, max_page_bytes, cb, warn, ctx, why, why_cap);
+    imp_source_close(s);
+    return rc;
+}
+
+/* The head as ASCII-compatible bytes: UTF-16 (with its byte-order mark)
+ * narrowed, a character above 0x7F becoming '?' (the markup sought is ASCII). */
+static size_t narrow_head(const unsigned char *h, size_t n, char *out, size_t cap)
+{
+    int le = n >= 2 && h[0] == 0xFF && h[1] == 0xFE, be = n >= 2 && h[0] == 0xFE && h[1] == 0xFF;
+    size_t k = 0;
+    if (!le && !be) {
+        size_t from = n >= 3 && !memcmp(h, "\xef\xbb\xbf", 3) ? 3 : 0;
+        for (size_t i = from; i < n && k < cap; i++) out[k++] = (char)h[i];
+        return k;
+    }
+    for (size_t i = 2; i + 1 < n && k < cap; i += 2) {
+        unsigned c = le ? h[i] | (unsigned)h[i + 1] << 8 : (unsigned)h[i] << 8 | h[i + 1];
+        out[k++] = c < 0x80 ? (char)c : '?';
+    }
+    return k;
+}
+
+/* Past "<!DOCTYPE ...>", its internal subset "[...]" (and the comments
+ * and quoted strings in it) included; NULL if it does not end within the head. */
+static const char *skip_doctype(const char *p, const char *e)
+{
+    int in_subset = 0;
+    char quote = 0;
+    for (p += 9; p < e; p++) {
+        if (quote) {
+            if (*p == quote) quote = 0;
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (in_subset && e - p >= 4 && !memcmp(p, "<!--", 4)) {
+            const char *q = p + 4;
+            while (q + 3 <= e && memcmp(q, "-->", 3) != 0) q++;
+            if (q + 3 > e) return NULL;
+            p = q + 2;
+        } else if (*p == '[') {
+            in_subset = 1;
+        } else if (*p == ']') {
+            in_subset = 0;
+        } else if (*p == '>' && !in_subset) {
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+int imp_mediawiki_looks_like_dump(const unsigned char *head, size_t n)
+{
+    char buf[8192];
+    size_t len = narrow_head(head, n, buf, sizeof buf);
+    const char *p = buf, *e = buf + len;
     for (;;) {
         while (p < e && is_space(*p)) p++;
         const char *close = NULL;
         if (e - p >= 2 && memcmp(p, "<?", 2) == 0) close = "?>";
         else if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) close = "-->";
+        else if (e - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0) {
+            if (!(p = skip_doctype(p, e))) return 0;
+            continue;
+        }
         if (!close) break;
         const char *q = p + 2;
         size_t cl = strlen(close);
         while (q + cl <= e && memcmp(q, close, cl) != 0) q++;
-        if (q + cl > e) goto closed;
+        if (q + cl > e) return 0;
         p = q + cl;
     }
-    if (e - p > 10 && memcmp(p, "<mediawiki", 10) == 0 &&
-        (is_space(p[10]) || p[10] == '>' || p[10] == '/'))
-        yes = 1;
-closed:
-    src_close(s);
-done:
-    free(s);
-    free(buf);
+    return e - p > 10 && memcmp(p, "<mediawiki", 10) == 0 && (is_space(p[10]) || p[10] == '>' || p[10] == '/');
+}
+
+int imp_mediawiki_looks_like_index(const unsigned char *head, size_t n)
+{
+    /* OFFSET:PAGEID:TITLE lines; the head may end inside the last one. */
+    size_t i = 0, lines = 0;
+    while (i < n) {
+        size_t d1 = 0, d2 = 0;
+        while (i < n && head[i] >= '0' && head[i] <= '9') i++, d1++;
+        if (i == n) break;
+        if (!d1 || head[i++] != ':') return 0;
+        while (i < n && head[i] >= '0' && head[i] <= '9') i++, d2++;
+        if (i == n) break;
+        if (!d2 || head[i++] != ':') return 0;
+        size_t title = i;
+        while (i < n && head[i] != '\n') {
+            if (head[i] < 0x20 && head[i] != '\t') return 0;
+            i++;
+        }
+        if (i == n) break;
+        if (i == title) return 0; /* every page has a title */
+        i++;
+        lines++;
+    }
+    return lines >= 2;
+}
+
+int imp_mediawiki_is_dump(const char *path, char *why, size_t why_cap)
+{
+    char scratch[16];
+    imp_source *s = imp_source_open(path, NULL, why_cap ? why : scratch, why_cap ? why_cap : sizeof scratch);
+    if (!s) return why_cap ? -1 : 0;
+    const unsigned char *head;
+    long n = imp_source_peek(s, &head, 8192);
+    int yes = n > 0 && imp_mediawiki_looks_like_dump(head, (size_t)n);
+    if (n < 0 && why_cap) yes = -1;
+    imp_source_close(s);
     return yes;
 }

@@ -1,9 +1,10 @@
 /* input_mediawiki.h - streaming reader of MediaWiki XML export files */
 /*
- * The "pages-articles" dumps Wikipedia publishes, plain or compressed with
- * bzip2 (including the concatenated-stream "multistream" dumps), gzip
- * (including multi-member files) or zstd. The compression is detected from
- * the first bytes of the file, whatever its name.
+ * The dumps Wikimedia publishes ("pages-articles", whole or split into
+ * parts, "multistream", "pages-meta-current", "pages-meta-history"), plain
+ * or compressed with bzip2 (concatenated streams included), gzip, zstd, xz
+ * or 7z: dump_source.h reads them, whatever their name. UTF-8 or UTF-16
+ * with a byte-order mark, with or without a DOCTYPE.
  *
  *   <mediawiki xmlns="..." xml:lang="en">
  *     <siteinfo>...</siteinfo>
@@ -27,7 +28,7 @@
  * revision so far and the one being read; older revisions whose timestamp
  * comes before their text are skipped without being stored).
  *
- * Needs expat, zlib, libbz2 and libzstd.
+ * Needs expat (and what dump_source.h needs).
  */
 #ifndef WPK_INPUT_MEDIAWIKI_H
 #define WPK_INPUT_MEDIAWIKI_H
@@ -35,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dump_source.h"
 #include "input.h"
 
 /* Default cap on one page's text when max_page_bytes is 0. */
@@ -92,9 +94,21 @@ typedef void (*imp_mediawiki_warn_cb)(void *ctx, const char *message);
 int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb,
                        imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
 
-/* 1 if the file, once decompressed, starts like a MediaWiki export: an
- * optional BOM, XML declaration, comments and blanks, then "<mediawiki"
- * followed by a blank, '>' or '/'. 0 otherwise, and for unreadable files. */
-int imp_mediawiki_is_dump(const char *path);
+/* imp_mediawiki_read on an open source (standard input, say); `path`
+ * names it in messages. The source is left open. */
+int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb,
+                              imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
+
+/* 1 if decompressed bytes start like a MediaWiki export: an optional
+ * byte-order mark (UTF-8 or UTF-16), XML declaration, comments, DOCTYPE
+ * and blanks, then "<mediawiki" followed by a blank, '>' or '/'. */
+int imp_mediawiki_looks_like_dump(const unsigned char *head, size_t n);
+/* 1 if they start like the index of a multistream dump: two lines or more
+ * "OFFSET:PAGEID:TITLE" (offsets into the dump, not articles). */
+int imp_mediawiki_looks_like_index(const unsigned char *head, size_t n);
+/* imp_mediawiki_looks_like_dump on the file's first bytes, decompressed;
+ * 0 for unreadable files, -1 when why_cap > 0 and the file looks
+ * compressed but cannot be decompressed (why then says so, naming it). */
+int imp_mediawiki_is_dump(const char *path, char *why, size_t why_cap);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "article_meta.h"
 #include "input_json.h"
+#include "dump_source.h"
 #include "input_mediawiki.h"
 #include "input_yaml.h"
 
@@ -32,11 +33,20 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
-imp_layout imp_layout_detect(const char *path, const char *head, size_t len)
+imp_layout imp_layout_detect(const char *path, const char *head, size_t len, char *why, size_t why_cap)
 {
-    static const char *const xml[] = {".xml", ".xml.bz2", ".xml.gz", ".xml.zst"};
-    for (size_t i = 0; i < sizeof xml / sizeof xml[0]; i++)
-        if (ends_with(path, xml[i])) return imp_mediawiki_is_dump(path) ? IMP_LAYOUT_MEDIAWIKI : IMP_LAYOUT_PLAIN;
+    if (why_cap) why[0] = 0;
+    /* A dump by its content, whatever its name: Wikimedia's split parts
+     * are named "...xml-p10p30302.bz2", others rename theirs. Only files
+     * that are compressed or begin with markup or a byte-order mark are
+     * opened a second time to be looked at decompressed. */
+    const unsigned char *h = (const unsigned char *)head;
+    int compressed = imp_source_is_compressed(head, len);
+    int markup = len >= 1 && (h[0] == '<' || h[0] == 0xEF || h[0] == 0xFF || h[0] == 0xFE || h[0] == ' ' || h[0] == '\n');
+    if (compressed || markup || ends_with(path, ".xml")) {
+        if (imp_mediawiki_is_dump(path, compressed ? why : NULL, compressed ? why_cap : 0) == 1) return IMP_LAYOUT_MEDIAWIKI;
+        if (ends_with(path, ".xml") || compressed) return IMP_LAYOUT_PLAIN;
+    }
     if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return IMP_LAYOUT_JSONL;
     if (ends_with(path, ".json")) return IMP_LAYOUT_JSON;
     if (len >= 4 && (!memcmp(head, "---\n", 4) || (len >= 5 && !memcmp(head, "---\r\n", 5)))) return IMP_LAYOUT_YAML;

@@ -19,8 +19,11 @@ typedef enum {
 /* "markdown", "yaml", "json", "jsonl", "mediawiki", "plain" or "auto". */
 int imp_layout_from_name(const char *name, imp_layout *out);
 const char *imp_layout_name(imp_layout l);
-/* Decide from the file name and its first bytes. */
-imp_layout imp_layout_detect(const char *path, const char *head, size_t len);
+/* Decide from the file name and its first bytes (and, for a compressed
+ * file or one starting with markup, its first bytes decompressed). When a
+ * compressed file cannot be decompressed, the answer is PLAIN and `why`
+ * (when why_cap > 0) says why, naming the file; otherwise why is "". */
+imp_layout imp_layout_detect(const char *path, const char *head, size_t len, char *why, size_t why_cap);
 /* Layouts whose records become entries instead of the file itself. */
 int imp_layout_is_records(imp_layout l);
 /* Metadata of a file in imp_layout l (markdown, yaml, json; plain gives NONE).
