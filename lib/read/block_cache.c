@@ -3,7 +3,10 @@
  * Without it every read decompresses its block again, up to the entry:
  * tens to hundreds of microseconds for a 256 KiB block, against a few for
  * a lookup and a copy out of a block kept. Blocks are kept by file offset and
- * hashes, bounded by block_cache_bytes. A block is checked (XXH3, and
+ * hashes, bounded by block_cache_bytes. A block is kept from the second
+ * time it is asked for: a read that does not come back (one `get`, random
+ * reads across a large archive) decompresses only up to its entry, as
+ * without a cache, and allocates no whole block. A block is checked (XXH3, and
  * BLAKE2b with a trusted key) when it is read, before it is kept.
  * Two threads missing the same block both decompress it; the first one
  * offered stays. */
@@ -41,6 +44,7 @@ int wpk_block_get(wpk_reader *r, const wpk_entry_full *e, wpk_shared **out, wpk_
     if (*out && (*out)->len == b->raw_size) return WPK_OK;
     wpk_shared_release(*out); /* the same offset and hashes, another size: a lying reference */
     *out = NULL;
+    if (!wpk_lru_admit(r->blocks, abs, tag)) return WPK_OK;
     const ZSTD_DDict *dict;
     int rc = wpk_reader_dict(r, &dict, err);
     if (rc) return rc;

@@ -74,6 +74,9 @@ static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
     return rc;
 }
 
+/* read_entry_cached's answer when the block is not to be kept whole (yet). */
+#define READ_UNCACHED 1
+
 /* read_entry through the block cache: the entry copied out of its whole
  * decompressed block, which stays for the next read of that block. */
 static int read_entry_cached(wpk_reader *r, const wpk_entry_full *e, void *buf, void **alloc_out, int check_content,
@@ -83,6 +86,7 @@ static int read_entry_cached(wpk_reader *r, const wpk_entry_full *e, void *buf, 
     wpk_shared *blk = NULL;
     int rc = wpk_block_get(r, e, &blk, err);
     if (rc) return rc;
+    if (!blk) return READ_UNCACHED;
     uint64_t abs = r->data_base + e->block.offset;
     if (e->offset_in_block > blk->len || pub->size > blk->len - e->offset_in_block)
         rc = wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: entry \"%s\" ends past the %zu bytes of its block at offset %llu",
@@ -117,8 +121,10 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
         if (alloc_out && !(*alloc_out = wpk_calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
         return WPK_OK;
     }
-    if (r->blocks && e->block.raw_size <= r->opts.block_cache_bytes)
-        return read_entry_cached(r, e, buf, alloc_out, check_content, err);
+    if (r->blocks && e->block.raw_size <= r->opts.block_cache_bytes) {
+        int rc = read_entry_cached(r, e, buf, alloc_out, check_content, err);
+        if (rc != READ_UNCACHED) return rc;
+    }
     const ZSTD_DDict *dict;
     int rc = wpk_reader_dict(r, &dict, err);
     if (rc) return rc;

@@ -18,6 +18,8 @@ struct wpk_lru {
     uint64_t max_bytes, bytes;
     size_t max_count, count;    /* max_count 0: no count bound */
     uint64_t hits, misses;
+    uint64_t seen[WPK_LRU_SEEN]; /* wpk_lru_admit: keys missed once lately (0: empty) */
+    unsigned seen_next;
 };
 
 wpk_shared *wpk_shared_new(size_t len)
@@ -53,6 +55,27 @@ wpk_lru *wpk_lru_new(uint64_t max_bytes, size_t max_count)
     c->max_count = max_count;
     pthread_mutex_init(&c->lock, NULL);
     return c;
+}
+
+static uint64_t seen_key(uint64_t key, uint64_t tag) { return (key ^ tag * 0x9E3779B97F4A7C15ull) | 1; }
+
+int wpk_lru_admit(wpk_lru *c, uint64_t key, uint64_t tag)
+{
+    uint64_t k = seen_key(key, tag);
+    int again = 0;
+    pthread_mutex_lock(&c->lock);
+    for (unsigned i = 0; i < WPK_LRU_SEEN; i++)
+        if (c->seen[i] == k) {
+            c->seen[i] = 0;
+            again = 1;
+            break;
+        }
+    if (!again) {
+        c->seen[c->seen_next] = k;
+        c->seen_next = (c->seen_next + 1) % WPK_LRU_SEEN;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return again;
 }
 
 void wpk_lru_free(wpk_lru *c)

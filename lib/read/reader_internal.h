@@ -104,6 +104,12 @@ wpk_shared *wpk_lru_get(wpk_lru *c, uint64_t key, uint64_t tag);
  * when (key, tag) is held already), the caller keeps its own. */
 void wpk_lru_put(wpk_lru *c, uint64_t key, uint64_t tag, wpk_shared *b);
 void wpk_lru_stats(wpk_lru *c, uint64_t *hits, uint64_t *misses, uint64_t *bytes, uint64_t *count);
+/* After a miss: 1 if (key, tag) missed once already among the last
+ * WPK_LRU_SEEN keys that missed once (and is forgotten), else 0 (and it is
+ * remembered). A cache that keeps only what is asked for twice does not
+ * pay for a whole object on a read that never comes back. */
+#define WPK_LRU_SEEN 64
+int wpk_lru_admit(wpk_lru *c, uint64_t key, uint64_t tag);
 
 /* page_cache.c: a decoded leaf, shared (a wpk_shared whose data is a
  * wpk_page), and the cache of them by file offset. The cost of a page is
@@ -128,7 +134,10 @@ uint64_t wpk_page_tag(const wpk2_root_item *it, uint32_t kind);
 
 /* block_cache.c: the block of an entry, decompressed whole, from the block
  * cache or read and decompressed (then offered to it). *out is a reference
- * (wpk_shared_release) of exactly the block's raw size. */
+ * (wpk_shared_release) of exactly the block's raw size; NULL, with WPK_OK,
+ * when the block is not cached and was not asked for lately: the caller
+ * then decompresses the block only up to the entry's end, and the block
+ * is kept whole when it is asked for again. */
 int wpk_block_get(wpk_reader *r, const wpk_entry_full *e, wpk_shared **out, wpk_error *err);
 /* content.c: read the stored block of an entry and check it (extent, XXH3,
  * BLAKE2b with a trusted key, one zstd frame of its raw size); *stored is

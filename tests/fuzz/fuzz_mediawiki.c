@@ -1,6 +1,6 @@
 /* fuzz_mediawiki.c - pack streams MediaWiki XML exports (plain, bzip2, gzip
  * or zstd) through expat: write the input to a scratch file (the reader
- * takes a path), then run imp_mediawiki_is_dump(, NULL, 0) and imp_mediawiki_read() with a
+ * takes a path), then run imp_mediawiki_is_dump() and imp_mediawiki_read() with a
  * small page cap, checking every page against input_mediawiki.h (a title,
  * a NUL-terminated text of text_len bytes, clean messages). */
 #include "fuzz_util.h"
