@@ -157,6 +157,8 @@ typedef struct {
     int has_updated;
     size_t n_categories;
     char *category;  /* the first one */
+    int older, has_rev_id;
+    uint64_t rev_id;
     uint64_t offset;
     int text_was_null;
 } page;
@@ -196,6 +198,9 @@ static int collect_cb(void *ctx, const imp_article *a, uint64_t off)
         p->has_updated = a->has_updated;
         p->n_categories = a->n_categories;
         p->category = a->n_categories ? strdup(a->categories[0]) : NULL;
+        p->older = a->is_older_revision;
+        p->has_rev_id = a->has_revision_id;
+        p->rev_id = a->revision_id;
         p->offset = off;
     }
     c->n++;
@@ -563,6 +568,30 @@ static void test_revisions(void)
                   c.pages[4].text);
     }
     CHECK(c.warnings == 1); /* "bad" */
+    collected_free(&c);
+
+    /* Every revision (a history dump): each superseded one as soon as a
+     * newer one is read, flagged older, with its own <id>; the newest last. */
+    imp_source *src = imp_source_open(path, NULL, why, sizeof why);
+    CHECK(src != NULL);
+    if (src) {
+        CHECK_MSG(imp_mediawiki_read_source(src, path, 0, 1, collect_cb, warn_cb, &c, why, sizeof why) == 0, "why: %s", why);
+        imp_source_close(src);
+    }
+    static const struct { const char *text; int older; uint64_t rev; } all[] = {
+        {"old", 1, 9}, {"new", 0, 10},                     /* A: newest first */
+        {"first", 1, 0}, {"second", 0, 0},                 /* B: a tie */
+        {"undated", 1, 0}, {"dated", 0, 0},                /* C */
+        {"one", 1, 0}, {"three", 1, 0}, {"two", 0, 0},     /* D: the middle one newest */
+        {"x", 1, 0}, {"", 0, 0},                           /* E */
+    };
+    CHECK_MSG(c.n == 11, "%d revisions delivered", c.n);
+    for (int i = 0; i < 11 && i < c.n; i++) {
+        const page *p = &c.pages[i];
+        CHECK_MSG(streq(p->text, all[i].text) && p->older == all[i].older &&
+                      (all[i].rev ? p->has_rev_id && p->rev_id == all[i].rev : !p->has_rev_id),
+                  "revision %d: [%s] older %d rev %llu", i, p->text, p->older, (unsigned long long)p->rev_id);
+    }
     collected_free(&c);
     remove(path);
 }

@@ -194,11 +194,21 @@ static int add_name_aliases(pack_ctx *c, const imp_article *a, const char *rel, 
 static int add_record(pack_ctx *c, const char *rel, imp_article *a, const char *ext)
 {
     keep_if_utf8(c, &a->title, "the title");
-    if (a->redirect_to && a->title) { /* a redirect page: an alias, not an entry */
+    if (a->redirect_to && a->title && !a->is_older_revision) { /* a redirect page: an alias, not an entry */
         c->redirects++;
         return wpk_writer_add_alias(c->w, a->title, a->redirect_to, &c->err);
     }
-    char *path = imp_record_path(&c->paths, rel, a->title, ext);
+    /* An older revision is named after its title and revision ID. */
+    char rev_name[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 32];
+    const char *name = a->title;
+    if (a->is_older_revision && a->title) {
+        if (a->has_revision_id)
+            snprintf(rev_name, sizeof rev_name, "%s@r%llu", a->title, (unsigned long long)a->revision_id);
+        else
+            snprintf(rev_name, sizeof rev_name, "%s@r", a->title);
+        name = rev_name;
+    }
+    char *path = imp_record_path(&c->paths, rel, name, ext);
     if (!path) return cli_set_error(&c->err, WPK_E_NOMEM, "out of memory");
     wpk_entry m = WPK_ENTRY_INIT;
     entry_from_article(&m, a);
@@ -234,8 +244,19 @@ static int pack_mediawiki(pack_ctx *c, const imp_walk_file *f, imp_source *src)
     char why[512] = "";
     c->input = f->full;
     c->source = f->rel;
-    int rc = src ? imp_mediawiki_read_source(src, f->full, 0, on_page, on_page_warning, c, why, sizeof why)
-                 : imp_mediawiki_read(f->full, 0, on_page, on_page_warning, c, why, sizeof why);
+    /* Every revision of a history dump: the writer makes the older ones
+     * revisions of the newest (or, with --latest-only, drops them). */
+    int own = !src;
+    if (own && !(src = imp_source_open(f->full, NULL, why, sizeof why))) {
+        warn(c, "%s (not packed)", why);
+        c->unreadable++;
+        return 0;
+    }
+    int rc = imp_mediawiki_read_source(src, f->full, 0, 1, on_page, on_page_warning, c, why, sizeof why);
+    if (own) {
+        imp_source_close(src);
+        src = NULL;
+    }
     if (c->failed) return -1;
     if (rc && src) {
         /* A stream cannot be read again to be kept whole. */

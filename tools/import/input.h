@@ -39,6 +39,11 @@ typedef struct imp_article {
      * export's <dbname>, e.g. "enwiki"); NULL otherwise (the library then
      * derives it from the URL or language). */
     char *wiki;
+    /* A MediaWiki revision: its <id>, and whether it is not the page's
+     * newest (history dumps: imp_mediawiki_read_source with all_revisions). */
+    uint64_t revision_id;
+    int has_revision_id;
+    int is_older_revision;
 } imp_article;
 
 void imp_article_free(imp_article *a);          /* frees everything, zeroes; safe on a zeroed struct */

@@ -123,7 +123,7 @@ static int parse_redirect(const char *t, size_t n, char *out, size_t cap)
 /* The parser                                                          */
 /* ------------------------------------------------------------------ */
 
-enum field { F_NONE, F_TITLE, F_NS, F_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS };
+enum field { F_NONE, F_TITLE, F_NS, F_ID, F_REV_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS };
 /* Longest <dbname> kept (the library's cap on a wiki's name). */
 #define DBNAME_MAX 255
 
@@ -161,6 +161,7 @@ typedef struct {
     int has_title;
     char redirect[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1];
     int has_redirect;
+    char old_redirect[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1]; /* an older revision's #REDIRECT target */
     uint64_t page_id;
     int has_id, id_seen;
     int64_t ns;
@@ -170,8 +171,13 @@ typedef struct {
     tbuf best, cur;
     int have_best, best_has_ts;
     int64_t best_ts;
+    uint64_t best_rev_id;
+    int best_has_rev_id;
     int cur_ts_seen, cur_has_ts, cur_skip;
     int64_t cur_ts;
+    uint64_t cur_rev_id;
+    int cur_has_rev_id;
+    int all_revisions;           /* deliver the revisions that are not the page's newest too */
 
     char msg[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 512];
 } mw;
@@ -291,12 +297,15 @@ static void begin_page(mw *m)
     m->best.len = m->cur.len = 0;
 }
 
+static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev_id, uint64_t rev_id, int older);
+
 static void begin_revision(mw *m)
 {
     m->in_rev = 1;
     m->cur.len = 0;
-    m->cur_ts_seen = m->cur_has_ts = m->cur_skip = 0;
+    m->cur_ts_seen = m->cur_has_ts = m->cur_skip = m->cur_has_rev_id = 0;
     m->cur_ts = 0;
+    m->cur_rev_id = 0;
 }
 
 static void end_revision(mw *m)
@@ -307,7 +316,13 @@ static void end_revision(mw *m)
     if (!m->have_best) better = 1;
     else if (m->cur_has_ts) better = !m->best_has_ts || m->cur_ts >= m->best_ts;
     else better = !m->best_has_ts;
-    if (!better) return;
+    if (!better) {
+        if (m->all_revisions) deliver(m, &m->cur, m->cur_has_ts, m->cur_ts, m->cur_has_rev_id, m->cur_rev_id, 1);
+        return;
+    }
+    /* The one it replaces is an older revision now. */
+    if (m->have_best && m->all_revisions)
+        deliver(m, &m->best, m->best_has_ts, m->best_ts, m->best_has_rev_id, m->best_rev_id, 1);
     tbuf t = m->best;
     m->best = m->cur;
     m->cur = t;
@@ -315,26 +330,21 @@ static void end_revision(mw *m)
     m->have_best = 1;
     m->best_has_ts = m->cur_has_ts;
     m->best_ts = m->cur_ts;
+    m->best_has_rev_id = m->cur_has_rev_id;
+    m->best_rev_id = m->cur_rev_id;
 }
 
 static int add_category(void *ctx, const char *name, size_t len) { return imp_add_category(ctx, name, len); }
 
-static void end_page(mw *m)
+/* Hand one revision of the page to the callback: the page's newest (older
+ * 0), or with all_revisions one that is not. */
+static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev_id, uint64_t rev_id, int older)
 {
-    m->in_page = 0;
-    uint64_t end = (uint64_t)XML_GetCurrentByteIndex(m->xp) + (uint64_t)XML_GetCurrentByteCount(m->xp);
+    if (m->failed || m->cb_ret) return;
     if (!m->has_title) {
-        snprintf(m->why, m->why_cap, "%s: page ending at byte %llu: missing <title>", m->path,
-                 (unsigned long long)end);
-        stop(m);
+        fail_at(m, 0, "a <revision> before the page's <title>");
         return;
     }
-    if (!m->id_seen && m->warn) {
-        snprintf(m->msg, sizeof m->msg, "%s: page \"%s\" ending at byte %llu: no <id>", m->path, m->title,
-                 (unsigned long long)end);
-        m->warn(m->ctx, m->msg);
-    }
-
     imp_article a;
     memset(&a, 0, sizeof a);
     a.title = m->title;
@@ -344,19 +354,24 @@ static void end_page(mw *m)
     a.has_page_id = m->has_id;
     a.ns = m->ns;
     a.has_ns = m->has_ns;
-    if (m->have_best && m->best.len) {
-        a.text = m->best.p;
-        a.text_len = m->best.len;
+    a.revision_id = rev_id;
+    a.has_revision_id = has_rev_id;
+    a.is_older_revision = older;
+    if (text && text->len) {
+        a.text = text->p;
+        a.text_len = text->len;
     } else {
         a.text = empty_text;
         a.text_len = 0;
     }
-    if (m->have_best && m->best_has_ts) {
-        a.updated_us = m->best_ts;
+    if (has_ts) {
+        a.updated_us = ts;
         a.has_updated = 1;
     }
-    if (m->has_redirect || parse_redirect(a.text, a.text_len, m->redirect, sizeof m->redirect))
-        a.redirect_to = m->redirect;
+    /* An older revision's own text says whether it was a redirect then. */
+    char *target = older ? m->old_redirect : m->redirect;
+    if ((!older && m->has_redirect) || parse_redirect(a.text, a.text_len, target, sizeof m->redirect))
+        a.redirect_to = target;
 
     size_t dropped = 0;
     int r = imp_wikitext_categories(a.text, a.text_len, m->category_ns[0] ? m->category_ns : NULL, !m->case_sensitive,
@@ -373,6 +388,25 @@ static void end_page(mw *m)
         m->cb_ret = r;
         XML_StopParser(m->xp, XML_FALSE);
     }
+}
+
+static void end_page(mw *m)
+{
+    m->in_page = 0;
+    uint64_t end = (uint64_t)XML_GetCurrentByteIndex(m->xp) + (uint64_t)XML_GetCurrentByteCount(m->xp);
+    if (!m->has_title) {
+        snprintf(m->why, m->why_cap, "%s: page ending at byte %llu: missing <title>", m->path,
+                 (unsigned long long)end);
+        stop(m);
+        return;
+    }
+    if (!m->id_seen && m->warn) {
+        snprintf(m->msg, sizeof m->msg, "%s: page \"%s\" ending at byte %llu: no <id>", m->path, m->title,
+                 (unsigned long long)end);
+        m->warn(m->ctx, m->msg);
+    }
+    deliver(m, m->have_best ? &m->best : NULL, m->have_best && m->best_has_ts, m->best_ts,
+            m->have_best && m->best_has_rev_id, m->best_rev_id, 0);
     tbuf_release_if_big(&m->best);
     tbuf_release_if_big(&m->cur);
 }
@@ -441,6 +475,17 @@ static void end_field(mw *m)
             snprintf(m->msg + at, sizeof m->msg - at,
                      "<dbname> is longer than %d bytes (left out: the wiki is taken from the language)", DBNAME_MAX);
             m->warn(m->ctx, m->msg);
+        }
+        break;
+    }
+    case F_REV_ID: {
+        uint64_t v;
+        if (!m->col_over && m->col_len <= SMALL_FIELD_MAX && parse_u64(m->col, m->col_len, &v) == 0) {
+            m->cur_rev_id = v;
+            m->cur_has_rev_id = 1;
+        } else {
+            const char *q = quoted(m, &shown);
+            warn_at(m, "revision <id> \"%.*s\" is not a number", shown, q);
         }
         break;
     }
@@ -531,12 +576,15 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     } else if (m->in_rev && d == 4) {
         if (strcmp(name, "timestamp") == 0) {
             collect(m, F_TS);
+        } else if (strcmp(name, "id") == 0) {
+            collect(m, F_REV_ID);
         } else if (strcmp(name, "text") == 0) {
             collect(m, F_TEXT);
             m->cur.len = 0;
             if (m->cur.p) m->cur.p[0] = 0;
-            /* An older revision's text need not be kept at all. */
-            m->cur_skip = m->have_best && m->best_has_ts && m->cur_ts_seen &&
+            /* An older revision's text need not be kept at all, unless
+             * every revision is delivered. */
+            m->cur_skip = !m->all_revisions && m->have_best && m->best_has_ts && m->cur_ts_seen &&
                           (!m->cur_has_ts || m->cur_ts < m->best_ts);
         }
     }
@@ -586,8 +634,8 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
             is_param ? "parameter " : "", name);
 }
 
-int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb,
-                              imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap)
+int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page_bytes, int all_revisions,
+                              imp_mediawiki_page_cb cb, imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap)
 {
     char scratch[1];
     if (!why || !why_cap) {
@@ -613,6 +661,7 @@ int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page
     m->xp = xp;
     m->path = path;
     m->max_text = max_page_bytes ? max_page_bytes : IMP_MEDIAWIKI_DEFAULT_MAX_PAGE_BYTES;
+    m->all_revisions = all_revisions;
     m->cb = cb;
     m->warn = warn;
     m->ctx = ctx;
@@ -673,7 +722,7 @@ int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_
     why[0] = 0;
     imp_source *s = imp_source_open(path, NULL, why, why_cap);
     if (!s) return -1;
-    int rc = imp_mediawiki_read_source(s, path, max_page_bytes, cb, warn, ctx, why, why_cap);
+    int rc = imp_mediawiki_read_source(s, path, max_page_bytes, 0, cb, warn, ctx, why, why_cap);
     imp_source_close(s);
     return rc;
 }

@@ -65,7 +65,10 @@
  *   language     the xml:lang of <mediawiki> when present (e.g. "en");
  *   wiki         the <dbname> of the <siteinfo> when present (e.g. "enwiki",
  *                up to 255 bytes; a longer one is left out with a warning);
- *   url, categories  not set.
+ *   categories   from the text's category links, in the wiki's own name of
+ *                the namespace (wikitext_categories.h);
+ *   revision_id  the chosen revision's <id> (has_revision_id);
+ *   url          not set.
  * The chosen revision is the one with the latest <timestamp>; on a tie, or
  * among revisions without a valid timestamp, the later one in the file; a
  * revision with a valid timestamp beats one without.
@@ -95,9 +98,14 @@ int imp_mediawiki_read(const char *path, uint64_t max_page_bytes, imp_mediawiki_
                        imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
 
 /* imp_mediawiki_read on an open source (standard input, say); `path`
- * names it in messages. The source is left open. */
-int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page_bytes, imp_mediawiki_page_cb cb,
-                              imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
+ * names it in messages. The source is left open. With all_revisions, every
+ * revision of a page is delivered, not only the chosen one: each that is
+ * not the newest (is_older_revision set, as soon as a newer one has been
+ * read: memory stays two texts), then the newest, last. Each carries its
+ * revision <id> (revision_id), timestamp and text, and its own redirect
+ * target and categories (from its own text). */
+int imp_mediawiki_read_source(imp_source *s, const char *path, uint64_t max_page_bytes, int all_revisions,
+                              imp_mediawiki_page_cb cb, imp_mediawiki_warn_cb warn, void *ctx, char *why, size_t why_cap);
 
 /* 1 if decompressed bytes start like a MediaWiki export: an optional
  * byte-order mark (UTF-8 or UTF-16), XML declaration, comments, DOCTYPE
