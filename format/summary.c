@@ -1,13 +1,28 @@
 /* summary.c - the SUMMARY section (format 2.0, fields as in 1.5): counts for `info` as tagged fields.
  *
  * Fields back to back, filling the section: u8 tag, u16 length, value.
- *   1 ARTICLES, 2 REVISIONS, 3 ALIASES, 4 CATEGORIES: u64, length 8
+ *   1 ARTICLES, 2 REVISIONS, 3 ALIASES, 4 CATEGORIES, 6 REDIRECTS,
+ *   7 REDIRECTS_OUT: u64, length 8
  *   5 LANGUAGE: u64 article count, then the language code (length >= 8)
- * Other tags are skipped; a tag 1..4 seen twice counts with its last value.
+ * Other tags are skipped; a count tag seen twice counts with its last value.
  */
 #include "wpk2_internal.h"
 
-static const char *const tag_names[] = {"", "ARTICLES", "REVISIONS", "ALIASES", "CATEGORIES", "LANGUAGE"};
+static const char *const tag_names[] = {"",         "ARTICLES", "REVISIONS", "ALIASES",
+                                        "CATEGORIES", "LANGUAGE", "REDIRECTS", "REDIRECTS_OUT"};
+
+/* Where a count tag's value goes. */
+static uint64_t *count_of(wpk2_summary *s, uint8_t tag)
+{
+    switch (tag) {
+    case WPK2_SUM_ARTICLES: return &s->articles;
+    case WPK2_SUM_REVISIONS: return &s->revisions;
+    case WPK2_SUM_ALIASES: return &s->aliases;
+    case WPK2_SUM_CATEGORIES: return &s->categories;
+    case WPK2_SUM_REDIRECTS: return &s->redirects;
+    default: return &s->redirects_out;
+    }
+}
 
 int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, wpk2_summary *out, wpk2_err *err)
 {
@@ -21,7 +36,7 @@ int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, w
         uint8_t tag = raw[pos];
         uint16_t len = le16(raw + pos + 1);
         if (len > n - pos - 3) return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u: runs past the section", i);
-        if (tag >= WPK2_SUM_ARTICLES && tag <= WPK2_SUM_CATEGORIES && len != 8)
+        if (WPK2_SUM_IS_COUNT(tag) && len != 8)
             return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u (%s): %u bytes, not 8", i, tag_names[tag], len);
         if (tag == WPK2_SUM_LANGUAGE && len < 8)
             return wpk2_fail(err, WPK2_E_CORRUPT, "SUMMARY, field %u (LANGUAGE): %u bytes, fewer than 8", i, len);
@@ -34,9 +49,8 @@ int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, w
         uint8_t tag = raw[pos];
         uint16_t len = le16(raw + pos + 1);
         const uint8_t *v = raw + pos + 3;
-        uint64_t *count[5] = {NULL, &out->articles, &out->revisions, &out->aliases, &out->categories};
-        if (tag >= WPK2_SUM_ARTICLES && tag <= WPK2_SUM_CATEGORIES) {
-            *count[tag] = le64(v);
+        if (WPK2_SUM_IS_COUNT(tag)) {
+            *count_of(out, tag) = le64(v);
             out->has |= 1u << tag;
         } else if (tag == WPK2_SUM_LANGUAGE) {
             int rc = WPK2_OK;
@@ -72,12 +86,11 @@ int wpk2_summary_encode(wpk2_buf *out, const wpk2_summary *s, wpk2_err *err)
         if (s->languages[i].code.len > 0xFFFF - 8)
             return wpk2_fail(err, WPK2_E_INVALID, "SUMMARY, language %u: code over 65527 bytes", i);
     size_t start = out->len;
-    const uint64_t count[5] = {0, s->articles, s->revisions, s->aliases, s->categories};
     int bad = 0;
-    for (uint8_t tag = WPK2_SUM_ARTICLES; tag <= WPK2_SUM_CATEGORIES && !bad; tag++) {
-        if (!(s->has & (1u << tag))) continue;
+    for (uint8_t tag = WPK2_SUM_ARTICLES; tag <= WPK2_SUM_REDIRECTS_OUT && !bad; tag++) {
+        if (!WPK2_SUM_IS_COUNT(tag) || !(s->has & (1u << tag))) continue;
         uint8_t v[8];
-        put64(v, count[tag]);
+        put64(v, *count_of((wpk2_summary *)s, tag));
         bad = put_field(out, tag, v, 8, NULL, 0);
     }
     for (uint32_t i = 0; i < s->language_count && !bad; i++) {

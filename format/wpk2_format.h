@@ -441,7 +441,9 @@ int wpk2_category_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk
 /* ---- SUMMARY section (fields as in 1.5: u8 tag, u16 length, value) ------ */
 
 enum { WPK2_SUM_ARTICLES = 1, WPK2_SUM_REVISIONS = 2, WPK2_SUM_ALIASES = 3, WPK2_SUM_CATEGORIES = 4,
-       WPK2_SUM_LANGUAGE = 5 };
+       WPK2_SUM_LANGUAGE = 5, WPK2_SUM_REDIRECTS = 6, WPK2_SUM_REDIRECTS_OUT = 7 };
+/* A count field (u64, length 8): tags 1..4, 6 and 7. */
+#define WPK2_SUM_IS_COUNT(tag) (((tag) >= 1 && (tag) <= 4) || (tag) == 6 || (tag) == 7)
 
 typedef struct wpk2_summary_language {
     wpk2_str code;
@@ -449,17 +451,19 @@ typedef struct wpk2_summary_language {
 } wpk2_summary_language;
 
 typedef struct wpk2_summary {
-    uint32_t has; /* bit (1 << tag) for tags 1..4 present */
+    uint32_t has; /* bit (1 << tag) for the count tags present */
     uint64_t articles, revisions, aliases, categories;
+    uint64_t redirects;     /* redirect pages (current versions with REDIRECT) */
+    uint64_t redirects_out; /* of them, those whose target is not in the archive */
     uint32_t language_count;
     wpk2_summary_language *languages;
     wpk2_mem mem;
 } wpk2_summary;
 
-/* Unknown tags skipped; a tag 1..4 seen twice: the last counts. */
+/* Unknown tags skipped; a count tag seen twice: the last counts. */
 int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, wpk2_summary *out, wpk2_err *err);
 void wpk2_summary_free(wpk2_summary *s);
-/* Tags 1..4 present in `has`, in order, then each language. */
+/* The count tags present in `has`, in order, then each language. */
 int wpk2_summary_encode(wpk2_buf *out, const wpk2_summary *s, wpk2_err *err);
 
 /* ---- signature record (160 bytes, the SIGNATURE section) ---------------- */

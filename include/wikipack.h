@@ -46,7 +46,7 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 0
+#define WPK_VERSION_MINOR 1
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
 #define WPK_FORMAT_MINOR 0
@@ -195,6 +195,14 @@ typedef struct wpk_entry {
      * the name of its wiki in the archive's wiki table, NULL for an entry
      * of no wiki (see wpk_reader_wikis). */
     const char *wiki;
+    /* Format 2.0, library 2.1 addition (NULL in a struct from an older
+     * header). A redirect page (MediaWiki "#REDIRECT [[Target]]"): the title
+     * it leads to. The entry keeps its own content, title and page ID; a
+     * lookup by its title or ID finds it, and wpk_reader_follow gives the
+     * article it leads to when the archive has one. Given to the writer,
+     * it is stored with the entry (and an alias from its title to the
+     * target is added when it is a current version). */
+    const char *redirect;
 } wpk_entry;
 #define WPK_ENTRY_INIT WPK_STRUCT_INIT_(wpk_entry)
 
@@ -353,6 +361,9 @@ typedef struct wpk_archive_info {
     int has_summary;
     uint64_t articles, revisions, aliases, categories;
     uint64_t wiki_count;        /* wikis in the wiki table (format 2.0; see wpk_reader_wikis) */
+    /* Library 2.1, from the SUMMARY section: redirect pages (counted among
+     * the articles), and those of them whose target is not in the archive. */
+    uint64_t redirects, redirects_out;
 } wpk_archive_info;
 #define WPK_ARCHIVE_INFO_INIT WPK_STRUCT_INIT_(wpk_archive_info)
 
@@ -404,6 +415,13 @@ WPK_API int wpk_reader_match_id(wpk_reader *r, uint64_t page_id, wpk_id_cb cb, v
  * NULL or "": the entries of no wiki). */
 WPK_API int wpk_reader_find_by_wiki_id(wpk_reader *r, const char *wiki, uint64_t page_id, wpk_entry **out,
                                        wpk_error *err);
+/* The article a redirect page (e->redirect set) leads to: among the
+ * current versions of e's wiki, the one wpk_reader_match_title_wiki finds
+ * first for e->redirect (other than e itself). One step only: a target that
+ * is itself a redirect page is returned as it is. WPK_E_NOTFOUND when e is
+ * not a redirect page or the archive does not have its target (then e's own
+ * content, "#REDIRECT [[Target]]", is what there is to read). */
+WPK_API int wpk_reader_follow(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_error *err);
 /* The entry at position n (0-based) in path order. */
 WPK_API int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
 WPK_API void wpk_entry_free(wpk_entry *e);
@@ -535,8 +553,11 @@ typedef struct wpk_write_stats {
     uint64_t revisions;         /* older versions kept as revisions */
     uint64_t dropped_revisions; /* older versions left out (latest_only) */
     uint64_t duplicates;        /* entries whose content repeats another's (stored once) */
-    uint64_t aliases;           /* aliases stored */
-    uint64_t unresolved_aliases;/* aliases whose target title is not in the archive */
+    uint64_t aliases;           /* aliases stored (a redirect page's alias to its target included) */
+    uint64_t unresolved_aliases;/* aliases whose target title is not in the archive (not stored) */
+    /* Library 2.1: redirect pages (wpk_entry.redirect) kept as current
+     * versions, and those of them whose target is not in the archive. */
+    uint64_t redirects, redirects_out;
 } wpk_write_stats;
 #define WPK_WRITE_STATS_INIT WPK_STRUCT_INIT_(wpk_write_stats)
 

@@ -79,8 +79,8 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
     if (x->ext & WPK2_X_LANGUAGE) lang = x->language;
     else if (wiki && wiki->language.len) lang = wiki->language;
     else has_lang = 0;
-    size_t strings = (size_t)x->path.len + x->title.len + lang.len + x->url.len + x->media_type.len + 6 +
-                     (wiki ? wiki->name.len : 0);
+    size_t strings = (size_t)x->path.len + x->title.len + lang.len + x->url.len + x->media_type.len + 7 +
+                     (wiki ? wiki->name.len : 0) + x->redirect.len;
     for (uint32_t k = 0; k < cats->category_count; k++) strings += (size_t)cats->categories[k].len + 1;
     /* Layout after the struct: revision numbers, category pointers, strings. */
     size_t extra = (size_t)x->revision_count * sizeof(uint64_t) + (size_t)cats->category_count * sizeof(char *);
@@ -100,6 +100,7 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
     p->url = put(&s, x->url.p, x->url.len, (x->flags & WPK2_F_HAS_URL) != 0);
     p->mime = put(&s, x->media_type.p, x->media_type.len, x->media_type.len > 0);
     p->wiki = wiki ? put(&s, wiki->name.p, wiki->name.len, 1) : NULL;
+    p->redirect = put(&s, x->redirect.p, x->redirect.len, (x->ext & WPK2_X_REDIRECT) != 0);
     for (uint32_t k = 0; k < cats->category_count; k++)
         cat_ptrs[k] = put(&s, cats->categories[k].p, cats->categories[k].len, 1);
     p->categories = cats->category_count ? cat_ptrs : NULL;

@@ -74,6 +74,8 @@ int wpk_reader_info(const wpk_reader *cr, wpk_archive_info *out)
     o->revisions = r->summary.revisions;
     o->aliases = r->summary.aliases;
     o->categories = r->summary.categories;
+    o->redirects = r->summary.redirects;
+    o->redirects_out = r->summary.redirects_out;
     o->wiki_count = r->wikis.count;
     wpk_struct_out(out, &full, sizeof full);
     return WPK_OK;

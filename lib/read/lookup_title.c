@@ -172,6 +172,37 @@ int wpk_reader_find_by_title(wpk_reader *r, const char *title, wpk_entry **out, 
     return wpk_reader_entry_at(r, entry, out, err);
 }
 
+/* The first article matched other than the redirect page itself. */
+typedef struct follow_ctx {
+    uint64_t self, entry;
+    int found;
+} follow_ctx;
+
+static int take_other(void *ctx, const char *title, int is_alias, uint64_t entry)
+{
+    (void)title, (void)is_alias;
+    follow_ctx *f = ctx;
+    if (entry == f->self) return 0;
+    f->entry = entry;
+    f->found = 1;
+    return 1;
+}
+
+int wpk_reader_follow(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    if (!e->redirect) return wpk_fail(err, WPK_E_NOTFOUND, "%s: \"%s\" is not a redirect page", r->name, e->path);
+    follow_ctx f = {e->entry_number, 0, 0};
+    wpk_match_level level;
+    int rc = wpk_reader_match_title_wiki(r, e->wiki ? e->wiki : "", e->redirect, take_other, &f, &level, err);
+    if (rc == 1) rc = WPK_OK; /* take_other stopped at the first */
+    if (rc == WPK_E_NOTFOUND || (!rc && !f.found))
+        return wpk_fail(err, WPK_E_NOTFOUND, "%s: \"%s\" redirects to \"%s\", which is not in the archive", r->name,
+                        e->title ? e->title : e->path, e->redirect);
+    if (rc) return rc;
+    return wpk_reader_entry_at(r, f.entry, out, err);
+}
+
 /* ---- prefix search ------------------------------------------------------- */
 
 int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,

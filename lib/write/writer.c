@@ -210,6 +210,10 @@ static int add_meta(wpk_writer *w, const wpk_entry *m, const char *own_file, wen
         w->entries = grown;
         w->cap = cap;
     }
+    if (m->redirect && *m->redirect) {
+        if ((rc = wpk_redirect_note(w, (uint32_t)w->count, m->redirect, err)) != 0) return rc;
+        e.is_redirect = 1;
+    }
     w->entries[w->count] = e;
     *slot = &w->entries[w->count++];
     return WPK_OK;
@@ -267,7 +271,7 @@ int wpk_writer_add(wpk_writer *w, const wpk_entry *given, const void *data, size
     e->size = (uint32_t)size; /* <= WPK_MAX_ENTRY, checked above */
     uint64_t at; /* right after the entry's categories: we_content_at */
     if ((rc = spill_append(w, data, size, &at, err)) == 0) rc = note_path(w, e, meta->path, err);
-    if (rc) w->count--;
+    if (rc) wpk_redirect_drop_from(w, (uint32_t)--w->count);
     return rc;
 }
 
@@ -300,7 +304,7 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *given, const char *file_
         e->source = WE_UNDER_ROOT;
         e->file_root = (uint16_t)(w->root_count - 1);
     }
-    if ((rc = note_path(w, e, meta->path, err)) != 0) w->count--;
+    if ((rc = note_path(w, e, meta->path, err)) != 0) wpk_redirect_drop_from(w, (uint32_t)--w->count);
     return rc;
 }
 
@@ -368,6 +372,8 @@ void wpk_writer_free(wpk_writer *w)
 {
     if (!w) return;
     wpk_arena_free(&w->alias_text);
+    wpk_free(w->redirect_entry);
+    wpk_free(w->redirect_target);
     wpk_free(w->aliases);
     wpk_free(w->alias_entry);
     wpk_free(w->article_order);

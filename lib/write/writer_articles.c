@@ -13,9 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int alias_add(wpk_writer *w, const char *alias, const char *target, wpk_error *err);
+
 int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    return alias_add(w, alias, target, err);
+}
+
+static int alias_add(wpk_writer *w, const char *alias, const char *target, wpk_error *err)
+{
     if (!alias || !target || !*alias || !*target) return wpk_fail(err, WPK_E_INVALID, "empty alias or target");
     if (strlen(alias) > 65535 || strlen(target) > 65535) return wpk_fail(err, WPK_E_INVALID, "alias longer than 65535 bytes");
     if (w->alias_count == w->alias_cap) {
@@ -35,6 +42,60 @@ int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, w
     memcpy(a.alias, alias, alen + 1);
     memcpy(a.target, target, tlen + 1);
     w->aliases[w->alias_count++] = a;
+    return WPK_OK;
+}
+
+int wpk_redirect_note(wpk_writer *w, uint32_t index, const char *target, wpk_error *err)
+{
+    size_t len = strlen(target);
+    if (len > 65535) return wpk_fail(err, WPK_E_INVALID, "redirect target longer than 65535 bytes");
+    if (w->redirect_count == w->redirect_cap) {
+        size_t cap = w->redirect_cap ? w->redirect_cap + w->redirect_cap / 2 : 64;
+        uint32_t *e = wpk_realloc(w->redirect_entry, cap * sizeof *e);
+        if (!e) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->redirect_entry = e;
+        const char **t = wpk_realloc(w->redirect_target, cap * sizeof *t);
+        if (!t) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->redirect_target = t;
+        w->redirect_cap = cap;
+    }
+    char *copy = wpk_arena_alloc(&w->alias_text, len + 1);
+    if (!copy) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    memcpy(copy, target, len + 1);
+    w->redirect_entry[w->redirect_count] = index;
+    w->redirect_target[w->redirect_count++] = copy;
+    return WPK_OK;
+}
+
+void wpk_redirect_drop_from(wpk_writer *w, uint32_t index)
+{
+    while (w->redirect_count && w->redirect_entry[w->redirect_count - 1] >= index) w->redirect_count--;
+}
+
+const char *wpk_redirect_target(const wpk_writer *w, const wentry *e)
+{
+    uint32_t index = (uint32_t)(e - w->entries);
+    size_t lo = 0, hi = w->redirect_count;
+    while (lo < hi) { /* added in entry order: sorted */
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->redirect_entry[mid] < index) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < w->redirect_count && w->redirect_entry[lo] == index ? w->redirect_target[lo] : NULL;
+}
+
+int wpk_redirect_aliases(wpk_writer *w, wpk_error *err)
+{
+    w->redirect_alias_from = w->alias_count;
+    w->redirects = 0;
+    for (size_t i = 0; i < w->redirect_count; i++) {
+        const wentry *e = &w->entries[w->redirect_entry[i]];
+        if (e->is_revision) continue;
+        w->redirects++;
+        if (!e->title_len) continue;
+        int rc = alias_add(w, we_title(w, e), w->redirect_target[i], err);
+        if (rc) return rc;
+    }
     return WPK_OK;
 }
 
@@ -177,16 +238,23 @@ static void drop_revisions(wpk_writer *w)
             e->page_id = e->group_id;
         }
     }
-    size_t kept = 0;
+    size_t kept = 0, r = 0, rkept = 0; /* redirects: renumbered along */
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
+        int redirect = r < w->redirect_count && w->redirect_entry[r] == i;
         if (e->is_revision) { /* its strings stay in the arena until the writer is freed */
             w->dropped_revisions++;
+            r += redirect;
             continue;
+        }
+        if (redirect) {
+            w->redirect_entry[rkept] = (uint32_t)kept;
+            w->redirect_target[rkept++] = w->redirect_target[r++];
         }
         w->entries[kept++] = *e;
     }
     w->count = kept;
+    w->redirect_count = rkept;
 }
 
 /* A current version without a page ID of its own keeps its article's in
@@ -209,6 +277,7 @@ int wpk_group_articles(wpk_writer *w, wpk_error *err)
         rc = link_versions(w, err);
     }
     if (!rc) keep_article_ids(w);
+    if (!rc) rc = wpk_redirect_aliases(w, err);
     return rc;
 }
 
@@ -293,7 +362,9 @@ static int resolve_alias(wpk_writer *w, size_t a, const wfold *titles, size_t nt
     wpk_free(af);
     if (!slot) return -1;
     if (target < 0) {
-        w->unresolved_aliases++;
+        /* A redirect page whose target is elsewhere stays, as itself. */
+        if (a >= w->redirect_alias_from && w->redirect_count) w->redirects_out++;
+        else w->unresolved_aliases++;
         return 0;
     }
     w->alias_entry[a] = (uint32_t)target;
@@ -330,7 +401,7 @@ int wpk_fold_items(wpk_writer *w, wfold **out, size_t *n_out, wpk_error *err)
     qsort_r(items, ntitles, sizeof *items, by_item, w);
     for (size_t i = 0; i < w->count; i++)
         if (is_former_title(w, &w->entries[i])) items[n++] = (wfold)i;
-    w->stored_aliases = w->unresolved_aliases = 0;
+    w->stored_aliases = w->unresolved_aliases = w->redirects_out = 0;
     for (size_t a = 0; a < w->alias_count; a++) {
         int leads = resolve_alias(w, a, items, ntitles);
         if (leads < 0) {

@@ -111,6 +111,11 @@ static int gather(ereader *r, const wentry *e, const char *prev, size_t prev_len
         x->ext |= WPK2_X_CURRENT;
         x->current = w->entries[e->current].entry_no;
     }
+    if (e->is_redirect) {
+        const char *target = wpk_redirect_target(w, e);
+        x->ext |= WPK2_X_REDIRECT;
+        x->redirect = (wpk2_str){(const uint8_t *)target, (uint32_t)strlen(target)};
+    }
     if (same) x->ext |= WPK2_X_SAME_CATEGORIES;
     else x->category_count = e->cat_count;
     x->revision_count = wpk_revisions(w, e);
@@ -125,6 +130,8 @@ static int gather(ereader *r, const wentry *e, const char *prev, size_t prev_len
     if (e->url_len && !(e->title_len && wk && wk->url_base.len && wpk2_url_spellable(wk->url_base, x->title, x->url)))
         raw += varint_size(e->url_len) + e->url_len;
     raw += 3 * (uint64_t)x->category_count + 3 * (uint64_t)x->revision_count + 8 + x->language.len;
+    raw += x->redirect.len ? 4 + (uint64_t)x->redirect.len : 0;
+    strings += x->redirect.len;
     g->ids = s + cats_at;
     const uint8_t *ids = g->ids;
     for (uint32_t i = 0; i < x->category_count; i++) strings += strlen(wpk_intern_name(&w->cats, wpk_cat_id(&ids)));

@@ -59,6 +59,8 @@ static void fill_stats(const wpk_writer *w, const wpk_built_index *ix, uint64_t 
     st->dropped_revisions = w->dropped_revisions;
     st->aliases = w->stored_aliases;
     st->unresolved_aliases = w->unresolved_aliases;
+    st->redirects = w->redirects;
+    st->redirects_out = w->redirects_out;
     st->duplicates = w->duplicates;
 }
 

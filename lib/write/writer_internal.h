@@ -87,6 +87,7 @@ typedef struct wentry {
     uint8_t fold_derived : 1;   /* the folded title is produced from the title (writer_fold.c) */
     uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
     uint8_t is_revision : 1;    /* an older version of an article */
+    uint8_t is_redirect : 1;    /* a redirect page: its target in wpk_writer.redirects */
     uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
 } wentry;
 _Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry count");
@@ -94,6 +95,16 @@ _Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry
 #define WPK_SPILL_MAX ((1ull << 48) - 1) /* 256 TiB: wentry.str_offset */
 #define WPK_MAX_ROOTS 65535u    /* directories files are read under; past them a file keeps its whole name */
 #define WPK_MAX_CATEGORIES 16383u /* of one entry (14 bits in wentry) */
+
+/* writer_articles.c: a redirect page's target (e->is_redirect). */
+const char *wpk_redirect_target(const wpk_writer *w, const wentry *e);
+/* Note the target of the entry being added as entry `index`; drop the
+ * notes of entries from `index` on (an add that failed). */
+int wpk_redirect_note(wpk_writer *w, uint32_t index, const char *target, wpk_error *err);
+void wpk_redirect_drop_from(wpk_writer *w, uint32_t index);
+/* Before aliases are resolved: an alias from each current redirect page's
+ * title to its target (the format's kind-1 item of a redirect page). */
+int wpk_redirect_aliases(wpk_writer *w, wpk_error *err);
 
 /* The index of the current version of e's article: e itself unless e is a revision. */
 #define we_current(w, e) ((e)->is_revision ? (e)->current : (uint32_t)((e) - (w)->entries))
@@ -220,7 +231,14 @@ struct wpk_writer {
     size_t root_count;
     walias *aliases;
     size_t alias_count, alias_cap;
-    warena alias_text;          /* aliases' names and targets */
+    warena alias_text;          /* aliases' names and targets, redirects' targets */
+    /* Redirect pages: entry index (in the order added, increasing) and
+     * target, in alias_text; a minority of entries, so not in wentry. */
+    uint32_t *redirect_entry;
+    const char **redirect_target;
+    size_t redirect_count, redirect_cap;
+    size_t redirect_alias_from;  /* aliases from here on are redirect pages' (wpk_redirect_aliases) */
+    uint64_t redirects, redirects_out;
     uint32_t *alias_entry;      /* from wpk_fold_items: the article each resolved alias leads to */
     uint32_t *article_order;    /* entries of each article, current version first */
     size_t keyed;               /* entries in article_order */

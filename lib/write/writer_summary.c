@@ -52,6 +52,11 @@ int wpk_build_summary(wpk_writer *w, wbuf *out, wpk_error *err)
     s.revisions = w->revisions;
     s.aliases = w->stored_aliases;
     s.categories = w->categories;
+    if (w->redirects) { /* archives without redirect pages stay as before */
+        s.has |= 1u << WPK2_SUM_REDIRECTS | 1u << WPK2_SUM_REDIRECTS_OUT;
+        s.redirects = w->redirects;
+        s.redirects_out = w->redirects_out;
+    }
     wpk2_err e;
     if (!rc && (rc = wpk2_summary_encode(out, &s, &e)) != 0) rc = wpk_fail_format(err, rc, &e, "the summary");
     wpk_free(s.languages);

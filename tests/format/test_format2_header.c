@@ -350,6 +350,23 @@ static void test_summary(void)
     c.n = 0;
     bb_u8(&c, 5); bb_u16(&c, 7); bb_bytes(&c, "1234567", 7);
     CHECK_ERR(wpk2_summary_decode(c.p, c.n, NULL, &s, &e), e, WPK2_E_CORRUPT, "(LANGUAGE): 7 bytes");
+    c.n = 0;
+    bb_u8(&c, 7); bb_u16(&c, 9); bb_bytes(&c, "123456789", 9);
+    CHECK_ERR(wpk2_summary_decode(c.p, c.n, NULL, &s, &e), e, WPK2_E_CORRUPT, "(REDIRECTS_OUT): 9 bytes, not 8");
+    /* The redirect counts, written and read back; a tag past them skipped. */
+    wpk2_summary r = {0};
+    r.has = 1u << WPK2_SUM_REDIRECTS | 1u << WPK2_SUM_REDIRECTS_OUT;
+    r.redirects = 19;
+    r.redirects_out = 6;
+    wpk2_buf rb = {0};
+    CHECK_OK(wpk2_summary_encode(&rb, &r, &e), e);
+    c.n = 0;
+    bb_bytes(&c, rb.p, rb.len);
+    bb_u8(&c, 8); bb_u16(&c, 2); bb_bytes(&c, "xy", 2);
+    CHECK_OK(wpk2_summary_decode(c.p, c.n, NULL, &s, &e), e);
+    CHECK(rb.len == 22 && s.redirects == 19 && s.redirects_out == 6 && s.has == r.has);
+    wpk2_summary_free(&s);
+    wpk2_buf_free(&rb);
 }
 
 /* ---- WIKIS ---- */

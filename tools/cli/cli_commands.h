@@ -7,7 +7,15 @@
 /* One selector of --id/--title/--url/--path, as given on the command line;
  * for --id, the wiki (--wiki) and language (--lang) that choose among the
  * articles of several wikis with that page ID (NULL: any). */
-typedef struct cli_selector { char kind; const char *value; const char *wiki, *lang; } cli_selector;
+typedef struct cli_selector {
+    char kind;
+    const char *value;
+    const char *wiki, *lang;
+    int no_follow; /* --no-follow: a redirect page itself, not the article it leads to */
+} cli_selector;
+#define CLI_FOLLOW_HELP \
+    "      --no-follow      a redirect page found by --id, --title or --url itself (its\n" \
+    "                       '#REDIRECT [[...]]' text), not the article it leads to\n"
 /* The options --wiki and --lang, for the usage texts. */
 #define CLI_SCOPE_HELP \
     "  -w, --wiki WIKI      with --id: the article of this wiki (e.g. enwiki, dewiktionary),\n" \

@@ -22,13 +22,46 @@ static int keep_match(void *ctx, const char *title, int is_alias, uint64_t entry
 
 /* A title as typed: exact, then MediaWiki-normalized, then folded. Several
  * loose matches are reported and refused. */
-static int lookup_title(wpk_reader *r, const char *title, wpk_entry **out, wpk_error *err)
+/* A redirect page has two items under its title: the title, naming the
+ * page, and an alias naming its target. When following redirects they are
+ * one answer: the alias is dropped when a title of the same spelling is a
+ * redirect page leading to the alias's entry. */
+static int drop_redirect_aliases(wpk_reader *r, match_list *m, wpk_error *err)
+{
+    for (size_t i = 0; i < m->n && i < 16; i++) {
+        if (m->alias[i] != 1) continue;
+        for (size_t j = 0; j < m->n && j < 16; j++) {
+            if (m->alias[j] != 0 || strcmp(m->title[j], m->title[i]) != 0) continue;
+            wpk_entry *page = NULL, *target = NULL;
+            int rc = wpk_reader_entry_at(r, m->entry[j], &page, err);
+            if (!rc && page->redirect) {
+                rc = wpk_reader_follow(r, page, &target, err);
+                if (rc == WPK_E_NOTFOUND) rc = WPK_OK;
+            }
+            int same = !rc && target && target->entry_number == m->entry[i];
+            wpk_entry_free(page);
+            wpk_entry_free(target);
+            if (rc) return rc;
+            if (!same) continue;
+            memmove(&m->entry[i], &m->entry[i + 1], (m->n - i - 1) * sizeof m->entry[0]);
+            memmove(m->title[i], m->title[i + 1], (m->n - i - 1) * sizeof m->title[0]);
+            memmove(&m->alias[i], &m->alias[i + 1], (m->n - i - 1) * sizeof m->alias[0]);
+            m->n--;
+            i--;
+            break;
+        }
+    }
+    return WPK_OK;
+}
+
+static int lookup_title(wpk_reader *r, const char *title, int follow, wpk_entry **out, wpk_error *err)
 {
     match_list m;
     m.n = 0;
     wpk_match_level level;
     int rc = wpk_reader_match_title(r, title, keep_match, &m, &level, err);
     if (rc) return rc;
+    if (follow && m.n > 1 && m.n <= 16 && (rc = drop_redirect_aliases(r, &m, err)) != 0) return rc;
     if (m.n > 1) {
         /* One exact title in several wikis, or several spellings. */
         if (level == WPK_MATCH_EXACT) cli_error("\"%s\" is the title of %zu articles:", title, m.n);
@@ -130,7 +163,36 @@ static int lookup_id(wpk_reader *r, const cli_selector *s, uint64_t id, wpk_entr
     return rc;
 }
 
+/* A redirect page found by its title or page ID leads to its target, as
+ * on the wiki; when the archive lacks the target, the page itself is read
+ * ("#REDIRECT [[Target]]"). A path names the page itself. */
+static int follow(wpk_reader *r, int rc, wpk_entry **out, wpk_error *err)
+{
+    if (rc || !(*out)->redirect) return rc;
+    wpk_entry *target = NULL;
+    int frc = wpk_reader_follow(r, *out, &target, err);
+    const char *from = (*out)->title ? (*out)->title : (*out)->path;
+    if (frc == WPK_E_NOTFOUND) {
+        fprintf(stderr, "%s: \"%s\" redirects to \"%s\", which is not in the archive: the redirect page follows\n",
+                cli_prog, from, (*out)->redirect);
+        return WPK_OK;
+    }
+    if (frc) return frc;
+    fprintf(stderr, "%s: \"%s\" redirects to \"%s\"\n", cli_prog, from, target->title ? target->title : target->path);
+    wpk_entry_free(*out);
+    *out = target;
+    return WPK_OK;
+}
+
+static int lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err);
+
 int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err)
+{
+    int rc = lookup(r, s, out, err);
+    return s->kind == 'p' || s->no_follow ? rc : follow(r, rc, out, err);
+}
+
+static int lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error *err)
 {
     *out = NULL;
     if (s->kind == 'i') {
@@ -143,7 +205,7 @@ int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error 
         }
         return lookup_id(r, s, id, out, err);
     }
-    if (s->kind == 't') return lookup_title(r, s->value, out, err);
+    if (s->kind == 't') return lookup_title(r, s->value, !s->no_follow, out, err);
     if (s->kind == 'u') {
         char *title = NULL;
         int urc = wpk_title_from_url(s->value, &title);
@@ -154,7 +216,7 @@ int cli_lookup(wpk_reader *r, const cli_selector *s, wpk_entry **out, wpk_error 
             err->has_offset = 0;
             return WPK_E_INVALID;
         }
-        int rc = lookup_title(r, title, out, err);
+        int rc = lookup_title(r, title, !s->no_follow, out, err);
         wpk_free(title);
         return rc;
     }

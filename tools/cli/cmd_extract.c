@@ -29,6 +29,7 @@ static const char extract_usage[] =
     "  -f, --force          replace existing files\n"
     "  -i, --id N           the article with this page ID (repeatable)\n"
     CLI_SCOPE_HELP
+    CLI_FOLLOW_HELP
     "  -t, --title TITLE    the article with this title, as typed (repeatable)\n"
     "  -u, --url URL        the article this URL names (repeatable)\n"
     "  -p, --path PATH      the entry with this path (repeatable)\n"
@@ -164,7 +165,7 @@ int cli_cmd_extract(int argc, char **argv)
         {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
         {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'}, {"wiki", required_argument, NULL, 'w'}, {"lang", required_argument, NULL, 'L'},
-        CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"no-follow", no_argument, NULL, CLI_OPT_NO_FOLLOW}, CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     const char *dir = ".";
     extract_ctx x;
@@ -174,14 +175,16 @@ int cli_cmd_extract(int argc, char **argv)
     int ch;
     if (!sel) return CLI_EXIT_RESOURCE;
     const char *wiki = NULL, *lang = NULL;
+    int no_follow = 0;
     while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qw:L:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': dir = optarg; break;
         case 'w': wiki = optarg; break;
         case 'L': lang = optarg; break;
         case 'f': x.force = 1; break;
+        case CLI_OPT_NO_FOLLOW: no_follow = 1; break;
         case 'q': x.quiet = 1; break;
-        case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg, NULL, NULL}; break;
+        case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg, NULL, NULL, 0}; break;
         case CLI_OPT_PUBKEY: {
             int code = cli_trust_option(optarg);
             if (code) {
@@ -205,6 +208,7 @@ int cli_cmd_extract(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     size_t ids = 0;
+    for (size_t i = 0; i < nsel; i++) sel[i].no_follow = no_follow;
     for (size_t i = 0; i < nsel; i++)
         if (sel[i].kind == 'i') {
             sel[i].wiki = wiki;

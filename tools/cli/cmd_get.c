@@ -22,6 +22,7 @@ static const char get_usage[] =
     "options:\n"
     "  -i, --id N           page ID\n"
     CLI_SCOPE_HELP
+    CLI_FOLLOW_HELP
     "  -t, --title TITLE    title or alias\n"
     "  -u, --url URL        article URL, e.g. https://en.wikipedia.org/wiki/Twisted_(software)\n"
     "  -p, --path PATH      path inside the archive\n"
@@ -108,9 +109,10 @@ int cli_cmd_get(int argc, char **argv)
         {"url", required_argument, NULL, 'u'},      {"path", required_argument, NULL, 'p'},
         {"revision", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'o'},
         {"wiki", required_argument, NULL, 'w'},     {"lang", required_argument, NULL, 'L'},
+        {"no-follow", no_argument, NULL, CLI_OPT_NO_FOLLOW},
         CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    cli_selector sel = {0, NULL, NULL, NULL};
+    cli_selector sel = {0, NULL, NULL, NULL, 0};
     const char *out_path = NULL, *revision = NULL;
     int ch, selectors = 0;
     while ((ch = getopt_long(argc, argv, "i:t:u:p:r:o:w:L:h", opts, NULL)) != -1) {
@@ -120,6 +122,7 @@ int cli_cmd_get(int argc, char **argv)
         case 'L': sel.lang = optarg; break;
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
+        case CLI_OPT_NO_FOLLOW: sel.no_follow = 1; break;
         case CLI_OPT_PUBKEY: {
             int code = cli_trust_option(optarg);
             if (code) return code;

@@ -71,7 +71,7 @@ int cli_cmd_info(int argc, char **argv)
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
         /* A reader of a major version reads all of its minor versions. */
         snprintf(needs, sizeof needs, "%u.0", i.version_major);
-        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
                               "version", version, "reader_version", needs,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
                               "unique_bytes", (json_int_t)i.unique_bytes, "file_size", (json_int_t)i.file_size,
@@ -79,7 +79,8 @@ int cli_cmd_info(int argc, char **argv)
                               (json_int_t)i.data_bytes, "index_bytes", (json_int_t)i.index_bytes, "dictionary_bytes",
                               (json_int_t)i.dict_size, "page_ids", (json_int_t)i.ids_indexed, "titles",
                               (json_int_t)i.titles_indexed, "articles", (json_int_t)i.articles, "revisions",
-                              (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "categories",
+                              (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "redirects",
+                              (json_int_t)i.redirects, "redirects_out", (json_int_t)i.redirects_out, "categories",
                               (json_int_t)i.categories, "languages", langs.text);
         if (o) json_object_set_new(o, "wikis", wikis.names);
         else json_decref(wikis.names);
@@ -105,8 +106,12 @@ int cli_cmd_info(int argc, char **argv)
     json_decref(wikis.names);
     printf("wikis:            %s\n", wikis.n ? wikis.text : "-");
     if (i.has_summary) {
-        printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)i.articles,
+        printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)(i.articles - i.redirects),
                (unsigned long long)i.revisions, (unsigned long long)i.aliases);
+        if (i.redirects)
+            printf("redirect pages:   %llu (%llu to articles in the archive, %llu to articles not in it)\n",
+                   (unsigned long long)i.redirects, (unsigned long long)(i.redirects - i.redirects_out),
+                   (unsigned long long)i.redirects_out);
         printf("categories:       %llu\n", (unsigned long long)i.categories);
         printf("languages:        %s\n", langs.n ? langs.text : "-");
     }

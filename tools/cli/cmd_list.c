@@ -11,7 +11,7 @@ static const char list_usage[] =
     "\n"
     "List entries in path order, one per line, tab-separated:\n"
     "  page ID, title, path, size in bytes, last-updated time (UTC), language,\n"
-    "  kind (article, revision or file), categories ('; '-separated)\n"
+    "  kind (article, redirect, revision or file), categories ('; '-separated)\n"
     "with '-' for a field the entry does not have. Older versions of an article\n"
     "(revisions) are left out unless --revisions is given.\n"
     "\n"
@@ -38,6 +38,7 @@ static void put_field(const char *s)
 static const char *kind_of(const wpk_entry *e)
 {
     if (e->is_revision) return "revision";
+    if (e->redirect) return "redirect";
     return e->has_page_id || e->title ? "article" : "file";
 }
 
@@ -58,6 +59,7 @@ static void print_json(list_ctx *c, const wpk_entry *e, const char *updated)
     json_object_set_new(o, "mime", e->mime ? json_string(e->mime) : json_null());
     if (e->has_ns) json_object_set_new(o, "namespace", json_integer((json_int_t)e->ns));
     json_object_set_new(o, "wiki", e->wiki ? json_string(e->wiki) : json_null());
+    if (e->redirect) json_object_set_new(o, "redirect", json_string(e->redirect));
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (s) printf("%s\n  %s", c->n ? "," : "[", s);

@@ -33,7 +33,7 @@ static const char pack_usage[] =
     "  jsonl      JSON Lines (.jsonl): one article per line, each becoming an entry\n"
     "  mediawiki  a MediaWiki dump, by its content whatever its name (.xml, .bz2, .gz,\n"
     "             .zst, .xz, .7z; UTF-8 or UTF-16): one entry per revision of each page,\n"
-    "             the newest the article; '#REDIRECT' pages become aliases of their\n"
+    "             the newest the article; '#REDIRECT' pages are kept and lead to their\n"
     "             target; a multistream dump's index file is left out\n"
     "  plain      anything else, packed by path\n"
     "Versions of one article (same page ID, or same title) are kept as revisions\n"
@@ -69,7 +69,7 @@ static const char pack_usage[] =
 typedef struct pack_ctx {
     wpk_writer *w;
     imp_layout forced;
-    size_t files, articles, malformed, empty, unreadable, skipped, records, redirects, warnings;
+    size_t files, articles, malformed, empty, unreadable, skipped, records, warnings;
     imp_path_set paths;           /* paths given to record entries */
     wpk_error err;
     int failed;               /* a writer error: stop */
@@ -196,10 +196,6 @@ static int add_name_aliases(pack_ctx *c, const imp_article *a, const char *rel, 
 static int add_record(pack_ctx *c, const char *rel, imp_article *a, const char *ext)
 {
     keep_if_utf8(c, &a->title, "the title");
-    if (a->redirect_to && a->title && !a->is_older_revision) { /* a redirect page: an alias, not an entry */
-        c->redirects++;
-        return wpk_writer_add_alias(c->w, a->title, a->redirect_to, &c->err);
-    }
     /* An older revision is named after its title and revision ID. */
     char rev_name[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 32];
     const char *name = a->title;
@@ -216,6 +212,10 @@ static int add_record(pack_ctx *c, const char *rel, imp_article *a, const char *
     entry_from_article(&m, a);
     m.path = path;
     m.mime = !strcmp(ext, ".wiki") ? "text/x-wiki" : "text/plain";
+    /* A redirect page is kept as an entry of its own (its text, title and
+     * page ID), marked with its target: found by its title or page ID, it
+     * leads to the target when the archive has it, else reads as itself. */
+    if (!a->is_older_revision) m.redirect = a->redirect_to;
     int rc = wpk_writer_add(c->w, &m, a->text ? a->text : "", a->text_len, &c->err);
     free(path);
     c->records++;
@@ -465,11 +465,16 @@ static void print_summary(const wpk_write_stats *s, const pack_ctx *c, const cha
     printf("packed %llu entries into %s in %.2f s\n", (unsigned long long)s->entries, out, secs);
     printf("  inputs: %zu files (%zu with article metadata), %zu records from JSON Lines and MediaWiki pages\n",
            c->files, c->articles, c->records);
-    printf("  articles: %llu, older revisions: %llu%s, aliases: %llu (%zu redirect pages; %llu with no target "
-           "in the archive), duplicates stored once: %llu\n",
-           (unsigned long long)s->articles, (unsigned long long)s->revisions,
+    printf("  articles: %llu, older revisions: %llu%s, aliases: %llu (%llu with no target in the archive, not "
+           "stored), duplicates stored once: %llu\n",
+           (unsigned long long)(s->articles - s->redirects), (unsigned long long)s->revisions,
            s->dropped_revisions ? " (left out with --latest-only)" : "", (unsigned long long)s->aliases,
-           c->redirects, (unsigned long long)s->unresolved_aliases, (unsigned long long)s->duplicates);
+           (unsigned long long)s->unresolved_aliases, (unsigned long long)s->duplicates);
+    if (s->redirects)
+        printf("  redirect pages: %llu, kept with their page IDs (%llu lead to articles in the archive; %llu to "
+               "articles not in it, readable as themselves)\n",
+               (unsigned long long)s->redirects, (unsigned long long)(s->redirects - s->redirects_out),
+               (unsigned long long)s->redirects_out);
     if (s->dropped_revisions)
         printf("  left out: %llu older revisions\n", (unsigned long long)s->dropped_revisions);
     printf("  warnings: %zu (malformed metadata: %zu, empty files: %zu); not packed: %zu unreadable, %zu skipped\n",

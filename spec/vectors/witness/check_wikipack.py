@@ -74,6 +74,10 @@ class Checker:
         dict), None when the command failed, or "skip" when it cannot say."""
         extra = ["--pubkey", key] if key else []
         op = lk["op"]
+        # The manifest says what the indexes name: a redirect page itself,
+        # not the article the command leads on to.
+        follow = ["--no-follow"] if op in ("id", "title") else []
+        extra = extra + follow
         if op == "path":
             rc, out, _ = self.run("get", wpk, "--path", lk["path"], *extra)
             if rc == NOT_FOUND:
@@ -324,12 +328,14 @@ def iso_time(us):
 
 def compare_entry(got, e):
     """What differs between a `list --json` object and a manifest entry."""
-    kind = "revision" if e["current"] is not None else \
+    kind = "revision" if e["current"] is not None else "redirect" if e.get("redirect") is not None else \
         "article" if e["page_id"] is not None or e["title"] is not None else "file"
     want = {"path": e["path"], "page_id": e["page_id"], "title": e["title"], "size": e["size"],
             "updated": iso_time(e["time_us"]) if e["time_us"] is not None else None,
             "language": e["language"], "kind": kind, "categories": e["categories"], "url": e["url"],
             "mime": e["media_type"], "wiki": e["wiki"]}
+    if e.get("redirect") is not None:
+        want["redirect"] = e["redirect"]
     if e["namespace"] is not None:
         want["namespace"] = e["namespace"]
     return ", ".join("%s %r, expected %r" % (k, got.get(k), w) for k, w in want.items() if got.get(k) != w)
