@@ -422,6 +422,11 @@ WPK_API int wpk_reader_find_by_wiki_id(wpk_reader *r, const char *wiki, uint64_t
  * not a redirect page or the archive does not have its target (then e's own
  * content, "#REDIRECT [[Target]]", is what there is to read). */
 WPK_API int wpk_reader_follow(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_error *err);
+/* *yes = 1 when entry `from` is a redirect page that wpk_reader_follow
+ * leads to entry `to`. A redirect page's title matches twice in
+ * wpk_reader_match_title (its title, and the alias naming its target):
+ * a caller that follows redirects counts them as one answer. */
+WPK_API int wpk_reader_leads_to(wpk_reader *r, uint64_t from, uint64_t to, int *yes, wpk_error *err);
 /* The entry at position n (0-based) in path order. */
 WPK_API int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
 WPK_API void wpk_entry_free(wpk_entry *e);

@@ -203,6 +203,21 @@ int wpk_reader_follow(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_er
     return wpk_reader_entry_at(r, f.entry, out, err);
 }
 
+int wpk_reader_leads_to(wpk_reader *r, uint64_t from, uint64_t to, int *yes, wpk_error *err)
+{
+    *yes = 0;
+    wpk_entry *page = NULL, *target = NULL;
+    int rc = wpk_reader_entry_at(r, from, &page, err);
+    if (!rc && page->redirect) {
+        rc = wpk_reader_follow(r, page, &target, err);
+        if (rc == WPK_E_NOTFOUND) rc = WPK_OK;
+        else if (!rc) *yes = target->entry_number == to;
+    }
+    wpk_entry_free(page);
+    wpk_entry_free(target);
+    return rc;
+}
+
 /* ---- prefix search ------------------------------------------------------- */
 
 int wpk_reader_find_prefix(wpk_reader *r, const char *prefix, size_t limit, wpk_title_cb cb, void *ctx,

@@ -52,11 +52,13 @@ check "pack the split part as downloaded" "$WP" pack -q -o "$S" "$EN"
 check "its articles are articles" test "$(field "$S" articles | cut -d' ' -f1)" = 7
 check "an article by page ID" has_text "$S" --id 309 -- "An American in Paris"
 check "an article by title" has_text "$S" --title "Aa River" -- "is the name of a large number of small European rivers"
-check "a redirect's title leads to its target" has_text "$S" --title "AnAmericanInParis" -- "An American in Paris"
+check "a redirect's title leads to its target" has_text "$S" --title "AnAmericanInParis" -- "influenced [[symphonic poem]]"
 
 # ---- 3. Every redirect page is kept: by its title or page ID it leads to
 # its target when the archive has it, else it reads as itself.
-check "a redirect's page ID leads to its target" has_text "$S" --id 299 -- "An American in Paris"
+check "a redirect's page ID leads to its target" has_text "$S" --id 299 -- "influenced [[symphonic poem]]"
+check "--no-follow: the redirect page itself" has_text "$S" --id 299 --no-follow -- "#REDIRECT [[An American in Paris]]"
+check "by the title of a redirect to another spelling" has_text "$S" --title "Astronomers and Astrophysicists" -- "is a scientist in the field of [[astronomy]]"
 check "a redirect to an article not in the archive reads as itself" has_text "$S" --id 10 -- "#REDIRECT [[Computer accessibility]]"
 check "... by its title too" has_text "$S" --title "AccessibleComputing" -- "#REDIRECT [[Computer accessibility]]"
 check "... and by its path" has_text "$S" --path "enwiki-latest-pages-articles1/AccessibleComputing.wiki" -- "#REDIRECT"

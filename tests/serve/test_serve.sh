@@ -88,11 +88,13 @@ page_id: 23862
 Sachsen ist ein Land.
 EOF
 "$WP" pack -o "$T/links.wpk" "$T/links" >/dev/null 2>&1 || { echo "pack links failed"; exit 1; }
+# A Wikimedia dump part with redirect pages, some to articles it has.
+"$WP" pack -o "$T/dump.wpk" "$SAMPLES"/wikimedia/enwiki-*.bz2 >/dev/null 2>&1 || { echo "pack dump failed"; exit 1; }
 
 # ---- start the server on a free port of the loopback interface
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # A small block cache: blocks pushed out while others are read.
-"$WP" serve "$T/samples.wpk" "$T/links.wpk" --port "$PORT" --cache-size 64K >"$T/serve.out" 2>"$T/serve.err" &
+"$WP" serve "$T/samples.wpk" "$T/links.wpk" "$T/dump.wpk" --port "$PORT" --cache-size 64K >"$T/serve.out" 2>"$T/serve.err" &
 PID=$!
 U=http://127.0.0.1:$PORT
 for _ in $(seq 100); do
@@ -127,6 +129,17 @@ expect "home is HTML" head_has 'Content-Type: text/html; charset=utf-8'
 get "$U/samples"
 status_is "archive without slash" 301
 expect "redirect to the home page" head_has 'Location: /samples/'
+
+# ---- redirect pages: by title or page ID, to their target when it is here
+get "$U/dump/A/AnAmericanInParis"
+status_is "a redirect page's title" 302
+expect "leads to its target" head_has 'Location: /dump/A/An_American_in_Paris'
+get "$U/dump/id/299"
+status_is "a redirect page's page ID" 302
+expect "leads to its target too" head_has 'Location: /dump/A/An_American_in_Paris'
+get "$U/dump/A/AccessibleComputing"
+status_is "a redirect to an article not here" 200
+expect "shows the redirect page" body_has 'Computer accessibility'
 
 # ---- an article by page ID and by title, with its metadata
 get "$U/samples/id/1793652"
@@ -223,7 +236,7 @@ expect "not found is JSON" python3 -c 'import json,sys; assert json.load(open(sy
 get "$U/samples/api/random"
 expect "random entry" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["link"].startswith("/samples/")' "$T/body"
 get "$U/api/archives"
-expect "archives" python3 -c 'import json,sys; assert [a["name"] for a in json.load(open(sys.argv[1]))] == ["samples", "links"]' "$T/body"
+expect "archives" python3 -c 'import json,sys; assert [a["name"] for a in json.load(open(sys.argv[1]))] == ["samples", "links", "dump"]' "$T/body"
 
 # ---- raw entry, ETag and 304
 get "$U$RAW"

@@ -32,15 +32,7 @@ static int drop_redirect_aliases(wpk_reader *r, match_list *m, wpk_error *err)
         if (m->alias[i] != 1) continue;
         for (size_t j = 0; j < m->n && j < 16; j++) {
             if (m->alias[j] != 0 || strcmp(m->title[j], m->title[i]) != 0) continue;
-            wpk_entry *page = NULL, *target = NULL;
-            int rc = wpk_reader_entry_at(r, m->entry[j], &page, err);
-            if (!rc && page->redirect) {
-                rc = wpk_reader_follow(r, page, &target, err);
-                if (rc == WPK_E_NOTFOUND) rc = WPK_OK;
-            }
-            int same = !rc && target && target->entry_number == m->entry[i];
-            wpk_entry_free(page);
-            wpk_entry_free(target);
+            int same, rc = wpk_reader_leads_to(r, m->entry[j], m->entry[i], &same, err);
             if (rc) return rc;
             if (!same) continue;
             memmove(&m->entry[i], &m->entry[i + 1], (m->n - i - 1) * sizeof m->entry[0]);

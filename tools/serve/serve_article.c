@@ -145,6 +145,24 @@ static int article_page(serve_req *q, wpk_entry *e)
     return 200;
 }
 
+/* A redirect page reached by its title or page ID: to the article it
+ * leads to, when the archive has it (its own page stays at /path/...).
+ * 0 when e is shown as it is. */
+static int follow_redirect(serve_req *q, wpk_entry *e)
+{
+    if (!e->redirect) return 0;
+    wpk_entry *target;
+    wpk_error err;
+    int rc = wpk_reader_follow(q->a->r, e, &target, &err);
+    if (rc == WPK_E_NOTFOUND) return 0;
+    wpk_entry_free(e);
+    if (rc) return serve_wpk_error(q, rc, &err);
+    serve_buf u = {0};
+    serve_url_article(&u, q->a, target);
+    wpk_entry_free(target);
+    return serve_redirect(q, 302, serve_buf_take(&u, NULL));
+}
+
 int serve_page_article_title(serve_req *q)
 {
     char *title = serve_url_decode(q->rest, strlen(q->rest), 0, 1);
@@ -171,6 +189,7 @@ int serve_page_article_title(serve_req *q)
     if (rc) { free(title); return serve_wpk_error(q, rc, &err); }
     int canonical = e->title && !strcmp(e->title, title);
     free(title);
+    if ((rc = follow_redirect(q, e)) != 0) return rc;
     if (!canonical) {
         /* An alias or another spelling: one address per article. */
         serve_buf u = {0};
@@ -252,6 +271,7 @@ int serve_page_article_id(serve_req *q)
         if (!rc) rc = wpk_reader_entry_at(q->a->r, c.entry[0], &e, &err);
     }
     if (rc) return serve_wpk_error(q, rc, &err);
+    if ((rc = follow_redirect(q, e)) != 0) return rc;
     return article_page(q, e);
 }
 

@@ -61,7 +61,23 @@ int serve_match_title(const serve_archive *a, const char *title, serve_match *m,
     int rc = wpk_reader_match_title(a->r, title, keep, &c, level, err);
     if (rc == WPK_E_NOTFOUND || rc == WPK_E_INVALID) return 0;
     if (rc) return rc;
-    return c.n < cap ? c.n : cap;
+    int n = c.n < cap ? c.n : cap;
+    /* A redirect page matches twice: its title, and the alias to its
+     * target. The reader follows it: one answer. */
+    for (int i = 0; i < n; i++) {
+        if (m[i].is_alias != 1) continue;
+        for (int j = 0; j < n; j++) {
+            if (m[j].is_alias != 0 || strcmp(m[j].title, m[i].title) != 0) continue;
+            int same;
+            if ((rc = wpk_reader_leads_to(a->r, m[j].entry, m[i].entry, &same, err)) != 0) return rc;
+            if (!same) continue;
+            memmove(&m[i], &m[i + 1], (size_t)(n - i - 1) * sizeof *m);
+            n--;
+            i--;
+            break;
+        }
+    }
+    return n;
 }
 
 int serve_random_entry(const serve_archive *a, wpk_entry **out, wpk_error *err)
