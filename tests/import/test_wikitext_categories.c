@@ -58,6 +58,11 @@ int main(void)
     EXPECT("[[Category:X]] [[Category:x]] [[category:X|k]]", NULL, 1, "Category:X");
     EXPECT("[[File:A.png]] [[Template:Category:Y]] [[Category:Z", NULL, 1, "");
     EXPECT("[[Category:]] [[Category:   ]] [[Category:ok]]", NULL, 1, "Category:Ok");
+    /* A control character (a NUL, a carriage return) makes no title. */
+    static const char nul[] = "[[Category:A\0B]] [[Category:C\rD]] [[Category:ok]]";
+    list l0 = {0};
+    CHECK(imp_wikitext_categories(nul, sizeof nul - 1, NULL, 1, add, &l0, NULL) == 0);
+    CHECK_MSG(!strcmp(l0.got, "Category:Ok"), "got [%s]", l0.got);
     /* An unterminated comment hides the rest. */
     EXPECT("[[Category:A]] <!-- [[Category:B]]", NULL, 1, "Category:A");
 

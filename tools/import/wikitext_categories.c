@@ -101,6 +101,7 @@ static size_t normalise(const char *prefix, const char *p, size_t n, int first_l
     int blank = 0;
     for (size_t i = 0; i < n; i++) {
         char c = p[i] == '_' || p[i] == '\t' ? ' ' : p[i];
+        if ((unsigned char)c < 0x20 || c == 0x7f) return 0; /* a control character: not a title */
         if (c == ' ') {
             blank = 1;
             continue;
