@@ -79,6 +79,11 @@ for f in en16 en16be doctype; do
     check "$f: the same entries as the UTF-8 dump" same_list "$S" "$T/$f.wpk"
 done
 
+# ---- xz (through libarchive), made with Python's lzma module.
+python3 -c 'import lzma, sys; open(sys.argv[2], "wb").write(lzma.compress(open(sys.argv[1], "rb").read()))' "$T/en.xml" "$T/en.xml.xz"
+check "xz: packed as a dump" "$WP" pack -q -o "$T/xz.wpk" "$T/en.xml.xz"
+check "xz: the same entries as the bzip2 dump" same_list "$S" "$T/xz.wpk"
+
 # ---- Standard input, compressed or not, is recognised as a dump.
 check "bzip2 on standard input" bash -c "'$WP' pack -q -o '$T/stdin.wpk' - < '$EN'"
 check "stdin: the same entries, named below stdin" test "$(field "$T/stdin.wpk" articles | cut -d' ' -f1)" = 7
