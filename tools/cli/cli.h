@@ -44,7 +44,7 @@ int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r);
 int cli_is_url(const char *s);
 /* Options of every command that reads an archive, for URLs; --pubkey of
  * the commands that read entries (cli_commands.h). */
-enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY, CLI_OPT_NO_FOLLOW };
+enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY, CLI_OPT_NO_FOLLOW, CLI_OPT_RENDER };
 /* Open archives trusting only this key (cli_open): the signature is
  * checked at open and every page and block read against it. */
 void cli_trust(const uint8_t key[WPK_PUBLIC_KEY_SIZE]);

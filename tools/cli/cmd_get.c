@@ -1,6 +1,7 @@
 /* cmd_get.c - `wikipack get`: one entry's content to stdout or a file. */
 #include "import.h"
 #include "cli_commands.h"
+#include "wikitext_html.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,9 +31,15 @@ static const char get_usage[] =
     "                       'all' prints every version, newest first, each after a\n"
     "                       '==> PATH (TIME) <==' line\n"
     "  -o, --output FILE    write to FILE instead of stdout\n"
+    "      --render text|html  a MediaWiki page rendered for reading (headings, lists,\n"
+    "                       tables, links, notes; templates left out) instead of its\n"
+    "                       stored wikitext; other entries are printed as stored\n"
     CLI_TRUST_HELP
     CLI_REMOTE_HELP
     "  -h, --help           show this help\n";
+
+/* --render: 't' text, 'h' HTML, 0 the stored bytes. */
+static int render_mode;
 
 static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
 {
@@ -41,6 +48,29 @@ static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *n
     void *data = NULL;
     int rc = wpk_reader_read_alloc(r, e, &data, 1, &err);
     if (rc) return cli_fail(&err, rc);
+    if (render_mode && e->mime && !strcmp(e->mime, "text/x-wiki")) {
+        wt_buf out = {0};
+        wt_opts none = {NULL, NULL, NULL};
+        int bad = render_mode == 'h' ? wt_render_html(data, e->size, &none, &out) : wt_render_text(data, e->size, &out);
+        wpk_free(data);
+        if (bad) {
+            wt_buf_free(&out);
+            cli_error("out of memory rendering \"%s\"", e->path);
+            return CLI_EXIT_RESOURCE;
+        }
+        if (header) {
+            char when[40];
+            cli_format_updated(e, when, sizeof when);
+            fprintf(f, "==> %s (%s) <==\n", e->path, when);
+        }
+        bad = fwrite(out.p ? out.p : "", 1, out.len, f) != out.len;
+        wt_buf_free(&out);
+        if (bad) {
+            cli_error("%s: write failed: %s", name, strerror(errno));
+            return CLI_EXIT_IO;
+        }
+        return CLI_EXIT_OK;
+    }
     if (header) {
         char when[40];
         cli_format_updated(e, when, sizeof when);
@@ -109,7 +139,7 @@ int cli_cmd_get(int argc, char **argv)
         {"url", required_argument, NULL, 'u'},      {"path", required_argument, NULL, 'p'},
         {"revision", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'o'},
         {"wiki", required_argument, NULL, 'w'},     {"lang", required_argument, NULL, 'L'},
-        {"no-follow", no_argument, NULL, CLI_OPT_NO_FOLLOW},
+        {"no-follow", no_argument, NULL, CLI_OPT_NO_FOLLOW}, {"render", required_argument, NULL, CLI_OPT_RENDER},
         CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     cli_selector sel = {0, NULL, NULL, NULL, 0};
@@ -123,6 +153,14 @@ int cli_cmd_get(int argc, char **argv)
         case 'r': revision = optarg; break;
         case 'o': out_path = optarg; break;
         case CLI_OPT_NO_FOLLOW: sel.no_follow = 1; break;
+        case CLI_OPT_RENDER:
+            if (!strcmp(optarg, "text")) render_mode = 't';
+            else if (!strcmp(optarg, "html")) render_mode = 'h';
+            else {
+                cli_error("--render wants text or html");
+                return CLI_EXIT_USAGE;
+            }
+            break;
         case CLI_OPT_PUBKEY: {
             int code = cli_trust_option(optarg);
             if (code) return code;

@@ -151,6 +151,9 @@ int serve_api_archives(serve_req *q);                 /* /api/archives */
  * Wikipedia articles the archive holds rewritten, unsafe link schemes
  * dropped; other media types as escaped preformatted text. */
 int serve_render_entry(serve_buf *b, const serve_archive *a, const wpk_entry *e, const char *text, size_t len);
+/* A MediaWiki page (text/x-wiki) rendered as an article (serve_wikitext.c,
+ * tools/wikitext): links to the archive's copies where it holds them. */
+int serve_render_wikitext(serve_buf *b, const serve_archive *a, const wpk_entry *e, const char *text, size_t len);
 /* Where a link in entry `from` should point: an archive URL for a
  * Wikipedia article the archive holds (malloc'd), else NULL (also for a
  * link to `from` itself, its source). Links in another language's

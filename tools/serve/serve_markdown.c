@@ -144,6 +144,7 @@ static void rewrite_links(serve_buf *b, const serve_archive *a, const wpk_entry 
 int serve_render_entry(serve_buf *b, const serve_archive *a, const wpk_entry *e, const char *text, size_t len)
 {
     const char *end = text + len;
+    if (e->mime && !strcmp(e->mime, "text/x-wiki")) return serve_render_wikitext(b, a, e, text, len);
     if (!is_markdown(e)) {
         serve_buf_puts(b, "<pre class=\"raw\">");
         serve_buf_html(b, text, len);
