@@ -63,6 +63,37 @@ This article belongs to the following categories:
 """
 
 
+# A MediaWiki page of the same wiki as the dump excerpt of
+# tests/samples/wikimedia, linking to two of its articles and to one it
+# does not have, with what a reader meets in an encyclopedia page.
+WIKI_PAGE = """<mediawiki xml:lang="en"><siteinfo><dbname>enwiki</dbname>
+<base>https://en.wikipedia.org/wiki/Main_Page</base><case>first-letter</case></siteinfo>
+<page><title>Guide to the sample</title><ns>0</ns><id>99000002</id>
+<revision><id>1</id><timestamp>2024-12-20T10:00:00Z</timestamp><text xml:space="preserve">{{Use dmy dates|date=June 2013}}
+{{Infobox guide
+| name = Guide to the sample
+| subject = [[Astronomer|Astronomers]] and music
+}}
+'''Guide to the sample''' is a page about the ''excerpt'' of a dump.&lt;ref&gt;{{cite web |url=https://dumps.wikimedia.org/ |title=Wikimedia dumps |website=Wikimedia}}&lt;/ref&gt;
+
+== Articles ==
+* [[Astronomer]], a scientist
+* [[An American in Paris]], a symphonic poem
+* [[Paris]], a city not in this archive
+
+{| class="wikitable"
+! Article !! Kind
+|-
+| Astronomer || occupation
+|}
+
+== Notes ==
+&lt;references/&gt;
+&lt;script&gt;alert(1)&lt;/script&gt;
+[[Category:Guides]]</text></revision></page></mediawiki>
+"""
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -89,10 +120,20 @@ def main():
         f.write(GUIDE)
     archive = os.path.join(scratch, "samples.wpk")
     subprocess.run([wp, "pack", "-o", archive, corpus], check=True, capture_output=True)
+    # MediaWiki pages: the dump excerpt and a page linking into it.
+    dump = os.path.join(scratch, "dump")
+    os.makedirs(dump)
+    for name in os.listdir(os.path.join(samples, "wikimedia")):
+        if name.startswith("enwiki-"):
+            shutil.copy(os.path.join(samples, "wikimedia", name), dump)
+    with open(os.path.join(dump, "guide.xml"), "w") as f:
+        f.write(WIKI_PAGE)
+    dump_archive = os.path.join(scratch, "dump.wpk")
+    subprocess.run([wp, "pack", "-o", dump_archive, dump], check=True, capture_output=True)
 
     port = free_port()
     base = "http://127.0.0.1:%d" % port
-    server = subprocess.Popen([wp, "serve", archive, "--port", str(port)], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([wp, "serve", archive, dump_archive, "--port", str(port)], stdout=subprocess.DEVNULL)
     driver = None
     failures = []
     passed = []
@@ -122,8 +163,33 @@ def main():
         driver = webdriver.Chrome(service=service, options=opts)
         wait = WebDriverWait(driver, 20)
 
-        # Home page (the only archive: / leads there).
-        driver.get(base + "/")
+        # A MediaWiki page, rendered as an article (tools/wikitext).
+        driver.get(base + "/dump/A/Guide_to_the_sample")
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "div.wikitext")))
+        wt = driver.find_element(By.CSS_SELECTOR, "div.wikitext")
+        check("wikitext: headings", [h.text for h in wt.find_elements(By.CSS_SELECTOR, "h2")] == ["Articles", "Notes"])
+        check("wikitext: bold and italic", [b.text for b in wt.find_elements(By.CSS_SELECTOR, "p b")] == ["Guide to the sample"]
+              and [i.text for i in wt.find_elements(By.CSS_SELECTOR, "p i")] == ["excerpt"])
+        links = {a.text: a.get_attribute("href") for a in wt.find_elements(By.CSS_SELECTOR, "li a")}
+        check("wikitext: links to articles here stay in the archive: %s" % links,
+              links.get("Astronomer") == base + "/dump/A/Astronomer"
+              and links.get("An American in Paris") == base + "/dump/A/An_American_in_Paris")
+        check("wikitext: a link to an article not here goes to its wiki",
+              links.get("Paris") == "https://en.wikipedia.org/wiki/Paris")
+        check("wikitext: infobox as a table", "Astronomers and music" in wt.find_element(By.CSS_SELECTOR, "table.infobox").text)
+        check("wikitext: table", [c.text for c in wt.find_elements(By.CSS_SELECTOR, "table.wikitable td")] == ["Astronomer", "occupation"])
+        check("wikitext: the reference is a numbered note", wt.find_element(By.CSS_SELECTOR, "sup.ref").text == "[1]"
+              and "Wikimedia dumps" in wt.find_element(By.CSS_SELECTOR, "ol.notes").text)
+        check("wikitext: no markup shown raw", "'" * 3 not in wt.text and "{{" not in wt.text and "[[" not in wt.text)
+        check("wikitext: the page's script is text, not run", "alert(1)" in wt.text
+              and not driver.find_elements(By.CSS_SELECTOR, "div.wikitext script"))
+        driver.save_screenshot(os.path.join(scratch, "wikitext.png"))
+        driver.find_element(By.LINK_TEXT, "Astronomer").click()
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "h1#title"), "Astronomer"))
+        check("wikitext: the link opens the archived article", driver.current_url == base + "/dump/A/Astronomer")
+
+        # Home page of the sample articles.
+        driver.get(base + "/samples/")
         wait.until(EC.presence_of_element_located((By.ID, "q")))
         check("home page reached", driver.current_url == base + "/samples/")
         check("random article link", driver.find_element(By.ID, "random").get_attribute("href") == base + "/samples/random")

@@ -123,7 +123,7 @@ static int parse_redirect(const char *t, size_t n, char *out, size_t cap)
 /* The parser                                                          */
 /* ------------------------------------------------------------------ */
 
-enum field { F_NONE, F_TITLE, F_NS, F_ID, F_REV_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS };
+enum field { F_NONE, F_TITLE, F_NS, F_ID, F_REV_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS, F_BASE };
 /* Longest <dbname> kept (the library's cap on a wiki's name). */
 #define DBNAME_MAX 255
 
@@ -153,6 +153,8 @@ typedef struct {
     char dbname[DBNAME_MAX + 1]; /* <siteinfo><dbname>: the wiki of every page */
     int has_dbname;
     char category_ns[IMP_CATEGORY_NAME_MAX + 1]; /* <namespace key="14">: "Category" in the wiki's language */
+    char url_base[512];          /* from <base>: "https://en.wikipedia.org/wiki/"; "" unknown */
+    char url[512 + 3 * IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1]; /* the page's URL, url_base + title */
     int case_sensitive;          /* <case>case-sensitive</case>: titles keep their first letter's case */
 
     /* The page being read. */
@@ -348,6 +350,18 @@ static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev
     imp_article a;
     memset(&a, 0, sizeof a);
     a.title = m->title;
+    if (m->url_base[0]) { /* as MediaWiki spells it: spaces as '_' */
+        size_t k = strlen(m->url_base);
+        memcpy(m->url, m->url_base, k);
+        for (const char *t = m->title; *t && k + 4 < sizeof m->url; t++) {
+            unsigned char c = (unsigned char)*t;
+            if (c == ' ') m->url[k++] = '_';
+            else if (c == '?' || c == '#' || c == '%' || c == '"' || c < 0x20) k += (size_t)snprintf(m->url + k, 4, "%%%02X", c);
+            else m->url[k++] = (char)c;
+        }
+        m->url[k] = 0;
+        a.url = m->url;
+    }
     a.language = m->has_lang ? m->lang : NULL;
     a.wiki = m->has_dbname ? m->dbname : NULL;
     a.page_id = m->page_id;
@@ -489,6 +503,18 @@ static void end_field(mw *m)
         }
         break;
     }
+    case F_BASE: { /* the main page's URL: its articles' URLs start like it, up to the last '/' */
+        const char *p = m->col;
+        size_t n = m->col_len;
+        trim(&p, &n);
+        const char *slash = n ? memrchr(p, '/', n) : NULL;
+        size_t keep = slash ? (size_t)(slash - p) + 1 : 0;
+        if (!m->col_over && keep > 8 && keep < sizeof m->url_base && (!strncmp(p, "https://", 8) || !strncmp(p, "http://", 7))) {
+            memcpy(m->url_base, p, keep);
+            m->url_base[keep] = 0;
+        }
+        break;
+    }
     case F_CASE: {
         const char *p = m->col;
         size_t n = m->col_len;
@@ -553,6 +579,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     } else if (m->in_siteinfo && d == 3) {
         if (strcmp(name, "dbname") == 0) collect(m, F_DBNAME);
         else if (strcmp(name, "case") == 0) collect(m, F_CASE);
+        else if (strcmp(name, "base") == 0) collect(m, F_BASE);
     } else if (m->in_siteinfo && d == 4 && strcmp(name, "namespace") == 0) {
         for (size_t i = 0; atts[i]; i += 2)
             if (strcmp(atts[i], "key") == 0 && strcmp(atts[i + 1], "14") == 0) collect(m, F_CATEGORY_NS);
