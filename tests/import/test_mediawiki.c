@@ -290,7 +290,13 @@ static void check_small(const collected *c, const char *label)
             CHECK_MSG(p->redirect == NULL, "%s: page %d redirect %s", label, i, p->redirect);
         CHECK_MSG(streq(p->language, "en"), "%s: page %d language %s", label, i, p->language);
         CHECK_MSG(streq(p->wiki, "enwiki"), "%s: page %d wiki %s", label, i, p->wiki);
-        CHECK(p->url == NULL);
+        /* The URL: the <siteinfo><base>'s up to its last '/', then the
+         * title with '_' for ' '. */
+        char want[512];
+        snprintf(want, sizeof want, "https://en.wikipedia.org/wiki/%s", expected[i].title);
+        for (char *w = want; *w; w++)
+            if (*w == ' ') *w = '_';
+        CHECK_MSG(streq(p->url, want), "%s: page %d url %s", label, i, p->url ? p->url : "(none)");
         /* Categories come from the page's [[Category:...]] links. */
         CHECK_MSG(expected[i].category ? p->n_categories == 1 && streq(p->category, expected[i].category)
                                        : p->n_categories == 0,

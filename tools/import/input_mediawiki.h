@@ -68,7 +68,8 @@
  *   categories   from the text's category links, in the wiki's own name of
  *                the namespace (wikitext_categories.h);
  *   revision_id  the chosen revision's <id> (has_revision_id);
- *   url          not set.
+ *   url          the wiki's URL of the page when the <siteinfo> has a <base>
+ *                (its prefix up to the last '/', then the title, '_' for ' ');
  * The chosen revision is the one with the latest <timestamp>; on a tie, or
  * among revisions without a valid timestamp, the later one in the file; a
  * revision with a valid timestamp beats one without.
