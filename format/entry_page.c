@@ -203,6 +203,20 @@ static int entry_at(dec *d, uint64_t self, int64_t step, uint32_t *out)
     return 1;
 }
 
+/* A REVISION_ID: 1 to 20 ASCII digits, no leading zero (but "0"), below 2^64. */
+static int decimal_u64(wpk2_str s, uint64_t *out)
+{
+    if (s.len == 0 || s.len > 20 || (s.len > 1 && s.p[0] == '0')) return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        unsigned d = (unsigned)s.p[i] - '0';
+        if (d > 9 || v > (UINT64_MAX - d) / 10) return 0;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 1;
+}
+
 static int read_ext(dec *d, wpk2_entry *e)
 {
     rd *s = &d->s[ES_EXT];
@@ -220,8 +234,8 @@ static int read_ext(dec *d, wpk2_entry *e)
     for (uint64_t f = 0; f < fields; f++) {
         const uint8_t *tag;
         if (!rd_bytes(s, 1, &tag)) return bad(d, ES_EXT, "truncated field");
-        if (*tag >= WPK2_EXT_CURRENT && *tag <= WPK2_EXT_LANGUAGE) {
-            if (seen & (1u << *tag)) return bad(d, ES_EXT, "a field of tags 2..7 repeated");
+        if (*tag >= WPK2_EXT_CURRENT && *tag <= WPK2_EXT_COMMENT) {
+            if (seen & (1u << *tag)) return bad(d, ES_EXT, "a field of tags 2..10 repeated");
             seen |= 1u << *tag;
         }
         int rc;
@@ -272,6 +286,25 @@ static int read_ext(dec *d, wpk2_entry *e)
             if ((rc = wpk2_string_next(s, &d->pg->mem, redirect ? &e->redirect : &e->language)))
                 return bad_code(d, ES_EXT, rc, redirect ? "REDIRECT truncated" : "LANGUAGE truncated");
             e->ext |= redirect ? WPK2_X_REDIRECT : WPK2_X_LANGUAGE;
+            break;
+        }
+        case WPK2_EXT_REVISION_ID: {
+            wpk2_str digits;
+            if ((rc = wpk2_string_next(s, &d->pg->mem, &digits)))
+                return bad_code(d, ES_EXT, rc, "REVISION_ID truncated");
+            if (!decimal_u64(digits, &e->revision_id))
+                return bad(d, ES_EXT, "REVISION_ID is not a decimal number below 2^64 without leading zeros");
+            e->ext |= WPK2_X_REVISION_ID;
+            break;
+        }
+        case WPK2_EXT_CONTRIBUTOR:
+        case WPK2_EXT_COMMENT: {
+            int who = *tag == WPK2_EXT_CONTRIBUTOR;
+            wpk2_str *str = who ? &e->contributor : &e->comment;
+            if ((rc = wpk2_string_next(s, &d->pg->mem, str)))
+                return bad_code(d, ES_EXT, rc, who ? "CONTRIBUTOR truncated" : "COMMENT truncated");
+            if (str->len == 0) return bad(d, ES_EXT, who ? "CONTRIBUTOR empty" : "COMMENT empty");
+            e->ext |= who ? WPK2_X_CONTRIBUTOR : WPK2_X_COMMENT;
             break;
         }
         default: { /* a tag this decoder does not know: a string, skipped */

@@ -41,7 +41,8 @@ static int check_ext(enc *c, uint32_t i, const wpk2_entry *e)
     uint64_t self = c->first + i;
     uint64_t fields = (uint64_t)e->category_count + (e->revision_count > 0) + !!(e->ext & WPK2_X_CURRENT) +
                       !!(e->ext & WPK2_X_NAMESPACE) + !!(e->ext & WPK2_X_SAME_CATEGORIES) +
-                      !!(e->ext & WPK2_X_REDIRECT) + !!(e->ext & WPK2_X_LANGUAGE);
+                      !!(e->ext & WPK2_X_REDIRECT) + !!(e->ext & WPK2_X_LANGUAGE) + !!(e->ext & WPK2_X_REVISION_ID) +
+                      !!(e->ext & WPK2_X_CONTRIBUTOR) + !!(e->ext & WPK2_X_COMMENT);
     if (fields > 0xFFFF) return invalid(c, i, "more than 65535 extension fields");
     for (uint32_t k = 0; k < e->category_count; k++)
         if (e->categories[k].len > 0xFFFF) return invalid(c, i, "category name over 65535 bytes");
@@ -54,6 +55,9 @@ static int check_ext(enc *c, uint32_t i, const wpk2_entry *e)
         return invalid(c, i, "SAME_CATEGORIES without CURRENT, or with categories");
     if (((e->ext & WPK2_X_REDIRECT) && e->redirect.len > 0xFFFF) || ((e->ext & WPK2_X_LANGUAGE) && e->language.len > 0xFFFF))
         return invalid(c, i, "REDIRECT or LANGUAGE over 65535 bytes");
+    if (((e->ext & WPK2_X_CONTRIBUTOR) && (e->contributor.len == 0 || e->contributor.len > 0xFFFF)) ||
+        ((e->ext & WPK2_X_COMMENT) && (e->comment.len == 0 || e->comment.len > 0xFFFF)))
+        return invalid(c, i, "CONTRIBUTOR or COMMENT empty or over 65535 bytes");
     return WPK2_OK;
 }
 
@@ -147,6 +151,8 @@ static int check_strings_cap(enc *c)
         if (e->flags & WPK2_F_HAS_URL) total += e->url.len;
         if (e->ext & WPK2_X_REDIRECT) total += e->redirect.len;
         if (e->ext & WPK2_X_LANGUAGE) total += e->language.len;
+        if (e->ext & WPK2_X_CONTRIBUTOR) total += e->contributor.len;
+        if (e->ext & WPK2_X_COMMENT) total += e->comment.len;
     }
     if (total > cap)
         return wpk2_fail(c->err, WPK2_E_LIMIT, "entry page: %llu bytes of strings, over the %llu-byte cap of a page",
@@ -217,7 +223,8 @@ static int put_ext(enc *c, uint32_t i, const wpk2_entry *e)
     int64_t self = (int64_t)(c->first + i);
     uint64_t fields = (uint64_t)e->category_count + (e->revision_count > 0) + !!(e->ext & WPK2_X_CURRENT) +
                       !!(e->ext & WPK2_X_NAMESPACE) + !!(e->ext & WPK2_X_SAME_CATEGORIES) +
-                      !!(e->ext & WPK2_X_REDIRECT) + !!(e->ext & WPK2_X_LANGUAGE);
+                      !!(e->ext & WPK2_X_REDIRECT) + !!(e->ext & WPK2_X_LANGUAGE) + !!(e->ext & WPK2_X_REVISION_ID) +
+                      !!(e->ext & WPK2_X_CONTRIBUTOR) + !!(e->ext & WPK2_X_COMMENT);
     int bad = wpk2_buf_varint(b, fields);
     int64_t prev = -1;
     uint8_t tag;
@@ -256,13 +263,28 @@ static int put_ext(enc *c, uint32_t i, const wpk2_entry *e)
         tag = WPK2_EXT_LANGUAGE;
         bad = wpk2_buf_put(b, &tag, 1) || wpk2_buf_string(b, e->language.p, e->language.len);
     }
+    if (!bad && (e->ext & WPK2_X_REVISION_ID)) {
+        char digits[24];
+        int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)e->revision_id);
+        tag = WPK2_EXT_REVISION_ID;
+        bad = wpk2_buf_put(b, &tag, 1) || wpk2_buf_string(b, (const uint8_t *)digits, (size_t)n);
+    }
+    if (!bad && (e->ext & WPK2_X_CONTRIBUTOR)) {
+        tag = WPK2_EXT_CONTRIBUTOR;
+        bad = wpk2_buf_put(b, &tag, 1) || wpk2_buf_string(b, e->contributor.p, e->contributor.len);
+    }
+    if (!bad && (e->ext & WPK2_X_COMMENT)) {
+        tag = WPK2_EXT_COMMENT;
+        bad = wpk2_buf_put(b, &tag, 1) || wpk2_buf_string(b, e->comment.p, e->comment.len);
+    }
     return bad;
 }
 
 static int has_ext(const wpk2_entry *e)
 {
     return e->category_count || e->revision_count ||
-           (e->ext & (WPK2_X_CURRENT | WPK2_X_NAMESPACE | WPK2_X_SAME_CATEGORIES | WPK2_X_REDIRECT | WPK2_X_LANGUAGE));
+           (e->ext & (WPK2_X_CURRENT | WPK2_X_NAMESPACE | WPK2_X_SAME_CATEGORIES | WPK2_X_REDIRECT | WPK2_X_LANGUAGE |
+                      WPK2_X_MINOR_1));
 }
 
 static int put_entries(enc *c)

@@ -283,7 +283,11 @@ enum {
     WPK2_EXT_REVISIONS = 4,
     WPK2_EXT_SAME_CATEGORIES = 5,
     WPK2_EXT_REDIRECT = 6,
-    WPK2_EXT_LANGUAGE = 7
+    WPK2_EXT_LANGUAGE = 7,
+    /* Format 2.1: a MediaWiki revision's own facts. */
+    WPK2_EXT_REVISION_ID = 8,
+    WPK2_EXT_CONTRIBUTOR = 9,
+    WPK2_EXT_COMMENT = 10
 };
 /* wpk2_entry.ext: which single-valued fields the entry has (categories
  * and revisions: their counts). */
@@ -292,6 +296,11 @@ enum {
 #define WPK2_X_SAME_CATEGORIES 0x4u
 #define WPK2_X_REDIRECT 0x8u
 #define WPK2_X_LANGUAGE 0x10u
+#define WPK2_X_REVISION_ID 0x20u
+#define WPK2_X_CONTRIBUTOR 0x40u
+#define WPK2_X_COMMENT 0x80u
+/* The fields of format 2.1: an archive using one says minor version 1. */
+#define WPK2_X_MINOR_1 (WPK2_X_REVISION_ID | WPK2_X_CONTRIBUTOR | WPK2_X_COMMENT)
 
 #define WPK2_NO_BLOCK UINT32_MAX
 
@@ -327,6 +336,9 @@ typedef struct wpk2_entry {
     const uint32_t *revisions;   /* entry numbers of the older versions, newest first */
     wpk2_str redirect;           /* X_REDIRECT */
     wpk2_str language;           /* X_LANGUAGE */
+    uint64_t revision_id;        /* X_REVISION_ID: stored as decimal digits */
+    wpk2_str contributor;        /* X_CONTRIBUTOR: not empty */
+    wpk2_str comment;            /* X_COMMENT: not empty */
 } wpk2_entry;
 
 typedef struct wpk2_entry_page {
@@ -441,7 +453,8 @@ int wpk2_category_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk
 /* ---- SUMMARY section (fields as in 1.5: u8 tag, u16 length, value) ------ */
 
 enum { WPK2_SUM_ARTICLES = 1, WPK2_SUM_REVISIONS = 2, WPK2_SUM_ALIASES = 3, WPK2_SUM_CATEGORIES = 4,
-       WPK2_SUM_LANGUAGE = 5, WPK2_SUM_REDIRECTS = 6, WPK2_SUM_REDIRECTS_OUT = 7 };
+       WPK2_SUM_LANGUAGE = 5, WPK2_SUM_REDIRECTS = 6, WPK2_SUM_REDIRECTS_OUT = 7,
+       WPK2_SUM_CASE_SENSITIVE = 8 /* format 2.1: u16 wiki number, length 2 */ };
 /* A count field (u64, length 8): tags 1..4, 6 and 7. */
 #define WPK2_SUM_IS_COUNT(tag) (((tag) >= 1 && (tag) <= 4) || (tag) == 6 || (tag) == 7)
 
@@ -457,10 +470,17 @@ typedef struct wpk2_summary {
     uint64_t redirects_out; /* of them, those whose target is not in the archive */
     uint32_t language_count;
     wpk2_summary_language *languages;
+    /* Wikis whose titles keep their first letter's case (MediaWiki
+     * $wgCapitalLinks off: Wiktionary), strictly increasing; the others
+     * capitalise it (first-letter). */
+    uint32_t case_sensitive_count;
+    uint16_t *case_sensitive;
     wpk2_mem mem;
 } wpk2_summary;
 
-/* Unknown tags skipped; a count tag seen twice: the last counts. */
+/* Unknown tags skipped; a count tag seen twice: the last counts.
+ * CASE_SENSITIVE numbers must be strictly increasing and not 0 (their
+ * bound, wiki_count, is checked by the caller). */
 int wpk2_summary_decode(const uint8_t *raw, size_t n, const wpk2_alloc *alloc, wpk2_summary *out, wpk2_err *err);
 void wpk2_summary_free(wpk2_summary *s);
 /* The count tags present in `has`, in order, then each language. */

@@ -46,10 +46,10 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 1
+#define WPK_VERSION_MINOR 2
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
-#define WPK_FORMAT_MINOR 0
+#define WPK_FORMAT_MINOR 1
 
 #define WPK_VERSION_NUMBER (WPK_VERSION_MAJOR * 10000 + WPK_VERSION_MINOR * 100 + WPK_VERSION_PATCH)
 #define WPK_STR_(x) #x
@@ -203,6 +203,16 @@ typedef struct wpk_entry {
      * it is stored with the entry (and an alias from its title to the
      * target is added when it is a current version). */
     const char *redirect;
+    /* Format 2.1, library 2.2 additions (zero/NULL in a struct from an
+     * older header). A MediaWiki revision's own facts: its revision ID
+     * (<revision><id>), who made it (a user name or, for an anonymous edit,
+     * an IP address) and its edit summary. Given to the writer, each is
+     * stored with the entry (a contributor or comment of at most 65,535
+     * bytes; "" is none). */
+    uint64_t revision_id;   /* valid when has_revision_id */
+    int has_revision_id;
+    const char *contributor;
+    const char *comment;
 } wpk_entry;
 #define WPK_ENTRY_INIT WPK_STRUCT_INIT_(wpk_entry)
 
@@ -390,6 +400,27 @@ typedef int (*wpk_wiki_cb)(void *ctx, uint32_t number, const char *name, const c
                            const char *site_name);
 WPK_API int wpk_reader_wikis(const wpk_reader *r, wpk_wiki_cb cb, void *ctx);
 
+/* Library 2.2: what an archive records of one wiki, and what a writer is
+ * told of it (wpk_writer_describe_wiki). */
+typedef struct wpk_wiki_info {
+    uint32_t struct_size;       /* WPK_WIKI_INFO_INIT sets it */
+    const char *name;           /* its database name, "enwiki" */
+    const char *language;       /* "en"; "" none */
+    const char *url_base;       /* "https://en.wikipedia.org/wiki/"; "" none */
+    const char *site_name;      /* "Wikipedia"; "" none */
+    /* MediaWiki's case rule (<siteinfo><case>): 0 "first-letter" (the
+     * first letter of a title is always a capital: Wikipedia), 1
+     * "case-sensitive" (Wiktionary, where "Polish" and "polish" are two
+     * pages). Lookups as typed follow it: on a first-letter wiki "polish"
+     * is "Polish"; on a case-sensitive wiki it is only itself, and
+     * "Polish" is found from it only as a looser, case-blind match. */
+    int case_sensitive;
+} wpk_wiki_info;
+#define WPK_WIKI_INFO_INIT WPK_STRUCT_INIT_(wpk_wiki_info)
+/* Wiki `number` (1 to wiki_count) into *out (strings borrowed from the
+ * reader, valid while it is open); WPK_E_NOTFOUND for another number. */
+WPK_API int wpk_reader_wiki_info(const wpk_reader *r, uint32_t number, wpk_wiki_info *out);
+
 /* Lookups. On success *out is a new entry to release with wpk_entry_free().
  * By title: the entries whose title, alias or former title is exactly
  * `title`, titles before aliases before former titles, and the first of
@@ -444,8 +475,10 @@ WPK_API int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out,
 /* How a title query matched (see wpk_reader_match_title). */
 typedef enum {
     WPK_MATCH_EXACT = 0,       /* the title or an alias, byte for byte */
-    WPK_MATCH_MEDIAWIKI = 1,   /* equal after MediaWiki normalization: '_' = ' ',
-                                  whitespace collapsed, first letter's case ignored */
+    WPK_MATCH_MEDIAWIKI = 1,   /* equal as the title's wiki names it: '_' = ' ',
+                                  whitespace collapsed, and the first letter's case
+                                  ignored unless the wiki is case-sensitive
+                                  (wpk_wiki_info) */
     WPK_MATCH_FOLDED = 2       /* equal after Unicode NFC and full case folding */
 } wpk_match_level;
 
@@ -581,6 +614,13 @@ WPK_API int wpk_writer_add_file(wpk_writer *w, const wpk_entry *meta, const char
  * exact title first, then folded title; unresolved aliases are counted in
  * wpk_write_stats, not stored. */
 WPK_API int wpk_writer_add_alias(wpk_writer *w, const char *alias, const char *target, wpk_error *err);
+/* Library 2.2: what the archive records of the wiki `info->name` (a
+ * MediaWiki export's <siteinfo>). The writer otherwise takes a wiki's
+ * language and URL base from what most of its entries have, and records it
+ * first-letter with no site name; a NULL language or url_base here keeps
+ * that, a string replaces it. A wiki no entry belongs to is not recorded.
+ * Describing one wiki again replaces what was said. */
+WPK_API int wpk_writer_describe_wiki(wpk_writer *w, const wpk_wiki_info *info, wpk_error *err);
 /* Compress, index and write everything, then rename into place. */
 /* Report the progress of wpk_writer_finish (NULL: none). */
 WPK_API void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx);

@@ -64,6 +64,7 @@ void wpk_struct_out(void *given, const void *full, size_t size);
 /* The first published size of each (soname 2): later fields lie beyond. */
 #define WPK_MIN_ALLOCATOR WPK_SIZE_THROUGH(wpk_allocator, opaque)
 #define WPK_MIN_ENTRY WPK_SIZE_THROUGH(wpk_entry, n_revisions)
+#define WPK_MIN_WIKI_INFO WPK_SIZE_THROUGH(wpk_wiki_info, case_sensitive) /* library 2.2 */
 #define WPK_MIN_SOURCE WPK_SIZE_THROUGH(wpk_source, last_error)
 #define WPK_MIN_OPEN_OPTS WPK_SIZE_THROUGH(wpk_open_opts, cache_pages)
 #define WPK_MIN_HTTP_OPTS WPK_SIZE_THROUGH(wpk_http_opts, connect_timeout_ms)
@@ -97,6 +98,9 @@ static inline int wpk_title_space(unsigned char c)
 {
     return c == '_' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
+/* A title as a case-sensitive wiki names it: those runs as one space, none
+ * at either end (the MediaWiki form without its capital). */
+int wpk_title_collapse(const char *title, size_t len, char **out);
 
 /* Wikis (wiki.c). A wiki's name is at most WPK_WIKI_MAX bytes: the writer
  * refuses a longer one, and a URL whose host is longer names none. */

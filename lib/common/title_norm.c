@@ -31,6 +31,12 @@ static char *collapse_spaces(const char *s, size_t n)
     return out;
 }
 
+int wpk_title_collapse(const char *title, size_t len, char **out)
+{
+    *out = collapse_spaces(title, len);
+    return *out ? WPK_OK : WPK_E_NOMEM;
+}
+
 int wpk_title_mediawiki(const char *title, size_t len, char **out)
 {
     *out = NULL;

@@ -80,7 +80,7 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
     else if (wiki && wiki->language.len) lang = wiki->language;
     else has_lang = 0;
     size_t strings = (size_t)x->path.len + x->title.len + lang.len + x->url.len + x->media_type.len + 7 +
-                     (wiki ? wiki->name.len : 0) + x->redirect.len;
+                     (wiki ? wiki->name.len : 0) + x->redirect.len + x->contributor.len + x->comment.len + 2;
     for (uint32_t k = 0; k < cats->category_count; k++) strings += (size_t)cats->categories[k].len + 1;
     /* Layout after the struct: revision numbers, category pointers, strings. */
     size_t extra = (size_t)x->revision_count * sizeof(uint64_t) + (size_t)cats->category_count * sizeof(char *);
@@ -101,6 +101,10 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
     p->mime = put(&s, x->media_type.p, x->media_type.len, x->media_type.len > 0);
     p->wiki = wiki ? put(&s, wiki->name.p, wiki->name.len, 1) : NULL;
     p->redirect = put(&s, x->redirect.p, x->redirect.len, (x->ext & WPK2_X_REDIRECT) != 0);
+    p->contributor = put(&s, x->contributor.p, x->contributor.len, (x->ext & WPK2_X_CONTRIBUTOR) != 0);
+    p->comment = put(&s, x->comment.p, x->comment.len, (x->ext & WPK2_X_COMMENT) != 0);
+    p->revision_id = x->revision_id;
+    p->has_revision_id = (x->ext & WPK2_X_REVISION_ID) != 0;
     for (uint32_t k = 0; k < cats->category_count; k++)
         cat_ptrs[k] = put(&s, cats->categories[k].p, cats->categories[k].len, 1);
     p->categories = cats->category_count ? cat_ptrs : NULL;

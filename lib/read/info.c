@@ -40,6 +40,18 @@ int wpk_reader_wikis(const wpk_reader *r, wpk_wiki_cb cb, void *ctx)
     return rc;
 }
 
+int wpk_reader_wiki_info(const wpk_reader *r, uint32_t number, wpk_wiki_info *out)
+{
+    if (!r || !out) return WPK_E_INVALID;
+    int rc = wpk_struct_out_check(out, sizeof *out, WPK_MIN_WIKI_INFO, "wpk_wiki_info", NULL);
+    if (rc) return rc;
+    if (number == 0 || number > r->wikis.count) return WPK_E_NOTFOUND;
+    char *const *s = r->wiki_strings + (size_t)4 * (number - 1);
+    wpk_wiki_info full = {sizeof full, s[0], s[1], s[2], s[3], r->wiki_case_sensitive[number - 1]};
+    wpk_struct_out(out, &full, sizeof full);
+    return WPK_OK;
+}
+
 int wpk_reader_info(const wpk_reader *cr, wpk_archive_info *out)
 {
     if (!cr || !out) return WPK_E_INVALID;

@@ -1,4 +1,4 @@
-/* lookup_title.c - titles as people type them (exact, MediaWiki form, folded), by prefix, and the members of a category: the title and category indexes.
+/* lookup_title.c - titles as people type them (exact, as the item's wiki names it, folded), by prefix, and the members of a category: the title and category indexes.
  *
  * The title index holds, under each folded key, the titles (kind 0),
  * aliases and redirects (1) and former titles (2) that fold to it, each
@@ -58,20 +58,27 @@ static int title_run(wpk_reader *r, const char *key, size_t len, wpk_shared **pa
 typedef struct matcher {
     const char *query;
     size_t query_len;
-    char *query_mw;           /* the query's MediaWiki form */
+    /* The query as its wiki would name it: its MediaWiki form on a
+     * first-letter wiki, only collapsed on a case-sensitive one. */
+    char *query_mw, *query_collapsed;
+    const uint8_t *case_sensitive; /* by wiki number - 1 */
     int wiki;                 /* only this wiki's items; -1: every wiki */
 } matcher;
 
-/* Does item x match at this level? -1 when out of memory. */
+/* Does item x match at this level? -1 when out of memory. The middle
+ * level follows the item's wiki's case rule (items of no wiki: first-letter). */
 static int matches(const matcher *m, const wpk2_title_item *x, int level)
 {
     if (m->wiki >= 0 && x->wiki != m->wiki) return 0;
     if (level == WPK_MATCH_EXACT) return str_is(x->display, m->query, m->query_len);
     if (level == WPK_MATCH_FOLDED) return 1; /* the run is the folded key's */
-    char *mw;
-    if (wpk_title_mediawiki((const char *)x->display.p, x->display.len, &mw)) return -1;
-    int same = strcmp(mw, m->query_mw) == 0;
-    wpk_free(mw);
+    int keeps_case = x->wiki && m->case_sensitive[x->wiki - 1];
+    char *named;
+    int rc = keeps_case ? wpk_title_collapse((const char *)x->display.p, x->display.len, &named)
+                        : wpk_title_mediawiki((const char *)x->display.p, x->display.len, &named);
+    if (rc) return -1;
+    int same = strcmp(named, keeps_case ? m->query_collapsed : m->query_mw) == 0;
+    wpk_free(named);
     return same;
 }
 
@@ -115,12 +122,13 @@ static int match(wpk_reader *r, int wiki, const char *query, int max_level, wpk_
     *found = 0;
     char *key;
     if (wpk_title_fold(query, strlen(query), &key)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    matcher m = {query, strlen(query), NULL, wiki};
+    matcher m = {query, strlen(query), NULL, NULL, r->wiki_case_sensitive, wiki};
     wpk_shared *page = NULL;
     uint32_t from, to;
     int rc = title_run(r, key, strlen(key), &page, &from, &to, err);
     wpk_free(key);
-    if (!rc && max_level >= WPK_MATCH_MEDIAWIKI && wpk_title_mediawiki(query, m.query_len, &m.query_mw))
+    if (!rc && max_level >= WPK_MATCH_MEDIAWIKI &&
+        (wpk_title_mediawiki(query, m.query_len, &m.query_mw) || wpk_title_collapse(query, m.query_len, &m.query_collapsed)))
         rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     for (int lv = WPK_MATCH_EXACT; !rc && page && lv <= max_level; lv++) {
         const wpk2_title_page *pg = &wpk_page_of(page)->u.title;
@@ -131,6 +139,7 @@ static int match(wpk_reader *r, int wiki, const char *query, int max_level, wpk_
     }
     if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");
     wpk_free(m.query_mw);
+    wpk_free(m.query_collapsed);
     wpk_shared_release(page);
     return rc;
 }

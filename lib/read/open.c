@@ -185,6 +185,8 @@ void wpk_reader_close(wpk_reader *r)
     wpk_lru_free(r->blocks);
     for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++) wpk_index_free(&r->idx[k]);
     wpk2_wikis_free(&r->wikis);
+    wpk_free(r->wiki_strings);
+    wpk_free(r->wiki_case_sensitive);
     wpk2_summary_free(&r->summary);
     ZSTD_freeDDict(r->ddict);
     wpk_free(r->dict_raw);

@@ -5,6 +5,8 @@
  * is trusted before the header and the section table have passed. */
 #include "reader_internal.h"
 
+#include <string.h>
+
 /* The header, from the first read, and the file's size against it. */
 static int read_header(wpk_reader *r, size_t first_len, wpk_error *err)
 {
@@ -61,6 +63,35 @@ static int read_sections(wpk_reader *r, wpk_error *err)
     return WPK_OK;
 }
 
+/* Each wiki's strings NUL-terminated, in one allocation (pointers, then
+ * the text), and its case rule, for wpk_reader_wiki_info and lookups. */
+static int wiki_strings(wpk_reader *r, wpk_error *err)
+{
+    uint32_t n = r->wikis.count;
+    size_t text = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const wpk2_wiki *w = &r->wikis.wikis[i];
+        text += (size_t)w->name.len + w->language.len + w->url_base.len + w->site_name.len + 4;
+    }
+    r->wiki_strings = wpk_malloc((size_t)4 * n * sizeof(char *) + text + 1);
+    r->wiki_case_sensitive = wpk_calloc(n ? n : 1, 1);
+    if (!r->wiki_strings || !r->wiki_case_sensitive) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
+    char *at = (char *)(r->wiki_strings + (size_t)4 * n);
+    for (uint32_t i = 0; i < n; i++) {
+        const wpk2_wiki *w = &r->wikis.wikis[i];
+        const wpk2_str f[4] = {w->name, w->language, w->url_base, w->site_name};
+        for (int k = 0; k < 4; k++) {
+            r->wiki_strings[4 * i + k] = at;
+            if (f[k].len) memcpy(at, f[k].p, f[k].len);
+            at[f[k].len] = 0;
+            at += f[k].len + 1;
+        }
+    }
+    for (uint32_t k = 0; k < r->summary.case_sensitive_count; k++)
+        r->wiki_case_sensitive[r->summary.case_sensitive[k] - 1] = 1;
+    return WPK_OK;
+}
+
 /* WIKIS and SUMMARY, decoded now: info and every entry's wiki need them. */
 static int read_tables(wpk_reader *r, wpk_error *err)
 {
@@ -72,13 +103,17 @@ static int read_tables(wpk_reader *r, wpk_error *err)
     rc = wpk2_wikis_decode(raw, (size_t)s->raw_size, r->h.wiki_count, &r->alloc, &r->wikis, &e);
     wpk_free(raw);
     if (rc) return wpk_codec_fail(r, err, rc, &e, s->offset, "wiki table");
-    if (!(s = r->map.of[WPK2_SEC_SUMMARY])) return WPK_OK;
+    if (!(s = r->map.of[WPK2_SEC_SUMMARY])) return wiki_strings(r, err);
     if ((rc = wpk_section_raw(r, s, "summary", r->opts.max_prefix_size, &raw, err)) != 0) return rc;
     rc = wpk2_summary_decode(raw, (size_t)s->raw_size, &r->alloc, &r->summary, &e);
     wpk_free(raw);
     if (rc) return wpk_codec_fail(r, err, rc, &e, s->offset, "summary");
     r->has_summary = 1;
-    return WPK_OK;
+    uint32_t ncase = r->summary.case_sensitive_count;
+    if (ncase && r->summary.case_sensitive[ncase - 1] > r->h.wiki_count)
+        return wpk_fail(err, WPK_E_CORRUPT, "%s: summary at offset %llu: case-sensitive wiki %u, but there are %u wikis",
+                        r->name, (unsigned long long)s->offset, r->summary.case_sensitive[ncase - 1], r->h.wiki_count);
+    return wiki_strings(r, err);
 }
 
 int wpk_prefix_open(wpk_reader *r, wpk_error *err)

@@ -52,6 +52,10 @@ struct wpk_reader {
     uint64_t pages_base, pages_size, data_base, data_size;
     wpk_index idx[5];           /* by page kind: idx[WPK2_PAGE_ENTRY] .. idx[WPK2_PAGE_CATEGORY] */
     wpk2_wikis wikis;
+    /* By wiki number - 1: its four strings NUL-terminated (name, language,
+     * URL base, site name) and its case rule (1: case-sensitive). */
+    char **wiki_strings;
+    uint8_t *wiki_case_sensitive;
     int has_summary;
     wpk2_summary summary;
     wpk2_alloc alloc;           /* the library's allocator, for the codec */

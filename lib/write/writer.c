@@ -110,7 +110,15 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     if (m->n_categories > WPK_MAX_CATEGORIES)
         return wpk_fail(err, WPK_E_LIMIT, "%s: more than %u categories", m->path, WPK_MAX_CATEGORIES);
     e->has_ns = m->has_ns != 0;
-    uint8_t *ids = wpk_malloc(5 * m->n_categories + 8 + 1); /* at most 5 bytes an id */
+    /* A revision's facts, after the categories and namespace. */
+    const char *who = m->contributor && *m->contributor ? m->contributor : NULL;
+    const char *why = m->comment && *m->comment ? m->comment : NULL;
+    size_t who_len = who ? strlen(who) : 0, why_len = why ? strlen(why) : 0;
+    if (who_len > 65535 || why_len > 65535)
+        return wpk_fail(err, WPK_E_INVALID, "%s: a contributor or comment longer than 65535 bytes", m->path);
+    e->has_rev_meta = who || why || m->has_revision_id;
+    size_t meta = e->has_rev_meta ? who_len + why_len + WPK_REV_META_TAIL : 0;
+    uint8_t *ids = wpk_malloc(5 * m->n_categories + 8 + meta + 1); /* at most 5 bytes an id */
     if (!ids) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < m->n_categories; i++) {
@@ -126,6 +134,19 @@ static int add_categories(wpk_writer *w, wentry *e, const wpk_entry *m, wpk_erro
     if (m->has_ns) {
         memcpy(ids + n, &m->ns, sizeof m->ns);
         n += 8;
+    }
+    if (e->has_rev_meta) {
+        memcpy(ids + n, who ? who : "", who_len);
+        memcpy(ids + n + who_len, why ? why : "", why_len);
+        n += who_len + why_len;
+        uint16_t lens[2] = {(uint16_t)who_len, (uint16_t)why_len};
+        uint8_t has_id = m->has_revision_id != 0;
+        uint64_t id = has_id ? m->revision_id : 0;
+        memcpy(ids + n, lens, 4);
+        ids[n + 4] = has_id;
+        memcpy(ids + n + 5, &id, 8);
+        n += WPK_REV_META_TAIL;
+        w->rev_meta = 1;
     }
     uint64_t at;
     int rc = n ? spill_append(w, ids, n, &at, err) : WPK_OK;

@@ -116,6 +116,7 @@ static int gather(ereader *r, const wentry *e, const char *prev, size_t prev_len
         x->ext |= WPK2_X_REDIRECT;
         x->redirect = (wpk2_str){(const uint8_t *)target, (uint32_t)strlen(target)};
     }
+    if (e->has_rev_meta) wpk_entry_rev_meta(e, s + cats_at, x);
     if (same) x->ext |= WPK2_X_SAME_CATEGORIES;
     else x->category_count = e->cat_count;
     x->revision_count = wpk_revisions(w, e);
@@ -131,7 +132,8 @@ static int gather(ereader *r, const wentry *e, const char *prev, size_t prev_len
         raw += varint_size(e->url_len) + e->url_len;
     raw += 3 * (uint64_t)x->category_count + 3 * (uint64_t)x->revision_count + 8 + x->language.len;
     raw += x->redirect.len ? 4 + (uint64_t)x->redirect.len : 0;
-    strings += x->redirect.len;
+    raw += e->has_rev_meta ? 30 + (uint64_t)x->contributor.len + x->comment.len : 0;
+    strings += x->redirect.len + x->contributor.len + x->comment.len;
     g->ids = s + cats_at;
     const uint8_t *ids = g->ids;
     for (uint32_t i = 0; i < x->category_count; i++) strings += strlen(wpk_intern_name(&w->cats, wpk_cat_id(&ids)));
@@ -158,7 +160,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/* Copy a gathered entry into the page. */
+/* Copy a gathered entry into the page: what points into the spill view
+ * (path, URL, a revision's contributor and comment) is copied. */
 static int page_add(epage *pg, wpk_writer *w, const wentry *e, const gathered *g, wpk_error *err)
 {
     const wpk2_entry *x = &g->x;
@@ -174,6 +177,10 @@ static int page_add(epage *pg, wpk_writer *w, const wentry *e, const gathered *g
     if (wbuf_put(&pg->text, x->path.p, x->path.len)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     y->url.p = (const uint8_t *)(uintptr_t)pg->text.len;
     if (wbuf_put(&pg->text, x->url.p, x->url.len)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    y->contributor.p = (const uint8_t *)(uintptr_t)pg->text.len;
+    if (wbuf_put(&pg->text, x->contributor.p, x->contributor.len)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    y->comment.p = (const uint8_t *)(uintptr_t)pg->text.len;
+    if (wbuf_put(&pg->text, x->comment.p, x->comment.len)) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     /* Categories: the interned names (they stay put), in the order given. */
     y->categories = (const wpk2_str *)(uintptr_t)pg->ncats;
     const uint8_t *ids = g->ids;
@@ -212,6 +219,8 @@ static int page_flush(wpk_writer *w, wleaves *l, epage *pg, const uint32_t *orde
          * is NULL (offset 0), and NULL + 0 is undefined in C. */
         y->path.p = wbuf_at(&pg->text, y->path.p);
         y->url.p = wbuf_at(&pg->text, y->url.p);
+        y->contributor.p = wbuf_at(&pg->text, y->contributor.p);
+        y->comment.p = wbuf_at(&pg->text, y->comment.p);
         y->categories = pg->cats ? pg->cats + (uintptr_t)y->categories : NULL;
         y->revisions = pg->revs ? pg->revs + (uintptr_t)y->revisions : NULL;
         if (wpk_test_record_hook) wpk_test_record_hook(y, wpk_test_record_hook_ctx);

@@ -110,6 +110,8 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
     h.section_count = nsec;
     h.wiki_count = w->table.count;
     h.prefix_size = prefix;
+    /* The lowest minor version whose additions the archive uses. */
+    h.minor = w->rev_meta || w->table.case_sensitive_count ? 1 : 0;
     /* The format's own rules, checked before anything is written. */
     wpk2_section_map map;
     wpk2_err e;

@@ -88,7 +88,8 @@ typedef struct wentry {
     uint8_t is_duplicate : 1;   /* its content is an earlier entry's, stored once */
     uint8_t is_revision : 1;    /* an older version of an article */
     uint8_t is_redirect : 1;    /* a redirect page: its target in wpk_writer.redirects */
-    uint8_t source;             /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
+    uint8_t source : 2;         /* WE_SPILLED, WE_UNDER_ROOT or WE_OWN_FILE */
+    uint8_t has_rev_meta : 1;   /* its category bytes end with revision facts (wpk_entry_rev_meta) */
 } wentry;
 _Static_assert(sizeof(wentry) <= 72, "wentry grew: it is multiplied by the entry count");
 #define WPK_MAX_NAMES 65535u    /* distinct (wiki, language) pairs, and media types */
@@ -183,7 +184,15 @@ typedef struct wtable {
     uint32_t count;
     wpk2_wiki *wikis;           /* by number - 1; strings point into the interned names */
     wpk2_wikis view;            /* the same, as the encoders take it */
+    uint16_t *case_sensitive;   /* the numbers of the case-sensitive wikis, increasing */
+    uint32_t case_sensitive_count;
 } wtable;
+
+/* What wpk_writer_describe_wiki was told of a wiki (copies; NULL: not said). */
+typedef struct wdescribed {
+    char *name, *language, *url_base, *site_name;
+    int case_sensitive;
+} wdescribed;
 
 struct wpk_writer {
     wpk_write_opts opts;
@@ -227,6 +236,9 @@ struct wpk_writer {
     wintern wikis;              /* the wikis of the entries, "" for those of no known wiki */
     wpairs wl;                  /* (wiki, language) pairs of the entries, URL bases */
     wtable table;               /* the wiki table, numbered when finishing */
+    wdescribed *described;      /* wpk_writer_describe_wiki, a handful */
+    size_t described_count;
+    int rev_meta;               /* an entry has a revision ID, contributor or comment (format 2.1) */
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;
     walias *aliases;
@@ -327,6 +339,12 @@ static inline int wpk_entry_cats(const wpk_writer *w, wspill_view *v, const went
 }
 /* An entry's namespace (when has_ns), from its category bytes. */
 int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats);
+/* The revision ID, contributor and comment at the end of an entry's
+ * category bytes (has_rev_meta), into x's fields of format 2.1. */
+void wpk_entry_rev_meta(const wentry *e, const uint8_t *cats, wpk2_entry *x);
+/* The revision facts' fixed tail: u16 contributor length, u16 comment
+ * length, u8 has-ID, u64 ID, after the two strings. */
+#define WPK_REV_META_TAIL 13u
 /* An entry's path into buf (at least path_len + 1 bytes), NUL-terminated. */
 int wpk_entry_path(const wpk_writer *w, const wentry *e, char *buf, wpk_error *err);
 /* For messages: the entry's path, or "entry N" when it cannot be read back. */

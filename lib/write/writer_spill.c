@@ -52,6 +52,26 @@ int64_t wpk_entry_ns(const wentry *e, const uint8_t *cats)
     return ns;
 }
 
+void wpk_entry_rev_meta(const wentry *e, const uint8_t *cats, wpk2_entry *x)
+{
+    const uint8_t *tail = cats + e->cat_bytes - WPK_REV_META_TAIL;
+    uint16_t lens[2];
+    memcpy(lens, tail, 4);
+    const uint8_t *who = tail - lens[0] - lens[1];
+    if (lens[0]) {
+        x->ext |= WPK2_X_CONTRIBUTOR;
+        x->contributor = (wpk2_str){who, lens[0]};
+    }
+    if (lens[1]) {
+        x->ext |= WPK2_X_COMMENT;
+        x->comment = (wpk2_str){who + lens[0], lens[1]};
+    }
+    if (tail[4]) {
+        x->ext |= WPK2_X_REVISION_ID;
+        memcpy(&x->revision_id, tail + 5, 8);
+    }
+}
+
 #define SPILL_VIEW_MIN (256u << 10)
 int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err)
 {

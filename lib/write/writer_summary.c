@@ -57,6 +57,8 @@ int wpk_build_summary(wpk_writer *w, wbuf *out, wpk_error *err)
         s.redirects = w->redirects;
         s.redirects_out = w->redirects_out;
     }
+    s.case_sensitive = w->table.case_sensitive;
+    s.case_sensitive_count = w->table.case_sensitive_count;
     wpk2_err e;
     if (!rc && (rc = wpk2_summary_encode(out, &s, &e)) != 0) rc = wpk_fail_format(err, rc, &e, "the summary");
     wpk_free(s.languages);

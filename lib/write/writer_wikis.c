@@ -9,6 +9,7 @@
  * are added (no per-entry memory: a pair id in wentry.wl). */
 #include "writer_internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,85 @@ static int by_name(const void *pa, const void *pb, void *ctx)
 
 static wpk2_str str_of(const char *s) { return (wpk2_str){(const uint8_t *)s, (uint32_t)strlen(s)}; }
 
+/* What the caller said of the wikis (wpk_writer_describe_wiki) replaces
+ * what the entries suggest; the case-sensitive ones are listed. */
+static int apply_described(wpk_writer *w, uint32_t n, wpk_error *err)
+{
+    wtable *t = &w->table;
+    t->case_sensitive = wpk_calloc(n ? n : 1, sizeof *t->case_sensitive);
+    if (!t->case_sensitive) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    uint8_t *cs = wpk_calloc(n ? n : 1, 1);
+    if (!cs) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (size_t d = 0; d < w->described_count; d++) {
+        const wdescribed *x = &w->described[d];
+        for (uint32_t k = 0; k < n; k++) {
+            wpk2_wiki *wk = &t->wikis[k];
+            if (wk->name.len != strlen(x->name) || memcmp(wk->name.p, x->name, wk->name.len)) continue;
+            if (x->language) wk->language = str_of(x->language);
+            if (x->url_base) wk->url_base = str_of(x->url_base);
+            if (x->site_name) wk->site_name = str_of(x->site_name);
+            cs[k] = x->case_sensitive != 0;
+        }
+    }
+    for (uint32_t k = 0; k < n; k++)
+        if (cs[k]) t->case_sensitive[t->case_sensitive_count++] = (uint16_t)(k + 1);
+    wpk_free(cs);
+    return WPK_OK;
+}
+
+static char *copy_or_null(const char *s, int *bad)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    char *c = wpk_malloc(n + 1);
+    if (!c) *bad = 1;
+    else memcpy(c, s, n + 1);
+    return c;
+}
+
+static void described_free(wdescribed *x)
+{
+    wpk_free(x->name);
+    wpk_free(x->language);
+    wpk_free(x->url_base);
+    wpk_free(x->site_name);
+    memset(x, 0, sizeof *x);
+}
+
+int wpk_writer_describe_wiki(wpk_writer *w, const wpk_wiki_info *info, wpk_error *err)
+{
+    wpk_wiki_info in;
+    int rc = w && info ? wpk_struct_in(&in, sizeof in, WPK_MIN_WIKI_INFO, info, "wpk_wiki_info", err)
+                       : wpk_fail(err, WPK_E_INVALID, "no writer or no wiki");
+    if (rc) return rc;
+    if (w->finished) return wpk_fail(err, WPK_E_INVALID, "the archive is finished");
+    if (!in.name || !*in.name || strlen(in.name) > WPK_WIKI_MAX)
+        return wpk_fail(err, WPK_E_INVALID, "a wiki's name must be 1 to %u bytes", WPK_WIKI_MAX);
+    const char *fields[3] = {in.language, in.url_base, in.site_name};
+    for (int k = 0; k < 3; k++)
+        if (fields[k] && strlen(fields[k]) > 65535)
+            return wpk_fail(err, WPK_E_INVALID, "wiki %s: a field longer than 65535 bytes", in.name);
+    size_t d = 0;
+    while (d < w->described_count && strcmp(w->described[d].name, in.name)) d++;
+    if (d == w->described_count) {
+        wdescribed *g = wpk_realloc(w->described, (d + 1) * sizeof *g);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        w->described = g;
+        memset(&g[d], 0, sizeof g[d]);
+    }
+    int bad = 0;
+    wdescribed x = {copy_or_null(in.name, &bad), copy_or_null(in.language, &bad), copy_or_null(in.url_base, &bad),
+                    copy_or_null(in.site_name, &bad), in.case_sensitive != 0};
+    if (bad) {
+        described_free(&x);
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
+    described_free(&w->described[d]);
+    w->described[d] = x;
+    if (d == w->described_count) w->described_count++;
+    return WPK_OK;
+}
+
 int wpk_wikis_build(wpk_writer *w, wpk_error *err)
 {
     wtable *t = &w->table;
@@ -153,6 +233,7 @@ int wpk_wikis_build(wpk_writer *w, wpk_error *err)
     wpk_free(best);
     wpk_free(used);
     wpk_free(pair_count);
+    if (!rc) rc = apply_described(w, n, err);
     t->count = n;
     t->view.count = n;
     t->view.wikis = t->wikis;
@@ -173,6 +254,11 @@ void wpk_wikis_free(wpk_writer *w)
     wpk_free(w->wl.base_count);
     wpk_free(w->table.number);
     wpk_free(w->table.wikis);
+    wpk_free(w->table.case_sensitive);
+    for (size_t d = 0; d < w->described_count; d++) described_free(&w->described[d]);
+    wpk_free(w->described);
+    w->described = NULL;
+    w->described_count = 0;
     memset(&w->wl, 0, sizeof w->wl);
     memset(&w->table, 0, sizeof w->table);
 }

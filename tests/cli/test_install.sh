@@ -49,7 +49,7 @@ soname=$(readelf -d "$libdir/libwikipack.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1
 pcver=$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --modversion wikipack)
 [ "$pcver" = "$version" ] && ok "pkg-config version $pcver" || bad "pkg-config says '$pcver', wikipack.h $version"
 cliver=$("$prefix/bin/wikipack" --version)
-[ "$cliver" = "wikipack $version (library $version; writes format $format, reads format $(hver FORMAT_MAJOR).x)" ] \
+[ "$cliver" = "wikipack $version (library $version; writes format $(hver FORMAT_MAJOR).0 to $format, reads format $(hver FORMAT_MAJOR).x)" ] \
     && ok "--version: $cliver" || bad "--version says '$cliver', wikipack.h $version, format $format"
 for m in wikipack.1 wikipack.5; do
     grep -q "^\.TH .*\"wikipack $version\"" "$src/man/$m" && ok "$m says $version" || bad "$m does not say wikipack $version"

@@ -334,7 +334,8 @@ def main():
                 fail(f"list {w['path']}: {field} is {g.get(field)!r}, the file says {w[field]!r}")
         if g.get("mime") != "text/markdown":
             fail(f"list {w['path']}: mime {g.get('mime')!r}")
-    # list (text) --revisions: the same fields, tab-separated, '-' for none.
+    # list (text) --revisions: the same fields, tab-separated, '-' for none,
+    # then the revision's facts.
     def cell(v):
         return "-" if v is None or v == "" else str(v)
     lines = run(wp, "list", archive, "--revisions").split("\n")
@@ -344,7 +345,9 @@ def main():
         fail(f"list (text): {len(lines)} lines for {len(want)} files")
     for line, w in zip(lines, want):
         expect_line = "\t".join([cell(w["page_id"]), cell(w["title"]), w["path"], str(w["size"]), cell(w["updated"]),
-                                 cell(w["language"]), w["kind"], "; ".join(w["categories"]) or "-"])
+                                 cell(w["language"]), w["kind"], "; ".join(w["categories"]) or "-",
+                                 # revision ID, contributor, comment: MediaWiki's, none in markdown
+                                 "-", "-", "-"])
         if line != expect_line:
             fail(f"list (text) {w['path']}: {line!r}, the file says {expect_line!r}")
     # list without --revisions: the articles and files only.

@@ -287,7 +287,7 @@ static void test_entry_rules(void)
     REFUSED(current_below, WPK2_E_CORRUPT, "entry 3 (EXT): CURRENT is 0 or out of range");
     REFUSED(revisions_zero, WPK2_E_CORRUPT, "entry 2 (EXT): REVISIONS count 0");
     REFUSED(revisions_range, WPK2_E_CORRUPT, "entry 2 (EXT): REVISIONS entry number out of range");
-    REFUSED(repeated_ns, WPK2_E_CORRUPT, "entry 2 (EXT): a field of tags 2..7 repeated");
+    REFUSED(repeated_ns, WPK2_E_CORRUPT, "entry 2 (EXT): a field of tags 2..10 repeated");
     REFUSED(current_and_revisions, WPK2_E_CORRUPT, "entry 2 (EXT): both CURRENT and REVISIONS");
     REFUSED(same_without_current, WPK2_E_CORRUPT, "entry 2 (EXT): SAME_CATEGORIES without CURRENT");
     REFUSED(same_with_category, WPK2_E_CORRUPT, "entry 2 (EXT): SAME_CATEGORIES without CURRENT, or with CATEGORY");

@@ -29,7 +29,8 @@ static const char get_usage[] =
     "  -p, --path PATH      path inside the archive\n"
     "  -r, --revision TIME  the version last updated at TIME (as `list --revisions` shows it);\n"
     "                       'all' prints every version, newest first, each after a\n"
-    "                       '==> PATH (TIME) <==' line\n"
+    "                       '==> PATH (TIME) <==' line (with its revision ID,\n"
+    "                       contributor and comment when the archive has them)\n"
     "  -o, --output FILE    write to FILE instead of stdout\n"
     "      --render text|html  a MediaWiki page rendered for reading (headings, lists,\n"
     "                       tables, links, notes; templates left out) instead of its\n"
@@ -40,6 +41,31 @@ static const char get_usage[] =
 
 /* --render: 't' text, 'h' HTML, 0 the stored bytes. */
 static int render_mode;
+
+/* Shown one line: line breaks and tabs as spaces. */
+static void put_line(FILE *f, const char *s)
+{
+    for (; *s; s++) fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, f);
+}
+
+/* "==> PATH (TIME; revision ID by WHO: COMMENT) <==", what is known of it. */
+static void version_header(FILE *f, const wpk_entry *e)
+{
+    char when[40];
+    cli_format_updated(e, when, sizeof when);
+    fprintf(f, "==> %s (%s", e->path, when);
+    if (e->has_revision_id || e->contributor || e->comment) fputs(";", f);
+    if (e->has_revision_id) fprintf(f, " revision %llu", (unsigned long long)e->revision_id);
+    if (e->contributor) {
+        fputs(" by ", f);
+        put_line(f, e->contributor);
+    }
+    if (e->comment) {
+        fputs(e->has_revision_id || e->contributor ? ": " : " ", f);
+        put_line(f, e->comment);
+    }
+    fputs(") <==\n", f);
+}
 
 static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
 {
@@ -58,11 +84,7 @@ static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *n
             cli_error("out of memory rendering \"%s\"", e->path);
             return CLI_EXIT_RESOURCE;
         }
-        if (header) {
-            char when[40];
-            cli_format_updated(e, when, sizeof when);
-            fprintf(f, "==> %s (%s) <==\n", e->path, when);
-        }
+        if (header) version_header(f, e);
         bad = fwrite(out.p ? out.p : "", 1, out.len, f) != out.len;
         wt_buf_free(&out);
         if (bad) {
@@ -71,11 +93,7 @@ static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *n
         }
         return CLI_EXIT_OK;
     }
-    if (header) {
-        char when[40];
-        cli_format_updated(e, when, sizeof when);
-        fprintf(f, "==> %s (%s) <==\n", e->path, when);
-    }
+    if (header) version_header(f, e);
     int bad = fwrite(data, 1, e->size, f) != e->size;
     if (header && !bad) bad = fputc('\n', f) == EOF;
     wpk_free(data);

@@ -13,7 +13,8 @@ static const char list_usage[] =
     "  page ID, title, path, size in bytes, last-updated time (UTC), language,\n"
     "  kind (article, redirect, revision or file), categories ('; '-separated)\n"
     "with '-' for a field the entry does not have. Older versions of an article\n"
-    "(revisions) are left out unless --revisions is given.\n"
+    "(revisions) are left out unless --revisions is given; with it, each line\n"
+    "goes on with the version's revision ID, contributor and comment (MediaWiki).\n"
     "\n"
     "options:\n"
     "      --revisions      include older versions of articles\n"
@@ -60,6 +61,9 @@ static void print_json(list_ctx *c, const wpk_entry *e, const char *updated)
     if (e->has_ns) json_object_set_new(o, "namespace", json_integer((json_int_t)e->ns));
     json_object_set_new(o, "wiki", e->wiki ? json_string(e->wiki) : json_null());
     if (e->redirect) json_object_set_new(o, "redirect", json_string(e->redirect));
+    if (e->has_revision_id) json_object_set_new(o, "revision_id", json_integer((json_int_t)e->revision_id));
+    if (e->contributor) json_object_set_new(o, "contributor", json_string(e->contributor));
+    if (e->comment) json_object_set_new(o, "comment", json_string(e->comment));
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (s) printf("%s\n  %s", c->n ? "," : "[", s);
@@ -88,6 +92,13 @@ static int print_entry(void *vctx, const wpk_entry *e)
         for (size_t i = 0; i < e->n_categories; i++) {
             if (i) fputs("; ", stdout);
             put_field(e->categories[i]);
+        }
+        if (c->revisions) {
+            if (e->has_revision_id) printf("\t%llu\t", (unsigned long long)e->revision_id);
+            else fputs("\t-\t", stdout);
+            put_field(e->contributor);
+            putchar('\t');
+            put_field(e->comment);
         }
         putchar('\n');
     }

@@ -75,6 +75,7 @@ typedef struct pack_ctx {
     int failed;               /* a writer error: stop */
     const char *input;        /* the file being read, for messages */
     const char *source;       /* its path in the archive: records are named below it */
+    char described[256];      /* the wiki last described to the writer (a dump's <siteinfo>) */
 } pack_ctx;
 
 static void warn(pack_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -166,6 +167,24 @@ static void entry_from_article(wpk_entry *m, const imp_article *a)
     m->ns = a->ns;
     m->has_ns = a->has_ns;
     m->wiki = a->wiki;
+    m->revision_id = a->revision_id;
+    m->has_revision_id = a->has_revision_id;
+    m->contributor = a->contributor;
+    m->comment = a->comment;
+}
+
+/* A dump's <siteinfo>: its site name and case rule, told to the writer
+ * when its pages start (once a dump, whatever its number of pages). */
+static int describe_wiki(pack_ctx *c, const imp_article *a)
+{
+    if (!a->wiki || !strcmp(c->described, a->wiki) || strlen(a->wiki) >= sizeof c->described) return WPK_OK;
+    wpk_wiki_info info = WPK_WIKI_INFO_INIT;
+    info.name = a->wiki;
+    info.site_name = a->site_name;
+    info.case_sensitive = a->wiki_case_sensitive;
+    int rc = wpk_writer_describe_wiki(c->w, &info, &c->err);
+    if (!rc) snprintf(c->described, sizeof c->described, "%s", a->wiki);
+    return rc;
 }
 
 /* Other names people use for an article: the title in its URL and, for a
@@ -229,7 +248,8 @@ static int on_page(void *ctx, const imp_article *page, uint64_t byte_offset)
     imp_article a = *page; /* borrowed: only the title may be replaced */
     char *title = page->title ? strdup(page->title) : NULL;
     a.title = title;
-    int rc = add_record(c, c->source, &a, ".wiki");
+    int rc = describe_wiki(c, &a);
+    if (!rc) rc = add_record(c, c->source, &a, ".wiki");
     free(a.title);
     if (rc) c->failed = 1;
     return rc ? 1 : 0;

@@ -44,8 +44,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version")) {
         /* The library linked at run time says its own version. */
         /* Any minor version of the format's major one is read. */
-        printf("wikipack %s (library %s; writes format %d.%d, reads format %d.x)\n", WPK_VERSION_STRING,
-               wpk_version_string(), WPK_FORMAT_MAJOR, WPK_FORMAT_MINOR, WPK_FORMAT_MAJOR);
+        /* An archive says the lowest minor version whose additions it uses. */
+        printf("wikipack %s (library %s; writes format %d.0 to %d.%d, reads format %d.x)\n", WPK_VERSION_STRING,
+               wpk_version_string(), WPK_FORMAT_MAJOR, WPK_FORMAT_MAJOR, WPK_FORMAT_MINOR, WPK_FORMAT_MAJOR);
         return CLI_EXIT_OK;
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {

@@ -44,6 +44,11 @@ typedef struct imp_article {
     uint64_t revision_id;
     int has_revision_id;
     int is_older_revision;
+    /* Its contributor (user name or IP address) and edit summary; the
+     * wiki's <sitename> and case rule. Set only by the MediaWiki reader,
+     * borrowed from it (imp_article_free leaves them). */
+    char *contributor, *comment, *site_name;
+    int wiki_case_sensitive;
 } imp_article;
 
 void imp_article_free(imp_article *a);          /* frees everything, zeroes; safe on a zeroed struct */

@@ -123,7 +123,20 @@ static int parse_redirect(const char *t, size_t n, char *out, size_t cap)
 /* The parser                                                          */
 /* ------------------------------------------------------------------ */
 
-enum field { F_NONE, F_TITLE, F_NS, F_ID, F_REV_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS, F_BASE };
+enum field { F_NONE, F_TITLE, F_NS, F_ID, F_REV_ID, F_TS, F_TEXT, F_DBNAME, F_CASE, F_CATEGORY_NS, F_BASE, F_SITENAME,
+             F_CONTRIBUTOR, F_COMMENT };
+/* Longest contributor name kept (MediaWiki's user names are at most 255
+ * bytes); a comment is kept up to the collected field's size. */
+#define CONTRIBUTOR_MAX 255
+
+/* What a revision says of itself, besides its text. */
+typedef struct rev_facts {
+    int has_ts, has_rev_id;
+    int64_t ts;
+    uint64_t rev_id;
+    char contributor[CONTRIBUTOR_MAX + 1];   /* "" none */
+    char comment[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1];
+} rev_facts;
 /* Longest <dbname> kept (the library's cap on a wiki's name). */
 #define DBNAME_MAX 255
 
@@ -156,6 +169,7 @@ typedef struct {
     char url_base[512];          /* from <base>: "https://en.wikipedia.org/wiki/"; "" unknown */
     char url[512 + 3 * IMP_MEDIAWIKI_MAX_TITLE_BYTES + 1]; /* the page's URL, url_base + title */
     int case_sensitive;          /* <case>case-sensitive</case>: titles keep their first letter's case */
+    char site_name[256];         /* <sitename>: "Wikipedia" */
 
     /* The page being read. */
     uint64_t page_start;
@@ -171,14 +185,10 @@ typedef struct {
 
     /* Revisions: the best so far and the one being read. */
     tbuf best, cur;
-    int have_best, best_has_ts;
-    int64_t best_ts;
-    uint64_t best_rev_id;
-    int best_has_rev_id;
-    int cur_ts_seen, cur_has_ts, cur_skip;
-    int64_t cur_ts;
-    uint64_t cur_rev_id;
-    int cur_has_rev_id;
+    int have_best;
+    rev_facts best_f, cur_f;
+    int cur_ts_seen, cur_skip;
+    int in_contributor;          /* inside the revision's <contributor> */
     int all_revisions;           /* deliver the revisions that are not the page's newest too */
 
     char msg[IMP_MEDIAWIKI_MAX_TITLE_BYTES + 512];
@@ -294,20 +304,19 @@ static void begin_page(mw *m)
     m->title[0] = m->redirect[0] = 0;
     m->page_id = 0;
     m->ns = 0;
-    m->have_best = m->best_has_ts = 0;
-    m->best_ts = 0;
+    m->have_best = 0;
+    memset(&m->best_f, 0, sizeof m->best_f);
     m->best.len = m->cur.len = 0;
 }
 
-static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev_id, uint64_t rev_id, int older);
+static void deliver(mw *m, const tbuf *text, const rev_facts *f, int older);
 
 static void begin_revision(mw *m)
 {
     m->in_rev = 1;
     m->cur.len = 0;
-    m->cur_ts_seen = m->cur_has_ts = m->cur_skip = m->cur_has_rev_id = 0;
-    m->cur_ts = 0;
-    m->cur_rev_id = 0;
+    m->cur_ts_seen = m->cur_skip = m->in_contributor = 0;
+    memset(&m->cur_f, 0, sizeof m->cur_f);
 }
 
 static void end_revision(mw *m)
@@ -316,31 +325,28 @@ static void end_revision(mw *m)
     if (m->cur_skip) return; /* known to be older than the best one */
     int better;
     if (!m->have_best) better = 1;
-    else if (m->cur_has_ts) better = !m->best_has_ts || m->cur_ts >= m->best_ts;
-    else better = !m->best_has_ts;
+    else if (m->cur_f.has_ts) better = !m->best_f.has_ts || m->cur_f.ts >= m->best_f.ts;
+    else better = !m->best_f.has_ts;
     if (!better) {
-        if (m->all_revisions) deliver(m, &m->cur, m->cur_has_ts, m->cur_ts, m->cur_has_rev_id, m->cur_rev_id, 1);
+        if (m->all_revisions) deliver(m, &m->cur, &m->cur_f, 1);
         return;
     }
     /* The one it replaces is an older revision now. */
     if (m->have_best && m->all_revisions)
-        deliver(m, &m->best, m->best_has_ts, m->best_ts, m->best_has_rev_id, m->best_rev_id, 1);
+        deliver(m, &m->best, &m->best_f, 1);
     tbuf t = m->best;
     m->best = m->cur;
     m->cur = t;
     m->cur.len = 0;
     m->have_best = 1;
-    m->best_has_ts = m->cur_has_ts;
-    m->best_ts = m->cur_ts;
-    m->best_has_rev_id = m->cur_has_rev_id;
-    m->best_rev_id = m->cur_rev_id;
+    m->best_f = m->cur_f;
 }
 
 static int add_category(void *ctx, const char *name, size_t len) { return imp_add_category(ctx, name, len); }
 
 /* Hand one revision of the page to the callback: the page's newest (older
  * 0), or with all_revisions one that is not. */
-static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev_id, uint64_t rev_id, int older)
+static void deliver(mw *m, const tbuf *text, const rev_facts *f, int older)
 {
     if (m->failed || m->cb_ret) return;
     if (!m->has_title) {
@@ -368,8 +374,12 @@ static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev
     a.has_page_id = m->has_id;
     a.ns = m->ns;
     a.has_ns = m->has_ns;
-    a.revision_id = rev_id;
-    a.has_revision_id = has_rev_id;
+    a.revision_id = f->rev_id;
+    a.has_revision_id = f->has_rev_id;
+    a.contributor = f->contributor[0] ? (char *)f->contributor : NULL;
+    a.comment = f->comment[0] ? (char *)f->comment : NULL;
+    a.site_name = m->site_name[0] ? m->site_name : NULL;
+    a.wiki_case_sensitive = m->case_sensitive;
     a.is_older_revision = older;
     if (text && text->len) {
         a.text = text->p;
@@ -378,8 +388,8 @@ static void deliver(mw *m, const tbuf *text, int has_ts, int64_t ts, int has_rev
         a.text = empty_text;
         a.text_len = 0;
     }
-    if (has_ts) {
-        a.updated_us = ts;
+    if (f->has_ts) {
+        a.updated_us = f->ts;
         a.has_updated = 1;
     }
     /* An older revision's own text says whether it was a redirect then. */
@@ -419,8 +429,8 @@ static void end_page(mw *m)
                  (unsigned long long)end);
         m->warn(m->ctx, m->msg);
     }
-    deliver(m, m->have_best ? &m->best : NULL, m->have_best && m->best_has_ts, m->best_ts,
-            m->have_best && m->best_has_rev_id, m->best_rev_id, 0);
+    static const rev_facts none;
+    deliver(m, m->have_best ? &m->best : NULL, m->have_best ? &m->best_f : &none, 0);
     tbuf_release_if_big(&m->best);
     tbuf_release_if_big(&m->cur);
 }
@@ -495,8 +505,8 @@ static void end_field(mw *m)
     case F_REV_ID: {
         uint64_t v;
         if (!m->col_over && m->col_len <= SMALL_FIELD_MAX && parse_u64(m->col, m->col_len, &v) == 0) {
-            m->cur_rev_id = v;
-            m->cur_has_rev_id = 1;
+            m->cur_f.rev_id = v;
+            m->cur_f.has_rev_id = 1;
         } else {
             const char *q = quoted(m, &shown);
             warn_at(m, "revision <id> \"%.*s\" is not a number", shown, q);
@@ -512,6 +522,24 @@ static void end_field(mw *m)
         if (!m->col_over && keep > 8 && keep < sizeof m->url_base && (!strncmp(p, "https://", 8) || !strncmp(p, "http://", 7))) {
             memcpy(m->url_base, p, keep);
             m->url_base[keep] = 0;
+        }
+        break;
+    }
+    case F_SITENAME:
+    case F_CONTRIBUTOR:
+    case F_COMMENT: {
+        const char *p = m->col;
+        size_t n = m->col_len;
+        if (f != F_COMMENT) trim(&p, &n);
+        char *to = f == F_SITENAME ? m->site_name : f == F_CONTRIBUTOR ? m->cur_f.contributor : m->cur_f.comment;
+        size_t cap = f == F_SITENAME ? sizeof m->site_name : f == F_CONTRIBUTOR ? sizeof m->cur_f.contributor
+                                                                                : sizeof m->cur_f.comment;
+        if (!m->col_over && n < cap) {
+            memcpy(to, p, n);
+            to[n] = 0;
+        } else if (f != F_SITENAME) {
+            warn_at(m, "a revision's %s is longer than %zu bytes (left out)", f == F_COMMENT ? "<comment>" : "contributor",
+                    cap - 1);
         }
         break;
     }
@@ -539,11 +567,11 @@ static void end_field(mw *m)
         trim(&p, &n);
         m->cur_ts_seen = 1;
         if (!m->col_over && n <= SMALL_FIELD_MAX && imp_parse_time(p, n, &us) == 0) {
-            m->cur_ts = us;
-            m->cur_has_ts = 1;
+            m->cur_f.ts = us;
+            m->cur_f.has_ts = 1;
         } else {
             const char *q = quoted(m, &shown);
-            m->cur_has_ts = 0;
+            m->cur_f.has_ts = 0;
             warn_at(m, "revision <timestamp> \"%.*s\" is not a date", shown, q);
         }
         break;
@@ -580,6 +608,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         if (strcmp(name, "dbname") == 0) collect(m, F_DBNAME);
         else if (strcmp(name, "case") == 0) collect(m, F_CASE);
         else if (strcmp(name, "base") == 0) collect(m, F_BASE);
+        else if (strcmp(name, "sitename") == 0) collect(m, F_SITENAME);
     } else if (m->in_siteinfo && d == 4 && strcmp(name, "namespace") == 0) {
         for (size_t i = 0; atts[i]; i += 2)
             if (strcmp(atts[i], "key") == 0 && strcmp(atts[i + 1], "14") == 0) collect(m, F_CATEGORY_NS);
@@ -600,19 +629,25 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
                     m->has_redirect = n > 0;
                 }
         }
+    } else if (m->in_contributor && d == 5) {
+        if (strcmp(name, "username") == 0 || strcmp(name, "ip") == 0) collect(m, F_CONTRIBUTOR);
     } else if (m->in_rev && d == 4) {
         if (strcmp(name, "timestamp") == 0) {
             collect(m, F_TS);
         } else if (strcmp(name, "id") == 0) {
             collect(m, F_REV_ID);
+        } else if (strcmp(name, "comment") == 0) {
+            collect(m, F_COMMENT);
+        } else if (strcmp(name, "contributor") == 0) {
+            m->in_contributor = 1;
         } else if (strcmp(name, "text") == 0) {
             collect(m, F_TEXT);
             m->cur.len = 0;
             if (m->cur.p) m->cur.p[0] = 0;
             /* An older revision's text need not be kept at all, unless
              * every revision is delivered. */
-            m->cur_skip = !m->all_revisions && m->have_best && m->best_has_ts && m->cur_ts_seen &&
-                          (!m->cur_has_ts || m->cur_ts < m->best_ts);
+            m->cur_skip = !m->all_revisions && m->have_best && m->best_f.has_ts && m->cur_ts_seen &&
+                          (!m->cur_f.has_ts || m->cur_f.ts < m->best_f.ts);
         }
     }
 }
@@ -622,6 +657,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     mw *m = ud;
     if (m->failed || m->cb_ret) return;
     if (m->field != F_NONE && m->depth == m->field_depth) end_field(m);
+    else if (m->in_contributor && m->depth == 4) m->in_contributor = 0;
     else if (m->in_rev && m->depth == 3 && strcmp(name, "revision") == 0) end_revision(m);
     else if (m->in_page && m->depth == 2 && strcmp(name, "page") == 0) end_page(m);
     else if (m->in_siteinfo && m->depth == 2) m->in_siteinfo = 0;
