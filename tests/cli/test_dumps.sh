@@ -118,6 +118,30 @@ check "pack the current dump" "$WP" pack -q -o "$T/cur.wpk" "$AA_CUR"
 check "--latest-only history and current dump: the same entries" same_list "$T/latest.wpk" "$T/cur.wpk"
 check "all 1,307 revisions are entries" test "$("$WP" list --revisions "$H" | wc -l)" -eq 1307
 check "507 pages: 488 articles and 19 redirect pages" bash -c "'$WP' info '$H' | grep -q '^articles: *488 ' && '$WP' info '$H' | grep -q '^redirect pages: *19 '"
+# Each revision's own facts: its ID, contributor and comment, as the dump
+# gives them (read by Python's parsers, not wikipack's).
+HERE=$(cd "$(dirname "$0")" && pwd)
+check "history: each page's newest revision's ID, contributor, comment" python3 "$HERE/dump_revisions.py" "$WP" "$H" "$AA_CUR"
+check "current dump: the same" python3 "$HERE/dump_revisions.py" "$WP" "$T/cur.wpk" "$AA_CUR"
+check "an older revision's facts in get --revision all" bash -c "'$WP' get '$H' --title 'Main Page' --revision all | grep -qxF '==> aawiki-20260101-pages-meta-history/Main_Page@r3807.wiki (2008-05-13T19:01:34Z; revision 3807 by VasilievVV: closed) <=='"
+check "list --revisions: an older revision's ID, contributor and comment" bash -c "'$WP' list --revisions '$H' | awk -F'\t' '\$3 ~ /Main_Page@r3807/' | cut -f9- | grep -qxP '3807\tVasilievVV\tclosed'"
+check "the archive says format 2.1 (it uses 2.1's fields)" test "$(field "$H" 'format version')" = 2.1
+
+# ---- 6. The wiki's case rule, from <siteinfo><case>: on a case-sensitive
+# wiki (Wiktionary) "polish" and "Polish" are two pages, and a title typed
+# loosely ("polish_") is the page of its own case; on a first-letter wiki
+# both name "Polish".
+WIKT=$2/mediawiki/wiktionary_case.xml
+W=$T/wikt.wpk
+check "pack a case-sensitive wiki" "$WP" pack -q -o "$W" "$WIKT"
+check "info says it is case-sensitive" bash -c "'$WP' info '$W' | grep -q '^wikis: *enwiktionary (en, Wiktionary, case-sensitive)'"
+check "polish_ is polish" has_text "$W" --title "polish_" -- "to make smooth and shiny; to refine"
+check "Polish_ is Polish" has_text "$W" --title "Polish_" -- "(of Poland)"
+check "POLISH is ambiguous (exit 3)" bash -c "'$WP' get '$W' --title POLISH >/dev/null 2>&1; [ \$? -eq 3 ]"
+sed 's#<case>case-sensitive</case>#<case>first-letter</case>#' "$WIKT" >"$T/first_letter.xml"
+check "pack the same pages as a first-letter wiki" "$WP" pack -q -o "$T/first.wpk" "$T/first_letter.xml"
+check "there, polish_ names both (exit 3)" bash -c "'$WP' get '$T/first.wpk' --title polish_ >/dev/null 2>&1; [ \$? -eq 3 ]"
+check "its revision facts make it format 2.1" test "$(field "$T/first.wpk" 'format version')" = 2.1
 
 # ---- Damage is reported, naming the file, and nothing is lost.
 head -c 100000 "$AA_HIST" >"$T/cut.7z"

@@ -312,6 +312,41 @@ static void test_signature(void)
 
 /* ---- SUMMARY ---- */
 
+/* Format 2.1's CASE_SENSITIVE fields: wiki numbers, increasing, not 0. */
+static void test_summary_case(void)
+{
+    bb b = {.n = 0};
+    bb_u8(&b, 8); bb_u16(&b, 2); bb_u16(&b, 2);
+    bb_u8(&b, 8); bb_u16(&b, 2); bb_u16(&b, 65535);
+    wpk2_summary s;
+    CHECK_OK(wpk2_summary_decode(b.p, b.n, NULL, &s, &e), e);
+    CHECK(s.case_sensitive_count == 2 && s.case_sensitive[0] == 2 && s.case_sensitive[1] == 65535);
+    wpk2_buf out = {0};
+    CHECK_OK(wpk2_summary_encode(&out, &s, &e), e);
+    CHECK(out.len == b.n && !memcmp(out.p, b.p, b.n));
+    wpk2_summary_free(&s);
+    wpk2_buf_free(&out);
+    static const struct { uint16_t len, first, second; const char *why; } bad[] = {
+        {2, 3, 3, "a wiki repeated"}, {2, 3, 2, "out of order"}, {2, 0, 1, "wiki 0"}, {3, 1, 2, "3 bytes"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        bb c = {.n = 0};
+        bb_u8(&c, 8); bb_u16(&c, bad[k].len); bb_u16(&c, bad[k].first);
+        if (bad[k].len == 3) bb_u8(&c, 0);
+        bb_u8(&c, 8); bb_u16(&c, 2); bb_u16(&c, bad[k].second);
+        int rc = wpk2_summary_decode(c.p, c.n, NULL, &s, &e);
+        CHECK_MSG(rc == WPK2_E_CORRUPT && strstr(e.msg, "CASE_SENSITIVE"), "%s: rc %d %s", bad[k].why, rc, e.msg);
+        wpk2_summary_free(&s);
+    }
+    wpk2_summary z;
+    memset(&z, 0, sizeof z);
+    uint16_t zero = 0;
+    z.case_sensitive = &zero;
+    z.case_sensitive_count = 1;
+    CHECK_ERR(wpk2_summary_encode(&out, &z, &e), e, WPK2_E_INVALID, "is 0 or out of order");
+    wpk2_buf_free(&out);
+}
+
 static void test_summary(void)
 {
     bb b = {.n = 0};
@@ -415,6 +450,7 @@ int main(void)
     test_section_table();
     test_signature();
     test_summary();
+    test_summary_case();
     test_wikis();
     return check_summary();
 }

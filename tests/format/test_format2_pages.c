@@ -355,6 +355,9 @@ static int same_entry(const wpk2_entry *a, const wpk2_entry *b, const wpk2_block
     if ((a->ext & WPK2_X_NAMESPACE) && a->ns != b->ns) return 0;
     if ((a->ext & WPK2_X_REDIRECT) && !same_str(a->redirect, b->redirect)) return 0;
     if ((a->ext & WPK2_X_LANGUAGE) && !same_str(a->language, b->language)) return 0;
+    if ((a->ext & WPK2_X_REVISION_ID) && a->revision_id != b->revision_id) return 0;
+    if ((a->ext & WPK2_X_CONTRIBUTOR) && !same_str(a->contributor, b->contributor)) return 0;
+    if ((a->ext & WPK2_X_COMMENT) && !same_str(a->comment, b->comment)) return 0;
     return 1;
 }
 
@@ -527,6 +530,69 @@ static int title_decode(wpk2_title_page *pg)
 {
     size_t n = join_page(page, 4, 2, ts, 5);
     return wpk2_title_page_decode(page, n, &ctx, pg, &e);
+}
+
+/* Format 2.1's revision facts: IDs from 0 to 2^64 - 1 as decimal digits,
+ * contributor and comment; each digit string a decoder must refuse. */
+static size_t find_bytes(const uint8_t *p, size_t n, const char *what)
+{
+    size_t k = strlen(what);
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(p + i, what, k)) return i;
+    return SIZE_MAX;
+}
+
+static void test_revision_facts(void)
+{
+    reset_ctx();
+    ctx.from = NULL;
+    ctx.entry_count = 10;
+    wpk2_entry in[3];
+    memset(in, 0, sizeof in);
+    in[0] = (wpk2_entry){.path = S("a"), .ext = WPK2_X_REVISION_ID | WPK2_X_CONTRIBUTOR | WPK2_X_COMMENT,
+                         .revision_id = UINT64_MAX, .contributor = S("Ex\xc3\xa4mple"), .comment = S("c\tomment")};
+    in[1] = (wpk2_entry){.path = S("b"), .ext = WPK2_X_REVISION_ID, .revision_id = 0};
+    in[2] = (wpk2_entry){.path = S("c"), .ext = WPK2_X_CONTRIBUTOR, .contributor = S("192.0.2.1")};
+    wpk2_entry_page pg;
+    wpk2_buf out = {0};
+    int rc = round_trip(in, 3, NULL, 0, 0, &pg, &out);
+    CHECK_MSG(rc == 0, "rc %d %s", rc, e.msg);
+    if (rc == 0) {
+        CHECK(pg.entries[0].revision_id == UINT64_MAX && pg.entries[1].revision_id == 0 &&
+              pg.entries[1].ext == WPK2_X_REVISION_ID && str_is(pg.entries[2].contributor, "192.0.2.1"));
+        wpk2_entry_page_free(&pg);
+    }
+    /* The digits as stored, changed into what is not a revision ID. */
+    static const struct { const char *from, *to, *why; } bad[] = {
+        {"18446744073709551615", "18446744073709551616", "2^64"},
+        {"18446744073709551615", "1844674407370955161x", "a letter"},
+        {"18446744073709551615", "08446744073709551615", "a leading zero"},
+        {"18446744073709551615", "-8446744073709551615", "a sign"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        size_t at = find_bytes(out.p, out.len, bad[k].from);
+        CHECK_MSG(at != SIZE_MAX, "the digits are not stored as such");
+        if (at == SIZE_MAX) break;
+        uint8_t *copy = malloc(out.len);
+        memcpy(copy, out.p, out.len);
+        memcpy(copy + at, bad[k].to, strlen(bad[k].to));
+        wpk2_root_item it = {.first_item = 0, .page_items = 3, .key = S("a")};
+        ctx.from = &it;
+        rc = wpk2_entry_page_decode(copy, out.len, &ctx, &pg, &e);
+        ctx.from = NULL;
+        if (rc == WPK2_OK) wpk2_entry_page_free(&pg);
+        CHECK_MSG(rc == WPK2_E_CORRUPT && strstr(e.msg, "REVISION_ID is not a decimal number"), "%s: rc %d %s",
+                  bad[k].why, rc, e.msg);
+        free(copy);
+    }
+    /* An empty contributor or comment is not written. */
+    in[2].contributor = S("");
+    out.len = 0;
+    CHECK_ERR(wpk2_entry_page_encode(&out, &ctx, 0, in, 3, NULL, 0, &e), e, WPK2_E_INVALID, "CONTRIBUTOR or COMMENT empty");
+    in[2] = (wpk2_entry){.path = S("c"), .ext = WPK2_X_COMMENT};
+    out.len = 0;
+    CHECK_ERR(wpk2_entry_page_encode(&out, &ctx, 0, in, 3, NULL, 0, &e), e, WPK2_E_INVALID, "CONTRIBUTOR or COMMENT empty");
+    wpk2_buf_free(&out);
 }
 
 static void test_title_pages(void)
@@ -909,6 +975,7 @@ int main(void)
     test_entry_page();
     test_entry_rules();
     test_entry_round_trips();
+    test_revision_facts();
     test_title_pages();
     test_upper_first();
     test_spelling();

@@ -418,6 +418,96 @@ static void test_abi_and_caps(void)
     wpk_reader_close(r);
 }
 
+/* ---- wikis' case rules and revisions' facts (format 2.1) ---- */
+
+typedef struct paths_hit { char text[256]; } paths_hit;
+
+static int note_hit(void *ctx, const char *title, int kind, uint64_t entry)
+{
+    (void)kind;
+    paths_hit *h = ctx;
+    size_t n = strlen(h->text);
+    snprintf(h->text + n, sizeof h->text - n, "%s#%llu ", title, (unsigned long long)entry);
+    return 0;
+}
+
+static int add_page(wpk_writer *w, const char *path, const char *title, const char *wiki, uint64_t rev,
+                    const char *who, const char *comment, wpk_error *err)
+{
+    wpk_entry m = WPK_ENTRY_INIT;
+    m.path = path;
+    m.title = title;
+    m.wiki = wiki;
+    m.revision_id = rev;
+    m.has_revision_id = rev != 0;
+    m.contributor = who;
+    m.comment = comment;
+    return wpk_writer_add(w, &m, title, strlen(title), err);
+}
+
+static void test_case_rules_and_revision_facts(void)
+{
+    const char *p = tmp_path("case.wpk");
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    /* Told: Wiktionary is case-sensitive, with a site name and URL base. */
+    wpk_wiki_info wt = WPK_WIKI_INFO_INIT;
+    wt.name = "enwiktionary";
+    wt.site_name = "Wiktionary";
+    wt.url_base = "https://en.wiktionary.org/wiki/";
+    wt.case_sensitive = 1;
+    CHECK_MSG(wpk_writer_describe_wiki(w, &wt, &err) == 0, "%s", err.message);
+    wpk_wiki_info none = WPK_WIKI_INFO_INIT;
+    none.name = "";
+    CHECK(wpk_writer_describe_wiki(w, &none, &err) == WPK_E_INVALID);
+    none.name = "nowiki"; /* described, but no entry is of it: not recorded */
+    CHECK(wpk_writer_describe_wiki(w, &none, &err) == 0);
+    CHECK(add_page(w, "t/polish", "polish", "enwiktionary", 700002, "192.0.2.44", "add a sense", &err) == 0);
+    CHECK(add_page(w, "t/Polish", "Polish", "enwiktionary", 0, "Bob", NULL, &err) == 0);
+    CHECK(add_page(w, "e/polish", "polish", "enwiki", 0, NULL, "", &err) == 0);
+    CHECK(add_page(w, "e/Polish", "Polish", "enwiki", 18446744073709551615ull, NULL, NULL, &err) == 0);
+    static char long_comment[65537];
+    memset(long_comment, 'c', 65536);
+    CHECK(add_page(w, "e/long", "Long", "enwiki", 1, NULL, long_comment, &err) == WPK_E_INVALID);
+    CHECK_MSG(wpk_writer_finish(w, NULL, &err) == 0, "%s", err.message);
+    wpk_writer_free(w);
+    wpk_reader *r = NULL;
+    CHECK_MSG(wpk_reader_open(&r, p, NULL, &err) == 0, "%s", err.message);
+    if (!r) return;
+    wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
+    CHECK(wpk_reader_info(r, &info) == 0 && info.version_minor == 1 && info.wiki_count == 2);
+    wpk_wiki_info got = WPK_WIKI_INFO_INIT;
+    CHECK(wpk_reader_wiki_info(r, 1, &got) == 0 && !strcmp(got.name, "enwiki") && !got.case_sensitive &&
+          !strcmp(got.site_name, ""));
+    CHECK(wpk_reader_wiki_info(r, 2, &got) == 0 && !strcmp(got.name, "enwiktionary") && got.case_sensitive &&
+          !strcmp(got.site_name, "Wiktionary") && !strcmp(got.url_base, "https://en.wiktionary.org/wiki/"));
+    CHECK(wpk_reader_wiki_info(r, 3, &got) == WPK_E_NOTFOUND && wpk_reader_wiki_info(r, 0, &got) == WPK_E_NOTFOUND);
+    /* "polish_" on Wiktionary is "polish" alone; on Wikipedia both pages
+     * have the MediaWiki form "Polish". */
+    wpk_match_level lv;
+    paths_hit h = {""};
+    CHECK(wpk_reader_match_title_wiki(r, "enwiktionary", "polish_", note_hit, &h, &lv, &err) == 0);
+    CHECK_MSG(lv == WPK_MATCH_MEDIAWIKI && !strcmp(h.text, "polish#3 "), "level %d: %s", lv, h.text);
+    h.text[0] = 0;
+    CHECK(wpk_reader_match_title_wiki(r, "enwiktionary", "Polish_", note_hit, &h, &lv, &err) == 0);
+    CHECK_MSG(lv == WPK_MATCH_MEDIAWIKI && !strcmp(h.text, "Polish#2 "), "level %d: %s", lv, h.text);
+    h.text[0] = 0;
+    CHECK(wpk_reader_match_title_wiki(r, "enwiki", "polish_", note_hit, &h, &lv, &err) == 0);
+    CHECK_MSG(lv == WPK_MATCH_MEDIAWIKI && strstr(h.text, "Polish#0") && strstr(h.text, "polish#1"), "level %d: %s",
+              lv, h.text);
+    /* Revision facts as given; "" is none. */
+    wpk_entry *e = NULL;
+    CHECK(wpk_reader_find_by_path(r, "t/polish", &e, &err) == 0 && e->has_revision_id && e->revision_id == 700002 &&
+          !strcmp(e->contributor, "192.0.2.44") && !strcmp(e->comment, "add a sense"));
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_path(r, "e/polish", &e, &err) == 0 && !e->has_revision_id && !e->contributor && !e->comment);
+    wpk_entry_free(e);
+    CHECK(wpk_reader_find_by_path(r, "e/Polish", &e, &err) == 0 && e->revision_id == UINT64_MAX && !e->contributor);
+    wpk_entry_free(e);
+    wpk_reader_close(r);
+}
+
 int main(int argc, char **argv)
 {
     dir = argc > 1 ? argv[1] : ".";
@@ -425,5 +515,6 @@ int main(int argc, char **argv)
     test_collision();
     test_older_archives();
     test_abi_and_caps();
+    test_case_rules_and_revision_facts();
     return check_summary();
 }

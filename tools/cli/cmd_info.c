@@ -16,18 +16,26 @@ static const char info_usage[] =
 
 typedef struct lang_list { char text[1024]; size_t n; } lang_list;
 
-/* The wikis, as "enwiki (en), dewiki (de)" and as a JSON array of names. */
-typedef struct wiki_list { char text[1024]; size_t n; json_t *names; } wiki_list;
+/* The wikis, as "enwiki (en), enwiktionary (en, Wiktionary, case-sensitive)",
+ * as a JSON array of names, and as JSON objects with every field. */
+typedef struct wiki_list { char text[1024]; size_t n; json_t *names, *details; const wpk_reader *r; } wiki_list;
 
 static int add_wiki(void *ctx, uint32_t number, const char *name, const char *language, const char *url_base,
                     const char *site_name)
 {
-    (void)number, (void)url_base, (void)site_name;
     wiki_list *w = ctx;
+    wpk_wiki_info info = WPK_WIKI_INFO_INIT;
+    int case_sensitive = wpk_reader_wiki_info(w->r, number, &info) == WPK_OK && info.case_sensitive;
+    char what[512];
+    snprintf(what, sizeof what, "%s%s%s%s", language, *language && *site_name ? ", " : "", site_name,
+             case_sensitive ? (*language || *site_name ? ", case-sensitive" : "case-sensitive") : "");
     size_t used = strlen(w->text);
-    snprintf(w->text + used, sizeof w->text - used, "%s%s%s%s%s", w->n++ ? ", " : "", name, *language ? " (" : "",
-             language, *language ? ")" : "");
+    snprintf(w->text + used, sizeof w->text - used, "%s%s%s%s%s", w->n++ ? ", " : "", name, *what ? " (" : "", what,
+             *what ? ")" : "");
     json_array_append_new(w->names, json_string(name));
+    json_array_append_new(w->details, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "language", language,
+                                                "url_base", url_base, "site_name", site_name, "case",
+                                                case_sensitive ? "case-sensitive" : "first-letter"));
     return 0;
 }
 
@@ -62,7 +70,7 @@ int cli_cmd_info(int argc, char **argv)
     wpk_reader_info(r, &i);
     lang_list langs = {{0}, 0};
     wpk_reader_languages(r, add_language, &langs);
-    wiki_list wikis = {{0}, 0, json_array()};
+    wiki_list wikis = {{0}, 0, json_array(), json_array(), r};
     wpk_reader_wikis(r, add_wiki, &wikis);
     wpk_reader_close(r);
     double ratio = i.file_size ? (double)i.content_bytes / (double)i.file_size : 0;
@@ -82,8 +90,13 @@ int cli_cmd_info(int argc, char **argv)
                               (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "redirects",
                               (json_int_t)i.redirects, "redirects_out", (json_int_t)i.redirects_out, "categories",
                               (json_int_t)i.categories, "languages", langs.text);
-        if (o) json_object_set_new(o, "wikis", wikis.names);
-        else json_decref(wikis.names);
+        if (o) {
+            json_object_set_new(o, "wikis", wikis.names);
+            json_object_set_new(o, "wiki_details", wikis.details);
+        } else {
+            json_decref(wikis.names);
+            json_decref(wikis.details);
+        }
         char *s = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
         json_decref(o);
         if (!s) return CLI_EXIT_RESOURCE;
@@ -104,6 +117,7 @@ int cli_cmd_info(int argc, char **argv)
     printf("indexes:          %llu bytes\n", (unsigned long long)i.index_bytes);
     printf("dictionary:       %llu bytes\n", (unsigned long long)i.dict_size);
     json_decref(wikis.names);
+    json_decref(wikis.details);
     printf("wikis:            %s\n", wikis.n ? wikis.text : "-");
     if (i.has_summary) {
         printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)(i.articles - i.redirects),
