@@ -99,9 +99,34 @@ int wpk_redirect_aliases(wpk_writer *w, wpk_error *err)
     return WPK_OK;
 }
 
+/* Titles as the entries' wiki tells pages apart: by folded title, and on a
+ * case-sensitive wiki (wpk_writer_describe_wiki) also by the title itself,
+ * where "polish" and "Polish" are two pages. Both entries are of one wiki. */
+static int title_cmp(const wpk_writer *w, const wentry *a, const wentry *b)
+{
+    int c = wpk_fold_cmp(w, a, b);
+    if (c || !w->wiki_keeps_case || !w->wiki_keeps_case[w->wl.wiki[a->wl]]) return c;
+    return strcmp(we_title(w, a), we_title(w, b));
+}
+
+/* Which wikis (by id in w->wikis) are case-sensitive, as described. */
+static int note_case_rules(wpk_writer *w, wpk_error *err)
+{
+    wpk_free(w->wiki_keeps_case);
+    w->wiki_keeps_case = NULL;
+    if (!w->described_count) return WPK_OK;
+    w->wiki_keeps_case = wpk_calloc(w->wikis.count ? w->wikis.count : 1, 1);
+    if (!w->wiki_keeps_case) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (uint32_t id = 0; id < w->wikis.count; id++)
+        for (size_t d = 0; d < w->described_count; d++)
+            if (w->described[d].case_sensitive && !strcmp(w->described[d].name, wpk_intern_name(&w->wikis, id)))
+                w->wiki_keeps_case[id] = 1;
+    return WPK_OK;
+}
+
 /* The article an entry belongs to, within its wiki: its page ID; without
- * one, the page ID of the entries with the same folded title (the smallest
- * if several); else its folded title alone. */
+ * one, the page ID of the entries with the same title (title_cmp; the
+ * smallest if several); else its title alone. */
 static int by_article(const void *pa, const void *pb, void *ctx)
 {
     const wpk_writer *w = ctx;
@@ -112,7 +137,7 @@ static int by_article(const void *pa, const void *pb, void *ctx)
     if (a->group_has_id) {
         if (a->group_id != b->group_id) return a->group_id < b->group_id ? -1 : 1;
     } else {
-        int c = wpk_fold_cmp(w, a, b);
+        int c = title_cmp(w, a, b);
         if (c) return c;
     }
     /* Preferred first: newest, entries with a time before those without,
@@ -127,15 +152,15 @@ static int same_article(const wpk_writer *w, const wentry *a, const wentry *b)
 {
     if (w->wl.wiki[a->wl] != w->wl.wiki[b->wl]) return 0;
     if (a->group_has_id || b->group_has_id) return a->group_has_id && b->group_has_id && a->group_id == b->group_id;
-    return wpk_fold_cmp(w, a, b) == 0;
+    return title_cmp(w, a, b) == 0;
 }
 
-/* Wiki, then folded title: the order rule 2 below searches in. */
+/* Wiki, then title (title_cmp): the order rule 2 below searches in. */
 static int by_wiki_fold(const wpk_writer *w, const wentry *a, const wentry *b)
 {
     uint32_t wa = w->wl.wiki[a->wl], wb = w->wl.wiki[b->wl];
     if (wa != wb) return wa < wb ? -1 : 1;
-    return wpk_fold_cmp(w, a, b);
+    return title_cmp(w, a, b);
 }
 
 static int by_fold_then_id(const void *pa, const void *pb, void *ctx)
@@ -270,7 +295,8 @@ static void keep_article_ids(wpk_writer *w)
 
 int wpk_group_articles(wpk_writer *w, wpk_error *err)
 {
-    int rc = assign_groups(w, err);
+    int rc = note_case_rules(w, err);
+    if (!rc) rc = assign_groups(w, err);
     if (!rc) rc = link_versions(w, err);
     if (!rc && w->opts.latest_only && w->revisions) {
         drop_revisions(w);

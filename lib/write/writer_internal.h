@@ -238,6 +238,7 @@ struct wpk_writer {
     wtable table;               /* the wiki table, numbered when finishing */
     wdescribed *described;      /* wpk_writer_describe_wiki, a handful */
     size_t described_count;
+    uint8_t *wiki_keeps_case;   /* by id in .wikis: a case-sensitive wiki (grouping versions); NULL: none */
     int rev_meta;               /* an entry has a revision ID, contributor or comment (format 2.1) */
     char **roots;               /* directory prefixes of file sources */
     size_t root_count;

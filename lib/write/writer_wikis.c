@@ -257,6 +257,8 @@ void wpk_wikis_free(wpk_writer *w)
     wpk_free(w->table.case_sensitive);
     for (size_t d = 0; d < w->described_count; d++) described_free(&w->described[d]);
     wpk_free(w->described);
+    wpk_free(w->wiki_keeps_case);
+    w->wiki_keeps_case = NULL;
     w->described = NULL;
     w->described_count = 0;
     memset(&w->wl, 0, sizeof w->wl);

@@ -98,6 +98,13 @@ static json_t *by_id(wit2 *a, const json_t *lk, int *cls)
     return json_pack("{s:o}", "choices", choices);
 }
 
+static int case_sensitive(const wit2 *a, uint16_t wiki)
+{
+    for (uint32_t k = 0; k < a->summary.case_sensitive_count; k++)
+        if (a->summary.case_sensitive[k] == wiki) return 1;
+    return 0;
+}
+
 /* Title lookups: the run of the folded query in the leaf the run rule
  * names; exact display, else (typed) the same MediaWiki form, else the
  * run; distinct entries, titles before aliases before former titles. */
@@ -126,11 +133,15 @@ static json_t *by_title(wit2 *a, const json_t *lk, int *cls)
                 if (wname && it->wiki != wiki) continue;
                 int hit = level == 2;
                 if (level == 0) hit = str_eq(it->display, str_of(q));
-                if (level == 1) {
-                    size_t dl;
-                    uint8_t *dm = wit2_mwform(it->display.p, it->display.len, &dl);
-                    hit = dl == mlen && !memcmp(dm, mq, mlen);
+                if (level == 1) { /* by the item's wiki's case rule (2.1) */
+                    int keeps = case_sensitive(a, it->wiki);
+                    size_t dl, ql;
+                    uint8_t *dm = keeps ? wit2_collapsed(it->display.p, it->display.len, &dl)
+                                        : wit2_mwform(it->display.p, it->display.len, &dl);
+                    uint8_t *qm = keeps ? wit2_collapsed((const uint8_t *)q, strlen(q), &ql) : NULL;
+                    hit = keeps ? dl == ql && !memcmp(dm, qm, ql) : dl == mlen && !memcmp(dm, mq, mlen);
                     free(dm);
+                    free(qm);
                 }
                 size_t k;
                 json_t *m;
@@ -282,6 +293,9 @@ json_t *wit2_entry_record(wit2 *a, uint32_t n, int *cls)
     json_object_set_new(r, "categories", categories);
     json_object_set_new(r, "namespace", e->ext & WPK2_X_NAMESPACE ? json_integer(e->ns) : json_null());
     json_object_set_new(r, "redirect", opt_str(e->ext & WPK2_X_REDIRECT, e->redirect));
+    json_object_set_new(r, "revision_id", e->ext & WPK2_X_REVISION_ID ? json_integer((json_int_t)e->revision_id) : json_null());
+    json_object_set_new(r, "contributor", opt_str(e->ext & WPK2_X_CONTRIBUTOR, e->contributor));
+    json_object_set_new(r, "comment", opt_str(e->ext & WPK2_X_COMMENT, e->comment));
     json_object_set_new(r, "current", e->ext & WPK2_X_CURRENT ? json_integer(e->current) : json_null());
     json_object_set_new(r, "revisions", revisions);
     json_object_set_new(r, "size", json_integer((json_int_t)e->size));

@@ -107,6 +107,10 @@ int wit2_open(wit2 *a, const uint8_t *d, size_t n, const uint8_t *pubkey)
         rc = wpk2_summary_decode(raw, (size_t)a->map.of[WPK2_SEC_SUMMARY]->raw_size, NULL, &a->summary, &e);
         free(raw);
         if (rc) return codec(a, rc, &e);
+        uint32_t ncase = a->summary.case_sensitive_count; /* the codec leaves the bound to its caller */
+        if (ncase && a->summary.case_sensitive[ncase - 1] > a->h.wiki_count)
+            return wit2_fail(a, WIT2_CORRUPT, "SUMMARY: case-sensitive wiki %u of %u", a->summary.case_sensitive[ncase - 1],
+                             a->h.wiki_count);
     }
     if (pubkey) return wit2_signature(a, 1);
     return WIT2_OK;

@@ -81,6 +81,8 @@ int wit2_verify(wit2 *a);
 /* Title text (1.5's normalization): folded key, MediaWiki form (both
  * malloc'd, *len set), and 1.5's path rules. */
 uint8_t *wit2_fold(const uint8_t *s, size_t n, size_t *len);
+/* Spaces collapsed only: a title as a case-sensitive wiki (2.1) names it. */
+uint8_t *wit2_collapsed(const uint8_t *s, size_t n, size_t *len);
 uint8_t *wit2_mwform(const uint8_t *s, size_t n, size_t *len);
 int wit2_path_ok(const uint8_t *p, size_t n);
 

@@ -46,6 +46,8 @@ uint8_t *wit2_fold(const uint8_t *s, size_t n, size_t *len)
     return folded;
 }
 
+uint8_t *wit2_collapsed(const uint8_t *s, size_t n, size_t *len) { return collapse(s, n, len); }
+
 uint8_t *wit2_mwform(const uint8_t *s, size_t n, size_t *len)
 {
     uint8_t *c = collapse(s, n, len);

@@ -434,7 +434,10 @@ static int note_hit(void *ctx, const char *title, int kind, uint64_t entry)
 static int add_page(wpk_writer *w, const char *path, const char *title, const char *wiki, uint64_t rev,
                     const char *who, const char *comment, wpk_error *err)
 {
+    static uint64_t page_id = 100; /* each its own article: a title alone would join "polish" to "Polish" on enwiki */
     wpk_entry m = WPK_ENTRY_INIT;
+    m.page_id = page_id++;
+    m.has_page_id = 1;
     m.path = path;
     m.title = title;
     m.wiki = wiki;
@@ -484,7 +487,9 @@ static void test_case_rules_and_revision_facts(void)
           !strcmp(got.site_name, "Wiktionary") && !strcmp(got.url_base, "https://en.wiktionary.org/wiki/"));
     CHECK(wpk_reader_wiki_info(r, 3, &got) == WPK_E_NOTFOUND && wpk_reader_wiki_info(r, 0, &got) == WPK_E_NOTFOUND);
     /* "polish_" on Wiktionary is "polish" alone; on Wikipedia both pages
-     * have the MediaWiki form "Polish". */
+     * have the MediaWiki form "Polish". Without page IDs, versions are
+     * joined by title as each wiki tells titles apart (case.wpk's second
+     * half, below). */
     wpk_match_level lv;
     paths_hit h = {""};
     CHECK(wpk_reader_match_title_wiki(r, "enwiktionary", "polish_", note_hit, &h, &lv, &err) == 0);
@@ -506,6 +511,28 @@ static void test_case_rules_and_revision_facts(void)
     CHECK(wpk_reader_find_by_path(r, "e/Polish", &e, &err) == 0 && e->revision_id == UINT64_MAX && !e->contributor);
     wpk_entry_free(e);
     wpk_reader_close(r);
+
+    /* Without page IDs: on the case-sensitive wiki "polish" and "Polish"
+     * stay two articles; on a first-letter one they are versions of one. */
+    p = tmp_path("case_noid.wpk");
+    CHECK(wpk_writer_create(&w, p, NULL, &err) == 0);
+    CHECK(wpk_writer_describe_wiki(w, &wt, &err) == 0);
+    static const char *const noid[][3] = {
+        {"t/a", "polish", "enwiktionary"}, {"t/b", "Polish", "enwiktionary"},
+        {"e/a", "polish", "enwiki"}, {"e/b", "Polish", "enwiki"},
+    };
+    for (size_t k = 0; k < 4; k++) {
+        wpk_entry m = WPK_ENTRY_INIT;
+        m.path = noid[k][0];
+        m.title = noid[k][1];
+        m.wiki = noid[k][2];
+        CHECK(wpk_writer_add(w, &m, "x", 1, &err) == 0);
+    }
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
+    CHECK_MSG(wpk_writer_finish(w, &st, &err) == 0, "%s", err.message);
+    CHECK_MSG(st.articles == 3 && st.revisions == 1, "%llu articles, %llu revisions", (unsigned long long)st.articles,
+              (unsigned long long)st.revisions);
+    wpk_writer_free(w);
 }
 
 int main(int argc, char **argv)

@@ -308,6 +308,10 @@ json_t *w2_entry_record(wpk_reader *r, uint64_t n, int *cls, wpk_error *err)
     json_object_set_new(o, "language", opt(e->language));
     json_object_set_new(o, "categories", cats);
     json_object_set_new(o, "namespace", e->has_ns ? json_integer(e->ns) : json_null());
+    /* 2.1: a revision's facts */
+    json_object_set_new(o, "revision_id", e->has_revision_id ? json_integer((json_int_t)e->revision_id) : json_null());
+    json_object_set_new(o, "contributor", opt(e->contributor));
+    json_object_set_new(o, "comment", opt(e->comment));
     json_object_set_new(o, "current", e->is_revision ? json_integer((json_int_t)e->current_entry) : json_null());
     json_object_set_new(o, "revisions", revs);
     json_object_set_new(o, "size", json_integer((json_int_t)e->size));

@@ -37,7 +37,7 @@ except ImportError as e:
     sys.exit(77)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_witness import fold, mwform   # noqa: E402  (the one shared piece: title folding)
+from make_witness import collapse, fold, mwform   # noqa: E402  (the one shared piece: title folding)
 
 PAGE_CAP = 16 * 1024 * 1024
 BLOCK_CAP = 1 << 31
@@ -274,14 +274,20 @@ class Reader:
             self.wikis.append(w)
         c.end()
         # SUMMARY
+        self.case_sensitive = set()
         if 6 in self.sec:
             c = Cur(self.section_raw(6), "SUMMARY")
             while c.more():
                 tag = c.byte()
                 n = struct.unpack("<H", c.take(2))[0]
-                c.take(n)
-                if (1 <= tag <= 4 and n != 8) or (tag == 5 and n < 8):
+                v = c.take(n)
+                if (1 <= tag <= 4 and n != 8) or (tag == 5 and n < 8) or (tag in (6, 7) and n != 8):
                     corrupt("summary field of the wrong size")
+                if tag == 8:            # 2.1: CASE_SENSITIVE
+                    w = struct.unpack("<H", v)[0] if n == 2 else 0
+                    if n != 2 or not 1 <= w <= len(self.wikis) or (self.case_sensitive and w <= max(self.case_sensitive)):
+                        corrupt("CASE_SENSITIVE not a wiki number above the previous one")
+                    self.case_sensitive.add(w)
         # SIGNATURE
         s = self.sec[7]
         self.sig = d[s["offset"]:s["offset"] + 160]
@@ -603,7 +609,7 @@ class Reader:
             pcat, seen = -1, set()
             for _ in range(nf):
                 tag = c.byte()
-                if 2 <= tag <= 7:
+                if 2 <= tag <= 10:
                     if tag in seen:
                         corrupt("EXT: a field of tag %d repeated" % tag)
                     seen.add(tag)
@@ -637,8 +643,19 @@ class Reader:
                     e["redirect"] = c.string()
                 elif tag == 7:
                     e["language"] = c.string()
+                elif tag == 8:          # 2.1: REVISION_ID, decimal digits
+                    v = c.string()
+                    if not (1 <= len(v) <= 20 and v.isdigit() and v.isascii() and (v == b"0" or v[:1] != b"0")
+                            and int(v) < 1 << 64):
+                        corrupt("REVISION_ID %r is not a revision ID" % v)
+                    e["revision_id"] = int(v)
+                elif tag in (9, 10):    # 2.1: CONTRIBUTOR, COMMENT
+                    v = c.string()
+                    if not v:
+                        corrupt("an empty CONTRIBUTOR or COMMENT")
+                    e["contributor" if tag == 9 else "comment"] = v
                 else:
-                    c.string()          # tags 0 and 8..255: a string, skipped
+                    c.string()          # tags 0 and 11..255: a string, skipped
             if e.get("same_categories") and ("current" not in e or e["categories"]):
                 corrupt("SAME_CATEGORIES without CURRENT or with CATEGORY")
             if "current" in e and "revisions" in e:
@@ -786,7 +803,9 @@ class Reader:
                     page_id=e.get("page_id"), time_us=e.get("time_us"), title=dec(e.get("title")),
                     url=dec(e.get("url")), media_type=dec(e.get("media_type")), language=dec(lang),
                     categories=[c.decode() for c in cats], namespace=e.get("namespace"),
-                    redirect=dec(e.get("redirect")), current=cur, revisions=e.get("revisions", []),
+                    redirect=dec(e.get("redirect")), revision_id=e.get("revision_id"),
+                    contributor=dec(e.get("contributor")), comment=dec(e.get("comment")),
+                    current=cur, revisions=e.get("revisions", []),
                     size=e["size"], sha256=hashlib.sha256(self.content(n)).hexdigest(),
                     title_spelled=bool(e["flags"] & 4), url_spelled=bool(e["flags"] & 8))
 
@@ -849,7 +868,10 @@ class Reader:
             run = [x for x in run if x[4] == self.wiki_no(wiki)]
         levels = [("exact", lambda x: x[3] == q)]
         if mode == "typed":
-            levels += [("mediawiki", lambda x: mwform(x[3]) == mwform(q)), ("folded", lambda x: True)]
+            # The same page by the item's wiki's case rule (2.1).
+            def named(w, b):
+                return collapse(b) if w in self.case_sensitive else mwform(b)
+            levels += [("mediawiki", lambda x: named(x[4], x[3]) == named(x[4], q)), ("folded", lambda x: True)]
         for name, pred in levels:
             hits = sorted((x for x in run if pred(x)), key=lambda x: x[2])
             if hits:

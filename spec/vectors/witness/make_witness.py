@@ -278,6 +278,8 @@ HAS_TITLE, HAS_URL, HAS_EXT = 16, 32, 64
 
 T_CATEGORY, T_CURRENT, T_NAMESPACE, T_REVISIONS = 1, 2, 3, 4
 T_SAME_CATEGORIES, T_REDIRECT, T_LANGUAGE = 5, 6, 7
+T_REVISION_ID, T_CONTRIBUTOR, T_COMMENT = 8, 9, 10      # format 2.1
+S_CASE_SENSITIVE = 8                                     # format 2.1 summary tag
 
 ENTRY_STREAMS = ["STRINGS", "BLOCKS", "FLAGS", "WIKIS", "IDS", "TIMES", "SIZES", "PLACES",
                  "PATHS", "TITLES", "URLS", "TYPES", "EXT"]
@@ -296,7 +298,8 @@ assert nacl.signing.SigningKey(TEST_SEED).verify_key.encode().hex() == TEST_PUB_
 class Entry:
     def __init__(self, path, content=b"", wiki=0, page_id=None, time_us=None, title=None,
                  url=None, media_type=None, categories=(), namespace=None, redirect=None,
-                 language=None, unknown_ext=(), spell=True, joins=None):
+                 language=None, unknown_ext=(), spell=True, joins=None, revision_id=None,
+                 contributor=None, comment=None):
         enc = lambda s: s.encode() if isinstance(s, str) else s
         self.path = enc(path)
         self.content = content
@@ -311,6 +314,9 @@ class Entry:
         self.redirect = enc(redirect)
         self.language = enc(language)
         self.unknown_ext = [(t, enc(v)) for t, v in unknown_ext]
+        self.revision_id = revision_id        # 2.1: a MediaWiki revision's ID, contributor, comment
+        self.contributor = enc(contributor)
+        self.comment = enc(comment)
         self.spell = spell           # may the writer spell title and URL when they match
         self.joins = joins           # without a page ID: the page ID of the article it is a version of
         self.current = None          # entry number of the current version (older versions)
@@ -323,7 +329,7 @@ class Spec:
     def __init__(self, wikis, entries, aliases=(), entry_items=64, title_items=64, id_items=64,
                  cat_items=64, split_runs=False, branch=None, block_target=1 << 20,
                  dict_bytes=None, dict_raw_content=False, dict_zstd=False, summary=True,
-                 sign=None, extra_sections=(), minor=0, optional=0, description=""):
+                 sign=None, extra_sections=(), minor=0, optional=0, case_sensitive=(), description=""):
         self.wikis = [tuple(x.encode() for x in w) for w in wikis]
         self.entries = entries
         self.aliases = [(a.encode(), w, t.encode()) for a, w, t in aliases]
@@ -334,6 +340,7 @@ class Spec:
         self.summary, self.sign = summary, sign
         self.extra_sections = list(extra_sections)
         self.minor, self.optional = minor, optional
+        self.case_sensitive = sorted(case_sensitive)   # 2.1: wiki numbers whose titles keep their case
         self.description = description
 
 
@@ -376,7 +383,8 @@ def effective_categories(E, n):
 
 def ext_fields(E, n, sidx):
     """(tag, encoded value) in this writer's order: CATEGORY..., NAMESPACE,
-    CURRENT or REVISIONS, SAME_CATEGORIES, REDIRECT, LANGUAGE, unknown."""
+    CURRENT or REVISIONS, SAME_CATEGORIES, REDIRECT, LANGUAGE, REVISION_ID,
+    CONTRIBUTOR, COMMENT, unknown."""
     e = E[n]
     out = []
     same = e.current is not None and e.categories and e.categories == E[e.current].categories
@@ -402,6 +410,12 @@ def ext_fields(E, n, sidx):
         out.append((T_REDIRECT, vstr(e.redirect)))
     if e.language is not None:
         out.append((T_LANGUAGE, vstr(e.language)))
+    if e.revision_id is not None:
+        out.append((T_REVISION_ID, vstr(str(e.revision_id).encode())))
+    if e.contributor is not None:
+        out.append((T_CONTRIBUTOR, vstr(e.contributor)))
+    if e.comment is not None:
+        out.append((T_COMMENT, vstr(e.comment)))
     for t, v in e.unknown_ext:
         out.append((t, vstr(v)))
     return out
@@ -885,6 +899,7 @@ def summary_bytes(B, hooks=None):
               (3, u64(sum(1 for it in B.title_items if it[2] == 1))),
               (4, u64(len({c for c, n in B.cat_items})))]
     fields += [(5, u64(c) + lang) for lang, c in sorted(langs.items())]
+    fields += [(S_CASE_SENSITIVE, u16(w)) for w in B.spec.case_sensitive]
     hook(hooks, "summary_fields", fields)
     return b"".join(u8(t) + u16(len(v)) + v for t, v in fields)
 
@@ -907,6 +922,8 @@ def entry_record(B, n):
         categories=[c.decode() for c in effective_categories(E, n)],
         namespace=e.namespace,
         redirect=e.redirect.decode() if e.redirect is not None else None,
+        revision_id=e.revision_id, contributor=e.contributor.decode() if e.contributor is not None else None,
+        comment=e.comment.decode() if e.comment is not None else None,
         current=e.current, revisions=list(e.revisions), size=len(e.content),
         sha256=hashlib.sha256(e.content).hexdigest(),
         title_spelled=bool(B.flags[n] & TITLE_SPELLED), url_spelled=bool(B.flags[n] & URL_SPELLED))
@@ -919,7 +936,9 @@ def wiki_number(B, name):
 def expect_title(B, query, mode, wiki=None):
     """The draft's title lookup on this archive's items: the run of the
     folded query; exact = displayed string equals the query byte for byte;
-    typed = exact, else same MediaWiki form, else the whole run.  Matches:
+    typed = exact, else the same page by the item's wiki's case rule (same
+    MediaWiki form; on a CASE_SENSITIVE wiki the same collapsed string),
+    else the whole run.  Matches:
     distinct entries, titles before aliases before former titles, then in
     index order."""
     q = query.encode()
@@ -927,7 +946,9 @@ def expect_title(B, query, mode, wiki=None):
     run = [it for it in B.title_items if it[0] == f and (wiki is None or it[1] == wiki_number(B, wiki))]
     levels = [("exact", lambda it: it[4] == q)]
     if mode == "typed":
-        levels += [("mediawiki", lambda it: mwform(it[4]) == mwform(q)), ("folded", lambda it: True)]
+        def named(w, b):
+            return collapse(b) if w in B.spec.case_sensitive else mwform(b)
+        levels += [("mediawiki", lambda it: named(it[1], it[4]) == named(it[1], q)), ("folded", lambda it: True)]
     for name, pred in levels:
         hits = [it for it in run if pred(it)]
         if hits:
@@ -1227,6 +1248,28 @@ def current_without_id():
                    "the current version; z/notes.md (enwiki, neither title nor page ID) is no article")
 
 
+def wiktionary_case():
+    return Spec([EN, ENWIKT], [
+        Entry("e/Polish.wiki", b"'''Polish''' may refer to Poland.\n", wiki=1, page_id=23000, title="Polish",
+              url=ENW + "Polish", media_type="text/x-wiki", revision_id=9223372036854775807,
+              contributor="Exämple Editor", comment="disambiguation"),
+        Entry("t/Polish.wiki", b"==English==\n'''Polish''' (of Poland)\n", wiki=2, page_id=30002,
+              title="Polish", url="https://en.wiktionary.org/wiki/Polish", media_type="text/x-wiki",
+              time_us=1580601600 * 10**6, revision_id=700003, contributor="Bob"),
+        Entry("t/polish.wiki", b"==English==\n'''polish''' (to make smooth; to refine)\n", wiki=2,
+              page_id=30001, title="polish", url="https://en.wiktionary.org/wiki/polish",
+              media_type="text/x-wiki", time_us=1622548800 * 10**6, revision_id=700002,
+              contributor="192.0.2.44", comment="add a sense: to refine"),
+        Entry("t/polish@r700001.wiki", b"==English==\n'''polish''' (to make smooth)\n", wiki=2,
+              page_id=30001, title="polish", url="https://en.wiktionary.org/wiki/polish",
+              media_type="text/x-wiki", time_us=1577836800 * 10**6, revision_id=0, comment="new entry"),
+    ], minor=1, case_sensitive=[2],
+        description="format 2.1: enwiktionary (wiki 2) CASE_SENSITIVE in the SUMMARY, where 'polish' "
+                    "and 'Polish' are two pages and 'polish_' names 'polish' alone, beside enwiki "
+                    "(first-letter); REVISION_ID (0 and 2^63 - 1: the manifest is read by jansson, whose integers are signed), CONTRIBUTOR and COMMENT fields, "
+                    "an older version with a revision ID and comment but no contributor")
+
+
 def signed():
     s = rich(sign=TEST_SEED)
     s.description = "rich, signed with the test key (seed 00..1F): Ed25519 over record bytes 0..95 " \
@@ -1248,6 +1291,8 @@ VALID = {
     "unknown-optional-section": (with_unknown_section, {}),
     "current-without-id": (current_without_id, dict(titles=["mary shelley"])),
     "minor-and-optional-feature": (minor_optional, {}),
+    "wiktionary-case": (wiktionary_case, dict(titles=["polish_", "Polish_", "POLISH", " polish", "pOLISH"],
+                                              prefixes=["pol"])),
 }
 
 
@@ -1855,6 +1900,40 @@ V("revisions-out-of-range", "rich", "Extension fields: an entry number out of ra
   dict(items=lambda B: ext_ov("people/Lord_Byron.md", [
       (T_REVISIONS, varint(1) + varint(zigzag(40 - n_of(B, "people/Lord_Byron.md"))))])(B)),
   fails=[P("people/Lord_Byron.md")], damaged=[("leaf", K_ENTRY, 2)])
+def facts_ov(tag, value):
+    """t/polish.wiki's EXT fields, with one 2.1 field replaced or added."""
+    def f(B):
+        e = B.E[n_of(B, "t/polish.wiki")]
+        fields = [(t, v) for t, v in ext_fields(B.E, n_of(B, "t/polish.wiki"), {}) if t != tag]
+        B.E[n_of(B, "t/polish.wiki")].x_ext = fields + ([(tag, value)] if value is not None else [])
+    return f
+
+
+for name, digits, what in (("revision-id-leading-zero", b"0700002", "a leading zero"),
+                           ("revision-id-2-64", b"18446744073709551616", "2^64"),
+                           ("revision-id-not-digits", b"70000x", "a letter"),
+                           ("revision-id-empty", b"", "no digit")):
+    V(name, "wiktionary-case", "Extension fields (2.1): REVISION_ID is 1 to 20 decimal digits, no leading 0, below 2^64",
+      "t/polish.wiki REVISION_ID with %s" % what, "lookup", "corrupt",
+      dict(items=facts_ov(T_REVISION_ID, vstr(digits))),
+      fails=[P("t/polish.wiki")], damaged=[("leaf", K_ENTRY, 0)])
+V("contributor-empty", "wiktionary-case", "Extension fields (2.1): CONTRIBUTOR not empty",
+  "t/polish.wiki CONTRIBUTOR of 0 bytes", "lookup", "corrupt", dict(items=facts_ov(T_CONTRIBUTOR, vstr(b""))),
+  fails=[P("t/polish.wiki")], damaged=[("leaf", K_ENTRY, 0)])
+V("comment-repeated", "wiktionary-case", "Extension fields: a field of tags 2 to 10 at most once an entry",
+  "t/polish.wiki with two COMMENT fields", "lookup", "corrupt",
+  dict(items=lambda B: (facts_ov(T_COMMENT, None)(B),
+                        setattr(B.E[n_of(B, "t/polish.wiki")], "x_ext",
+                                B.E[n_of(B, "t/polish.wiki")].x_ext + [(T_COMMENT, vstr(b"a")), (T_COMMENT, vstr(b"b"))]))),
+  fails=[P("t/polish.wiki")], damaged=[("leaf", K_ENTRY, 0)])
+for name, fields, what in (("case-sensitive-wiki-0", [(S_CASE_SENSITIVE, u16(0))], "wiki 0"),
+                           ("case-sensitive-over-count", [(S_CASE_SENSITIVE, u16(3))], "wiki 3 of 2"),
+                           ("case-sensitive-repeated", [(S_CASE_SENSITIVE, u16(2)), (S_CASE_SENSITIVE, u16(2))],
+                            "wiki 2 twice"),
+                           ("case-sensitive-length", [(S_CASE_SENSITIVE, u16(2) + b"\0")], "3 bytes")):
+    V(name, "wiktionary-case", "SUMMARY (2.1): CASE_SENSITIVE, 2 bytes, wiki numbers 1..wiki_count increasing",
+      "CASE_SENSITIVE naming %s" % what, "open", "corrupt",
+      dict(summary_fields=lambda fs, fields=fields: fs.__setitem__(slice(len(fs) - 1, len(fs)), fields)))
 V("ext-count-over", "rich", "Extension fields: a field count above 65,535 is corrupt",
   "z/empty.txt EXT field count 65,536", "lookup", "corrupt",
   dict(items=entry_ov("z/empty.txt", "EXT", lambda d: varint(65536) + d[1:])),
@@ -2403,6 +2482,16 @@ SPEC_RULES = {
     "revisions-count-zero": "E15",
     "revisions-out-of-range": "E15",
     "ext-count-over": "E13",
+    "revision-id-leading-zero": "E13",
+    "revision-id-2-64": "E13",
+    "revision-id-not-digits": "E13",
+    "revision-id-empty": "E13",
+    "contributor-empty": "E13",
+    "comment-repeated": "E16",
+    "case-sensitive-wiki-0": "W5",
+    "case-sensitive-over-count": "W5",
+    "case-sensitive-repeated": "W5",
+    "case-sensitive-length": "W5",
     "ext-field-count-zero": "E13",
     "ext-field-repeated": "E16",
     "ext-current-and-revisions": "E16",
