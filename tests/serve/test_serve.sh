@@ -90,11 +90,13 @@ EOF
 "$WP" pack -o "$T/links.wpk" "$T/links" >/dev/null 2>&1 || { echo "pack links failed"; exit 1; }
 # A Wikimedia dump part with redirect pages, some to articles it has.
 "$WP" pack -o "$T/dump.wpk" "$SAMPLES"/wikimedia/enwiki-*.bz2 >/dev/null 2>&1 || { echo "pack dump failed"; exit 1; }
+# A case-sensitive wiki whose revisions name their contributors and comments.
+"$WP" pack -o "$T/wikt.wpk" "$SAMPLES"/mediawiki/wiktionary_case.xml >/dev/null 2>&1 || { echo "pack wikt failed"; exit 1; }
 
 # ---- start the server on a free port of the loopback interface
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # A small block cache: blocks pushed out while others are read.
-"$WP" serve "$T/samples.wpk" "$T/links.wpk" "$T/dump.wpk" --port "$PORT" --cache-size 64K >"$T/serve.out" 2>"$T/serve.err" &
+"$WP" serve "$T/samples.wpk" "$T/links.wpk" "$T/dump.wpk" "$T/wikt.wpk" --port "$PORT" --cache-size 64K >"$T/serve.out" 2>"$T/serve.err" &
 PID=$!
 U=http://127.0.0.1:$PORT
 for _ in $(seq 100); do
@@ -131,6 +133,20 @@ status_is "archive without slash" 301
 expect "redirect to the home page" head_has 'Location: /samples/'
 
 # ---- redirect pages: by title or page ID, to their target when it is here
+# A revision's facts: shown, escaped; the older versions say who and why.
+get "$U/wikt/A/shine"
+expect "a revision's contributor, escaped" body_has '<tr class="contributor"><th>Contributor</th><td>&lt;b&gt;Mallory&lt;/b&gt;</td></tr>'
+expect "its comment, escaped" body_has '<tr class="comment"><th>Edit summary</th><td>&lt;script&gt;alert(&quot;comment&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;</td></tr>'
+expect "no script from the comment" bash -c "! grep -q 'alert(\"comment' '$T/body'"
+expect "its revision ID" body_has '<tr class="revision-id"><th>Revision ID</th><td>700004</td></tr>'
+get "$U/wikt/A/polish"
+expect "an older version's contributor and comment on hovering" body_has 'title="Alice: new entry"'
+get "$U/wikt/api/entry?path=wiktionary_case/polish.wiki"
+expect "the API gives the revision's facts" body_has '"revision_id":700002'
+expect "and its contributor" body_has '"contributor":"192.0.2.44"'
+# The case rule: "polish" and "Polish" are two pages there.
+get "$U/wikt/A/Polish"
+expect "Polish is Polish" body_has '(of Poland)'
 get "$U/dump/A/AnAmericanInParis"
 status_is "a redirect page's title" 302
 expect "leads to its target" head_has 'Location: /dump/A/An_American_in_Paris'
@@ -236,7 +252,7 @@ expect "not found is JSON" python3 -c 'import json,sys; assert json.load(open(sy
 get "$U/samples/api/random"
 expect "random entry" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["link"].startswith("/samples/")' "$T/body"
 get "$U/api/archives"
-expect "archives" python3 -c 'import json,sys; assert [a["name"] for a in json.load(open(sys.argv[1]))] == ["samples", "links", "dump"]' "$T/body"
+expect "archives" python3 -c 'import json,sys; assert [a["name"] for a in json.load(open(sys.argv[1]))] == ["samples", "links", "dump", "wikt"]' "$T/body"
 
 # ---- raw entry, ETag and 304
 get "$U$RAW"

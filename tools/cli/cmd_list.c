@@ -61,7 +61,9 @@ static void print_json(list_ctx *c, const wpk_entry *e, const char *updated)
     if (e->has_ns) json_object_set_new(o, "namespace", json_integer((json_int_t)e->ns));
     json_object_set_new(o, "wiki", e->wiki ? json_string(e->wiki) : json_null());
     if (e->redirect) json_object_set_new(o, "redirect", json_string(e->redirect));
-    if (e->has_revision_id) json_object_set_new(o, "revision_id", json_integer((json_int_t)e->revision_id));
+    /* JSON integers here are signed 64-bit: a larger ID (none in Wikimedia's dumps) is left out. */
+    if (e->has_revision_id && e->revision_id <= INT64_MAX)
+        json_object_set_new(o, "revision_id", json_integer((json_int_t)e->revision_id));
     if (e->contributor) json_object_set_new(o, "contributor", json_string(e->contributor));
     if (e->comment) json_object_set_new(o, "comment", json_string(e->comment));
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);

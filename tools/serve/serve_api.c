@@ -90,6 +90,11 @@ static json_t *entry_json(const serve_archive *a, const wpk_entry *e)
     json_object_set_new(j, "size", json_integer((json_int_t)e->size));
     json_object_set_new(j, "content_hash", jstr(hash));
     json_object_set_new(j, "is_revision", json_boolean(e->is_revision));
+    /* A MediaWiki revision's facts (format 2.1), when the archive has them. */
+    if (e->has_revision_id && e->revision_id <= INT64_MAX)
+        json_object_set_new(j, "revision_id", json_integer((json_int_t)e->revision_id));
+    if (e->contributor) json_object_set_new(j, "contributor", jstr(e->contributor));
+    if (e->comment) json_object_set_new(j, "comment", jstr(e->comment));
     json_object_set_new(j, "categories", cats);
     json_object_set_new(j, "link", jstr(link.p ? link.p : ""));
     json_object_set_new(j, "raw", jurl(serve_url_raw, a, e->path));

@@ -28,6 +28,13 @@ static void render_meta(serve_buf *b, const serve_archive *a, wpk_reader *r, con
         cli_format_updated(e, when, sizeof when);
         meta_row(b, "Last updated", "updated", when);
     }
+    if (e->has_revision_id) {
+        char id[24];
+        snprintf(id, sizeof id, "%llu", (unsigned long long)e->revision_id);
+        meta_row(b, "Revision ID", "revision-id", id);
+    }
+    if (e->contributor) meta_row(b, "Contributor", "contributor", e->contributor);
+    if (e->comment) meta_row(b, "Edit summary", "comment", e->comment);
     if (e->url) {
         serve_buf_puts(b, "<tr class=\"source\"><th>Source</th><td>");
         /* Only web addresses become links: a javascript: URL stays text. */
@@ -78,7 +85,15 @@ static void render_meta(serve_buf *b, const serve_archive *a, wpk_reader *r, con
             serve_url_article(&u, a, v);
             serve_buf_html_str(b, u.p);
             serve_buf_free(&u);
-            serve_buf_puts(b, "\">");
+            serve_buf_puts(b, "\"");
+            if (v->contributor || v->comment) { /* who and why, on hovering */
+                serve_buf_puts(b, " title=\"");
+                if (v->contributor) serve_buf_html_str(b, v->contributor);
+                if (v->contributor && v->comment) serve_buf_puts(b, ": ");
+                if (v->comment) serve_buf_html_str(b, v->comment);
+                serve_buf_puts(b, "\"");
+            }
+            serve_buf_puts(b, ">");
             serve_buf_html_str(b, when);
             serve_buf_puts(b, "</a>");
             wpk_entry_free(v);
