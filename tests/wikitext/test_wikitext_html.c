@@ -85,6 +85,14 @@ int main(void)
     CHECK_MSG(t.p && strstr(t.p, "== H ==") && strstr(t.p, "Bold city[1]") && strstr(t.p, "* item") && !strchr(t.p, '<'),
               "text: [%s]", t.p ? t.p : "");
     wt_buf_free(&t);
+    /* At most one empty line between blocks, none first. */
+    const char *paras = "First paragraph.\n\nSecond one.\n\n\n\n== Next ==\n\nThird.\n* a\n* b\n\nEnd.";
+    wt_buf p = {0};
+    CHECK(wt_render_text(paras, strlen(paras), &p) == 0);
+    CHECK_MSG(p.p && p.p[0] == 'F' && !strstr(p.p, "\n\n\n") && strstr(p.p, "First paragraph.\n\nSecond one.\n\n") &&
+                  strstr(p.p, "== Next ==\n\nThird."),
+              "text: [%s]", p.p ? p.p : "");
+    wt_buf_free(&p);
     /* Bounded: deep nesting and a long page stay within their limits. */
     size_t n = 200000;
     char *deep = malloc(n + 1);

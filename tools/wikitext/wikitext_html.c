@@ -1002,6 +1002,15 @@ int wt_render_html(const char *text, size_t len, const wt_opts *opts, wt_buf *ou
 
 /* ---- plain text: the HTML, its tags turned into line breaks or dropped ---- */
 
+/* One character of the text form: at most one empty line between blocks,
+ * and none at the start (the HTML's own line breaks count too). */
+static void put_text_char(wt_buf *out, char c)
+{
+    if (c == '\n' && (out->len == 0 || (out->len >= 2 && out->p[out->len - 1] == '\n' && out->p[out->len - 2] == '\n')))
+        return;
+    put(out, &c, 1);
+}
+
 int wt_render_text(const char *text, size_t len, wt_buf *out)
 {
     wt_buf html = {0};
@@ -1028,10 +1037,7 @@ int wt_render_text(const char *text, size_t len, wt_buf *out)
             size_t tl = gt ? (size_t)(gt - (s + i)) + 1 : n - i;
             for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
                 if (tl != strlen(blocks[k].tag) || memcmp(s + i, blocks[k].tag, tl) != 0) continue;
-                /* at most one empty line between blocks */
-                for (const char *c = blocks[k].text; *c; c++)
-                    if (*c != '\n' || out->len < 2 || out->p[out->len - 1] != '\n' || out->p[out->len - 2] != '\n')
-                        put(out, c, 1);
+                for (const char *c = blocks[k].text; *c; c++) put_text_char(out, *c);
             }
             i += tl;
             continue;
@@ -1046,7 +1052,7 @@ int wt_render_text(const char *text, size_t len, wt_buf *out)
                 continue;
             }
         }
-        put(out, s + i, 1);
+        put_text_char(out, s[i]);
         i++;
     }
     wt_buf_free(&html);
