@@ -73,6 +73,10 @@ int main(void)
     LACKS("<b onclick=\"x()\">b</b>", "onclick");
     LACKS("<img src=x onerror=alert(1)>", "<img");
     LACKS("[javascript:alert(1) click]", "href=\"javascript");
+    /* A quote in a URL or link target cannot close the attribute. */
+    HAS("[https://example.org/a\"onmouseover=\"x click]", "href=\"https://example.org/a&quot;onmouseover=&quot;x\"");
+    LACKS("[https://example.org/a\"onmouseover=\"x click]", "\"onmouseover");
+    LACKS("[[Foo\" onclick=\"x|label]]", "\" onclick");
     LACKS("[[Paris|<span style=\"x\">y</span>]]", "<span");
     LACKS("{{cite web|url=javascript:alert(1)|title=T}}<ref>{{cite web|url=javascript:x|title=T}}</ref>", "javascript:x\"");
     LACKS("\"><script>", "\"><script");
