@@ -489,11 +489,15 @@ typedef enum {
  * current version). Return non-zero to stop. */
 typedef int (*wpk_title_cb)(void *ctx, const char *title, int is_alias, uint64_t entry_number);
 
-/* Find the articles a person means by `query`: an exact title or alias
- * first; failing that, MediaWiki-normalized matches; failing that, folded
- * matches. Reports every distinct article at the first level that has any
- * (more than one means the query is ambiguous), titles before aliases
- * before former titles, then in index order (by wiki), and sets *level.
+/* Find the articles a person means by `query`, in this order: an
+ * article's title exactly, then as its wiki names it (MediaWiki's
+ * normalization: WPK_MATCH_MEDIAWIKI); then another name of an article (an
+ * alias, such as the title in its URL or a redirect, or a former title)
+ * exactly, then as its wiki names it; then folded matches of any of them.
+ * Reports every distinct article of the first of these that has any (more
+ * than one means the query is ambiguous), aliases before former titles,
+ * then in index order (by wiki), and sets *level (EXACT, MEDIAWIKI or
+ * FOLDED: how the query matched).
  * Returns WPK_E_NOTFOUND when nothing matches. Thread-safe. */
 WPK_API int wpk_reader_match_title(wpk_reader *r, const char *query, wpk_title_cb cb, void *ctx, wpk_match_level *level,
                            wpk_error *err);

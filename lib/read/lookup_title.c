@@ -82,18 +82,18 @@ static int matches(const matcher *m, const wpk2_title_item *x, int level)
     return same;
 }
 
-/* Report the distinct entries of the items matching at `level`, titles
- * before aliases before former titles, then in index order; *found counts
- * them (cb NULL: only count). */
-static int report(const wpk2_title_page *pg, uint32_t from, uint32_t to, const matcher *m, int level, wpk_title_cb cb,
-                  void *ctx, size_t *found)
+/* Report the distinct entries of the items of kinds [kmin, kmax] matching
+ * at `level`, titles before aliases before former titles, then in index
+ * order; *found counts them (cb NULL: only count). */
+static int report(const wpk2_title_page *pg, uint32_t from, uint32_t to, const matcher *m, int level, int kmin, int kmax,
+                  wpk_title_cb cb, void *ctx, size_t *found)
 {
     uint32_t *seen = wpk_malloc(((size_t)(to - from) + 1) * sizeof *seen);
     char *buf = NULL;
     size_t cap = 0;
     int rc = seen ? WPK_OK : WPK_E_NOMEM, stop = 0;
     *found = 0;
-    for (int kind = WPK2_TKIND_TITLE; kind <= WPK2_TKIND_FORMER && !rc && !stop; kind++)
+    for (int kind = kmin; kind <= kmax && !rc && !stop; kind++)
         for (uint32_t i = from; i < to && !rc && !stop; i++) {
             const wpk2_title_item *x = &pg->items[i];
             if (x->kind != kind) continue;
@@ -114,7 +114,19 @@ static int report(const wpk2_title_page *pg, uint32_t from, uint32_t to, const m
     return rc;
 }
 
-/* As typed, up to max_level: the first level with a match is reported. */
+/* The order a title query is answered in: an article's own title, exactly
+ * then as its wiki names it, before another article's alias (a URL's
+ * title, a redirect) or former title, exactly then so named, before the
+ * folded run. A tier with a match is the answer. */
+static const struct { int level, kmin, kmax; } tiers[] = {
+    {WPK_MATCH_EXACT, WPK2_TKIND_TITLE, WPK2_TKIND_TITLE},
+    {WPK_MATCH_MEDIAWIKI, WPK2_TKIND_TITLE, WPK2_TKIND_TITLE},
+    {WPK_MATCH_EXACT, WPK2_TKIND_ALIAS, WPK2_TKIND_FORMER},
+    {WPK_MATCH_MEDIAWIKI, WPK2_TKIND_ALIAS, WPK2_TKIND_FORMER},
+    {WPK_MATCH_FOLDED, WPK2_TKIND_TITLE, WPK2_TKIND_FORMER},
+};
+
+/* As typed, up to max_level: the first tier with a match is reported. */
 static int match(wpk_reader *r, int wiki, const char *query, int max_level, wpk_title_cb cb, void *ctx,
                  wpk_match_level *level, size_t *found, wpk_error *err)
 {
@@ -130,11 +142,13 @@ static int match(wpk_reader *r, int wiki, const char *query, int max_level, wpk_
     if (!rc && max_level >= WPK_MATCH_MEDIAWIKI &&
         (wpk_title_mediawiki(query, m.query_len, &m.query_mw) || wpk_title_collapse(query, m.query_len, &m.query_collapsed)))
         rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    for (int lv = WPK_MATCH_EXACT; !rc && page && lv <= max_level; lv++) {
+    for (size_t t = 0; !rc && page && t < sizeof tiers / sizeof tiers[0]; t++) {
+        int lv = tiers[t].level, kmin = tiers[t].kmin, kmax = tiers[t].kmax;
+        if (lv > max_level) continue;
         const wpk2_title_page *pg = &wpk_page_of(page)->u.title;
-        if ((rc = report(pg, from, to, &m, lv, NULL, NULL, found)) != 0 || !*found) continue;
+        if ((rc = report(pg, from, to, &m, lv, kmin, kmax, NULL, NULL, found)) != 0 || !*found) continue;
         *level = (wpk_match_level)lv;
-        rc = report(pg, from, to, &m, lv, cb, ctx, found);
+        rc = report(pg, from, to, &m, lv, kmin, kmax, cb, ctx, found);
         break;
     }
     if (rc == WPK_E_NOMEM) wpk_fail(err, rc, "out of memory");

@@ -339,9 +339,10 @@ test_odd_names() {
     check "extracted tree equal" diff -r "$u" "$TMP/odd_x"
 }
 
-# Symbolic links among the inputs: a link to a file is packed under the
-# link's name; links to directories (loops) and to nothing are not followed,
-# and a warning names them.
+# Symbolic links among the inputs: a link to a file inside the input folder
+# is packed under the link's name; a link out of it (to /etc/shadow, say) is
+# skipped with a warning unless --follow-links; links to directories (loops)
+# and to nothing are not followed, and a warning names them.
 test_input_links() {
     section "9b. symbolic links in the input"
     local d=$TMP/inlinks
@@ -349,13 +350,29 @@ test_input_links() {
     echo "linked article" >"$d/elsewhere/target.md"
     echo "real" >"$d/in/real/r.md"
     ln -s "$d/elsewhere/target.md" "$d/in/link.md"
+    ln -s real/r.md "$d/in/inside.md"
     ln -s "$d/in/real" "$d/in/dirlink"
     ln -s "$d/nothing" "$d/in/dangling.md"
-    check "pack: links to a directory and to nothing are named" expect_rc 0 -m "dirlink" -m "dangling.md" -- \
+    check "pack: links to a directory, to nothing and out of the folder are named" \
+        expect_rc 0 -m "dirlink" -m "dangling.md" -m "link.md: symbolic link out of the input folder" -- \
         "$WP" pack -q -o "$d/links.wpk" "$d/in"
-    check "a link to a file is packed under its own name" same_output "$d/elsewhere/target.md" \
-        "$WP" get "$d/links.wpk" --path link.md
-    check "only the link to a file and the real folder are packed" paths_in_order "$d/links.wpk" link.md real/r.md
+    check "a link inside the folder is packed under its own name" same_output "$d/in/real/r.md" \
+        "$WP" get "$d/links.wpk" --path inside.md
+    check "the link out of the folder is not packed" paths_in_order "$d/links.wpk" inside.md real/r.md
+    check "--strict refuses the pack" expect_rc 2 -m "--strict" -- "$WP" pack -q --strict -o "$d/strict.wpk" "$d/in"
+    check "--follow-links packs the link out of the folder" "$WP" pack -q --follow-links -o "$d/follow.wpk" "$d/in"
+    check "under its own name" same_output "$d/elsewhere/target.md" "$WP" get "$d/follow.wpk" --path link.md
+    # A name the format cannot store (a backslash) is skipped with a
+    # warning, not the whole pack; the archive being written is not packed
+    # into itself when its folder is packed again.
+    mkdir -p "$d/names"
+    echo one >"$d/names/a\\b.md"
+    echo two >"$d/names/ok.md"
+    check "a backslash in a name: warned, the rest packed" expect_rc 0 -m 'a\b.md: cannot be stored' -- \
+        "$WP" pack -q -o "$d/names/out.wpk" "$d/names"
+    check "its own output is not packed into it" expect_rc 0 -m "out.wpk: the archive being written" -- \
+        "$WP" pack -q -o "$d/names/out.wpk" "$d/names"
+    check "only ok.md is in it" paths_in_order "$d/names/out.wpk" ok.md
 }
 
 corpus_ids_ok() { # corpus_ids_ok ARCHIVE IDS_FILE: get --id succeeds for every ID

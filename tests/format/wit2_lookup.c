@@ -106,7 +106,8 @@ static int case_sensitive(const wit2 *a, uint16_t wiki)
 }
 
 /* Title lookups: the run of the folded query in the leaf the run rule
- * names; exact display, else (typed) the same MediaWiki form, else the
+ * names, in tiers: titles exactly, (typed) titles as their wiki names the
+ * page, aliases and former titles exactly, (typed) so named, (typed) the
  * run; distinct entries, titles before aliases before former titles. */
 static json_t *by_title(wit2 *a, const json_t *lk, int *cls)
 {
@@ -124,9 +125,12 @@ static json_t *by_title(wit2 *a, const json_t *lk, int *cls)
     if (!*cls && leaf >= 0) *cls = wit2_leaf(a, WPK2_PAGE_TITLE, (uint32_t)leaf, &p);
     const wpk2_title_page *pg = p;
     static const char *const levels[] = {"exact", "mediawiki", "folded"};
-    for (int level = 0; !*cls && !out && level < (typed ? 3 : 1); level++) {
+    static const struct { int level, kmin, kmax; } tiers[] = {{0, 0, 0}, {1, 0, 0}, {0, 1, 2}, {1, 1, 2}, {2, 0, 2}};
+    for (size_t t = 0; !*cls && !out && t < 5; t++) {
+        int level = tiers[t].level;
+        if (!typed && level > 0) continue;
         json_t *matches = json_array();
-        for (int kind = 0; kind <= 2; kind++)
+        for (int kind = tiers[t].kmin; kind <= tiers[t].kmax; kind++)
             for (uint32_t i = 0; pg && i < pg->count; i++) {
                 const wpk2_title_item *it = &pg->items[i];
                 if (it->kind != kind || !str_eq(it->key, (wpk2_str){f, (uint32_t)flen})) continue;

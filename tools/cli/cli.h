@@ -24,6 +24,15 @@ extern const char *cli_prog;
 
 /* Print "wikipack: message" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Text from an archive for a terminal, as ls and git show names: control
+ * characters (C0, DEL, C1) and bytes that are not UTF-8 as \xHH, so that
+ * no escape sequence in a title reaches the terminal. `keep` lets tabs
+ * (CLI_KEEP_TAB) or line feeds (CLI_KEEP_NEWLINE) through, or shows tabs and
+ * line breaks as spaces (CLI_BLANKS_AS_SPACE: one column, one line). */
+enum { CLI_KEEP_TAB = 1, CLI_KEEP_NEWLINE = 2, CLI_BLANKS_AS_SPACE = 4 };
+void cli_put_safe(FILE *f, const char *s, size_t n, int keep);
+/* printf through cli_put_safe, tabs kept and a final line feed. */
+void cli_print(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_vwarn(const char *fmt, va_list ap);
 /* Map a library error code to an exit code. */

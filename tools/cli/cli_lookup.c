@@ -61,7 +61,7 @@ static int lookup_title(wpk_reader *r, const char *title, int follow, wpk_entry 
         for (size_t i = 0; i < m.n && i < 16; i++) {
             wpk_entry *e;
             if (wpk_reader_entry_at(r, m.entry[i], &e, err) == 0) {
-                fprintf(stderr, "  %s%s  (%s%s%s)\n", m.title[i],
+                cli_print(stderr, "  %s%s  (%s%s%s)\n", m.title[i],
                         m.alias[i] == 1 ? " [alias]" : m.alias[i] ? " [former title]" : "", e->path,
                         e->wiki ? ", " : "", e->wiki ? e->wiki : "");
                 wpk_entry_free(e);
@@ -73,7 +73,7 @@ static int lookup_title(wpk_reader *r, const char *title, int follow, wpk_entry 
         return WPK_E_NOTFOUND;
     }
     if (level != WPK_MATCH_EXACT || m.alias[0])
-        fprintf(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", cli_prog, title,
+        cli_print(stderr, "%s: \"%s\" found as %s\"%s\"%s\n", cli_prog, title,
                 m.alias[0] == 1 ? "alias " : m.alias[0] ? "former title " : "", m.title[0],
                 level == WPK_MATCH_MEDIAWIKI ? " (MediaWiki spelling)" : level == WPK_MATCH_FOLDED ? " (ignoring case)" : "");
     return wpk_reader_entry_at(r, m.entry[0], out, err);
@@ -99,7 +99,7 @@ static int in_scope(const cli_selector *s, const wpk_entry *e)
 static void list_choices(wpk_entry **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "  %s  %s  (%s)\n", v[i]->wiki ? v[i]->wiki : "-", v[i]->title ? v[i]->title : "-",
+        cli_print(stderr, "  %s  %s  (%s)\n", v[i]->wiki ? v[i]->wiki : "-", v[i]->title ? v[i]->title : "-",
                 v[i]->path);
 }
 
@@ -165,12 +165,12 @@ static int follow(wpk_reader *r, int rc, wpk_entry **out, wpk_error *err)
     int frc = wpk_reader_follow(r, *out, &target, err);
     const char *from = (*out)->title ? (*out)->title : (*out)->path;
     if (frc == WPK_E_NOTFOUND) {
-        fprintf(stderr, "%s: \"%s\" redirects to \"%s\", which is not in the archive: the redirect page follows\n",
+        cli_print(stderr, "%s: \"%s\" redirects to \"%s\", which is not in the archive: the redirect page follows\n",
                 cli_prog, from, (*out)->redirect);
         return WPK_OK;
     }
     if (frc) return frc;
-    fprintf(stderr, "%s: \"%s\" redirects to \"%s\"\n", cli_prog, from, target->title ? target->title : target->path);
+    cli_print(stderr, "%s: \"%s\" redirects to \"%s\"\n", cli_prog, from, target->title ? target->title : target->path);
     wpk_entry_free(*out);
     *out = target;
     return WPK_OK;

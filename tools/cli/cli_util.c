@@ -5,24 +5,81 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *cli_prog = "wikipack";
 
+/* Length of the UTF-8 sequence at p (n bytes left) that encodes a code
+ * point which is not a control character, or 0: an overlong form, a
+ * surrogate, a byte that starts nothing, C1 controls (U+0080..U+009F: CSI
+ * and OSC in 8-bit form) all give 0. */
+static size_t printable_utf8(const unsigned char *p, size_t n)
+{
+    if (p[0] >= 0x20 && p[0] < 0x7F) return 1;
+    size_t len = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
+    if (!len || len > n) return 0;
+    uint32_t cp = p[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (p[i] & 0x3F);
+    }
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F)) return 0;
+    return len;
+}
+
+void cli_put_safe(FILE *f, const char *s, size_t n, int keep)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = printable_utf8(p + i, n - i);
+        if (k) {
+            fwrite(p + i, 1, k, f);
+            i += k;
+        } else if ((p[i] == '\t' && (keep & CLI_KEEP_TAB)) || (p[i] == '\n' && (keep & CLI_KEEP_NEWLINE))) {
+            fputc(p[i++], f);
+        } else if ((p[i] == '\t' || p[i] == '\n' || p[i] == '\r') && (keep & CLI_BLANKS_AS_SPACE)) {
+            fputc(' ', f);
+            i++;
+        } else {
+            fprintf(f, "\\x%02X", p[i++]);
+        }
+    }
+}
+
+void cli_print(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = NULL;
+    int n = vasprintf(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    /* One line: a line break only where it ends. */
+    int last_nl = n > 0 && text[n - 1] == '\n';
+    cli_put_safe(f, text, (size_t)n - (size_t)last_nl, CLI_KEEP_TAB);
+    if (last_nl) fputc('\n', f);
+    free(text);
+}
+
 /* Messages quote paths and titles read from archives that may come from
- * strangers: control bytes (an escape sequence, a newline faking another
- * message) are shown as \xNN, and a message is cut at a readable length. */
+ * strangers: control characters (an escape sequence, a newline faking
+ * another message) and bytes that are not UTF-8 are shown as \xNN, and a
+ * message is cut at a readable length. */
 static void report(const char *kind, const char *fmt, va_list ap)
 {
     char msg[1024];
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
     cli_progress_interrupt();
     fprintf(stderr, "%s: %s", cli_prog, kind);
-    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-        if (*p < 0x20 || *p == 0x7F) fprintf(stderr, "\\x%02X", *p);
-        else fputc(*p, stderr);
-    }
+    size_t len = strlen(msg);
+    if (n >= (int)sizeof msg) /* cut: not inside a UTF-8 sequence */
+        while (len > 0 && ((unsigned char)msg[len - 1] & 0xC0) == 0x80) len--;
+    if (n >= (int)sizeof msg && len > 0 && (unsigned char)msg[len - 1] >= 0xC0) len--;
+    cli_put_safe(stderr, msg, len, 0);
     if (n >= (int)sizeof msg) fputs("...", stderr);
     fputc('\n', stderr);
 }

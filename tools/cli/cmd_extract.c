@@ -150,7 +150,7 @@ static int extract_entry(void *vctx, const wpk_entry *e)
     if (code) note_failure(x, code);
     else {
         x->done++;
-        if (!x->quiet) printf("%s\n", e->path);
+        if (!x->quiet) cli_print(stdout, "%s\n", e->path);
     }
     x->bytes_done += e->size;
     wpk_progress u = {sizeof u, "extracting", x->bytes_done, x->bytes_total, x->done + x->failed, x->entries_total};

@@ -1,5 +1,6 @@
 /* cmd_find.c - `wikipack find`: titles that start with a prefix. */
 #include "cli_commands.h"
+#include "cli_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -32,20 +33,27 @@ static int print_hit(void *vctx, const char *title, int is_alias, uint64_t entry
     }
     if (c->json) {
         json_t *o = json_object();
-        json_object_set_new(o, "title", json_string(title));
-        json_object_set_new(o, "alias_of", is_alias && e->title ? json_string(e->title) : json_null());
+        json_object_set_new(o, "title", cli_json_text(title, NULL));
+        json_object_set_new(o, "alias_of", is_alias && e->title ? cli_json_text(e->title, NULL) : json_null());
         json_object_set_new(o, "page_id", e->has_page_id ? json_integer((json_int_t)e->page_id) : json_null());
-        json_object_set_new(o, "path", json_string(e->path));
+        json_object_set_new(o, "path", cli_json_text(e->path, NULL));
         char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
         json_decref(o);
         if (s) printf("%s\n  %s", c->n ? "," : "[", s);
         free(s);
     } else {
-        if (is_alias) printf("%s -> %s", title, e->title ? e->title : e->path);
-        else fputs(title, stdout);
+        /* Archive strings, shown safe for a terminal (cli_put_safe). */
+        cli_put_safe(stdout, title, strlen(title), CLI_BLANKS_AS_SPACE);
+        if (is_alias) {
+            const char *to = e->title ? e->title : e->path;
+            fputs(" -> ", stdout);
+            cli_put_safe(stdout, to, strlen(to), CLI_BLANKS_AS_SPACE);
+        }
         if (e->has_page_id) printf("\t%llu", (unsigned long long)e->page_id);
         else fputs("\t-", stdout);
-        printf("\t%s\n", e->path);
+        fputc('\t', stdout);
+        cli_put_safe(stdout, e->path, strlen(e->path), CLI_BLANKS_AS_SPACE);
+        fputc('\n', stdout);
     }
     c->n++;
     wpk_entry_free(e);

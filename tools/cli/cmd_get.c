@@ -42,18 +42,17 @@ static const char get_usage[] =
 /* --render: 't' text, 'h' HTML, 0 the stored bytes. */
 static int render_mode;
 
-/* Shown one line: line breaks and tabs as spaces. */
-static void put_line(FILE *f, const char *s)
-{
-    for (; *s; s++) fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, f);
-}
+/* Shown one line: line breaks and tabs as spaces, control characters as \xHH. */
+static void put_line(FILE *f, const char *s) { cli_put_safe(f, s, strlen(s), CLI_BLANKS_AS_SPACE); }
 
 /* "==> PATH (TIME; revision ID by WHO: COMMENT) <==", what is known of it. */
 static void version_header(FILE *f, const wpk_entry *e)
 {
     char when[40];
     cli_format_updated(e, when, sizeof when);
-    fprintf(f, "==> %s (%s", e->path, when);
+    fputs("==> ", f);
+    put_line(f, e->path);
+    fprintf(f, " (%s", when);
     if (e->has_revision_id || e->contributor || e->comment) fputs(";", f);
     if (e->has_revision_id) fprintf(f, " revision %llu", (unsigned long long)e->revision_id);
     if (e->contributor) {

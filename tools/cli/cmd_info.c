@@ -1,5 +1,6 @@
 /* cmd_info.c - `wikipack info`: what an archive holds, in a few lines. */
 #include "cli_commands.h"
+#include "cli_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -32,9 +33,11 @@ static int add_wiki(void *ctx, uint32_t number, const char *name, const char *la
     size_t used = strlen(w->text);
     snprintf(w->text + used, sizeof w->text - used, "%s%s%s%s%s", w->n++ ? ", " : "", name, *what ? " (" : "", what,
              *what ? ")" : "");
-    json_array_append_new(w->names, json_string(name));
-    json_array_append_new(w->details, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "language", language,
-                                                "url_base", url_base, "site_name", site_name, "case",
+    json_array_append_new(w->names, cli_json_text(name, NULL));
+    json_array_append_new(w->details, json_pack("{s:o, s:o, s:o, s:o, s:s}", "name", cli_json_text(name, NULL),
+                                                "language", cli_json_text(language, NULL), "url_base",
+                                                cli_json_text(url_base, NULL), "site_name",
+                                                cli_json_text(site_name, NULL), "case",
                                                 case_sensitive ? "case-sensitive" : "first-letter"));
     return 0;
 }
@@ -79,7 +82,7 @@ int cli_cmd_info(int argc, char **argv)
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
         /* A reader of a major version reads all of its minor versions. */
         snprintf(needs, sizeof needs, "%u.0", i.version_major);
-        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
                               "version", version, "reader_version", needs,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,
                               "unique_bytes", (json_int_t)i.unique_bytes, "file_size", (json_int_t)i.file_size,
@@ -89,7 +92,7 @@ int cli_cmd_info(int argc, char **argv)
                               (json_int_t)i.titles_indexed, "articles", (json_int_t)i.articles, "revisions",
                               (json_int_t)i.revisions, "aliases", (json_int_t)i.aliases, "redirects",
                               (json_int_t)i.redirects, "redirects_out", (json_int_t)i.redirects_out, "categories",
-                              (json_int_t)i.categories, "languages", langs.text);
+                              (json_int_t)i.categories, "languages", cli_json_text(langs.text, NULL));
         if (o) {
             json_object_set_new(o, "wikis", wikis.names);
             json_object_set_new(o, "wiki_details", wikis.details);
@@ -118,7 +121,7 @@ int cli_cmd_info(int argc, char **argv)
     printf("dictionary:       %llu bytes\n", (unsigned long long)i.dict_size);
     json_decref(wikis.names);
     json_decref(wikis.details);
-    printf("wikis:            %s\n", wikis.n ? wikis.text : "-");
+    cli_print(stdout, "wikis:            %s\n", wikis.n ? wikis.text : "-");
     if (i.has_summary) {
         printf("articles:         %llu (%llu older revisions, %llu aliases)\n", (unsigned long long)(i.articles - i.redirects),
                (unsigned long long)i.revisions, (unsigned long long)i.aliases);
@@ -127,7 +130,7 @@ int cli_cmd_info(int argc, char **argv)
                    (unsigned long long)i.redirects, (unsigned long long)(i.redirects - i.redirects_out),
                    (unsigned long long)i.redirects_out);
         printf("categories:       %llu\n", (unsigned long long)i.categories);
-        printf("languages:        %s\n", langs.n ? langs.text : "-");
+        cli_print(stdout, "languages:        %s\n", langs.n ? langs.text : "-");
     }
     return CLI_EXIT_OK;
 }

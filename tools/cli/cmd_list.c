@@ -1,5 +1,6 @@
 /* cmd_list.c - `wikipack list`: one line (or JSON object) per entry. */
 #include "cli_commands.h"
+#include "cli_json.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -28,12 +29,13 @@ typedef struct list_ctx { int json, revisions; size_t n; wpk_reader *r; int erro
 
 static void put_field(const char *s)
 {
-    /* Tabs and newlines would break the columns: show them as spaces. */
+    /* Tabs and newlines would break the columns: shown as spaces; other
+     * control characters as \xHH (cli_put_safe). */
     if (!s || !*s) {
         fputs("-", stdout);
         return;
     }
-    for (; *s; s++) putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+    cli_put_safe(stdout, s, strlen(s), CLI_BLANKS_AS_SPACE);
 }
 
 static const char *kind_of(const wpk_entry *e)
@@ -45,27 +47,35 @@ static const char *kind_of(const wpk_entry *e)
 
 static void print_json(list_ctx *c, const wpk_entry *e, const char *updated)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "path", json_string(e->path));
+    /* Every key, always; strings that are not UTF-8 with U+FFFD for their
+     * bad bytes, their keys listed in "not_utf8". */
+    json_t *o = json_object(), *bad = json_array();
+    cli_json_set_text(o, "path", e->path, bad);
     json_object_set_new(o, "page_id", e->has_page_id ? json_integer((json_int_t)e->page_id) : json_null());
-    json_object_set_new(o, "title", e->title ? json_string(e->title) : json_null());
+    cli_json_set_text(o, "title", e->title, bad);
     json_object_set_new(o, "size", json_integer((json_int_t)e->size));
     json_object_set_new(o, "updated", e->has_updated ? json_string(updated) : json_null());
-    json_object_set_new(o, "language", e->language ? json_string(e->language) : json_null());
+    cli_json_set_text(o, "language", e->language, bad);
     json_object_set_new(o, "kind", json_string(kind_of(e)));
     json_t *cats = json_array();
-    for (size_t i = 0; i < e->n_categories; i++) json_array_append_new(cats, json_string(e->categories[i]));
+    for (size_t i = 0; i < e->n_categories; i++) {
+        int replaced = 0;
+        json_array_append_new(cats, cli_json_text(e->categories[i], &replaced));
+        if (replaced && i == 0) json_array_append_new(bad, json_string("categories"));
+    }
     json_object_set_new(o, "categories", cats);
-    json_object_set_new(o, "url", e->url ? json_string(e->url) : json_null());
-    json_object_set_new(o, "mime", e->mime ? json_string(e->mime) : json_null());
+    cli_json_set_text(o, "url", e->url, bad);
+    cli_json_set_text(o, "mime", e->mime, bad);
     if (e->has_ns) json_object_set_new(o, "namespace", json_integer((json_int_t)e->ns));
-    json_object_set_new(o, "wiki", e->wiki ? json_string(e->wiki) : json_null());
-    if (e->redirect) json_object_set_new(o, "redirect", json_string(e->redirect));
+    cli_json_set_text(o, "wiki", e->wiki, bad);
+    if (e->redirect) cli_json_set_text(o, "redirect", e->redirect, bad);
     /* JSON integers here are signed 64-bit: a larger ID (none in Wikimedia's dumps) is left out. */
     if (e->has_revision_id && e->revision_id <= INT64_MAX)
         json_object_set_new(o, "revision_id", json_integer((json_int_t)e->revision_id));
-    if (e->contributor) json_object_set_new(o, "contributor", json_string(e->contributor));
-    if (e->comment) json_object_set_new(o, "comment", json_string(e->comment));
+    if (e->contributor) cli_json_set_text(o, "contributor", e->contributor, bad);
+    if (e->comment) cli_json_set_text(o, "comment", e->comment, bad);
+    if (json_array_size(bad)) json_object_set_new(o, "not_utf8", bad);
+    else json_decref(bad);
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (s) printf("%s\n  %s", c->n ? "," : "[", s);

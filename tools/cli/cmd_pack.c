@@ -45,6 +45,8 @@ static const char pack_usage[] =
     "                         mediawiki, plain) instead of detecting it\n"
     "      --latest-only      keep only the newest version of each article\n"
     "      --strict           fail, writing nothing, on any warning about the input\n"
+    "      --follow-links     pack symbolic links to files outside the input folders too (by\n"
+    "                         default such a link is skipped with a warning)\n"
     "      --fast             quick to pack: zstd level 3, no dictionary\n"
     "      --best             smallest archive: zstd level 22, a dictionary of up to 2 MiB\n"
     "                         (an 8th of the content; the first read of a fresh reader\n"
@@ -514,8 +516,21 @@ static void print_import_problem(void *ctx, imp_severity severity, const char *m
     else cli_warn("%s", message);
 }
 
-static int collect_inputs(char **inputs, int n, imp_walk_list *files)
+/* Files that are not packed although found: a path the format cannot
+ * store (warned, counted as skipped), and the archive being written itself
+ * (`pack -o dir/x.wpk dir` again). Marked done in the list. */
+static void skip_file(imp_walk_list *files, size_t i) { imp_walk_done(files, i); }
+
+static int same_file(const char *a, const struct stat *b)
 {
+    struct stat st;
+    return b && stat(a, &st) == 0 && st.st_dev == b->st_dev && st.st_ino == b->st_ino;
+}
+
+static int collect_inputs(char **inputs, int n, imp_walk_list *files, const char *out)
+{
+    struct stat out_st;
+    int out_exists = stat(out, &out_st) == 0;
     for (int i = 0; i < n; i++)
         if (!strcmp(inputs[i], "-")) {
             if (imp_walk_stdin(files) != 0) return CLI_EXIT_USAGE;
@@ -530,16 +545,21 @@ static int collect_inputs(char **inputs, int n, imp_walk_list *files)
             cli_error("%s/%s: path too long", files->roots[files->v[i].root], files->v[i].rel);
             return CLI_EXIT_USAGE;
         }
-        if (i > 0 && !strcmp(files->v[i - 1].rel, f.rel)) {
+        if (i > 0 && files->v[i - 1].rel && !strcmp(files->v[i - 1].rel, f.rel)) {
             imp_walk_get(files, i - 1, &prev, prev_full, sizeof prev_full);
             cli_error("%s and %s would both be stored as \"%s\"", prev.full, f.full, f.rel);
             return CLI_EXIT_USAGE;
         }
         if (wpk_path_check(f.rel, strlen(f.rel)) != 0) {
-            cli_error("%s: cannot be stored: its path is not valid UTF-8, or has a control character, a backslash or "
-                      "an over-long name",
-                      f.full);
-            return CLI_EXIT_USAGE;
+            cli_warn("%s: cannot be stored: its path is not valid UTF-8, or has a control character, a backslash or "
+                     "an over-long name (not packed)",
+                     f.full);
+            files->skipped++;
+            skip_file(files, i);
+        } else if (out_exists && same_file(f.full, &out_st)) {
+            cli_warn("%s: the archive being written (not packed into itself)", f.full);
+            files->skipped++;
+            skip_file(files, i);
         }
     }
     return CLI_EXIT_OK;
@@ -567,9 +587,11 @@ int cli_cmd_pack(int argc, char **argv)
         {"fast", no_argument, NULL, 'F'},          {"best", no_argument, NULL, 'X'},
         {"dict-size", required_argument, NULL, 'K'}, {"page-size", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {"follow-links", no_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     wpk_write_opts wo = WPK_WRITE_OPTS_INIT;
+    int follow_links = 0;
     const char *out = NULL;
     int quiet = 0, strict = 0, ch;
     imp_layout forced = IMP_LAYOUT_AUTO;
@@ -613,6 +635,7 @@ int cli_cmd_pack(int argc, char **argv)
             break;
         case 'L': wo.latest_only = 1; break;
         case 'S': strict = 1; break;
+        case 'Y': follow_links = 1; break;
         case 'q': quiet = 1; break;
         default: {
             int done = cli_common_option(ch, optarg, pack_usage);
@@ -643,7 +666,8 @@ int cli_cmd_pack(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
     imp_walk_list files = {.report = print_import_problem};
-    int code = collect_inputs(argv + optind, argc - optind, &files);
+    files.follow_links = follow_links;
+    int code = collect_inputs(argv + optind, argc - optind, &files, out);
     if (code) {
         imp_walk_list_free(&files);
         return code;
@@ -658,6 +682,7 @@ int cli_cmd_pack(int argc, char **argv)
     cli_progress_init(&pg, quiet);
     int rc = wpk_writer_create(&c.w, out, &wo, &c.err);
     for (size_t i = 0; i < files.n && !rc; i++) {
+        if (!files.v[i].rel) continue; /* skipped by collect_inputs */
         wpk_progress scan = {sizeof scan, "scanning", 0, 0, i + 1, files.n};
         cli_progress_update(&pg, &scan);
         imp_walk_file f;

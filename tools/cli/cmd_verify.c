@@ -1,6 +1,7 @@
 /* cmd_verify.c - `wikipack verify`: report every damaged entry or block, and check the signature */
 /* The signature is checked against a trusted key with --pubkey. */
 #include "cli_commands.h"
+#include "cli_json.h"
 #include "keyfile.h"
 #include "progress.h"
 
@@ -48,21 +49,6 @@ static const char *code_name(int code)
     }
 }
 
-/* A JSON string of text that may not be UTF-8 (file names, messages that
- * quote an archive's bytes): other bytes become '?', never a lost field. */
-static json_t *json_text(const char *s)
-{
-    json_t *j = json_string(s);
-    if (j) return j;
-    char *copy = strdup(s);
-    if (!copy) return json_null();
-    for (char *p = copy; *p; p++)
-        if ((unsigned char)*p >= 0x80) *p = '?';
-    j = json_string(copy);
-    free(copy);
-    return j ? j : json_null();
-}
-
 /* Problems go to stderr, or into the JSON array when there is one. */
 static void report(void *ctx, const wpk_error *e)
 {
@@ -73,13 +59,13 @@ static void report(void *ctx, const wpk_error *e)
     }
     json_array_append_new(problems, json_pack("{s:s, s:o, s:o}", "code", code_name(e->code), "offset",
                                               e->has_offset ? json_integer((json_int_t)e->offset) : json_null(),
-                                              "message", json_text(e->message)));
+                                              "message", cli_json_text(e->message, NULL)));
 }
 
 static void print_json(json_t *o)
 {
     char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (text) puts(text);
+    if (text) puts(text); /* jansson escapes every control character in strings */
     free(text);
     json_decref(o);
 }
@@ -139,7 +125,7 @@ int cli_cmd_verify(int argc, char **argv)
     code = cli_open(path, &r);
     if (code) {
         if (code == CLI_EXIT_DAMAGED) cli_error("%s: DAMAGED", path);
-        if (json) print_json(json_pack("{s:o, s:b, s:s}", "archive", json_text(path), "ok", 0, "error", "cannot be opened"));
+        if (json) print_json(json_pack("{s:o, s:b, s:s}", "archive", cli_json_text(path, NULL), "ok", 0, "error", "cannot be opened"));
         return code;
     }
     wpk_error err;
@@ -163,7 +149,7 @@ int cli_cmd_verify(int argc, char **argv)
         json_t *signature = json_pack("{s:b, s:o, s:o}", "signed", is_signed, "public_key",
                                       is_signed ? json_string(text) : json_null(), "trusted",
                                       key ? json_boolean(is_signed && !code) : json_null());
-        print_json(json_pack("{s:o, s:b, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "archive", json_text(path), "ok",
+        print_json(json_pack("{s:o, s:b, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "archive", cli_json_text(path, NULL), "ok",
                              rc == WPK_OK && !code, "level", quick ? "quick" : "full", "entries",
                              (json_int_t)st.entries_checked, "index_pages", (json_int_t)st.pages_checked, "blocks",
                              (json_int_t)st.blocks_checked, "content_bytes", (json_int_t)st.bytes_checked, "problems",

@@ -1,7 +1,9 @@
 /* walk.c - collect the files to pack: a recursive, sorted walk of the input folders */
 /*
- * Symbolic links to files are followed (their content is packed under the
- * link's name); links to directories are not, which rules out loops.
+ * Symbolic links to files inside the input folder are followed (their
+ * content is packed under the link's name); a link out of it (say to
+ * /etc/shadow) is skipped with a warning unless the caller asks to follow
+ * links; links to directories are not followed, which rules out loops.
  * Problems go to the caller's imp_report_fn; nothing is printed here.
  */
 #include "walk.h"
@@ -113,6 +115,44 @@ static int by_key(const void *a, const void *b)
     return strcmp(((const child *)a)->key, ((const child *)b)->key);
 }
 
+/* A symbolic link met in a folder: a file inside the input folder is
+ * packed under the link's name; a file outside it only with follow_links;
+ * a directory or nothing is reported. */
+static int walk_link(imp_walk_list *l, const char *full, const char *rel, uint32_t root)
+{
+    struct stat st;
+    if (stat(full, &st) != 0) {
+        report(l, IMP_WARNING, "%s: symbolic link to nothing (not packed)", full);
+        l->skipped++;
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        report(l, IMP_WARNING, "%s: symbolic link to a directory (not followed: links to folders could loop)", full);
+        l->skipped++;
+        return 0;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        report(l, IMP_WARNING, "%s: symbolic link to something that is not a regular file (not packed)", full);
+        l->skipped++;
+        return 0;
+    }
+    if (!l->follow_links) {
+        char *target = realpath(full, NULL);
+        size_t n = l->root_real ? strlen(l->root_real) : 0;
+        int inside = target && l->root_real && !strncmp(target, l->root_real, n) &&
+                     (target[n] == '/' || !strcmp(l->root_real, "/"));
+        if (!inside) {
+            report(l, IMP_WARNING, "%s: symbolic link out of the input folder, to %s (not packed; --follow-links packs it)",
+                   full, target ? target : "?");
+            free(target);
+            l->skipped++;
+            return 0;
+        }
+        free(target);
+    }
+    return push(l, rel, root);
+}
+
 static int walk_dir(const char *full, const char *rel, uint32_t root, imp_walk_list *l)
 {
     DIR *d = opendir(full);
@@ -166,11 +206,10 @@ static int walk_dir(const char *full, const char *rel, uint32_t root, imp_walk_l
             rc = walk_dir(child_full, child_rel, root, l);
         } else if (S_ISREG(st.st_mode)) {
             rc = push(l, child_rel, root);
-        } else if (S_ISLNK(st.st_mode) && stat(child_full, &st) == 0 && S_ISREG(st.st_mode)) {
-            rc = push(l, child_rel, root);
+        } else if (S_ISLNK(st.st_mode)) {
+            rc = walk_link(l, child_full, child_rel, root);
         } else {
-            report(l, IMP_WARNING, "%s: %s (not packed)", child_full,
-                     S_ISLNK(st.st_mode) ? "symbolic link to a directory or to nothing" : "not a regular file");
+            report(l, IMP_WARNING, "%s: not a regular file (not packed)", child_full);
             l->skipped++;
         }
         free(child_full);
@@ -191,7 +230,12 @@ int imp_walk_input(const char *input, imp_walk_list *l)
     uint32_t root;
     if (S_ISDIR(st.st_mode)) {
         if (add_root(l, input, strlen(input), &root)) return report(l, IMP_ERROR, "out of memory"), -1;
-        return walk_dir(input, "", root, l);
+        free(l->root_real);
+        l->root_real = realpath(input, NULL); /* NULL: no link can be shown inside, none is followed */
+        int rc = walk_dir(input, "", root, l);
+        free(l->root_real);
+        l->root_real = NULL;
+        return rc;
     }
     if (!S_ISREG(st.st_mode)) {
         report(l, IMP_ERROR, "%s: not a regular file or directory", input);

@@ -33,7 +33,9 @@ typedef struct imp_walk_list {
     size_t chunk_count;
     char *next;
     size_t left;
-    size_t skipped;     /* symbolic links to directories, special files: reported, not packed */
+    size_t skipped;     /* symbolic links to directories or out of the input folder, special files: reported, not packed */
+    int follow_links;   /* set by the caller: pack links to files outside the input folder too */
+    char *root_real;    /* while a folder is walked: its real path (links are judged against it) */
     size_t unreadable;  /* directories or files that could not be read: reported */
     imp_report_fn report;   /* set by the caller: gets every warning and error; NULL: silent */
     void *report_ctx;

@@ -866,12 +866,19 @@ class Reader:
         run = self.title_run(fold(q))
         if wiki:
             run = [x for x in run if x[4] == self.wiki_no(wiki)]
-        levels = [("exact", lambda x: x[3] == q)]
+        # Tiers: titles exactly, then (typed) as the item's wiki names the
+        # page (its case rule, 2.1); then aliases and former titles so; then
+        # (typed) the whole run.
+        def named(w, b):
+            return collapse(b) if w in self.case_sensitive else mwform(b)
+        exact = lambda x: x[3] == q
+        same = lambda x: named(x[4], x[3]) == named(x[4], q)
+        levels = [("exact", lambda x: x[2] == 0 and exact(x))]
         if mode == "typed":
-            # The same page by the item's wiki's case rule (2.1).
-            def named(w, b):
-                return collapse(b) if w in self.case_sensitive else mwform(b)
-            levels += [("mediawiki", lambda x: named(x[4], x[3]) == named(x[4], q)), ("folded", lambda x: True)]
+            levels += [("mediawiki", lambda x: x[2] == 0 and same(x))]
+        levels += [("exact", lambda x: x[2] != 0 and exact(x))]
+        if mode == "typed":
+            levels += [("mediawiki", lambda x: x[2] != 0 and same(x)), ("folded", lambda x: True)]
         for name, pred in levels:
             hits = sorted((x for x in run if pred(x)), key=lambda x: x[2])
             if hits:

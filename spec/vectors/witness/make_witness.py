@@ -935,20 +935,29 @@ def wiki_number(B, name):
 
 def expect_title(B, query, mode, wiki=None):
     """The draft's title lookup on this archive's items: the run of the
-    folded query; exact = displayed string equals the query byte for byte;
-    typed = exact, else the same page by the item's wiki's case rule (same
-    MediaWiki form; on a CASE_SENSITIVE wiki the same collapsed string),
-    else the whole run.  Matches:
-    distinct entries, titles before aliases before former titles, then in
-    index order."""
+    folded query, answered in tiers: titles (kind 0) whose display equals
+    the query, then (typed) titles naming the same page by their wiki's case
+    rule (same MediaWiki form; on a CASE_SENSITIVE wiki the same collapsed
+    string); then aliases and former titles, exactly, then (typed) so
+    named; then (typed) the whole run.  Matches: distinct entries, aliases
+    before former titles (and titles first in the run), then in index
+    order."""
     q = query.encode()
     f = fold(q)
     run = [it for it in B.title_items if it[0] == f and (wiki is None or it[1] == wiki_number(B, wiki))]
-    levels = [("exact", lambda it: it[4] == q)]
+
+    def named(w, b):
+        return collapse(b) if w in B.spec.case_sensitive else mwform(b)
+    exact = lambda it: it[4] == q
+    same = lambda it: named(it[1], it[4]) == named(it[1], q)
+    title = lambda p: lambda it: it[2] == 0 and p(it)
+    other = lambda p: lambda it: it[2] != 0 and p(it)
+    levels = [("exact", title(exact))]
     if mode == "typed":
-        def named(w, b):
-            return collapse(b) if w in B.spec.case_sensitive else mwform(b)
-        levels += [("mediawiki", lambda it: named(it[1], it[4]) == named(it[1], q)), ("folded", lambda it: True)]
+        levels += [("mediawiki", title(same))]
+    levels += [("exact", other(exact))]
+    if mode == "typed":
+        levels += [("mediawiki", other(same)), ("folded", lambda it: True)]
     for name, pred in levels:
         hits = [it for it in run if pred(it)]
         if hits:
