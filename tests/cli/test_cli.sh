@@ -588,6 +588,25 @@ test_name_aliases() {
     check "a real other name leads to its article" stdout_has "real other" "$WP" get "$a" --title Guido
 }
 
+# An article's own title wins over another article's alias (the title in
+# its URL): exact title, then the title as MediaWiki spells it, then an
+# alias, then a looser match.
+test_title_before_alias() {
+    section "11c. a title before another article's alias"
+    local d=$TMP/tiers a=$TMP/tiers.wpk
+    mkdir -p "$d"
+    printf -- '---\ntitle: Delta\nurl: https://en.wikipedia.org/wiki/Delta\n---\nthe Delta article\n' >"$d/delta.md"
+    printf -- '---\ntitle: Eps\nurl: https://en.wikipedia.org/wiki/Delta\n---\nthe Eps article\n' >"$d/eps.md"
+    printf -- '---\ntitle: Zeta\nurl: https://en.wikipedia.org/wiki/gamma\n---\nthe Zeta article\n' >"$d/zeta.md"
+    printf -- '---\ntitle: Gamma\n---\nthe Gamma article\n' >"$d/gamma.md"
+    check "pack" "$WP" pack -q -o "$a" "$d"
+    check "Delta: the article titled so, not Eps whose URL says Delta" stdout_has "the Delta article" "$WP" get "$a" --title Delta
+    check "delta: the title in MediaWiki's spelling" stdout_has "the Delta article" "$WP" get "$a" --title delta
+    check "gamma: Gamma's title in MediaWiki's spelling before Zeta's exact alias" stdout_has "the Gamma article" \
+        "$WP" get "$a" --title gamma
+    check "an alias still leads to its article when no title matches" stdout_has "the Eps article" "$WP" get "$a" --title Eps
+}
+
 info_json_is() { # info_json_is ARCHIVE KEY VALUE: info --json has KEY = VALUE
     "$WP" info --json "$1" </dev/null | python3 -c 'import json, sys; sys.exit(str(json.load(sys.stdin)[sys.argv[1]]) != sys.argv[2])' "$2" "$3"
 }
@@ -626,6 +645,20 @@ test_signatures() {
     check "public key file has a header line" grep -q "^wikipack public key" "$d/me.pub"
     check "keygen refuses to replace keys -> 2" expect_rc 2 -m "already exists" -- "$WP" keygen -o "$d/me"
     check "keygen other" "$WP" keygen -o "$d/other"
+    # --force replaces the name, never writes into the file that was there:
+    # a file someone else made (here: another inode, mode 644) is not reused.
+    ln "$d/me.key" "$d/me.key.link"
+    chmod 644 "$d/me.key"
+    check "keygen --force" "$WP" keygen -o "$d/me" --force
+    check "a new secret key file, not the old one rewritten" test "$(stat -c %i "$d/me.key")" != "$(stat -c %i "$d/me.key.link")"
+    check "the old file keeps its old key" bash -c '! cmp -s "$1" "$2"' _ "$d/me.key" "$d/me.key.link"
+    check "the new one is mode 600" test "$(mode_of "$d/me.key")" = 600
+    rm -f "$d/me.key.link"
+    check "no temporary file left" bash -c '[ -z "$(ls "$1" | grep "\.key\.\|\.pub\.")" ]' _ "$d"
+    mkdir -m 777 "$d/open"
+    check "keygen refuses a folder writable by others -> 2" expect_rc 2 -m "writable by others" -- "$WP" keygen -o "$d/open/k"
+    check "and writes nothing there" test -z "$(ls "$d/open")"
+    rmdir "$d/open"
     cp "$A" "$s"
     check "verify --pubkey on an unsigned archive -> 1" expect_rc 1 -m "archive is not signed" -- "$WP" verify "$s" --pubkey "$d/me.pub"
     check "sign" "$WP" sign "$s" --key "$d/me.key"
@@ -741,6 +774,7 @@ test_odd_names
 test_input_links
 test_layouts
 test_name_aliases
+test_title_before_alias
 test_presets
 test_signatures
 test_manners

@@ -64,6 +64,45 @@ while IFS=$'\t' read -r name kind; do
     if [ $? -le 1 ]; then ok; else bad "$name: list crashed or failed oddly"; fi
 done <"$scratch/archives/cases.tsv"
 
+# Strings a terminal would obey (escape sequences, a C1 control, bytes
+# that are not UTF-8): list, find, info, get and their messages show them
+# as \xHH; --json keeps every key, bad bytes as U+FFFD, listed in not_utf8.
+S=$scratch/archives/strings.wpk
+no_raw_controls() { ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$1"; }
+for cmd in "list" "list --revisions" "find ." "info"; do
+    # shellcheck disable=SC2086
+    "$wikipack" $cmd "$S" >"$scratch/out" 2>"$scratch/err"
+    rc=$?
+    [ "$cmd" = "find ." ] && "$wikipack" find "$S" "" >"$scratch/out" 2>"$scratch/err" && rc=0
+    if [ "$rc" -eq 0 ] && no_raw_controls "$scratch/out" && no_raw_controls "$scratch/err"; then ok
+    else bad "$cmd: exit $rc, or a raw control byte in its output"; fi
+done
+if "$wikipack" list "$S" | grep -qF 'Clear\x1B[2J\x1B[H screen'; then ok
+else bad "list does not show the escape as \\x1B"; fi
+if "$wikipack" list "$S" | grep -qF 'CSI \xC2\x9B31m red'; then ok; else bad "a C1 control (U+009B) not shown as bytes"; fi
+if "$wikipack" list "$S" | grep -qF 'Bad \xFF\xFE bytes'; then ok; else bad "bytes that are not UTF-8 not shown as \\xHH"; fi
+"$wikipack" get "$S" --title "nothing like it" >/dev/null 2>"$scratch/err"
+"$wikipack" get "$S" --id 101 >/dev/null 2>>"$scratch/err"
+if no_raw_controls "$scratch/err"; then ok; else bad "get: a raw control byte in its messages"; fi
+"$wikipack" list --json "$S" >"$scratch/list.json"
+if python3 - "$scratch/list.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+keys = {"path", "page_id", "title", "size", "updated", "language", "kind", "categories", "url", "mime", "wiki"}
+assert len(rows) == 4, rows
+for r in rows:
+    assert keys <= set(r), (r, keys - set(r))
+bad = next(r for r in rows if r["path"] == "d/bad.md")
+assert bad["title"] == "Bad \ufffd\ufffd bytes" and bad["language"] == "x\ufffdy", bad
+assert sorted(bad["not_utf8"]) == ["language", "title", "url"], bad
+assert "not_utf8" not in next(r for r in rows if r["path"] == "b/title.md")
+PY
+then ok; else bad "list --json: a key missing or bad bytes not replaced and flagged"; fi
+for cmd in "find" "info"; do
+    if [ "$cmd" = find ]; then "$wikipack" find --json "$S" "" >"$scratch/out.json"; else "$wikipack" info --json "$S" >"$scratch/out.json"; fi
+    if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$scratch/out.json"; then ok; else bad "$cmd --json: not JSON"; fi
+done
+
 # Links and files already in the target directory.
 mkdir -p "$scratch/input/sub"
 echo "# Inside" >"$scratch/input/sub/inner.md"

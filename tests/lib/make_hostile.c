@@ -8,7 +8,8 @@
  * archive holds two good entries and one "victim", each in a block of its
  * own, whose entry the test hook rewrites before its entry page is
  * encoded (format 2.0: the path, or its size and its block reference's
- * raw size), so that the page's and the block's hashes cover the lie. */
+ * raw size), so that the page's and the block's hashes cover the lie.
+ * And OUTDIR/strings.wpk (write_strings): strings a terminal would obey. */
 #include "writer_internal.h" /* wpk_test_record_hook, the writer's block references */
 
 #include <stdio.h>
@@ -164,6 +165,51 @@ fail:
     return 1;
 }
 
+/* OUTDIR/strings.wpk: good paths, but titles, languages, URLs and
+ * categories that would drive a terminal (escape sequences: clear the
+ * screen, set the window title; a C1 control in UTF-8) or are not UTF-8.
+ * The library stores any bytes; `list`, `find`, `info` must show them
+ * harmless, and --json keep every key. */
+static int write_strings(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/strings.wpk", dir);
+    wpk_writer *w;
+    wpk_error err;
+    if (wpk_writer_create(&w, path, NULL, &err)) goto fail;
+    static const char *const cats[] = {"Category:\x1b[1mbold"};
+    static const struct { const char *path, *title, *lang, *url; } e[] = {
+        {"a/clear.md", "Clear\x1b[2J\x1b[H screen", "en\x1b[2J", "https://example.org/\x1b]0;pwned\x07"},
+        {"b/title.md", "\x1b]0;window title\x07Set", "de", NULL},
+        {"c/c1.md", "CSI \xc2\x9b" "31m red", "fr", NULL},
+        {"d/bad.md", "Bad \xff\xfe bytes", "x\xffy", "https://example.org/\xff"},
+    };
+    for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
+        wpk_entry m = WPK_ENTRY_INIT;
+        m.path = e[i].path;
+        m.title = e[i].title;
+        m.language = e[i].lang;
+        m.url = e[i].url;
+        m.wiki = "hostilewiki";
+        m.page_id = 100 + i;
+        m.has_page_id = 1;
+        if (i == 0) {
+            m.categories = cats;
+            m.n_categories = 1;
+        }
+        if (wpk_writer_add(w, &m, "text\n", 5, &err)) {
+            wpk_writer_free(w);
+            goto fail;
+        }
+    }
+    int rc = wpk_writer_finish(w, NULL, &err);
+    wpk_writer_free(w);
+    if (!rc) return 0;
+fail:
+    fprintf(stderr, "%s: %s\n", path, err.message);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -188,5 +234,6 @@ int main(int argc, char **argv)
         fprintf(f, "%s\t%s\n", cases[i].name, cases[i].kind);
     }
     fclose(f);
+    failed |= write_strings(argv[1]);
     return failed;
 }

@@ -36,26 +36,66 @@ static int from_base64(const char *text, size_t text_len, uint8_t *out, size_t l
     return got == len && end == text + text_len ? 0 : -1;
 }
 
+/* The folder a key file goes in must not be writable by others: they could
+ * replace the key between two runs, or read a secret key put in a file they
+ * created. */
+static int check_folder(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir) return CLI_EXIT_RESOURCE;
+    char *slash = strrchr(dir, '/');
+    if (!slash) strcpy(dir, ".");
+    else if (slash == dir) dir[1] = 0;
+    else *slash = 0;
+    struct stat st;
+    int code = CLI_EXIT_OK;
+    if (stat(dir, &st) != 0) {
+        cli_error("%s: %s", dir, strerror(errno));
+        code = CLI_EXIT_IO;
+    } else if (st.st_mode & S_IWOTH) {
+        cli_error("%s: the folder is writable by others: a key file there is not safe (use a private folder)", dir);
+        code = CLI_EXIT_USAGE;
+    }
+    free(dir);
+    return code;
+}
+
+/* A key file is written to a new file of its own (mode `mode` from the
+ * start) and then linked or renamed into place: never written into a file
+ * that already exists, which its owner could read (--force replaces the
+ * name, not the file). */
 static int write_file(const char *path, const char *head, const uint8_t *key, size_t len, mode_t mode, int force)
 {
+    int code = check_folder(path);
+    if (code) return code;
+    size_t n = strlen(path) + 8;
+    char *tmp = malloc(n);
+    if (!tmp) return CLI_EXIT_RESOURCE;
+    snprintf(tmp, n, "%s.XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC); /* 0600, a name no one else has */
+    if (fd < 0) {
+        cli_error("%s: cannot create: %s", tmp, strerror(errno));
+        free(tmp);
+        return CLI_EXIT_IO;
+    }
     char b64[CLI_KEY_TEXT_SIZE * 2];
     sodium_bin2base64(b64, sizeof b64, key, len, sodium_base64_VARIANT_ORIGINAL);
-    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), mode);
-    if (fd < 0) {
-        cli_error("%s: %s", path, errno == EEXIST ? "already exists (use --force to replace it)" : strerror(errno));
-        return errno == EEXIST ? CLI_EXIT_USAGE : CLI_EXIT_IO;
-    }
-    /* A file that existed keeps its mode through O_TRUNC: set ours. */
     int ok = fchmod(fd, mode) == 0 && dprintf(fd, "%s\n%s\n", head, b64) > 0 && fsync(fd) == 0;
     int e = errno;
     sodium_memzero(b64, sizeof b64);
-    if (close(fd) != 0) ok = 0;
+    if (close(fd) != 0 && ok) ok = 0, e = errno;
     if (!ok) {
         cli_error("%s: cannot write: %s", path, strerror(e));
-        unlink(path);
-        return CLI_EXIT_IO;
+        code = CLI_EXIT_IO;
+    } else if (force ? rename(tmp, path) != 0 : link(tmp, path) != 0) {
+        /* link() fails on an existing name: no file is ever replaced without --force. */
+        e = errno;
+        cli_error("%s: %s", path, e == EEXIST ? "already exists (use --force to replace it)" : strerror(e));
+        code = e == EEXIST ? CLI_EXIT_USAGE : CLI_EXIT_IO;
     }
-    return CLI_EXIT_OK;
+    if (!force || code) unlink(tmp);
+    free(tmp);
+    return code;
 }
 
 int cli_key_write_pair(const char *name, const uint8_t pk[WPK_PUBLIC_KEY_SIZE], const uint8_t sk[WPK_SECRET_KEY_SIZE],
