@@ -2307,6 +2307,16 @@ V("revisions-repeated", "rich", "Versions: REVISIONS lists each older version on
        + varint(zigzag(n_of(B, "old/George_Gordon_Byron.md") - n_of(B, "old/Lord_Byron_2023.md")))
        + varint(zigzag(n_of(B, "old/Lord_Byron_2023.md") - n_of(B, "old/George_Gordon_Byron.md"))))])(B)),
   damaged=[("leaf", K_ENTRY, 2)])
+def versions_cycle(B):
+    """Two older versions naming each other as current version (a cycle)."""
+    a, g = n_of(B, "old/Lord_Byron_2023.md"), n_of(B, "old/George_Gordon_Byron.md")
+    ext_ov("old/Lord_Byron_2023.md", [(T_CURRENT, varint(zigzag(g - a)))])(B)
+    ext_ov("old/George_Gordon_Byron.md", [(T_CURRENT, varint(zigzag(a - g)))])(B)
+
+
+V("versions-cycle", "rich", "Versions: CURRENT names a current version, which lists it back (verify)",
+  "old/Lord_Byron_2023.md and old/George_Gordon_Byron.md name each other as current version",
+  "verify", "corrupt", dict(items=versions_cycle), damaged=[("leaf", K_ENTRY, 1), ("leaf", K_ENTRY, 2)])
 V("block-count", "tiny", "Header: block_count is the number of blocks (verify)", "block_count 2, one block",
   "verify", "corrupt", dict(header=set_header(block_count=2)))
 V("content-bytes", "tiny", "Header: content_bytes is the sum of the content sizes (verify)",
@@ -2537,6 +2547,7 @@ SPEC_RULES = {
     "unique-bytes": "V17",
     "version-page-id-differs": "V11",
     "revisions-repeated": "V11",
+    "versions-cycle": "V11",
     "block-count": "V17",
     "content-bytes": "V17",
     "block-refs-disagree": "V14",
