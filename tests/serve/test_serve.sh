@@ -133,6 +133,10 @@ status_is "archive without slash" 301
 expect "redirect to the home page" head_has 'Location: /samples/'
 
 # ---- redirect pages: by title or page ID, to their target when it is here
+# Pages fetch images from the server alone (no tracking image of another host).
+get "$U/wikt/A/shine"
+expect "CSP: images from the server only" head_has "img-src 'self' data:"
+expect "CSP: never from any host" bash -c "! grep -qi 'img-src \\*' '$T/head'"
 # A revision's facts: shown, escaped; the older versions say who and why.
 get "$U/wikt/A/shine"
 expect "a revision's contributor, escaped" body_has '<tr class="contributor"><th>Contributor</th><td>&lt;b&gt;Mallory&lt;/b&gt;</td></tr>'

@@ -33,10 +33,12 @@ static int safe_header_value(const char *s)
     return strchr(s, '/') != NULL;
 }
 
+/* Images only from the server itself: an article cannot make the reader's
+ * browser fetch (and be tracked by) another host. */
 #define CSP_PAGES \
-    "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src * data:; " \
+    "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; " \
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-#define CSP_SANDBOX "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+#define CSP_SANDBOX "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 
 enum MHD_Result serve_access(void *cls, struct MHD_Connection *con, const char *url, const char *method,
                              const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
