@@ -311,7 +311,12 @@ typedef struct wpk_http_opts {
     uint32_t struct_size;       /* WPK_HTTP_OPTS_INIT sets it */
     long timeout_ms;            /* whole request, default 30000 */
     long connect_timeout_ms;    /* default 10000 */
+    /* Library 2.2: the largest file wpk_reader_open_url_download takes
+     * into memory (0: WPK_MAX_DOWNLOAD_DEFAULT); a larger one, by its
+     * Content-Length or as it arrives, is WPK_E_LIMIT. */
+    uint64_t max_download_bytes;
 } wpk_http_opts;
+#define WPK_MAX_DOWNLOAD_DEFAULT ((uint64_t)2 << 30)
 #define WPK_HTTP_OPTS_INIT WPK_STRUCT_INIT_(wpk_http_opts)
 WPK_API int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *opts, const wpk_http_opts *http,
                         wpk_error *err);
@@ -319,9 +324,12 @@ WPK_API int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_ope
  * it, for servers that do not support Range requests. The reader owns the
  * downloaded bytes and frees them when it is closed. http may be NULL:
  * http->timeout_ms limits the whole download (default: no limit),
- * http->connect_timeout_ms the connection (default 10000). A failed
- * transfer or an error status is WPK_E_IO with libcurl's reason, a
- * download that does not fit in memory WPK_E_NOMEM. */
+ * http->connect_timeout_ms the connection (default 10000); a transfer
+ * slower than 1 KiB a second for 30 seconds is given up, and at most 5
+ * redirects are followed, to http or https only. A failed transfer or an
+ * error status is WPK_E_IO with libcurl's reason, a file larger than
+ * http->max_download_bytes WPK_E_LIMIT, one that does not fit in memory
+ * WPK_E_NOMEM. */
 WPK_API int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_open_opts *opts,
                                          const wpk_http_opts *http, wpk_error *err);
 /* Requests made and body bytes received so far by a reader opened with

@@ -8,7 +8,8 @@
 typedef struct download {
     uint8_t *data;
     size_t len, cap;
-    int too_big;
+    uint64_t max;     /* the most taken (max_download_bytes) */
+    int too_big;      /* 1: out of memory; 2: over max */
 } download;
 
 static void download_free(void *p)
@@ -23,6 +24,10 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
     download *d = ctx;
     size_t len = size * n;
+    if (len > d->max - d->len) { /* a server that sends more than it may, or without end */
+        d->too_big = 2;
+        return 0;
+    }
     if (len > d->cap - d->len) {
         size_t cap = d->cap ? d->cap : 1 << 20;
         while (cap - d->len < len && cap < ((size_t)1 << 40)) cap *= 2;
@@ -70,8 +75,16 @@ int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_op
     }
     long timeout_ms = http ? http->timeout_ms : 0;
     long connect_ms = http && http->connect_timeout_ms ? http->connect_timeout_ms : 10000L;
+    d->max = http->max_download_bytes ? http->max_download_bytes : WPK_MAX_DOWNLOAD_DEFAULT;
+    if (d->max > SIZE_MAX) d->max = SIZE_MAX;
     api->easy_setopt(c, CURLOPT_URL, url);
     api->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    api->easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    /* A Content-Length over the cap is refused before any body arrives. */
+    api->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(d->max > INT64_MAX ? INT64_MAX : d->max));
+    /* A server that drips: given up, whatever the timeout. */
+    api->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    api->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
     api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     api->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     api->easy_setopt(c, CURLOPT_FAILONERROR, 1L);
@@ -83,8 +96,13 @@ int wpk_reader_open_url_download(wpk_reader **out, const char *url, const wpk_op
     CURLcode cc = api->easy_perform(c);
     api->easy_cleanup(c);
     if (cc != CURLE_OK) {
-        rc = d->too_big ? wpk_fail(err, WPK_E_NOMEM, "%s: out of memory downloading it", url)
-                       : wpk_fail(err, WPK_E_IO, "%s: %s", url, api->easy_strerror(cc));
+        if (d->too_big == 2 || cc == CURLE_FILESIZE_EXCEEDED)
+            rc = wpk_fail(err, WPK_E_LIMIT, "%s: larger than the %llu bytes a download may take (--max-download)", url,
+                          (unsigned long long)d->max);
+        else if (d->too_big)
+            rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory downloading it", url);
+        else
+            rc = wpk_fail(err, WPK_E_IO, "%s: %s", url, api->easy_strerror(cc));
         download_free(d);
         return rc;
     }

@@ -24,6 +24,9 @@ Modes (at most one):
                   after every response, so Last-Modified changes (serve a copy)
   --slow SECONDS  wait SECONDS before answering
   --status CODE   answer every request with CODE and a short text body
+  --endless       200 without a Content-Length, the file then zeros without end
+  --drip SECONDS  200 with the file's length, one byte every SECONDS
+  --redirect-loop 302 to itself, for ever
 """
 import argparse
 import email.utils
@@ -109,8 +112,45 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
         self.log(status, sent)
 
+    def misbehave(self, body):
+        """The modes that never give a whole answer: True when one ran."""
+        opts = self.server.opts
+        if opts.redirect_loop:
+            self.send(302, [("Location", self.path)], b"", body)
+            return True
+        if not (opts.endless or opts.drip) or not body:
+            return False
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        if opts.drip:
+            self.send_header("Content-Length", str(os.stat(opts.file).st_size))
+        self.end_headers()
+        sent = 0
+        try:
+            if opts.endless:
+                with open(opts.file, "rb") as f:
+                    self.wfile.write(f.read())
+                zeros = bytes(1 << 20)
+                while True:
+                    self.wfile.write(zeros)
+                    sent += len(zeros)
+            else:
+                with open(opts.file, "rb") as f:
+                    for b in f.read():
+                        self.wfile.write(bytes([b]))
+                        self.wfile.flush()
+                        sent += 1
+                        time.sleep(opts.drip)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.log(200, sent)
+        return True
+
     def answer(self, body):
         opts = self.server.opts
+        if self.misbehave(body):
+            return
         if opts.slow:
             time.sleep(opts.slow)
         if opts.status:
@@ -164,6 +204,9 @@ def main():
     mode.add_argument("--change-date", action="store_true")
     mode.add_argument("--slow", type=float, metavar="SECONDS")
     mode.add_argument("--status", type=int, metavar="CODE")
+    mode.add_argument("--endless", action="store_true")
+    mode.add_argument("--drip", type=float, metavar="SECONDS")
+    mode.add_argument("--redirect-loop", action="store_true")
     opts = p.parse_args()
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

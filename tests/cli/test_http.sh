@@ -433,6 +433,21 @@ test_errors() {
         else bad "no Range support: $cmd --download: exit $RC or different output" "$(head -n 3 "$S/url.err")"; fi
     done
 
+    # --download is bounded: an endless body stops at --max-download, a
+    # dripping server is given up (less than 1 KiB a second for 30 s), a
+    # redirect loop after 5 redirects.
+    start_server endless "$S/www/dict.wpk" --endless || { bad "start the test server"; return; }
+    fails 6 "larger than the 52428800 bytes a download may take" "endless body: --download stops at its cap" \
+        "$WP" info "$URL" --download --max-download 50M
+    start_server redirects "$S/www/dict.wpk" --redirect-loop || { bad "start the test server"; return; }
+    fails 4 "redirect" "a redirect loop: --download gives up" "$WP" info "$URL" --download
+    if [ "$(grep -c '302' "$S/servers/redirects.log")" -le 6 ]; then ok
+    else bad "a redirect loop: $(grep -c '302' "$S/servers/redirects.log") requests"; fi
+    start_server drip "$S/www/dict.wpk" --drip 0.5 || { bad "start the test server"; return; }
+    t0=$(date +%s)
+    fails 4 "timeout|slow" "a dripping server: --download gives up" "$WP" info "$URL" --download
+    [ $(( $(date +%s) - t0 )) -le 45 ] && ok || bad "a dripping server held --download for $(( $(date +%s) - t0 )) s"
+
     start_server truncate "$S/www/dict.wpk" --truncate || { bad "start the test server"; return; }
     fails "4|1" "short" "connection closed mid-body" "$WP" get "$URL" --id 1251223
 

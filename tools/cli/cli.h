@@ -53,17 +53,22 @@ int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r);
 int cli_is_url(const char *s);
 /* Options of every command that reads an archive, for URLs; --pubkey of
  * the commands that read entries (cli_commands.h). */
-enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY, CLI_OPT_NO_FOLLOW, CLI_OPT_RENDER };
+enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY, CLI_OPT_NO_FOLLOW, CLI_OPT_RENDER, CLI_OPT_MAX_DOWNLOAD };
 /* Open archives trusting only this key (cli_open): the signature is
  * checked at open and every page and block read against it. */
 void cli_trust(const uint8_t key[WPK_PUBLIC_KEY_SIZE]);
 #define CLI_REMOTE_LONGOPTS \
-    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}, \
+    {"max-download", required_argument, NULL, CLI_OPT_MAX_DOWNLOAD}
 #define CLI_REMOTE_HELP \
     "ARCHIVE may be an http:// or https:// URL, read through HTTP Range requests:\n" \
     "      --timeout SECONDS  give up on a request after this long (default 30; with\n" \
-    "                         --download, no limit unless given)\n" \
-    "      --download         fetch the whole file first (servers without range support)\n"
+    "                         --download, on the whole download, no limit unless given)\n" \
+    "      --download         fetch the whole file first (servers without range support),\n" \
+    "                         into memory: at most --max-download bytes (default 2G), at\n" \
+    "                         most 5 redirects (http and https only), and given up when\n" \
+    "                         less than 1 KiB a second arrives for 30 seconds\n" \
+    "      --max-download SIZE  the largest file --download fetches (K, M, G suffixes)\n"
 int cli_remote_option(int ch, const char *arg);
 /* The options every command ends its getopt switch with (its `default:`):
  * --help prints usage on stdout (exit 0), the archive options --timeout

@@ -13,6 +13,7 @@
 
 static long timeout_ms;   /* 0: the library's default */
 static int download;
+static uint64_t max_download; /* 0: the library's default */
 static int trusted;
 static uint8_t trusted_key[WPK_PUBLIC_KEY_SIZE];
 
@@ -31,6 +32,13 @@ int cli_remote_option(int ch, const char *arg)
 {
     if (ch == CLI_OPT_DOWNLOAD) {
         download = 1;
+        return CLI_EXIT_OK;
+    }
+    if (ch == CLI_OPT_MAX_DOWNLOAD) {
+        if (cli_parse_size(arg, &max_download) != 0 || max_download == 0) {
+            cli_error("--max-download wants a size (K, M, G suffixes), not \"%s\"", arg);
+            return CLI_EXIT_USAGE;
+        }
         return CLI_EXIT_OK;
     }
     uint64_t seconds;
@@ -56,6 +64,7 @@ int cli_open_with(const char *path, const wpk_open_opts *given, wpk_reader **r)
     if (cli_is_url(path)) {
         wpk_http_opts http = WPK_HTTP_OPTS_INIT;
         http.timeout_ms = timeout_ms;
+        http.max_download_bytes = max_download;
         int rc = download ? wpk_reader_open_url_download(r, path, opts, &http, &err)
                           : wpk_reader_open_url(r, path, opts, &http, &err);
         return rc ? cli_fail(&err, rc) : CLI_EXIT_OK;
@@ -72,7 +81,7 @@ int cli_open(const char *path, wpk_reader **r)
 int cli_common_option(int ch, const char *arg, const char *usage)
 {
     switch (ch) {
-    case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD:
+    case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD: case CLI_OPT_MAX_DOWNLOAD:
         return cli_remote_option(ch, arg) ? CLI_EXIT_USAGE : CLI_GO_ON;
     case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
     default: fputs(usage, stderr); return CLI_EXIT_USAGE;
