@@ -215,6 +215,18 @@ test_extract() {
     check "extract --id $id" "$WP" extract -q "$A" --id "$id" -C "$one"
     check "extract --id creates one file" file_count 1 "$one"
     check "extract --id: the right file" cmp "$ARTICLES/$path" "$one/$path"
+    # What extract will write is counted first: entries sharing one stored
+    # content expand a small archive; past --max-size nothing is written.
+    local b=$TMP/bomb
+    mkdir -p "$b/in"
+    head -c 300000 /dev/zero | tr '\0' 'a' >"$b/in/0.txt"
+    for i in $(seq 1 40); do cp "$b/in/0.txt" "$b/in/$i.txt"; done
+    check "pack 41 copies of one content" "$WP" pack -q -o "$b/dup.wpk" "$b/in"
+    check "extract --max-size 1M: refused, naming the expansion" expect_rc 6 -m "extracting would write 11.7 MiB" \
+        -m "the archive's" -m "more than --max-size 1.0 MiB" -- "$WP" extract -q "$b/dup.wpk" -C "$b/out" --max-size 1M
+    check "and nothing written" test -z "$(ls -A "$b/out" 2>/dev/null)"
+    check "extract --max-size 20M: all of it" "$WP" extract -q "$b/dup.wpk" -C "$b/out2" --max-size 20M
+    check "41 files" test "$(ls "$b/out2" | wc -l)" -eq 41
 }
 
 test_errors() {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static const char extract_usage[] =
@@ -34,6 +35,10 @@ static const char extract_usage[] =
     "  -u, --url URL        the article this URL names (repeatable)\n"
     "  -p, --path PATH      the entry with this path (repeatable)\n"
     "  -q, --quiet          do not list extracted paths\n"
+    "      --max-size SIZE  write at most SIZE bytes (K, M, G, T suffixes); in any case the\n"
+    "                       total is counted first and refused, writing nothing, when it is\n"
+    "                       more than the free space in DIR (an archive can expand a lot:\n"
+    "                       entries may share one stored content)\n"
     "  -h, --help           show this help\n"
     CLI_TRUST_HELP
     CLI_REMOTE_HELP;
@@ -158,6 +163,48 @@ static int extract_entry(void *vctx, const wpk_entry *e)
     return 0;
 }
 
+static int add_size(void *ctx, const wpk_entry *e)
+{
+    uint64_t *total = ctx;
+    *total = e->size > UINT64_MAX - *total ? UINT64_MAX : *total + e->size;
+    return 0;
+}
+
+static void human(uint64_t n, char *buf, size_t cap)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)n;
+    int u = 0;
+    while (v >= 1024 && u < 5) v /= 1024, u++;
+    if (u == 0) snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+    else snprintf(buf, cap, "%.1f %s", v, units[u]);
+}
+
+/* What the extraction will write, counted before anything is written,
+ * against --max-size and the free space of DIR: a small archive may
+ * expand to far more (many entries sharing one stored content). */
+static int check_total(const char *archive, const char *dir, int root_fd, uint64_t total, uint64_t max_size)
+{
+    struct stat st;
+    struct statvfs fs;
+    uint64_t archive_size = stat(archive, &st) == 0 ? (uint64_t)st.st_size : 0;
+    uint64_t free_bytes = fstatvfs(root_fd, &fs) == 0 ? (uint64_t)fs.f_bavail * fs.f_frsize : UINT64_MAX;
+    uint64_t limit = max_size && max_size < free_bytes ? max_size : free_bytes;
+    if (total <= limit) return CLI_EXIT_OK;
+    char t[32], a[32], l[32];
+    human(total, t, sizeof t);
+    human(archive_size, a, sizeof a);
+    human(limit, l, sizeof l);
+    char ratio[64] = "";
+    if (archive_size) snprintf(ratio, sizeof ratio, " (%.0fx the archive's %s)", (double)total / (double)archive_size, a);
+    if (max_size && max_size < free_bytes)
+        cli_error("%s: extracting would write %s%s, more than --max-size %s: nothing written", archive, t, ratio, l);
+    else
+        cli_error("%s: extracting would write %s%s, more than the %s free in %s: nothing written", archive, t, ratio, l,
+                  dir);
+    return CLI_EXIT_RESOURCE;
+}
+
 int cli_cmd_extract(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -165,6 +212,7 @@ int cli_cmd_extract(int argc, char **argv)
         {"id", required_argument, NULL, 'i'}, {"title", required_argument, NULL, 't'},
         {"path", required_argument, NULL, 'p'}, {"url", required_argument, NULL, 'u'},
         {"quiet", no_argument, NULL, 'q'}, {"wiki", required_argument, NULL, 'w'}, {"lang", required_argument, NULL, 'L'},
+        {"max-size", required_argument, NULL, 'M'},
         {"no-follow", no_argument, NULL, CLI_OPT_NO_FOLLOW}, CLI_TRUST_LONGOPTS, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     const char *dir = ".";
@@ -176,6 +224,7 @@ int cli_cmd_extract(int argc, char **argv)
     if (!sel) return CLI_EXIT_RESOURCE;
     const char *wiki = NULL, *lang = NULL;
     int no_follow = 0;
+    uint64_t max_size = 0;
     while ((ch = getopt_long(argc, argv, "C:fi:t:p:u:qw:L:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'C': dir = optarg; break;
@@ -184,6 +233,13 @@ int cli_cmd_extract(int argc, char **argv)
         case 'f': x.force = 1; break;
         case CLI_OPT_NO_FOLLOW: no_follow = 1; break;
         case 'q': x.quiet = 1; break;
+        case 'M':
+            if (cli_parse_size(optarg, &max_size) != 0 || max_size == 0) {
+                free(sel);
+                cli_error("--max-size wants a size (K, M, G, T suffixes), not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
         case 'i': case 't': case 'p': case 'u': sel[nsel++] = (cli_selector){(char)ch, optarg, NULL, NULL, 0}; break;
         case CLI_OPT_PUBKEY: {
             int code = cli_trust_option(optarg);
@@ -240,20 +296,31 @@ int cli_cmd_extract(int argc, char **argv)
         wpk_reader_info(x.r, &info);
         x.entries_total = nsel ? nsel : info.entry_count;
         x.bytes_total = nsel ? 0 : info.content_bytes;
-        if (nsel == 0) {
-            int rc = wpk_reader_foreach(x.r, extract_entry, &x, &err);
+        /* Count first (entry sizes, not the header's total, which an
+         * archive could understate). */
+        uint64_t total = 0;
+        wpk_entry **picked = calloc(nsel ? nsel : 1, sizeof *picked);
+        int rc = picked ? WPK_OK : WPK_E_NOMEM;
+        if (!rc && nsel == 0) rc = wpk_reader_foreach(x.r, add_size, &total, &err);
+        for (size_t i = 0; !rc && i < nsel; i++) {
+            int lrc = cli_lookup(x.r, &sel[i], &picked[i], &err);
+            if (lrc) note_failure(&x, cli_fail(&err, lrc));
+            else add_size(&total, picked[i]);
+        }
+        if (rc) note_failure(&x, cli_fail(&err, rc));
+        else if ((code = check_total(argv[optind], dir, x.root_fd, total, max_size)) != 0) {
+            x.first_error = code;
+        }
+        if (!rc && !code && nsel == 0) {
+            rc = wpk_reader_foreach(x.r, extract_entry, &x, &err);
             if (rc) note_failure(&x, cli_fail(&err, rc));
         }
-        for (size_t i = 0; i < nsel; i++) {
-            wpk_entry *e;
-            int rc = cli_lookup(x.r, &sel[i], &e, &err);
-            if (rc) {
-                note_failure(&x, cli_fail(&err, rc));
-                continue;
-            }
-            extract_entry(&x, e);
-            wpk_entry_free(e);
+        for (size_t i = 0; !rc && !code && i < nsel; i++) {
+            if (!picked[i]) continue; /* not found: already reported */
+            extract_entry(&x, picked[i]);
         }
+        for (size_t i = 0; picked && i < nsel; i++) wpk_entry_free(picked[i]);
+        free(picked);
         cli_progress_done(&x.pg);
         close(x.root_fd);
         if (x.failed) cli_error("%zu entr%s not extracted", x.failed, x.failed == 1 ? "y" : "ies");
