@@ -369,6 +369,31 @@ expect "nothing on stderr" test ! -s "$T/serve.err"
 "$WP" serve "$T/samples.wpk" --port 70000 >/dev/null 2>&1; expect "bad port: usage error" test $? = 2
 "$WP" serve "$T/samples.wpk" --cache-size 12Q >/dev/null 2>&1; expect "bad cache size: usage error" test $? = 2
 "$WP" serve "$T/nonexistent.wpk" --port 0 >/dev/null 2>&1; expect "missing archive: I/O error" test $? = 4
+"$WP" serve "$T/samples.wpk" --per-address x >/dev/null 2>&1; expect "bad --per-address: usage error" test $? = 2
+"$WP" serve "$T/samples.wpk" --max-connections 0 >/dev/null 2>&1; expect "bad --max-connections: usage error" test $? = 2
+
+
+# ---- slowloris: 1,800 connections trickling a request head from 18
+# addresses (100 each, 64 accepted from each address) while normal requests
+# come from 127.0.0.1: event-driven, the server keeps answering them.
+stop
+SLOW_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$WP" serve "$T/links.wpk" --port "$SLOW_PORT" >"$T/slow.out" 2>"$T/slow.err" &
+PID=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$SLOW_PORT/api/archives" && break; sleep 0.1; done
+python3 "$(dirname "$0")/slowloris.py" 127.0.0.1 "$SLOW_PORT" 18 100 20 >"$T/slowloris.out" 2>&1 &
+LORIS=$!
+for _ in $(seq 100); do grep -q "^open:" "$T/slowloris.out" && break; sleep 0.2; done
+expect "the attack holds connections" grep -q "^open: [1-9]" "$T/slowloris.out"
+expect "at most 64 from one address" python3 -c 'import sys; n = int(open(sys.argv[1]).read().split()[1]); sys.exit(n > 18 * 64)' "$T/slowloris.out"
+slow_ok=0
+for i in $(seq 20); do
+    t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 "http://127.0.0.1:$SLOW_PORT/links/A/Alpha_Article")
+    case $t in 200\ 0.*|200\ 1.*) slow_ok=$((slow_ok + 1)) ;; esac
+done
+if [ "$slow_ok" -eq 20 ]; then ok; else bad "during the attack only $slow_ok of 20 requests answered within 2 s ($(cat "$T/slowloris.out"))"; fi
+kill "$LORIS" 2>/dev/null; wait "$LORIS" 2>/dev/null
+stop
 
 echo
 echo "$PASS passed, $FAIL failed"

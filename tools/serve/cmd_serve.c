@@ -1,5 +1,7 @@
 /* cmd_serve.c - `wikipack serve`: options, the archives, and the HTTP server until SIGINT/SIGTERM */
-/* The server is libmicrohttpd, a thread per connection. */
+/* The server is libmicrohttpd, event-driven (epoll) with a pool of
+ * threads: a slow or idle client holds a socket, not a thread, so that many
+ * of them (slowloris) cannot keep others from being answered. */
 #include "cli.h"
 #include "import.h"
 #include "serve.h"
@@ -12,7 +14,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static const char serve_usage[] =
     "usage: wikipack serve ARCHIVE... [--port N] [--bind ADDR] [--cache-size SIZE]\n"
@@ -27,6 +31,12 @@ static const char serve_usage[] =
     "  -b, --bind ADDR      address to listen on (default 127.0.0.1)\n"
     "      --cache-size SIZE  decompressed blocks kept for reuse, per archive, in\n"
     "                         bytes, K, M or G (default 32M; 0: none)\n"
+    "      --max-connections N  clients connected at once (default 4096, at most what\n"
+    "                         the open-files limit allows); more wait to be accepted\n"
+    "      --per-address N  connections from one address (default 64; 0: no limit): one\n"
+    "                         client cannot take them all\n"
+    "A client idle for 30 seconds is disconnected; each connection may use 64 KiB\n"
+    "for its request.\n"
     CLI_REMOTE_HELP
     "  -h, --help           show this help\n"
     "\n"
@@ -101,7 +111,22 @@ static int parse_bind(const char *addr, int port, struct sockaddr_storage *ss, i
     return 0;
 }
 
-enum { OPT_CACHE_SIZE = 0x1100 };
+enum { OPT_CACHE_SIZE = 0x1100, OPT_MAX_CONNECTIONS, OPT_PER_ADDRESS };
+
+/* What the open-files limit allows (raised to its hard limit: a server
+ * holds a socket per client), leaving room for the archives and the
+ * listening socket. */
+static unsigned connection_limit(uint64_t wanted)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    uint64_t room = rl.rlim_cur == RLIM_INFINITY ? wanted : rl.rlim_cur > 128 ? rl.rlim_cur - 128 : 16;
+    return (unsigned)(wanted < room ? wanted : room);
+}
 
 static void quiet_log(void *cls, const char *fmt, va_list ap)
 {
@@ -112,13 +137,16 @@ int serve_cmd(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"port", required_argument, NULL, 'p'}, {"bind", required_argument, NULL, 'b'},
-        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        {"per-address", required_argument, NULL, OPT_PER_ADDRESS}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     uint64_t port = 8080;
     const char *bind_addr = "127.0.0.1";
     /* A server reads the same articles again and again (and the ones near
      * them, in the same blocks): its block cache is worth sizing. */
     wpk_open_opts open_opts = WPK_OPEN_OPTS_INIT;
+    uint64_t max_connections = 4096, per_address = 64;
     int ch;
     while ((ch = getopt_long(argc, argv, "p:b:h", opts, NULL)) != -1) {
         switch (ch) {
@@ -132,6 +160,18 @@ int serve_cmd(int argc, char **argv)
         case OPT_CACHE_SIZE:
             if (cli_parse_size(optarg, &open_opts.block_cache_bytes) != 0) {
                 cli_error("serve: --cache-size wants a size such as 64M or 0, not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_MAX_CONNECTIONS:
+            if (cli_parse_u64(optarg, &max_connections) != 0 || max_connections < 1 || max_connections > 1000000) {
+                cli_error("serve: --max-connections wants a number from 1 to 1000000, not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_PER_ADDRESS:
+            if (cli_parse_u64(optarg, &per_address) != 0 || per_address > 1000000) {
+                cli_error("serve: --per-address wants a number from 0 to 1000000, not \"%s\"", optarg);
                 return CLI_EXIT_USAGE;
             }
             break;
@@ -176,14 +216,22 @@ int serve_cmd(int argc, char **argv)
 
     struct MHD_Daemon *d = NULL;
     if (!code) {
-        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
         if (ipv6) flags |= MHD_USE_IPv6;
+        unsigned connections = connection_limit(max_connections);
+        /* Requests decompress and render: a few threads per core, each
+         * serving many connections. */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned threads = (unsigned)(cores > 0 && cores < 64 ? 2 * cores : 8);
+        if (threads < 4) threads = 4;
         d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, serve_access, &ctx,
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                             MHD_OPTION_THREAD_POOL_SIZE, threads,
                              MHD_OPTION_URI_LOG_CALLBACK, serve_uri_log, NULL,
                              MHD_OPTION_NOTIFY_COMPLETED, serve_completed, NULL,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+                             MHD_OPTION_CONNECTION_LIMIT, connections,
+                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_address,
                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
                              MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL,
                              MHD_OPTION_END);
