@@ -182,7 +182,7 @@ static int write_strings(const char *dir)
         {"a/clear.md", "Clear\x1b[2J\x1b[H screen", "en\x1b[2J", "https://example.org/\x1b]0;pwned\x07"},
         {"b/title.md", "\x1b]0;window title\x07Set", "de", NULL},
         {"c/c1.md", "CSI \xc2\x9b" "31m red", "fr", NULL},
-        {"d/bad.md", "Bad \xff\xfe bytes", "x\xffy", "https://example.org/\xff"},
+        {"d/bad.md", "Bad \xff\xfe bytes \xf8\x88\x80", "x\xffy", "https://example.org/\xff"},
     };
     for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
         wpk_entry m = WPK_ENTRY_INIT;

@@ -30,6 +30,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (CLI_KEEP_TAB) or line feeds (CLI_KEEP_NEWLINE) through, or shows tabs and
  * line breaks as spaces (CLI_BLANKS_AS_SPACE: one column, one line). */
 enum { CLI_KEEP_TAB = 1, CLI_KEEP_NEWLINE = 2, CLI_BLANKS_AS_SPACE = 4 };
+/* Length of the valid UTF-8 sequence at p (n >= 1 bytes left), with its
+ * code point in *cp; 0 when the bytes there are not UTF-8 (RFC 3629: no
+ * overlong form, surrogate or code point above U+10FFFF). */
+size_t cli_utf8_len(const unsigned char *p, size_t n, uint32_t *cp);
 void cli_put_safe(FILE *f, const char *s, size_t n, int keep);
 /* printf through cli_put_safe, tabs kept and a final line feed. */
 void cli_print(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -12,23 +12,33 @@
 
 const char *cli_prog = "wikipack";
 
-/* Length of the UTF-8 sequence at p (n bytes left) that encodes a code
- * point which is not a control character, or 0: an overlong form, a
- * surrogate, a byte that starts nothing, C1 controls (U+0080..U+009F: CSI
- * and OSC in 8-bit form) all give 0. */
-static size_t printable_utf8(const unsigned char *p, size_t n)
+size_t cli_utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
 {
-    if (p[0] >= 0x20 && p[0] < 0x7F) return 1;
-    size_t len = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t len = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 && p[0] < 0xF0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
     if (!len || len > n) return 0;
-    uint32_t cp = p[0] & (0x7F >> len);
+    uint32_t c = p[0] & (0x7F >> len);
     for (size_t i = 1; i < len; i++) {
         if ((p[i] & 0xC0) != 0x80) return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
+        c = c << 6 | (p[i] & 0x3F);
     }
     static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F)) return 0;
+    if (c < least[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
     return len;
+}
+
+/* Length of the UTF-8 sequence at p that encodes a character a terminal
+ * shows, or 0: C0 and C1 controls (U+0080..U+009F: CSI and OSC in 8-bit
+ * form), DEL and bytes that are not UTF-8 give 0. */
+static size_t printable_utf8(const unsigned char *p, size_t n)
+{
+    uint32_t cp;
+    size_t len = cli_utf8_len(p, n, &cp);
+    return len && cp >= 0x20 && cp != 0x7F && (cp < 0x80 || cp > 0x9F) ? len : 0;
 }
 
 void cli_put_safe(FILE *f, const char *s, size_t n, int keep)
