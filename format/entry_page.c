@@ -411,3 +411,9 @@ void wpk2_entry_page_free(wpk2_entry_page *pg)
     wpk2_mem_release(&pg->mem);
     memset(pg, 0, sizeof *pg);
 }
+
+int wpk2_block_plausible(const wpk2_block_ref *b, uint32_t max_expansion)
+{
+    uint64_t cap = max_expansion ? max_expansion : WPK2_DEFAULT_MAX_EXPANSION;
+    return b->raw_size <= WPK2_EXPANSION_FLOOR || b->stored_size >= (1ull << 48) || b->raw_size <= b->stored_size * cap;
+}

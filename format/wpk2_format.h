@@ -152,6 +152,11 @@ uint64_t wpk2_section_table_encode(uint8_t *out, const wpk2_section *secs, uint3
 
 #define WPK2_DEFAULT_MAX_STRINGS (16u << 20) /* decoded strings of one page */
 #define WPK2_DEFAULT_MAX_BLOCK (1ull << 31)  /* raw size of a block */
+/* A block over the floor may expand at most this many times its stored
+ * size (a reader's plausibility cap, WPK2_E_LIMIT; text expands 3 to 150
+ * times): what a small archive can make a reader decompress. */
+#define WPK2_DEFAULT_MAX_EXPANSION 1024u
+#define WPK2_EXPANSION_FLOOR (1ull << 20)
 
 /* Page kinds (the u32 after `count` in every page, and a root's kind). */
 enum { WPK2_PAGE_ENTRY = 1, WPK2_PAGE_TITLE = 2, WPK2_PAGE_ID = 3, WPK2_PAGE_CATEGORY = 4, WPK2_PAGE_BRANCH = 5 };
@@ -312,6 +317,12 @@ typedef struct wpk2_block_ref {
     uint64_t checksum;    /* XXH3-64 of the stored bytes */
     uint8_t auth[32];     /* BLAKE2b-256 of the stored bytes */
 } wpk2_block_ref;
+
+/* 1 when a block is within the plausibility cap (max_expansion 0:
+ * WPK2_DEFAULT_MAX_EXPANSION). Checked when the block is to be read, not
+ * when its entry page is decoded: one implausible block leaves the page's
+ * other entries readable. */
+int wpk2_block_plausible(const wpk2_block_ref *b, uint32_t max_expansion);
 
 typedef struct wpk2_entry {
     uint8_t flags;        /* WPK2_F_*: decoded as stored; the encoder reads WPK2_F_CONTENT only */

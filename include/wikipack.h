@@ -46,7 +46,7 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 2
+#define WPK_VERSION_MINOR 3
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
 #define WPK_FORMAT_MINOR 1
@@ -267,7 +267,15 @@ typedef struct wpk_open_opts {
      * a key pages and blocks are checked with XXH3-64 only, which catches
      * accidents but not a mirror that alters bytes on purpose. */
     const uint8_t *trusted_key;
+    /* Plausibility cap (library 2.3): a block of more than 1 MiB whose raw
+     * size is over this many times its stored size is refused (WPK_E_LIMIT)
+     * before anything is decompressed. Text expands 3 to 150 times; a block
+     * of zeros 32,768 times, so a small archive could otherwise make a
+     * reader decompress gigabytes. Default 1024; 32768 or more: no cap
+     * beyond zstd's own. */
+    uint32_t max_expansion;
 } wpk_open_opts;
+#define WPK_DEFAULT_MAX_EXPANSION 1024u
 /* 32 MiB: 128 blocks of the writer's default 256 KiB, about what libzim
  * keeps by default (16 clusters of ~2 MiB); enough that a web reader's
  * recent articles and those near them are read without decompressing,
@@ -479,6 +487,26 @@ WPK_API void wpk_entry_free(wpk_entry *e);
  * 2.0 has no checksum per content, its block's cover it. Thread-safe. */
 WPK_API int wpk_reader_read(wpk_reader *r, const wpk_entry *e, void *buf, size_t cap, int check_content, wpk_error *err);
 WPK_API int wpk_reader_read_alloc(wpk_reader *r, const wpk_entry *e, void **out, int check_content, wpk_error *err);
+/* Library 2.3: read an entry's content in pieces, each handed to `fn` as it
+ * is decompressed (at most 128 KiB at a time when the block is not cached),
+ * so that an entry of any size costs a bounded amount of memory: what
+ * `get` and `serve` use for large entries. The pieces are borrowed for the
+ * call. `fn` returns 0 to go on; any other value stops the read, which then
+ * returns that value (with err saying the caller stopped). */
+typedef int (*wpk_write_fn)(void *ctx, const void *data, size_t size);
+WPK_API int wpk_reader_read_stream(wpk_reader *r, const wpk_entry *e, wpk_write_fn fn, void *ctx, wpk_error *err);
+/* Library 2.3: the same, pulled: open a content stream (the entry's block
+ * read and checked, as wpk_reader_read does), then read it in order in
+ * pieces of any size; *got is 0 at the end. The stream holds the stored
+ * block (or the cached whole block), a decompression context and a window
+ * of at most the frame's; wpk_content_memory() says how many bytes, for
+ * callers that budget memory (serve). The entry may be freed once open; the
+ * reader must outlive the stream. A stream is used by one thread at a time. */
+typedef struct wpk_content wpk_content;
+WPK_API int wpk_reader_open_content(wpk_reader *r, const wpk_entry *e, wpk_content **out, wpk_error *err);
+WPK_API int wpk_content_read(wpk_content *c, void *buf, size_t cap, size_t *got, wpk_error *err);
+WPK_API uint64_t wpk_content_memory(const wpk_content *c);
+WPK_API void wpk_content_close(wpk_content *c);
 
 /* How a title query matched (see wpk_reader_match_title). */
 typedef enum {
@@ -608,6 +636,10 @@ typedef struct wpk_write_stats {
     /* Library 2.1: redirect pages (wpk_entry.redirect) kept as current
      * versions, and those of them whose target is not in the archive. */
     uint64_t redirects, redirects_out;
+    /* Library 2.3: blocks that expand past the readers' default
+     * plausibility cap (wpk_open_opts.max_expansion): reading their entries
+     * needs the cap raised. Only data such as long runs of one byte does. */
+    uint64_t implausible_blocks;
 } wpk_write_stats;
 #define WPK_WRITE_STATS_INIT WPK_STRUCT_INIT_(wpk_write_stats)
 

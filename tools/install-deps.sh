@@ -13,5 +13,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     nginx \
     libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev chromium chromium-driver python3-selenium \
     libcurl4-openssl-dev libarchive-dev python3 python3-xxhash python3-zstandard python3-nacl zstd clang libclang-rt-dev valgrind \
-    bsdutils >/dev/null
+    bsdutils wrk >/dev/null
 echo "dependencies installed"

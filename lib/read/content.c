@@ -33,16 +33,19 @@ int wpk_read_block(wpk_reader *r, const wpk_entry_full *e, uint8_t **stored, wpk
     return WPK_OK;
 }
 
-/* Decompress bytes [skip, skip + len) of a block into dst. The bytes before
- * the entry go through a small scratch buffer, so reading the last entry
- * of a block costs no more memory than reading the first. A frame that ends
- * early, or fails, is corruption. */
-static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, size_t skip,
-                            uint8_t *dst, size_t len)
+/* Decompress bytes [skip, skip + len) of a block, handing them to `sink`
+ * as they come (at most a zstd block, 128 KiB, at a time) or, when `dst` is
+ * given, straight into it. The bytes before go through a small scratch
+ * buffer, so any part of a block costs the same memory. With `to_end` the
+ * frame must end exactly after them (verify reads whole blocks this way).
+ * A frame that ends early or fails is corruption; a sink's non-zero answer
+ * stops and is returned. */
+int wpk_block_stream(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, uint64_t skip,
+                     uint64_t len, int to_end, uint8_t *dst, wpk_block_sink sink, void *ctx)
 {
+    size_t chunk = ZSTD_BLOCKSIZE_MAX;
     uint8_t *scratch = NULL;
-    size_t scratch_len = skip < ZSTD_BLOCKSIZE_MAX ? skip : ZSTD_BLOCKSIZE_MAX;
-    if (skip && !(scratch = wpk_malloc(scratch_len))) return WPK_E_NOMEM;
+    if ((skip || !dst || to_end) && !(scratch = wpk_malloc(chunk))) return WPK_E_NOMEM;
     ZSTD_DCtx *d = wpk_dctx_get(r);
     if (!d) {
         wpk_free(scratch);
@@ -52,19 +55,33 @@ static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
     ZSTD_DCtx_refDDict(d, dict);
     ZSTD_inBuffer in = {src, n, 0};
     int rc = WPK_OK;
-    size_t skipped = 0, done = 0;
-    while (done < len) {
+    uint64_t skipped = 0, done = 0;
+    size_t ret = 1;
+    while (done < len || (to_end && ret != 0)) {
         int skipping = skipped < skip;
-        size_t want = skipping ? (skip - skipped < scratch_len ? skip - skipped : scratch_len) : len - done;
-        ZSTD_outBuffer out = {skipping ? scratch : dst + done, want, 0};
-        size_t ret = ZSTD_decompressStream(d, &out, &in);
+        int past = !skipping && done == len; /* to_end: only the frame's end may remain */
+        uint64_t left = skipping ? skip - skipped : past ? 1 : len - done;
+        size_t want = dst && !skipping && !past ? (size_t)left : left < chunk ? (size_t)left : chunk;
+        ZSTD_outBuffer out = {dst && !skipping && !past ? dst + done : scratch, want, 0};
+        ret = ZSTD_decompressStream(d, &out, &in);
         if (ZSTD_isError(ret)) {
             rc = ZSTD_getErrorCode(ret) == ZSTD_error_memory_allocation ? WPK_E_NOMEM : WPK_E_CORRUPT;
             break;
         }
+        if (past && out.pos) {
+            rc = WPK_E_CORRUPT; /* more bytes than the block's raw size */
+            break;
+        }
         if (skipping) skipped += out.pos;
-        else done += out.pos;
-        if (done < len && (ret == 0 || (in.pos == in.size && out.pos < want))) {
+        else if (!past) {
+            if (!dst && out.pos && (rc = sink(ctx, scratch, out.pos)) != 0) break;
+            done += out.pos;
+        }
+        if (ret != 0 && in.pos == in.size && out.pos < want) {
+            rc = WPK_E_CORRUPT; /* the stored bytes end mid-frame */
+            break;
+        }
+        if (ret == 0 && (skipped < skip || done < len)) {
             rc = WPK_E_CORRUPT; /* frame ended before the entry */
             break;
         }
@@ -72,6 +89,18 @@ static int decompress_range(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t
     wpk_dctx_put(r, d);
     wpk_free(scratch);
     return rc;
+}
+
+int wpk_block_plausible_check(const wpk_reader *r, const wpk2_block_ref *b, const char *path, wpk_error *err)
+{
+    if (wpk2_block_plausible(b, r->opts.max_expansion)) return WPK_OK;
+    uint64_t abs = r->data_base + b->offset;
+    return wpk_fail_at(err, WPK_E_LIMIT, abs,
+                       "%s: block at offset %llu%s%s%s: %llu bytes from %llu stored, expanding %llux, over the %ux "
+                       "plausibility cap (--max-expansion raises it)",
+                       r->name, (unsigned long long)abs, path ? " (entry \"" : "", path ? path : "", path ? "\")" : "",
+                       (unsigned long long)b->raw_size, (unsigned long long)b->stored_size,
+                       (unsigned long long)(b->raw_size / b->stored_size), r->opts.max_expansion);
 }
 
 /* read_entry_cached's answer when the block is not to be kept whole (yet). */
@@ -121,12 +150,14 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
         if (alloc_out && !(*alloc_out = wpk_calloc(1, 1))) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
         return WPK_OK;
     }
+    int rc = wpk_block_plausible_check(r, &e->block, pub->path, err);
+    if (rc) return rc;
     if (r->blocks && e->block.raw_size <= r->opts.block_cache_bytes) {
-        int rc = read_entry_cached(r, e, buf, alloc_out, check_content, err);
+        rc = read_entry_cached(r, e, buf, alloc_out, check_content, err);
         if (rc != READ_UNCACHED) return rc;
     }
     const ZSTD_DDict *dict;
-    int rc = wpk_reader_dict(r, &dict, err);
+    rc = wpk_reader_dict(r, &dict, err);
     if (rc) return rc;
     uint8_t *stored = NULL;
     rc = wpk_read_block(r, e, &stored, err);
@@ -135,8 +166,8 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
         wpk_free(stored);
         return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for entry \"%s\"", r->name, pub->path);
     }
-    rc = decompress_range(r, dict, stored, (size_t)e->block.stored_size, (size_t)e->offset_in_block, buf,
-                          (size_t)pub->size);
+    rc = wpk_block_stream(r, dict, stored, (size_t)e->block.stored_size, e->offset_in_block, pub->size, 0, buf, NULL,
+                          NULL);
     wpk_free(stored);
     uint64_t abs = r->data_base + e->block.offset;
     if (rc == WPK_E_NOMEM) rc = wpk_fail(err, rc, "%s: out of memory decompressing", r->name);

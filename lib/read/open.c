@@ -16,6 +16,8 @@ static int open_opts_in(wpk_open_opts *o, const wpk_open_opts *given, wpk_error 
     return WPK_OK;
 }
 
+_Static_assert(WPK_DEFAULT_MAX_EXPANSION == WPK2_DEFAULT_MAX_EXPANSION, "one default, public and in the codec");
+
 /* o: already copied from the caller's options (open_opts_in). */
 static void fill_defaults(wpk_open_opts *o)
 {
@@ -23,6 +25,7 @@ static void fill_defaults(wpk_open_opts *o)
     if (!o->max_block_size) o->max_block_size = WPK_DEFAULT_MAX_BLOCK;
     if (!o->max_dict_size) o->max_dict_size = WPK_DEFAULT_MAX_DICT;
     if (!o->max_prefix_size) o->max_prefix_size = WPK_DEFAULT_MAX_PREFIX;
+    if (!o->max_expansion) o->max_expansion = WPK2_DEFAULT_MAX_EXPANSION;
     if (!o->cache_pages) o->cache_pages = 64;
     /* 64 pages of the writer's 64 KiB, four times over: the count stays
      * the bound for ordinary pages, this one for pages up to the cap. */

@@ -154,6 +154,12 @@ int wpk_read_exact(wpk_reader *r, uint64_t offset, void *buf, size_t len, const 
 int wpk_auth_ok(const uint8_t *stored, size_t n, const uint8_t auth[32]);
 /* Decompress one frame that must be exactly raw_size bytes (dict may be
  * NULL). The returned buffer has raw bytes plus a NUL and is the caller's. */
+/* content.c: the plausibility cap (WPK_E_LIMIT naming the block and path);
+ * part of a block decompressed into dst or to a sink. */
+int wpk_block_plausible_check(const wpk_reader *r, const wpk2_block_ref *b, const char *path, wpk_error *err);
+typedef int (*wpk_block_sink)(void *ctx, const uint8_t *p, size_t n);
+int wpk_block_stream(wpk_reader *r, const ZSTD_DDict *dict, const uint8_t *src, size_t n, uint64_t skip,
+                     uint64_t len, int to_end, uint8_t *dst, wpk_block_sink sink, void *ctx);
 int wpk_unframe(wpk_reader *r, const uint8_t *stored, size_t n, uint64_t raw_size, const ZSTD_DDict *dict,
                 uint64_t abs_offset, const char *what, uint8_t **out, wpk_error *err);
 /* A page named by a root or branch item, read, checked (caps, XXH3,

@@ -153,6 +153,8 @@ int wpk_compress_blocks(wpk_writer *w, wpk_error *err)
         w->refs[i].offset = w->data_size;
         w->refs[i].stored_size = p.out_len[i];
         w->refs[i].raw_size = b->raw_size;
+        if (b->raw_size > WPK2_EXPANSION_FLOOR && b->raw_size > p.out_len[i] * (uint64_t)WPK2_DEFAULT_MAX_EXPANSION)
+            w->implausible_blocks++;
         rc = wpk_write_all(w->data_fd, p.out[i], p.out_len[i], w->data_size, "data scratch file", err);
         w->data_size += p.out_len[i];
         wpk_free(p.out[i]);

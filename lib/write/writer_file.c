@@ -61,6 +61,7 @@ static void fill_stats(const wpk_writer *w, const wpk_built_index *ix, uint64_t 
     st->unresolved_aliases = w->unresolved_aliases;
     st->redirects = w->redirects;
     st->redirects_out = w->redirects_out;
+    st->implausible_blocks = w->implausible_blocks;
     st->duplicates = w->duplicates;
 }
 

@@ -252,6 +252,7 @@ struct wpk_writer {
     size_t redirect_count, redirect_cap;
     size_t redirect_alias_from;  /* aliases from here on are redirect pages' (wpk_redirect_aliases) */
     uint64_t redirects, redirects_out;
+    uint64_t implausible_blocks; /* over the readers' default expansion cap */
     uint32_t *alias_entry;      /* from wpk_fold_items: the article each resolved alias leads to */
     uint32_t *article_order;    /* entries of each article, current version first */
     size_t keyed;               /* entries in article_order */

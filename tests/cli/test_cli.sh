@@ -227,6 +227,27 @@ test_extract() {
     check "and nothing written" test -z "$(ls -A "$b/out" 2>/dev/null)"
     check "extract --max-size 20M: all of it" "$WP" extract -q "$b/dup.wpk" -C "$b/out2" --max-size 20M
     check "41 files" test "$(ls "$b/out2" | wc -l)" -eq 41
+    # A block far beyond what text expands to (256 MiB of one byte, ~8 KB
+    # stored) is refused before decompressing, unless the cap is raised;
+    # the other entries of its page stay readable.
+    local z=$TMP/zeros
+    mkdir -p "$z/in"
+    head -c 268435456 /dev/zero >"$z/in/zeros.bin"
+    echo "small neighbour" >"$z/in/small.txt"
+    check "pack warns of the block past the readers' cap" expect_rc 0 -m "expand more than 1024x" \
+        -m "--max-expansion" -- "$WP" pack -q -o "$z/z.wpk" "$z/in"
+    rm -f "$z/in/zeros.bin"
+    check "get: refused by the plausibility cap (exit 6), naming the block" expect_rc 6 -m "plausibility cap" \
+        -m "block at offset" -m "zeros.bin" -- "$WP" get "$z/z.wpk" --path zeros.bin
+    check "its neighbour reads" stdout_has "small neighbour" "$WP" get "$z/z.wpk" --path small.txt
+    check "verify: over the cap (exit 6)" expect_rc 6 -m "plausibility cap" -- "$WP" verify "$z/z.wpk"
+    check "verify --max-expansion 32768: OK" "$WP" verify "$z/z.wpk" --max-expansion 32768
+    check "--max-expansion 0 is a usage error" expect_rc 2 -m "--max-expansion" -- \
+        "$WP" get "$z/z.wpk" --path small.txt --max-expansion 0
+    # get streams: 256 MiB out of a process allowed 160 MB of address space.
+    check "get --max-expansion 32768 streams 256 MiB within 160 MB" bash -c \
+        'ulimit -v 160000; "$1" get "$2" --path zeros.bin --max-expansion 32768 | wc -c | grep -qx 268435456' \
+        _ "$WP" "$z/z.wpk"
 }
 
 test_errors() {

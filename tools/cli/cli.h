@@ -57,14 +57,18 @@ int cli_open_with(const char *path, const wpk_open_opts *opts, wpk_reader **r);
 int cli_is_url(const char *s);
 /* Options of every command that reads an archive, for URLs; --pubkey of
  * the commands that read entries (cli_commands.h). */
-enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY, CLI_OPT_NO_FOLLOW, CLI_OPT_RENDER, CLI_OPT_MAX_DOWNLOAD };
+enum { CLI_OPT_TIMEOUT = 0x1000, CLI_OPT_DOWNLOAD, CLI_OPT_PUBKEY, CLI_OPT_NO_FOLLOW, CLI_OPT_RENDER, CLI_OPT_MAX_DOWNLOAD,
+       CLI_OPT_MAX_EXPANSION };
 /* Open archives trusting only this key (cli_open): the signature is
  * checked at open and every page and block read against it. */
 void cli_trust(const uint8_t key[WPK_PUBLIC_KEY_SIZE]);
 #define CLI_REMOTE_LONGOPTS \
     {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT}, {"download", no_argument, NULL, CLI_OPT_DOWNLOAD}, \
-    {"max-download", required_argument, NULL, CLI_OPT_MAX_DOWNLOAD}
+    {"max-download", required_argument, NULL, CLI_OPT_MAX_DOWNLOAD}, \
+    {"max-expansion", required_argument, NULL, CLI_OPT_MAX_EXPANSION}
 #define CLI_REMOTE_HELP \
+    "      --max-expansion N  refuse a block over 1 MiB that expands more than N times\n" \
+    "                         its stored size (default 1024; text expands 3 to 150)\n" \
     "ARCHIVE may be an http:// or https:// URL, read through HTTP Range requests:\n" \
     "      --timeout SECONDS  give up on a request after this long (default 30; with\n" \
     "                         --download, on the whole download, no limit unless given)\n" \

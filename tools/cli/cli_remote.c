@@ -14,6 +14,7 @@
 static long timeout_ms;   /* 0: the library's default */
 static int download;
 static uint64_t max_download; /* 0: the library's default */
+static uint32_t max_expansion; /* 0: the library's default */
 static int trusted;
 static uint8_t trusted_key[WPK_PUBLIC_KEY_SIZE];
 
@@ -41,6 +42,15 @@ int cli_remote_option(int ch, const char *arg)
         }
         return CLI_EXIT_OK;
     }
+    if (ch == CLI_OPT_MAX_EXPANSION) {
+        uint64_t n;
+        if (cli_parse_u64(arg, &n) != 0 || n == 0 || n > UINT32_MAX) {
+            cli_error("--max-expansion wants a number of times (1 or more), not \"%s\"", arg);
+            return CLI_EXIT_USAGE;
+        }
+        max_expansion = (uint32_t)n;
+        return CLI_EXIT_OK;
+    }
     uint64_t seconds;
     if (cli_parse_u64(arg, &seconds) != 0 || seconds == 0 || seconds > 86400) {
         cli_error("--timeout wants a number of seconds (1 to 86400), not \"%s\"", arg);
@@ -56,9 +66,10 @@ int cli_open_with(const char *path, const wpk_open_opts *given, wpk_reader **r)
     memset(&err, 0, sizeof err);
     wpk_open_opts with_key = WPK_OPEN_OPTS_INIT;
     const wpk_open_opts *opts = given;
-    if (trusted) {
+    if (trusted || max_expansion) {
         if (given) with_key = *given;
-        with_key.trusted_key = trusted_key;
+        if (trusted) with_key.trusted_key = trusted_key;
+        if (max_expansion) with_key.max_expansion = max_expansion;
         opts = &with_key;
     }
     if (cli_is_url(path)) {
@@ -81,7 +92,7 @@ int cli_open(const char *path, wpk_reader **r)
 int cli_common_option(int ch, const char *arg, const char *usage)
 {
     switch (ch) {
-    case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD: case CLI_OPT_MAX_DOWNLOAD:
+    case CLI_OPT_TIMEOUT: case CLI_OPT_DOWNLOAD: case CLI_OPT_MAX_DOWNLOAD: case CLI_OPT_MAX_EXPANSION:
         return cli_remote_option(ch, arg) ? CLI_EXIT_USAGE : CLI_GO_ON;
     case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
     default: fputs(usage, stderr); return CLI_EXIT_USAGE;

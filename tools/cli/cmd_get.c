@@ -66,37 +66,56 @@ static void version_header(FILE *f, const wpk_entry *e)
     fputs(") <==\n", f);
 }
 
-static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
+/* The stored bytes to f as they are decompressed. */
+static int put_piece(void *ctx, const void *p, size_t n) { return fwrite(p, 1, n, ctx) == n ? 0 : WPK_E_IO; }
+
+static int write_rendered(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
 {
+    if (e->size > WT_MAX_INPUT) {
+        cli_error("\"%s\" is %llu bytes of wikitext, more than the %u MiB --render takes; get it without --render",
+                  e->path, (unsigned long long)e->size, WT_MAX_INPUT >> 20);
+        return CLI_EXIT_RESOURCE;
+    }
     wpk_error err;
     memset(&err, 0, sizeof err);
     void *data = NULL;
     int rc = wpk_reader_read_alloc(r, e, &data, 1, &err);
     if (rc) return cli_fail(&err, rc);
-    if (render_mode && e->mime && !strcmp(e->mime, "text/x-wiki")) {
-        wt_buf out = {0};
-        wt_opts none = {NULL, NULL, NULL};
-        int bad = render_mode == 'h' ? wt_render_html(data, e->size, &none, &out) : wt_render_text(data, e->size, &out);
-        wpk_free(data);
-        if (bad) {
-            wt_buf_free(&out);
-            cli_error("out of memory rendering \"%s\"", e->path);
-            return CLI_EXIT_RESOURCE;
-        }
-        if (header) version_header(f, e);
-        bad = fwrite(out.p ? out.p : "", 1, out.len, f) != out.len;
-        wt_buf_free(&out);
-        if (bad) {
-            cli_error("%s: write failed: %s", name, strerror(errno));
-            return CLI_EXIT_IO;
-        }
-        return CLI_EXIT_OK;
-    }
-    if (header) version_header(f, e);
-    int bad = fwrite(data, 1, e->size, f) != e->size;
-    if (header && !bad) bad = fputc('\n', f) == EOF;
+    wt_buf out = {0};
+    wt_opts none = {NULL, NULL, NULL};
+    int bad = render_mode == 'h' ? wt_render_html(data, e->size, &none, &out) : wt_render_text(data, e->size, &out);
     wpk_free(data);
     if (bad) {
+        wt_buf_free(&out);
+        cli_error("out of memory rendering \"%s\"", e->path);
+        return CLI_EXIT_RESOURCE;
+    }
+    if (header) version_header(f, e);
+    bad = fwrite(out.p ? out.p : "", 1, out.len, f) != out.len;
+    wt_buf_free(&out);
+    if (bad) {
+        cli_error("%s: write failed: %s", name, strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The stored bytes are streamed: an entry of any size takes a bounded
+ * amount of memory (its block, not its content). */
+static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *name, int header)
+{
+    if (render_mode && e->mime && !strcmp(e->mime, "text/x-wiki")) return write_rendered(r, e, f, name, header);
+    if (header) version_header(f, e);
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    errno = 0;
+    int rc = wpk_reader_read_stream(r, e, put_piece, f, &err);
+    if (rc == WPK_E_IO && ferror(f)) {
+        cli_error("%s: write failed: %s", name, strerror(errno));
+        return CLI_EXIT_IO;
+    }
+    if (rc) return cli_fail(&err, rc);
+    if (header && fputc('\n', f) == EOF) {
         cli_error("%s: write failed: %s", name, strerror(errno));
         return CLI_EXIT_IO;
     }

@@ -712,6 +712,10 @@ int cli_cmd_pack(int argc, char **argv)
     imp_walk_list_free(&files);
     if (code) return code;
     if (!quiet) print_summary(&stats, &c, out, now_seconds() - t0);
+    if (stats.implausible_blocks)
+        cli_warn("%s: %llu block(s) expand more than %ux (long runs of one byte?); readers refuse them unless "
+                 "given --max-expansion 32768", out, (unsigned long long)stats.implausible_blocks,
+                 WPK_DEFAULT_MAX_EXPANSION);
     if (c.unreadable) {
         cli_error("%zu input(s) could not be read and are not in %s", c.unreadable, out);
         return CLI_EXIT_IO;

@@ -6,6 +6,7 @@
 #include "import.h"
 #include "serve.h"
 #include "serve_http.h"
+#include "serve_guard.h"
 
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -35,8 +36,15 @@ static const char serve_usage[] =
     "                         the open-files limit allows); more wait to be accepted\n"
     "      --per-address N  connections from one address (default 64; 0: no limit): one\n"
     "                         client cannot take them all\n"
+    "      --header-timeout SECONDS  a request's line and headers must arrive within this\n"
+    "                         long of the connection (or its previous answer), however\n"
+    "                         they trickle (default 15; 0: no deadline)\n"
+    "      --max-memory SIZE  what requests in flight may hold in all: entries read,\n"
+    "                         pages rendered, large entries streamed (default 1G); past\n"
+    "                         it a request is answered 503 with Retry-After\n"
     "A client idle for 30 seconds is disconnected; each connection may use 64 KiB\n"
-    "for its request.\n"
+    "for its request. Entries over 1 MiB are sent as they are decompressed;\n"
+    "entries over 16 MiB are not rendered as pages (offered as stored).\n"
     CLI_REMOTE_HELP
     "  -h, --help           show this help\n"
     "\n"
@@ -111,7 +119,7 @@ static int parse_bind(const char *addr, int port, struct sockaddr_storage *ss, i
     return 0;
 }
 
-enum { OPT_CACHE_SIZE = 0x1100, OPT_MAX_CONNECTIONS, OPT_PER_ADDRESS };
+enum { OPT_CACHE_SIZE = 0x1100, OPT_MAX_CONNECTIONS, OPT_PER_ADDRESS, OPT_HEADER_TIMEOUT, OPT_MAX_MEMORY };
 
 /* What the open-files limit allows (raised to its hard limit: a server
  * holds a socket per client), leaving room for the archives and the
@@ -139,14 +147,16 @@ int serve_cmd(int argc, char **argv)
         {"port", required_argument, NULL, 'p'}, {"bind", required_argument, NULL, 'b'},
         {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
-        {"per-address", required_argument, NULL, OPT_PER_ADDRESS}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+        {"per-address", required_argument, NULL, OPT_PER_ADDRESS},
+        {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY}, CLI_REMOTE_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     uint64_t port = 8080;
     const char *bind_addr = "127.0.0.1";
     /* A server reads the same articles again and again (and the ones near
      * them, in the same blocks): its block cache is worth sizing. */
     wpk_open_opts open_opts = WPK_OPEN_OPTS_INIT;
-    uint64_t max_connections = 4096, per_address = 64;
+    uint64_t max_connections = 4096, per_address = 64, header_timeout = 15, max_memory = (uint64_t)1 << 30;
     int ch;
     while ((ch = getopt_long(argc, argv, "p:b:h", opts, NULL)) != -1) {
         switch (ch) {
@@ -172,6 +182,18 @@ int serve_cmd(int argc, char **argv)
         case OPT_PER_ADDRESS:
             if (cli_parse_u64(optarg, &per_address) != 0 || per_address > 1000000) {
                 cli_error("serve: --per-address wants a number from 0 to 1000000, not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_HEADER_TIMEOUT:
+            if (cli_parse_u64(optarg, &header_timeout) != 0 || header_timeout > 3600) {
+                cli_error("serve: --header-timeout wants a number of seconds from 0 to 3600, not \"%s\"", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_MAX_MEMORY:
+            if (cli_parse_size(optarg, &max_memory) != 0 || max_memory < ((uint64_t)1 << 20)) {
+                cli_error("serve: --max-memory wants a size of at least 1M, not \"%s\"", optarg);
                 return CLI_EXIT_USAGE;
             }
             break;
@@ -224,18 +246,26 @@ int serve_cmd(int argc, char **argv)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         unsigned threads = (unsigned)(cores > 0 && cores < 64 ? 2 * cores : 8);
         if (threads < 4) threads = 4;
-        d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, serve_access, &ctx,
+        struct rlimit rl;
+        size_t sockets = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (size_t)rl.rlim_cur : 65536;
+        if (serve_guard_start(sockets, (unsigned)header_timeout * 1000, max_memory) != 0) {
+            cli_error("serve: cannot start the request watcher");
+            code = CLI_EXIT_RESOURCE;
+        }
+        if (!code)
+            d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, serve_access, &ctx,
                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                              MHD_OPTION_THREAD_POOL_SIZE, threads,
                              MHD_OPTION_URI_LOG_CALLBACK, serve_uri_log, NULL,
                              MHD_OPTION_NOTIFY_COMPLETED, serve_completed, NULL,
+                             MHD_OPTION_NOTIFY_CONNECTION, serve_connection, NULL,
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                              MHD_OPTION_CONNECTION_LIMIT, connections,
                              MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_address,
                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
                              MHD_OPTION_EXTERNAL_LOGGER, quiet_log, NULL,
                              MHD_OPTION_END);
-        if (!d) {
+        if (!d && !code) {
             cli_error("serve: cannot listen on %s port %llu (in use, or not an address of this machine?)", bind_addr,
                       (unsigned long long)port);
             code = CLI_EXIT_IO;
@@ -254,6 +284,7 @@ int serve_cmd(int argc, char **argv)
         sigwait(&stop, &sig);
         MHD_stop_daemon(d);
     }
+    serve_guard_stop();
     for (size_t i = 0; i < ctx.n; i++) {
         wpk_reader_close(ctx.a[i].r);
         free(ctx.a[i].name);

@@ -55,6 +55,9 @@ int serve_url_escapes_valid(const char *s, size_t n);
  * malformed: *bad is set for malformed). */
 char *serve_query_get(const char *query, const char *key, int *bad);
 
+/* Raw entries up to this size are read whole; larger ones are streamed. */
+#define SERVE_WHOLE_MAX ((uint64_t)1 << 20)
+
 /* ---- the archives being served ---- */
 
 typedef struct serve_archive {
@@ -90,7 +93,14 @@ typedef struct serve_req {
     const char *cache;          /* Cache-Control */
     char *location;             /* redirect target (malloc'd) */
     int sandbox;                /* untrusted content: forbid scripts and plugins */
+    wpk_content *stream;        /* a large entry sent as it is read, instead of data */
+    uint64_t stream_size;
+    uint64_t reserved;          /* memory budget held until the response is freed */
 } serve_req;
+
+/* Hold n more bytes of serve's memory budget for this request (given back
+ * when its response is freed): 0, or -1 with a 503 answer set (busy). */
+int serve_reserve(serve_req *q, uint64_t n);
 
 /* Check, route and answer one request (serve_router.c). */
 int serve_handle(serve_req *q, const char *method);

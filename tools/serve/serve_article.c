@@ -2,6 +2,7 @@
 /* Raw entries are served with their media type. */
 #include "cli.h"
 #include "serve.h"
+#include "wikitext_html.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,26 @@ static void render_categories(serve_buf *b, const serve_archive *a, const wpk_en
     }
 }
 
+/* An entry too large to render: its metadata and a link to it as stored. */
+static int too_large_page(serve_req *q, wpk_entry *e)
+{
+    serve_buf *b = &q->body;
+    const char *title = e->title && e->title[0] ? e->title : e->path;
+    serve_page_begin(b, q->a, title);
+    serve_buf_puts(b, "<article>\n<h1 id=\"title\">");
+    serve_buf_html_str(b, title);
+    serve_buf_puts(b, "</h1>\n");
+    render_meta(b, q->a, q->a->r, e);
+    serve_buf_printf(b, "<p class=\"error\">This entry is %llu bytes, more than the %u MiB shown as a page; ",
+                     (unsigned long long)e->size, WT_MAX_INPUT >> 20);
+    serve_buf_puts(b, "<a href=\"");
+    serve_url_raw(b, q->a, e->path);
+    serve_buf_puts(b, "\">open it as stored</a>.</p>\n</article>\n");
+    serve_page_end(b);
+    wpk_entry_free(e);
+    return 200;
+}
+
 /* Answer with the page of one entry; takes ownership of e. */
 static int article_page(serve_req *q, wpk_entry *e)
 {
@@ -134,6 +155,12 @@ static int article_page(serve_req *q, wpk_entry *e)
     if (serve_etag(q, hex)) {
         wpk_entry_free(e);
         return 304;
+    }
+    if (e->size > WT_MAX_INPUT) return too_large_page(q, e);
+    /* The entry, and its page: rendering writes at most WT_MAX_OUTPUT. */
+    if (serve_reserve(q, e->size + WT_MAX_OUTPUT(e->size) + 65536) != 0) {
+        wpk_entry_free(e);
+        return 503;
     }
     void *text = NULL;
     wpk_error err;
@@ -330,16 +357,37 @@ int serve_page_raw(serve_req *q)
         wpk_entry_free(e);
         return 304;
     }
-    void *data;
+    /* Small entries are read whole; larger ones are sent as they are
+     * decompressed, holding their block and not their content. */
     wpk_error err;
-    int rc = wpk_reader_read_alloc(q->a->r, e, &data, 1, &err);
-    if (rc) {
+    int rc;
+    if (e->size > SERVE_WHOLE_MAX) {
+        wpk_content *c = NULL;
+        rc = wpk_reader_open_content(q->a->r, e, &c, &err);
+        if (!rc && serve_reserve(q, wpk_content_memory(c)) != 0) {
+            wpk_content_close(c);
+            wpk_entry_free(e);
+            q->sandbox = 0;
+            return 503;
+        }
+        q->stream = c;
+        q->stream_size = e->size;
+    } else if (serve_reserve(q, e->size + 1) != 0) {
         wpk_entry_free(e);
+        q->sandbox = 0;
+        return 503;
+    } else {
+        void *data;
+        rc = wpk_reader_read_alloc(q->a->r, e, &data, 1, &err);
+        if (!rc) {
+            q->data = data;
+            q->data_len = (size_t)e->size;
+        }
+    }
+    wpk_entry_free(e);
+    if (rc) {
         q->sandbox = 0;
         return serve_wpk_error(q, rc, &err);
     }
-    q->data = data;
-    q->data_len = (size_t)e->size;
-    wpk_entry_free(e);
     return 200;
 }

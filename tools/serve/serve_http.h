@@ -11,6 +11,8 @@
 void *serve_uri_log(void *cls, const char *uri, struct MHD_Connection *con);
 /* MHD_OPTION_NOTIFY_COMPLETED: releases what serve_uri_log kept. */
 void serve_completed(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_RequestTerminationCode toe);
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection's head deadline starts. */
+void serve_connection(void *cls, struct MHD_Connection *con, void **socket_cls, enum MHD_ConnectionNotificationCode what);
 /* The access handler; cls is the serve_ctx. */
 enum MHD_Result serve_access(void *cls, struct MHD_Connection *con, const char *url, const char *method,
                              const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls);

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "import.h"
 #include "serve.h"
+#include "serve_guard.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,16 @@ int serve_error(serve_req *q, int status, const char *what)
     q->etag[0] = 0;
     q->cache = "no-store";
     return status;
+}
+
+int serve_reserve(serve_req *q, uint64_t n)
+{
+    if (serve_budget_take(n) == 0) {
+        q->reserved += n;
+        return 0;
+    }
+    serve_error(q, 503, "The server is busy; try again in a moment.");
+    return -1;
 }
 
 int serve_wpk_error(serve_req *q, int rc, const wpk_error *err)

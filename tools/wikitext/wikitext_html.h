@@ -47,6 +47,10 @@ typedef struct wt_opts {
     const char *site_base;    /* e.g. "https://en.wikipedia.org/wiki/"; NULL or "": such links become text */
 } wt_opts;
 
+/* The most input the tools render (16 MiB; the longest Wikipedia articles
+ * are about 1 MiB of wikitext): larger entries are offered as stored. */
+#define WT_MAX_INPUT (16u << 20)
+
 /* The most output for `len` bytes of input: more is cut. */
 #define WT_MAX_OUTPUT(len) ((len) * 8 + 65536)
 
