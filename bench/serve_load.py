@@ -10,7 +10,14 @@ soon as the server cuts it. Every few seconds the server's resident memory
 is sampled.
 
 usage: serve_load.py --wikipack BIN [--duration S] [--connections N]
-                     [--slowloris N] [--rate-ms MS] [--check] ARCHIVE [OUT.md]
+                     [--slowloris N] [--rate-ms MS] [--raw-only]
+                     [--kiwix ZIM] [--check] ARCHIVE [OUT.md]
+
+--raw-only asks only for entries as stored (no page rendered), and
+--kiwix ZIM runs the peer, kiwix-serve (Debian package kiwix-tools), on a
+ZIM of the same files (bench_util.py zim-pack), under the same load and
+attack: the same entries asked for at /content/NAME/PATH. kiwix-serve
+serves stored entries, so compare it with --raw-only.
 
 Prints (and appends to OUT.md) a table: requests answered, their latency
 percentiles as wrk measured them, errors, attack sockets held and cut, and
@@ -44,7 +51,7 @@ def free_port():
     return port
 
 
-def paths_of(wikipack, archive, name):
+def paths_of(wikipack, archive, name, raw_only=False, kiwix=None):
     """A mix of what readers ask for, from the archive's own entries."""
     out = subprocess.run([wikipack, "list", archive, "--json"], check=True, capture_output=True, text=True).stdout
     entries = json.loads(out)
@@ -53,12 +60,19 @@ def paths_of(wikipack, archive, name):
     paths = []
     quote = lambda s: "".join(c if c.isalnum() or c in "-._~" else "%%%02X" % b for c in s for b in c.encode())[:400]
     for e in entries[:400]:
+        raw = "/".join(quote(p) for p in e["path"].split("/"))
+        if kiwix:
+            paths.append("/content/%s/%s" % (kiwix, raw))
+            continue
+        if raw_only:
+            paths.append("/%s/raw/%s" % (name, raw))
+            continue
         if e.get("page_id"):
             paths.append("/%s/id/%d" % (name, e["page_id"]))
         if e.get("title"):
             paths.append("/%s/A/%s" % (name, quote(e["title"].replace(" ", "_"))))
             paths.append("/%s/api/suggest?q=%s" % (name, quote(e["title"][:3])))
-        paths.append("/%s/raw/%s" % (name, "/".join(quote(p) for p in e["path"].split("/"))))
+        paths.append("/%s/raw/%s" % (name, raw))
     rng.shuffle(paths)
     return paths
 
@@ -114,6 +128,8 @@ def main():
     ap.add_argument("--slowloris", type=int, default=2000)
     ap.add_argument("--rate-ms", type=int, default=1000, help="mean pause of a connection between requests")
     ap.add_argument("--header-timeout", type=int, default=15)
+    ap.add_argument("--raw-only", action="store_true")
+    ap.add_argument("--kiwix", metavar="ZIM")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("archive")
     ap.add_argument("out", nargs="?")
@@ -128,9 +144,15 @@ def main():
     # wrk's connections all come from 127.0.0.1: the per-address limit is
     # raised for them (a thousand readers would come from many addresses);
     # the attack's stay within the default 64 an address.
-    serve = subprocess.Popen([a.wikipack, "serve", a.archive, "--port", str(port), "--per-address",
-                              str(a.connections + 64), "--header-timeout", str(a.header_timeout)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if a.kiwix:
+        # kiwix-serve has no per-address or head limits to set.
+        book = os.path.basename(a.kiwix)[:-4] if a.kiwix.endswith(".zim") else os.path.basename(a.kiwix)
+        cmd = ["kiwix-serve", "--address", "127.0.0.1", "--port", str(port), a.kiwix]
+    else:
+        book = None
+        cmd = [a.wikipack, "serve", a.archive, "--port", str(port), "--per-address", str(a.connections + 64),
+               "--header-timeout", str(a.header_timeout)]
+    serve = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = "http://127.0.0.1:%d" % port
     for _ in range(100):
         try:
@@ -138,7 +160,7 @@ def main():
             break
         except OSError:
             time.sleep(0.1)
-    paths = paths_of(a.wikipack, a.archive, name)
+    paths = paths_of(a.wikipack, a.archive, name, a.raw_only, book)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(LUA % (",".join(json.dumps(p) for p in paths), a.rate_ms // 2, a.rate_ms * 3 // 2))
         lua = f.name
@@ -179,13 +201,15 @@ def main():
         "server_alive": alive,
     }
     fmt = lambda v: "%.1f" % v if isinstance(v, float) else str(v)
-    line = ("| %ds | %d + %d slowloris | %d (%.0f/s) | %s / %s / %s ms | %d socket, %d non-2xx | %s; reopened %d | "
-            "%.1f / %.1f / %.1f MB |" % (a.duration, a.connections, a.slowloris, w["requests"], w["rps"],
+    server = "kiwix-serve" if a.kiwix else "wikipack serve"
+    mix = "stored entries" if a.kiwix or a.raw_only else "pages, entries, titles, suggestions"
+    line = ("| %s, %s | %ds | %d + %d slowloris | %d (%.0f/s) | %s / %s / %s ms | %d socket, %d non-2xx | %s; reopened %d | "
+            "%.1f / %.1f / %.1f MB |" % (server, mix, a.duration, a.connections, a.slowloris, w["requests"], w["rps"],
                                           fmt(w.get("p50", "?")), fmt(w.get("p90", "?")), fmt(w.get("p99", "?")),
                                           w["socket_errors"], w["non2xx"], row["attack_held"], row["attack_reopened"],
                                           row["rss_after_warmup_mb"], row["rss_max_mb"], row["rss_end_mb"]))
-    head = ("| run | connections | requests answered | p50 / p90 / p99 | errors | attack sockets held (after the "
-            "first round); cut and reopened | serve RSS after warm-up / max / end |\n|---|---|---|---|---|---|---|")
+    head = ("| server, requests | run | connections | requests answered | p50 / p90 / p99 | errors | attack sockets held (after the "
+            "first round); cut and reopened | server RSS after warm-up / max / end |\n|---|---|---|---|---|---|---|---|")
     print(head)
     print(line)
     print(json.dumps(row))

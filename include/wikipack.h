@@ -474,6 +474,12 @@ WPK_API int wpk_reader_follow(wpk_reader *r, const wpk_entry *e, wpk_entry **out
  * wpk_reader_match_title (its title, and the alias naming its target):
  * a caller that follows redirects counts them as one answer. */
 WPK_API int wpk_reader_leads_to(wpk_reader *r, uint64_t from, uint64_t to, int *yes, wpk_error *err);
+/* Library 2.3: the current version of the article e belongs to (a copy of
+ * e's when e is current), checked against e: a current version that is
+ * itself an older version, or does not list e among its revisions, is
+ * WPK_E_CORRUPT naming both entries (the archive contradicts itself;
+ * `verify` reports the same), never an answer. */
+WPK_API int wpk_reader_current(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_error *err);
 /* The entry at position n (0-based) in path order. */
 WPK_API int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
 WPK_API void wpk_entry_free(wpk_entry *e);

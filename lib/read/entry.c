@@ -133,3 +133,20 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
     *out = e;
     return WPK_OK;
 }
+
+int wpk_reader_current(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    int rc = wpk_reader_entry_at(r, e->is_revision ? e->current_entry : e->entry_number, out, err);
+    if (rc || !e->is_revision) return rc;
+    const wpk_entry *cur = *out;
+    int listed = 0;
+    for (size_t i = 0; i < cur->n_revisions && !listed; i++) listed = cur->revisions[i] == e->entry_number;
+    if (!cur->is_revision && listed) return WPK_OK;
+    rc = wpk_fail(err, WPK_E_CORRUPT, "%s: entry %llu (\"%s\") names entry %llu as its current version, which %s",
+                  r->name, (unsigned long long)e->entry_number, e->path, (unsigned long long)cur->entry_number,
+                  cur->is_revision ? "is itself an older version" : "does not list it");
+    wpk_entry_free(*out);
+    *out = NULL;
+    return rc;
+}

@@ -166,6 +166,13 @@ test_get() {
         check "get --path $path" same_output "$ARTICLES/$path" "$WP" get "$A" --path "$path"
     done < <(tail -n +2 "$SAMPLES/EXPECTED.tsv")
     check "get --revision TIME: that older version" revisions_by_time "$A"
+    # Streamed output: a write error (a full disk) is an error, not a
+    # silent truncation. An entry past stdio's 4 KiB buffer.
+    local largest
+    largest=$(cd "$ARTICLES" && find . -type f -size +8k | head -1)
+    largest=${largest#./}
+    check "get to a full disk: exit 4, write failed" expect_rc 4 -m "write failed" -- \
+        "$WP" get "$A" --path "$largest" -o /dev/full
     # --latest-only keeps the newest version, even one saved without its
     # page ID whose older versions carried it: it is still found by that ID.
     check "pack --latest-only" "$WP" pack -q --latest-only -o "$TMP/newest.wpk" "$ARTICLES"

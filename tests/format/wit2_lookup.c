@@ -248,6 +248,20 @@ json_t *wit2_lookup(wit2 *a, const json_t *lk, int *cls)
         const wpk2_entry *e;
         if (n < 0) return json_pack("{s:n}", "older");
         if ((*cls = wit2_entry(a, (uint32_t)n, &e, NULL))) return NULL;
+        if (e->ext & WPK2_X_CURRENT) {
+            /* From an older version, its article's versions: the link
+             * checked both ways first (the draft's Articles and versions). */
+            const wpk2_entry *cur;
+            if ((*cls = wit2_entry(a, e->current, &cur, NULL))) return NULL;
+            int listed = 0;
+            for (uint32_t i = 0; i < cur->revision_count; i++) listed |= cur->revisions[i] == (uint32_t)n;
+            if ((cur->ext & WPK2_X_CURRENT) || !listed) {
+                *cls = wit2_fail(a, WIT2_CORRUPT, "entry %lld: its current version %u does not list it",
+                                 (long long)n, e->current);
+                return NULL;
+            }
+            e = cur;
+        }
         json_t *older = json_array();
         for (uint32_t i = 0; i < e->revision_count; i++) json_array_append_new(older, json_integer(e->revisions[i]));
         return json_pack("{s:o}", "older", older);

@@ -110,8 +110,17 @@ static json_t *by_path(wpk_reader *r, const json_t *lk, int revisions, int *cls,
     if (rc) return revisions ? json_pack("{s:n}", "older") : json_pack("{s:n}", "entry");
     json_t *out;
     if (revisions) {
+        /* From an older version, its article's versions (link checked). */
+        wpk_entry *cur = NULL;
+        if ((rc = wpk_reader_current(r, e, &cur, err)) != 0) {
+            *cls = w2_class_of_code(rc);
+            wpk_entry_free(e);
+            return NULL;
+        }
         json_t *older = json_array();
-        for (size_t i = 0; i < e->n_revisions; i++) json_array_append_new(older, json_integer((json_int_t)e->revisions[i]));
+        for (size_t i = 0; i < cur->n_revisions; i++)
+            json_array_append_new(older, json_integer((json_int_t)cur->revisions[i]));
+        wpk_entry_free(cur);
         out = json_pack("{s:o}", "older", older);
     } else {
         out = json_pack("{s:I}", "entry", (json_int_t)e->entry_number);

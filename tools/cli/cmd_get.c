@@ -123,18 +123,25 @@ static int write_entry(wpk_reader *r, const wpk_entry *e, FILE *f, const char *n
 }
 
 /* The versions of the article `e` belongs to, newest first (current first). */
-static int for_each_version(wpk_reader *r, const wpk_entry *e, int (*fn)(void *, wpk_entry *), void *ctx)
+static int for_each_version(wpk_reader *r, const char *archive, const wpk_entry *e, int (*fn)(void *, wpk_entry *),
+                            void *ctx)
 {
     wpk_error err;
     memset(&err, 0, sizeof err);
     wpk_entry *cur = NULL;
-    int rc = wpk_reader_entry_at(r, e->is_revision ? e->current_entry : e->entry_number, &cur, &err);
+    int rc = wpk_reader_current(r, e, &cur, &err);
     if (rc) return cli_fail(&err, rc);
     int code = fn(ctx, cur);
     for (size_t i = 0; i < cur->n_revisions && code == CLI_EXIT_OK; i++) {
         wpk_entry *v = NULL;
         rc = wpk_reader_entry_at(r, cur->revisions[i], &v, &err);
-        code = rc ? cli_fail(&err, rc) : fn(ctx, v);
+        if (!rc && (!v->is_revision || v->current_entry != cur->entry_number)) {
+            /* The archive contradicts itself: refused, as verify reports it. */
+            cli_error("%s: entry %llu (\"%s\") lists entry %llu as an older version, which does not name it as its "
+                      "current version (damaged archive)", archive, (unsigned long long)cur->entry_number,
+                      cur->path, (unsigned long long)v->entry_number);
+            code = CLI_EXIT_DAMAGED;
+        } else code = rc ? cli_fail(&err, rc) : fn(ctx, v);
         wpk_entry_free(v);
     }
     wpk_entry_free(cur);
@@ -239,13 +246,13 @@ int cli_cmd_get(int argc, char **argv)
     } else {
         pick p = {when, NULL, r, f, name};
         if (all) {
-            code = for_each_version(r, e, print_version, &p);
+            code = for_each_version(r, argv[optind], e, print_version, &p);
         } else if (revision) {
-            code = for_each_version(r, e, pick_by_time, &p);
+            code = for_each_version(r, argv[optind], e, pick_by_time, &p);
             if (!code && !p.found) {
                 cli_error("no version of \"%s\" was updated at %s; its versions are:", e->title ? e->title : e->path,
                           revision);
-                for_each_version(r, e, list_version, NULL);
+                for_each_version(r, argv[optind], e, list_version, NULL);
                 code = CLI_EXIT_NOTFOUND;
             } else if (!code) {
                 code = write_entry(r, p.found, f, name, 0);

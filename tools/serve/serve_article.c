@@ -66,7 +66,7 @@ static void render_meta(serve_buf *b, const serve_archive *a, wpk_reader *r, con
     if (e->is_revision) {
         wpk_entry *cur;
         wpk_error err;
-        if (wpk_reader_entry_at(r, e->current_entry, &cur, &err) == 0) {
+        if (wpk_reader_current(r, e, &cur, &err) == 0) {
             serve_buf_puts(b, "<tr class=\"revision\"><th>Revision</th><td>an older version of <a href=\"");
             serve_url_article(&u, a, cur);
             serve_buf_html_str(b, u.p);

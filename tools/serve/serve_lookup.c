@@ -93,9 +93,11 @@ int serve_random_entry(const serve_archive *a, wpk_entry **out, wpk_error *err)
         int rc = wpk_reader_entry_at(a->r, n, &e, err);
         if (rc) { wpk_entry_free(fallback); return rc; }
         if (e->is_revision) {
-            uint64_t cur = e->current_entry;
+            wpk_entry *cur;
+            rc = wpk_reader_current(a->r, e, &cur, err);
             wpk_entry_free(e);
-            if ((rc = wpk_reader_entry_at(a->r, cur, &e, err)) != 0) { wpk_entry_free(fallback); return rc; }
+            if (rc) { wpk_entry_free(fallback); return rc; }
+            e = cur;
         }
         if (e->title && e->title[0]) {
             wpk_entry_free(fallback);

@@ -923,8 +923,17 @@ class Reader:
         return dict(items=out)
 
     def revisions(self, path):
+        """The versions of the article at `path`: from an older version,
+        through its CURRENT, checked both ways (FORMAT.md, Articles and
+        versions)."""
         n = self.by_path(path)
-        return dict(older=list(self.entry(n).get("revisions", [])))
+        e = self.entry(n)
+        if "current" in e:
+            cur = self.entry(e["current"])
+            if "current" in cur or n not in cur.get("revisions", []):
+                corrupt("entry %d: its current version %d is an older version or does not list it" % (n, e["current"]))
+            e = cur
+        return dict(older=list(e.get("revisions", [])))
 
     def lookup(self, lk):
         self.trace = set()
