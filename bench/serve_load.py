@@ -16,7 +16,7 @@ usage: serve_load.py --wikipack BIN [--duration S] [--connections N]
 --raw-only asks only for entries as stored (no page rendered), and
 --kiwix ZIM runs the peer, kiwix-serve (Debian package kiwix-tools), on a
 ZIM of the same files (bench_util.py zim-pack), under the same load and
-attack: the same entries asked for at /content/NAME/PATH. kiwix-serve
+attack: the same entries asked for at /NAME/PATH (kiwix-serve 3.3). kiwix-serve
 serves stored entries, so compare it with --raw-only.
 
 Prints (and appends to OUT.md) a table: requests answered, their latency
@@ -62,7 +62,7 @@ def paths_of(wikipack, archive, name, raw_only=False, kiwix=None):
     for e in entries[:400]:
         raw = "/".join(quote(p) for p in e["path"].split("/"))
         if kiwix:
-            paths.append("/content/%s/%s" % (kiwix, raw))
+            paths.append("/%s/%s" % (kiwix, raw))
             continue
         if raw_only:
             paths.append("/%s/raw/%s" % (name, raw))
@@ -213,8 +213,9 @@ def main():
     print(head)
     print(line)
     print(json.dumps(row))
-    if w["socket_errors"]:
+    if w["socket_errors"] or not w["requests"]:
         print(w["socket_detail"])
+        print(w["text"].strip())
     if a.out:
         with open(a.out, "a") as f:
             f.write(line + "\n")

@@ -255,6 +255,10 @@ test_extract() {
     check "get --max-expansion 32768 streams 256 MiB within 160 MB" bash -c \
         'ulimit -v 160000; "$1" get "$2" --path zeros.bin --max-expansion 32768 | wc -c | grep -qx 268435456' \
         _ "$WP" "$z/z.wpk"
+    check "extract streams it too, within 160 MB" bash -c \
+        'ulimit -v 160000; "$1" extract -q "$2" -C "$3" --max-expansion 32768 && test "$(stat -c %s "$3/zeros.bin")" = 268435456' \
+        _ "$WP" "$z/z.wpk" "$z/out"
+    rm -rf "$z"
 }
 
 test_errors() {

@@ -85,8 +85,31 @@ static int open_parent(extract_ctx *x, char *path, const char **leaf, const char
     return fd;
 }
 
-static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const char *shown, const void *data, size_t size)
+/* The entry's bytes to fd as they are decompressed. */
+typedef struct file_sink { int fd; int err; } file_sink;
+
+static int to_file(void *ctx, const void *data, size_t size)
 {
+    file_sink *f = ctx;
+    const char *p = data;
+    while (size > 0) {
+        ssize_t n = write(f->fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            f->err = n < 0 ? errno : ENOSPC;
+            return WPK_E_IO;
+        }
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Create the file and stream the entry into it: an entry of any size takes
+ * a bounded amount of memory. On any failure no partial file is left. */
+static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const wpk_entry *e)
+{
+    const char *shown = e->path;
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     int fd = openat(dir_fd, leaf, flags, 0644);
     if (fd < 0 && errno == EEXIST && x->force) {
@@ -102,26 +125,23 @@ static int write_file(extract_ctx *x, int dir_fd, const char *leaf, const char *
         else cli_error("%s: cannot create: %s", shown, strerror(errno));
         return CLI_EXIT_IO;
     }
-    const char *p = data;
-    size_t left = size;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            cli_error("%s: write failed: %s", shown, n < 0 ? strerror(errno) : "no space");
-            close(fd);
-            unlinkat(dir_fd, leaf, 0); /* no partial file left behind */
-            return CLI_EXIT_IO;
-        }
-        p += n;
-        left -= (size_t)n;
+    file_sink f = {fd, 0};
+    wpk_error err;
+    memset(&err, 0, sizeof err);
+    int rc = wpk_reader_read_stream(x->r, e, to_file, &f, &err);
+    int code = CLI_EXIT_OK;
+    if (rc && f.err) {
+        cli_error("%s: write failed: %s", shown, strerror(f.err));
+        code = CLI_EXIT_IO;
+    } else if (rc) {
+        code = cli_fail(&err, rc);
     }
-    if (close(fd) != 0) {
+    if (close(fd) != 0 && !code) {
         cli_error("%s: %s", shown, strerror(errno));
-        unlinkat(dir_fd, leaf, 0);
-        return CLI_EXIT_IO;
+        code = CLI_EXIT_IO;
     }
-    return CLI_EXIT_OK;
+    if (code) unlinkat(dir_fd, leaf, 0); /* no partial file left behind */
+    return code;
 }
 
 static int extract_entry(void *vctx, const wpk_entry *e)
@@ -132,26 +152,17 @@ static int extract_entry(void *vctx, const wpk_entry *e)
         note_failure(x, CLI_EXIT_DAMAGED);
         return 0;
     }
-    wpk_error err;
-    memset(&err, 0, sizeof err);
-    void *data = NULL;
-    int rc = wpk_reader_read_alloc(x->r, e, &data, 1, &err);
-    if (rc) {
-        note_failure(x, cli_fail(&err, rc));
-        return 0;
-    }
     char *path = strdup(e->path);
     const char *leaf;
     int code = CLI_EXIT_RESOURCE;
     int dir_fd = path ? open_parent(x, path, &leaf, e->path) : -1;
     if (dir_fd >= 0) {
-        code = write_file(x, dir_fd, leaf, e->path, data, (size_t)e->size);
+        code = write_file(x, dir_fd, leaf, e);
         close(dir_fd);
     } else if (path) {
         code = CLI_EXIT_IO;
     }
     free(path);
-    wpk_free(data);
     if (code) note_failure(x, code);
     else {
         x->done++;

@@ -2553,7 +2553,7 @@ SPEC_RULES = {
     "unique-bytes": "V17",
     "version-page-id-differs": "V11",
     "revisions-repeated": "V11",
-    "versions-cycle": "V11",
+    "versions-cycle": "V11 T8",
     "block-count": "V17",
     "content-bytes": "V17",
     "block-refs-disagree": "V14",
