@@ -264,6 +264,7 @@ static void drop_revisions(wpk_writer *w)
         }
     }
     size_t kept = 0, r = 0, rkept = 0; /* redirects: renumbered along */
+    w->rev_meta = 0; /* format 2.1 only if a kept entry has revision facts */
     for (size_t i = 0; i < w->count; i++) {
         wentry *e = &w->entries[i];
         int redirect = r < w->redirect_count && w->redirect_entry[r] == i;
@@ -276,6 +277,7 @@ static void drop_revisions(wpk_writer *w)
             w->redirect_entry[rkept] = (uint32_t)kept;
             w->redirect_target[rkept++] = w->redirect_target[r++];
         }
+        w->rev_meta |= e->has_rev_meta;
         w->entries[kept++] = *e;
     }
     w->count = kept;
