@@ -17,6 +17,7 @@ exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 EOF
 chmod +x "$scratch/wikipack"
 status=0
+export WPK_UNDER_VALGRIND=1 # test_cli.sh: smaller large entries, no RSS bound (valgrind's memory is its own)
 bash "$here/test_cli.sh" "$scratch/wikipack" "$here/../samples" || status=1
 bash "$here/test_hostile.sh" "$scratch/wikipack" "$build/tests/make_hostile" "$scratch/hostile" || status=1
 exit $status
