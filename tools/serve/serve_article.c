@@ -124,16 +124,22 @@ static void render_categories(serve_buf *b, const serve_archive *a, const wpk_en
     }
 }
 
+/* The page's start: skeleton, the entry's title as heading, its metadata. */
+static void article_head(serve_buf *b, const serve_archive *a, const wpk_entry *e)
+{
+    const char *title = e->title && e->title[0] ? e->title : e->path;
+    serve_page_begin(b, a, title);
+    serve_buf_puts(b, "<article>\n<h1 id=\"title\">");
+    serve_buf_html_str(b, title);
+    serve_buf_puts(b, "</h1>\n");
+    render_meta(b, a, a->r, e);
+}
+
 /* An entry too large to render: its metadata and a link to it as stored. */
 static int too_large_page(serve_req *q, wpk_entry *e)
 {
     serve_buf *b = &q->body;
-    const char *title = e->title && e->title[0] ? e->title : e->path;
-    serve_page_begin(b, q->a, title);
-    serve_buf_puts(b, "<article>\n<h1 id=\"title\">");
-    serve_buf_html_str(b, title);
-    serve_buf_puts(b, "</h1>\n");
-    render_meta(b, q->a, q->a->r, e);
+    article_head(b, q->a, e);
     serve_buf_printf(b, "<p class=\"error\">This entry is %llu bytes, more than the %u MiB shown as a page; ",
                      (unsigned long long)e->size, WT_MAX_INPUT >> 20);
     serve_buf_puts(b, "<a href=\"");
@@ -170,12 +176,7 @@ static int article_page(serve_req *q, wpk_entry *e)
         return serve_wpk_error(q, rc, &err);
     }
     serve_buf *b = &q->body;
-    const char *title = e->title && e->title[0] ? e->title : e->path;
-    serve_page_begin(b, q->a, title);
-    serve_buf_puts(b, "<article>\n<h1 id=\"title\">");
-    serve_buf_html_str(b, title);
-    serve_buf_puts(b, "</h1>\n");
-    render_meta(b, q->a, q->a->r, e);
+    article_head(b, q->a, e);
     serve_buf_puts(b, "<div class=\"content\">\n");
     serve_render_entry(b, q->a, e, text, e->size);
     serve_buf_puts(b, "</div>\n");

@@ -96,6 +96,7 @@ static struct MHD_Response *make_response(serve_req *q)
         serve_budget_give(q->reserved);
         wpk_free(q->data);
         wpk_content_close(q->stream);
+        serve_buf_free(&q->body);
     }
     if (!resp && h) release(h);
     q->data = NULL;
