@@ -5,8 +5,9 @@
  * |  5,6 | WIKIS, SUMMARY | prefix  | ZSTD                                     |
  * |    7 | SIGNATURE      | prefix  | none; 160 bytes, checksum 0              |
  * |    8 | DICT           | prefix  | ZSTD allowed; not empty                  |
+ * |   11 | BLOCK_DICTS    | prefix  | REQUIRED; ZSTD allowed (format 2.2)      |
  * | 9,10 | PAGES, DATA    | regions | REGION                                   |
- * Required: all but SUMMARY and DICT. An unknown type is skipped, unless
+ * Required: all but SUMMARY, DICT and BLOCK_DICTS. An unknown type is skipped, unless
  * it has REQUIRED (WPK2_E_FORMAT); it lies in the prefix unless it is a
  * region. Sections without REGION lie within the prefix, those with it
  * after; all of them, by offset, tile table_end .. file_size - 1.
@@ -14,7 +15,8 @@
 #include "wpk2_internal.h"
 
 static const char *const names[WPK2_SEC_LAST + 1] = {
-    "?", "ENTRY_ROOT", "TITLE_ROOT", "ID_ROOT", "CATEGORY_ROOT", "WIKIS", "SUMMARY", "SIGNATURE", "DICT", "PAGES", "DATA",
+    "?",       "ENTRY_ROOT", "TITLE_ROOT", "ID_ROOT", "CATEGORY_ROOT", "WIKIS",
+    "SUMMARY", "SIGNATURE",  "DICT",       "PAGES",   "DATA",          "BLOCK_DICTS",
 };
 
 /* The flags a known type must have, and those it may have. */
@@ -32,6 +34,10 @@ static void flags_of(uint32_t type, uint32_t *must, uint32_t *may)
         *may |= WPK2_SECF_ZSTD;
         break;
     case WPK2_SEC_DICT:
+        *may |= WPK2_SECF_ZSTD;
+        break;
+    case WPK2_SEC_BLOCK_DICTS: /* an older reader must refuse: it could not decompress the blocks */
+        *must = WPK2_SECF_REQUIRED;
         *may |= WPK2_SECF_ZSTD;
         break;
     case WPK2_SEC_PAGES: case WPK2_SEC_DATA:
@@ -88,7 +94,7 @@ int wpk2_section_table_check(const wpk2_section *secs, uint32_t count, const wpk
         if (rc) return rc;
     }
     for (uint32_t t = 1; t <= WPK2_SEC_LAST; t++)
-        if (!map->of[t] && t != WPK2_SEC_SUMMARY && t != WPK2_SEC_DICT)
+        if (!map->of[t] && t != WPK2_SEC_SUMMARY && t != WPK2_SEC_DICT && t != WPK2_SEC_BLOCK_DICTS)
             return wpk2_fail(err, WPK2_E_CORRUPT, "section table: no %s section", names[t]);
     for (uint32_t i = 0; i < count; i++) {
         const wpk2_section *s = &secs[i];

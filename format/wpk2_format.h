@@ -110,7 +110,8 @@ enum {
     WPK2_SEC_DICT = 8,
     WPK2_SEC_PAGES = 9,
     WPK2_SEC_DATA = 10,
-    WPK2_SEC_LAST = 10
+    WPK2_SEC_BLOCK_DICTS = 11, /* format 2.2 */
+    WPK2_SEC_LAST = 11
 };
 #define WPK2_SECF_REQUIRED 0x1u /* a reader not knowing the type refuses the archive */
 #define WPK2_SECF_ZSTD 0x2u     /* stored bytes: one zstd frame without dictionary */
@@ -323,6 +324,33 @@ typedef struct wpk2_block_ref {
  * when its entry page is decoded: one implausible block leaves the page's
  * other entries readable. */
 int wpk2_block_plausible(const wpk2_block_ref *b, uint32_t max_expansion);
+
+/* ---- BLOCK_DICTS (format 2.2): a dictionary per run of blocks ---------- */
+
+enum { WPK2_RUN_NO_DICT = 0, WPK2_RUN_DICT_RAW = 1, WPK2_RUN_DICT_ZSTD = 2 };
+/* A run of blocks from `start` (a DATA region offset) to the next run's
+ * start; with a dictionary, it is stored at `start`. */
+typedef struct wpk2_dict_run {
+    uint64_t start;
+    uint8_t form;         /* WPK2_RUN_* */
+    uint64_t stored_size, raw_size;
+    uint64_t checksum;    /* XXH3-64 of the stored dictionary */
+    uint8_t auth[32];     /* its BLAKE2b-256 */
+} wpk2_dict_run;
+typedef struct wpk2_block_dicts {
+    uint32_t count;
+    wpk2_dict_run *runs;  /* increasing start, runs[0].start == 0 */
+    wpk2_mem mem;
+} wpk2_block_dicts;
+/* raw: the section's raw bytes; data_size: the DATA region's size; a
+ * dictionary's raw size above max_dict is WPK2_E_LIMIT. */
+int wpk2_block_dicts_decode(const uint8_t *raw, size_t n, uint64_t data_size, uint64_t max_dict,
+                            const wpk2_alloc *alloc, wpk2_block_dicts *out, wpk2_err *err);
+void wpk2_block_dicts_free(wpk2_block_dicts *d);
+/* The run a block at region offset `offset` belongs to (the last run
+ * starting at or before it). */
+uint32_t wpk2_block_dicts_run(const wpk2_block_dicts *d, uint64_t offset);
+int wpk2_block_dicts_encode(wpk2_buf *out, const wpk2_dict_run *runs, uint32_t count);
 
 typedef struct wpk2_entry {
     uint8_t flags;        /* WPK2_F_*: decoded as stored; the encoder reads WPK2_F_CONTENT only */

@@ -46,10 +46,10 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 3
+#define WPK_VERSION_MINOR 4
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
-#define WPK_FORMAT_MINOR 1
+#define WPK_FORMAT_MINOR 2
 
 #define WPK_VERSION_NUMBER (WPK_VERSION_MAJOR * 10000 + WPK_VERSION_MINOR * 100 + WPK_VERSION_PATCH)
 #define WPK_STR_(x) #x
@@ -677,6 +677,40 @@ WPK_API void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ct
 WPK_API int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err);
 /* Release the writer; if not finished, removes every temporary file. */
 WPK_API void wpk_writer_free(wpk_writer *w);
+
+/* ---- merging -------------------------------------------------------------- */
+
+/* Library 2.4. */
+typedef struct wpk_merge_stats {
+    uint32_t struct_size;       /* WPK_MERGE_STATS_INIT sets it */
+    uint64_t parts;             /* archives merged */
+    uint64_t input_bytes;       /* their sizes, summed */
+    /* Entries met in two parts with the same path, metadata and content,
+     * kept once. */
+    uint64_t repeated_entries;
+    /* Runs of blocks with a dictionary of their own (format 2.2, one per
+     * part); 0 when one dictionary, or none, serves every part. */
+    uint64_t block_runs;
+    wpk_write_stats written;    /* the merged archive, as wpk_writer_finish reports it */
+} wpk_merge_stats;
+#define WPK_MERGE_STATS_INIT WPK_STRUCT_INIT_(wpk_merge_stats)
+
+/* Write to `out_path` one archive holding every entry of the archives
+ * `parts` (in that order), without decompressing their contents: each
+ * part's compressed blocks are copied as they are (every one checked
+ * against its checksum on the way), and the indexes are built again over
+ * all the entries, as wpk_writer_finish builds them: versions of one
+ * article and redirects found in different parts are joined, aliases are
+ * resolved again. An entry whose path is in two parts is kept once when
+ * its metadata and content are alike, and is WPK_E_EXISTS (naming it and
+ * both parts) otherwise; so is a wiki case-sensitive in one part and not
+ * in another. Parts with different dictionaries make a format 2.2 archive
+ * (BLOCK_DICTS). opts: page_size and level (of the index pages) count;
+ * NULL for the defaults. The same parts in the same order give the same
+ * bytes. The output is unsigned: sign it again. Nothing appears under
+ * out_path unless the merge succeeds. */
+WPK_API int wpk_merge(const char *out_path, const char *const *parts, size_t n_parts, const wpk_write_opts *opts,
+                      wpk_progress_fn progress, void *progress_ctx, wpk_merge_stats *stats, wpk_error *err);
 
 /* ---- signatures ----------------------------------------------------------- */
 

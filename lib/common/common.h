@@ -74,6 +74,7 @@ void wpk_struct_out(void *given, const void *full, size_t size);
 #define WPK_MIN_WRITE_OPTS WPK_SIZE_THROUGH(wpk_write_opts, latest_only)
 #define WPK_MIN_WRITE_STATS WPK_SIZE_THROUGH(wpk_write_stats, unresolved_aliases)
 #define WPK_MIN_CACHE_STATS WPK_SIZE_THROUGH(wpk_cache_stats, page_slots)
+#define WPK_MIN_MERGE_STATS WPK_SIZE_THROUGH(wpk_merge_stats, written)
 
 /* errors (error.c) */
 int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

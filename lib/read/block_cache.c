@@ -46,7 +46,7 @@ int wpk_block_get(wpk_reader *r, const wpk_entry_full *e, wpk_shared **out, wpk_
     *out = NULL;
     if (!wpk_lru_admit(r->blocks, abs, tag)) return WPK_OK;
     const ZSTD_DDict *dict;
-    int rc = wpk_reader_dict(r, &dict, err);
+    int rc = wpk_reader_block_dict(r, b, &dict, err);
     if (rc) return rc;
     uint8_t *stored = NULL;
     if ((rc = wpk_read_block(r, e, &stored, err)) != 0) return rc;

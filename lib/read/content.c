@@ -157,7 +157,7 @@ static int read_entry(wpk_reader *r, const wpk_entry *pub, void *buf, void **all
         if (rc != READ_UNCACHED) return rc;
     }
     const ZSTD_DDict *dict;
-    rc = wpk_reader_dict(r, &dict, err);
+    rc = wpk_reader_block_dict(r, &e->block, &dict, err);
     if (rc) return rc;
     uint8_t *stored = NULL;
     rc = wpk_read_block(r, e, &stored, err);

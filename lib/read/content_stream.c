@@ -41,7 +41,7 @@ static int open_stored(wpk_content *c, const wpk_entry_full *e, wpk_error *err)
 {
     wpk_reader *r = c->r;
     const ZSTD_DDict *dict;
-    int rc = wpk_reader_dict(r, &dict, err);
+    int rc = wpk_reader_block_dict(r, &e->block, &dict, err);
     if (!rc) rc = wpk_read_block(r, e, &c->stored, err);
     if (rc) return rc;
     c->in = (ZSTD_inBuffer){c->stored, (size_t)e->block.stored_size, 0};

@@ -193,6 +193,7 @@ void wpk_reader_close(wpk_reader *r)
     wpk2_summary_free(&r->summary);
     ZSTD_freeDDict(r->ddict);
     wpk_free(r->dict_raw);
+    wpk_block_dicts_close(r);
     for (int i = 0; i < r->pool_n; i++) ZSTD_freeDCtx(r->pool[i]);
     pthread_mutex_destroy(&r->pool_lock);
     pthread_mutex_destroy(&r->dict_lock);

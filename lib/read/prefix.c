@@ -125,6 +125,7 @@ int wpk_prefix_open(wpk_reader *r, wpk_error *err)
     if (!rc) rc = read_rest(r, first_len, err);
     if (!rc) rc = read_sections(r, err);
     if (!rc) rc = read_tables(r, err);
+    if (!rc) rc = wpk_block_dicts_open(r, err);
     if (!rc && r->trusted && (rc = wpk_prefix_signature(r, r->trusted_key, err)) == WPK_E_NOTFOUND)
         rc = wpk_fail(err, WPK_E_UNTRUSTED, "%s: archive is not signed, and a key to trust was given", r->name);
     return rc;

@@ -65,6 +65,11 @@ struct wpk_reader {
     wpk_error dict_err;
     ZSTD_DDict *ddict;
     uint8_t *dict_raw;          /* the dictionary's bytes, which ddict refers to */
+    /* Format 2.2: the blocks' dictionaries, one per run (BLOCK_DICTS,
+     * decoded at open; count 0 without it); each read from DATA and
+     * digested on the first read of a block of its run, under dict_lock. */
+    wpk2_block_dicts runs;
+    struct wpk_run_dict *run_dicts;
     struct wpk_lru *pages;      /* decoded leaves (page_cache.c); NULL when disabled */
     struct wpk_lru *blocks;     /* decompressed blocks (block_cache.c); NULL when disabled */
     pthread_mutex_t root_lock;  /* roots and branch pages being decoded */
@@ -181,6 +186,18 @@ int wpk_codec_fail(wpk_reader *r, wpk_error *err, int codec_rc, const wpk2_err *
 /* dict.c: the digested dictionary (NULL when the archive has none), loaded
  * on first call; thread-safe. */
 int wpk_reader_dict(wpk_reader *r, const ZSTD_DDict **out, wpk_error *err);
+/* The dictionary of the block b (its run's in format 2.2, else the
+ * archive's), loaded on first call; a block inside its run's dictionary is
+ * WPK_E_CORRUPT. */
+int wpk_reader_block_dict(wpk_reader *r, const wpk2_block_ref *b, const ZSTD_DDict **out, wpk_error *err);
+/* Format 2.2, with BLOCK_DICTS: the run of block b (a block inside its
+ * run's dictionary or crossing the run's end is WPK_E_CORRUPT), and run
+ * i's dictionary (NULL for none), loaded on first call. */
+int wpk_block_run_of(wpk_reader *r, const wpk2_block_ref *b, uint32_t *run, wpk_error *err);
+int wpk_run_dict(wpk_reader *r, uint32_t i, const ZSTD_DDict **out, wpk_error *err);
+/* Format 2.2: decode BLOCK_DICTS at open (nothing without it); free them. */
+int wpk_block_dicts_open(wpk_reader *r, wpk_error *err);
+void wpk_block_dicts_close(wpk_reader *r);
 /* prefix.c: opening's checks of the prefix (header, file size, section
  * table, checksums, wikis, summary; with a key, the signature). */
 int wpk_prefix_open(wpk_reader *r, wpk_error *err);

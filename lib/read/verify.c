@@ -161,6 +161,8 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     const ZSTD_DDict *dict;
     wpk_error e;
     if (wpk_reader_dict(r, &dict, &e) != 0) wpk_v_error(&v, &e);
+    for (uint32_t i = 0; i < r->runs.count; i++) /* format 2.2: each run's dictionary, reported once */
+        if (wpk_run_dict(r, i, &dict, &e) != 0) wpk_v_error(&v, &e);
     for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++) /* every root */
         if (wpk_index_ready(r, &r->idx[k], &e) != 0) {
             wpk_v_error(&v, &e);

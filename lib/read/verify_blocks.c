@@ -99,8 +99,14 @@ void wpk_v_blocks(vctx *v, int full)
     const ZSTD_DDict *dict = NULL;
     wpk_error e;
     if (wpk_reader_dict(r, &dict, &e) != 0) full = 0; /* reported already; the hashes are still checked */
-    vspan *spans = wpk_malloc((v->nrefs ? v->nrefs : 1) * sizeof *spans);
-    if (!spans) {
+    /* Format 2.2: the run dictionaries tile DATA with the blocks, and
+     * every run holds a block. */
+    uint32_t nruns = r->runs.count;
+    vspan *spans = wpk_malloc((v->nrefs + nruns + 1) * sizeof *spans);
+    uint8_t *run_used = wpk_calloc(nruns + 1, 1);
+    if (!spans || !run_used) {
+        wpk_free(spans);
+        wpk_free(run_used);
         v->oom = 1;
         return;
     }
@@ -120,7 +126,17 @@ void wpk_v_blocks(vctx *v, int full)
         }
         spans[blocks++] = (vspan){b->offset, b->stored_size};
         unique += b->raw_size;
-        check_block(v, b, dict, full);
+        const ZSTD_DDict *bd = dict;
+        int bfull = full;
+        uint32_t run;
+        if (nruns && wpk_block_run_of(r, b, &run, &e) != 0) {
+            wpk_v_error(v, &e);
+            bfull = 0;
+        } else if (nruns) {
+            run_used[run] = 1;
+            if (wpk_run_dict(r, run, &bd, &e) != 0) bfull = 0; /* reported once by wpk_reader_verify */
+        }
+        check_block(v, b, bd, bfull);
         while (p < v->nplaces && v->places[p].block < b->offset) p++;
         check_cover(v, b, &p);
         if (r->progress) {
@@ -129,8 +145,16 @@ void wpk_v_blocks(vctx *v, int full)
         }
     }
     if (!v->oom && !v->entries_incomplete) {
+        size_t nspans = blocks;
+        for (uint32_t i = 0; i < nruns; i++) {
+            const wpk2_dict_run *run = &r->runs.runs[i];
+            if (run->form != WPK2_RUN_NO_DICT) spans[nspans++] = (vspan){run->start, run->stored_size};
+            if (!run_used[i])
+                wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + run->start, "%s: block run %u at offset %llu holds no block",
+                              r->name, i, (unsigned long long)(r->data_base + run->start));
+        }
         uint64_t at;
-        if (!wpk_v_tiles(spans, blocks, r->data_size, 0, &at))
+        if (!wpk_v_tiles(spans, nspans, r->data_size, 0, &at))
             wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + at, "%s: data region: %s at offset %llu", r->name,
                           at < r->data_size ? "unreferenced or overlapping bytes" : "blocks past its end",
                           (unsigned long long)(r->data_base + at));
@@ -142,4 +166,5 @@ void wpk_v_blocks(vctx *v, int full)
                           (unsigned long long)r->h.unique_bytes, (unsigned long long)unique);
     }
     wpk_free(spans);
+    wpk_free(run_used);
 }

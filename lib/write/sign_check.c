@@ -66,6 +66,9 @@ void wpk_signed_close(wpk_signed *a)
     wpk_free(a->prefix);
     ZSTD_freeDDict(a->ddict);
     wpk_free(a->dict_raw);
+    ZSTD_freeDDict(a->run_ddict);
+    wpk_free(a->run_raw);
+    wpk2_block_dicts_free(&a->runs);
     ZSTD_freeDCtx(a->dctx);
     memset(a, 0, sizeof *a);
 }
@@ -87,6 +90,10 @@ static int section_raw(const wpk_signed *a, const wpk2_section *s, uint8_t **raw
 {
     *raw = wpk_malloc(s->raw_size ? s->raw_size : 1);
     if (!*raw) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (!(s->flags & WPK2_SECF_ZSTD)) {
+        memcpy(*raw, a->prefix + s->offset, s->stored_size);
+        return WPK_OK;
+    }
     if (ZSTD_decompress(*raw, s->raw_size, a->prefix + s->offset, s->stored_size) != s->raw_size) {
         wpk_free(*raw);
         *raw = NULL;
@@ -97,7 +104,9 @@ static int section_raw(const wpk_signed *a, const wpk2_section *s, uint8_t **raw
 }
 
 /* Stored bytes at `at` in a region, checked against their hashes, then
- * decompressed to exactly raw_size bytes (dict: with the dictionary). */
+ * decompressed to exactly raw_size bytes (dict: DICT_NONE, DICT_ARCHIVE
+ * the DICT section's, DICT_RUN the current run's, format 2.2). */
+enum { DICT_NONE, DICT_ARCHIVE, DICT_RUN };
 static int load(wpk_signed *a, uint64_t at, uint64_t stored, uint64_t raw_size, uint64_t xxh3, const uint8_t *auth,
                 int dict, uint8_t **raw, wpk_error *err)
 {
@@ -114,7 +123,7 @@ static int load(wpk_signed *a, uint64_t at, uint64_t stored, uint64_t raw_size, 
             rc = wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: the page or block at offset %llu does not match its %s", a->name,
                              (unsigned long long)at, x != xxh3 ? "checksum" : "BLAKE2b hash");
     }
-    if (!rc && dict && a->map.of[WPK2_SEC_DICT] && !a->ddict) {
+    if (!rc && dict == DICT_ARCHIVE && a->map.of[WPK2_SEC_DICT] && !a->ddict) {
         /* The dictionary object refers to these bytes: kept until close. */
         const wpk2_section *d = a->map.of[WPK2_SEC_DICT];
         if (d->flags & WPK2_SECF_ZSTD) rc = section_raw(a, d, &a->dict_raw, err);
@@ -124,8 +133,9 @@ static int load(wpk_signed *a, uint64_t at, uint64_t stored, uint64_t raw_size, 
     }
     if (!rc && !a->dctx && !(a->dctx = wpk_zstd_dctx())) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (!rc) {
-        size_t got = dict && a->ddict ? ZSTD_decompress_usingDDict(a->dctx, out, raw_size, z, stored, a->ddict)
-                                      : ZSTD_decompressDCtx(a->dctx, out, raw_size, z, stored);
+        const ZSTD_DDict *use = dict == DICT_RUN ? a->run_ddict : dict == DICT_ARCHIVE ? a->ddict : NULL;
+        size_t got = use ? ZSTD_decompress_usingDDict(a->dctx, out, raw_size, z, stored, use)
+                         : ZSTD_decompressDCtx(a->dctx, out, raw_size, z, stored);
         if (ZSTD_isError(got) || got != raw_size)
             rc = wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: the page or block at offset %llu does not decompress to its size",
                              a->name, (unsigned long long)at);
@@ -218,6 +228,67 @@ static int check_index(wpk_signed *a, uint32_t type, const wpk2_wikis *wikis, bl
     return rc;
 }
 
+/* Format 2.2: BLOCK_DICTS decoded (nothing without it). */
+static int read_runs(wpk_signed *a, wpk_error *err)
+{
+    const wpk2_section *s = a->map.of[WPK2_SEC_BLOCK_DICTS];
+    a->run_at = UINT32_MAX;
+    if (!s) return WPK_OK;
+    uint8_t *raw;
+    wpk2_err e;
+    int rc = section_raw(a, s, &raw, err);
+    if (rc) return rc;
+    rc = wpk2_block_dicts_decode(raw, s->raw_size, a->map.of[WPK2_SEC_DATA]->stored_size, WPK_DEFAULT_MAX_DICT,
+                                 &wpk_writer_alloc, &a->runs, &e);
+    wpk_free(raw);
+    return rc ? corrupt(err, a->name, &e) : WPK_OK;
+}
+
+/* The dictionary of block b's run loaded (its hashes checked) when the
+ * run is not the one loaded; blocks come in DATA order, so each run's
+ * dictionary is loaded once. */
+static int use_run(wpk_signed *a, const wpk2_block_ref *b, wpk_error *err)
+{
+    uint32_t i = wpk2_block_dicts_run(&a->runs, b->offset);
+    const wpk2_dict_run *run = &a->runs.runs[i];
+    uint64_t base = a->map.of[WPK2_SEC_DATA]->offset;
+    if (b->offset < run->start + run->stored_size)
+        return wpk_fail_at(err, WPK_E_CORRUPT, base + b->offset, "%s: the block at offset %llu lies in a run's dictionary",
+                           a->name, (unsigned long long)b->offset);
+    if (i == a->run_at) return WPK_OK;
+    ZSTD_freeDDict(a->run_ddict);
+    wpk_free(a->run_raw);
+    a->run_ddict = NULL;
+    a->run_raw = NULL;
+    a->run_at = i;
+    if (run->form == WPK2_RUN_NO_DICT) return WPK_OK;
+    uint64_t at = base + run->start;
+    uint8_t *z = wpk_malloc(run->stored_size), b2[32];
+    uint64_t x;
+    int rc = z ? read_at(a->fd, at, z, run->stored_size, a->name, err) : wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (!rc) {
+        wpk_hash_stored(z, run->stored_size, &x, b2);
+        if (x != run->checksum || sodium_memcmp(b2, run->auth, 32) != 0)
+            rc = wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: the dictionary of block run %u does not match its hashes",
+                             a->name, i);
+    }
+    if (!rc && run->form == WPK2_RUN_DICT_ZSTD) {
+        if (!(a->run_raw = wpk_malloc(run->raw_size))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        else if (ZSTD_decompress(a->run_raw, run->raw_size, z, run->stored_size) != run->raw_size)
+            rc = wpk_fail_at(err, WPK_E_CORRUPT, at, "%s: the dictionary of block run %u does not decompress to its size",
+                             a->name, i);
+        wpk_free(z);
+    } else {
+        a->run_raw = z;
+    }
+    if (rc) return rc;
+    int nomem = 0;
+    if (!(a->run_ddict = wpk_zstd_ddict(a->run_raw, run->raw_size, &nomem)))
+        return wpk_fail(err, nomem ? WPK_E_NOMEM : WPK_E_CORRUPT, "%s: run %u's dictionary is not one zstd takes", a->name,
+                        i);
+    return WPK_OK;
+}
+
 int wpk_signed_check_all(wpk_signed *a, wpk_error *err)
 {
     const wpk2_section *ws = a->map.of[WPK2_SEC_WIKIS], *data = a->map.of[WPK2_SEC_DATA];
@@ -230,6 +301,7 @@ int wpk_signed_check_all(wpk_signed *a, wpk_error *err)
     wpk_free(raw);
     if (rc) return corrupt(err, a->name, &e);
     block_set bs = {NULL, 0, 0};
+    if (!rc) rc = read_runs(a, err);
     for (uint32_t type = WPK2_SEC_ENTRY_ROOT; type <= WPK2_SEC_CATEGORY_ROOT && !rc; type++)
         rc = check_index(a, type, &wikis, &bs, err);
     if (!rc && bs.n) qsort(bs.refs, bs.n, sizeof *bs.refs, by_offset);
@@ -243,9 +315,15 @@ int wpk_signed_check_all(wpk_signed *a, wpk_error *err)
                                  (unsigned long long)q->offset);
             continue;
         }
-        uint8_t *block;
-        rc = load(a, data->offset + bs.refs[i].offset, bs.refs[i].stored_size, bs.refs[i].raw_size, bs.refs[i].checksum,
-                  bs.refs[i].auth, 1, &block, err);
+        int dict = DICT_ARCHIVE;
+        if (a->runs.count) {
+            dict = DICT_RUN;
+            rc = use_run(a, &bs.refs[i], err);
+        }
+        uint8_t *block = NULL;
+        if (!rc)
+            rc = load(a, data->offset + bs.refs[i].offset, bs.refs[i].stored_size, bs.refs[i].raw_size,
+                      bs.refs[i].checksum, bs.refs[i].auth, dict, &block, err);
         wpk_free(block);
     }
     wpk_free(bs.refs);

@@ -15,6 +15,12 @@ typedef struct wpk_signed {
     ZSTD_DCtx *dctx;
     ZSTD_DDict *ddict;
     uint8_t *dict_raw;         /* a DICT stored compressed, decompressed: ddict refers to it */
+    /* Format 2.2: the blocks' runs (BLOCK_DICTS), and the dictionary of
+     * the run being checked (blocks are checked in DATA order). */
+    wpk2_block_dicts runs;
+    uint32_t run_at;           /* the run run_ddict is of; UINT32_MAX: none loaded */
+    ZSTD_DDict *run_ddict;
+    uint8_t *run_raw;
 } wpk_signed;
 
 /* Read the header and prefix of the file open as fd (size bytes): a 2.0

@@ -7,7 +7,7 @@
  * wikis (writer_wikis.c), builds the indexes (writer_index.c) and writes
  * the archive (writer_file.c) into a temporary file that replaces the final
  * name only once complete. */
-#include "writer_internal.h"
+#include "writer_placed.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -329,7 +329,54 @@ int wpk_writer_add_file(wpk_writer *w, const wpk_entry *given, const char *file_
     return rc;
 }
 
-int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
+int wpk_writer_add_placed(wpk_writer *w, const wpk_entry *meta, uint32_t block, uint64_t offset, wpk_error *err)
+{
+    if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
+    if (meta->size > WPK_MAX_ENTRY) return wpk_fail(err, WPK_E_LIMIT, "%s: entries are limited to 2 GiB", meta->path);
+    wentry *e;
+    int rc = add_meta(w, meta, NULL, &e, err);
+    if (rc) return rc;
+    e->source = WE_PLACED;
+    e->size = (uint32_t)meta->size;
+    e->block = meta->size ? block : 0;
+    e->offset_in_block = (uint32_t)offset;
+    if (offset > UINT32_MAX) rc = wpk_fail(err, WPK_E_LIMIT, "%s: content at offset %llu of its block", meta->path,
+                                          (unsigned long long)offset);
+    w->content_bytes += meta->size;
+    if (!rc) rc = note_path(w, e, meta->path, err);
+    if (rc) {
+        w->content_bytes -= meta->size;
+        wpk_redirect_drop_from(w, (uint32_t)--w->count);
+    }
+    return rc;
+}
+
+/* The contents are in blocks already (a merge): take them as DATA. */
+static int take_placed(wpk_writer *w, wpk_placed_data *d, wpk_error *err)
+{
+    w->refs = d->refs;
+    d->refs = NULL;
+    w->block_count = d->block_count;
+    w->data_size = d->data_size;
+    w->unique_bytes = d->unique_bytes;
+    w->unique_count = d->unique_contents;
+    uint64_t with_content = 0;
+    for (size_t i = 0; i < w->count; i++) with_content += w->entries[i].size > 0;
+    w->duplicates = with_content - d->unique_contents;
+    if (d->page_dict_size) {
+        w->dict = wpk_malloc(d->page_dict_size);
+        w->dict_stored = d->page_dict_stored == d->page_dict ? w->dict : wpk_malloc(d->page_dict_stored_size);
+        if (!w->dict || !w->dict_stored) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        memcpy(w->dict, d->page_dict, d->page_dict_size);
+        if (w->dict_stored != w->dict) memcpy(w->dict_stored, d->page_dict_stored, d->page_dict_stored_size);
+        w->dict_size = d->page_dict_size;
+        w->dict_stored_size = d->page_dict_stored_size;
+    }
+    w->placed = d;
+    return WPK_OK;
+}
+
+static int finish(wpk_writer *w, wpk_placed_data *placed, wpk_write_stats *stats, wpk_error *err)
 {
     if (w->finished) return wpk_fail(err, WPK_E_INVALID, "writer already finished");
     if (stats) {
@@ -358,11 +405,15 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
     w->last_path = NULL;
     if (!rc) rc = wpk_group_articles(w, err);
     if (!rc) rc = wpk_wikis_build(w, err);
-    if (!rc) rc = wpk_plan(w, err);
-    if (!rc) wpk_writer_report(w, "training a dictionary", 0, 0, 0, 0);
-    if (!rc) rc = wpk_choose_dict(w, err);
-    if (!rc) rc = wpk_tempfile_in(w->path, &w->data_fd, err);
-    if (!rc) rc = wpk_compress_blocks(w, err);
+    if (placed) {
+        if (!rc) rc = take_placed(w, placed, err);
+    } else {
+        if (!rc) rc = wpk_plan(w, err);
+        if (!rc) wpk_writer_report(w, "training a dictionary", 0, 0, 0, 0);
+        if (!rc) rc = wpk_choose_dict(w, err);
+        if (!rc) rc = wpk_tempfile_in(w->path, &w->data_fd, err);
+        if (!rc) rc = wpk_compress_blocks(w, err);
+    }
     if (rc) return rc;
     wpk_free(w->unique); /* blocks are written: the index build needs the room more */
     w->unique = NULL;
@@ -380,7 +431,18 @@ int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
     rc = wpk_build_indexes(w, &ix, err);
     if (!rc) rc = wpk_write_archive(w, &ix, stats, err);
     wpk_built_index_free(&ix);
+    w->placed = NULL;
     return rc;
+}
+
+int wpk_writer_finish(wpk_writer *w, wpk_write_stats *stats, wpk_error *err)
+{
+    return finish(w, NULL, stats, err);
+}
+
+int wpk_writer_finish_placed(wpk_writer *w, wpk_placed_data *d, wpk_write_stats *stats, wpk_error *err)
+{
+    return finish(w, d, stats, err);
 }
 
 void wpk_writer_set_progress(wpk_writer *w, wpk_progress_fn fn, void *ctx)

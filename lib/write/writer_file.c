@@ -6,7 +6,7 @@
  * dictionary; then PAGES (the leaves and branch pages) and DATA (the
  * blocks). No trailer: the header's file_size is checked against the
  * file's size. */
-#include "writer_internal.h"
+#include "writer_placed.h"
 
 #include <errno.h>
 #include <string.h>
@@ -67,7 +67,7 @@ static void fill_stats(const wpk_writer *w, const wpk_built_index *ix, uint64_t 
 
 int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given, wpk_error *err)
 {
-    enum { NSEC = WPK_NINDEX + 6 };
+    enum { NSEC = WPK_NINDEX + 7 };
     wpk2_section sec[NSEC];
     uint32_t nsec = 0;
     static const uint32_t root_type[WPK_NINDEX] = {WPK2_SEC_ENTRY_ROOT, WPK2_SEC_TITLE_ROOT, WPK2_SEC_ID_ROOT,
@@ -88,6 +88,20 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
         sec[nsec++] = prefix_section(WPK2_SEC_DICT, req | (w->dict_stored != w->dict ? WPK2_SECF_ZSTD : 0), &d,
                                      w->dict_size, 0);
     }
+    /* Format 2.2: runs of blocks with dictionaries of their own (a merge). */
+    const wpk_placed_data *pd = w->placed;
+    wbuf runs = {NULL, 0, 0, NULL};
+    if (pd && pd->block_dicts_len) {
+        size_t cap = ZSTD_compressBound(pd->block_dicts_len);
+        if (!(runs.p = wpk_malloc(cap))) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        size_t got = ZSTD_compress(runs.p, cap, pd->block_dicts, pd->block_dicts_len, 19);
+        if (ZSTD_isError(got)) {
+            wpk_free(runs.p);
+            return wpk_fail(err, WPK_E_NOMEM, "%s: compressing the block dictionaries: %s", w->path, ZSTD_getErrorName(got));
+        }
+        runs.len = got;
+        sec[nsec++] = prefix_section(WPK2_SEC_BLOCK_DICTS, req | WPK2_SECF_ZSTD, &runs, pd->block_dicts_len, 0);
+    }
     sec[nsec++] = (wpk2_section){WPK2_SEC_PAGES, req | WPK2_SECF_REGION, 0, ix->pages_size, ix->pages_size, 0,
                                  ix->page_count};
     sec[nsec++] = (wpk2_section){WPK2_SEC_DATA, req | WPK2_SECF_REGION, 0, w->data_size, w->data_size, 0,
@@ -98,9 +112,11 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
         at += sec[i].stored_size;
     }
     uint64_t prefix = sec[nsec - 2].offset; /* where PAGES starts */
-    if (prefix > WPK_DEFAULT_MAX_PREFIX)
+    if (prefix > WPK_DEFAULT_MAX_PREFIX) {
+        wpk_free(runs.p);
         return wpk_fail(err, WPK_E_LIMIT, "%s: the prefix (roots, dictionary) would exceed %u bytes; use a larger page size",
                         w->path, WPK_DEFAULT_MAX_PREFIX);
+    }
     wpk2_header h;
     memset(&h, 0, sizeof h);
     h.file_size = at;
@@ -112,18 +128,23 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
     h.wiki_count = w->table.count;
     h.prefix_size = prefix;
     /* The lowest minor version whose additions the archive uses. */
-    h.minor = w->rev_meta || w->table.case_sensitive_count ? 1 : 0;
+    h.minor = runs.len ? 2 : w->rev_meta || w->table.case_sensitive_count ? 1 : 0;
     /* The format's own rules, checked before anything is written. */
     wpk2_section_map map;
     wpk2_err e;
     int rc = wpk2_section_table_check(sec, nsec, &h, &map, &e);
-    if (rc) return wpk_fail_format(err, rc, &e, w->path);
     uint8_t head[WPK2_HEADER_SIZE + NSEC * WPK2_SECTION_SIZE];
-    h.section_table_checksum = wpk2_section_table_encode(head + WPK2_HEADER_SIZE, sec, nsec);
-    if ((rc = wpk2_header_encode(head, &h, &e)) != 0) return wpk_fail_format(err, rc, &e, w->path);
-
+    if (!rc) {
+        h.section_table_checksum = wpk2_section_table_encode(head + WPK2_HEADER_SIZE, sec, nsec);
+        rc = wpk2_header_encode(head, &h, &e);
+    }
     wpk_outfile o;
-    if ((rc = wpk_outfile_open(&o, w->path, err)) != 0) return rc;
+    if (rc) rc = wpk_fail_format(err, rc, &e, w->path);
+    else rc = wpk_outfile_open(&o, w->path, err);
+    if (rc) {
+        wpk_free(runs.p);
+        return rc;
+    }
     uint64_t off = 0;
 #define PUT(buf, len)                                                              \
     do {                                                                           \
@@ -136,13 +157,15 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
     PUT(ix->summary.p, ix->summary.len);
     PUT(unsigned_record, sizeof unsigned_record);
     PUT(w->dict_stored, w->dict_stored_size);
+    PUT(runs.p, runs.len);
 #undef PUT
+    wpk_free(runs.p);
     const wsink *src[] = {&ix->entries_a, &ix->entries_b, &ix->titles, &ix->ids, &ix->categories, &ix->branches};
     for (size_t i = 0; i < sizeof src / sizeof *src; i++) {
         if (!rc) rc = copy_fd(w, src[i]->fd, src[i]->len, o.fd, off, err);
         off += src[i]->len;
     }
-    if (!rc) rc = copy_fd(w, w->data_fd, w->data_size, o.fd, off, err);
+    if (!rc) rc = pd ? pd->copy(pd->ctx, o.fd, off, w->path, err) : copy_fd(w, w->data_fd, w->data_size, o.fd, off, err);
     off += w->data_size;
     if (!rc && off != h.file_size)
         rc = wpk_fail(err, WPK_E_CORRUPT, "%s: internal error: wrote %llu bytes of %llu", w->path,

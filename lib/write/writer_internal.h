@@ -31,8 +31,9 @@ extern uint32_t wpk_test_category_budget;
  * different contents collide and see them told apart byte by byte. */
 extern uint32_t wpk_test_dedup_hash_bits;
 
-/* Where an entry's content is read from at finish. */
-enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE };
+/* Where an entry's content is read from at finish; WE_PLACED: nowhere, it
+ * is in a block already compressed (a merge: writer_placed.h). */
+enum { WE_SPILLED, WE_UNDER_ROOT, WE_OWN_FILE, WE_PLACED };
 
 /* One entry as added. A million of them for a large collection, so every
  * field counts (72 bytes); what is rarely needed lives elsewhere: the path,
@@ -259,6 +260,7 @@ struct wpk_writer {
     uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories, duplicates;
     wpk_progress_fn progress;
     void *progress_ctx;
+    struct wpk_placed_data *placed; /* a merge's blocks, already compressed (writer_placed.h); NULL when packing */
 };
 
 /* An entry's title, "" without one. */

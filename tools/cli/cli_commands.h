@@ -45,6 +45,7 @@ int cli_cmd_info(int argc, char **argv);
 int cli_cmd_find(int argc, char **argv);
 int cli_cmd_keygen(int argc, char **argv);
 int cli_cmd_sign(int argc, char **argv);
+int cli_cmd_merge(int argc, char **argv);
 /* Run the program NAME (e.g. "wikipack-serve") installed beside this one,
  * else found in PATH, with argv; returns only on failure (cli_helper.c). */
 int cli_run_helper(const char *name, char **argv);

@@ -80,8 +80,9 @@ int cli_cmd_info(int argc, char **argv)
     if (json) {
         char version[32], needs[32];
         snprintf(version, sizeof version, "%u.%u", i.version_major, i.version_minor);
-        /* A reader of a major version reads all of its minor versions. */
-        snprintf(needs, sizeof needs, "%u.0", i.version_major);
+        /* A reader of a major version reads all of its minor versions, but
+         * 2.2's BLOCK_DICTS (written only with it) is a required section. */
+        snprintf(needs, sizeof needs, "%u.%u", i.version_major, i.version_minor >= 2 ? 2u : 0u);
         json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
                               "version", version, "reader_version", needs,
                               "entries", (json_int_t)i.entry_count, "content_bytes", (json_int_t)i.content_bytes,

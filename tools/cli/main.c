@@ -11,6 +11,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  pack -o OUT.wpk INPUT...         pack files and directories\n"
+    "  merge -o OUT.wpk PART.wpk...     join archives packed apart, without recompressing\n"
     "  get ARCHIVE --id N|--title T|--url U|--path P   print one entry's content\n"
     "  find ARCHIVE PREFIX              titles starting with PREFIX\n"
     "  list ARCHIVE [--revisions] [--category C] [--json]   list entries\n"
@@ -26,7 +27,7 @@ static const char usage[] =
     "\n"
     "exit status:\n"
     "  0 success            1 archive damaged (or not signed by the given key)\n"
-    "  2 usage error\n"
+    "  2 usage error, or parts that conflict (merge)\n"
     "  3 entry not found    4 I/O error           5 not a wikipack archive or unsupported version\n"
     "  6 out of memory or over a limit\n";
 
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"pack", cli_cmd_pack}, {"get", cli_cmd_get}, {"list", cli_cmd_list}, {"extract", cli_cmd_extract},
-        {"verify", cli_cmd_verify}, {"info", cli_cmd_info}, {"find", cli_cmd_find}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign},
+        {"verify", cli_cmd_verify}, {"info", cli_cmd_info}, {"find", cli_cmd_find}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign}, {"merge", cli_cmd_merge},
     };
     /* A program of its own: its web server libraries would slow every start. */
     if (!strcmp(cmd, "serve")) return cli_run_helper("wikipack-serve", argv + 1);

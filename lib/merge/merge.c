@@ -1,0 +1,58 @@
+/* merge.c - wpk_merge: one archive from several packed apart, their compressed blocks copied as they are and the indexes built again. */
+#include "merge_internal.h"
+
+#include <string.h>
+
+/* The parts open, each checked as opening checks (prefix, checksums), its
+ * blocks listed and its dictionary read. */
+static int open_parts(mmerge *m, const char *const *paths, size_t n, wpk_error *err)
+{
+    if (!(m->parts = wpk_calloc(n ? n : 1, sizeof *m->parts))) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    int rc = WPK_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        mpart *p = &m->parts[i];
+        p->path = paths[i];
+        rc = wpk_reader_open(&p->r, paths[i], NULL, err);
+        m->nparts = i + 1;
+        if (!rc) rc = wpk_merge_blocks(m, p, err);
+    }
+    return rc;
+}
+
+int wpk_merge(const char *out_path, const char *const *parts, size_t n_parts, const wpk_write_opts *opts,
+              wpk_progress_fn progress, void *progress_ctx, wpk_merge_stats *stats, wpk_error *err)
+{
+    if (!out_path || (!parts && n_parts)) return wpk_fail(err, WPK_E_INVALID, "merge: no output or no parts");
+    if (stats) {
+        int rc = wpk_struct_out_check(stats, sizeof *stats, WPK_MIN_MERGE_STATS, "wpk_merge_stats", err);
+        if (rc) return rc;
+    }
+    wpk_merge_stats st = WPK_MERGE_STATS_INIT;
+    mmerge m;
+    memset(&m, 0, sizeof m);
+    m.progress = progress;
+    m.progress_ctx = progress_ctx;
+    wpk_writer *w = NULL;
+    int rc = open_parts(&m, parts, n_parts, err);
+    if (!rc) rc = wpk_merge_number(&m, err);
+    if (!rc) rc = wpk_writer_create(&w, out_path, opts, err);
+    if (!rc) {
+        wpk_writer_set_progress(w, progress, progress_ctx);
+        rc = wpk_merge_wikis(&m, w, err);
+    }
+    if (!rc) rc = wpk_merge_entries(&m, w, &st.repeated_entries, err);
+    if (!rc) rc = wpk_merge_aliases(&m, w, err);
+    if (!rc) rc = wpk_merge_layout(&m, w, err);
+    wpk_write_stats ws = WPK_WRITE_STATS_INIT;
+    if (!rc) rc = wpk_writer_finish_placed(w, &m.data, &ws, err);
+    wpk_writer_free(w);
+    if (!rc) {
+        st.parts = n_parts;
+        for (size_t i = 0; i < m.nparts; i++) st.input_bytes += m.parts[i].r->src.size;
+        st.block_runs = m.nruns;
+        st.written = ws;
+        if (stats) wpk_struct_out(stats, &st, sizeof st);
+    }
+    wpk_merge_parts_free(&m);
+    return rc;
+}
