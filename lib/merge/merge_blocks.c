@@ -238,6 +238,30 @@ static int check_repeats(mmerge *m, wpk_error *err)
     return WPK_OK;
 }
 
+static int by_place(const void *x, const void *y, void *ctx)
+{
+    const wentry *a = &((const wentry *)ctx)[*(const uint32_t *)x], *b = &((const wentry *)ctx)[*(const uint32_t *)y];
+    if (a->block != b->block) return a->block < b->block ? -1 : 1;
+    return (a->offset_in_block > b->offset_in_block) - (a->offset_in_block < b->offset_in_block);
+}
+
+/* Distinct contents: entries of one part that share a content share its
+ * place (the writer counts the others as duplicates). */
+static int count_places(mmerge *m, wpk_writer *w, wpk_error *err)
+{
+    size_t n = 0;
+    uint32_t *order = wpk_malloc((w->count ? w->count : 1) * sizeof *order);
+    if (!order) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < w->count; i++)
+        if (w->entries[i].size) order[n++] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, by_place, w->entries);
+    uint64_t distinct = 0;
+    for (size_t i = 0; i < n; i++) distinct += !i || by_place(&order[i - 1], &order[i], w->entries) != 0;
+    wpk_free(order);
+    m->data.unique_contents = distinct;
+    return WPK_OK;
+}
+
 int wpk_merge_layout(mmerge *m, wpk_writer *w, wpk_error *err)
 {
     int rc = check_repeats(m, err);
@@ -268,6 +292,7 @@ int wpk_merge_layout(mmerge *m, wpk_writer *w, wpk_error *err)
         if (e->size) e->block = l.number[e->block];
     }
     wpk_free(l.number);
+    if (!rc) rc = count_places(m, w, err);
     if (rc) {
         wpk_free(refs);
         return rc;

@@ -159,5 +159,40 @@ fails 1 "a damaged block in a part: refused" "$WP" merge -q -o "$C/out/d.wpk" "$
 check "... naming the part and the block" grep -q "damaged.wpk.*block at offset" "$T/last.err"
 check "... leaving only what was there" no_leftovers "$C/out" same.wpk
 
+# ---- 5. A lying BLOCK_DICTS (every checksum made right again by
+# edit_block_dicts.py): refused at open (rules R11, R12), or when a block of
+# the run is read (B5) while the other runs still read; verify finds it.
+H=$T/hostile
+mkdir -p "$H"
+check "an unsigned 2.2 archive" "$WP" merge -q -o "$H/m.wpk" "$A/p0.wpk" "$A/p1.wpk" "$A/p2.wpk"
+first_in() { "$WP" list "$1" | awk -F'\t' '$4 > 0 { print $3; exit }'; }
+IN0=$(first_in "$A/p0.wpk")
+IN2=$(first_in "$A/p2.wpk")
+edit() { /usr/bin/python3 "$HERE/edit_block_dicts.py" "$H/m.wpk" "$H/$1.wpk" "$2"; }
+check "an edit that changes nothing reads" edit same "pass"
+check "... and verifies" "$WP" verify "$H/same.wpk"
+open_case() { # NAME EXIT EDIT: open refuses it with EXIT
+    check "make $1" edit "$1" "$3"
+    fails "$2" "$1: refused at open" "$WP" info "$H/$1.wpk"
+    check "... naming the section" grep -q "block dictionaries" "$T/last.err"
+}
+open_case first-not-0 1 "runs[0]['start'] = 1"
+open_case step-0 1 "runs[1]['start'] = runs[0]['start']"
+open_case form-3 1 "runs[0]['form'] = 3"
+open_case start-past-data 1 "runs[2]['start'] = data_size"
+open_case dict-past-next-run 1 "runs[0]['stored_size'] = runs[1]['start'] + 1"
+open_case dict-over-cap 6 "runs[0]['raw_size'] = 17 << 20"
+read_case() { # NAME EDIT NEEDLE: a block of the first run refused, the last run's read
+    check "make $1" edit "$1" "$2"
+    fails 1 "$1: an entry of the first run refused" "$WP" get "$H/$1.wpk" --path "$IN0"
+    check "... saying why" grep -q "$3" "$T/last.err"
+    check "$1: an entry of the last run still reads" "$WP" get "$H/$1.wpk" --path "$IN2"
+    fails 1 "$1: verify finds it" "$WP" verify "$H/$1.wpk"
+}
+read_case dict-checksum "runs[0]['checksum'] ^= 1" "checksum mismatch"
+read_case block-inside-dict "runs[0]['stored_size'] += 1" "inside the dictionary"
+read_case no-dict-for-its-blocks "runs[0] = dict(start=0, form=0)" "decompress"
+read_case run-inside-a-block "runs.insert(1, dict(start=runs[0]['stored_size'] + 1, form=0))" "crosses the end"
+
 echo "test_merge: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
