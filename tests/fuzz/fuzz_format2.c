@@ -7,6 +7,7 @@
  *   1 section table entries and the table rules (no table checksum)
  *   2 entry page   3 title page   4 ID page   5 category page
  *   6 root         7 branch page  8 WIKIS     9 SUMMARY   10 signature record
+ *   11 BLOCK_DICTS (format 2.2; byte 1 sets the DATA size, byte 2 the dictionary cap)
  * Whatever decodes must keep the codec's promises, else abort: encoding
  * it succeeds and decoding that gives the same structure again (roots and
  * signature records: the same bytes); decoding again with a referrer made
@@ -229,6 +230,32 @@ static void others(int kind, const uint8_t *p, size_t n, uint8_t v)
     wpk2_buf_free(&out);
 }
 
+/* BLOCK_DICTS: what decodes encodes and decodes again to the same runs
+ * (varints may have been written long), and every run's start finds that
+ * run. */
+static void block_dicts(const uint8_t *p, size_t n, uint8_t v, uint8_t w)
+{
+    wpk2_err err;
+    wpk2_block_dicts d;
+    uint64_t data_size = (uint64_t)v * 977 + 1, max_dict = w & 1 ? 64 : UINT64_MAX;
+    if (wpk2_block_dicts_decode(p, n, data_size, max_dict, NULL, &d, &err)) return;
+    wpk2_buf out = {0};
+    MUST(d.count >= 1 && d.runs[0].start == 0);
+    for (uint32_t i = 0; i < d.count; i++) {
+        MUST(d.runs[i].start < data_size && wpk2_block_dicts_run(&d, d.runs[i].start) == i);
+        MUST(d.runs[i].form == WPK2_RUN_NO_DICT || d.runs[i].raw_size <= max_dict);
+        if (i) MUST(d.runs[i].start > d.runs[i - 1].start + d.runs[i - 1].stored_size - 1);
+    }
+    wpk2_block_dicts again;
+    MUST(wpk2_block_dicts_encode(&out, d.runs, d.count) == 0 && out.len <= n);
+    MUST(wpk2_block_dicts_decode(out.p, out.len, data_size, max_dict, NULL, &again, &err) == 0 && again.count == d.count);
+    for (uint32_t i = 0; i < d.count; i++)
+        MUST(!memcmp(&again.runs[i], &d.runs[i], sizeof d.runs[i]));
+    wpk2_block_dicts_free(&again);
+    wpk2_buf_free(&out);
+    wpk2_block_dicts_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 3) return 0;
@@ -251,6 +278,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 5: category_page(copy, n, &ctx); break;
     case 6: case 7: root(copy, n, v, kind == 7); break;
     case 8: case 9: case 10: others(kind, copy, n, v); break;
+    case 11: block_dicts(copy, n, v, w); break;
     default: break;
     }
     free(copy);
