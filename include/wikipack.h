@@ -705,10 +705,11 @@ typedef struct wpk_merge_stats {
  * its metadata and content are alike, and is WPK_E_EXISTS (naming it and
  * both parts) otherwise; so is a wiki case-sensitive in one part and not
  * in another. Parts with different dictionaries make a format 2.2 archive
- * (BLOCK_DICTS). opts: page_size and level (of the index pages) count;
- * NULL for the defaults. The same parts in the same order give the same
+ * (BLOCK_DICTS). opts: page_size and level (of the index pages, default
+ * WPK_MERGE_DEFAULT_LEVEL) count; NULL for the defaults. The same parts in the same order give the same
  * bytes. The output is unsigned: sign it again. Nothing appears under
  * out_path unless the merge succeeds. */
+#define WPK_MERGE_DEFAULT_LEVEL 9
 WPK_API int wpk_merge(const char *out_path, const char *const *parts, size_t n_parts, const wpk_write_opts *opts,
                       wpk_progress_fn progress, void *progress_ctx, wpk_merge_stats *stats, wpk_error *err);
 

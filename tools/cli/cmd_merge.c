@@ -23,7 +23,8 @@ static const char merge_usage[] =
     "\n"
     "options:\n"
     "  -o, --output FILE      the archive to write (written beside it, renamed when complete)\n"
-    "  -l, --level N          zstd level of the index pages, 1-22 (default 19)\n"
+    "  -l, --level N          zstd level of the index pages, 1-22 (default 9: the blocks are\n"
+    "                         not recompressed; 19 makes the index ~6% smaller, 4x slower)\n"
     "      --page-size SIZE   target raw index page size, 4K-1M (default: as pack)\n"
     "  -q, --quiet            print no summary and no progress\n";
 
