@@ -92,6 +92,29 @@ same_files "$tmp/multi" multi
 "$wikipack" pack -q -o "$out/wikis.wpk" "$here/src/wikis"
 expected wikis
 
+# merged (format 2.2): `wikipack merge` of two halves of a generated
+# collection packed apart, each with a dictionary of its own (BLOCK_DICTS,
+# one run of blocks each), and of wikis.wpk (no dictionary: a third run).
+for half in a b; do
+    base_id=$([ "$half" = a ] && echo 5000 || echo 6000)
+    for i in $(seq 0 59); do
+        dir=$tmp/merged-$half/$half$((i % 3))
+        mkdir -p "$dir"
+        {
+            printf '# %s %d\n\n## Metadata\n' "${half^^} topic" "$i"
+            printf -- '- **Last Updated:** 2024-02-%02d 08:00:00 UTC\n' "$((i % 28 + 1))"
+            printf -- '- **Language:** en\n- **Page ID:** %d\n\n## Content\n\n' "$(( ${base_id:-0} + i ))"
+            for line in $(seq 1 40); do
+                printf 'Paragraph %d of %s topic %d: the %s half of the merged vector, words %d and %d.\n' \
+                    "$line" "$half" "$i" "$half" "$(( (i * 7 + line * 13) % 97 ))" "$(( (i * 11 + line) % 89 ))"
+            done
+        } >"$dir/${half}_topic_$i.md"
+    done
+    "$wikipack" pack -q -o "$tmp/merged-$half.wpk" "$tmp/merged-$half"
+done
+"$wikipack" merge -q -o "$out/merged.wpk" "$tmp/merged-a.wpk" "$tmp/merged-b.wpk" "$out/wikis.wpk"
+expected merged
+
 # signed: small signed with the test key.
 cp "$out/small.wpk" "$out/signed.wpk"
 install -m 600 "$here/valid/signed.key" "$tmp/signed.key" # the command wants a private key file

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Check the reader against the sample vectors of spec/vectors/ (format 2.0,
+# Check the reader against the sample vectors of spec/vectors/ (format 2.x,
 # written by spec/vectors/make_vectors.sh): every valid archive lists as in
 # NAME.list (and NAME.find, NAME.category when present), every entry reads
 # back as the file in NAME.contents/, and verify passes (with NAME.pub, also
