@@ -23,29 +23,32 @@ static int same_ref(const wpk2_block_ref *a, const wpk2_block_ref *b)
            !memcmp(a->auth, b->auth, 32);
 }
 
-/* Every block the part's entries use, once each, in DATA order. */
+/* Every block the part's entry pages name, once each, in DATA order: the
+ * pages' block references, without decoding each entry. */
 static int collect_blocks(mmerge *m, mpart *p, wpk_error *err)
 {
     wpk_reader *r = p->r;
+    wpk_index *idx = &r->idx[WPK2_PAGE_ENTRY];
     size_t n = 0, cap = 0;
     wpk2_block_ref *refs = NULL;
-    int rc = WPK_OK;
-    for (uint64_t i = 0; i < r->h.entry_count && !rc; i++) {
-        wpk_entry *e;
-        if ((rc = wpk_reader_entry_at(r, i, &e, err)) != 0) break;
-        const wpk_entry_full *f = (const wpk_entry_full *)e;
-        if (e->size && !(n && refs[n - 1].offset == f->block.offset)) { /* neighbours often share a block */
-            if (n == cap) {
-                size_t c = cap ? cap * 2 : 1024;
-                wpk2_block_ref *g = wpk_realloc(refs, c * sizeof *g);
-                if (!g) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
-                else refs = g, cap = c;
-            }
-            if (!rc) refs[n++] = f->block;
+    wpk_leaf_pos pos;
+    const wpk2_root_item *it = NULL;
+    int rc = wpk_index_ready(r, idx, err);
+    if (!rc) rc = wpk_index_first(r, idx, &pos, &it, err);
+    for (uint64_t pages = 0; !rc && it; pages++, rc = wpk_index_next(r, idx, &pos, &it, err)) {
+        wpk_shared *page;
+        if ((rc = wpk_leaf_get(r, idx, it, &page, err)) != 0) break;
+        const wpk2_entry_page *pg = &wpk_page_of(page)->u.entry;
+        if (n + pg->block_count > cap) {
+            size_t c = (n + pg->block_count) * 2;
+            wpk2_block_ref *g = wpk_realloc(refs, c * sizeof *g);
+            if (!g) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+            else refs = g, cap = c;
         }
-        wpk_entry_free(e);
-        if (m->progress && (i & 0xFFFF) == 0) {
-            wpk_progress pr = {sizeof pr, "reading blocks", 0, 0, i, r->h.entry_count};
+        for (uint32_t i = 0; !rc && i < pg->block_count; i++) refs[n++] = pg->blocks[i];
+        wpk_shared_release(page);
+        if (m->progress && (pages & 255) == 0) {
+            wpk_progress pr = {sizeof pr, "reading blocks", 0, 0, it->first_item, r->h.entry_count};
             m->progress(m->progress_ctx, &pr);
         }
     }
