@@ -8,11 +8,18 @@
 static int open_parts(mmerge *m, const char *const *paths, size_t n, wpk_error *err)
 {
     if (!(m->parts = wpk_calloc(n ? n : 1, sizeof *m->parts))) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    /* Entries are read in order, a page at a time: a few pages a part
+     * suffice, and many parts must not each keep a reader's usual 16 MiB. */
+    wpk_open_opts o = WPK_OPEN_OPTS_INIT;
+    o.cache_pages = 16;
+    o.page_cache_bytes = (64u << 20) / (n ? n : 1);
+    if (o.page_cache_bytes < (1u << 20)) o.page_cache_bytes = 1u << 20;
+    o.block_cache_bytes = 0; /* contents are read only to compare repeats */
     int rc = WPK_OK;
     for (size_t i = 0; i < n && !rc; i++) {
         mpart *p = &m->parts[i];
         p->path = paths[i];
-        rc = wpk_reader_open(&p->r, paths[i], NULL, err);
+        rc = wpk_reader_open(&p->r, paths[i], &o, err);
         m->nparts = i + 1;
         if (!rc) rc = wpk_merge_blocks(m, p, err);
     }
