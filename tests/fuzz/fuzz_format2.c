@@ -244,7 +244,7 @@ static void block_dicts(const uint8_t *p, size_t n, uint8_t v, uint8_t w)
     for (uint32_t i = 0; i < d.count; i++) {
         MUST(d.runs[i].start < data_size && wpk2_block_dicts_run(&d, d.runs[i].start) == i);
         MUST(d.runs[i].form == WPK2_RUN_NO_DICT || d.runs[i].raw_size <= max_dict);
-        if (i) MUST(d.runs[i].start > d.runs[i - 1].start + d.runs[i - 1].stored_size - 1);
+        if (i) MUST(d.runs[i].start > d.runs[i - 1].start && d.runs[i].start >= d.runs[i - 1].start + d.runs[i - 1].stored_size);
     }
     wpk2_block_dicts again;
     MUST(wpk2_block_dicts_encode(&out, d.runs, d.count) == 0 && out.len <= n);
