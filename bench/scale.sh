@@ -97,11 +97,11 @@ commas() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
 # gen N -> corpus directory (reused when complete); sets G_FILES G_ARTICLES G_BYTES
 # G_DIR (the corpus directory) and G_INPUT (what is packed: it, or its .jsonl file)
 gen() {
-    local n=$1 dir=$DATA/gen_$1_s$SEED opt=""
-    [ "$FORMAT" = jsonl ] && { dir=$DATA/jsonl_$1_s$SEED; opt=--jsonl; }
+    local n=$1 dir=$DATA/gen_$1_s$SEED opt="" what=files
+    [ "$FORMAT" = jsonl ] && { dir=$DATA/jsonl_$1_s$SEED; opt=--jsonl; what=records; }
     if [ ! -f "$dir.done" ]; then
         rm -rf "$dir" "$dir.done"
-        log "generating $n ${opt:+records }${opt:-files }into $dir"
+        log "generating $n $what into $dir"
         "$PY" "$HERE/gen_corpus.py" $opt --seed "$SEED" "$n" "$dir" > "$dir.tmp" 2>>"$DATA/logs/gen.log" ||
             { log "gen_corpus failed"; exit 1; }
         mv "$dir.tmp" "$dir.done"
