@@ -6,6 +6,9 @@ plus python3-libzim for `zim-pack`).
     bench_util.py stats DIR                  print "FILES BYTES" (regular files, recursively)
     bench_util.py readlist DIR N SEED OUT    pick N files at random (fixed seed) and write
                                              PATH<TAB>TITLE<TAB>PAGEID lines to OUT
+    bench_util.py readlist-jsonl FILE N SEED OUT   the same for the records of a JSON Lines
+                                             file packed alone (paths as `wikipack pack`
+                                             names them: STEM/TITLE.txt)
     bench_util.py zim-pack DIR OUT.zim       write a ZIM with python3-libzim's Creator, defaults
     bench_util.py proc-commands TOOL KEY ARCHIVE LIST OUT   one command line per pick that has
                                              KEY (id|title|path), tab-separated, for proc_bench:
@@ -22,6 +25,7 @@ The read list asks for a title only for articles: '# Title' and an
 '## Article Metadata' or '## Metadata' block (not a folder's README.md, whose
 '# folder' line wikipack does not take as a title).
 """
+import json
 import os
 import random
 import re
@@ -145,6 +149,44 @@ def cmd_zim_pack(top, out):
             creator.add_item(FileItem(rel, full, title or rel))
             n += 1
     print("zim-pack: %d items" % n)
+
+
+def record_path(stem, title):
+    """The entry path `wikipack pack` gives a JSON Lines record (pack_paths.c:
+    spaces as '_'; '%', '/', '\\', control bytes and a leading '.'
+    %-encoded); long titles and repeated paths, which it shortens or
+    numbers, are not in the generated corpora."""
+    out = []
+    for i, ch in enumerate(title.encode("utf-8")):
+        if ch == 0x20:
+            out.append(b"_")
+        elif ch < 0x20 or ch == 0x7F or ch in b"%/\\" or (i == 0 and ch == 0x2E):
+            out.append(b"%%%02X" % ch)
+        else:
+            out.append(bytes([ch]))
+    return "%s/%s.txt" % (stem, b"".join(out).decode("utf-8"))
+
+
+def cmd_readlist_jsonl(path, n, seed, out):
+    with open(path, "rb") as f:
+        count = sum(1 for _ in f)
+    if not count:
+        sys.exit("readlist-jsonl: no records in %s" % path)
+    rng = random.Random(seed)
+    lines = rng.sample(range(count), n) if n <= count else [rng.randrange(count) for _ in range(n)]
+    wanted = set(lines)
+    got = {}
+    with open(path, "rb") as f:
+        for i, line in enumerate(f):
+            if i in wanted:
+                got[i] = json.loads(line)
+    stem = os.path.basename(path).split(".", 1)[0]
+    with open(out, "w", encoding="utf-8") as f:
+        for i in lines:
+            r = got[i]
+            pid = r.get("page_id", "")
+            f.write("%s\t%s\t%s\n" % (record_path(stem, r["title"]), r["title"], pid))
+    print("%d picks from %d records" % (len(lines), count))
 
 
 def pct(values, p):
@@ -400,6 +442,8 @@ def main(argv):
         cmd_stats(args[0])
     elif cmd == "readlist" and len(args) == 4:
         cmd_readlist(args[0], int(args[1]), int(args[2]), args[3])
+    elif cmd == "readlist-jsonl" and len(args) == 4:
+        cmd_readlist_jsonl(args[0], int(args[1]), int(args[2]), args[3])
     elif cmd == "zim-pack" and len(args) == 2:
         cmd_zim_pack(*args)
     elif cmd == "proc-commands" and len(args) == 5 and args[1] in ("id", "title", "path"):

@@ -332,6 +332,8 @@ typedef struct wspill_view {
     size_t cap, len;
     uint64_t start;             /* file offset of buf[0] */
 } wspill_view;
+/* Contents up to this size are read through a spill view rather than one read each. */
+#define WPK_SPILL_VIEW_SMALL (64u << 10)
 /* Bytes [at, at + n) of the spill file at *out, valid until the next call. */
 int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err);
 void wpk_spill_view_free(wspill_view *v);

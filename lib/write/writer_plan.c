@@ -222,6 +222,11 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
     dedup d = {wpk_malloc(cap * sizeof(uint32_t)), cap - 1};
     uint8_t *buf = NULL;
     size_t buf_cap = 0;
+    /* Small spilled contents are read through a window: block order mostly
+     * follows the spill file (wpk_path_ranks), and a read each was a
+     * system call each. */
+    wspill_view view;
+    memset(&view, 0, sizeof view);
     int rc = WPK_OK;
     if (!d.slot) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     memset(d.slot, 0xff, cap * sizeof(uint32_t));
@@ -233,23 +238,29 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
         uint64_t size = e->size;
         if (file && (rc = stat_file(file, &size, err)) != 0) break;
         e->size = (uint32_t)size; /* stat_file refused more than WPK_MAX_ENTRY */
-        if (e->size + 1 > buf_cap) {
-            uint8_t *grown = wpk_realloc(buf, (size_t)e->size + 1);
-            if (!grown) {
-                rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes",
-                              wpk_entry_label(w, e, pathbuf, sizeof pathbuf), (unsigned long long)e->size);
-                break;
+        const uint8_t *data = buf;
+        if (!file && e->size <= WPK_SPILL_VIEW_SMALL) {
+            if ((rc = wpk_spill_view(w, &view, we_content_at(e), e->size, &data, err)) != 0) break;
+        } else {
+            if (e->size + 1 > buf_cap) {
+                uint8_t *grown = wpk_realloc(buf, (size_t)e->size + 1);
+                if (!grown) {
+                    rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory for %llu bytes",
+                                  wpk_entry_label(w, e, pathbuf, sizeof pathbuf), (unsigned long long)e->size);
+                    break;
+                }
+                buf = grown;
+                buf_cap = (size_t)e->size + 1;
             }
-            buf = grown;
-            buf_cap = (size_t)e->size + 1;
+            if ((rc = read_content_from(w, e, file, buf, err)) != 0) break; /* file: read back above */
+            data = buf;
         }
-        if ((rc = read_content_from(w, e, file, buf, err)) != 0) break; /* file: read back above */
-        e->hash = XXH3_64bits(buf, (size_t)e->size);
+        e->hash = XXH3_64bits(data, (size_t)e->size);
         w->content_bytes += e->size;
         wpk_writer_report(w, "reading", w->content_bytes, 0, k + 1, w->count);
         if (e->size == 0) continue; /* stored nowhere */
         uint32_t *slot;
-        if ((rc = dedup_find(&d, w, order[k], buf, &slot, err)) != 0) break;
+        if ((rc = dedup_find(&d, w, order[k], data, &slot, err)) != 0) break;
         if (*slot != UINT32_MAX) { /* identical to an earlier content: its entry, until it has a block */
             e->is_duplicate = 1;
             e->block = *slot;
@@ -262,6 +273,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
     }
     wpk_free(d.slot);
     wpk_free(buf);
+    wpk_spill_view_free(&view);
     return rc;
 }
 
@@ -341,9 +353,31 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
 {
     uint8_t *buf = wpk_malloc(b->raw_size ? b->raw_size : 1);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory for a block of %u bytes", b->raw_size);
+    /* Spilled contents that lie close together in the spill file (they
+     * mostly follow block order: wpk_path_ranks) come in one read of their
+     * span rather than a system call each; any other block, or a failed
+     * read, entry by entry. */
+    uint64_t lo = UINT64_MAX, hi = 0;
+    uint8_t *span = NULL;
     for (uint32_t i = 0; i < b->count; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
-        int rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
+        if (e->source != WE_SPILLED) {
+            hi = 0;
+            break;
+        }
+        lo = we_content_at(e) < lo ? we_content_at(e) : lo;
+        hi = we_content_at(e) + e->size > hi ? we_content_at(e) + e->size : hi;
+    }
+    if (b->count > 1 && hi > lo && hi - lo <= 2 * (uint64_t)b->raw_size + (64u << 10) &&
+        (span = wpk_malloc((size_t)(hi - lo))) != NULL && read_fd_exact(w->spill_fd, span, hi - lo, lo) != 0) {
+        wpk_free(span);
+        span = NULL;
+    }
+    for (uint32_t i = 0; i < b->count; i++) {
+        const wentry *e = &w->entries[w->unique[b->first + i]];
+        int rc = WPK_OK;
+        if (span) memcpy(buf + e->offset_in_block, span + (we_content_at(e) - lo), e->size);
+        else rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
         if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash) {
             char pathbuf[WPK_FILE_PATH_MAX];
             const char *file;
@@ -352,10 +386,12 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
             rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", file);
         }
         if (rc) {
+            wpk_free(span);
             wpk_free(buf);
             return rc;
         }
     }
+    wpk_free(span);
     *raw = buf;
     return WPK_OK;
 }
