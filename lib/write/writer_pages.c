@@ -137,6 +137,18 @@ int wpk_root_branch(wleaves *l, uint64_t base, wsink *branches, uint64_t branch_
     }
     uint32_t most = wpk_test_branch_size ? wpk_test_branch_size : WPK_BRANCH_ITEMS;
     if (l->count <= most) return WPK_OK;
+    /* As many items in the root as in each branch page (about the square
+     * root of the leaves): a fresh reader's first lookup decodes the root
+     * and one branch page, so both stay small. With 4,096 items a branch
+     * page, 10,000,000 entries made 256 KB branch pages, read and hashed
+     * whole on the first lookup of a fresh reader (1.2 ms, against 0.47 ms
+     * at 1,000,000 entries, whose root was flat). */
+    if (!wpk_test_branch_size) {
+        uint32_t per = 1;
+        while ((uint64_t)per * per < l->count) per++;
+        if ((l->count + per - 1) / per > WPK_BRANCH_ITEMS) per = (l->count + WPK_BRANCH_ITEMS - 1) / WPK_BRANCH_ITEMS;
+        most = per;
+    }
     /* The leaves end where the branch pages start. */
     wpk2_root_ctx ctx = {.index_kind = l->kind, .entry_count = entry_count, .pages_size = branch_base,
                          .alloc = &wpk_writer_alloc};
