@@ -351,32 +351,31 @@ int wpk_plan(wpk_writer *w, wpk_error *err)
 
 int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
 {
-    uint8_t *buf = wpk_malloc(b->raw_size ? b->raw_size : 1);
-    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory for a block of %u bytes", b->raw_size);
-    /* Spilled contents that lie close together in the spill file (they
-     * mostly follow block order: wpk_path_ranks) come in one read of their
-     * span rather than a system call each; any other block, or a failed
-     * read, entry by entry. */
-    uint64_t lo = UINT64_MAX, hi = 0;
-    uint8_t *span = NULL;
+    /* Spilled contents that lie close together in the spill file, in
+     * block order (they mostly do: wpk_path_ranks), come in one read of
+     * their span rather than a system call each, into the block's own
+     * buffer, and are then moved down to their places (each moves to at
+     * most where it was read, so none overwrites one still to move); any
+     * other block, or a failed read, entry by entry. */
+    uint64_t lo = UINT64_MAX, hi = 0, end = 0;
     for (uint32_t i = 0; i < b->count; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
-        if (e->source != WE_SPILLED) {
+        if (e->source != WE_SPILLED || we_content_at(e) < end) {
             hi = 0;
             break;
         }
-        lo = we_content_at(e) < lo ? we_content_at(e) : lo;
-        hi = we_content_at(e) + e->size > hi ? we_content_at(e) + e->size : hi;
+        lo = i ? lo : we_content_at(e);
+        hi = end = we_content_at(e) + e->size;
     }
-    if (b->count > 1 && hi > lo && hi - lo <= 2 * (uint64_t)b->raw_size + (64u << 10) &&
-        (span = wpk_malloc((size_t)(hi - lo))) != NULL && read_fd_exact(w->spill_fd, span, hi - lo, lo) != 0) {
-        wpk_free(span);
-        span = NULL;
-    }
+    int spanned = b->count > 1 && hi > lo && hi - lo <= 2 * (uint64_t)b->raw_size + (64u << 10);
+    size_t cap = spanned && hi - lo > b->raw_size ? (size_t)(hi - lo) : b->raw_size;
+    uint8_t *buf = wpk_malloc(cap ? cap : 1);
+    if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory for a block of %u bytes", b->raw_size);
+    if (spanned && read_fd_exact(w->spill_fd, buf, hi - lo, lo) != 0) spanned = 0;
     for (uint32_t i = 0; i < b->count; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
         int rc = WPK_OK;
-        if (span) memcpy(buf + e->offset_in_block, span + (we_content_at(e) - lo), e->size);
+        if (spanned) memmove(buf + e->offset_in_block, buf + (we_content_at(e) - lo), e->size);
         else rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
         if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash) {
             char pathbuf[WPK_FILE_PATH_MAX];
@@ -386,12 +385,10 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
             rc = wpk_fail(err, WPK_E_IO, "%s: file changed while packing", file);
         }
         if (rc) {
-            wpk_free(span);
             wpk_free(buf);
             return rc;
         }
     }
-    wpk_free(span);
     *raw = buf;
     return WPK_OK;
 }
