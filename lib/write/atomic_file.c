@@ -25,33 +25,38 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* An anonymous file in dir: O_TMPFILE, else a named file unlinked at once. */
+static int tempfile_at(const char *dir, int *fd_out, wpk_error *err)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600), e = errno;
+    if (fd < 0) {
+        size_t n = strlen(dir) + 32;
+        char *tmpl = wpk_malloc(n);
+        if (!tmpl) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        snprintf(tmpl, n, "%s/.wpk-spill-XXXXXX", dir);
+        fd = mkostemp(tmpl, O_CLOEXEC);
+        e = errno;
+        if (fd >= 0) unlink(tmpl);
+        wpk_free(tmpl);
+    }
+    if (fd < 0) return wpk_fail(err, WPK_E_IO, "%s: cannot create a temporary file: %s", dir, strerror(e));
+    *fd_out = fd;
+    return WPK_OK;
+}
+
 int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err)
 {
     char *dir = dir_of(near_path);
     if (!dir) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        /* No O_TMPFILE here: a named file, unlinked at once. */
-        size_t n = strlen(dir) + 32;
-        char *tmpl = wpk_malloc(n);
-        if (!tmpl) {
-            wpk_free(dir);
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        }
-        snprintf(tmpl, n, "%s/.wpk-spill-XXXXXX", dir);
-        fd = mkostemp(tmpl, O_CLOEXEC);
-        if (fd >= 0) unlink(tmpl);
-        wpk_free(tmpl);
-    }
-    if (fd < 0) {
-        int e = errno;
-        wpk_fail(err, WPK_E_IO, "%s: cannot create a temporary file: %s", dir, strerror(e));
-        wpk_free(dir);
-        return WPK_E_IO;
-    }
+    int rc = tempfile_at(dir, fd_out, err);
     wpk_free(dir);
-    *fd_out = fd;
-    return WPK_OK;
+    return rc;
+}
+
+int wpk_tempfile(int *fd_out, wpk_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    return tempfile_at(dir && *dir ? dir : "/tmp", fd_out, err);
 }
 
 int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err)

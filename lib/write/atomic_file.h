@@ -18,6 +18,8 @@ int wpk_outfile_commit(wpk_outfile *o, wpk_error *err);
 void wpk_outfile_abort(wpk_outfile *o);
 /* An anonymous scratch file in the directory of near_path. */
 int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err);
+/* An anonymous scratch file in $TMPDIR, else /tmp. */
+int wpk_tempfile(int *fd_out, wpk_error *err);
 int wpk_write_all(int fd, const void *buf, size_t len, uint64_t offset, const char *name, wpk_error *err);
 
 #endif
