@@ -13,9 +13,9 @@
 
 /* What follows from the budget: a sorter smaller than a 32nd of it is not
  * worth a run (so runs stay few; memory stays within a small multiple of
- * the budget); a merge reads up to 64 KiB a run and, at most, merges as
- * many runs at once as the budget has half-MiB (2 with a tiny test budget:
- * merges of merges are then tested too). */
+ * the budget); at most as many runs are merged at once as the budget has
+ * half-MiB (2 with a tiny test budget: merges of merges are then tested
+ * too), each read through a buffer of 4 to 64 KiB. */
 static size_t min_run(const wpk_spill *s) { return s->budget / 32; }
 static size_t fan_in(const wpk_spill *s)
 {
@@ -24,7 +24,8 @@ static size_t fan_in(const wpk_spill *s)
 }
 static size_t read_records(const wpk_spill *s, size_t size)
 {
-    size_t b = s->budget / 1024 < (64u << 10) ? s->budget / 1024 : (64u << 10);
+    size_t b = s->budget / 1024;
+    b = b < (4u << 10) ? (4u << 10) : b > (64u << 10) ? (64u << 10) : b;
     return b / size ? b / size : 1;
 }
 
@@ -51,11 +52,12 @@ void wpk_sorter_init(wpk_sorter *t, wpk_spill *s, size_t size, wpk_rec_cmp cmp)
     s->sorters = t;
 }
 
-/* Give the disk back: the bytes of runs no longer read (best effort). */
+/* Give the disk back: the bytes of runs no longer read (best effort; not
+ * worth a system call for a small run). */
 static void punch(wpk_spill *s, const wpk_run *r, size_t size)
 {
 #ifdef FALLOC_FL_PUNCH_HOLE
-    if (s->fd >= 0 && r->n) fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)r->at, (off_t)(r->n * size));
+    if (s->fd >= 0 && r->n * size >= (1u << 20)) fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)r->at, (off_t)(r->n * size));
 #else
     (void)s, (void)r, (void)size;
 #endif
