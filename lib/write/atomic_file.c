@@ -56,7 +56,7 @@ int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err)
 int wpk_tempfile(int *fd_out, wpk_error *err)
 {
     const char *dir = getenv("TMPDIR");
-    return tempfile_at(dir && *dir ? dir : "/tmp", fd_out, err);
+    return tempfile_at(dir && *dir ? dir : P_tmpdir, fd_out, err); /* P_tmpdir: /tmp */
 }
 
 int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err)
