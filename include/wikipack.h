@@ -595,7 +595,10 @@ WPK_API int wpk_reader_foreach(wpk_reader *r, wpk_entry_cb cb, void *ctx, wpk_er
  * every block. Each problem found is reported to `report`
  * (may be NULL) and counted; verification goes on after a problem where it
  * can. Returns 0 when intact, WPK_E_CORRUPT when damaged, WPK_E_LIMIT when
- * the only problems are pages or blocks over the caps of wpk_open_opts. */
+ * the only problems are pages or blocks over the caps of wpk_open_opts.
+ * Memory stays flat whatever the entry count: past 32 MiB, what the checks
+ * across pages need goes to an unnamed temporary file in TMPDIR (else
+ * /tmp); WPK_E_IO when that file cannot be written. */
 typedef enum { WPK_VERIFY_QUICK = 0, WPK_VERIFY_FULL = 1 } wpk_verify_level;
 typedef void (*wpk_problem_cb)(void *ctx, const wpk_error *problem);
 typedef struct wpk_verify_stats {

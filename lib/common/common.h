@@ -76,6 +76,12 @@ void wpk_struct_out(void *given, const void *full, size_t size);
 #define WPK_MIN_CACHE_STATS WPK_SIZE_THROUGH(wpk_cache_stats, page_slots)
 #define WPK_MIN_MERGE_STATS WPK_SIZE_THROUGH(wpk_merge_stats, written)
 
+/* tempfile.c: an unlinked scratch file in dir; one in TMPDIR (else /tmp). */
+int wpk_tempfile_at(const char *dir, int *fd_out, wpk_error *err);
+int wpk_tempfile(int *fd_out, wpk_error *err);
+/* All of buf at offset, or WPK_E_IO naming `name`. */
+int wpk_write_all(int fd, const void *buf, size_t len, uint64_t offset, const char *name, wpk_error *err);
+
 /* errors (error.c) */
 int wpk_fail(wpk_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int wpk_fail_at(wpk_error *err, int code, uint64_t offset, const char *fmt, ...)

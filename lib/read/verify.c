@@ -31,39 +31,53 @@ void wpk_v_error(vctx *v, const wpk_error *e)
 {
     /* Failing to read or to allocate is not damage: the result says so. */
     if (e->code == WPK_E_IO) v->io_failed = 1;
-    if (e->code == WPK_E_NOMEM) v->oom = 1;
+    if (e->code == WPK_E_NOMEM) wpk_v_nomem(v);
     if (e->code == WPK_E_LIMIT) v->over_caps++;
     v->st.problems++;
     if (v->report) v->report(v->ctx, e);
 }
 
-int wpk_v_push(vctx *v, void *arr, size_t *n, size_t sz, const void *elem)
+size_t wpk_test_verify_budget;
+uint64_t wpk_test_verify_runs;
+
+void wpk_v_nomem(vctx *v)
 {
-    void **p = arr;
-    /* Capacity 16, doubled each time the count reaches a power of two. */
-    if (*n == 0 || (*n >= 16 && !(*n & (*n - 1)))) {
-        size_t cap = *n ? *n * 2 : 16;
-        void *g = cap <= SIZE_MAX / sz ? wpk_realloc(*p, cap * sz) : NULL;
-        if (!g) {
-            v->oom = 1;
-            return -1;
-        }
-        *p = g;
-    }
-    memcpy((char *)*p + *n * sz, elem, sz);
-    (*n)++;
-    return 0;
+    v->oom = 1;
+    v->halted = 1;
 }
 
-vent *wpk_v_ent(vctx *v, uint64_t n)
+/* A failure of the sorters: out of memory, or of the temporary file (no
+ * damage found: the result says so). */
+static void sort_failed(vctx *v, int rc, const wpk_error *e)
 {
-    size_t lo = 0, hi = v->nents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v->ents[mid].n < n) lo = mid + 1;
-        else hi = mid;
+    if (rc == WPK_E_NOMEM) wpk_v_nomem(v);
+    else if (!v->spill_failed) {
+        v->spill_failed = 1;
+        v->spill_err = *e;
     }
-    return lo < v->nents && v->ents[lo].n == n ? &v->ents[lo] : NULL;
+    v->halted = 1;
+}
+
+int wpk_v_add(vctx *v, wpk_sorter *t, const void *rec)
+{
+    wpk_error e;
+    int rc = wpk_sorter_add(t, rec, &e);
+    if (rc) sort_failed(v, rc, &e);
+    return rc ? -1 : 0;
+}
+
+int wpk_v_open(vctx *v, wpk_sorter *t, wpk_sort_reader *rd)
+{
+    wpk_error e;
+    int rc = wpk_sort_open(t, rd, &e);
+    if (rc) sort_failed(v, rc, &e);
+    return rc ? -1 : 0;
+}
+
+void wpk_v_close(vctx *v, wpk_sort_reader *rd)
+{
+    if (rd->rc) sort_failed(v, rd->rc, &rd->err);
+    wpk_sort_close(rd);
 }
 
 int wpk_v_pair_cmp(const void *x, const void *y)
@@ -80,22 +94,21 @@ static int span_cmp(const void *x, const void *y)
     return (p->len > q->len) - (p->len < q->len);
 }
 
-int wpk_v_tiles(vspan *s, size_t n, uint64_t size, int same, uint64_t *at)
+/* Each span must start where the one before ends; at stays at the first
+ * that does not. */
+void wpk_v_tile(vtiler *t, uint64_t offset, uint64_t len)
 {
-    if (n) qsort(s, n, sizeof *s, span_cmp);
-    *at = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (same && i && s[i].offset == s[i - 1].offset && s[i].len == s[i - 1].len) continue;
-        if (s[i].offset != *at) return 0;
-        *at += s[i].len;
-    }
-    return *at == size;
+    if (t->broken) return;
+    if (offset != t->at) t->broken = 1;
+    else t->at += len;
 }
+
+int wpk_v_tiled(const vtiler *t, uint64_t size) { return !t->broken && t->at == size; }
 
 static void note_page(vctx *v, const wpk2_root_item *it)
 {
     vspan s = {it->page_offset, it->stored_size};
-    wpk_v_push(v, &v->pages, &v->npages, sizeof s, &s);
+    wpk_v_add(v, &v->pages, &s);
 }
 
 void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg)
@@ -103,7 +116,7 @@ void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg)
     wpk_reader *r = v->r;
     wpk_index *idx = &r->idx[kind];
     if (idx->state <= 0) return; /* its root failed: reported */
-    for (uint32_t t = 0; t < idx->root.count && !v->oom; t++) {
+    for (uint32_t t = 0; t < idx->root.count && !v->halted; t++) {
         const wpk2_root_item *items;
         uint32_t n;
         wpk_error e;
@@ -120,7 +133,7 @@ void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg)
                 wpk_v_problem(v, WPK_E_CORRUPT, 1, abs, "%s: %s branch page at offset %llu: BLAKE2b-256 mismatch",
                               r->name, idx->what, (unsigned long long)abs);
         }
-        for (uint32_t k = 0; k < n && !v->oom; k++) {
+        for (uint32_t k = 0; k < n && !v->halted; k++) {
             note_page(v, &items[k]);
             wpk_shared *page;
             if (wpk_leaf_load_checked(r, idx, &items[k], &page, &e) != 0) {
@@ -133,6 +146,88 @@ void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg)
             wpk_shared_release(page);
         }
     }
+}
+
+static int ent_cmp(const void *x, const void *y)
+{
+    const vent *p = x, *q = y;
+    if (p->n != q->n) return p->n < q->n ? -1 : 1;
+    return memcmp(p, q, sizeof *p); /* alike unless a hostile archive numbers two entries alike */
+}
+
+static int older_cmp(const void *x, const void *y)
+{
+    const vent *p = x, *q = y;
+    if (p->current != q->current) return p->current < q->current ? -1 : 1;
+    return ent_cmp(p, q);
+}
+
+static int ref_cmp(const void *x, const void *y)
+{
+    const vref *p = x, *q = y;
+    if (p->ref.offset != q->ref.offset) return p->ref.offset < q->ref.offset ? -1 : 1;
+    if (p->page_first != q->page_first) return p->page_first < q->page_first ? -1 : 1;
+    return memcmp(p, q, sizeof *p);
+}
+
+static int place_cmp(const void *x, const void *y)
+{
+    const vplace *p = x, *q = y;
+    if (p->block != q->block) return p->block < q->block ? -1 : 1;
+    if (p->offset != q->offset) return p->offset < q->offset ? -1 : 1;
+    return (p->size > q->size) - (p->size < q->size);
+}
+
+/* REVISIONS items by the older version they name. */
+static int rev_cmp(const void *x, const void *y)
+{
+    const vpair *p = x, *q = y;
+    if (p->b != q->b) return p->b < q->b ? -1 : 1;
+    return (p->a > q->a) - (p->a < q->a);
+}
+
+static int need_cmp(const void *x, const void *y)
+{
+    const vneed *p = x, *q = y;
+    if (p->current != q->current) return p->current < q->current ? -1 : 1;
+    if (p->hash != q->hash) return p->hash < q->hash ? -1 : 1;
+    return (p->n > q->n) - (p->n < q->n);
+}
+
+#define SORTERS(v) {&(v)->ents, &(v)->pages, &(v)->refs, &(v)->places, &(v)->cats, &(v)->revs, &(v)->older, \
+                    &(v)->need_former, &(v)->art_ids}
+
+static void init_sorters(vctx *v)
+{
+    wpk_spill *s = &v->spill;
+    wpk_sorter_init(&v->ents, s, sizeof(vent), ent_cmp);
+    wpk_sorter_init(&v->pages, s, sizeof(vspan), span_cmp);
+    wpk_sorter_init(&v->refs, s, sizeof(vref), ref_cmp);
+    wpk_sorter_init(&v->places, s, sizeof(vplace), place_cmp);
+    wpk_sorter_init(&v->cats, s, sizeof(vpair), wpk_v_pair_cmp);
+    wpk_sorter_init(&v->revs, s, sizeof(vpair), rev_cmp);
+    wpk_sorter_init(&v->older, s, sizeof(vent), older_cmp);
+    wpk_sorter_init(&v->need_former, s, sizeof(vneed), need_cmp);
+    wpk_sorter_init(&v->art_ids, s, sizeof(vpair), wpk_v_pair_cmp);
+}
+
+/* The pages named by every root must tile PAGES. A root that failed names
+ * no pages: the gaps it leaves are its failure. */
+static void check_pages(vctx *v)
+{
+    wpk_reader *r = v->r;
+    for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++)
+        if (r->idx[k].state <= 0) return;
+    wpk_sort_reader rd;
+    if (wpk_v_open(v, &v->pages, &rd)) return;
+    vtiler t = {0, 0};
+    vspan s;
+    while (wpk_sort_next(&rd, &s)) wpk_v_tile(&t, s.offset, s.len);
+    wpk_v_close(v, &rd);
+    if (!v->halted && !wpk_v_tiled(&t, r->pages_size))
+        wpk_v_problem(v, WPK_E_CORRUPT, 1, r->pages_base + t.at, "%s: page region: %s at offset %llu", r->name,
+                      t.at < r->pages_size ? "unreferenced or overlapping bytes" : "pages past its end",
+                      (unsigned long long)(r->pages_base + t.at));
 }
 
 /* A record that is not all zero must be well formed and match the prefix,
@@ -157,6 +252,8 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     v.r = r;
     v.report = report;
     v.ctx = ctx;
+    wpk_spill_init(&v.spill, wpk_test_verify_budget ? wpk_test_verify_budget : WPK_VERIFY_BUDGET);
+    init_sorters(&v);
     check_signature(&v);
     const ZSTD_DDict *dict;
     wpk_error e;
@@ -168,28 +265,21 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
             wpk_v_error(&v, &e);
             if (k == WPK2_PAGE_ENTRY) v.entries_incomplete = 1;
         }
-    if (!v.oom) wpk_v_entries(&v);
-    if (!v.oom) wpk_v_versions(&v);
-    if (!v.oom) wpk_v_titles(&v);
-    if (!v.oom) wpk_v_ids(&v);
-    if (!v.oom) wpk_v_categories(&v);
-    uint64_t at;
-    int all_roots = 1;
-    for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++) all_roots &= r->idx[k].state > 0;
-    /* A root that failed names no pages: the gaps it leaves are its failure. */
-    if (!v.oom && all_roots && !wpk_v_tiles(v.pages, v.npages, r->pages_size, 0, &at))
-        wpk_v_problem(&v, WPK_E_CORRUPT, 1, r->pages_base + at, "%s: page region: %s at offset %llu", r->name,
-                      at < r->pages_size ? "unreferenced or overlapping bytes" : "pages past its end",
-                      (unsigned long long)(r->pages_base + at));
-    if (!v.oom) wpk_v_blocks(&v, level == WPK_VERIFY_FULL);
-    wpk_free(v.ents);
-    wpk_free(v.pages);
-    wpk_free(v.refs);
-    wpk_free(v.places);
-    wpk_free(v.cats);
-    wpk_free(v.revs);
+    if (!v.halted) wpk_v_entries(&v);
+    if (!v.halted) wpk_v_versions(&v);
+    if (!v.halted) wpk_v_titles(&v);
+    if (!v.halted) wpk_v_ids(&v);
+    if (!v.halted) wpk_v_categories(&v);
+    if (!v.halted) check_pages(&v);
+    if (!v.halted) wpk_v_blocks(&v, level == WPK_VERIFY_FULL);
+    wpk_sorter *all[] = SORTERS(&v);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) wpk_sorter_free(all[i]);
+    if (wpk_test_verify_budget) wpk_test_verify_runs = v.spill.runs;
+    wpk_spill_close(&v.spill);
     if (stats) wpk_struct_out(stats, &v.st, sizeof v.st);
     if (v.oom) return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory while verifying", r->name);
+    if (v.spill_failed)
+        return wpk_fail(err, v.spill_err.code, "%s: verify stopped: %s", r->name, v.spill_err.message);
     if (v.io_failed) return wpk_fail(err, WPK_E_IO, "%s: could not read all of the archive", r->name);
     /* Only caps exceeded: what lies beyond them is not known to be damaged. */
     if (v.st.problems && v.st.problems == v.over_caps)

@@ -4,21 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ref_cmp(const void *x, const void *y)
-{
-    const vref *p = x, *q = y;
-    if (p->ref.offset != q->ref.offset) return p->ref.offset < q->ref.offset ? -1 : 1;
-    return (p->page_first > q->page_first) - (p->page_first < q->page_first);
-}
-
-static int place_cmp(const void *x, const void *y)
-{
-    const vplace *p = x, *q = y;
-    if (p->block != q->block) return p->block < q->block ? -1 : 1;
-    if (p->offset != q->offset) return p->offset < q->offset ? -1 : 1;
-    return (p->size > q->size) - (p->size < q->size);
-}
-
 static int same_ref(const wpk2_block_ref *a, const wpk2_block_ref *b)
 {
     return a->stored_size == b->stored_size && a->raw_size == b->raw_size && a->checksum == b->checksum &&
@@ -38,7 +23,7 @@ static void check_block(vctx *v, const wpk2_block_ref *b, const ZSTD_DDict *dict
     uint64_t abs = r->data_base + b->offset;
     uint8_t *stored = wpk_malloc(b->stored_size ? (size_t)b->stored_size : 1);
     if (!stored) {
-        v->oom = 1;
+        wpk_v_nomem(v);
         return;
     }
     wpk_error e;
@@ -59,7 +44,7 @@ static void check_block(vctx *v, const wpk2_block_ref *b, const ZSTD_DDict *dict
         /* Decompressed through a small buffer, never whole: a block may be
          * as large as the block cap. */
         int rc = wpk_block_stream(r, dict, stored, (size_t)b->stored_size, 0, b->raw_size, 1, NULL, discard, NULL);
-        if (rc == WPK_E_NOMEM) v->oom = 1;
+        if (rc == WPK_E_NOMEM) wpk_v_nomem(v);
         else if (rc)
             wpk_v_problem(v, WPK_E_CORRUPT, 1, abs, "%s: block at offset %llu does not decompress to exactly %llu bytes",
                           r->name, (unsigned long long)abs, (unsigned long long)b->raw_size);
@@ -69,19 +54,20 @@ static void check_block(vctx *v, const wpk2_block_ref *b, const ZSTD_DDict *dict
     v->st.blocks_checked++;
 }
 
-/* The places in the block at `offset` (places sorted) cover its raw bytes:
- * equal places once, each where the previous ends. */
-static void check_cover(vctx *v, const wpk2_block_ref *b, size_t *p)
+/* The places in block b (the next in the sorted stream, all read here)
+ * cover its raw bytes: equal places once, each where the previous ends. */
+static void check_cover(vctx *v, const wpk2_block_ref *b, wpk_sort_reader *rd, vplace *p, int *have)
 {
-    size_t from = *p;
-    while (*p < v->nplaces && v->places[*p].block == b->offset) (*p)++;
     uint64_t at = 0;
-    int ok = 1;
-    for (size_t i = from; i < *p && ok; i++) {
-        const vplace *x = &v->places[i];
-        if (i > from && x->offset == x[-1].offset && x->size == x[-1].size) continue;
-        ok = x->offset == at;
-        at += x->size;
+    int ok = 1, first = 1;
+    vplace last = {0, 0, 0};
+    for (; *have && p->block == b->offset; *have = wpk_sort_next(rd, p)) {
+        int dup = !first && p->offset == last.offset && p->size == last.size;
+        last = *p;
+        first = 0;
+        if (!ok || dup) continue;
+        ok = p->offset == at;
+        at += p->size;
     }
     if (!ok || at != b->raw_size) {
         uint64_t abs = v->r->data_base + b->offset;
@@ -91,40 +77,61 @@ static void check_cover(vctx *v, const wpk2_block_ref *b, size_t *p)
     }
 }
 
-void wpk_v_blocks(vctx *v, int full)
+/* Distinct blocks, for progress: a first read of the references. */
+static uint64_t count_blocks(vctx *v)
+{
+    wpk_sort_reader rd;
+    uint64_t n = 0;
+    if (wpk_v_open(v, &v->refs, &rd)) return 0;
+    vref x, prev;
+    for (int have_prev = 0; wpk_sort_next(&rd, &x); prev = x, have_prev = 1) n += !have_prev || x.ref.offset != prev.ref.offset;
+    wpk_v_close(v, &rd);
+    return n;
+}
+
+/* The block references by offset, each block once, with the places of
+ * the contents in it. */
+static void check_refs(vctx *v, const ZSTD_DDict *dict, int full, uint64_t distinct)
 {
     wpk_reader *r = v->r;
-    if (v->nrefs) qsort(v->refs, v->nrefs, sizeof *v->refs, ref_cmp);
-    if (v->nplaces) qsort(v->places, v->nplaces, sizeof *v->places, place_cmp);
-    const ZSTD_DDict *dict = NULL;
-    wpk_error e;
-    if (wpk_reader_dict(r, &dict, &e) != 0) full = 0; /* reported already; the hashes are still checked */
-    /* Format 2.2: the run dictionaries tile DATA with the blocks, and
-     * every run holds a block. */
-    uint32_t nruns = r->runs.count;
-    vspan *spans = wpk_malloc((v->nrefs + nruns + 1) * sizeof *spans);
-    uint8_t *run_used = wpk_calloc(nruns + 1, 1);
-    if (!spans || !run_used) {
-        wpk_free(spans);
-        wpk_free(run_used);
-        v->oom = 1;
+    wpk_sort_reader refs, places;
+    if (wpk_v_open(v, &v->refs, &refs)) return;
+    if (wpk_v_open(v, &v->places, &places)) {
+        wpk_sort_close(&refs);
         return;
     }
-    size_t blocks = 0, p = 0, distinct = 0;
-    uint64_t unique = 0;
-    for (size_t i = 0; i < v->nrefs; i++) distinct += !i || v->refs[i].ref.offset != v->refs[i - 1].ref.offset;
-    for (size_t i = 0; i < v->nrefs && !v->oom; i++) {
-        const wpk2_block_ref *b = &v->refs[i].ref;
-        if (i && b->offset == v->refs[i - 1].ref.offset) {
+    vplace p;
+    int have_p = wpk_sort_next(&places, &p), have_prev = 0;
+    vref x, prev;
+    vtiler tiles = {0, 0};
+    uint64_t blocks = 0, unique = 0;
+    /* Format 2.2: the runs' dictionaries tile DATA with the blocks, in
+     * offset order, and every run holds a block. */
+    uint32_t nruns = r->runs.count, ri = 0;
+    uint8_t *run_used = nruns ? wpk_calloc(nruns, 1) : NULL;
+    if (nruns && !run_used) {
+        v->oom = 1;
+        wpk_v_close(v, &places);
+        wpk_v_close(v, &refs);
+        return;
+    }
+    wpk_error e;
+    for (; !v->halted && wpk_sort_next(&refs, &x); prev = x, have_prev = 1) {
+        const wpk2_block_ref *b = &x.ref;
+        if (have_prev && b->offset == prev.ref.offset) {
             /* A block used by two pages: both name it alike. */
-            if (!same_ref(b, &v->refs[i - 1].ref))
+            if (!same_ref(b, &prev.ref))
                 wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + b->offset, "%s: the entry pages from entries %llu and "
                               "%llu name the block at offset %llu with other sizes or hashes", r->name,
-                              (unsigned long long)v->refs[i - 1].page_first, (unsigned long long)v->refs[i].page_first,
+                              (unsigned long long)prev.page_first, (unsigned long long)x.page_first,
                               (unsigned long long)(r->data_base + b->offset));
             continue;
         }
-        spans[blocks++] = (vspan){b->offset, b->stored_size};
+        for (; ri < nruns && r->runs.runs[ri].start <= b->offset; ri++)
+            if (r->runs.runs[ri].form != WPK2_RUN_NO_DICT)
+                wpk_v_tile(&tiles, r->runs.runs[ri].start, r->runs.runs[ri].stored_size);
+        wpk_v_tile(&tiles, b->offset, b->stored_size);
+        blocks++;
         unique += b->raw_size;
         const ZSTD_DDict *bd = dict;
         int bfull = full;
@@ -137,34 +144,43 @@ void wpk_v_blocks(vctx *v, int full)
             if (wpk_run_dict(r, run, &bd, &e) != 0) bfull = 0; /* reported once by wpk_reader_verify */
         }
         check_block(v, b, bd, bfull);
-        while (p < v->nplaces && v->places[p].block < b->offset) p++;
-        check_cover(v, b, &p);
+        while (have_p && p.block < b->offset) have_p = wpk_sort_next(&places, &p);
+        check_cover(v, b, &places, &p, &have_p);
         if (r->progress) {
             wpk_progress pr = {sizeof pr, "verifying", unique, r->h.unique_bytes, blocks, distinct};
             r->progress(r->progress_ctx, &pr);
         }
     }
-    if (!v->oom && !v->entries_incomplete) {
-        size_t nspans = blocks;
-        for (uint32_t i = 0; i < nruns; i++) {
-            const wpk2_dict_run *run = &r->runs.runs[i];
-            if (run->form != WPK2_RUN_NO_DICT) spans[nspans++] = (vspan){run->start, run->stored_size};
+    wpk_v_close(v, &places);
+    wpk_v_close(v, &refs);
+    if (!v->halted && !v->entries_incomplete) {
+        for (; ri < nruns; ri++)
+            if (r->runs.runs[ri].form != WPK2_RUN_NO_DICT)
+                wpk_v_tile(&tiles, r->runs.runs[ri].start, r->runs.runs[ri].stored_size);
+        for (uint32_t i = 0; i < nruns; i++)
             if (!run_used[i])
-                wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + run->start, "%s: block run %u at offset %llu holds no block",
-                              r->name, i, (unsigned long long)(r->data_base + run->start));
-        }
-        uint64_t at;
-        if (!wpk_v_tiles(spans, nspans, r->data_size, 0, &at))
-            wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + at, "%s: data region: %s at offset %llu", r->name,
-                          at < r->data_size ? "unreferenced or overlapping bytes" : "blocks past its end",
-                          (unsigned long long)(r->data_base + at));
+                wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + r->runs.runs[i].start,
+                              "%s: block run %u at offset %llu holds no block", r->name, i,
+                              (unsigned long long)(r->data_base + r->runs.runs[i].start));
+        if (!wpk_v_tiled(&tiles, r->data_size))
+            wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + tiles.at, "%s: data region: %s at offset %llu", r->name,
+                          tiles.at < r->data_size ? "unreferenced or overlapping bytes" : "blocks past its end",
+                          (unsigned long long)(r->data_base + tiles.at));
         if (blocks != r->h.block_count)
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: the header counts %llu blocks, the entries use %zu", r->name,
-                          (unsigned long long)r->h.block_count, blocks);
+            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: the header counts %llu blocks, the entries use %llu", r->name,
+                          (unsigned long long)r->h.block_count, (unsigned long long)blocks);
         if (unique != r->h.unique_bytes)
             wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: unique_bytes is %llu, the blocks hold %llu raw bytes", r->name,
                           (unsigned long long)r->h.unique_bytes, (unsigned long long)unique);
     }
-    wpk_free(spans);
     wpk_free(run_used);
+}
+
+void wpk_v_blocks(vctx *v, int full)
+{
+    const ZSTD_DDict *dict = NULL;
+    wpk_error e;
+    if (wpk_reader_dict(v->r, &dict, &e) != 0) full = 0; /* reported already; the hashes are still checked */
+    uint64_t distinct = count_blocks(v);
+    if (!v->halted) check_refs(v, dict, full, distinct);
 }

@@ -1,4 +1,4 @@
-/* verify_entries.c - verify's walk of the entry pages (path order and safety across pages, what the other checks need of each entry) and the versions of each article. */
+/* verify_entries.c - verify's walk of the entry pages: path order and safety across pages, and what the other checks need of each entry. */
 #include "verify_internal.h"
 
 #include <stdlib.h>
@@ -27,7 +27,7 @@ static int has_repeat(const uint32_t *revs, uint32_t n, vctx *v)
     }
     uint32_t *c = wpk_malloc((size_t)n * sizeof *c);
     if (!c) {
-        v->oom = 1;
+        wpk_v_nomem(v);
         return 0;
     }
     memcpy(c, revs, (size_t)n * sizeof *c);
@@ -52,7 +52,7 @@ static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)
     if (x->path.len > w->prev_cap) {
         uint8_t *g = wpk_realloc(w->prev, x->path.len);
         if (!g) {
-            v->oom = 1;
+            wpk_v_nomem(v);
             return;
         }
         w->prev = g;
@@ -63,31 +63,30 @@ static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)
     w->have_prev = 1;
     vent e;
     memset(&e, 0, sizeof e);
-    e.flags = V_DECODED | ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID | V_ART_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
+    e.flags = ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
     e.page_id = x->page_id;
     e.title_hash = (x->flags & WPK2_F_HAS_TITLE) ? wpk2_checksum(x->title.p, x->title.len) : 0;
     e.n = (uint32_t)n;
     e.current = (x->ext & WPK2_X_CURRENT) ? x->current : V_NONE;
     e.wiki = x->wiki;
-    /* Pages come in entry order: the table stays sorted. */
-    if (wpk_v_push(v, &v->ents, &v->nents, sizeof e, &e)) return;
+    if (wpk_v_add(v, &v->ents, &e)) return;
     v->content_bytes += x->size;
     v->st.entries_checked++;
     if (x->size) {
         vplace p = {pg->blocks[x->block].offset, x->offset, x->size};
-        if (wpk_v_push(v, &v->places, &v->nplaces, sizeof p, &p)) return;
+        if (wpk_v_add(v, &v->places, &p)) return;
     }
     /* The category index holds the current versions' own categories. */
     for (uint32_t k = 0; !(x->ext & WPK2_X_CURRENT) && k < x->category_count; k++) {
         vpair c = {n, wpk2_checksum(x->categories[k].p, x->categories[k].len)};
-        if (wpk_v_push(v, &v->cats, &v->ncats, sizeof c, &c)) return;
+        if (wpk_v_add(v, &v->cats, &c)) return;
     }
     if (has_repeat(x->revisions, x->revision_count, v))
         wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu \"%.*s\": REVISIONS names an older version twice", r->name,
                       (unsigned long long)n, (int)x->path.len, (const char *)x->path.p);
     for (uint32_t k = 0; k < x->revision_count; k++) {
         vpair p = {n, x->revisions[k]};
-        if (wpk_v_push(v, &v->revs, &v->nrevs, sizeof p, &p)) return;
+        if (wpk_v_add(v, &v->revs, &p)) return;
     }
 }
 
@@ -101,10 +100,13 @@ static void visit(vctx *v, const wpk2_root_item *it, wpk_page *page, void *arg)
     }
     const wpk2_entry_page *pg = &page->u.entry;
     for (uint32_t b = 0; b < pg->block_count; b++) {
-        vref x = {pg->blocks[b], pg->first_entry};
-        if (wpk_v_push(v, &v->refs, &v->nrefs, sizeof x, &x)) return;
+        vref x;
+        memset(&x, 0, sizeof x); /* padding too: records are compared and written whole */
+        x.ref = pg->blocks[b];
+        x.page_first = pg->first_entry;
+        if (wpk_v_add(v, &v->refs, &x)) return;
     }
-    for (uint32_t i = 0; i < pg->count && !v->oom; i++) one_entry(v, w, pg, i);
+    for (uint32_t i = 0; i < pg->count && !v->halted; i++) one_entry(v, w, pg, i);
     (void)it;
 }
 
@@ -115,47 +117,7 @@ void wpk_v_entries(vctx *v)
     wpk_v_walk(v, WPK2_PAGE_ENTRY, visit, &w);
     wpk_free(w.prev);
     wpk_reader *r = v->r;
-    if (!v->oom && !v->entries_incomplete && v->content_bytes != r->h.content_bytes)
+    if (!v->halted && !v->entries_incomplete && v->content_bytes != r->h.content_bytes)
         wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entries hold %llu bytes, the header says %llu", r->name,
                       (unsigned long long)v->content_bytes, (unsigned long long)r->h.content_bytes);
-}
-
-void wpk_v_versions(vctx *v)
-{
-    const char *name = v->r->name;
-    /* Each REVISIONS item names an older version whose CURRENT names it
-     * back; each CURRENT is then listed, exactly once. */
-    for (size_t i = 0; i < v->nrevs; i++) {
-        vent *o = wpk_v_ent(v, v->revs[i].b);
-        if (!o) continue;
-        if (o->current != v->revs[i].a)
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu lists entry %llu as an older version, which does not "
-                          "name it as its current version", name, (unsigned long long)v->revs[i].a,
-                          (unsigned long long)v->revs[i].b);
-        else o->flags |= V_LISTED;
-    }
-    for (size_t k = 0; k < v->nents; k++) {
-        vent *e = &v->ents[k], *c;
-        size_t n = e->n;
-        if (e->current == V_NONE || !(c = wpk_v_ent(v, e->current))) continue;
-        if (!(e->flags & V_LISTED))
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: its current version, entry %u, does not list it", name,
-                          n, e->current);
-        if (c->current != V_NONE)
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: its current version, entry %u, is an older version",
-                          name, n, e->current);
-        if (c->wiki != e->wiki)
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: an older version of another wiki than entry %u's", name,
-                          n, e->current);
-        /* Every version carrying a page ID carries the same one; a current
-         * version without one takes it as its article's. */
-        if (!(e->flags & V_HAS_ID)) continue;
-        if (!(c->flags & V_ART_ID)) {
-            c->page_id = e->page_id;
-            c->flags |= V_ART_ID;
-        } else if (c->page_id != e->page_id) {
-            wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: an older version with another page ID than its "
-                          "article's (entry %u)", name, n, e->current);
-        }
-    }
 }

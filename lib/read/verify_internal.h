@@ -3,14 +3,25 @@
 #define WPK_VERIFY_INTERNAL_H
 
 #include "reader_internal.h"
+#include "spill_sort.h"
 
 #define V_NONE UINT32_MAX
-/* vent.flags */
-/* V_HAS_ID: the entry carries page_id; V_ART_ID: page_id is its article's
- * (its own, or for a current version without one an older version's). */
-enum { V_DECODED = 1, V_HAS_ID = 2, V_LISTED = 4, V_TITLE_ITEM = 8, V_HAS_TITLE = 16, V_ART_ID = 32 };
+/* vent.flags. V_HAS_ID: the entry carries page_id; V_LISTED (in `older`
+ * only): its current version's REVISIONS lists it. */
+enum { V_HAS_ID = 2, V_LISTED = 4, V_HAS_TITLE = 16 };
 
-/* What the checks across pages need of one entry. */
+/* Budget of the records verify keeps in memory (spill_sort.h): what the
+ * checks across pages need is sorted there, spilled to a temporary file
+ * past it, so that memory stays flat whatever the entry count. */
+#define WPK_VERIFY_BUDGET ((size_t)32 << 20)
+/* Test hooks, 0 in normal use: the budget instead of WPK_VERIFY_BUDGET
+ * (a tiny one makes small archives spill and merge in many runs); and the
+ * runs the last verify wrote, for tests to see that it spilled. */
+extern size_t wpk_test_verify_budget;
+extern uint64_t wpk_test_verify_runs;
+
+/* What the checks across pages need of one entry; the same for an older
+ * version in `older`, by its current version. */
 typedef struct vent {
     uint64_t page_id;
     uint64_t title_hash;      /* XXH3-64 of its title */
@@ -23,6 +34,9 @@ typedef struct vref { wpk2_block_ref ref; uint64_t page_first; } vref; /* a bloc
 typedef struct vplace { uint64_t block, offset, size; } vplace;        /* a content's place */
 typedef struct vpair { uint64_t a, b; } vpair;
 typedef struct vspan { uint64_t offset, len; } vspan;
+/* An older version's title, which a former-title item of its current
+ * version must carry. */
+typedef struct vneed { uint64_t hash; uint32_t current, n; } vneed;
 
 typedef struct vctx {
     wpk_reader *r;
@@ -30,21 +44,23 @@ typedef struct vctx {
     void *ctx;
     wpk_verify_stats st;
     int oom, io_failed;
+    int halted;               /* out of memory, or the temporary file failed: checks stop */
+    int spill_failed;         /* the temporary file failed: spill_err says how */
+    wpk_error spill_err;
     uint64_t over_caps;       /* problems that are only a cap exceeded (WPK_E_LIMIT) */
     int entries_incomplete;   /* an entry page could not be read: totals are not comparable */
-    vent *ents;               /* the entries decoded, by increasing entry number (no room for a claim) */
-    size_t nents;
-    vspan *pages;             /* the pages and branch pages named: they must tile PAGES */
-    size_t npages;
-    vref *refs;               /* every page's block references */
-    size_t nrefs;
-    vplace *places;
-    size_t nplaces;
-    vpair *cats;              /* (entry, XXH3 of a category name) of the current versions */
-    size_t ncats;
-    vpair *revs;              /* (entry, an older version its REVISIONS lists) */
-    size_t nrevs;
+    wpk_spill spill;          /* the sorters below share its budget */
+    wpk_sorter ents;          /* vent: the entries decoded, by entry number */
+    wpk_sorter pages;         /* vspan: the pages and branch pages named: they must tile PAGES */
+    wpk_sorter refs;          /* vref: every page's block references, by offset */
+    wpk_sorter places;        /* vplace, by block and offset */
+    wpk_sorter cats;          /* vpair: (entry, XXH3 of a category name) of the current versions */
+    wpk_sorter revs;          /* vpair: (entry, an older version its REVISIONS lists), by the older */
+    wpk_sorter older;         /* vent: the older versions, by current version */
+    wpk_sorter need_former;   /* vneed, by current version and title */
+    wpk_sorter art_ids;       /* vpair: (current version, the page ID its older versions give it) */
     uint64_t content_bytes;
+    uint64_t id_articles;     /* current versions with a page ID, theirs or their older versions' */
 } vctx;
 
 void wpk_v_problem(vctx *v, int code, int has_offset, uint64_t offset, const char *fmt, ...)
@@ -52,11 +68,18 @@ void wpk_v_problem(vctx *v, int code, int has_offset, uint64_t offset, const cha
 /* A failure of the library's own (a page that does not load): counted and
  * reported; I/O and memory failures are also remembered as such. */
 void wpk_v_error(vctx *v, const wpk_error *e);
-/* Append elem (sz bytes) to *arr holding *n; -1 (v->oom set) when out of memory. */
-int wpk_v_push(vctx *v, void *arr, size_t *n, size_t sz, const void *elem);
-/* The entry's record when its page was decoded, else NULL. */
-vent *wpk_v_ent(vctx *v, uint64_t n);
+/* Add a record to t; -1 (reported, v->halted set) when it cannot be kept. */
+int wpk_v_add(vctx *v, wpk_sorter *t, const void *rec);
+/* Read t in order; -1 (reported, v->halted set) on failure. Close checks
+ * that the read did not stop on a failure. */
+int wpk_v_open(vctx *v, wpk_sorter *t, wpk_sort_reader *rd);
+void wpk_v_close(vctx *v, wpk_sort_reader *rd);
+void wpk_v_nomem(vctx *v);
 int wpk_v_pair_cmp(const void *x, const void *y);
+/* Streams of (offset, length) that must tile 0 .. size: fed in order. */
+typedef struct vtiler { uint64_t at; int broken; } vtiler;
+void wpk_v_tile(vtiler *t, uint64_t offset, uint64_t len);
+int wpk_v_tiled(const vtiler *t, uint64_t size);
 
 /* Every leaf of an index in order, read with its BLAKE2b, its extent
  * (and its branch page's) noted for the tiling of PAGES; visit gets NULL
@@ -65,12 +88,10 @@ typedef void (*wpk_v_visit)(vctx *v, const wpk2_root_item *it, wpk_page *page, v
 void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg);
 
 void wpk_v_entries(vctx *v);    /* verify_entries.c */
-void wpk_v_versions(vctx *v);
+void wpk_v_versions(vctx *v);   /* verify_versions.c */
 void wpk_v_titles(vctx *v);     /* verify_index.c */
 void wpk_v_ids(vctx *v);
 void wpk_v_categories(vctx *v);
 void wpk_v_blocks(vctx *v, int full); /* verify_blocks.c */
-/* Spans (sorted here) cover 0 .. size exactly; with `same`, equal spans count once. */
-int wpk_v_tiles(vspan *s, size_t n, uint64_t size, int same, uint64_t *at);
 
 #endif

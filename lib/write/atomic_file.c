@@ -25,33 +25,14 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* An anonymous file in dir: O_TMPFILE, else a named file unlinked at once. */
 int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err)
 {
     char *dir = dir_of(near_path);
     if (!dir) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        /* No O_TMPFILE here: a named file, unlinked at once. */
-        size_t n = strlen(dir) + 32;
-        char *tmpl = wpk_malloc(n);
-        if (!tmpl) {
-            wpk_free(dir);
-            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
-        }
-        snprintf(tmpl, n, "%s/.wpk-spill-XXXXXX", dir);
-        fd = mkostemp(tmpl, O_CLOEXEC);
-        if (fd >= 0) unlink(tmpl);
-        wpk_free(tmpl);
-    }
-    if (fd < 0) {
-        int e = errno;
-        wpk_fail(err, WPK_E_IO, "%s: cannot create a temporary file: %s", dir, strerror(e));
-        wpk_free(dir);
-        return WPK_E_IO;
-    }
+    int rc = wpk_tempfile_at(dir, fd_out, err);
     wpk_free(dir);
-    *fd_out = fd;
-    return WPK_OK;
+    return rc;
 }
 
 int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err)
@@ -82,22 +63,6 @@ int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err)
     if (o->fd < 0) {
         wpk_outfile_abort(o);
         return wpk_fail(err, WPK_E_IO, "%s: cannot create the output file: %s", final_path, strerror(e));
-    }
-    return WPK_OK;
-}
-
-int wpk_write_all(int fd, const void *buf, size_t len, uint64_t offset, const char *name, wpk_error *err)
-{
-    const uint8_t *p = buf;
-    while (len > 0) {
-        ssize_t put = pwrite(fd, p, len, (off_t)offset);
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0)
-            return wpk_fail(err, WPK_E_IO, "%s: write failed at offset %llu: %s", name, (unsigned long long)offset,
-                            put < 0 ? strerror(errno) : "no space");
-        p += put;
-        len -= (size_t)put;
-        offset += (uint64_t)put;
     }
     return WPK_OK;
 }

@@ -16,8 +16,8 @@ int wpk_outfile_open(wpk_outfile *o, const char *final_path, wpk_error *err);
 int wpk_outfile_commit(wpk_outfile *o, wpk_error *err);
 /* Remove everything written; safe after a failed open or a commit. */
 void wpk_outfile_abort(wpk_outfile *o);
-/* An anonymous scratch file in the directory of near_path. */
+/* An anonymous scratch file in the directory of near_path (wpk_tempfile:
+ * in $TMPDIR, else /tmp, common.h). */
 int wpk_tempfile_in(const char *near_path, int *fd_out, wpk_error *err);
-int wpk_write_all(int fd, const void *buf, size_t len, uint64_t offset, const char *name, wpk_error *err);
 
 #endif
