@@ -224,7 +224,7 @@ static int merge_open(wpk_sorter *t, size_t first, size_t count, int mem, wpk_so
         wpk_sort_src *x = &rd->src[i];
         if (i == count) { /* the memory, last: the newest records */
             x->p = t->buf;
-            x->end = t->buf + t->n * t->size;
+            x->end = t->n ? t->buf + t->n * t->size : t->buf; /* buf is NULL until a record came */
         } else {
             x->at = t->runs[first + i].at;
             x->left = t->runs[first + i].n;

@@ -76,7 +76,7 @@ void wpk_entry_rev_meta(const wentry *e, const uint8_t *cats, wpk2_entry *x)
 #define SPILL_VIEW_HOP (4u << 10)
 int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, const uint8_t **out, wpk_error *err)
 {
-    if (at >= v->start && at + n <= v->start + v->len) {
+    if (v->buf && at >= v->start && at + n <= v->start + v->len) {
         *out = v->buf + (at - v->start);
         return WPK_OK;
     }
@@ -88,8 +88,9 @@ int wpk_spill_view(const wpk_writer *w, wspill_view *v, uint64_t at, size_t n, c
      * for, at least 4 KiB. */
     int forward = v->len && at >= v->start && at - v->start < v->len + SPILL_VIEW_MIN;
     size_t want = forward || n >= SPILL_VIEW_MIN ? 0 : n > SPILL_VIEW_HOP ? n : SPILL_VIEW_HOP;
-    if (n > v->cap) {
-        size_t cap = n > SPILL_VIEW_MIN ? n : SPILL_VIEW_MIN;
+    size_t need = n > want ? n : want; /* what the read below fills (want for a hop, even of 0 bytes) */
+    if (need > v->cap || !v->buf) {
+        size_t cap = need > SPILL_VIEW_MIN ? need : SPILL_VIEW_MIN;
         uint8_t *g = wpk_realloc(v->buf, cap);
         if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
         v->buf = g;
