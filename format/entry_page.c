@@ -417,3 +417,9 @@ int wpk2_block_plausible(const wpk2_block_ref *b, uint32_t max_expansion)
     uint64_t cap = max_expansion ? max_expansion : WPK2_DEFAULT_MAX_EXPANSION;
     return b->raw_size <= WPK2_EXPANSION_FLOOR || b->stored_size >= (1ull << 48) || b->raw_size <= b->stored_size * cap;
 }
+
+int wpk2_block_ref_same(const wpk2_block_ref *a, const wpk2_block_ref *b)
+{
+    return a->stored_size == b->stored_size && a->raw_size == b->raw_size && a->checksum == b->checksum &&
+           !memcmp(a->auth, b->auth, sizeof a->auth);
+}

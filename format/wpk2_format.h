@@ -324,6 +324,8 @@ typedef struct wpk2_block_ref {
  * when its entry page is decoded: one implausible block leaves the page's
  * other entries readable. */
 int wpk2_block_plausible(const wpk2_block_ref *b, uint32_t max_expansion);
+/* 1 when two references to one block agree: sizes and both hashes. */
+int wpk2_block_ref_same(const wpk2_block_ref *a, const wpk2_block_ref *b);
 
 /* ---- BLOCK_DICTS (format 2.2): a dictionary per run of blocks ---------- */
 

@@ -17,12 +17,6 @@ static int ref_cmp(const void *a, const void *b)
     return (x->offset > y->offset) - (x->offset < y->offset);
 }
 
-static int same_ref(const wpk2_block_ref *a, const wpk2_block_ref *b)
-{
-    return a->stored_size == b->stored_size && a->raw_size == b->raw_size && a->checksum == b->checksum &&
-           !memcmp(a->auth, b->auth, 32);
-}
-
 /* Every block the part's entry pages name, once each, in DATA order: the
  * pages' block references, without decoding each entry. */
 static int collect_blocks(mmerge *m, mpart *p, wpk_error *err)
@@ -60,7 +54,7 @@ static int collect_blocks(mmerge *m, mpart *p, wpk_error *err)
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (kept && refs[kept - 1].offset == refs[i].offset) {
-            if (!same_ref(&refs[kept - 1], &refs[i])) {
+            if (!wpk2_block_ref_same(&refs[kept - 1], &refs[i])) {
                 wpk_free(refs);
                 return wpk_fail_at(err, WPK_E_CORRUPT, r->data_base + refs[i].offset,
                                    "%s: two entry pages disagree about the block at offset %llu; verify it", p->path,

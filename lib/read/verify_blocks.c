@@ -4,12 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int same_ref(const wpk2_block_ref *a, const wpk2_block_ref *b)
-{
-    return a->stored_size == b->stored_size && a->raw_size == b->raw_size && a->checksum == b->checksum &&
-           !memcmp(a->auth, b->auth, sizeof a->auth);
-}
-
 static int discard(void *ctx, const uint8_t *p, size_t n)
 {
     (void)ctx, (void)p, (void)n;
@@ -120,7 +114,7 @@ static void check_refs(vctx *v, const ZSTD_DDict *dict, int full, uint64_t disti
         const wpk2_block_ref *b = &x.ref;
         if (have_prev && b->offset == prev.ref.offset) {
             /* A block used by two pages: both name it alike. */
-            if (!same_ref(b, &prev.ref))
+            if (!wpk2_block_ref_same(b, &prev.ref))
                 wpk_v_problem(v, WPK_E_CORRUPT, 1, r->data_base + b->offset, "%s: the entry pages from entries %llu and "
                               "%llu name the block at offset %llu with other sizes or hashes", r->name,
                               (unsigned long long)prev.page_first, (unsigned long long)x.page_first,

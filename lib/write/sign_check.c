@@ -308,8 +308,7 @@ int wpk_signed_check_all(wpk_signed *a, wpk_error *err)
     for (size_t i = 0; i < bs.n && !rc; i++) {
         const wpk2_block_ref *p = &bs.refs[i - (i > 0)], *q = &bs.refs[i];
         if (i && p->offset == q->offset) { /* one block, named by several pages: alike */
-            if (p->stored_size != q->stored_size || p->raw_size != q->raw_size || p->checksum != q->checksum ||
-                memcmp(p->auth, q->auth, 32) != 0)
+            if (!wpk2_block_ref_same(p, q))
                 rc = wpk_fail_at(err, WPK_E_CORRUPT, data->offset + q->offset,
                                  "%s: two pages disagree about the block at offset %llu", a->name,
                                  (unsigned long long)q->offset);
