@@ -17,8 +17,8 @@ typedef void (*wpk_record_hook_fn)(wpk2_entry *e, void *ctx);
 extern wpk_record_hook_fn wpk_test_record_hook;
 extern void *wpk_test_record_hook_ctx;
 /* Test hook, 0 in normal use: the most items a flat root holds (and a
- * branch page), instead of WPK_BRANCH_ITEMS, so that small test archives
- * get branch pages. */
+ * branch page), instead of WPK_FLAT_ROOT_ITEMS and the square-root rule,
+ * so that small test archives get branch pages. */
 extern uint32_t wpk_test_branch_size;
 /* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
  * test archives split a category over several leaves. */
@@ -424,7 +424,8 @@ void wpk_hash_stored(const void *p, size_t n, uint64_t *xxh3, uint8_t auth[32]);
 
 /* writer_pages.c: leaves compressed into a scratch file, one root item
  * each; roots (with a level of branch pages when large) sealed at the end. */
-#define WPK_BRANCH_ITEMS 4096u  /* the most items of a flat root, and of a branch page */
+#define WPK_FLAT_ROOT_ITEMS 256u /* the most items of a flat root: four such roots fit open's first read */
+#define WPK_BRANCH_ITEMS 4096u   /* the most items of a branch page */
 #define WPK_RUN_SPLIT_BYTES (1u << 20) /* a category's run continues into the next leaf past this */
 #define WPK_PAGE_STRINGS_MAX ((16u << 20) - (1u << 20)) /* decoded strings of a page: under the reader's 16 MiB */
 typedef struct wleaves {
@@ -443,7 +444,7 @@ int wpk_leaf_put(wleaves *l, const wbuf *raw, uint32_t items, const void *key, s
                  uint64_t key_id, wpk_error *err);
 void wpk_leaves_free(wleaves *l);
 /* Once every leaf is stored: move the leaves' offsets by `base` (their
- * sink's place in PAGES), and when there are more than WPK_BRANCH_ITEMS,
+ * sink's place in PAGES), and when there are more than WPK_FLAT_ROOT_ITEMS,
  * store branch pages naming them (into `branches`, which starts at
  * `branch_base` in PAGES, where the leaves end) and name those instead. */
 int wpk_root_branch(wleaves *l, uint64_t base, wsink *branches, uint64_t branch_base, ZSTD_CCtx *page_cctx,

@@ -135,14 +135,18 @@ int wpk_root_branch(wleaves *l, uint64_t base, wsink *branches, uint64_t branch_
         l->items[i].key.p = wbuf_at(&l->keys, l->items[i].key.p);
         l->items[i].page_offset += base;
     }
-    uint32_t most = wpk_test_branch_size ? wpk_test_branch_size : WPK_BRANCH_ITEMS;
+    uint32_t most = wpk_test_branch_size ? wpk_test_branch_size : WPK_FLAT_ROOT_ITEMS;
     if (l->count <= most) return WPK_OK;
     /* As many items in the root as in each branch page (about the square
-     * root of the leaves): a fresh reader's first lookup decodes the root
-     * and one branch page, so both stay small. With 4,096 items a branch
-     * page, 10,000,000 entries made 256 KB branch pages, read and hashed
-     * whole on the first lookup of a fresh reader (1.2 ms, against 0.47 ms
-     * at 1,000,000 entries, whose root was flat). */
+     * root of the leaves), so that both stay small:
+     * - open reads the prefix, roots included, and hashes it whole: with
+     *   flat roots up to 4,096 items, 1,000,000 entries made a 200 KB
+     *   prefix and opening took 2.5 times as long as at 100,000;
+     * - a fresh reader's first lookup decodes the root and one branch
+     *   page: 4,096-item branch pages at 10,000,000 entries were 256 KB,
+     *   read and hashed whole (1.2 ms, against 0.47 ms at 1,000,000).
+     * The price is one more page, of a few KB, on a reader's first lookup
+     * in each index above 256 leaves. */
     if (!wpk_test_branch_size) {
         uint32_t per = 1;
         while ((uint64_t)per * per < l->count) per++;
