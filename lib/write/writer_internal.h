@@ -20,6 +20,10 @@ extern void *wpk_test_record_hook_ctx;
  * branch page), instead of WPK_FLAT_ROOT_ITEMS and the square-root rule,
  * so that small test archives get branch pages. */
 extern uint32_t wpk_test_branch_size;
+/* Test hook, 0 in normal use: the bytes of a bucket when the spill file
+ * is copied in path order (writer_paths.c), so that small test archives
+ * make many buckets, and entries larger than one. */
+extern uint32_t wpk_test_relay_bucket;
 /* Test hook, 0 in normal use: instead of WPK_RUN_SPLIT_BYTES, so that small
  * test archives split a category over several leaves. */
 extern uint32_t wpk_test_run_split_size;

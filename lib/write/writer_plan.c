@@ -358,24 +358,31 @@ int wpk_block_raw(wpk_writer *w, const wblock *b, uint8_t **raw, wpk_error *err)
      * most where it was read, so none overwrites one still to move); any
      * other block, or a failed read, entry by entry. */
     uint64_t lo = UINT64_MAX, hi = 0, end = 0;
-    for (uint32_t i = 0; i < b->count; i++) {
+    int spilled = 1, forward = 1;
+    for (uint32_t i = 0; i < b->count && spilled; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
-        if (e->source != WE_SPILLED || we_content_at(e) < end) {
-            hi = 0;
-            break;
-        }
-        lo = i ? lo : we_content_at(e);
-        hi = end = we_content_at(e) + e->size;
+        uint64_t at = we_content_at(e);
+        spilled = e->source == WE_SPILLED;
+        if (at < end) forward = 0;
+        end = at + e->size;
+        if (at < lo) lo = at;
+        if (end > hi) hi = end;
     }
-    int spanned = b->count > 1 && hi > lo && hi - lo <= 2 * (uint64_t)b->raw_size + (64u << 10);
-    size_t cap = spanned && hi - lo > b->raw_size ? (size_t)(hi - lo) : b->raw_size;
+    int spanned = spilled && b->count > 1 && hi > lo && hi - lo <= 2 * (uint64_t)b->raw_size + (64u << 10);
+    /* Out of order but close together (block order groups an article's
+     * versions, which the spill file may hold apart): the span is read
+     * past the block's bytes, in the same buffer, and copied from there. */
+    int in_place = spanned && forward;
+    size_t cap = !spanned ? b->raw_size : in_place ? (hi - lo > b->raw_size ? (size_t)(hi - lo) : b->raw_size)
+                                                   : b->raw_size + (size_t)(hi - lo);
     uint8_t *buf = wpk_malloc(cap ? cap : 1);
     if (!buf) return wpk_fail(err, WPK_E_NOMEM, "out of memory for a block of %u bytes", b->raw_size);
-    if (spanned && read_fd_exact(w->spill_fd, buf, hi - lo, lo) != 0) spanned = 0;
+    uint8_t *from = in_place ? buf : buf + b->raw_size;
+    if (spanned && read_fd_exact(w->spill_fd, from, hi - lo, lo) != 0) spanned = 0;
     for (uint32_t i = 0; i < b->count; i++) {
         const wentry *e = &w->entries[w->unique[b->first + i]];
         int rc = WPK_OK;
-        if (spanned) memmove(buf + e->offset_in_block, buf + (we_content_at(e) - lo), e->size);
+        if (spanned) memmove(buf + e->offset_in_block, from + (we_content_at(e) - lo), e->size);
         else rc = wpk_read_content(w, e, buf + e->offset_in_block, err);
         if (!rc && XXH3_64bits(buf + e->offset_in_block, (size_t)e->size) != e->hash) {
             char pathbuf[WPK_FILE_PATH_MAX];

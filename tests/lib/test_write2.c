@@ -6,7 +6,7 @@
 #include "import.h"
 #include "wit2_reader.h"
 #include "write2_model.h"
-#include "writer_internal.h" /* test hooks: wpk_test_branch_size, wpk_test_record_hook */
+#include "writer_internal.h" /* test hooks: wpk_test_branch_size, wpk_test_record_hook, wpk_test_relay_bucket */
 
 #include <sodium.h>
 #include <stdio.h>
@@ -286,6 +286,19 @@ static void test_generated(void)
     o.threads = 2;
     pack_and_walk(&m, "gen-j2.wpk", &o, NULL);
     CHECK_MSG(same_file(out_path("gen-j1.wpk"), out_path("gen-j2.wpk")), "generated: -j1 and -j2 differ");
+
+    /* The entries are added out of path order, so the spill file is copied
+     * in path order through buckets: of a few entries each, and of one
+     * entry larger than a bucket. The archive does not change. */
+    static const uint32_t buckets[] = {300, 4096};
+    for (size_t i = 0; i < sizeof buckets / sizeof *buckets; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "gen-relay-%u.wpk", buckets[i]);
+        wpk_test_relay_bucket = buckets[i];
+        pack_and_walk(&m, name, &o, NULL);
+        wpk_test_relay_bucket = 0;
+        CHECK_MSG(same_file(out_path("gen-j1.wpk"), out_path(name)), "buckets of %u bytes: another archive", buckets[i]);
+    }
 
     /* Every root branched: at most 2 items a root or branch page. */
     wpk_test_branch_size = 2;
