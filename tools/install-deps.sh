@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config man-db groff-base \
-    libzstd-dev libxxhash-dev libjansson-dev libutf8proc-dev \
+    libzstd-dev libxxhash-dev libjansson-dev libutf8proc-dev libstemmer-dev \
     libyaml-dev libexpat1-dev libbz2-dev zlib1g-dev libsodium-dev \
     nginx \
     libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev chromium chromium-driver python3-selenium \

@@ -1,0 +1,207 @@
+/* analyze.c - words of a text into folded, stemmed search terms (see analyze.h).
+ *
+ * ASCII words, most of most texts, take a path of their own: lower case is
+ * their whole fold and they have no accents to strip. Other words go
+ * through utf8proc into a buffer of code points held by the analyzer, so
+ * that no word allocates. */
+#include "analyze.h"
+
+#include "common.h"
+
+#include <libstemmer.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define WORD_IN_MAX 128  /* bytes of a word taken before folding; the rest is cut */
+#define CPS_MAX 1024     /* code points of a folded word: NFKC expands a character up to 18 */
+#define FOLD_MAX (CPS_MAX * 4)
+
+struct wpk_analyzer {
+    struct sb_stemmer *stemmer;
+    char language[24];
+    utf8proc_int32_t cps[CPS_MAX]; /* reencoded in place as UTF-8 */
+    uint8_t term[WPK_TERM_MAX];
+};
+
+wpk_analyzer *wpk_analyzer_new(const char *language)
+{
+    wpk_analyzer *a = wpk_calloc(1, sizeof *a);
+    if (!a) return NULL;
+    if (language && *language && strlen(language) < sizeof a->language) {
+        /* "en-GB" and "pt_BR" stem as "en" and "pt". */
+        char base[sizeof a->language];
+        size_t n = strcspn(language, "-_");
+        memcpy(base, language, n);
+        base[n] = 0;
+        for (char *c = base; *c; c++)
+            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+        if ((a->stemmer = sb_stemmer_new(base, "UTF_8")) != NULL) memcpy(a->language, base, n + 1);
+    }
+    if (!a->stemmer) {
+        a->stemmer = sb_stemmer_new("en", "UTF_8");
+        memcpy(a->language, "en", 3);
+    }
+    if (!a->stemmer) {
+        wpk_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void wpk_analyzer_free(wpk_analyzer *a)
+{
+    if (!a) return;
+    sb_stemmer_delete(a->stemmer);
+    wpk_free(a);
+}
+
+const char *wpk_analyzer_language(const wpk_analyzer *a) { return a->language; }
+
+static int is_cjk(utf8proc_int32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F);
+}
+
+static int is_word_char(utf8proc_int32_t c)
+{
+    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_apostrophe(utf8proc_int32_t c) { return c == '\'' || c == 0x2019; }
+
+/* The code point at s[i] (n bytes left), its length in *len; -1 for a byte
+ * that starts no valid character (its length 1). */
+static utf8proc_int32_t next_cp(const uint8_t *s, size_t n, size_t *len)
+{
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate(s, n < 4 ? (utf8proc_ssize_t)n : 4, &c);
+    *len = k > 0 ? (size_t)k : 1;
+    return k > 0 ? c : -1;
+}
+
+/* s[0, n) cut to at most max bytes, at a character boundary. */
+static size_t cut_utf8(const uint8_t *s, size_t n, size_t max)
+{
+    if (n <= max) return n;
+    while (max > 0 && (s[max] & 0xC0) == 0x80) max--;
+    return max;
+}
+
+/* Normalize s[0, n) with utf8proc options into a->cps, as UTF-8; its
+ * length, or 0 when nothing is left. */
+static size_t normalize(wpk_analyzer *a, const uint8_t *s, size_t n, int options)
+{
+    utf8proc_ssize_t k;
+    while ((k = utf8proc_decompose(s, (utf8proc_ssize_t)n, a->cps, CPS_MAX, (utf8proc_option_t)options)) > CPS_MAX)
+        n = cut_utf8(s, n, n / 2); /* expands beyond the buffer: keep less of it */
+    if (k <= 0) return 0;
+    k = utf8proc_reencode(a->cps, k, (utf8proc_option_t)options);
+    return k > 0 ? (size_t)k : 0;
+}
+
+/* One word (with its apostrophes) into a->term; its length, 0 for none. */
+static size_t make_term(wpk_analyzer *a, const uint8_t *w, size_t n, int ascii)
+{
+    uint8_t low[WORD_IN_MAX];
+    size_t k = 0, digits = 1;
+    const uint8_t *folded;
+    size_t flen;
+    if (ascii) {
+        for (size_t i = 0; i < n && k < sizeof low; i++) {
+            uint8_t c = w[i];
+            if (c == '\'') continue;
+            if (c < '0' || c > '9') digits = 0;
+            low[k++] = c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+        }
+        folded = low, flen = k;
+    } else {
+        for (size_t i = 0; i < n && k < sizeof low; i++) /* apostrophes out: ' and U+2019 */
+            if (w[i] == '\'') continue;
+            else if (w[i] == 0xE2 && i + 2 < n && w[i + 1] == 0x80 && w[i + 2] == 0x99) i += 2;
+            else low[k++] = w[i];
+        flen = normalize(a, low, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+        folded = (const uint8_t *)a->cps;
+        digits = 0;
+    }
+    if (flen == 0) return 0;
+    const uint8_t *t = folded;
+    size_t tlen = flen;
+    if (!digits) {
+        const sb_symbol *s = sb_stemmer_stem(a->stemmer, folded, (int)flen);
+        if (s) t = s, tlen = (size_t)sb_stemmer_length(a->stemmer);
+    }
+    if (!ascii) {
+        uint8_t stem[FOLD_MAX];
+        if (tlen > sizeof stem) tlen = cut_utf8(t, tlen, sizeof stem);
+        memcpy(stem, t, tlen);
+        tlen = normalize(a, stem, tlen, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
+        t = (const uint8_t *)a->cps;
+    }
+    tlen = cut_utf8(t, tlen, WPK_TERM_MAX);
+    memcpy(a->term, t, tlen);
+    return tlen;
+}
+
+static int emit(wpk_analyzer *a, const char *text, size_t at, size_t end, int ascii, uint32_t *position,
+                wpk_term_fn fn, void *ctx)
+{
+    size_t n = end - at < WORD_IN_MAX ? end - at : cut_utf8((const uint8_t *)text + at, end - at, WORD_IN_MAX);
+    size_t len = make_term(a, (const uint8_t *)text + at, n, ascii);
+    if (!len) return 0;
+    wpk_term t = {a->term, len, at, end - at, (*position)++};
+    return fn(ctx, &t);
+}
+
+int wpk_analyze(wpk_analyzer *a, const char *text, size_t len, wpk_term_fn fn, void *ctx)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    uint32_t position = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t cl;
+        utf8proc_int32_t c = next_cp(s + i, len - i, &cl);
+        if (c < 0 || !is_word_char(c)) {
+            i += cl;
+            continue;
+        }
+        if (is_cjk(c)) { /* a word of one character */
+            int rc = emit(a, text, i, i + cl, 0, &position, fn, ctx);
+            if (rc) return rc;
+            i += cl;
+            continue;
+        }
+        size_t start = i, end = i + cl;
+        int ascii = c < 0x80;
+        i = end;
+        while (i < len) {
+            c = next_cp(s + i, len - i, &cl);
+            if (c >= 0 && is_word_char(c) && !is_cjk(c)) {
+                ascii &= c < 0x80;
+                i = end = i + cl;
+                continue;
+            }
+            if (c < 0 || !is_apostrophe(c) || i + cl >= len) break;
+            size_t nl; /* an apostrophe joins two word characters */
+            utf8proc_int32_t d = next_cp(s + i + cl, len - i - cl, &nl);
+            if (d < 0 || !is_word_char(d) || is_cjk(d)) break;
+            ascii &= c < 0x80;
+            i += cl;
+        }
+        int rc = emit(a, text, start, end, ascii, &position, fn, ctx);
+        if (rc) return rc;
+    }
+    return WPK_OK;
+}
