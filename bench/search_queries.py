@@ -32,7 +32,9 @@ The rules, exactly:
   (as `wikipack pack` groups versions); else to its case-folded title
   alone. The article column is 'id:N' or 'title:FOLDED', and 'path:P' for
   a file that is not an article's.
-* Words: maximal runs of Unicode letters and digits, case-folded.
+* Words: maximal runs of Unicode letters, digits and '_' (Python's \w,
+  which Xapian's term generator also keeps together: RAND_MAX is one
+  word), case-folded.
   Document frequency (df) of a word: the number of articles (all their
   files together, whole text) containing it.
 * N articles (default 1,000; all when fewer) are drawn with
@@ -78,7 +80,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_util  # noqa: E402
 
-WORD_RE = re.compile(r"[^\W_]+")
+WORD_RE = re.compile(r"\w+")  # letters, digits and "_", as Xapian's words
 URL_RE = re.compile(r"\S+://\S*|\]\([^)]*\)")
 APOSTROPHES_RE = re.compile(r"['\u2019]")
 SKIP_SECTIONS = {"article metadata", "metadata", "categories", "table of contents",
