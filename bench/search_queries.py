@@ -8,7 +8,8 @@ ZIMs it searches them in.
 
 `make` writes two files, UTF-8, tab-separated, one '#' header line each:
 
-QUERIES.tsv: kind, query, expected path, expected title, expected article.
+QUERIES.tsv: kind, query, expected path, expected title, expected article,
+others (how many other articles hold all the query's words).
 ARTICLES.tsv: path, article, title, for every .md file of the corpus.
 
 An evaluator maps each result's path through ARTICLES.tsv and compares the
@@ -59,6 +60,10 @@ The rules, exactly:
     markdown link targets '](...)'). An article without such a paragraph
     gets no `rare` query. Judged relevant when the article is the first
     result.
+  - others, for both: the number of articles besides the expected one whose
+    files hold every word of the query (words as above, whole text). A
+    `rare` query with others > 0 cannot be sure to rank first: WordNet
+    repeats a definition under each of its synonyms' headwords.
 * `latency` (L queries, default 300, no expected article): the pool is the
   100 words of at least 3 letters, not in STOPWORDS, found in the most
   article titles (ties by word; only words of 2 titles or more, unless
@@ -223,6 +228,17 @@ def cmd_make(top, queries_out, articles_out, n, n_latency, seed):
         rare = sorted(first, key=lambda w: (df.get(w, 0), first[w]))[:3]
         rows.append(("rare", " ".join(sorted(rare, key=first.get)), rel, title, k))
 
+    # others: the articles besides the expected one that hold every word of
+    # the query (WordNet repeats a definition under each of its synonyms).
+    needed = set(w for r in rows for w in r[1].split())
+    holding = {w: set() for w in needed}
+    for k, rels in group.items():
+        for w in needed.intersection(w for rel in rels for w in words(files[rel][2])):
+            holding[w].add(k)
+    rows = [r + (str(len(set.intersection(*(holding[w] for w in r[1].split())) - {r[4]})),)
+            for r in rows]
+    shared = sum(1 for r in rows if r[0] == "rare" and r[5] != "0")
+
     # latency: common title words, one title per article.
     titles = {}
     for k in keys:
@@ -251,18 +267,19 @@ def cmd_make(top, queries_out, articles_out, n, n_latency, seed):
             q = [ws[j] for j in idx]
         else:
             q = rng.sample(pool, min(m, len(pool)))
-        rows.append(("latency", " ".join(q), "", "", ""))
+        rows.append(("latency", " ".join(q), "", "", "", ""))
 
     with open(queries_out, "w", encoding="utf-8") as f:
-        f.write("# kind\tquery\tpath\ttitle\tarticle\n")
+        f.write("# kind\tquery\tpath\ttitle\tarticle\tothers\n")
         for r in rows:
             f.write("\t".join(clean(x) for x in r) + "\n")
     kinds = {}
     for r in rows:
         kinds[r[0]] = kinds.get(r[0], 0) + 1
-    print("%d files, %d articles, %d picked (seed %d): %s; %d without a paragraph of 3 eligible words"
+    print("%d files, %d articles, %d picked (seed %d): %s; %d without a paragraph of 3 eligible words;"
+          " %d rare queries whose words another article holds too"
           % (len(files), len(keys), len(picks), seed,
-             ", ".join("%d %s" % (kinds[k], k) for k in sorted(kinds)), no_rare))
+             ", ".join("%d %s" % (kinds[k], k) for k in sorted(kinds)), no_rare, shared))
 
 
 def cmd_zim(top, out, index_lang):

@@ -5,7 +5,8 @@
 //                         [--snippets] [--dump FILE]
 //
 // ARCHIVE: a ZIM with a full-text index (search_queries.py zim --index eng).
-// QUERIES.tsv: kind, query, expected path, expected title, expected article.
+// QUERIES.tsv: kind, query, expected path, expected title, expected article,
+// others (articles besides it holding all the query's words).
 // ARTICLES.tsv: path, article, title for every file of the corpus; a result
 // is mapped to its article by its path (libzim gives the entry's path, as
 // written: the file's relative path), so any copy or version of the expected
@@ -28,7 +29,10 @@
 // rate and raw_rate: share of the kind's n queries that are hits by article
 // rank and by raw rank ('-' for a kind without expected article, such as
 // `latency`); dup_share: share of the top-10 results that repeat an article
-// listed above them; empty: queries without any result.
+// listed above them; empty: queries without any result. Then, for a kind
+// with queries whose words no other article holds (others = 0):
+//   ALONE <kind> <rate> <n>
+// the rate (one result per article) over those n queries alone.
 #include <zim/archive.h>
 #include <zim/error.h>
 #include <zim/search.h>
@@ -49,6 +53,7 @@ namespace {
 
 struct Q {
     std::string kind, text, path, article;
+    bool alone;  // no other article holds all the query's words
 };
 
 const int kLimit = 10, kDepth = 100;
@@ -128,6 +133,7 @@ size_t run_query(zim::Searcher &searcher, const std::string &text, bool snippets
 struct Kind {
     std::string name;
     size_t n = 0, judged = 0, hits = 0, raw_hits = 0, empty = 0, shown = 0, dups = 0;
+    size_t alone = 0, alone_hits = 0;
     std::vector<double> p50, p99;
 };
 
@@ -161,9 +167,9 @@ int main(int argc, char **argv)
     std::map<std::string, size_t> kind_index;
     std::vector<size_t> kind_of;
     for (auto &r : rows) {
-        r.resize(5);
+        r.resize(6);
         if (r[1].empty()) continue;
-        queries.push_back({r[0], r[1], r[2], r[4]});
+        queries.push_back({r[0], r[1], r[2], r[4], r[5] == "0"});
         if (!kind_index.count(r[0])) {
             kind_index[r[0]] = kinds.size();
             kinds.push_back(Kind());
@@ -214,6 +220,10 @@ int main(int argc, char **argv)
                 k.judged++;
                 k.hits += rank >= 0 && rank < cut;
                 k.raw_hits += raw_rank >= 0 && raw_rank < cut;
+                if (q.alone) {
+                    k.alone++;
+                    k.alone_hits += rank >= 0 && rank < cut;
+                }
             }
             if (df)
                 std::fprintf(df, "%s\t%s\t%s\t%d\t%d%s\n", q.kind.c_str(), q.text.c_str(), q.article.c_str(),
@@ -244,6 +254,8 @@ int main(int argc, char **argv)
             }
             std::printf("RESULT %s %s %.1f %.1f %zu %s %.4f %zu\n", k.name.c_str(), rate, median(k.p50),
                         median(k.p99), k.n, raw, k.shown ? double(k.dups) / k.shown : 0.0, k.empty);
+            if (k.alone)
+                std::printf("ALONE %s %.4f %zu\n", k.name.c_str(), double(k.alone_hits) / k.alone, k.alone);
         }
         std::fprintf(stderr, "zim_search_bench: %zu queries, %d timed passes, %zu result bytes\n",
                      queries.size(), passes, bytes);
