@@ -17,7 +17,7 @@
 #   --lang LANG      libzim's indexing language (default eng)
 #   --wikipack BIN   the wikipack binary (default: REPO/build/wikipack), for
 #                    the size of its archive and, later, its search
-#   --work DIR       work directory (default: a new /tmp/wpksearch.XXXXXX)
+#   --work DIR       work directory (default: a new temporary directory)
 #   --keep           keep the work directory (ZIMs, queries, per-query dump)
 #
 # Steps: search_queries.py make (QUERIES.tsv, ARTICLES.tsv); two ZIMs written
@@ -29,7 +29,7 @@
 set -u -o pipefail
 export LC_ALL=C
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 MD_ONLY=0 N=1000 LATENCY=300 SEED=20241215 PASSES=5 SNIPPETS="" LANG_IDX=eng WPK="" WORK="" KEEP=0
 ARGS_ORIG="$*"
@@ -66,7 +66,7 @@ UTIL=("$PY" "$HERE/bench_util.py")
 SQ=("$PY" "$HERE/search_queries.py")
 
 if [ -z "$WORK" ]; then
-    WORK=$(mktemp -d /tmp/wpksearch.XXXXXX)
+    WORK=$(mktemp -d -t wpksearch.XXXXXX)
 else
     mkdir -p "$WORK"
 fi
