@@ -14,8 +14,8 @@ ARTICLES.tsv: path, article, title, for every .md file of the corpus.
 
 An evaluator maps each result's path through ARTICLES.tsv and compares the
 article, so that any copy or version of the expected article counts (the
-open_wiki markdown holds up to six files per article). A result whose path
-is not in ARTICLES.tsv is an article of its own.
+open_wiki markdown holds three files for most articles, up to 24). A
+result whose path is not in ARTICLES.tsv is an article of its own.
 
 The rules, exactly:
 
