@@ -118,8 +118,36 @@ def cmd_readlist(top, n, seed, out):
     print("%d picks (%d with a title, %d with a page ID) from %d files" % (len(picks), titles, ids, len(files)))
 
 
-def cmd_zim_pack(top, out):
-    from libzim.writer import Creator, FileProvider, Hint, Item
+def write_zim(top, out, title_of=None, index_lang=None):
+    """Write every file below top as one ZIM item (path = relative path).
+    title_of(rel, full) gives an item's title (default: the '# Title' line,
+    else the path). With index_lang, libzim also writes its full-text
+    (Xapian) index: libzim indexes only text/html by itself, so each item
+    hands it the file's text as plain content."""
+    from libzim.writer import Creator, FileProvider, Hint, IndexData, Item
+
+    class FileIndexData(IndexData):
+        def __init__(self, title, text):
+            super().__init__()
+            self.title, self.text = title, text
+
+        def has_indexdata(self):
+            return True
+
+        def get_title(self):
+            return self.title
+
+        def get_content(self):
+            return self.text
+
+        def get_keywords(self):
+            return ""
+
+        def get_wordcount(self):
+            return len(self.text.split())
+
+        def get_geoposition(self):
+            return None
 
     class FileItem(Item):
         def __init__(self, rel, full, title):
@@ -141,14 +169,26 @@ def cmd_zim_pack(top, out):
         def get_hints(self):
             return {Hint.FRONT_ARTICLE: True}
 
+        def get_indexdata(self):
+            if not index_lang:
+                return None
+            with open(self.full, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+            return FileIndexData(self.title, text)
+
+    if title_of is None:
+        title_of = lambda rel, full: file_meta(full)[0] or rel
     n = 0
-    with Creator(out).config_indexing(False, "eng") as creator:
+    with Creator(out).config_indexing(bool(index_lang), index_lang or "eng") as creator:
         for rel in walk_files(top):
             full = os.path.join(top, rel)
-            title, _ = file_meta(full)
-            creator.add_item(FileItem(rel, full, title or rel))
+            creator.add_item(FileItem(rel, full, title_of(rel, full)))
             n += 1
-    print("zim-pack: %d items" % n)
+    return n
+
+
+def cmd_zim_pack(top, out):
+    print("zim-pack: %d items" % write_zim(top, out))
 
 
 def record_path(stem, title):
