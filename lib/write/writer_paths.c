@@ -47,7 +47,8 @@ static uint64_t spilled_bytes(const wentry *e)
  * its entries in rank order and writes it back in place. An entry larger
  * than a bucket is a bucket of its own, which the second pass leaves. For
  * a moment the spill file is there twice. */
-#define RELAY_BUCKET (8u << 20) /* held twice by the second pass */
+#define RELAY_BUCKET (8u << 20) /* the most bytes of a bucket: held twice by the second pass */
+#define RELAY_BUCKETS 16        /* below that many buckets, smaller ones (not under 1 MiB) */
 #define RELAY_OUT (32u << 10)   /* each bucket's write buffer in the first */
 #define RELAY_IN (1u << 20)     /* the first pass's reads */
 
@@ -93,7 +94,13 @@ static int plan_buckets(relay *r, const uint32_t *order, wpk_error *err)
 {
     wpk_writer *w = r->w;
     size_t cap = 16;
-    uint64_t at = 0, most = wpk_test_relay_bucket ? wpk_test_relay_bucket : RELAY_BUCKET;
+    /* A small spill file is cut in RELAY_BUCKETS, so that the second
+     * pass's buffers stay a fraction of it (100,000 records: 16 MiB of
+     * buffers for 20 MB of spill file, peak RSS 16 -> 28 MiB). */
+    uint64_t at = 0, most = w->spill_size / RELAY_BUCKETS;
+    if (most > RELAY_BUCKET) most = RELAY_BUCKET;
+    if (most < (1u << 20)) most = 1u << 20;
+    if (wpk_test_relay_bucket) most = wpk_test_relay_bucket;
     r->bucket_most = most;
     for (size_t k = 0; k < w->count; k++) {
         uint64_t len = spilled_bytes(&w->entries[order[k]]);
