@@ -53,6 +53,8 @@ int main(void)
 {
     /* English stems; apostrophes inside words joined and dropped. */
     expect("en", "Running connections, don't!", "run connect dont");
+    /* Words met again come from the analyzer's cache: the same terms. */
+    expect("en", "Running connections running Running don't don't Café Café", "run connect run run dont dont cafe cafe");
     expect("en", "The people's dogs' bones", "the peopl dog bone");
     expect(NULL, "connections", "connect");      /* no language: English */
     expect("xx", "connections", "connect");      /* no stemmer for it: English */
