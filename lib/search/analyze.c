@@ -14,7 +14,6 @@
 
 #define WORD_IN_MAX 128  /* bytes of a word taken before folding; the rest is cut */
 #define CPS_MAX 1024     /* code points of a folded word: NFKC expands a character up to 18 */
-#define FOLD_MAX (CPS_MAX * 4)
 /* Words repeat (a few hundred make half of a text's words): the terms of
  * short words are kept in a direct-mapped cache, keyed by the word's bytes
  * as found. The open_wiki markdown (18 MB, one analyzer): English 49 -> 89
@@ -89,7 +88,28 @@ static int is_word_char(utf8proc_int32_t c)
     }
 }
 
-static int is_apostrophe(utf8proc_int32_t c) { return c == '\'' || c == 0x2019; }
+/* Joins the word characters on both sides, and is dropped: apostrophes,
+ * the soft hyphen, zero-width (non-)joiners, word joiners. Not the
+ * zero-width space, which separates words where spaces are not written. */
+static int is_joiner(utf8proc_int32_t c)
+{
+    return c == '\'' || c == 0x2019 || c == 0xAD || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
+}
+
+/* Accents and other diacritics, stripped from terms: the combining
+ * diacritical blocks, Hebrew points and Arabic harakat. Not the vowel signs
+ * and viramas of Indic and South-East Asian scripts, which are letters'
+ * parts there (stripped, Hindi's "kitab" would lose its vowels). */
+static int is_diacritic(utf8proc_int32_t c)
+{
+    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+        (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F))
+        return 1;
+    if ((c >= 0x0591 && c <= 0x05C7) || (c >= 0x0610 && c <= 0x061A) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+        (c >= 0x06D6 && c <= 0x06ED))
+        return utf8proc_category(c) == UTF8PROC_CATEGORY_MN;
+    return 0;
+}
 
 /* The code point at s[i] (n bytes left), its length in *len; -1 for a byte
  * that starts no valid character (its length 1). */
@@ -113,23 +133,34 @@ static size_t cut_utf8(const uint8_t *s, size_t n, size_t max)
     return max;
 }
 
-/* Normalize s[0, n) with utf8proc options into a->cps, as UTF-8; its
- * length, or 0 when nothing is left. */
-static size_t normalize(wpk_analyzer *a, const uint8_t *s, size_t n, int options)
+/* s[0, n) folded (NFKC, full case folding, default-ignorable characters
+ * dropped) and stripped of diacritics, into a->cps as UTF-8; its length, or
+ * 0 when nothing is left. */
+static size_t fold_strip(wpk_analyzer *a, const uint8_t *s, size_t n)
 {
+    const int options = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
     utf8proc_ssize_t k;
-    while ((k = utf8proc_decompose(s, (utf8proc_ssize_t)n, a->cps, CPS_MAX, (utf8proc_option_t)options)) > CPS_MAX)
+    /* One code point spare: reencoding writes a NUL after its output. */
+    while ((k = utf8proc_decompose(s, (utf8proc_ssize_t)n, a->cps, CPS_MAX - 1, (utf8proc_option_t)options)) >
+           CPS_MAX - 1)
         n = cut_utf8(s, n, n / 2); /* expands beyond the buffer: keep less of it */
     if (k <= 0) return 0;
-    k = utf8proc_reencode(a->cps, k, (utf8proc_option_t)options);
+    utf8proc_ssize_t kept = 0;
+    for (utf8proc_ssize_t i = 0; i < k; i++)
+        if (!is_diacritic(a->cps[i])) a->cps[kept++] = a->cps[i];
+    if (kept == 0) return 0;
+    k = utf8proc_reencode(a->cps, kept, (utf8proc_option_t)options);
     return k > 0 ? (size_t)k : 0;
 }
 
-/* One word (with its apostrophes) into a->term; its length, 0 for none. */
+/* One word (with its joiners) into a->term; its length, 0 for none.
+ * Accents go before stemming, so that a word typed without them meets the
+ * same term ("resume" and "résumé"). */
 static size_t make_term(wpk_analyzer *a, const uint8_t *w, size_t n, int ascii)
 {
     uint8_t low[WORD_IN_MAX];
-    size_t k = 0, digits = 1;
+    size_t k = 0;
+    int digits = 1;
     const uint8_t *folded;
     size_t flen;
     if (ascii) {
@@ -141,11 +172,11 @@ static size_t make_term(wpk_analyzer *a, const uint8_t *w, size_t n, int ascii)
         }
         folded = low, flen = k;
     } else {
-        for (size_t i = 0; i < n && k < sizeof low; i++) /* apostrophes out: ' and U+2019 */
+        for (size_t i = 0; i < n && k < sizeof low; i++) /* ' and U+2019 out; the others are ignorable */
             if (w[i] == '\'') continue;
             else if (w[i] == 0xE2 && i + 2 < n && w[i + 1] == 0x80 && w[i + 2] == 0x99) i += 2;
             else low[k++] = w[i];
-        flen = normalize(a, low, k, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+        flen = fold_strip(a, low, k);
         folded = (const uint8_t *)a->cps;
         digits = 0;
     }
@@ -153,15 +184,8 @@ static size_t make_term(wpk_analyzer *a, const uint8_t *w, size_t n, int ascii)
     const uint8_t *t = folded;
     size_t tlen = flen;
     if (!digits) {
-        const sb_symbol *s = sb_stemmer_stem(a->stemmer, folded, (int)flen);
-        if (s) t = s, tlen = (size_t)sb_stemmer_length(a->stemmer);
-    }
-    if (!ascii) {
-        uint8_t stem[FOLD_MAX];
-        if (tlen > sizeof stem) tlen = cut_utf8(t, tlen, sizeof stem);
-        memcpy(stem, t, tlen);
-        tlen = normalize(a, stem, tlen, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
-        t = (const uint8_t *)a->cps;
+        const sb_symbol *st = sb_stemmer_stem(a->stemmer, folded, (int)flen);
+        if (st) t = st, tlen = (size_t)sb_stemmer_length(a->stemmer);
     }
     tlen = cut_utf8(t, tlen, WPK_TERM_MAX);
     memcpy(a->term, t, tlen);
@@ -225,8 +249,8 @@ int wpk_analyze(wpk_analyzer *a, const char *text, size_t len, wpk_term_fn fn, v
                 i = end = i + cl;
                 continue;
             }
-            if (c < 0 || !is_apostrophe(c) || i + cl >= len) break;
-            size_t nl; /* an apostrophe joins two word characters */
+            if (c < 0 || !is_joiner(c) || i + cl >= len) break;
+            size_t nl; /* a joiner between two word characters */
             utf8proc_int32_t d = next_cp(s + i + cl, len - i - cl, &nl);
             if (d < 0 || !is_word_char(d) || is_cjk(d)) break;
             ascii &= c < 0x80;

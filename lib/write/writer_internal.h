@@ -429,7 +429,7 @@ void wpk_hash_stored(const void *p, size_t n, uint64_t *xxh3, uint8_t auth[32]);
 /* writer_pages.c: leaves compressed into a scratch file, one root item
  * each; roots (with a level of branch pages when large) sealed at the end. */
 #define WPK_FLAT_ROOT_ITEMS 256u /* the most items of a flat root: four such roots fit open's first read */
-#define WPK_BRANCH_ITEMS 4096u   /* the most items of a branch page */
+#define WPK_BRANCH_ITEMS 4096u   /* the most items of a branch page, and of a branched root (up to 4,096^2 leaves) */
 #define WPK_RUN_SPLIT_BYTES (1u << 20) /* a category's run continues into the next leaf past this */
 #define WPK_PAGE_STRINGS_MAX ((16u << 20) - (1u << 20)) /* decoded strings of a page: under the reader's 16 MiB */
 typedef struct wleaves {

@@ -150,13 +150,16 @@ int wpk_root_branch(wleaves *l, uint64_t base, wsink *branches, uint64_t branch_
     if (!wpk_test_branch_size) {
         uint32_t per = 1;
         while ((uint64_t)per * per < l->count) per++;
-        if ((l->count + per - 1) / per > WPK_BRANCH_ITEMS) per = (l->count + WPK_BRANCH_ITEMS - 1) / WPK_BRANCH_ITEMS;
+        /* Above 4,096 x 4,096 leaves the root stays at 4,096 items and the
+         * branch pages grow instead. */
+        if (((uint64_t)l->count + per - 1) / per > WPK_BRANCH_ITEMS)
+            per = (uint32_t)(((uint64_t)l->count + WPK_BRANCH_ITEMS - 1) / WPK_BRANCH_ITEMS);
         most = per;
     }
     /* The leaves end where the branch pages start. */
     wpk2_root_ctx ctx = {.index_kind = l->kind, .entry_count = entry_count, .pages_size = branch_base,
                          .alloc = &wpk_writer_alloc};
-    uint32_t top_count = (l->count + most - 1) / most;
+    uint32_t top_count = (uint32_t)(((uint64_t)l->count + most - 1) / most);
     wpk2_root_item *top = wpk_calloc(top_count, sizeof *top);
     if (!top) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     wbuf raw = wbuf_new();

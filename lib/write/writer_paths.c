@@ -46,10 +46,14 @@ static uint64_t spilled_bytes(const wentry *e)
  * entry to its bucket's region; the second reads one bucket at a time, puts
  * its entries in rank order and writes it back in place. An entry larger
  * than a bucket is a bucket of its own, which the second pass leaves. For
- * a moment the spill file is there twice. */
-#define RELAY_BUCKET (8u << 20) /* the most bytes of a bucket: held twice by the second pass */
-#define RELAY_BUCKETS 16        /* below that many buckets, smaller ones (not under 1 MiB) */
-#define RELAY_OUT (32u << 10)   /* each bucket's write buffer in the first */
+ * a moment the spill file is there twice.
+ *
+ * Memory: the first pass holds a buffer a bucket (of several entries), the
+ * second two buckets; buckets of sqrt(spill size x RELAY_OUT / 2) bytes
+ * (at least 1 MiB) keep both alike and small: 2.8 MB buckets for the
+ * 1.9 GB spill file of 10,000,000 records (680 of them: 5.4 MiB of
+ * buffers), 20 MB for 100 GB. */
+#define RELAY_OUT (8u << 10)    /* each bucket's write buffer in the first pass */
 #define RELAY_IN (1u << 20)     /* the first pass's reads */
 
 uint32_t wpk_test_relay_bucket;
@@ -71,7 +75,7 @@ typedef struct relay {
     uint64_t in_at;
     size_t in_len;
     uint8_t *mem, *sorted;        /* the second pass: a bucket as read, and in rank order */
-    uint64_t bucket_most;         /* RELAY_BUCKET, or the test hook's */
+    uint64_t bucket_most;         /* a bucket's most bytes, unless it holds one entry */
 } relay;
 
 static int relay_read_fail(const relay *r, const wentry *e, wpk_error *err)
@@ -88,18 +92,14 @@ static int bucket_flush(relay *r, relay_bucket *b, wpk_error *err)
     return rc;
 }
 
-/* Buckets by rank, each at most RELAY_BUCKET bytes unless one entry is
+/* Buckets by rank, each at most bucket_most bytes unless one entry is
  * larger; entry_no holds each entry's rank. */
 static int plan_buckets(relay *r, const uint32_t *order, wpk_error *err)
 {
     wpk_writer *w = r->w;
     size_t cap = 16;
-    /* A small spill file is cut in RELAY_BUCKETS, so that the second
-     * pass's buffers stay a fraction of it (100,000 records: 16 MiB of
-     * buffers for 20 MB of spill file, peak RSS 16 -> 28 MiB). */
-    uint64_t at = 0, most = w->spill_size / RELAY_BUCKETS;
-    if (most > RELAY_BUCKET) most = RELAY_BUCKET;
-    if (most < (1u << 20)) most = 1u << 20;
+    uint64_t at = 0, most = 1u << 20;
+    while (most * most < w->spill_size * (RELAY_OUT / 2)) most += most / 4;
     if (wpk_test_relay_bucket) most = wpk_test_relay_bucket;
     r->bucket_most = most;
     for (size_t k = 0; k < w->count; k++) {
@@ -116,8 +116,12 @@ static int plan_buckets(relay *r, const uint32_t *order, wpk_error *err)
         r->b[r->nb - 1].size += len;
         at += len;
     }
-    for (size_t j = 0; j < r->nb; j++)
-        if (!(r->b[j].buf = wpk_malloc(RELAY_OUT))) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    /* A bucket of one entry is written straight from the reads. */
+    for (size_t j = 0; j < r->nb; j++) {
+        size_t end = j + 1 < r->nb ? r->b[j + 1].first : w->count;
+        if (end - r->b[j].first > 1 && !(r->b[j].buf = wpk_malloc(RELAY_OUT)))
+            return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    }
     return WPK_OK;
 }
 
@@ -141,8 +145,7 @@ static int relay_scatter(relay *r, wpk_error *err)
     for (size_t i = 0; i < w->count && !rc; i++) {
         wentry *e = &w->entries[i];
         relay_bucket *b = bucket_of(r, e->entry_no);
-        uint64_t from = e->str_offset, left = spilled_bytes(e);
-        e->str_offset = b->base + b->fill;
+        uint64_t from = e->str_offset, left = spilled_bytes(e), to = b->base + b->fill;
         while (left && !rc) {
             if (from < r->in_at || from >= r->in_at + r->in_len) {
                 uint64_t rest = w->spill_size - from;
@@ -151,19 +154,26 @@ static int relay_scatter(relay *r, wpk_error *err)
                 errno = 0;
                 if (r->in_len == 0 || wpk_fd_read_at((void *)(intptr_t)w->spill_fd, from, r->in, r->in_len) != 0) {
                     r->in_len = 0;
-                    return relay_read_fail(r, e, err);
+                    return relay_read_fail(r, e, err); /* e->str_offset still names its path */
                 }
             }
             size_t take = (size_t)(r->in_at + r->in_len - from);
             if (take > left) take = (size_t)left;
-            if (take > RELAY_OUT - b->held) take = RELAY_OUT - b->held;
-            memcpy(b->buf + b->held, r->in + (from - r->in_at), take);
-            b->held += (uint32_t)take;
-            b->fill += take;
+            const uint8_t *piece = r->in + (from - r->in_at);
+            if (!b->buf) {
+                rc = wpk_write_all(r->fd, piece, take, b->base + b->fill, "spill file", err);
+                b->fill += take;
+            } else {
+                if (take > RELAY_OUT - b->held) take = RELAY_OUT - b->held;
+                memcpy(b->buf + b->held, piece, take);
+                b->held += (uint32_t)take;
+                b->fill += take;
+                if (b->held == RELAY_OUT) rc = bucket_flush(r, b, err);
+            }
             from += take;
             left -= take;
-            if (b->held == RELAY_OUT) rc = bucket_flush(r, b, err);
         }
+        e->str_offset = to;
     }
     for (size_t j = 0; j < r->nb && !rc; j++)
         if (r->b[j].held) rc = bucket_flush(r, &r->b[j], err);

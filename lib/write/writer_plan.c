@@ -303,6 +303,9 @@ static int cut_blocks(wpk_writer *w, wpk_error *err)
          * blocks' worth, to keep its versions together: split, each part
          * would repeat most of the other (-8% on the markdown corpus). */
         uint64_t stretch = group <= limit ? limit : group < 4 * limit ? group : 4 * limit;
+        /* Never past what readers accept by default (and a block's u32
+         * sizes): two 2 GiB versions make two blocks whatever the limit. */
+        if (stretch > WPK_DEFAULT_MAX_BLOCK) stretch = WPK_DEFAULT_MAX_BLOCK;
         for (; u < end && !rc; u++) {
             wentry *e = &w->entries[w->unique[u]];
             if (in_block && raw + e->size > stretch) CLOSE_BLOCK(u); /* an article larger than a block */

@@ -64,6 +64,18 @@ int main(void)
     expect("en", "Café CAFÉ cafe", "cafe cafe cafe");
     expect("de", "Straße STRASSE strasse", "strass strass strass");
     expect("en", "\xef\xac\x81nance finance", "financ financ"); /* the ﬁ ligature */
+    /* Accents go before stemming: typed with or without, one term. */
+    expect("en", "r\xc3\xa9sum\xc3\xa9 resume RÉSUMÉ", "resum resum resum");
+    /* Indic vowel signs are letters' parts, not accents: kept. */
+    got hi = analyze("hi", "किताब कतब", strlen("किताब कतब"));
+    CHECK(hi.n == 2 && strcmp(hi.terms[0], hi.terms[1]) != 0);
+    got ta = analyze("ta", "கால் கல்", strlen("கால் கல்"));
+    CHECK(ta.n == 2 && strcmp(ta.terms[0], ta.terms[1]) != 0);
+    /* A soft hyphen or a zero-width joiner inside a word joins it. */
+    expect("de", "Ge\xc2\xadschichte Geschichte", "geschicht geschicht");
+    expect("en", "data\xe2\x80\x8c" "base database", "databas databas");
+    /* A zero-width space separates. */
+    expect("en", "data\xe2\x80\x8b" "base", "data base");
     expect("en", "\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3 abc", "abc abc"); /* full width */
     /* Digits are words, not stemmed; punctuation separates. */
     expect("en", "In 1999, pi was 3.14; e-mail", "in 1999 pi was 3 14 e mail");
