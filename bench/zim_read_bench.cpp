@@ -23,6 +23,8 @@
 #include <zim/error.h>
 #include <zim/item.h>
 
+#include "bench_timing.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,19 +40,10 @@ struct Pick {
     std::string path, title;
 };
 
-double now_us()
-{
-    using namespace std::chrono;
-    return duration<double, std::micro>(steady_clock::now().time_since_epoch()).count();
-}
-
-// Nearest-rank percentile (sorts t).
-double pct(std::vector<double> &t, int p)
-{
-    std::sort(t.begin(), t.end());
-    size_t k = (t.size() * p + 99) / 100;
-    return t[k ? k - 1 : 0];
-}
+// The clock and percentiles of the C benchmarks (bench_timing.h), so that
+// every figure is taken the same way.
+double now_us() { return bench_now_us(); }
+double pct(std::vector<double> &t, int p) { return bench_pct(t.data(), t.size(), p); }
 
 void report(const char *mode, const char *key, std::vector<double> t, size_t misses)
 {

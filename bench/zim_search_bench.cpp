@@ -38,6 +38,8 @@
 #include <zim/search.h>
 #include <zim/search_iterator.h>
 
+#include "bench_timing.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -58,19 +60,10 @@ struct Q {
 
 const int kLimit = 10, kDepth = 100;
 
-double now_us()
-{
-    using namespace std::chrono;
-    return duration<double, std::micro>(steady_clock::now().time_since_epoch()).count();
-}
-
-// Nearest-rank percentile (sorts t).
-double pct(std::vector<double> &t, int p)
-{
-    std::sort(t.begin(), t.end());
-    size_t k = (t.size() * p + 99) / 100;
-    return t[k ? k - 1 : 0];
-}
+// The clock and percentiles of the C benchmarks (bench_timing.h), so that
+// every figure is taken the same way.
+double now_us() { return bench_now_us(); }
+double pct(std::vector<double> &t, int p) { return bench_pct(t.data(), t.size(), p); }
 
 double median(std::vector<double> v)
 {
