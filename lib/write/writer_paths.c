@@ -40,9 +40,8 @@ static uint64_t spilled_bytes(const wentry *e)
  * the file. A copy that read each entry where it lay still cost a system
  * call an entry (1,000,000 records, --fast: 1,000,000 reads, most of the
  * pack's system time), so the copy goes in two passes that each read and
- * write a buffer at a time. The ranks are cut into buckets of at most
- * RELAY_BUCKET bytes, each given its region of the new file, in rank
- * order. The first pass reads the spill file forward and appends every
+ * write a buffer at a time. The ranks are cut into buckets (of the size
+ * below), each given its region of the new file, in rank order. The first pass reads the spill file forward and appends every
  * entry to its bucket's region; the second reads one bucket at a time, puts
  * its entries in rank order and writes it back in place. An entry larger
  * than a bucket is a bucket of its own, which the second pass leaves. For
@@ -68,7 +67,7 @@ typedef struct relay_bucket {
 
 typedef struct relay {
     wpk_writer *w;
-    int fd;                       /* the new file */
+    int fd;                       /* the new file, until it is the spill file */
     relay_bucket *b;
     size_t nb;
     uint8_t *in;                  /* the spill file from in_at, in_len bytes */
@@ -180,8 +179,9 @@ static int relay_scatter(relay *r, wpk_error *err)
     return rc;
 }
 
-/* The second pass: each bucket of several entries read, put in rank
- * order, written back; str_offset becomes the entry's place there. */
+/* The second pass, on the copy (now the spill file): each bucket of
+ * several entries read, put in rank order, written back; str_offset
+ * becomes the entry's place there. */
 static int relay_sort_buckets(relay *r, const uint32_t *order, wpk_error *err)
 {
     wpk_writer *w = r->w;
@@ -190,7 +190,7 @@ static int relay_sort_buckets(relay *r, const uint32_t *order, wpk_error *err)
         size_t end = j + 1 < r->nb ? r->b[j + 1].first : w->count;
         if (end - b->first < 2) continue; /* one entry: already in place */
         errno = 0;
-        if (wpk_fd_read_at((void *)(intptr_t)r->fd, b->base, r->mem, (size_t)b->size) != 0)
+        if (wpk_fd_read_at((void *)(intptr_t)w->spill_fd, b->base, r->mem, (size_t)b->size) != 0)
             return wpk_fail(err, WPK_E_IO, "cannot read back the spill file's copy: %s",
                             errno ? strerror(errno) : "short file");
         uint64_t at = 0;
@@ -201,7 +201,7 @@ static int relay_sort_buckets(relay *r, const uint32_t *order, wpk_error *err)
             e->str_offset = b->base + at;
             at += len;
         }
-        int rc = wpk_write_all(r->fd, r->sorted, (size_t)b->size, b->base, "spill file", err);
+        int rc = wpk_write_all(w->spill_fd, r->sorted, (size_t)b->size, b->base, "spill file", err);
         if (rc) return rc;
     }
     return WPK_OK;
@@ -244,11 +244,7 @@ static int relay_spill(wpk_writer *w, const uint32_t *order, wpk_error *err)
         if (!(r.mem = wpk_malloc(most ? most : 1)) || !(r.sorted = wpk_malloc(most ? most : 1)))
             rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
-    if (!rc) {
-        r.fd = w->spill_fd;
-        rc = relay_sort_buckets(&r, order, err);
-        r.fd = -1;
-    }
+    if (!rc) rc = relay_sort_buckets(&r, order, err);
     if (r.fd >= 0) close(r.fd);
     relay_free(&r);
     return rc;
