@@ -46,7 +46,7 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 4
+#define WPK_VERSION_MINOR 5
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
 #define WPK_FORMAT_MINOR 2
@@ -623,6 +623,7 @@ typedef struct wpk_write_opts {
                                  * WPK_DICT_SIZE_LARGE: 1/8 of it, 16 KiB-2 MiB */
     uint32_t page_size;         /* target raw index page size; default 128 KiB, 16 KiB above 50,000 entries */
     int latest_only;            /* store only the newest version of each article */
+    int search;                 /* library 2.5: 0 = a full-text search index (default), -1 = none */
 } wpk_write_opts;
 #define WPK_WRITE_OPTS_INIT WPK_STRUCT_INIT_(wpk_write_opts)
 /* The largest dictionary that still pays for itself: a smaller archive,
@@ -753,6 +754,55 @@ WPK_API int wpk_reader_signature(wpk_reader *r, wpk_signature_info *out, wpk_err
  * otherwise). WPK_E_NOTFOUND when the archive is unsigned, WPK_E_CORRUPT
  * when the signature does not match or the record is malformed. */
 WPK_API int wpk_reader_check_signature(wpk_reader *r, const uint8_t *trusted_key, wpk_error *err);
+
+/* ---- full-text search (library 2.5, format 2.3) --------------------------
+ *
+ * An archive packed with a search index (wikipack 2.5's default) finds
+ * articles by the words of their text and title. A query is words, all of
+ * which must match ("python language"), "exact phrases", prefix* words and
+ * -excluded words; case, accents and Unicode forms are folded and words
+ * stemmed in the query's language as in the articles'. Results are articles
+ * (the current version of each, never a copy or an older version), best
+ * first by BM25 with title matches weighted up. A query reads only the
+ * index pages of its words, so it works over HTTP with a few requests. */
+typedef struct wpk_search_opts {
+    uint32_t struct_size;       /* WPK_SEARCH_OPTS_INIT sets it */
+    uint32_t limit;             /* results wanted, 0: 10; at most WPK_SEARCH_MAX_LIMIT */
+    uint32_t offset;            /* results to skip first (paging), at most WPK_SEARCH_MAX_LIMIT */
+    int snippets;               /* non-zero: each result gets a snippet of its text with the matches marked */
+    const char *language;       /* the query's language (ISO 639 code); NULL: the archive's most common */
+} wpk_search_opts;
+#define WPK_SEARCH_OPTS_INIT WPK_STRUCT_INIT_(wpk_search_opts)
+#define WPK_SEARCH_MAX_LIMIT 1000u
+
+/* A matched word in a snippet: `len` bytes at byte `at`. */
+typedef struct wpk_search_mark {
+    uint32_t at, len;
+} wpk_search_mark;
+
+typedef struct wpk_search_hit {
+    uint64_t entry;             /* its entry number: wpk_reader_entry_at gives title, page ID and path */
+    double score;               /* larger is better; comparable within one query only */
+    char *snippet;              /* UTF-8 plain text, NUL-terminated; NULL without snippets */
+    wpk_search_mark *marks;     /* in increasing order, within the snippet */
+    uint32_t mark_count;
+} wpk_search_hit;
+
+typedef struct wpk_search_results {
+    uint64_t matches;           /* articles matching the query (an upper bound when it has phrases) */
+    uint32_t count;             /* hits below */
+    wpk_search_hit *hits;
+} wpk_search_results;
+
+/* Non-zero when the archive has a search index. */
+WPK_API int wpk_reader_has_search(const wpk_reader *r);
+/* Run a query. WPK_E_NOTFOUND when the archive has no search index (the
+ * message says so), WPK_E_INVALID for an empty query or one with nothing
+ * but excluded words; no match is a result with count 0. *out is freed with
+ * wpk_search_results_free. */
+WPK_API int wpk_reader_search(wpk_reader *r, const char *query, const wpk_search_opts *opts,
+                              wpk_search_results **out, wpk_error *err);
+WPK_API void wpk_search_results_free(wpk_search_results *res);
 
 /* Checks a path as stored in an archive: relative, '/' separated, no empty,
  * "." or ".." component, no NUL, backslash or control character, at most
