@@ -3,21 +3,22 @@
  * Root (raw bytes of a *_ROOT section): u32 item_count (0: empty index),
  * u32 kind (1..4: the items name leaves of that kind; 5: branch pages),
  * then the items back to back, filling it exactly.
- * Branch page: u32 count (>= 1), u32 kind 5, u32 child_kind (1..4), then
+ * Branch page: u32 count (>= 1), u32 kind 5, u32 child_kind (1..4, 6), then
  * count items naming leaves.
  * Item (70 bytes + key):
  *    0  8 page_offset (in PAGES)   8  4 stored_size    12  4 raw_size
  *   16  8 XXH3-64 of the stored bytes   24 32 BLAKE2b-256 of them
  *   56  8 first_item   64  4 page_items   68  2 key_length   70  . key
  * Keys: a path, a folded title, 10 bytes (u16 wiki, u64 page ID), a
- * category name. Positions are contiguous; keys strictly increase, except
- * category names, which may repeat (a run split across leaves).
+ * category name, a term (format 2.3). Positions are contiguous; keys
+ * strictly increase, except category names and terms, which may repeat (a
+ * run split across leaves).
  */
 #include "wpk2_internal.h"
 
 #include <stdio.h>
 
-static const char *const index_names[] = {"?", "entry", "title", "ID", "category"};
+static const char *const index_names[] = {"?", "entry", "title", "ID", "category", "?", "search"};
 
 /* Smallest raw page of each kind: its head (and a branch page's one item). */
 static uint32_t min_raw(uint32_t kind)
@@ -26,6 +27,7 @@ static uint32_t min_raw(uint32_t kind)
     case WPK2_PAGE_ENTRY: return 8 + 4 * 13;
     case WPK2_PAGE_TITLE: return 8 + 4 * 5;
     case WPK2_PAGE_BRANCH: return 12 + WPK2_ROOT_ITEM_FIXED;
+    case WPK2_PAGE_TERM: return 8 + 4 * 5;
     default: return 8 + 4 * 3;
     }
 }
@@ -87,7 +89,7 @@ static int seq_rules(const char *what, const wpk2_root_item *items, uint32_t cou
         at += items[i].page_items;
         if (i > 0) {
             int c = key_cmp(ctx->index_kind, &items[i - 1], &items[i]);
-            if (c > 0 || (c == 0 && ctx->index_kind != WPK2_PAGE_CATEGORY))
+            if (c > 0 || (c == 0 && !wpk2_runs_split(ctx->index_kind)))
                 return wpk2_fail(err, code, "%s, item %u: key %s the previous item's", what, i,
                                  c > 0 ? "below" : "equal to");
         }
@@ -138,8 +140,8 @@ static int items_decode(const char *what, const uint8_t *raw, size_t n, size_t p
 
 static int bad_index(const wpk2_root_ctx *ctx, wpk2_err *err)
 {
-    if (ctx->index_kind < WPK2_PAGE_ENTRY || ctx->index_kind > WPK2_PAGE_CATEGORY)
-        return wpk2_fail(err, WPK2_E_INVALID, "index kind %u is not 1..4", ctx->index_kind);
+    if ((ctx->index_kind < WPK2_PAGE_ENTRY || ctx->index_kind > WPK2_PAGE_CATEGORY) && ctx->index_kind != WPK2_PAGE_TERM)
+        return wpk2_fail(err, WPK2_E_INVALID, "index kind %u is not 1..4 or 6", ctx->index_kind);
     return WPK2_OK;
 }
 

@@ -7,7 +7,10 @@
  * |    8 | DICT           | prefix  | ZSTD allowed; not empty                  |
  * |   11 | BLOCK_DICTS    | prefix  | REQUIRED; ZSTD allowed (format 2.2)      |
  * | 9,10 | PAGES, DATA    | regions | REGION                                   |
- * Required: all but SUMMARY, DICT and BLOCK_DICTS. An unknown type is skipped, unless
+ * | 12,13| SEARCH, its root | prefix | ZSTD (format 2.3)                      |
+ * |   14 | SEARCH_PAGES   | region  | REGION (format 2.3)                      |
+ * Required: all but SUMMARY, DICT, BLOCK_DICTS and the search index's
+ * three, which come together or not at all. An unknown type is skipped, unless
  * it has REQUIRED (WPK2_E_FORMAT); it lies in the prefix unless it is a
  * region. Sections without REGION lie within the prefix, those with it
  * after; all of them, by offset, tile table_end .. file_size - 1.
@@ -17,6 +20,7 @@
 static const char *const names[WPK2_SEC_LAST + 1] = {
     "?",       "ENTRY_ROOT", "TITLE_ROOT", "ID_ROOT", "CATEGORY_ROOT", "WIKIS",
     "SUMMARY", "SIGNATURE",  "DICT",       "PAGES",   "DATA",          "BLOCK_DICTS",
+    "SEARCH",  "SEARCH_ROOT", "SEARCH_PAGES",
 };
 
 /* The flags a known type must have, and those it may have. */
@@ -29,7 +33,9 @@ static void flags_of(uint32_t type, uint32_t *must, uint32_t *may)
         *must = WPK2_SECF_ZSTD;
         *may |= WPK2_SECF_ZSTD | WPK2_SECF_BRANCHED;
         break;
-    case WPK2_SEC_WIKIS: case WPK2_SEC_SUMMARY:
+    /* The search root says it is branched by its kind, not by the flag:
+     * a 2.2 reader refuses BRANCHED on a type it does not know. */
+    case WPK2_SEC_WIKIS: case WPK2_SEC_SUMMARY: case WPK2_SEC_SEARCH: case WPK2_SEC_SEARCH_ROOT:
         *must = WPK2_SECF_ZSTD;
         *may |= WPK2_SECF_ZSTD;
         break;
@@ -40,7 +46,7 @@ static void flags_of(uint32_t type, uint32_t *must, uint32_t *may)
         *must = WPK2_SECF_REQUIRED;
         *may |= WPK2_SECF_ZSTD;
         break;
-    case WPK2_SEC_PAGES: case WPK2_SEC_DATA:
+    case WPK2_SEC_PAGES: case WPK2_SEC_DATA: case WPK2_SEC_SEARCH_PAGES:
         *must = WPK2_SECF_REGION;
         *may |= WPK2_SECF_REGION;
         break;
@@ -72,7 +78,7 @@ static int check_one(const wpk2_section *s, uint32_t i, wpk2_section_map *map, w
         return wpk2_fail(err, WPK2_E_CORRUPT, "section %u (SIGNATURE): must be 160 bytes with checksum 0", i);
     if (s->type == WPK2_SEC_DICT && s->stored_size == 0)
         return wpk2_fail(err, WPK2_E_CORRUPT, "section %u (DICT) is empty", i);
-    if (s->type <= WPK2_SEC_CATEGORY_ROOT && s->raw_size < 8)
+    if ((s->type <= WPK2_SEC_CATEGORY_ROOT || s->type == WPK2_SEC_SEARCH_ROOT) && s->raw_size < 8)
         return wpk2_fail(err, WPK2_E_CORRUPT, "section %u (%s): a root of %llu raw bytes is shorter than its head", i,
                          name, (unsigned long long)s->raw_size);
     return WPK2_OK;
@@ -94,8 +100,13 @@ int wpk2_section_table_check(const wpk2_section *secs, uint32_t count, const wpk
         if (rc) return rc;
     }
     for (uint32_t t = 1; t <= WPK2_SEC_LAST; t++)
-        if (!map->of[t] && t != WPK2_SEC_SUMMARY && t != WPK2_SEC_DICT && t != WPK2_SEC_BLOCK_DICTS)
+        if (!map->of[t] && t != WPK2_SEC_SUMMARY && t != WPK2_SEC_DICT && t != WPK2_SEC_BLOCK_DICTS &&
+            t < WPK2_SEC_SEARCH)
             return wpk2_fail(err, WPK2_E_CORRUPT, "section table: no %s section", names[t]);
+    int search = !!map->of[WPK2_SEC_SEARCH] + !!map->of[WPK2_SEC_SEARCH_ROOT] + !!map->of[WPK2_SEC_SEARCH_PAGES];
+    if (search != 0 && search != 3)
+        return wpk2_fail(err, WPK2_E_CORRUPT, "section table: a search index needs SEARCH, SEARCH_ROOT and "
+                         "SEARCH_PAGES, and %d of them are missing", 3 - search);
     for (uint32_t i = 0; i < count; i++) {
         const wpk2_section *s = &secs[i];
         if (!(s->flags & WPK2_SECF_REGION) && s->offset + s->stored_size > h->prefix_size)

@@ -111,7 +111,10 @@ enum {
     WPK2_SEC_PAGES = 9,
     WPK2_SEC_DATA = 10,
     WPK2_SEC_BLOCK_DICTS = 11, /* format 2.2 */
-    WPK2_SEC_LAST = 11
+    WPK2_SEC_SEARCH = 12,       /* format 2.3: the search index's parameters */
+    WPK2_SEC_SEARCH_ROOT = 13,  /* format 2.3: root of the term pages */
+    WPK2_SEC_SEARCH_PAGES = 14, /* format 2.3: region of term pages and their branch pages */
+    WPK2_SEC_LAST = 14
 };
 #define WPK2_SECF_REQUIRED 0x1u /* a reader not knowing the type refuses the archive */
 #define WPK2_SECF_ZSTD 0x2u     /* stored bytes: one zstd frame without dictionary */
@@ -160,7 +163,15 @@ uint64_t wpk2_section_table_encode(uint8_t *out, const wpk2_section *secs, uint3
 #define WPK2_EXPANSION_FLOOR (1ull << 20)
 
 /* Page kinds (the u32 after `count` in every page, and a root's kind). */
-enum { WPK2_PAGE_ENTRY = 1, WPK2_PAGE_TITLE = 2, WPK2_PAGE_ID = 3, WPK2_PAGE_CATEGORY = 4, WPK2_PAGE_BRANCH = 5 };
+enum { WPK2_PAGE_ENTRY = 1, WPK2_PAGE_TITLE = 2, WPK2_PAGE_ID = 3, WPK2_PAGE_CATEGORY = 4, WPK2_PAGE_BRANCH = 5,
+       WPK2_PAGE_TERM = 6 /* format 2.3 */ };
+
+/* Indexes whose runs of one key may continue into the next leaf, so that
+ * two leaves may start with the same key: categories and terms. */
+static inline int wpk2_runs_split(uint32_t index_kind)
+{
+    return index_kind == WPK2_PAGE_CATEGORY || index_kind == WPK2_PAGE_TERM;
+}
 
 typedef struct wpk2_root_item wpk2_root_item;
 typedef struct wpk2_wikis wpk2_wikis;
@@ -490,6 +501,56 @@ int wpk2_category_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx 
 void wpk2_category_page_free(wpk2_category_page *pg);
 int wpk2_category_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_category_item *items,
                               uint32_t count, wpk2_err *err);
+
+/* ---- term pages (format 2.3): the search index's postings --------------- */
+
+#define WPK2_TERM_MAX 255u        /* bytes of a term */
+#define WPK2_IMPACT_TITLE 0x80u   /* a posting's byte: the term is in the document's title */
+#define WPK2_IMPACT_CLASS 0x0Fu   /* ... and its impact class, below the SEARCH section's class count */
+
+/* One run: a term and its postings in the page (a term's run may continue
+ * from the page before and into the next). */
+typedef struct wpk2_term_run {
+    wpk2_str term;
+    uint64_t docs;        /* documents holding the term in the whole index */
+    uint32_t first, count;/* its postings: items first .. first + count - 1 of the page */
+} wpk2_term_run;
+
+typedef struct wpk2_term_page {
+    uint32_t count;       /* runs: the page's items */
+    wpk2_term_run *runs;
+    uint32_t postings;
+    uint32_t *docs;       /* by posting: its document's entry number */
+    uint8_t *impacts;     /* by posting: class | WPK2_IMPACT_TITLE */
+    wpk2_mem mem;
+} wpk2_term_page;
+
+/* Runs strictly increasing by term (1..WPK2_TERM_MAX bytes), each with
+ * count <= docs (a run may be empty: a common term without title
+ * postings), documents strictly increasing within a run and below
+ * ctx->entry_count, impact bytes without bits 4..6. */
+int wpk2_term_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_term_page *out, wpk2_err *err);
+void wpk2_term_page_free(wpk2_term_page *pg);
+int wpk2_term_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_term_run *runs, uint32_t run_count,
+                          const uint32_t *docs, const uint8_t *impacts, wpk2_err *err);
+
+/* ---- SEARCH section (format 2.3): u8 tag, u16 length, value ------------- */
+
+enum { WPK2_SEARCH_DOCUMENTS = 1, WPK2_SEARCH_COMMON = 2, WPK2_SEARCH_WEIGHTS = 3, WPK2_SEARCH_ANALYZER = 4 };
+#define WPK2_SEARCH_ANALYZER_V1 1u /* analyze.c's rules as of format 2.3 */
+#define WPK2_SEARCH_MAX_CLASSES 16u
+
+typedef struct wpk2_search_params {
+    uint64_t documents;   /* documents indexed */
+    uint64_t common;      /* a term in more documents keeps only its title postings */
+    uint32_t analyzer;    /* the rules that made the terms */
+    uint32_t classes;     /* 1..16 */
+    uint16_t weights[WPK2_SEARCH_MAX_CLASSES]; /* class c's term-frequency weight, in 1/4096 */
+} wpk2_search_params;
+
+/* Unknown tags skipped; each known tag exactly once. */
+int wpk2_search_params_decode(const uint8_t *raw, size_t n, wpk2_search_params *out, wpk2_err *err);
+int wpk2_search_params_encode(wpk2_buf *out, const wpk2_search_params *p, wpk2_err *err);
 
 /* ---- SUMMARY section (fields as in 1.5: u8 tag, u16 length, value) ------ */
 
