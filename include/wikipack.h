@@ -650,6 +650,9 @@ typedef struct wpk_write_stats {
      * plausibility cap (wpk_open_opts.max_expansion): reading their entries
      * needs the cap raised. Only data such as long runs of one byte does. */
     uint64_t implausible_blocks;
+    /* Library 2.5: bytes of the search index (its root, parameters and
+     * pages; 0 without one) and the documents it indexes. */
+    uint64_t search_bytes, search_documents;
 } wpk_write_stats;
 #define WPK_WRITE_STATS_INIT WPK_STRUCT_INIT_(wpk_write_stats)
 

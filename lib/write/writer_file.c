@@ -54,6 +54,8 @@ static void fill_stats(const wpk_writer *w, const wpk_built_index *ix, uint64_t 
     for (int i = 0; i < WPK_NINDEX; i++) st->index_bytes += ix->root[i].len;
     st->dict_size = w->dict_stored_size;
     st->file_size = file_size;
+    st->search_bytes = ix->has_search ? ix->search.len + ix->search_root.len + ix->search_pages_size : 0;
+    st->search_documents = ix->search_documents;
     st->articles = w->articles;
     st->revisions = w->revisions;
     st->dropped_revisions = w->dropped_revisions;
@@ -67,7 +69,7 @@ static void fill_stats(const wpk_writer *w, const wpk_built_index *ix, uint64_t 
 
 int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given, wpk_error *err)
 {
-    enum { NSEC = WPK_NINDEX + 7 };
+    enum { NSEC = WPK_NINDEX + 10 };
     wpk2_section sec[NSEC];
     uint32_t nsec = 0;
     static const uint32_t root_type[WPK_NINDEX] = {WPK2_SEC_ENTRY_ROOT, WPK2_SEC_TITLE_ROOT, WPK2_SEC_ID_ROOT,
@@ -102,8 +104,19 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
         runs.len = got;
         sec[nsec++] = prefix_section(WPK2_SEC_BLOCK_DICTS, req | WPK2_SECF_ZSTD, &runs, pd->block_dicts_len, 0);
     }
+    /* Format 2.3: not REQUIRED, so that a 2.2 reader reads the archive and
+     * skips the search index. */
+    if (ix->has_search) {
+        sec[nsec++] = prefix_section(WPK2_SEC_SEARCH, WPK2_SECF_ZSTD, &ix->search, ix->search_raw, 0);
+        sec[nsec++] = prefix_section(WPK2_SEC_SEARCH_ROOT, WPK2_SECF_ZSTD, &ix->search_root, ix->search_root_raw,
+                                     ix->search_root_count);
+    }
+    uint32_t pages_sec = nsec;
     sec[nsec++] = (wpk2_section){WPK2_SEC_PAGES, req | WPK2_SECF_REGION, 0, ix->pages_size, ix->pages_size, 0,
                                  ix->page_count};
+    if (ix->has_search)
+        sec[nsec++] = (wpk2_section){WPK2_SEC_SEARCH_PAGES, WPK2_SECF_REGION, 0, ix->search_pages_size,
+                                     ix->search_pages_size, 0, ix->search_page_count};
     sec[nsec++] = (wpk2_section){WPK2_SEC_DATA, req | WPK2_SECF_REGION, 0, w->data_size, w->data_size, 0,
                                  w->block_count};
     uint64_t at = WPK2_HEADER_SIZE + (uint64_t)nsec * WPK2_SECTION_SIZE;
@@ -111,7 +124,7 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
         sec[i].offset = at;
         at += sec[i].stored_size;
     }
-    uint64_t prefix = sec[nsec - 2].offset; /* where PAGES starts */
+    uint64_t prefix = sec[pages_sec].offset; /* where PAGES starts */
     if (prefix > WPK_DEFAULT_MAX_PREFIX) {
         wpk_free(runs.p);
         return wpk_fail(err, WPK_E_LIMIT, "%s: the prefix (roots, dictionary) would exceed %u bytes; use a larger page size",
@@ -128,7 +141,7 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
     h.wiki_count = w->table.count;
     h.prefix_size = prefix;
     /* The lowest minor version whose additions the archive uses. */
-    h.minor = runs.len ? 2 : w->rev_meta || w->table.case_sensitive_count ? 1 : 0;
+    h.minor = ix->has_search ? 3 : runs.len ? 2 : w->rev_meta || w->table.case_sensitive_count ? 1 : 0;
     /* The format's own rules, checked before anything is written. */
     wpk2_section_map map;
     wpk2_err e;
@@ -158,9 +171,12 @@ int wpk_write_archive(wpk_writer *w, wpk_built_index *ix, wpk_write_stats *given
     PUT(unsigned_record, sizeof unsigned_record);
     PUT(w->dict_stored, w->dict_stored_size);
     PUT(runs.p, runs.len);
+    PUT(ix->search.p, ix->search.len);
+    PUT(ix->search_root.p, ix->search_root.len);
 #undef PUT
     wpk_free(runs.p);
-    const wsink *src[] = {&ix->entries_a, &ix->entries_b, &ix->titles, &ix->ids, &ix->categories, &ix->branches};
+    const wsink *src[] = {&ix->entries_a,  &ix->entries_b, &ix->titles,        &ix->ids,
+                          &ix->categories, &ix->branches,  &ix->search_leaves, &ix->search_branches};
     for (size_t i = 0; i < sizeof src / sizeof *src; i++) {
         if (!rc) rc = copy_fd(w, src[i]->fd, src[i]->len, o.fd, off, err);
         off += src[i]->len;

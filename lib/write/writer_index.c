@@ -16,14 +16,18 @@
 
 void wpk_built_index_free(wpk_built_index *b)
 {
-    wsink *sinks[] = {&b->entries_a, &b->entries_b, &b->titles, &b->ids, &b->categories, &b->branches};
+    wsink *sinks[] = {&b->entries_a, &b->entries_b, &b->titles, &b->ids, &b->categories, &b->branches,
+                      &b->search_leaves, &b->search_branches};
     for (size_t i = 0; i < sizeof sinks / sizeof *sinks; i++)
         if (sinks[i]->fd >= 0) close(sinks[i]->fd);
     for (int i = 0; i < WPK_NINDEX; i++) wpk2_buf_free(&b->root[i]);
     wpk2_buf_free(&b->wikis);
     wpk2_buf_free(&b->summary);
+    wpk2_buf_free(&b->search);
+    wpk2_buf_free(&b->search_root);
     memset(b, 0, sizeof *b);
     b->entries_a.fd = b->entries_b.fd = b->titles.fd = b->ids.fd = b->categories.fd = b->branches.fd = -1;
+    b->search_leaves.fd = b->search_branches.fd = -1;
 }
 
 enum { TASK_TITLE, TASK_ID, TASK_ENTRY_A, TASK_ENTRY_B, TASK_CATEGORY, NTASKS };
@@ -106,6 +110,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
 {
     memset(out, 0, sizeof *out);
     out->entries_a.fd = out->entries_b.fd = out->titles.fd = out->ids.fd = out->categories.fd = out->branches.fd = -1;
+    out->search_leaves.fd = out->search_branches.fd = -1;
     size_t n = w->count ? w->count : 1;
     /* Entries added in path order are still in it (the command-line tool
      * adds them so): the path order is then the entries' own, with no array. */
@@ -192,6 +197,8 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         out->root_branched[ix] = l->branched;
     }
     for (int t = 0; t < NTASKS; t++) wpk_leaves_free(&lb[t]);
+    /* Format 2.3: the search index (a merge has no texts at hand: none). */
+    if (!rc && w->opts.search >= 0 && !w->placed) rc = wpk_build_search_index(w, cd, order, root_cctx, out, err);
     /* WIKIS and SUMMARY: zstd frames without dictionary, like the roots. */
     wbuf raw = wbuf_new();
     wpk2_err e;

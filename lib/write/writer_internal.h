@@ -262,6 +262,7 @@ struct wpk_writer {
     uint32_t *article_order;    /* entries of each article, current version first */
     size_t keyed;               /* entries in article_order */
     uint64_t articles, revisions, dropped_revisions, stored_aliases, unresolved_aliases, categories, duplicates;
+    uint64_t search_documents;  /* documents the search index holds */
     wpk_progress_fn progress;
     void *progress_ctx;
     struct wpk_placed_data *placed; /* a merge's blocks, already compressed (writer_placed.h); NULL when packing */
@@ -375,6 +376,8 @@ int wpk_entry_file(const wpk_writer *w, const wentry *e, char *buf, const char *
 int wpk_plan(wpk_writer *w, wpk_error *err);
 /* Read an entry's content into buf (size bytes). */
 int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err);
+/* Its first n bytes (all of it when it is shorter). */
+int wpk_read_content_start(wpk_writer *w, const wentry *e, uint8_t *buf, uint32_t n, wpk_error *err);
 /* writer_dict.c: train a dictionary and keep it when it pays for itself. */
 int wpk_choose_dict(wpk_writer *w, wpk_error *err);
 /* writer_compress.c: compress all blocks (threads) into w->data_fd. */
@@ -474,6 +477,10 @@ int wpk_build_title_pages(wpk_writer *w, wleaves *l, wpk_error *err);
 int wpk_build_id_pages(wpk_writer *w, wleaves *l, uint32_t *scratch, wpk_error *err);
 /* writer_categories.c: the category index's leaves. */
 int wpk_build_category_pages(wpk_writer *w, wleaves *l, wpk_error *err);
+/* writer_search.c: the search index's term pages (entries in path order
+ * by `order`, NULL: their own), and the SEARCH section's parameters. */
+int wpk_build_search_pages(wpk_writer *w, wleaves *l, const uint32_t *order, wpk2_search_params *params,
+                           wpk_error *err);
 /* writer_summary.c: the SUMMARY section's raw bytes. */
 int wpk_build_summary(wpk_writer *w, wbuf *out, wpk_error *err);
 
@@ -493,8 +500,19 @@ typedef struct wpk_built_index {
     int root_branched[WPK_NINDEX];
     wbuf wikis, summary;         /* compressed WIKIS and SUMMARY */
     uint64_t wikis_raw, summary_raw;
+    /* Format 2.3: the search index, when written (has_search): SEARCH,
+     * its root, and SEARCH_PAGES (its leaves, then its branch pages). */
+    int has_search;
+    wsink search_leaves, search_branches;
+    wbuf search, search_root;
+    uint64_t search_raw, search_root_raw, search_pages_size, search_page_count;
+    uint32_t search_root_count;
+    uint64_t search_documents;
 } wpk_built_index;
 int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err);
+/* writer_search.c: the search index into out (SEARCH, its root, SEARCH_PAGES). */
+int wpk_build_search_index(wpk_writer *w, const ZSTD_CDict *cd, const uint32_t *order, ZSTD_CCtx *root_cctx,
+                           wpk_built_index *out, wpk_error *err);
 void wpk_built_index_free(wpk_built_index *b);
 
 /* writer_file.c: the archive file from its parts. */

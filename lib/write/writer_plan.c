@@ -40,13 +40,15 @@ static int stat_file(const char *file, uint64_t *size, wpk_error *err)
     return WPK_OK;
 }
 
-/* Read e's content from `file` (wpk_entry_file), or the spill file when NULL. */
-static int read_content_from(wpk_writer *w, const wentry *e, const char *file, uint8_t *buf, wpk_error *err)
+/* Read the first n bytes of e's content from `file` (wpk_entry_file), or
+ * the spill file when NULL. */
+static int read_content_from(wpk_writer *w, const wentry *e, const char *file, uint8_t *buf, uint32_t n,
+                             wpk_error *err)
 {
     int rc;
     if (!file) {
         char label[WPK_LABEL_MAX];
-        rc = read_fd_exact(w->spill_fd, buf, e->size, we_content_at(e));
+        rc = read_fd_exact(w->spill_fd, buf, n, we_content_at(e));
         return rc ? wpk_fail(err, WPK_E_IO, "%s: cannot read spilled content: %s",
                              wpk_entry_label(w, e, label, sizeof label), strerror(rc))
                   : WPK_OK;
@@ -56,7 +58,7 @@ static int read_content_from(wpk_writer *w, const wentry *e, const char *file, u
     struct stat st;
     rc = fstat(fd, &st) != 0 ? errno : 0;
     if (!rc && (uint64_t)st.st_size != e->size) rc = -1;
-    if (!rc) rc = read_fd_exact(fd, buf, e->size, 0);
+    if (!rc) rc = read_fd_exact(fd, buf, n, 0);
     close(fd);
     if (rc == -1) return wpk_fail(err, WPK_E_IO, "%s: file changed size while packing", file);
     if (rc) return wpk_fail(err, WPK_E_IO, "%s: %s", file, strerror(rc));
@@ -65,10 +67,15 @@ static int read_content_from(wpk_writer *w, const wentry *e, const char *file, u
 
 int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *err)
 {
+    return wpk_read_content_start(w, e, buf, e->size, err);
+}
+
+int wpk_read_content_start(wpk_writer *w, const wentry *e, uint8_t *buf, uint32_t n, wpk_error *err)
+{
     char pathbuf[WPK_FILE_PATH_MAX];
     const char *file;
     int rc = wpk_entry_file(w, e, pathbuf, &file, err);
-    return rc ? rc : read_content_from(w, e, file, buf, err);
+    return rc ? rc : read_content_from(w, e, file, buf, n < e->size ? n : e->size, err);
 }
 
 /* ASCII only: tolower() would make the archive depend on the locale. */
@@ -252,7 +259,7 @@ static int hash_and_dedup(wpk_writer *w, const uint32_t *order, wpk_error *err)
                 buf = grown;
                 buf_cap = (size_t)e->size + 1;
             }
-            if ((rc = read_content_from(w, e, file, buf, err)) != 0) break; /* file: read back above */
+            if ((rc = read_content_from(w, e, file, buf, e->size, err)) != 0) break; /* file: read back above */
             data = buf;
         }
         e->hash = XXH3_64bits(data, (size_t)e->size);
