@@ -12,9 +12,12 @@ static int load_root(wpk_reader *r, wpk_index *idx, wpk_error *err)
     uint8_t *raw;
     int rc = wpk_section_raw(r, s, idx->what, r->opts.max_page_size, &raw, err);
     if (rc) return rc;
-    idx->branched = (s->flags & WPK2_SECF_BRANCHED) != 0;
+    /* The search root says it is branched by its kind alone (format 2.3). */
+    idx->branched = (s->flags & WPK2_SECF_BRANCHED) != 0 ||
+                    (idx->kind == WPK2_PAGE_TERM && s->raw_size >= 8 &&
+                     (raw[4] | raw[5] << 8 | raw[6] << 16 | (uint32_t)raw[7] << 24) == WPK2_PAGE_BRANCH);
     wpk2_root_ctx ctx = {.index_kind = idx->kind, .branched = idx->branched, .entry_count = r->h.entry_count,
-                         .pages_size = r->pages_size, .alloc = &r->alloc};
+                         .pages_size = idx->size, .alloc = &r->alloc};
     wpk2_err e;
     rc = wpk2_root_decode(raw, (size_t)s->raw_size, &ctx, &idx->root, &e);
     wpk_free(raw);

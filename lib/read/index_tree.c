@@ -34,23 +34,23 @@ static int item_cmp(uint32_t kind, const wpk2_root_item *a, const wpk2_root_item
 static int load_branch(wpk_reader *r, wpk_index *idx, uint32_t i, wpk_branch *b, wpk_error *err)
 {
     const wpk2_root_item *from = &idx->root.items[i];
-    uint64_t abs = r->pages_base + from->page_offset;
+    uint64_t abs = idx->base + from->page_offset;
     char what[48];
     snprintf(what, sizeof what, "%s branch page", idx->what);
     uint8_t *raw;
     /* BLAKE2b computed always, failing only with a trusted key: verify
      * asks whether it matched without reading the page again. */
-    int rc = wpk_page_raw(r, from, what, WPK_AUTH_MEASURE, &b->auth_ok, &raw, err);
+    int rc = wpk_page_raw(r, idx, from, what, WPK_AUTH_MEASURE, &b->auth_ok, &raw, err);
     if (rc) return rc;
     wpk2_root_ctx ctx = {.index_kind = idx->kind, .branched = 1, .entry_count = r->h.entry_count,
-                         .pages_size = r->pages_size, .alloc = &r->alloc};
+                         .pages_size = idx->size, .alloc = &r->alloc};
     wpk2_err e;
     rc = wpk2_branch_decode(raw, from->raw_size, &ctx, from, &b->list, &e);
     wpk_free(raw);
     if (rc) return wpk_codec_fail(r, err, rc, &e, abs, what);
     if (i + 1 < idx->root.count && b->list.count) {
         int c = item_cmp(idx->kind, &b->list.items[b->list.count - 1], &idx->root.items[i + 1]);
-        if (c > 0 || (c == 0 && idx->kind != WPK2_PAGE_CATEGORY))
+        if (c > 0 || (c == 0 && !wpk2_runs_split(idx->kind)))
             return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu: its last key is not below the next "
                                "branch page's first", r->name, what, (unsigned long long)abs);
     }

@@ -77,18 +77,18 @@ int wpk_unframe(wpk_reader *r, const uint8_t *stored, size_t n, uint64_t raw_siz
     return WPK_OK;
 }
 
-int wpk_page_raw(wpk_reader *r, const wpk2_root_item *it, const char *what, int auth, int *auth_ok, uint8_t **raw,
-                 wpk_error *err)
+int wpk_page_raw(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, const char *what, int auth,
+                 int *auth_ok, uint8_t **raw, wpk_error *err)
 {
     *raw = NULL;
     *auth_ok = 1;
-    uint64_t abs = r->pages_base + it->page_offset;
+    uint64_t abs = idx->base + it->page_offset;
     /* Refused before anything is read or allocated. */
     if (it->raw_size > r->opts.max_page_size || it->stored_size > r->opts.max_page_size)
         return wpk_fail_at(err, WPK_E_LIMIT, abs, "%s: %s at offset %llu claims %u bytes (%u stored), over the %llu-byte page cap",
                            r->name, what, (unsigned long long)abs, it->raw_size, it->stored_size,
                            (unsigned long long)r->opts.max_page_size);
-    if (it->page_offset > r->pages_size || it->stored_size > r->pages_size - it->page_offset)
+    if (it->page_offset > idx->size || it->stored_size > idx->size - it->page_offset)
         return wpk_fail_at(err, WPK_E_CORRUPT, abs, "%s: %s at offset %llu lies outside the page region", r->name, what,
                            (unsigned long long)abs);
     const ZSTD_DDict *dict;

@@ -67,6 +67,17 @@ static int open_common(wpk_reader *r, const wpk_open_opts *opts, wpk_error *err)
         r->idx[k].kind = k;
         r->idx[k].what = index_names[k];
         r->idx[k].sec = *r->map.of[k];
+        r->idx[k].base = r->pages_base;
+        r->idx[k].size = r->pages_size;
+    }
+    const wpk2_section *sp = r->map.of[WPK2_SEC_SEARCH_PAGES];
+    if (sp) { /* the section table's rules: SEARCH and SEARCH_ROOT are there too */
+        r->has_search = 1;
+        r->search.kind = WPK2_PAGE_TERM;
+        r->search.what = "search index";
+        r->search.sec = *r->map.of[WPK2_SEC_SEARCH_ROOT];
+        r->search.base = sp->offset;
+        r->search.size = sp->stored_size;
     }
     return WPK_OK;
 }
@@ -187,6 +198,7 @@ void wpk_reader_close(wpk_reader *r)
     wpk_lru_free(r->pages);
     wpk_lru_free(r->blocks);
     for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++) wpk_index_free(&r->idx[k]);
+    wpk_index_free(&r->search);
     wpk2_wikis_free(&r->wikis);
     wpk_free(r->wiki_strings);
     wpk_free(r->wiki_case_sensitive);

@@ -37,6 +37,7 @@ static void page_drop(wpk_shared *s)
     case WPK2_PAGE_ENTRY: wpk2_entry_page_free(&p->u.entry); break;
     case WPK2_PAGE_TITLE: wpk2_title_page_free(&p->u.title); break;
     case WPK2_PAGE_ID: wpk2_id_page_free(&p->u.id); break;
+    case WPK2_PAGE_TERM: wpk2_term_page_free(&p->u.term); break;
     default: wpk2_category_page_free(&p->u.category); break;
     }
 }

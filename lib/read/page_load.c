@@ -12,7 +12,8 @@ wpk2_page_ctx wpk_page_ctx(const wpk_reader *r, const wpk2_root_item *from, cons
     return c;
 }
 
-static const char *const page_names[] = {"?", "entry page", "title page", "ID page", "category page"};
+static const char *const page_names[] = {"?", "entry page", "title page", "ID page", "category page", "?",
+                                         "term page"};
 
 /* Decode raw into the page object's union by its kind. */
 static int decode(wpk_reader *r, wpk_page *p, const wpk2_root_item *it, const uint8_t *raw, wpk2_err *e)
@@ -23,6 +24,7 @@ static int decode(wpk_reader *r, wpk_page *p, const wpk2_root_item *it, const ui
     case WPK2_PAGE_ENTRY: return wpk2_entry_page_decode(raw, n, &ctx, &p->u.entry, e);
     case WPK2_PAGE_TITLE: return wpk2_title_page_decode(raw, n, &ctx, &p->u.title, e);
     case WPK2_PAGE_ID: return wpk2_id_page_decode(raw, n, &ctx, &p->u.id, e);
+    case WPK2_PAGE_TERM: return wpk2_term_page_decode(raw, n, &ctx, &p->u.term, e);
     default: return wpk2_category_page_decode(raw, n, &ctx, &p->u.category, e);
     }
 }
@@ -36,7 +38,7 @@ static int load(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, i
     const char *what = page_names[idx->kind];
     uint8_t *raw;
     int auth_ok;
-    int rc = wpk_page_raw(r, it, what, auth, &auth_ok, &raw, err);
+    int rc = wpk_page_raw(r, idx, it, what, auth, &auth_ok, &raw, err);
     if (rc) return rc;
     wpk_shared *s = wpk_page_new(idx->kind);
     if (!s) {
@@ -48,7 +50,7 @@ static int load(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, i
     wpk_free(raw);
     if (rc) {
         wpk_shared_release(s);
-        return wpk_codec_fail(r, err, rc, &e, r->pages_base + it->page_offset, what);
+        return wpk_codec_fail(r, err, rc, &e, idx->base + it->page_offset, what);
     }
     s->cost = sizeof *s + sizeof(wpk_page) + wpk_page_of(s)->bytes;
     *out = s;
@@ -57,7 +59,7 @@ static int load(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, i
 
 int wpk_leaf_get(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, wpk_shared **out, wpk_error *err)
 {
-    uint64_t abs = r->pages_base + it->page_offset, tag = wpk_page_tag(it, idx->kind);
+    uint64_t abs = idx->base + it->page_offset, tag = wpk_page_tag(it, idx->kind);
     if (r->pages && (*out = wpk_lru_get(r->pages, abs, tag)) != NULL) return WPK_OK;
     int rc = load(r, idx, it, WPK_AUTH_IF_TRUSTED, out, err);
     if (!rc && r->pages) wpk_lru_put(r->pages, abs, tag, *out);

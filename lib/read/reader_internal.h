@@ -25,6 +25,7 @@ typedef struct wpk_index {
     uint32_t kind;            /* WPK2_PAGE_ENTRY .. WPK2_PAGE_CATEGORY */
     const char *what;         /* "entry index", for messages */
     wpk2_section sec;
+    uint64_t base, size;      /* its pages' region: PAGES, or SEARCH_PAGES for the search index */
     int state;                /* 0 not decoded, 1 decoded, -1 failed (err says why) */
     wpk_error err;
     wpk2_root root;           /* items name leaves, or branch pages when branched */
@@ -51,6 +52,12 @@ struct wpk_reader {
     uint8_t *prefix;            /* bytes 0 .. prefix_size - 1, kept: roots and the dictionary are decoded from it */
     uint64_t pages_base, pages_size, data_base, data_size;
     wpk_index idx[5];           /* by page kind: idx[WPK2_PAGE_ENTRY] .. idx[WPK2_PAGE_CATEGORY] */
+    /* Format 2.3: the search index (search_index.c), its parameters
+     * decoded on first search; has_search when its sections are there. */
+    int has_search, search_state;
+    wpk_error search_err;
+    wpk2_search_params search_params;
+    wpk_index search;
     wpk2_wikis wikis;
     /* By wiki number - 1: its four strings NUL-terminated (name, language,
      * URL base, site name) and its case rule (1: case-sensitive). */
@@ -132,6 +139,7 @@ typedef struct wpk_page {
         wpk2_title_page title;
         wpk2_id_page id;
         wpk2_category_page category;
+        wpk2_term_page term;
     } u;
 } wpk_page;
 static inline wpk_page *wpk_page_of(wpk_shared *s) { return (wpk_page *)(void *)s->data; }
@@ -175,8 +183,8 @@ enum {
     WPK_AUTH_ALWAYS = 1,     /* checked (verify) */
     WPK_AUTH_MEASURE = 2     /* computed always, a mismatch failing only with a trusted key */
 };
-int wpk_page_raw(wpk_reader *r, const wpk2_root_item *it, const char *what, int auth, int *auth_ok, uint8_t **raw,
-                 wpk_error *err);
+int wpk_page_raw(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, const char *what, int auth,
+                 int *auth_ok, uint8_t **raw, wpk_error *err);
 /* A prefix section's raw bytes (decompressed when ZSTD), at most cap. */
 int wpk_section_raw(wpk_reader *r, const wpk2_section *s, const char *what, uint64_t cap, uint8_t **raw,
                     wpk_error *err);
@@ -236,6 +244,15 @@ int wpk_index_next(wpk_reader *r, wpk_index *idx, wpk_leaf_pos *pos, const wpk2_
 /* page_load.c: leaf `it` of index idx, decoded, from the page cache or
  * read, checked and decoded (then offered to it). *out is a reference. */
 int wpk_leaf_get(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, wpk_shared **out, wpk_error *err);
+/* search_index.c: the search index's parameters and root, decoded on
+ * first use (WPK_E_NOTFOUND without an index, WPK_E_FORMAT when its terms
+ * follow rules this library does not know). */
+int wpk_search_ready(wpk_reader *r, const wpk2_search_params **out, wpk_error *err);
+/* The runs of the term `key` (prefix: of every term starting with it), in
+ * term order; a term split across pages gives a run a page. */
+typedef int (*wpk_term_run_fn)(void *ctx, const wpk2_term_page *pg, const wpk2_term_run *run);
+int wpk_search_terms(wpk_reader *r, const uint8_t *key, size_t len, int prefix, wpk_term_run_fn fn, void *ctx,
+                     wpk_error *err);
 /* The same for verify: never from or into the cache, BLAKE2b always
  * checked. */
 int wpk_leaf_load_checked(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, wpk_shared **out,

@@ -105,36 +105,40 @@ void wpk_v_tile(vtiler *t, uint64_t offset, uint64_t len)
 
 int wpk_v_tiled(const vtiler *t, uint64_t size) { return !t->broken && t->at == size; }
 
-static void note_page(vctx *v, const wpk2_root_item *it)
+static void note_page(vctx *v, wpk_sorter *spans, const wpk2_root_item *it)
 {
     vspan s = {it->page_offset, it->stored_size};
-    wpk_v_add(v, &v->pages, &s);
+    wpk_v_add(v, spans, &s);
 }
 
 void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg)
 {
+    wpk_v_walk_index(v, &v->r->idx[kind], &v->pages, visit, arg);
+}
+
+void wpk_v_walk_index(vctx *v, wpk_index *idx, wpk_sorter *spans, wpk_v_visit visit, void *arg)
+{
     wpk_reader *r = v->r;
-    wpk_index *idx = &r->idx[kind];
     if (idx->state <= 0) return; /* its root failed: reported */
     for (uint32_t t = 0; t < idx->root.count && !v->halted; t++) {
         const wpk2_root_item *items;
         uint32_t n;
         wpk_error e;
-        if (idx->branched) note_page(v, &idx->root.items[t]);
+        if (idx->branched) note_page(v, spans, &idx->root.items[t]);
         if (wpk_index_children(r, idx, t, &items, &n, &e) != 0) {
             wpk_v_error(v, &e);
             visit(v, &idx->root.items[t], NULL, arg);
             continue;
         }
         if (idx->branched) {
-            uint64_t abs = r->pages_base + idx->root.items[t].page_offset;
+            uint64_t abs = idx->base + idx->root.items[t].page_offset;
             v->st.pages_checked++;
             if (!idx->branches[t].auth_ok)
                 wpk_v_problem(v, WPK_E_CORRUPT, 1, abs, "%s: %s branch page at offset %llu: BLAKE2b-256 mismatch",
                               r->name, idx->what, (unsigned long long)abs);
         }
         for (uint32_t k = 0; k < n && !v->halted; k++) {
-            note_page(v, &items[k]);
+            note_page(v, spans, &items[k]);
             wpk_shared *page;
             if (wpk_leaf_load_checked(r, idx, &items[k], &page, &e) != 0) {
                 wpk_v_error(v, &e);
@@ -195,7 +199,7 @@ static int need_cmp(const void *x, const void *y)
 }
 
 #define SORTERS(v) {&(v)->ents, &(v)->pages, &(v)->refs, &(v)->places, &(v)->cats, &(v)->revs, &(v)->older, \
-                    &(v)->need_former, &(v)->art_ids}
+                    &(v)->need_former, &(v)->art_ids, &(v)->search_pages}
 
 static void init_sorters(vctx *v)
 {
@@ -209,6 +213,7 @@ static void init_sorters(vctx *v)
     wpk_sorter_init(&v->older, s, sizeof(vent), older_cmp);
     wpk_sorter_init(&v->need_former, s, sizeof(vneed), need_cmp);
     wpk_sorter_init(&v->art_ids, s, sizeof(vpair), wpk_v_pair_cmp);
+    wpk_sorter_init(&v->search_pages, s, sizeof(vspan), span_cmp);
 }
 
 /* The pages named by every root must tile PAGES. A root that failed names
@@ -218,16 +223,22 @@ static void check_pages(vctx *v)
     wpk_reader *r = v->r;
     for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++)
         if (r->idx[k].state <= 0) return;
+    wpk_v_tile_region(v, &v->pages, r->pages_base, r->pages_size, "page region");
+}
+
+void wpk_v_tile_region(vctx *v, wpk_sorter *spans, uint64_t base, uint64_t size, const char *what)
+{
+    wpk_reader *r = v->r;
     wpk_sort_reader rd;
-    if (wpk_v_open(v, &v->pages, &rd)) return;
+    if (wpk_v_open(v, spans, &rd)) return;
     vtiler t = {0, 0};
     vspan s;
     while (wpk_sort_next(&rd, &s)) wpk_v_tile(&t, s.offset, s.len);
     wpk_v_close(v, &rd);
-    if (!v->halted && !wpk_v_tiled(&t, r->pages_size))
-        wpk_v_problem(v, WPK_E_CORRUPT, 1, r->pages_base + t.at, "%s: page region: %s at offset %llu", r->name,
-                      t.at < r->pages_size ? "unreferenced or overlapping bytes" : "pages past its end",
-                      (unsigned long long)(r->pages_base + t.at));
+    if (!v->halted && !wpk_v_tiled(&t, size))
+        wpk_v_problem(v, WPK_E_CORRUPT, 1, base + t.at, "%s: %s: %s at offset %llu", r->name, what,
+                      t.at < size ? "unreferenced or overlapping bytes" : "pages past its end",
+                      (unsigned long long)(base + t.at));
 }
 
 /* A record that is not all zero must be well formed and match the prefix,
@@ -271,6 +282,7 @@ int wpk_reader_verify(wpk_reader *r, wpk_verify_level level, wpk_problem_cb repo
     if (!v.halted) wpk_v_ids(&v);
     if (!v.halted) wpk_v_categories(&v);
     if (!v.halted) check_pages(&v);
+    if (!v.halted) wpk_v_search(&v);
     if (!v.halted) wpk_v_blocks(&v, level == WPK_VERIFY_FULL);
     wpk_sorter *all[] = SORTERS(&v);
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) wpk_sorter_free(all[i]);

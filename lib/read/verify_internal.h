@@ -59,6 +59,7 @@ typedef struct vctx {
     wpk_sorter older;         /* vent: the older versions, by current version */
     wpk_sorter need_former;   /* vneed, by current version and title */
     wpk_sorter art_ids;       /* vpair: (current version, the page ID its older versions give it) */
+    wpk_sorter search_pages;  /* vspan: the search index's pages: they must tile SEARCH_PAGES */
     uint64_t content_bytes;
     uint64_t id_articles;     /* current versions with a page ID, theirs or their older versions' */
 } vctx;
@@ -86,6 +87,11 @@ int wpk_v_tiled(const vtiler *t, uint64_t size);
  * for a leaf that failed (reported already). */
 typedef void (*wpk_v_visit)(vctx *v, const wpk2_root_item *it, wpk_page *page, void *arg);
 void wpk_v_walk(vctx *v, uint32_t kind, wpk_v_visit visit, void *arg);
+/* The same for any index, its pages' extents noted in `spans`. */
+void wpk_v_walk_index(vctx *v, wpk_index *idx, wpk_sorter *spans, wpk_v_visit visit, void *arg);
+/* The spans (vspan, relative to base) tile a region of `size` bytes. */
+void wpk_v_tile_region(vctx *v, wpk_sorter *spans, uint64_t base, uint64_t size, const char *what);
+void wpk_v_search(vctx *v);     /* verify_search.c */
 
 void wpk_v_entries(vctx *v);    /* verify_entries.c */
 void wpk_v_versions(vctx *v);   /* verify_versions.c */
