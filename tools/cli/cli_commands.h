@@ -43,6 +43,7 @@ int cli_cmd_extract(int argc, char **argv);
 int cli_cmd_verify(int argc, char **argv);
 int cli_cmd_info(int argc, char **argv);
 int cli_cmd_find(int argc, char **argv);
+int cli_cmd_search(int argc, char **argv);
 int cli_cmd_keygen(int argc, char **argv);
 int cli_cmd_sign(int argc, char **argv);
 int cli_cmd_merge(int argc, char **argv);

@@ -44,6 +44,7 @@ static const char pack_usage[] =
     "  -f, --format LAYOUT    treat every file as LAYOUT (markdown, yaml, json, jsonl,\n"
     "                         mediawiki, plain) instead of detecting it\n"
     "      --latest-only      keep only the newest version of each article\n"
+    "      --no-search        leave out the full-text search index ('wikipack search')\n"
     "      --strict           fail, writing nothing, on any warning about the input\n"
     "      --follow-links     pack symbolic links to files outside the input folders too (by\n"
     "                         default such a link is skipped with a warning)\n"
@@ -506,6 +507,11 @@ static void print_summary(const wpk_write_stats *s, const pack_ctx *c, const cha
            (unsigned long long)s->unique_bytes, (unsigned long long)s->file_size, ratio);
     printf("  %llu blocks (%llu bytes), indexes %llu bytes, dictionary %llu bytes\n", (unsigned long long)s->blocks,
            (unsigned long long)s->data_bytes, (unsigned long long)s->index_bytes, (unsigned long long)s->dict_size);
+    if (s->search_bytes)
+        printf("  search index %llu bytes (%.1f%% of the rest), %llu articles indexed\n",
+               (unsigned long long)s->search_bytes,
+               s->file_size > s->search_bytes ? 100.0 * (double)s->search_bytes / (double)(s->file_size - s->search_bytes) : 0,
+               (unsigned long long)s->search_documents);
 }
 
 /* Walk every input; two inputs giving one path, or an unstorable path, are errors. */
@@ -584,6 +590,7 @@ int cli_cmd_pack(int argc, char **argv)
         {"level", required_argument, NULL, 'l'},   {"block-size", required_argument, NULL, 'B'},
         {"format", required_argument, NULL, 'f'},  {"no-dict", no_argument, NULL, 'D'},
         {"latest-only", no_argument, NULL, 'L'},   {"strict", no_argument, NULL, 'S'},
+        {"no-search", no_argument, NULL, 'N'},
         {"fast", no_argument, NULL, 'F'},          {"best", no_argument, NULL, 'X'},
         {"dict-size", required_argument, NULL, 'K'}, {"page-size", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
@@ -634,6 +641,7 @@ int cli_cmd_pack(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             break;
         case 'L': wo.latest_only = 1; break;
+        case 'N': wo.search = -1; break;
         case 'S': strict = 1; break;
         case 'Y': follow_links = 1; break;
         case 'q': quiet = 1; break;

@@ -14,6 +14,7 @@ static const char usage[] =
     "  merge -o OUT.wpk PART.wpk...     join archives packed apart, without recompressing\n"
     "  get ARCHIVE --id N|--title T|--url U|--path P   print one entry's content\n"
     "  find ARCHIVE PREFIX              titles starting with PREFIX\n"
+    "  search ARCHIVE QUERY             articles by the words of their text, best first\n"
     "  list ARCHIVE [--revisions] [--category C] [--json]   list entries\n"
     "  extract ARCHIVE [-C DIR] [SELECTORS]  recreate files under DIR\n"
     "  verify ARCHIVE [--quick] [--pubkey KEY] [--json]  check every checksum (and the signer); exit 0 only if intact\n"
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"pack", cli_cmd_pack}, {"get", cli_cmd_get}, {"list", cli_cmd_list}, {"extract", cli_cmd_extract},
-        {"verify", cli_cmd_verify}, {"info", cli_cmd_info}, {"find", cli_cmd_find}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign}, {"merge", cli_cmd_merge},
+        {"verify", cli_cmd_verify}, {"info", cli_cmd_info}, {"find", cli_cmd_find}, {"search", cli_cmd_search}, {"keygen", cli_cmd_keygen}, {"sign", cli_cmd_sign}, {"merge", cli_cmd_merge},
     };
     /* A program of its own: its web server libraries would slow every start. */
     if (!strcmp(cmd, "serve")) return cli_run_helper("wikipack-serve", argv + 1);
