@@ -28,13 +28,14 @@ typedef struct out {
     int nomem;
     int space;    /* a space is owed */
     int newlines; /* newlines owed, 0 to 2 */
+    int source_newlines; /* newlines of the text since the last character: two make a paragraph */
 } out;
 
 static int grow(out *o, size_t need)
 {
     size_t a = o->alloc ? o->alloc : 256;
     while (a < need) a = a > SIZE_MAX / 2 ? need : a * 2;
-    if (a > o->cap + 1) a = o->cap + 1; /* memory bounded by cap */
+    if (o->cap < SIZE_MAX && a > o->cap + 1) a = o->cap + 1; /* memory bounded by cap */
     char *b = wpk_realloc(o->buf, a);
     if (!b) {
         o->nomem = o->full = 1;
@@ -60,7 +61,7 @@ static void put(out *o, const char *p, size_t n)
     o->len += sep;
     memcpy(o->buf + o->len, p, n);
     o->len += n;
-    o->space = o->newlines = 0;
+    o->space = o->newlines = o->source_newlines = 0;
 }
 
 static void put_space(out *o)
@@ -68,10 +69,19 @@ static void put_space(out *o)
     if (!o->newlines) o->space = 1;
 }
 
+/* A line ends here (a block's edge): one newline, however many say so. */
 static void put_newline(out *o)
 {
     o->space = 0;
-    if (o->newlines < 2) o->newlines++;
+    if (!o->newlines) o->newlines = 1;
+}
+
+/* A newline of the text: a second one in a row makes a paragraph. */
+static void put_source_newline(out *o)
+{
+    o->space = 0;
+    if (o->source_newlines < 2) o->source_newlines++;
+    if (o->newlines < o->source_newlines) o->newlines = o->source_newlines;
 }
 
 static void put_cp(out *o, uint32_t c)
@@ -120,11 +130,11 @@ static size_t text_unit(out *o, const char *s, size_t len, size_t i, int newline
 {
     unsigned char c = (unsigned char)s[i];
     if (c == '\n') {
-        if (newline_breaks) put_newline(o);
+        if (newline_breaks) put_source_newline(o);
         else put_space(o);
         return 1;
     }
-    if (c < 0x20 || c == 0x7F) {
+    if (c <= 0x20 || c == 0x7F) {
         put_space(o);
         return 1;
     }
@@ -371,6 +381,9 @@ static size_t line_end(const char *s, size_t len, size_t i)
     return p ? (size_t)(p - s) : len;
 }
 
+/* Past a line dropped whole, its newline too: it makes no blank line. */
+static size_t past_line(size_t len, size_t le) { return le < len ? le + 1 : len; }
+
 /* A blank line starts at s[i] (just after a newline)? */
 static int blank_line(const char *s, size_t len, size_t i)
 {
@@ -421,7 +434,7 @@ static size_t md_line_start(md *m, size_t i)
         while (p + n < le && s[p + n] == m->fence) n++;
         if (n >= m->fence_len && blank_line(s, len, p + n)) {
             m->fence = 0;
-            return le;
+            return past_line(len, le);
         }
         put_raw(m->o, s, i, le, 0);
         return le;
@@ -438,10 +451,10 @@ static size_t md_line_start(md *m, size_t i)
         if (n >= 3 && (s[p] == '~' || !memchr(s + p + n, '`', le - p - n))) {
             m->fence = s[p];
             m->fence_len = n;
-            return le; /* the info string goes with the fence */
+            return past_line(len, le); /* the info string goes with the fence */
         }
     }
-    if (md_rule_line(s, p, le)) return le;
+    if (md_rule_line(s, p, le)) return past_line(len, le);
     if (p < le && s[p] == '#') {
         size_t n = 0;
         while (p + n < le && s[p + n] == '#') n++;
@@ -624,8 +637,9 @@ static void markdown_text(out *o, const char *s, size_t len)
     int bol = 1;
     while (i < len && !o->full) {
         if (bol) {
-            bol = 0;
+            size_t from = i;
             i = md_line_start(&m, i);
+            bol = i > from && s[i - 1] == '\n'; /* a line dropped: the next one starts */
             continue;
         }
         if (i == m.heading_end) { /* closing #'s */
@@ -634,7 +648,7 @@ static void markdown_text(out *o, const char *s, size_t len)
             continue;
         }
         if (s[i] == '\n') {
-            put_newline(o);
+            put_source_newline(o);
             if (blank_line(s, len, i + 1)) m.n_brackets = 0; /* links end with their paragraph */
             m.heading_end = NONE;
             bol = 1;
@@ -679,13 +693,14 @@ static size_t run_of(const char *s, size_t len, size_t i, char c)
 static size_t template_end(const char *s, size_t len, size_t j, size_t depth)
 {
     while (j < len) {
-        const char *a = memchr(s + j, '{', len - j), *b = memchr(s + j, '}', len - j);
-        const char *p = !a ? b : !b ? a : a < b ? a : b;
-        if (!p) return 0;
-        j = (size_t)(p - s);
-        size_t k = run_of(s, len, j, *p), levels = k / 2;
+        if (s[j] != '{' && s[j] != '}') {
+            j++;
+            continue;
+        }
+        char c = s[j];
+        size_t k = run_of(s, len, j, c), levels = k / 2;
         j += k;
-        if (*p == '{') depth += levels;
+        if (c == '{') depth += levels;
         else if (levels >= depth) return j;
         else depth -= levels;
     }
@@ -908,22 +923,23 @@ static size_t wiki_line_start(wiki *w, size_t i)
     if (p + 1 < len && s[p] == '{' && s[p + 1] == '|') {
         w->tables++;
         put_newline(w->o);
-        return line_end(s, len, p); /* the table's attributes */
+        return past_line(len, line_end(s, len, p)); /* the table's attributes */
     }
     if (w->tables && p < len && (s[p] == '|' || s[p] == '!')) {
         char next = p + 1 < len ? s[p + 1] : 0;
         put_newline(w->o);
         if (s[p] == '|' && next == '}') {
             w->tables--;
-            return p + 2;
+            return past_line(len, line_end(s, len, p));
         }
-        if (s[p] == '|' && next == '-') return line_end(s, len, p); /* a row's attributes */
+        if (s[p] == '|' && next == '-') return past_line(len, line_end(s, len, p)); /* a row's attributes */
         if (s[p] == '|' && next == '+') return cell_attrs(s, len, p + 2);
         return cell_attrs(s, len, p + 1);
     }
     if (s[i] == '=') return wiki_heading(w, i);
     if (i == 0 && prefix_ci(s, len, 0, "#redirect")) return 9;
     size_t dashes = run_of(s, len, i, '-');
+    if (dashes >= 4 && blank_line(s, len, i + dashes)) return past_line(len, line_end(s, len, i));
     if (dashes >= 4) return i + dashes;
     while (i < len && strchr("*#:;", s[i]) && s[i]) i++;
     return i;
@@ -993,8 +1009,9 @@ static void wikitext_text(out *o, const char *s, size_t len)
     int bol = 1;
     for (size_t i = 0; i < len && !o->full;) {
         if (bol) {
-            bol = 0;
+            size_t from = i;
             i = wiki_line_start(&w, i);
+            bol = i > from && s[i - 1] == '\n'; /* a line dropped: the next one starts */
             continue;
         }
         if (i == w.heading_end) {
@@ -1004,7 +1021,7 @@ static void wikitext_text(out *o, const char *s, size_t len)
             continue;
         }
         if (s[i] == '\n') {
-            put_newline(o);
+            put_source_newline(o);
             if (i + 1 < len && s[i + 1] == '\n') w.links = 0; /* a label ends with its paragraph */
             w.ext = 0;
             w.heading_end = NONE;
