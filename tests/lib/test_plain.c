@@ -154,6 +154,10 @@ static void test_markdown(void)
     MD("See [the docs](https://x.org/a_(b)) and ![a cat](cat.png \"title\").", "See the docs and a cat.");
     MD("[ref link][1] and [plain] and [](empty)", "ref link and [plain] and");
     MD("[unclosed](http://x and more", "[unclosed](http://x and more");
+    /* Brackets found to be a link's after the spaces around them were written. */
+    MD("a ![ b\nc](x) d", "a b\nc d");
+    MD("a [\nb](x)", "a\nb");
+    MD("[ a](x)", "a");
     MD("Use `printf(\"*x*\")` and ``a ` b`` and `unclosed", "Use printf(\"*x*\") and a ` b and `unclosed");
     MD("```c\nint *p = a_b * 2;\n```\nafter", "int *p = a_b * 2;\nafter");
     MD("~~~\nunclosed fence *kept*", "unclosed fence *kept*");
