@@ -17,7 +17,7 @@ seconds=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(reader roundtrip format2 analyze article_meta yaml json mediawiki wikitext wikitext_html)
+[ ${#targets[@]} -gt 0 ] || targets=(reader roundtrip format2 analyze plain article_meta yaml json mediawiki wikitext wikitext_html)
 
 max_len() {
     case $1 in
