@@ -1,0 +1,253 @@
+/* test_search.c - full-text search: what a query finds and in which order, one result an article, snippets, an archive without an index, and damaged term pages. */
+#include "check.h"
+#include "wikipack.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dir;
+
+static const char *tmp_path(const char *name)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
+    return buf;
+}
+
+typedef struct doc {
+    const char *path, *title, *lang, *mime, *redirect, *text;
+    uint64_t page_id;
+    int64_t updated;
+} doc;
+
+static const doc docs[] = {
+    {"a.md", "Python (programming language)", "en", "text/markdown", NULL,
+     "# Python\n\nPython is a **programming language** that emphasizes code readability. Its decorators "
+     "wrap functions.", 1, 20},
+    {"a_old.md", "Python (programming language)", "en", "text/markdown", NULL,
+     "Python is a snake-named language. Zanzibarish appears only in this old version.", 1, 10},
+    {"b.wiki", "Monty Python", "en", "text/x-wiki", NULL,
+     "'''Monty Python''' were a British comedy group. {{Infobox|hidden=templatezzz}} They made "
+     "[[Flying Circus|the Flying Circus]] and ran many sketches.", 2, 5},
+    {"c.html", "Boa", "en", "text/html", NULL,
+     "<html><head><style>.x{}</style></head><body><p>A boa is a snake, not a programming language. "
+     "Boas are running and swimming.</p><script>scriptonlyword()</script></body></html>", 3, 5},
+    {"d.txt", "Café culture", "fr", "text/plain", NULL, "Le café est une boisson. Les cafés parisiens sont célèbres.",
+     4, 5},
+    {"e.wiki", "Py", "en", "text/x-wiki", "Python (programming language)", "#REDIRECT [[Python (programming language)]]",
+     5, 5},
+    {"f.md", "Reptiles", "en", "text/markdown", NULL,
+     "Reptiles include snakes such as the python and the boa. A python is not a programming language here.", 6, 5},
+};
+
+static void pack(const char *path, int search)
+{
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 3;
+    o.threads = 1;
+    o.search = search;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, path, &o, &err) == WPK_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        wpk_entry e = WPK_ENTRY_INIT;
+        e.path = docs[i].path;
+        e.title = docs[i].title;
+        e.language = docs[i].lang;
+        e.mime = docs[i].mime;
+        e.redirect = docs[i].redirect;
+        e.page_id = docs[i].page_id;
+        e.has_page_id = 1;
+        e.updated_us = docs[i].updated;
+        e.has_updated = 1;
+        e.wiki = !strcmp(docs[i].lang, "fr") ? "frwiki" : "enwiki";
+        CHECK_MSG(wpk_writer_add(w, &e, docs[i].text, strlen(docs[i].text), &err) == WPK_OK, "%s", err.message);
+    }
+    wpk_write_stats st = WPK_WRITE_STATS_INIT;
+    CHECK_MSG(wpk_writer_finish(w, &st, &err) == WPK_OK, "%s", err.message);
+    wpk_writer_free(w);
+    if (search == 0) {
+        /* Documents: a, b, c, d, f (not the older version, not the redirect). */
+        CHECK_MSG(st.search_documents == 5, "%llu documents", (unsigned long long)st.search_documents);
+        CHECK(st.search_bytes > 0);
+    } else {
+        CHECK(st.search_bytes == 0);
+    }
+}
+
+/* The paths of a query's results, space-separated, into out. */
+static int paths(wpk_reader *r, const char *query, const char *lang, char *out, size_t cap, uint64_t *matches)
+{
+    wpk_search_opts o = WPK_SEARCH_OPTS_INIT;
+    o.limit = 10;
+    o.language = lang;
+    wpk_search_results *res;
+    wpk_error err;
+    int rc = wpk_reader_search(r, query, &o, &res, &err);
+    out[0] = 0;
+    if (rc) return rc;
+    for (uint32_t i = 0; i < res->count; i++) {
+        wpk_entry *e;
+        CHECK(wpk_reader_entry_at(r, res->hits[i].entry, &e, &err) == WPK_OK);
+        if (i) strncat(out, " ", cap - strlen(out) - 1);
+        strncat(out, e->path, cap - strlen(out) - 1);
+        wpk_entry_free(e);
+        if (i) CHECK(res->hits[i].score <= res->hits[i - 1].score);
+    }
+    if (matches) *matches = res->matches;
+    wpk_search_results_free(res);
+    return WPK_OK;
+}
+
+#define EXPECT(r, query, want)                                                              \
+    do {                                                                                    \
+        char got_[512];                                                                     \
+        int rc_ = paths((r), (query), NULL, got_, sizeof got_, NULL);                       \
+        CHECK_MSG(rc_ == WPK_OK && !strcmp(got_, (want)), "%s: rc %d, got \"%s\", want \"%s\"", \
+                  (query), rc_, got_, (want));                                              \
+    } while (0)
+
+static void test_queries(wpk_reader *r)
+{
+    CHECK(wpk_reader_has_search(r));
+    /* The title match first; the older version's words are not found. */
+    EXPECT(r, "python", "a.md b.wiki f.md"); /* titles before the text */
+    EXPECT(r, "zanzibarish", "");
+    /* Stemming and case: "RUN" finds "running" and "ran" does not stem to it. */
+    EXPECT(r, "RUN", "c.html");
+    EXPECT(r, "snake", "c.html f.md");
+    /* Markup is not text: template parameters, style and script are not words. */
+    EXPECT(r, "templatezzz", "");
+    EXPECT(r, "scriptonlyword", "");
+    EXPECT(r, "flying circus", "b.wiki");
+    /* All words must match; an excluded word removes. */
+    EXPECT(r, "programming language", "a.md c.html f.md");
+    EXPECT(r, "programming language -boa", "a.md");
+    /* Phrases are checked in the text. */
+    EXPECT(r, "\"programming language that\"", "a.md");
+    EXPECT(r, "\"language programming\"", "");
+    /* Prefixes. */
+    EXPECT(r, "decor*", "a.md");
+    EXPECT(r, "reptil*", "f.md");
+    /* Accents folded; the query's language chosen. */
+    char got[256];
+    CHECK(paths(r, "cafe", "fr", got, sizeof got, NULL) == WPK_OK && !strcmp(got, "d.txt"));
+    CHECK(paths(r, "CAFÉS", "fr", got, sizeof got, NULL) == WPK_OK && !strcmp(got, "d.txt"));
+    /* Bad queries. */
+    wpk_search_results *res = NULL;
+    wpk_error err;
+    CHECK(wpk_reader_search(r, "", NULL, &res, &err) == WPK_E_INVALID && !res);
+    CHECK(wpk_reader_search(r, "  -python ", NULL, &res, &err) == WPK_E_INVALID && strstr(err.message, "excluded"));
+    CHECK(wpk_reader_search(r, "!!! ???", NULL, &res, &err) == WPK_E_INVALID);
+    char *longq = malloc(5000);
+    memset(longq, 'a', 4999);
+    longq[4999] = 0;
+    CHECK(wpk_reader_search(r, longq, NULL, &res, &err) == WPK_E_INVALID);
+    free(longq);
+    wpk_search_opts o = WPK_SEARCH_OPTS_INIT;
+    o.limit = WPK_SEARCH_MAX_LIMIT + 1;
+    CHECK(wpk_reader_search(r, "python", &o, &res, &err) == WPK_E_INVALID);
+    /* Paging: the second result alone. */
+    o.limit = 1;
+    o.offset = 1;
+    CHECK(wpk_reader_search(r, "python", &o, &res, &err) == WPK_OK);
+    CHECK(res && res->count == 1 && res->matches == 3);
+    wpk_entry *e;
+    if (res && res->count == 1 && wpk_reader_entry_at(r, res->hits[0].entry, &e, &err) == WPK_OK) {
+        CHECK(!strcmp(e->path, "b.wiki"));
+        wpk_entry_free(e);
+    }
+    wpk_search_results_free(res);
+    /* Snippets: plain text, the matched words marked. */
+    o.limit = 1;
+    o.offset = 0;
+    o.snippets = 1;
+    CHECK(wpk_reader_search(r, "decorators", &o, &res, &err) == WPK_OK);
+    CHECK(res && res->count == 1 && res->hits[0].snippet);
+    if (res && res->count == 1 && res->hits[0].snippet) {
+        const wpk_search_hit *h = &res->hits[0];
+        CHECK_MSG(!strstr(h->snippet, "**") && !strchr(h->snippet, '#'), "snippet \"%s\"", h->snippet);
+        CHECK(h->mark_count == 1);
+        if (h->mark_count == 1)
+            CHECK_MSG(h->marks[0].len == 10 && !memcmp(h->snippet + h->marks[0].at, "decorators", 10), "mark at %u",
+                      h->marks[0].at);
+    }
+    wpk_search_results_free(res);
+}
+
+/* Every byte of the search pages' region flipped in turn: each search
+ * either works or fails cleanly, lookups by path still work. */
+static void test_damage(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (!f) return;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)n);
+    CHECK(fread(buf, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    /* SEARCH_PAGES: section type 14 in the table at 128, 48 bytes an entry. */
+    uint32_t sections = buf[72] | buf[73] << 8;
+    uint64_t at = 0, size = 0;
+    for (uint32_t i = 0; i < sections; i++) {
+        const unsigned char *s = buf + 128 + 48 * i;
+        if ((s[0] | s[1] << 8) != 14) continue;
+        for (int k = 7; k >= 0; k--) at = at << 8 | s[8 + k];
+        for (int k = 7; k >= 0; k--) size = size << 8 | s[16 + k];
+    }
+    CHECK(at > 0 && size > 0);
+    int failed = 0, verify_failed = 0;
+    for (uint64_t k = at; k < at + size; k++) {
+        buf[k] ^= 0x41;
+        wpk_reader *r;
+        wpk_error err;
+        int rc = wpk_reader_open_memory(&r, buf, (size_t)n, NULL, &err);
+        CHECK(rc == WPK_OK);
+        if (!rc) {
+            wpk_search_results *res = NULL;
+            rc = wpk_reader_search(r, "python programming", NULL, &res, &err);
+            CHECK_MSG(rc == WPK_OK || rc == WPK_E_CORRUPT, "byte %llu: rc %d", (unsigned long long)k, rc);
+            failed += rc == WPK_E_CORRUPT;
+            wpk_search_results_free(res);
+            wpk_entry *e;
+            CHECK(wpk_reader_find_by_path(r, "b.wiki", &e, &err) == WPK_OK);
+            if (e) wpk_entry_free(e);
+            verify_failed += wpk_reader_verify(r, WPK_VERIFY_QUICK, NULL, NULL, NULL, &err) == WPK_E_CORRUPT;
+            wpk_reader_close(r);
+        }
+        buf[k] ^= 0x41;
+    }
+    /* Each page's checksum covers it: every flip is caught by verify. */
+    CHECK_MSG(verify_failed == (int)size, "verify caught %d of %llu flips", verify_failed, (unsigned long long)size);
+    CHECK(failed > 0);
+    free(buf);
+}
+
+int main(int argc, char **argv)
+{
+    dir = argc > 1 ? argv[1] : ".";
+    const char *with = tmp_path("search.wpk");
+    pack(with, 0);
+    wpk_reader *r;
+    wpk_error err;
+    CHECK(wpk_reader_open(&r, with, NULL, &err) == WPK_OK);
+    wpk_verify_stats vs = WPK_VERIFY_STATS_INIT;
+    CHECK_MSG(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, &vs, &err) == WPK_OK, "%s", err.message);
+    test_queries(r);
+    wpk_reader_close(r);
+    test_damage(with);
+
+    const char *without = tmp_path("nosearch.wpk");
+    pack(without, -1);
+    CHECK(wpk_reader_open(&r, without, NULL, &err) == WPK_OK);
+    CHECK(!wpk_reader_has_search(r));
+    wpk_search_results *res = NULL;
+    CHECK(wpk_reader_search(r, "python", NULL, &res, &err) == WPK_E_NOTFOUND && strstr(err.message, "no search index"));
+    wpk_reader_close(r);
+    remove(with);
+    remove(without);
+    return check_summary();
+}
