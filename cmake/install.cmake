@@ -25,7 +25,7 @@ add_library(wikipack_shared SHARED $<TARGET_OBJECTS:wikipack> $<TARGET_OBJECTS:w
 target_include_directories(wikipack_shared PUBLIC
   $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_libraries(wikipack_shared PRIVATE PkgConfig::ZSTD PkgConfig::XXHASH PkgConfig::UTF8PROC PkgConfig::SODIUM
-  stemmer Threads::Threads ${CMAKE_DL_LIBS})
+  stemmer m Threads::Threads ${CMAKE_DL_LIBS})
 set_target_properties(wikipack_shared PROPERTIES OUTPUT_NAME wikipack EXPORT_NAME wikipack
   VERSION ${WIKIPACK_LIB_VERSION} SOVERSION ${WIKIPACK_VERSION_MAJOR})
 

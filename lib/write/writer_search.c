@@ -380,6 +380,7 @@ int wpk_build_search_index(wpk_writer *w, const ZSTD_CDict *cd, const uint32_t *
     wpk2_err e;
     if (!rc && (rc = wpk2_search_params_encode(&raw, &params, &e)) != 0) rc = wpk_fail_format(err, rc, &e, "SEARCH");
     out->search_raw = raw.len;
+    out->search = wbuf_new(); /* freed as a wbuf, with the allocator it was made by */
     if (!rc) rc = wpk_zstd_put(root_cctx, raw.p, raw.len, &out->search, err);
     wpk2_buf_free(&raw);
     ZSTD_freeCCtx(l.cctx);

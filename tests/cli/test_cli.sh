@@ -122,7 +122,7 @@ test_basic() {
     check "pack samples" "$WP" pack -q -o "$A" "$ARTICLES"
     check "info" "$WP" info "$A"
     check "info --json is valid JSON" is_json "$WP" info --json "$A"
-    check "info: format 2.0" info_line "$A" "format version:   2.0"
+    check "info: format 2.3 (a search index)" info_line "$A" "format version:   2.3"
     check "info: the wikis" info_line "$A" "wikis:            enwiki (en)"
     # A 2.0 reader refuses 1.x (and 3.x) archives by their header's major
     # version alone, whatever else the header holds.

@@ -125,7 +125,7 @@ check "history: each page's newest revision's ID, contributor, comment" python3 
 check "current dump: the same" python3 "$HERE/dump_revisions.py" "$WP" "$T/cur.wpk" "$AA_CUR"
 check "an older revision's facts in get --revision all" bash -c "'$WP' get '$H' --title 'Main Page' --revision all | grep -qxF '==> aawiki-20260101-pages-meta-history/Main_Page@r3807.wiki (2008-05-13T19:01:34Z; revision 3807 by VasilievVV: closed) <=='"
 check "list --revisions: an older revision's ID, contributor and comment" bash -c "'$WP' list --revisions '$H' | awk -F'\t' '\$3 ~ /Main_Page@r3807/' | cut -f9- | grep -qxP '3807\tVasilievVV\tclosed'"
-check "the archive says format 2.1 (it uses 2.1's fields)" test "$(field "$H" 'format version')" = 2.1
+check "the archive says format 2.3 (its search index; it uses 2.1's fields too)" test "$(field "$H" 'format version')" = 2.3
 
 # ---- 6. The wiki's case rule, from <siteinfo><case>: on a case-sensitive
 # wiki (Wiktionary) "polish" and "Polish" are two pages, and a title typed
@@ -141,7 +141,7 @@ check "POLISH is ambiguous (exit 3)" bash -c "'$WP' get '$W' --title POLISH >/de
 sed 's#<case>case-sensitive</case>#<case>first-letter</case>#' "$WIKT" >"$T/first_letter.xml"
 check "pack the same pages as a first-letter wiki" "$WP" pack -q -o "$T/first.wpk" "$T/first_letter.xml"
 check "there, polish_ names both (exit 3)" bash -c "'$WP' get '$T/first.wpk' --title polish_ >/dev/null 2>&1; [ \$? -eq 3 ]"
-check "its revision facts make it format 2.1" test "$(field "$T/first.wpk" 'format version')" = 2.1
+check "its revision facts and search index make it format 2.3" test "$(field "$T/first.wpk" 'format version')" = 2.3
 
 # ---- Damage is reported, naming the file, and nothing is lost.
 head -c 100000 "$AA_HIST" >"$T/cut.7z"

@@ -242,8 +242,12 @@ class Reader:
         if psize != first_region:
             corrupt("prefix_size %d is not the first byte of the first region (%d)" % (psize, first_region))
         for s in secs:
-            if s["type"] not in (9, 10) and not (table_end <= s["offset"] and
-                                                  s["offset"] + s["stored"] <= psize):
+            # Known or not, a section lies in the prefix unless it is a
+            # region (format 2.3's SEARCH_PAGES is one this witness skips).
+            if s["flags"] & REGION:
+                if s["offset"] < psize:
+                    corrupt("section %d: a region inside the archive prefix" % s["index"])
+            elif not (table_end <= s["offset"] and s["offset"] + s["stored"] <= psize):
                 corrupt("section %d lies outside the archive prefix" % s["index"])
         pos = table_end
         for s in sorted(secs, key=lambda s: (s["offset"], s["stored"])):
