@@ -158,6 +158,7 @@ static void test_markdown(void)
     MD("a ![ b\nc](x) d", "a b\nc d");
     MD("a [\nb](x)", "a\nb");
     MD("[ a](x)", "a");
+    MD("a\n*[\n\x01\n*b](x)", "a\n\nb"); /* a control character: no blank line, but no text */
     MD("Use `printf(\"*x*\")` and ``a ` b`` and `unclosed", "Use printf(\"*x*\") and a ` b and `unclosed");
     MD("```c\nint *p = a_b * 2;\n```\nafter", "int *p = a_b * 2;\nafter");
     MD("~~~\nunclosed fence *kept*", "unclosed fence *kept*");
