@@ -205,7 +205,7 @@ static size_t put_entity(out *o, const char *s, size_t len, size_t i)
     if (c < 0x20 || c == 0x7F) {
         if (c == '\n') put_newline(o);
         else put_space(o);
-    } else if (c == ' ') put_space(o);
+    } else if (c == ' ' || c == 0xA0) put_space(o); /* &nbsp; and &#160; alike */
     else put_cp(o, c);
     return n;
 }

@@ -142,6 +142,7 @@ static void test_html(void)
     HTML("x<!-- c --> y <!DOCTYPE html> &lt;tag&gt; &amp;amp; &#233;", "x y <tag> &amp; \xc3\xa9");
     HTML("1 < 2, a <b and c", "1 < 2, a <b and c");
     HTML("<a href=\"x\" title='y'>link</a>", "link");
+    HTML("a&#160;&nbsp;&#xa0;b", "a b");
     HTML("<header>h</header><head>x</head>y", "h\ny");
 }
 
