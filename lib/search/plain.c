@@ -205,7 +205,7 @@ static size_t put_entity(out *o, const char *s, size_t len, size_t i)
     if (c < 0x20 || c == 0x7F) {
         if (c == '\n') put_newline(o);
         else put_space(o);
-    } else if (c == ' ') put_space(o);
+    } else if (c == ' ' || c == 0xA0) put_space(o); /* &nbsp; and &#160; alike */
     else put_cp(o, c);
     return n;
 }
@@ -533,6 +533,15 @@ static void cut(out *o, size_t at, size_t n)
     o->len -= n;
 }
 
+/* Newlines in a row in the output through the one at `at`. */
+static size_t newline_run(const out *o, size_t at)
+{
+    size_t from = at, to = at;
+    while (from > 0 && o->buf[from - 1] == '\n') from--;
+    while (to < o->len && o->buf[to] == '\n') to++;
+    return to - from;
+}
+
 /* Drop the output bytes of the innermost open '[' (or "!["), the
  * brackets of a link found to be one. */
 static void md_unbracket(md *m)
@@ -555,7 +564,7 @@ static void md_unbracket(md *m)
         char a = at ? o->buf[at - 1] : 0, b = o->buf[at];
         if (at == 0 || (a == ' ' && b == ' ') || (a == '\n' && b == ' ')) cut(o, at, 1);
         else if (a == ' ' && b == '\n') cut(o, --at, 1);
-        else if (a == '\n' && b == '\n' && at >= 2 && o->buf[at - 2] == '\n') cut(o, at, 1);
+        else if (a == '\n' && b == '\n' && newline_run(o, at) > 2) cut(o, at, 1);
         else break;
     }
 }

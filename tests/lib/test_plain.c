@@ -142,6 +142,7 @@ static void test_html(void)
     HTML("x<!-- c --> y <!DOCTYPE html> &lt;tag&gt; &amp;amp; &#233;", "x y <tag> &amp; \xc3\xa9");
     HTML("1 < 2, a <b and c", "1 < 2, a <b and c");
     HTML("<a href=\"x\" title='y'>link</a>", "link");
+    HTML("a&#160;&nbsp;&#xa0;b", "a b");
     HTML("<header>h</header><head>x</head>y", "h\ny");
 }
 
@@ -158,6 +159,7 @@ static void test_markdown(void)
     MD("a ![ b\nc](x) d", "a b\nc d");
     MD("a [\nb](x)", "a\nb");
     MD("[ a](x)", "a");
+    MD("a\n*[\n\x01\n*b](x)", "a\n\nb"); /* a control character: no blank line, but no text */
     MD("Use `printf(\"*x*\")` and ``a ` b`` and `unclosed", "Use printf(\"*x*\") and a ` b and `unclosed");
     MD("```c\nint *p = a_b * 2;\n```\nafter", "int *p = a_b * 2;\nafter");
     MD("~~~\nunclosed fence *kept*", "unclosed fence *kept*");
