@@ -823,6 +823,102 @@ static void test_category_pages(void)
     wpk2_buf_free(&out);
 }
 
+/* ---- term pages and the SEARCH section (format 2.3) ---- */
+
+static bb ts[5];
+static void term_streams(void)
+{
+    memset(ts, 0, sizeof ts);
+    /* "cat" in 7 documents, 3 here {1, 4, 9}; "dog" common, none here; "eel" {2} */
+    bb_front(&ts[0], 0, "cat"); bb_front(&ts[0], 0, "dog"); bb_front(&ts[0], 0, "eel");
+    bb_var(&ts[1], 7); bb_var(&ts[1], 900); bb_var(&ts[1], 1);
+    bb_var(&ts[2], 3); bb_var(&ts[2], 0); bb_var(&ts[2], 1);
+    bb_var(&ts[3], 1); bb_var(&ts[3], 3); bb_var(&ts[3], 5); bb_var(&ts[3], 2);
+    bb_u8(&ts[4], 0x83); bb_u8(&ts[4], 0x00); bb_u8(&ts[4], 0x01); bb_u8(&ts[4], 0x8F);
+}
+
+static int term_decode(wpk2_term_page *pg)
+{
+    return wpk2_term_page_decode(page, join_page(page, 3, 6, ts, 5), &ctx, pg, &e);
+}
+
+static void test_term_pages(void)
+{
+    reset_ctx();
+    from = (wpk2_root_item){.page_items = 3, .key = S("cat")};
+    term_streams();
+    wpk2_term_page pg;
+    CHECK_OK(term_decode(&pg), e);
+    CHECK(pg.count == 3 && pg.postings == 4 && str_is(pg.runs[0].term, "cat") && pg.runs[0].docs == 7 &&
+          pg.runs[0].count == 3 && pg.runs[1].count == 0 && pg.runs[1].docs == 900 && str_is(pg.runs[2].term, "eel") &&
+          pg.runs[2].first == 3 && pg.docs[2] == 9 && pg.docs[3] == 2 && pg.impacts[0] == 0x83 && pg.impacts[3] == 0x8F);
+    wpk2_buf out = {0};
+    CHECK_OK(wpk2_term_page_encode(&out, &ctx, pg.runs, pg.count, pg.docs, pg.impacts, &e), e);
+    size_t n = join_page(page, 3, 6, ts, 5);
+    CHECK(out.len == n && !memcmp(out.p, page, n));
+    wpk2_term_page_free(&pg);
+    for (size_t k = 0; k < n; k++) CHECK(wpk2_term_page_decode(page, k, &ctx, &pg, &e) == WPK2_E_CORRUPT);
+    for (int st = 0; st < 5; st++) {
+        size_t full = ts[st].n;
+        for (size_t len = 0; len < full; len++) {
+            ts[st].n = len;
+            CHECK_MSG(term_decode(&pg) == WPK2_E_CORRUPT, "term stream %d cut to %zu", st, len);
+        }
+        ts[st].n = full;
+    }
+#define T_REFUSED(edit, part)                                 \
+    do {                                                      \
+        term_streams();                                       \
+        from.key = S("cat");                                  \
+        edit;                                                 \
+        CHECK_ERR(term_decode(&pg), e, WPK2_E_CORRUPT, part); \
+    } while (0)
+    T_REFUSED(ts[0].n = 0; bb_front(&ts[0], 0, "cat"); bb_front(&ts[0], 0, "cat"); bb_front(&ts[0], 0, "eel"),
+              "run 1 (TERMS): terms out of order");
+    T_REFUSED(from.key = S(""); ts[0].n = 0; bb_front(&ts[0], 0, ""); bb_front(&ts[0], 0, "dog"); bb_front(&ts[0], 0, "eel"),
+              "run 0 (TERMS): a term of 0 or more than 255 bytes");
+    T_REFUSED(ts[1].p[0] = 2, "run 0 (DOCS_OF): truncated, 0, or below the run's postings");
+    T_REFUSED(ts[1].p[3] = 0, "run 2 (DOCS_OF): truncated, 0");
+    T_REFUSED(ts[2].p[0] = 5, "run 0 (RUNS): truncated, or more postings than IMPACTS holds");
+    T_REFUSED(ts[3].p[1] = 0, "run 0 (DOCS): step 0 within a run");
+    T_REFUSED(ts[3].p[3] = 10, "run 2 (DOCS): entry number out of range");
+    T_REFUSED(ts[4].p[1] = 0x10, "run 0 (IMPACTS): bits 4..6 set");
+    T_REFUSED(bb_u8(&ts[4], 0), "(IMPACTS): 5 bytes for 4 postings");
+    T_REFUSED(from.key = S("ca"), "first key differs");
+#undef T_REFUSED
+    /* A count of runs beyond what RUNS can hold. */
+    term_streams();
+    from.page_items = 9;
+    CHECK_ERR(wpk2_term_page_decode(page, join_page(page, 9, 6, ts, 5), &ctx, &pg, &e), e, WPK2_E_CORRUPT,
+              "cannot hold 9 runs");
+    wpk2_term_run bad[2] = {{S("b"), 1, 0, 0}, {S("a"), 1, 0, 0}};
+    uint32_t d = 0;
+    uint8_t im = 0;
+    CHECK_ERR(wpk2_term_page_encode(&out, &ctx, bad, 2, &d, &im, &e), e, WPK2_E_INVALID, "run 1: terms out of order");
+    wpk2_buf_free(&out);
+
+    /* SEARCH: the four fields, each once; unknown tags skipped. */
+    wpk2_search_params p = {.documents = 12, .common = 1000, .analyzer = 1, .classes = 2, .weights = {100, 7000}};
+    wpk2_buf sb = {0};
+    CHECK_OK(wpk2_search_params_encode(&sb, &p, &e), e);
+    wpk2_search_params q;
+    CHECK_OK(wpk2_search_params_decode(sb.p, sb.len, &q, &e), e);
+    CHECK(q.documents == 12 && q.common == 1000 && q.analyzer == 1 && q.classes == 2 && q.weights[1] == 7000);
+    for (size_t k = 0; k < sb.len; k++) CHECK(wpk2_search_params_decode(sb.p, k, &q, &e) == WPK2_E_CORRUPT);
+    static bb twice, unknown, odd;
+    bb_bytes(&twice, sb.p, sb.len);
+    bb_u8(&twice, 1); bb_u16(&twice, 8); bb_u64(&twice, 3);
+    CHECK_ERR(wpk2_search_params_decode(twice.p, twice.n, &q, &e), e, WPK2_E_CORRUPT, "a second DOCUMENTS field");
+    bb_bytes(&unknown, sb.p, sb.len);
+    bb_u8(&unknown, 77); bb_u16(&unknown, 1); bb_u8(&unknown, 5);
+    CHECK_OK(wpk2_search_params_decode(unknown.p, unknown.n, &q, &e), e);
+    bb_u8(&odd, 3); bb_u16(&odd, 3); bb_u8(&odd, 1); bb_u8(&odd, 2); bb_u8(&odd, 3);
+    CHECK_ERR(wpk2_search_params_decode(odd.p, odd.n, &q, &e), e, WPK2_E_CORRUPT, "(WEIGHTS): 3 bytes");
+    p.classes = 17;
+    CHECK_ERR(wpk2_search_params_encode(&sb, &p, &e), e, WPK2_E_INVALID, "17 impact classes");
+    wpk2_buf_free(&sb);
+}
+
 /* ---- roots and branch pages ---- */
 
 static wpk2_root_item ritems[4];
@@ -981,6 +1077,7 @@ int main(void)
     test_spelling();
     test_id_pages();
     test_category_pages();
+    test_term_pages();
     test_roots();
     return check_summary();
 }

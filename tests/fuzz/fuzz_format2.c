@@ -8,6 +8,7 @@
  *   2 entry page   3 title page   4 ID page   5 category page
  *   6 root         7 branch page  8 WIKIS     9 SUMMARY   10 signature record
  *   11 BLOCK_DICTS (format 2.2; byte 1 sets the DATA size, byte 2 the dictionary cap)
+ *   12 term page (format 2.3)   13 SEARCH section (format 2.3)
  * Whatever decodes must keep the codec's promises, else abort: encoding
  * it succeeds and decoding that gives the same structure again (roots and
  * signature records: the same bytes); decoding again with a referrer made
@@ -129,9 +130,45 @@ static void category_page(const uint8_t *p, size_t n, wpk2_page_ctx *ctx)
     wpk2_category_page_free(&pg);
 }
 
+/* Format 2.3: what decodes encodes to the same runs and postings. */
+static void term_page(const uint8_t *p, size_t n, wpk2_page_ctx *ctx)
+{
+    wpk2_term_page pg, again;
+    wpk2_err err;
+    if (wpk2_term_page_decode(p, n, ctx, &pg, &err)) return;
+    wpk2_buf out = {0};
+    MUST(pg.count >= 1);
+    MUST(wpk2_term_page_encode(&out, ctx, pg.runs, pg.count, pg.docs, pg.impacts, &err) == 0);
+    MUST(wpk2_term_page_decode(out.p, out.len, ctx, &again, &err) == 0 && again.count == pg.count &&
+         again.postings == pg.postings);
+    for (uint32_t i = 0; i < pg.count; i++)
+        MUST(same(pg.runs[i].term, again.runs[i].term) && pg.runs[i].docs == again.runs[i].docs &&
+             pg.runs[i].first == again.runs[i].first && pg.runs[i].count == again.runs[i].count);
+    MUST(!pg.postings || (!memcmp(pg.docs, again.docs, pg.postings * sizeof *pg.docs) &&
+                          !memcmp(pg.impacts, again.impacts, pg.postings)));
+    wpk2_term_page_free(&again);
+    wpk2_buf_free(&out);
+    wpk2_term_page_free(&pg);
+}
+
+static void search_params(const uint8_t *p, size_t n)
+{
+    wpk2_search_params s, again;
+    wpk2_err err;
+    if (wpk2_search_params_decode(p, n, &s, &err)) return;
+    MUST(s.classes >= 1 && s.classes <= WPK2_SEARCH_MAX_CLASSES);
+    wpk2_buf out = {0};
+    MUST(wpk2_search_params_encode(&out, &s, &err) == 0);
+    MUST(wpk2_search_params_decode(out.p, out.len, &again, &err) == 0 && !memcmp(&s, &again, sizeof s));
+    wpk2_buf_free(&out);
+}
+
 static void root(const uint8_t *p, size_t n, uint8_t v, int branch)
 {
-    wpk2_root_ctx ctx = {.index_kind = 1 + (v & 3), .branched = (v >> 2) & 1, .entry_count = (uint64_t)(v >> 3) * 5,
+    /* Index kinds 1..4, and 6 (terms) in place of 4 every other time. */
+    uint32_t index_kind = 1 + (v & 3);
+    if (index_kind == 4 && (v & 0x40)) index_kind = WPK2_PAGE_TERM;
+    wpk2_root_ctx ctx = {.index_kind = index_kind, .branched = (v >> 2) & 1, .entry_count = (uint64_t)(v >> 3) * 5,
                          .pages_size = 1u << 20};
     wpk2_root r, again;
     wpk2_err err;
@@ -279,6 +316,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 6: case 7: root(copy, n, v, kind == 7); break;
     case 8: case 9: case 10: others(kind, copy, n, v); break;
     case 11: block_dicts(copy, n, v, w); break;
+    case 12: term_page(copy, n, &ctx); break;
+    case 13: search_params(copy, n); break;
     default: break;
     }
     free(copy);

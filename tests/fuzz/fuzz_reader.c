@@ -268,6 +268,19 @@ static void exercise(const uint8_t *data, size_t size)
     }
     static const char *const queries[] = {"", "a", "Python", "python_(programming language)", "\xc3\x89", "Z"};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) titles(r, queries[i]);
+    /* Format 2.3: full-text search, its term pages and snippets. */
+    static const char *const searches[] = {"python", "\"programming language\"", "pyth* -snake", "a b c", "\xc3\x89t\xc3\xa9"};
+    wpk_search_opts so = WPK_SEARCH_OPTS_INIT;
+    so.snippets = 1;
+    for (size_t i = 0; i < sizeof searches / sizeof *searches; i++) {
+        wpk_search_results *res = NULL;
+        if (wpk_reader_search(r, searches[i], &so, &res, NULL) == 0)
+            for (uint32_t k = 0; k < res->count; k++)
+                if (res->hits[k].snippet)
+                    for (uint32_t m = 0; m < res->hits[k].mark_count; m++)
+                        if (res->hits[k].marks[m].at + res->hits[k].marks[m].len > strlen(res->hits[k].snippet)) abort();
+        wpk_search_results_free(res);
+    }
     wpk_reader_category(r, "Category:Python (programming language) software", title_cb, r, NULL);
     if (wpk_reader_find_by_id(r, 0, &e, NULL) == 0) wpk_entry_free(e);
     if (wpk_reader_find_by_path(r, "a", &e, NULL) == 0) wpk_entry_free(e);
