@@ -64,7 +64,55 @@ static void one(char kind, const wpk_entry *local, const void *want, tally *t)
     wpk_entry_free(e);
 }
 
-typedef struct walk { wpk_reader *local; tally by_id, by_title, by_path; } walk;
+/* Format 2.3: a query of two words of a title through the URL, from a
+ * reader just opened, without snippets: the terms' pages (and a branch
+ * page each) at most, 5 requests; the same results as the local copy. */
+static void search_two(wpk_reader *local, const char *title, tally *t)
+{
+    char q[256];
+    size_t n = 0;
+    int words = 0;
+    for (const char *c = title; *c && n + 1 < sizeof q && words < 2; c++) {
+        int letter = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+        if (letter) q[n++] = *c;
+        else if (n && q[n - 1] != ' ') {
+            q[n++] = ' ';
+            words++;
+        }
+    }
+    while (n && q[n - 1] == ' ') n--;
+    q[n] = 0;
+    if (!strchr(q, ' ')) return; /* one word: not the two-word case */
+    wpk_error err;
+    wpk_reader *remote = NULL;
+    wpk_transfer_stats last = WPK_TRANSFER_STATS_INIT;
+    if (wpk_reader_open_url(&remote, url, NULL, NULL, &err) != 0) {
+        CHECK_MSG(0, "open %s: %s", url, err.message);
+        return;
+    }
+    uint64_t req, bytes;
+    take(remote, &last, &req, &bytes);
+    wpk_search_results *here = NULL, *there = NULL;
+    int a = wpk_reader_search(local, q, NULL, &here, &err);
+    int b = wpk_reader_search(remote, q, NULL, &there, &err);
+    take(remote, &last, &req, &bytes);
+    CHECK_MSG(a == b, "search \"%s\": %d here, %d through HTTP (%s)", q, a, b, err.message);
+    if (!a && !b) {
+        CHECK_MSG(here->count == there->count && here->matches == there->matches, "search \"%s\": results differ", q);
+        for (uint32_t i = 0; i < here->count && i < there->count; i++)
+            CHECK_MSG(here->hits[i].entry == there->hits[i].entry, "search \"%s\": result %u differs", q, i);
+    }
+    CHECK_MSG(req <= 5, "search \"%s\": %llu requests, budget 5", q, (unsigned long long)req);
+    wpk_search_results_free(here);
+    wpk_search_results_free(there);
+    wpk_reader_close(remote);
+    t->lookups++;
+    t->requests += req;
+    t->bytes += bytes;
+    if (req > t->max_requests) t->max_requests = req;
+}
+
+typedef struct walk { wpk_reader *local; tally by_id, by_title, by_path, searches; } walk;
 
 static int visit(void *ctx, const wpk_entry *e)
 {
@@ -76,6 +124,8 @@ static int visit(void *ctx, const wpk_entry *e)
     if (!e->is_revision) {
         if (e->has_page_id) one('i', e, want, &w->by_id);
         if (e->title) one('t', e, want, &w->by_title);
+        if (e->title && wpk_reader_has_search(w->local) && w->searches.lookups < 200)
+            search_two(w->local, e->title, &w->searches);
     }
     wpk_free(want);
     return 0;
@@ -123,6 +173,7 @@ int main(int argc, char **argv)
     report("ID", &w.by_id);
     report("title", &w.by_title);
     report("path", &w.by_path);
+    report("search", &w.searches);
     wpk_reader_close(w.local);
     return check_summary();
 }
