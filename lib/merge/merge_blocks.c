@@ -313,6 +313,11 @@ int wpk_merge_layout(mmerge *m, wpk_writer *w, wpk_error *err)
     }
     m->data.copy = wpk_merge_copy;
     m->data.ctx = m;
+    /* A search index when a part has one: made again from the texts, as
+     * packing makes it (the parts' postings name other entry numbers, and
+     * an article's current version may change across parts). */
+    for (size_t i = 0; i < m->nparts; i++)
+        if (wpk_reader_has_search(m->parts[i].r)) m->data.read = wpk_merge_read;
     return WPK_OK;
 }
 
@@ -378,6 +383,7 @@ void wpk_merge_parts_free(mmerge *m)
     }
     wpk_free(m->parts);
     wpk_free(m->used);
+    wpk_free(m->origin);
     wpk_free(m->repeat);
     wpk_free(m->copies);
     wpk_free(m->runs);

@@ -85,6 +85,46 @@ static int check_repeat(const mpart *pa, const wpk_entry *a, const mpart *pb, co
     return WPK_OK;
 }
 
+/* Where the entry just added came from. */
+static int note_origin(mmerge *m, uint64_t at, wpk_error *err)
+{
+    if (m->norigin == m->origin_cap) {
+        size_t cap = m->origin_cap ? m->origin_cap + m->origin_cap / 2 : 1024;
+        uint64_t *g = wpk_realloc(m->origin, cap * sizeof *g);
+        if (!g) return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        m->origin = g;
+        m->origin_cap = cap;
+    }
+    m->origin[m->norigin++] = at;
+    return WPK_OK;
+}
+
+typedef struct fill { uint8_t *p; uint32_t n, cap; } fill;
+static int fill_put(void *ctx, const void *p, size_t n)
+{
+    fill *f = ctx;
+    size_t take = n < (size_t)(f->cap - f->n) ? n : (size_t)(f->cap - f->n);
+    memcpy(f->p + f->n, p, take);
+    f->n += (uint32_t)take;
+    return f->n == f->cap; /* enough: stop */
+}
+
+int wpk_merge_read(void *ctx, size_t k, uint8_t *buf, uint32_t n, wpk_error *err)
+{
+    mmerge *m = ctx;
+    if (k >= m->norigin) return wpk_fail(err, WPK_E_INVALID, "merge: no entry %zu", k);
+    const mpart *p = &m->parts[m->origin[k] >> 32];
+    wpk_entry *e;
+    int rc = wpk_reader_entry_at(p->r, (uint32_t)m->origin[k], &e, err);
+    if (rc) return rc;
+    fill f = {buf, 0, n};
+    if (n) rc = wpk_reader_read_stream(p->r, e, fill_put, &f, err);
+    if (rc > 0) rc = WPK_OK; /* stopped once n bytes were read */
+    if (!rc && f.n != n) rc = wpk_fail(err, WPK_E_CORRUPT, "%s: %s: %u bytes of content, expected %u", p->path, e->path, f.n, n);
+    wpk_entry_free(e);
+    return rc;
+}
+
 int wpk_merge_entries(mmerge *m, wpk_writer *w, uint64_t *repeated, wpk_error *err)
 {
     mcur *cur = wpk_calloc(m->nparts ? m->nparts : 1, sizeof *cur);
@@ -118,6 +158,7 @@ int wpk_merge_entries(mmerge *m, wpk_writer *w, uint64_t *repeated, wpk_error *e
         } else if (!rc) {
             rc = wpk_writer_add_placed(w, e, block, ((const wpk_entry_full *)e)->offset_in_block, err);
             if (e->size) m->used[block] = 1;
+            if (!rc) rc = note_origin(m, (uint64_t)c->order << 32 | (c->next - 1), err);
         }
         wpk_entry_free(last);
         last = e;

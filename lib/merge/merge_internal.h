@@ -47,7 +47,13 @@ typedef struct mmerge {
     wpk_progress_fn progress;
     void *progress_ctx;
     uint64_t copied;            /* DATA bytes written, for progress */
+    /* By entry added to the writer: its part << 32 | its entry number
+     * there, for the search index's texts (wpk_merge_read). */
+    uint64_t *origin;
+    size_t norigin, origin_cap;
 } mmerge;
+/* merge_entries.c: the writer's read callback (wpk_placed_data.read). */
+int wpk_merge_read(void *ctx, size_t k, uint8_t *buf, uint32_t n, wpk_error *err);
 
 /* merge_blocks.c: each part's blocks and dictionary; once the entries are
  * in, the merged DATA's layout: the blocks kept entries use, the runs,

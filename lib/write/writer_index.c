@@ -9,6 +9,7 @@
  * their concatenation in a fixed order (entry, title, ID, category leaves,
  * then the branch pages), and the roots are sealed once it is laid out. */
 #include "writer_internal.h"
+#include "writer_placed.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,8 +198,9 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         out->root_branched[ix] = l->branched;
     }
     for (int t = 0; t < NTASKS; t++) wpk_leaves_free(&lb[t]);
-    /* Format 2.3: the search index (a merge has no texts at hand: none). */
-    if (!rc && w->opts.search >= 0 && !w->placed) rc = wpk_build_search_index(w, cd, order, root_cctx, out, err);
+    /* Format 2.3: the search index (a merge's texts are read from its parts). */
+    if (!rc && w->opts.search >= 0 && (!w->placed || w->placed->read))
+        rc = wpk_build_search_index(w, cd, order, root_cctx, out, err);
     /* WIKIS and SUMMARY: zstd frames without dictionary, like the roots. */
     wbuf raw = wbuf_new();
     wpk2_err e;

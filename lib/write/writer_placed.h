@@ -21,6 +21,9 @@ typedef struct wpk_placed_data {
     size_t page_dict_size, page_dict_stored_size;
     /* Writes the data_size bytes of DATA to out_fd from out_off. */
     int (*copy)(void *ctx, int out_fd, uint64_t out_off, const char *out_path, wpk_error *err);
+    /* The first n bytes of the content of the entry added k-th (from 0),
+     * for the search index; NULL: the archive gets no search index. */
+    int (*read)(void *ctx, size_t k, uint8_t *buf, uint32_t n, wpk_error *err);
     void *ctx;
 } wpk_placed_data;
 

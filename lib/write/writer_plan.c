@@ -6,6 +6,7 @@
  * article and articles with similar names end up in the same block, which
  * is where zstd finds most of the redundancy of a collection. */
 #include "writer_internal.h"
+#include "writer_placed.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,10 +73,13 @@ int wpk_read_content(wpk_writer *w, const wentry *e, uint8_t *buf, wpk_error *er
 
 int wpk_read_content_start(wpk_writer *w, const wentry *e, uint8_t *buf, uint32_t n, wpk_error *err)
 {
+    if (n > e->size) n = e->size;
+    if (w->placed) /* a merge: the content is in a part's block */
+        return w->placed->read(w->placed->ctx, (size_t)(e - w->entries), buf, n, err);
     char pathbuf[WPK_FILE_PATH_MAX];
     const char *file;
     int rc = wpk_entry_file(w, e, pathbuf, &file, err);
-    return rc ? rc : read_content_from(w, e, file, buf, n < e->size ? n : e->size, err);
+    return rc ? rc : read_content_from(w, e, file, buf, n, err);
 }
 
 /* ASCII only: tolower() would make the archive depend on the locale. */

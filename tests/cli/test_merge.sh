@@ -58,6 +58,18 @@ same_archive() {
     for f in articles "redirect pages" entries; do
         [ "$(field "$1" "$f")" = "$(field "$2" "$f")" ] || { echo "$f: $(field "$1" "$f") / $(field "$2" "$f")" >&2; return 1; }
     done
+    same_search "$1" "$2"
+}
+# same_search A B: the same full-text search results, in the same order
+# (a merge indexes the parts' texts again, as one pack would).
+same_search() {
+    local q ra rb
+    for q in the language "united states" 'pyth*' '"web framework"' 'a -the'; do
+        "$WP" search "$1" "$q" --limit 20 --no-snippets >"$T/sa" 2>&1; ra=$?
+        "$WP" search "$2" "$q" --limit 20 --no-snippets >"$T/sb" 2>&1; rb=$?
+        [ $ra = $rb ] && diff "$T/sa" "$T/sb" >&2 || { echo "search \"$q\": exit $ra / $rb" >&2; return 1; }
+        [ $ra = 0 ] || [ $ra = 3 ] || { echo "search \"$q\": exit $ra" >&2; return 1; }
+    done
 }
 has_text() {
     local a=$1 want=${*: -1}; shift
@@ -99,7 +111,7 @@ check "pack it whole" "$WP" pack -q -o "$A/whole.wpk" "$AA"
 for i in 0 1 2; do check "pack part $i" "$WP" pack -q -o "$A/p$i.wpk" "$A/p$i/$(basename "$AA")"; done
 check "the first part has a dictionary" test "$(field "$A/p0.wpk" dictionary)" != "0 bytes"
 check "merge them" "$WP" merge -q -o "$A/m.wpk" "$A/p0.wpk" "$A/p1.wpk" "$A/p2.wpk"
-check "a merge of different dictionaries is format 2.2" test "$(field "$A/m.wpk" "format version")" = 2.2
+check "a merge of different dictionaries is format 2.3 (2.2's BLOCK_DICTS, and a search index)" test "$(field "$A/m.wpk" "format version")" = 2.3
 check "info --json: a 2.2 reader is needed" grep -q '"reader_version": "2.2"' <("$WP" info --json "$A/m.wpk")
 check "it verifies" "$WP" verify "$A/m.wpk"
 check "every entry as in the whole pack" same_archive "$A/whole.wpk" "$A/m.wpk"
