@@ -30,6 +30,9 @@ extern uint32_t wpk_test_run_split_size;
 /* Test hook, 0 in normal use: pairs per pass of the category index build,
  * so that small test archives take several passes. */
 extern uint32_t wpk_test_category_budget;
+/* Test hook, 0 in normal use: 3 bytes no page owns after the term pages,
+ * for verify to find (a region that is not tiled). */
+extern uint32_t wpk_test_search_gap;
 /* Test hook, 0 in normal use: the number of low bits of the content hash
  * that the writer's duplicate table keeps, so that a test can make
  * different contents collide and see them told apart byte by byte. */

@@ -357,6 +357,8 @@ int wpk_build_search_pages(wpk_writer *w, wleaves *l, const uint32_t *order, wpk
     return rc;
 }
 
+uint32_t wpk_test_search_gap;
+
 int wpk_build_search_index(wpk_writer *w, const ZSTD_CDict *cd, const uint32_t *order, ZSTD_CCtx *root_cctx,
                            wpk_built_index *out, wpk_error *err)
 {
@@ -369,6 +371,7 @@ int wpk_build_search_index(wpk_writer *w, const ZSTD_CDict *cd, const uint32_t *
     if (!rc) rc = wpk_tempfile_in(w->path, &out->search_branches.fd, err);
     if (!rc && !(l.cctx = wpk_page_cctx(w, cd))) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (!rc) rc = wpk_build_search_pages(w, &l, order, &params, err);
+    if (!rc && wpk_test_search_gap) rc = wsink_put(&out->search_leaves, "gap", 3, err); /* named by no root item */
     /* Its own region: offsets from SEARCH_PAGES' start, leaves then branch pages. */
     if (!rc) rc = wpk_root_branch(&l, 0, &out->search_branches, out->search_leaves.len, l.cctx, w->count, err);
     out->search_pages_size = out->search_leaves.len + out->search_branches.len;

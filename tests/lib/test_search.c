@@ -1,6 +1,7 @@
 /* test_search.c - full-text search: what a query finds and in which order, one result an article, snippets, an archive without an index, and damaged term pages. */
 #include "check.h"
 #include "wikipack.h"
+#include "writer_internal.h" /* wpk_test_search_gap */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@ static const doc docs[] = {
      5, 5},
     {"f.md", "Reptiles", "en", "text/markdown", NULL,
      "Reptiles include snakes such as the python and the boa. A python is not a programming language here.", 6, 5},
+    /* A title word met once in a long text: the title must carry it. */
+    {"g.md", "Snake", "en", "text/markdown", NULL,
+     "A long limbless reptile, described here at length with many other words that say nothing of the name: "
+     "scales, eyes, tongue, jaws, skin, colour, habitat, forest, desert, water, prey, eggs, young, winter, "
+     "summer, night, day, sun, shade, rock, tree, grass, river, lake, sea, island, mountain, valley, field.", 7, 5},
 };
 
 static void pack(const char *path, int search)
@@ -68,8 +74,8 @@ static void pack(const char *path, int search)
     CHECK_MSG(wpk_writer_finish(w, &st, &err) == WPK_OK, "%s", err.message);
     wpk_writer_free(w);
     if (search == 0) {
-        /* Documents: a, b, c, d, f (not the older version, not the redirect). */
-        CHECK_MSG(st.search_documents == 5, "%llu documents", (unsigned long long)st.search_documents);
+        /* Documents: a, b, c, d, f, g (not the older version, not the redirect). */
+        CHECK_MSG(st.search_documents == 6, "%llu documents", (unsigned long long)st.search_documents);
         CHECK(st.search_bytes > 0);
     } else {
         CHECK(st.search_bytes == 0);
@@ -116,7 +122,8 @@ static void test_queries(wpk_reader *r)
     EXPECT(r, "zanzibarish", "");
     /* Stemming and case: "RUN" finds "running" and "ran" does not stem to it. */
     EXPECT(r, "RUN", "c.html");
-    EXPECT(r, "snake", "c.html f.md");
+    EXPECT(r, "snake", "g.md c.html f.md"); /* the title first, though its text is long */
+    EXPECT(r, "python snake", "f.md");     /* every word must match */
     /* Markup is not text: template parameters, style and script are not words. */
     EXPECT(r, "templatezzz", "");
     EXPECT(r, "scriptonlyword", "");
@@ -129,7 +136,7 @@ static void test_queries(wpk_reader *r)
     EXPECT(r, "\"language programming\"", "");
     /* Prefixes. */
     EXPECT(r, "decor*", "a.md");
-    EXPECT(r, "reptil*", "f.md");
+    EXPECT(r, "reptil*", "f.md g.md");
     /* Accents folded; the query's language chosen. */
     char got[256];
     CHECK(paths(r, "cafe", "fr", got, sizeof got, NULL) == WPK_OK && !strcmp(got, "d.txt"));
@@ -239,6 +246,16 @@ int main(int argc, char **argv)
     test_queries(r);
     wpk_reader_close(r);
     test_damage(with);
+
+    /* Bytes in the term pages' region that no page owns: verify says so. */
+    const char *gap = tmp_path("gap.wpk");
+    wpk_test_search_gap = 1;
+    pack(gap, 0);
+    wpk_test_search_gap = 0;
+    CHECK(wpk_reader_open(&r, gap, NULL, &err) == WPK_OK);
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_QUICK, NULL, NULL, NULL, &err) == WPK_E_CORRUPT);
+    wpk_reader_close(r);
+    remove(gap);
 
     const char *without = tmp_path("nosearch.wpk");
     pack(without, -1);
