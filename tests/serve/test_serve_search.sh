@@ -178,6 +178,14 @@ for case in \
     status_is "page: $name" "$want"
     expect "page: $name is an HTML page" body_has "<h1>$want "
 done
+# The library's own refusals: its words, as a 400.
+MANY=$(seq -s + -f 'w%g' 70)
+get "$U/find/search?q=$MANY"
+status_is "a query of 70 words" 400
+expect "the library's reason" body_has 'That search cannot be run: the query has more than 64 words.'
+get "$U/find/api/search?q=$MANY"
+status_is "API: a query of 70 words" 400
+expect "API: the library's reason" body_has '"error":"the query has more than 64 words"'
 get "$U/find/search?q=$(head -c 1025 /dev/zero | tr '\0' z)"
 status_is "a query over 1 KiB" 414
 expect "says it is too long" body_has 'longer than 1024 bytes'

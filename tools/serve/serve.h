@@ -184,6 +184,8 @@ typedef struct serve_search {
 int serve_search_args(const char *query, uint32_t limit, int with_limit, serve_search *s, const char **why);
 /* Run the search: 0 or a library error. */
 int serve_search_run(const serve_archive *a, serve_search *s, wpk_error *err);
+/* Why the library refused a query (WPK_E_INVALID, WPK_E_LIMIT), for the visitor. */
+const char *serve_search_refusal(const wpk_error *err);
 void serve_search_free(serve_search *s);
 
 int serve_page_search(serve_req *q);                  /* /NAME/search?q=WORDS&start=N */

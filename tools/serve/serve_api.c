@@ -192,7 +192,8 @@ int serve_api_search(serve_req *q)
     if (rc) {
         serve_search_free(&s);
         if (rc == WPK_E_NOTFOUND) return api_error(q, 404, "this archive has no search index (api/suggest finds titles)");
-        if (rc == WPK_E_INVALID) return api_error(q, 400, "the search has no word to look for");
+        if (rc == WPK_E_FORMAT) return api_error(q, 404, "this archive's search index needs a newer wikipack");
+        if (rc == WPK_E_INVALID || rc == WPK_E_LIMIT) return api_error(q, 400, serve_search_refusal(&err));
         serve_wpk_error(q, rc, &err);
         return api_error(q, 500, "the archive could not be read");
     }

@@ -136,6 +136,7 @@ static int clean_hit(serve_hit *h, const wpk_search_hit *w)
 
 int serve_search_run(const serve_archive *a, serve_search *s, wpk_error *err)
 {
+    memset(err, 0, sizeof *err);
     wpk_search_opts o = WPK_SEARCH_OPTS_INIT;
     o.limit = s->limit;
     o.offset = s->start;
@@ -159,6 +160,15 @@ int serve_search_run(const serve_archive *a, serve_search *s, wpk_error *err)
         snprintf(err->message, sizeof err->message, "out of memory for search results");
     }
     return rc;
+}
+
+const char *serve_search_refusal(const wpk_error *err)
+{
+    /* The library's words for a query it refuses name no file: "search:
+     * the query has only excluded words". */
+    const char *m = err->message;
+    if (!strncmp(m, "search: ", 8)) m += 8;
+    return *m ? m : "the query has no word to look for";
 }
 
 void serve_search_free(serve_search *s)
@@ -324,14 +334,18 @@ int serve_page_search(serve_req *q)
     if (serve_etag(q, tag)) { serve_search_free(&s); return 304; }
     wpk_error err;
     int rc = serve_search_run(q->a, &s, &err);
-    if (rc == WPK_E_NOTFOUND) {
-        rc = serve_page_titles(q, s.text, "This archive has no search index, so only titles are searched.");
+    if (rc == WPK_E_NOTFOUND || rc == WPK_E_FORMAT) {
+        rc = serve_page_titles(q, s.text, rc == WPK_E_FORMAT ? "This archive's search index needs a newer wikipack, "
+                               "so only titles are searched." : "This archive has no search index, so only titles "
+                               "are searched.");
         serve_search_free(&s);
         return rc;
     }
-    if (rc == WPK_E_INVALID) {
+    if (rc == WPK_E_INVALID || rc == WPK_E_LIMIT) {
+        char msg[sizeof err.message + 40];
+        snprintf(msg, sizeof msg, "That search cannot be run: %s.", serve_search_refusal(&err));
         serve_search_free(&s);
-        return serve_error(q, 400, "That search has no word to look for: only excluded words or punctuation.");
+        return serve_error(q, 400, msg);
     }
     if (rc) { serve_search_free(&s); return serve_wpk_error(q, rc, &err); }
     results_html(&q->body, q->a, &s);
