@@ -37,7 +37,7 @@ cat >"$T/find/hostile.md" <<'EOF'
 title: "<b>Okapi</b> & co"
 language: en
 ---
-The okapi <script>alert("okapi")</script> lives in rainforests.
+The okapi <script>alert("okapi")</script> lives in rainforests, without a herd.
 EOF
 "$WP" pack -q -o "$T/find.wpk" "$T/find" || { echo "pack find failed"; exit 1; }
 cat >"$T/plain/nosearch.md" <<'EOF'
@@ -109,6 +109,7 @@ get "$U/find/search?q=zebra&start=20"
 status_is "second page" 200
 expect "5 on the second page" test "$(count '<li><a class="title" href="/find/A/Zebra_')" = 5
 expect "numbered from 21" body_has '<ol class="results" start="21">'
+expect "the count says which are shown" body_has '<p class="stats">25 results, 21 to 25 shown</p>'
 expect "a previous link to the first page" body_has '<a rel="prev" href="/find/search?q=zebra">'
 expect "no next link on the last page" body_lacks 'rel="next"'
 get "$U/find/search?q=zebra&start=40"
@@ -127,6 +128,8 @@ expect "its title links to the article" body_has '<li><a class="title" href="/fi
 expect "its page ID" body_has 'Page ID <span class="page-id">4242001</span>'
 expect "its path" body_has '<span class="path">zebra01.md</span>'
 expect "leader marked" grep -qiE '<mark>leader</mark>' "$T/body"
+get "$U/find/search?q=herd"
+expect "all shown: the count alone" body_has '<p class="stats">2 results</p>'
 get "$U/find/A/Zebra_1"
 status_is "the result's link opens the article" 200
 expect "the article" body_has '<h1 id="title">Zebra 1</h1>'

@@ -274,6 +274,8 @@ static void results_html(serve_buf *b, const serve_archive *a, const serve_searc
     /* With a phrase, the library's count is an upper bound. */
     const char *about = strchr(s->text, '"') ? "at most " : "";
     if (s->matches == 1) serve_buf_puts(b, "<p class=\"stats\">1 result</p>\n");
+    else if (s->start == 0 && s->count == s->matches)
+        serve_buf_printf(b, "<p class=\"stats\">%llu results</p>\n", (unsigned long long)s->matches);
     else serve_buf_printf(b, "<p class=\"stats\">%s%llu results, %u to %u shown</p>\n", about,
                           (unsigned long long)s->matches, s->start + 1, s->start + s->count);
     serve_buf_printf(b, "<ol class=\"results\" start=\"%u\">\n", s->start + 1);
