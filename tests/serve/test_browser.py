@@ -4,8 +4,9 @@ Selenium (chromium, chromium-driver, python3-selenium).
 
 Loads the home page, types a prefix into the search box, waits for the
 suggestions, clicks one, checks the article's title and that its links to
-archived articles point into the archive, follows one, and saves
-screenshots in the scratch directory.
+archived articles point into the archive, follows one, searches a word of
+an article's text (Enter in the box, the results page, a result's link),
+and saves screenshots in the scratch directory.
 
 usage: test_browser.py PATH/TO/wikipack SAMPLES_DIR SCRATCH_DIR [--save-screenshot PNG]
 """
@@ -250,6 +251,25 @@ def main():
         driver.find_element(By.ID, "random").click()
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "h1#title")))
         check("random article", "/samples/" in driver.current_url)
+
+        # Full-text search: a word of an article's text, Enter, the results.
+        driver.get(base + "/samples/")
+        box = wait.until(EC.presence_of_element_located((By.ID, "q")))
+        check("the box searches articles", box.get_attribute("placeholder") == "Search articles")
+        box.send_keys("honeypot")
+        box.send_keys("\ue007")  # Enter, no suggestion chosen: the form goes
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.results li a.title")))
+        check("Enter opens the results page: %s" % driver.current_url,
+              driver.current_url == base + "/samples/search?q=honeypot")
+        hits = driver.find_elements(By.CSS_SELECTOR, "ol.results li a.title")
+        check("results listed: %s" % [h.text for h in hits], "Kippo" in [h.text for h in hits])
+        marks = [m.text.lower() for m in driver.find_elements(By.CSS_SELECTOR, "ol.results p.snippet mark")]
+        check("the word marked in a snippet: %s" % marks, any(m.startswith("honeypot") for m in marks))
+        check("the box keeps the query", driver.find_element(By.ID, "q").get_attribute("value") == "honeypot")
+        driver.save_screenshot(os.path.join(scratch, "search.png"))
+        [h for h in hits if h.text == "Kippo"][0].click()
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "h1#title"), "Kippo"))
+        check("a result opens its article", driver.current_url == base + "/samples/A/Kippo")
 
         # No script errors or blocked resources (the pages' CSP included).
         severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]

@@ -4,7 +4,8 @@
  * serve_http.c takes each request from libmicrohttpd and answers it;
  * serve_router.c checks a request and hands it to its handler: the HTML
  * pages (serve_pages.c), articles (serve_article.c) or the JSON API
- * (serve_api.c). Handlers build their answer with serve_response.c (page
+ * (serve_api.c); serve_search.c reads and runs full-text searches for the
+ * results page and the API. Handlers build their answer with serve_response.c (page
  * skeleton, errors, redirects, ETags) and serve_lookup.c (URLs, titles),
  * never through the router. serve_markdown.c renders articles (md4c),
  * serve_links.c points Wikipedia links at archived copies; serve_buf.c has
@@ -145,11 +146,53 @@ int serve_match_title(const serve_archive *a, const char *title, serve_match *m,
 int serve_page_index(serve_req *q);                   /* /: every archive */
 int serve_page_home(serve_req *q);                    /* /NAME/ */
 int serve_page_category(serve_req *q);                /* /NAME/category/NAME */
-int serve_page_search(serve_req *q);                  /* /NAME/search?q= */
+/* Titles matching `text` (the search page of an archive without a search
+ * index): the article by that title, or the titles starting so. */
+int serve_page_titles(serve_req *q, const char *text, const char *note);
 int serve_page_random(serve_req *q);                  /* /NAME/random */
+
+/* ---- full-text search (serve_search.c) ---- */
+
+/* Longer queries are refused (414): a search is a few words. */
+#define SERVE_SEARCH_MAX_QUERY 1024
+/* Hits on one results page. */
+#define SERVE_SEARCH_PAGE 20
+
+/* One hit, with what the library gives checked: the snippet valid UTF-8,
+ * its marks within it, in order, on character boundaries. */
+typedef struct serve_hit {
+    wpk_entry *e;
+    double score;
+    char *snippet;              /* "" without one */
+    size_t snippet_len;
+    wpk_search_mark *marks;
+    uint32_t mark_count;
+} serve_hit;
+
+typedef struct serve_search {
+    char *text;                 /* the query: UTF-8, no control characters */
+    uint32_t start, limit;
+    uint64_t matches;
+    serve_hit *hits;
+    uint32_t count;
+} serve_search;
+
+/* Read ?q=, &start= and (with `with_limit`) &limit=, 1 to
+ * SERVE_SEARCH_API_MAX, into s; `limit` is the default: 0, or the 4xx
+ * status to answer with *why. A missing q is "". */
+#define SERVE_SEARCH_API_MAX 100
+int serve_search_args(const char *query, uint32_t limit, int with_limit, serve_search *s, const char **why);
+/* Run the search: 0 or a library error. */
+int serve_search_run(const serve_archive *a, serve_search *s, wpk_error *err);
+/* Why the library refused a query (WPK_E_INVALID, WPK_E_LIMIT), for the visitor. */
+const char *serve_search_refusal(const wpk_error *err);
+void serve_search_free(serve_search *s);
+
+int serve_page_search(serve_req *q);                  /* /NAME/search?q=WORDS&start=N */
 
 /* ---- JSON API (serve_api.c) ---- */
 
+int serve_api_search(serve_req *q);                   /* /NAME/api/search?q=WORDS&start=N&limit=N */
 int serve_api_suggest(serve_req *q);                  /* /NAME/api/suggest?q=PREFIX */
 int serve_api_entry(serve_req *q);                    /* /NAME/api/entry?id=|title=|path= */
 int serve_api_random(serve_req *q);                   /* /NAME/api/random */

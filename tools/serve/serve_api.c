@@ -1,9 +1,10 @@
-/* serve_api.c - the JSON API of `wikipack serve`: suggestions, entry metadata, a random article, the archives */
+/* serve_api.c - the JSON API of `wikipack serve`: search, suggestions, entry metadata, a random article, the archives */
 /* Entry metadata by page ID, title or path. */
 #include "cli.h"
 #include "serve.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -145,6 +146,67 @@ int serve_api_suggest(serve_req *q)
         return api_error(q, 500, "the archive could not be read");
     }
     return send_json(q, 200, c.list);
+}
+
+static json_t *hit_json(const serve_archive *a, const serve_hit *h)
+{
+    const wpk_entry *e = h->e;
+    serve_buf link = {0};
+    serve_url_article(&link, a, e);
+    /* Byte ranges in the snippet's UTF-8, as the library gives them. */
+    json_t *marks = json_array();
+    for (uint32_t i = 0; i < h->mark_count; i++)
+        json_array_append_new(marks, json_pack("[I,I]", (json_int_t)h->marks[i].at, (json_int_t)h->marks[i].len));
+    json_t *j = json_object();
+    json_object_set_new(j, "title", jstr(e->title));
+    json_object_set_new(j, "page_id", e->has_page_id && e->page_id <= INT64_MAX ? json_integer((json_int_t)e->page_id) : json_null());
+    json_object_set_new(j, "path", jstr(e->path));
+    json_object_set_new(j, "link", jstr(link.p ? link.p : ""));
+    json_object_set_new(j, "score", isfinite(h->score) ? json_real(h->score) : json_null());
+    json_object_set_new(j, "snippet", jstr(h->snippet));
+    json_object_set_new(j, "marks", marks);
+    serve_buf_free(&link);
+    return j;
+}
+
+int serve_api_search(serve_req *q)
+{
+    serve_search s;
+    const char *why = NULL;
+    int status = serve_search_args(q->query, 10, 1, &s, &why);
+    if (!status && !*s.text)
+        status = 400, why = "search wants ?q=WORDS (and optionally &start=0..999, &limit=1..100)";
+    if (status) {
+        serve_search_free(&s);
+        return api_error(q, status, why);
+    }
+    wpk_error err;
+    int rc = WPK_E_NOTFOUND;
+    if (wpk_reader_has_search(q->a->r)) {
+        char tag[17];
+        serve_page_etag(q, tag);
+        q->cache = "public, max-age=300";
+        if (serve_etag(q, tag)) { serve_search_free(&s); return 304; }
+        rc = serve_search_run(q->a, &s, &err);
+    }
+    if (rc) {
+        serve_search_free(&s);
+        if (rc == WPK_E_NOTFOUND) return api_error(q, 404, "this archive has no search index (api/suggest finds titles)");
+        if (rc == WPK_E_FORMAT) return api_error(q, 404, "this archive's search index needs a newer wikipack");
+        if (rc == WPK_E_INVALID || rc == WPK_E_LIMIT) return api_error(q, 400, serve_search_refusal(&err));
+        serve_wpk_error(q, rc, &err);
+        return api_error(q, 500, "the archive could not be read");
+    }
+    json_t *list = json_array();
+    for (uint32_t i = 0; i < s.count; i++) json_array_append_new(list, hit_json(q->a, &s.hits[i]));
+    json_t *j = json_object();
+    json_object_set_new(j, "query", jstr(s.text));
+    json_object_set_new(j, "matches", json_integer(s.matches <= INT64_MAX ? (json_int_t)s.matches : INT64_MAX));
+    json_object_set_new(j, "start", json_integer(s.start));
+    json_object_set_new(j, "limit", json_integer(s.limit));
+    json_object_set_new(j, "results", list);
+    serve_search_free(&s);
+    return send_json(q, 200, j);
 }
 
 /* The articles with one page ID (up to 16), into serve_match entries. */

@@ -6,7 +6,7 @@
 #include "serve.h"
 
 /* Part of the assets' URLs and ETag: change it with them. */
-const char serve_assets_version[] = "4";
+const char serve_assets_version[] = "5";
 
 const char serve_css[] =
     "*{box-sizing:border-box}\n"
@@ -45,11 +45,21 @@ const char serve_css[] =
     "table{border-collapse:collapse}td,th{border:1px solid #c8ccd1;padding:.2em .5em}\n"
     "img{max-width:100%}\n"
     "p.error{color:#d33}\n"
+    "p.note{color:#54595d;font-style:italic}\n"
+    "p.title-match{font-size:1.1em}\n"
+    "ol.results{padding-left:1.8em}ol.results li{margin:0 0 1.1em}\n"
+    "ol.results a.title{font-size:1.1em}\n"
+    "ol.results .meta{color:#54595d;font-size:.85em;overflow-wrap:anywhere}\n"
+    "ol.results .path{font-family:monospace}\n"
+    "p.snippet{margin:.2em 0}\n"
+    "mark{background:#fc3;background:rgba(255,204,51,.4);color:inherit;font-weight:600}\n"
+    "nav.pages{margin:1.2em 0;font-size:1.05em}nav.pages a+a{margin-left:1.5em}\n"
     ".stats{color:#54595d}\n"
     "footer{max-width:60em;margin:0 auto 2em;padding:0 2em;color:#72777d;font-size:.8em}\n";
 
 const char serve_js[] =
-    "/* Title suggestions as you type, from the archive's suggest API. */\n"
+    "/* Title suggestions as you type, from the archive's suggest API; Enter\n"
+    " * without one chosen submits the form to the search page. */\n"
     "(function () {\n"
     "  'use strict';\n"
     "  var form = document.querySelector('form.search');\n"
@@ -58,6 +68,9 @@ const char serve_js[] =
     "  var list = form.querySelector('ul.suggest');\n"
     "  var api = form.getAttribute('data-suggest');\n"
     "  var seq = 0, timer = null, active = -1;\n"
+    "  /* On the results page the box keeps the query. */\n"
+    "  var here = new URLSearchParams(window.location.search).get('q');\n"
+    "  if (here !== null && form.getAttribute('action') === window.location.pathname) input.value = here;\n"
     "  function clear() {\n"
     "    while (list.firstChild) list.removeChild(list.firstChild);\n"
     "    list.hidden = true;\n"

@@ -1,6 +1,6 @@
 /* serve_pages.c - the HTML pages of `wikipack serve` other than articles */
 /*
- * The list of archives, an archive's home page, search results,
+ * The list of archives, an archive's home page, title search results,
  * categories and the random-article redirect.
  */
 #include "serve.h"
@@ -187,39 +187,34 @@ int serve_page_category(serve_req *q)
 
 #define SEARCH_LIMIT 100
 
-int serve_page_search(serve_req *q)
+int serve_page_titles(serve_req *q, const char *text, const char *note)
 {
-    int bad = 0;
-    char *text = serve_query_get(q->query, "q", &bad);
-    if (bad) return serve_error(q, 400, "Malformed search.");
-    if (!text || !*text) {
-        free(text);
-        serve_buf u = {0};
-        serve_buf_printf(&u, "/%s/", q->a->name);
-        return serve_redirect(q, 302, serve_buf_take(&u, NULL));
-    }
     serve_match m[16];
     wpk_match_level level;
     wpk_error err;
     int n = serve_match_title(q->a, text, m, 16, &level, &err);
-    if (n < 0) { free(text); return serve_wpk_error(q, n, &err); }
+    if (n < 0) return serve_wpk_error(q, n, &err);
     if (n == 1) {
         /* One article by that title: go there. */
         wpk_entry *e;
         int rc = wpk_reader_entry_at(q->a->r, m[0].entry, &e, &err);
-        free(text);
         if (rc) return serve_wpk_error(q, rc, &err);
         serve_buf u = {0};
         serve_url_article(&u, q->a, e);
         wpk_entry_free(e);
         return serve_redirect(q, 302, serve_buf_take(&u, NULL));
     }
-    if (page_cacheable(q, "public, max-age=300")) { free(text); return 304; }
+    if (page_cacheable(q, "public, max-age=300")) return 304;
     serve_buf *b = &q->body;
     serve_page_begin(b, q->a, "Search");
     serve_buf_puts(b, "<h1>Search: ");
     serve_buf_html_str(b, text);
     serve_buf_puts(b, "</h1>\n");
+    if (note) {
+        serve_buf_puts(b, "<p class=\"note\">");
+        serve_buf_html_str(b, note);
+        serve_buf_puts(b, "</p>\n");
+    }
     list_ctx c = {b, q->a, 0};
     if (n > 1) {
         serve_buf_puts(b, "<h2>Articles with that title</h2>\n<ul class=\"list\">\n");
@@ -233,7 +228,6 @@ int serve_page_search(serve_req *q)
     }
     serve_buf_puts(b, "<h2>Titles starting so</h2>\n<ul class=\"list\">\n");
     int rc = wpk_reader_find_prefix(q->a->r, text, SEARCH_LIMIT, list_title, &c, &err);
-    free(text);
     if (rc && rc != WPK_E_NOTFOUND) return serve_wpk_error(q, rc, &err);
     serve_buf_puts(b, "</ul>\n");
     if (c.n == 0 && n == 0) serve_buf_puts(b, "<p>Nothing found.</p>\n");

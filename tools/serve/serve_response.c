@@ -30,10 +30,12 @@ void serve_page_begin(serve_buf *b, const serve_archive *a, const char *title)
         serve_buf_html_str(b, a->name);
         serve_buf_puts(b, "/search\" data-suggest=\"/");
         serve_buf_html_str(b, a->name);
-        serve_buf_puts(b, "/api/suggest\">\n<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"Search titles\" "
-                       "autocomplete=\"off\" aria-label=\"Search titles\" aria-controls=\"suggest\">"
-                       "<button type=\"submit\">Go</button>\n<ul class=\"suggest\" id=\"suggest\" role=\"listbox\" hidden>"
-                       "</ul>\n</form>\n<a class=\"random\" id=\"random\" href=\"/");
+        /* Without a search index, the search page finds titles only. */
+        const char *what = wpk_reader_has_search(a->r) ? "Search articles" : "Search titles";
+        serve_buf_printf(b, "/api/suggest\">\n<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"%s\" "
+                         "autocomplete=\"off\" aria-label=\"%s\" aria-controls=\"suggest\">", what, what);
+        serve_buf_puts(b, "<button type=\"submit\">Go</button>\n<ul class=\"suggest\" id=\"suggest\" role=\"listbox\" "
+                       "hidden></ul>\n</form>\n<a class=\"random\" id=\"random\" href=\"/");
         serve_buf_html_str(b, a->name);
         serve_buf_puts(b, "/random\">Random article</a>\n");
     } else {

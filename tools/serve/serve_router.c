@@ -19,6 +19,7 @@ static const route routes[] = {
     {"category/", 1, serve_page_category},
     {"search", 0, serve_page_search},
     {"random", 0, serve_page_random},
+    {"api/search", 0, serve_api_search},
     {"api/suggest", 0, serve_api_suggest},
     {"api/entry", 0, serve_api_entry},
     {"api/random", 0, serve_api_random},
