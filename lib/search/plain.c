@@ -422,6 +422,26 @@ static int md_rule_line(const char *s, size_t from, size_t to)
     return c && (n >= 3 || c == '=');
 }
 
+/* "## Metadata" or "## Article Metadata": the block of fields that `pack`
+ * reads into the entry's title, page ID, URL and categories (the markdown
+ * layout it documents), not the article's text. */
+static int md_metadata_heading(const char *s, size_t from, size_t to)
+{
+    while (from < to && is_blank(s[from])) from++;
+    while (to > from && is_blank(s[to - 1])) to--;
+    size_t n = to - from;
+    return (n == 8 && !memcmp(s + from, "Metadata", 8)) || (n == 16 && !memcmp(s + from, "Article Metadata", 16));
+}
+
+/* The start of the next line opening with '#' after the line ending at
+ * le (the end of the text when none): where a dropped section ends. */
+static size_t md_section_end(const char *s, size_t len, size_t le)
+{
+    for (size_t i = le; i < len; i++)
+        if (s[i] == '\n' && i + 1 < len && s[i + 1] == '#') return i + 1;
+    return len;
+}
+
 /* Past a line's block markers: quotes, a fence (opening a code block),
  * a heading's #'s, a list's bullet or number, a task's box. */
 static size_t md_line_start(md *m, size_t i)
@@ -464,6 +484,10 @@ static size_t md_line_start(md *m, size_t i)
             size_t h = t;
             while (h > p + n && s[h - 1] == '#') h--;
             if (h < t && (h == p + n || is_blank(s[h - 1]))) m->heading_end = h;
+            if (n == 2 && md_metadata_heading(s, p + n, h < t ? h : t)) {
+                m->heading_end = NONE;
+                return md_section_end(s, len, le);
+            }
             return p + n;
         }
     }

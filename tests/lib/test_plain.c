@@ -165,6 +165,12 @@ static void test_markdown(void)
     MD("~~~\nunclosed fence *kept*", "unclosed fence *kept*");
     MD("---\ntitle: X\ntags: [a]\n---\nBody", "Body");
     MD("Intro\n---\nBody", "Intro\nBody"); /* a setext underline, not front matter */
+    /* The metadata block of pack's markdown layout is fields, not text. */
+    MD("# T\n\n## Metadata\n- **Page ID:** 12788\n- x\n\n## Summary\nBody", "T\n\nSummary\nBody");
+    MD("# T\n## Article Metadata ##\n- **Language:** en\n# Next\nBody", "T\nNext\nBody");
+    MD("## Metadata\nall the rest", "");
+    MD("## Metadata of rivers\nkept", "Metadata of rivers\nkept");
+    MD("### Metadata\nkept", "Metadata\nkept");
     MD("- one\n- two\n  * nested\n1. first\n2) second\n- [x] done\n+ plus", "one\ntwo\nnested\nfirst\nsecond\ndone\nplus");
     MD("> quoted\n> > deeper\n\n***\n\nafter", "quoted\ndeeper\n\nafter");
     MD("a <span class=\"x\">b</span> <!-- c --> d<script>e</script>", "a b d");
