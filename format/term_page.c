@@ -10,8 +10,10 @@
  *              term none of whose postings are kept)
  *   3 DOCS     varint a posting: the entry number for a run's first, the
  *              step (>= 1) from the previous posting's for the others
- *   4 IMPACTS  u8 a posting: impact class (bits 0..3) | 0x80 in the title;
- *              its length is the page's number of postings
+ *   4 IMPACTS  u8 a posting: impact class (bits 0..3); 0x80 when in the
+ *              title, and then bits 4..5 the title's distinct terms - 1
+ *              (3: four or more); bit 6 is 0. Its length is the page's
+ *              number of postings
  *
  * A run holds the postings the writer kept; a term's postings may span
  * several pages, which then repeat the term and its DOCS_OF. */
@@ -20,6 +22,11 @@
 #include <stdio.h>
 
 enum { T_TERMS, T_DOCS_OF, T_RUNS, T_DOCS, T_IMPACTS, T_COUNT };
+
+static int wpk2_impact_ok(uint8_t v)
+{
+    return !(v & 0x40) && ((v & WPK2_IMPACT_TITLE) || !(v & WPK2_IMPACT_TITLE_TERMS));
+}
 static const char *const stream_names[T_COUNT] = {"TERMS", "DOCS_OF", "RUNS", "DOCS", "IMPACTS"};
 
 static int bad(wpk2_err *err, int code, const wpk2_mem *m, uint32_t run, int st, const char *detail)
@@ -44,8 +51,7 @@ static int postings(rd *s, const wpk2_page_ctx *ctx, wpk2_term_page *pg, uint32_
         const uint8_t *ip;
         if (!rd_bytes(&s[T_IMPACTS], 1, &ip)) return bad(err, WPK2_E_CORRUPT, m, r, T_IMPACTS, "truncated");
         uint8_t impact = *ip;
-        if (impact & ~(WPK2_IMPACT_TITLE | WPK2_IMPACT_CLASS))
-            return bad(err, WPK2_E_CORRUPT, m, r, T_IMPACTS, "bits 4..6 set");
+        if (!wpk2_impact_ok(impact)) return bad(err, WPK2_E_CORRUPT, m, r, T_IMPACTS, "bit 6, or bits 4..5 without bit 7");
         pg->docs[at + k] = (uint32_t)doc;
         pg->impacts[at + k] = impact;
     }
@@ -130,8 +136,8 @@ static int check_runs(const wpk2_page_ctx *ctx, const wpk2_term_run *runs, uint3
         for (uint32_t k = t->first; k < t->first + t->count; k++) {
             if (docs[k] >= ctx->entry_count || (k > t->first && docs[k] <= docs[k - 1]))
                 return wpk2_fail(err, WPK2_E_INVALID, "term page, run %u: documents out of order or range", r);
-            if (impacts[k] & ~(WPK2_IMPACT_TITLE | WPK2_IMPACT_CLASS))
-                return wpk2_fail(err, WPK2_E_INVALID, "term page, run %u: impact byte with bits 4..6", r);
+            if (!wpk2_impact_ok(impacts[k]))
+                return wpk2_fail(err, WPK2_E_INVALID, "term page, run %u: impact byte with bit 6, or 4..5 alone", r);
         }
         at += t->count;
         *strings += t->term.len;

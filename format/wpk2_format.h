@@ -506,7 +506,9 @@ int wpk2_category_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk
 
 #define WPK2_TERM_MAX 255u        /* bytes of a term */
 #define WPK2_IMPACT_TITLE 0x80u   /* a posting's byte: the term is in the document's title */
-#define WPK2_IMPACT_CLASS 0x0Fu   /* ... and its impact class, below the SEARCH section's class count */
+#define WPK2_IMPACT_CLASS 0x0Fu   /* ... its impact class, below the SEARCH section's class count */
+#define WPK2_IMPACT_TITLE_TERMS 0x30u /* ... and with the title bit, the title's distinct terms - 1 (3: 4 or more) */
+#define WPK2_IMPACT_TITLE_SHIFT 4
 
 /* One run: a term and its postings in the page (a term's run may continue
  * from the page before and into the next). */
@@ -521,14 +523,15 @@ typedef struct wpk2_term_page {
     wpk2_term_run *runs;
     uint32_t postings;
     uint32_t *docs;       /* by posting: its document's entry number */
-    uint8_t *impacts;     /* by posting: class | WPK2_IMPACT_TITLE */
+    uint8_t *impacts;     /* by posting: class | title terms << 4 | WPK2_IMPACT_TITLE */
     wpk2_mem mem;
 } wpk2_term_page;
 
 /* Runs strictly increasing by term (1..WPK2_TERM_MAX bytes), each with
  * count <= docs (a run may be empty: a common term without title
  * postings), documents strictly increasing within a run and below
- * ctx->entry_count, impact bytes without bits 4..6. */
+ * ctx->entry_count, impact bytes without bit 6, and bits 4..5 only with
+ * the title bit. */
 int wpk2_term_page_decode(const uint8_t *raw, size_t n, const wpk2_page_ctx *ctx, wpk2_term_page *out, wpk2_err *err);
 void wpk2_term_page_free(wpk2_term_page *pg);
 int wpk2_term_page_encode(wpk2_buf *out, const wpk2_page_ctx *ctx, const wpk2_term_run *runs, uint32_t run_count,

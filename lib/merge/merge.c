@@ -14,7 +14,14 @@ static int open_parts(mmerge *m, const char *const *paths, size_t n, wpk_error *
     o.cache_pages = 16;
     o.page_cache_bytes = (64u << 20) / (n ? n : 1);
     if (o.page_cache_bytes < (1u << 20)) o.page_cache_bytes = 1u << 20;
-    o.block_cache_bytes = 0; /* contents are read only to compare repeats */
+    /* Contents are read to compare repeats, and in order for the search
+     * index: a block read once per entry it holds would be decompressed
+     * from its start each time. */
+    o.block_cache_bytes = (16u << 20) / (n ? n : 1);
+    if (o.block_cache_bytes < (2u << 20)) o.block_cache_bytes = 2u << 20;
+    /* The parts' blocks are read as pack wrote them, whatever they expand
+     * to (pack counts such blocks, and streams read a piece at a time). */
+    o.max_expansion = UINT32_MAX;
     int rc = WPK_OK;
     for (size_t i = 0; i < n && !rc; i++) {
         mpart *p = &m->parts[i];

@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 #define SNIPPET_SCAN (256u << 10) /* bytes of text a snippet is looked for in */
 #define WINDOW_WORDS 28u          /* words of a snippet, about */
@@ -32,7 +33,10 @@ static int match(const wpk_query *q, const wpk_term *t, int *term_index)
 
 typedef struct phrase_walk {
     const wpk_query *q;
-    uint32_t state[WPK_QUERY_MAX_TERMS]; /* by clause: its terms matched in a row so far */
+    /* By clause: bit j set when the last j terms read are the phrase's
+     * first j (every partial match at once, so that "a a b" is found in
+     * "a a a b"); phrases of more than 63 terms are checked on their first 63. */
+    uint64_t state[WPK_QUERY_MAX_TERMS];
     uint64_t found;                      /* by clause: the phrase was seen */
 } phrase_walk;
 
@@ -43,13 +47,12 @@ static int phrase_step(void *ctx, const wpk_term *t)
         const wpk_qclause *k = &w->q->clauses[c];
         if (k->kind != WPK_Q_PHRASE) continue;
         const wpk_qterm *terms = &w->q->terms[k->first];
-        uint32_t *s = &w->state[c];
-        if (t->len == terms[*s].len && !memcmp(t->term, terms[*s].t, t->len)) (*s)++;
-        else *s = t->len == terms[0].len && !memcmp(t->term, terms[0].t, t->len);
-        if (*s == k->count) {
-            w->found |= 1ull << c;
-            *s = 0;
-        }
+        uint32_t count = k->count < 63 ? k->count : 63;
+        uint64_t s = w->state[c] | 1, next = 0; /* bit 0: the empty prefix, always matched */
+        for (uint32_t j = 0; j < count; j++)
+            if (((s >> j) & 1) && t->len == terms[j].len && !memcmp(t->term, terms[j].t, t->len)) next |= 1ull << (j + 1);
+        if ((next >> count) & 1) w->found |= 1ull << c;
+        w->state[c] = next;
     }
     return 0;
 }
@@ -71,6 +74,15 @@ int wpk_text_has_phrases(wpk_analyzer *a, const wpk_query *q, const char *text, 
 /* ---- snippets ---- */
 
 typedef struct word { uint32_t at, len; int term; } word;
+
+/* The length of the valid UTF-8 character at p (n bytes left), 0 when
+ * there is none. */
+static size_t utf8_char(const char *p, size_t n)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)n, &c);
+    return k > 0 && c >= 0 ? (size_t)k : 0;
+}
 
 typedef struct snippet_walk {
     const wpk_query *q;
@@ -160,9 +172,18 @@ int wpk_snippet(wpk_analyzer *a, const wpk_query *q, const char *text, size_t le
     }
     size_t at = 0;
     if (lead) memcpy(s, ellipsis, 3), at = 3;
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = from; i < to;) {
+        size_t n = utf8_char(text + i, to - i);
+        if (!n) { /* not UTF-8: one byte of '?', so that the marks stay where they are */
+            s[at++] = '?';
+            i++;
+            continue;
+        }
         char c = text[i];
-        s[at++] = c == '\n' || c == '\r' || c == '\t' ? ' ' : c; /* one line */
+        if (n == 1 && (c == '\n' || c == '\r' || c == '\t')) c = ' '; /* one line */
+        s[at++] = c;
+        for (size_t k = 1; k < n; k++) s[at++] = text[i + k];
+        i += n;
     }
     if (tail) memcpy(s + at, ellipsis, 3), at += 3;
     s[at] = 0;

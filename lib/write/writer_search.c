@@ -24,7 +24,8 @@
 #define SEARCH_BUDGET (64u << 20)      /* postings sorted in memory before they spill */
 #define SEARCH_CLASSES 4u              /* impact classes: 4 cost 4% less than 8, the ranking barely moves */
 #define SEARCH_COMMON_FLOOR 1000u      /* below, no term is common: small archives keep every posting */
-#define SEARCH_ANALYZERS 16            /* languages with an analyzer of their own; more share English's */
+#define SEARCH_COMMON_SHARE 20u        /* a term in more than 1/20 of the documents is common */
+#define SEARCH_ANALYZERS 16            /* analyzers kept (~190 KB each); past them the least used goes */
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
@@ -41,11 +42,13 @@ typedef struct doc_terms {
     uint8_t *text;
     size_t text_len, text_cap;
     uint32_t words;    /* the document's length in terms */
+    uint32_t title_terms; /* distinct terms of its title */
     int in_title;      /* terms now come from the title */
 } doc_terms;
 
 typedef struct lang_analyzer {
     uint32_t lang;     /* id in wpk_writer.langs */
+    uint64_t used;     /* when last used (search_build.clock) */
     wpk_analyzer *a;
 } lang_analyzer;
 
@@ -54,10 +57,13 @@ typedef struct search_build {
     doc_terms d;
     lang_analyzer an[SEARCH_ANALYZERS];
     int nan;
-    wpk_analyzer *fallback;
+    uint64_t clock;
+    uint64_t *copies;  /* contents indexed (block << 32 | offset), a hash set: copies are one document */
+    size_t ncopies, copies_cap;
     wpk_postings *postings;
     wpk_spill spill;
     uint32_t *length;  /* by entry number: its length in terms, 0 when not a document */
+    uint8_t *title_terms; /* by entry number: its title's distinct terms, at most 4 */
     uint64_t documents, total_words;
     uint8_t *content;  /* reused for every document */
     uint32_t content_cap;
@@ -93,6 +99,7 @@ static void doc_reset(doc_terms *d)
     d->n = 0;
     d->text_len = 0;
     d->words = 0;
+    d->title_terms = 0;
 }
 
 /* analyze.c's callback: count the term in the document. */
@@ -107,6 +114,7 @@ static int doc_add(void *ctx, const wpk_term *t)
         if (!x->len) break;
         if (x->len == t->len && !memcmp(d->text + x->at, t->term, t->len)) {
             x->tf++;
+            if (d->in_title && !x->in_title) d->title_terms++;
             x->in_title |= (uint8_t)d->in_title;
             return 0;
         }
@@ -120,21 +128,64 @@ static int doc_add(void *ctx, const wpk_term *t)
     }
     memcpy(d->text + d->text_len, t->term, t->len);
     d->terms[h] = (dterm){(uint32_t)d->text_len, (uint8_t)t->len, (uint8_t)d->in_title, 1};
+    d->title_terms += (uint32_t)d->in_title;
     d->text_len += t->len;
     d->n++;
     return 0;
 }
 
-/* The analyzer of a language, made on first use. */
+/* The analyzer of a language, made on first use; with more languages
+ * than SEARCH_ANALYZERS, the one used longest ago makes room (entries come
+ * in path order, which keeps a wiki's together). */
 static wpk_analyzer *analyzer_for(search_build *b, uint32_t lang)
 {
-    for (int i = 0; i < b->nan; i++)
-        if (b->an[i].lang == lang) return b->an[i].a;
-    if (b->nan == SEARCH_ANALYZERS) return b->fallback;
+    b->clock++;
+    int oldest = 0;
+    for (int i = 0; i < b->nan; i++) {
+        if (b->an[i].lang == lang) {
+            b->an[i].used = b->clock;
+            return b->an[i].a;
+        }
+        if (b->an[i].used < b->an[oldest].used) oldest = i;
+    }
     wpk_analyzer *a = wpk_analyzer_new(wpk_intern_name(&b->w->langs, lang));
     if (!a) return NULL;
-    b->an[b->nan++] = (lang_analyzer){lang, a};
+    int slot;
+    if (b->nan < SEARCH_ANALYZERS) {
+        slot = b->nan++;
+    } else {
+        slot = oldest;
+        wpk_analyzer_free(b->an[slot].a);
+    }
+    b->an[slot] = (lang_analyzer){lang, b->clock, a};
     return a;
+}
+
+/* 1 when e's content is a copy of one indexed already (the same stored
+ * bytes under another path), else 0 and it is noted; -1 out of memory. */
+static int copy_seen(search_build *b, const wentry *e)
+{
+    uint64_t key = ((uint64_t)e->block << 32 | e->offset_in_block) + 1; /* 0: an empty slot */
+    if ((b->ncopies + 1) * 2 > b->copies_cap) {
+        size_t cap = b->copies_cap ? b->copies_cap * 2 : 4096;
+        uint64_t *t = wpk_calloc(cap, sizeof *t);
+        if (!t) return -1;
+        for (size_t i = 0; i < b->copies_cap; i++) {
+            if (!b->copies[i]) continue;
+            size_t h = (size_t)(b->copies[i] * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+            while (t[h]) h = (h + 1) & (cap - 1);
+            t[h] = b->copies[i];
+        }
+        wpk_free(b->copies);
+        b->copies = t;
+        b->copies_cap = cap;
+    }
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (b->copies_cap - 1);
+    for (; b->copies[h]; h = (h + 1) & (b->copies_cap - 1))
+        if (b->copies[h] == key) return 1;
+    b->copies[h] = key;
+    b->ncopies++;
+    return 0;
 }
 
 /* Whether entry e is a document: the current version of an article, not
@@ -180,6 +231,9 @@ static int index_document(search_build *b, const wentry *e, wpk_error *err)
         uint8_t value = (uint8_t)((t->tf > 127 ? 127 : t->tf) | (t->in_title ? WPK2_IMPACT_TITLE : 0));
         rc = wpk_postings_add(b->postings, b->d.text + t->at, t->len, e->entry_no, value, err);
     }
+    /* The title's distinct terms, for a reader to tell a whole title
+     * matched from a part of one ("phosphate" from "calcium phosphate"). */
+    b->title_terms[e->entry_no] = (uint8_t)(b->d.title_terms > 4 ? 4 : b->d.title_terms);
     if (rc) return rc;
     b->length[e->entry_no] = b->d.words ? b->d.words : 1;
     b->documents++;
@@ -300,8 +354,9 @@ static int write_pages(search_build *b, wleaves *l, uint64_t common, wpk_error *
                     if (tpage_run(&pg, term, len, docs)) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
                     if (rc) break;
                 }
-                uint32_t tf = got[k].value & 0x7F;
+                uint32_t tf = got[k].value & 0x7F, tt = b->title_terms[got[k].doc];
                 uint8_t impact = (uint8_t)(impact_class(tf, b->length[got[k].doc], mean) | title);
+                if (title && tt) impact |= (uint8_t)((tt - 1) << WPK2_IMPACT_TITLE_SHIFT);
                 if (tpage_posting(&pg, got[k].doc, impact)) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
             }
         }
@@ -314,10 +369,11 @@ static int write_pages(search_build *b, wleaves *l, uint64_t common, wpk_error *
 static void search_build_free(search_build *b)
 {
     for (int i = 0; i < b->nan; i++) wpk_analyzer_free(b->an[i].a);
-    wpk_analyzer_free(b->fallback);
+    wpk_free(b->copies);
     wpk_postings_free(b->postings);
     wpk_spill_close(&b->spill);
     wpk_free(b->length);
+    wpk_free(b->title_terms);
     wpk_free(b->content);
     wpk_free(b->d.terms);
     wpk_free(b->d.text);
@@ -331,17 +387,21 @@ int wpk_build_search_pages(wpk_writer *w, wleaves *l, const uint32_t *order, wpk
     b.w = w;
     wpk_spill_init(&b.spill, SEARCH_BUDGET);
     b.postings = wpk_postings_new(&b.spill);
-    b.fallback = wpk_analyzer_new("en");
     b.length = wpk_calloc(w->count ? w->count : 1, sizeof *b.length);
-    int rc = !b.postings || !b.fallback || !b.length || doc_grow(&b.d) ? wpk_fail(err, WPK_E_NOMEM, "out of memory")
+    b.title_terms = wpk_calloc(w->count ? w->count : 1, 1);
+    int rc = !b.postings || !b.length || !b.title_terms || doc_grow(&b.d) ? wpk_fail(err, WPK_E_NOMEM, "out of memory")
                                                                         : WPK_OK;
     /* In entry-number order: each term's postings are added in document order. */
     for (size_t k = 0; k < w->count && !rc; k++) {
         const wentry *e = &w->entries[path_entry(order, k)];
-        if (is_document(w, e)) rc = index_document(&b, e, err);
-        if (!rc && (k & 1023) == 0) wpk_writer_report(w, "indexing words", k, w->count, k, w->count);
+        if ((k & 1023) == 0) wpk_writer_report(w, "indexing words", k, w->count, k, w->count);
+        if (!is_document(w, e)) continue;
+        int copy = copy_seen(&b, e);
+        if (copy < 0) rc = wpk_fail(err, WPK_E_NOMEM, "out of memory");
+        else if (!copy) rc = index_document(&b, e, err);
     }
-    uint64_t common = b.documents / 10 > SEARCH_COMMON_FLOOR ? b.documents / 10 : SEARCH_COMMON_FLOOR;
+    uint64_t common = b.documents / SEARCH_COMMON_SHARE > SEARCH_COMMON_FLOOR ? b.documents / SEARCH_COMMON_SHARE
+                                                                         : SEARCH_COMMON_FLOOR;
     if (!rc) rc = write_pages(&b, l, common, err);
     if (!rc) {
         memset(params, 0, sizeof *params);

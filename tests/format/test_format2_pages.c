@@ -834,7 +834,7 @@ static void term_streams(void)
     bb_var(&ts[1], 7); bb_var(&ts[1], 900); bb_var(&ts[1], 1);
     bb_var(&ts[2], 3); bb_var(&ts[2], 0); bb_var(&ts[2], 1);
     bb_var(&ts[3], 1); bb_var(&ts[3], 3); bb_var(&ts[3], 5); bb_var(&ts[3], 2);
-    bb_u8(&ts[4], 0x83); bb_u8(&ts[4], 0x00); bb_u8(&ts[4], 0x01); bb_u8(&ts[4], 0x8F);
+    bb_u8(&ts[4], 0xB3); bb_u8(&ts[4], 0x00); bb_u8(&ts[4], 0x01); bb_u8(&ts[4], 0x8F);
 }
 
 static int term_decode(wpk2_term_page *pg)
@@ -851,7 +851,7 @@ static void test_term_pages(void)
     CHECK_OK(term_decode(&pg), e);
     CHECK(pg.count == 3 && pg.postings == 4 && str_is(pg.runs[0].term, "cat") && pg.runs[0].docs == 7 &&
           pg.runs[0].count == 3 && pg.runs[1].count == 0 && pg.runs[1].docs == 900 && str_is(pg.runs[2].term, "eel") &&
-          pg.runs[2].first == 3 && pg.docs[2] == 9 && pg.docs[3] == 2 && pg.impacts[0] == 0x83 && pg.impacts[3] == 0x8F);
+          pg.runs[2].first == 3 && pg.docs[2] == 9 && pg.docs[3] == 2 && pg.impacts[0] == 0xB3 && pg.impacts[3] == 0x8F);
     wpk2_buf out = {0};
     CHECK_OK(wpk2_term_page_encode(&out, &ctx, pg.runs, pg.count, pg.docs, pg.impacts, &e), e);
     size_t n = join_page(page, 3, 6, ts, 5);
@@ -882,7 +882,8 @@ static void test_term_pages(void)
     T_REFUSED(ts[2].p[0] = 5, "run 0 (RUNS): truncated, or more postings than IMPACTS holds");
     T_REFUSED(ts[3].p[1] = 0, "run 0 (DOCS): step 0 within a run");
     T_REFUSED(ts[3].p[3] = 10, "run 2 (DOCS): entry number out of range");
-    T_REFUSED(ts[4].p[1] = 0x10, "run 0 (IMPACTS): bits 4..6 set");
+    T_REFUSED(ts[4].p[1] = 0x10, "run 0 (IMPACTS): bit 6, or bits 4..5 without bit 7");
+    T_REFUSED(ts[4].p[0] = 0xC3, "run 0 (IMPACTS): bit 6, or bits 4..5 without bit 7");
     T_REFUSED(bb_u8(&ts[4], 0), "(IMPACTS): 5 bytes for 4 postings");
     T_REFUSED(from.key = S("ca"), "first key differs");
 #undef T_REFUSED

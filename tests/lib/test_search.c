@@ -183,6 +183,113 @@ static void test_queries(wpk_reader *r)
     wpk_search_results_free(res);
 }
 
+/* Count, and the paths of the first results, of a query on r. */
+static uint64_t count_of(wpk_reader *r, const char *query, const char *lang, uint32_t limit, char *first, size_t cap)
+{
+    wpk_search_opts o = WPK_SEARCH_OPTS_INIT;
+    o.limit = limit;
+    o.language = lang;
+    wpk_search_results *res = NULL;
+    wpk_error err;
+    if (first) first[0] = 0;
+    int rc = wpk_reader_search(r, query, &o, &res, &err);
+    CHECK_MSG(rc == WPK_OK, "%s: %s", query, err.message);
+    if (rc) return UINT64_MAX;
+    uint64_t m = res->matches;
+    for (uint32_t i = 0; first && i < res->count; i++) {
+        wpk_entry *e;
+        if (wpk_reader_entry_at(r, res->hits[i].entry, &e, &err) != WPK_OK) continue;
+        if (i) strncat(first, " ", cap - strlen(first) - 1);
+        strncat(first, e->path, cap - strlen(first) - 1);
+        wpk_entry_free(e);
+    }
+    if (first && res->count < limit && m != res->count) m = UINT64_MAX - 1; /* a short page must say all */
+    wpk_search_results_free(res);
+    return m;
+}
+
+/* Common words (in more than COMMON documents: their text postings are
+ * not kept), prefixes over them, exclusions of them, phrase candidates
+ * beyond a page, phrases in titles and repeating, copies, many languages. */
+static void test_common_and_phrases(void)
+{
+    const char *path = tmp_path("common.wpk");
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 1;
+    o.threads = 1;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, path, &o, &err) == WPK_OK);
+    static const char *const langs[] = {"da", "de", "es", "fi", "hu", "it", "nl", "no", "pt", "ro",
+                                        "ru", "sv", "tr", "ca", "eu", "ga", "fr"};
+    char p[64], text[256], title[64];
+    for (int i = 0; i < 3300; i++) {
+        wpk_entry e = WPK_ENTRY_INIT;
+        const char *body;
+        if (i < 3000) { /* apple in 2,000 (common), appleton in 10, zebra in d0005 only */
+            snprintf(text, sizeof text, "%s %s %s filler%d", i < 2000 ? "apple" : "pear", i % 300 == 7 ? "appleton" : "",
+                     i == 5 ? "zebra" : "", i);
+            snprintf(title, sizeof title, "Doc %d", i);
+            body = text;
+        } else if (i < 3200) { /* each text its own: copies would be one document */
+            snprintf(text, sizeof text, "xylo quartz n%d", i);
+            body = text;
+            snprintf(title, sizeof title, "Short %d", i);
+        } else if (i < 3230) {
+            snprintf(text, sizeof text, "quartz xylo padding padding padding padding padding padding padding n%d", i);
+            body = text;
+            snprintf(title, sizeof title, "Long %d", i);
+        } else if (i < 3247) {
+            snprintf(text, sizeof text, "chanteuses nationales n%d", i);
+            body = text;
+            snprintf(title, sizeof title, "Chant %d", i);
+            e.language = langs[i - 3230];
+        } else if (i == 3247) {
+            body = "He was a physicist.";
+            snprintf(title, sizeof title, "Albert Einstein");
+        } else if (i == 3248) {
+            body = "xylo xylo xylo quartz";
+            snprintf(title, sizeof title, "Triple");
+        } else {
+            body = "an identical text about ornithopters"; /* copies: one document */
+            snprintf(title, sizeof title, "Copy %d", i);
+            if (i > 3250) break;
+        }
+        snprintf(p, sizeof p, "d%04d.txt", i);
+        e.path = p;
+        e.title = title;
+        if (!e.language) e.language = "en";
+        CHECK_MSG(wpk_writer_add(w, &e, body, strlen(body), &err) == WPK_OK, "%s", err.message);
+    }
+    CHECK_MSG(wpk_writer_finish(w, NULL, &err) == WPK_OK, "%s", err.message);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, path, NULL, &err) == WPK_OK);
+    char got[512];
+    /* A prefix over a common word cannot filter: "zebra" finds its document
+     * through it. Alone, it names the documents it can: those of its
+     * other terms (a common word's text postings are not kept). */
+    CHECK(count_of(r, "appl* zebra", NULL, 10, got, sizeof got) == 1 && !strcmp(got, "d0005.txt"));
+    CHECK(count_of(r, "appl*", NULL, 10, NULL, 0) == 10);
+    /* Excluding a common word reads the candidates' text. */
+    CHECK_MSG(count_of(r, "zebra -apple", NULL, 10, got, sizeof got) == 0, "got %s", got);
+    CHECK(count_of(r, "zebra -pear", NULL, 10, got, sizeof got) == 1 && !strcmp(got, "d0005.txt"));
+    /* A phrase whose 200 better-scored candidates lack it: a page of 10
+     * still finds it (the count is then an upper bound); a page larger than
+     * its matches gets them all, and the exact count. */
+    CHECK(count_of(r, "\"quartz xylo\"", NULL, 10, got, sizeof got) >= 30 && !strncmp(got, "d3200.txt d3201.txt", 19));
+    CHECK(count_of(r, "\"quartz xylo\"", NULL, 100, NULL, 0) == 30);
+    CHECK(count_of(r, "\"albert einstein\"", NULL, 10, got, sizeof got) == 1 && !strcmp(got, "d3247.txt"));
+    CHECK(count_of(r, "\"xylo xylo quartz\"", NULL, 10, got, sizeof got) == 1 && !strcmp(got, "d3248.txt"));
+    /* Copies of one text: one document. */
+    CHECK(count_of(r, "ornithopters", NULL, 10, got, sizeof got) == 1 && !strcmp(got, "d3249.txt"));
+    /* The 17th language is stemmed as itself, not as English. */
+    CHECK_MSG(count_of(r, "chanteuse nationale", "fr", 10, got, sizeof got) >= 1 && strstr(got, "d3246.txt"), "got %s", got);
+    CHECK(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, NULL, &err) == WPK_OK);
+    wpk_reader_close(r);
+    if (!getenv("KEEP")) remove(path);
+}
+
 /* Every byte of the search pages' region flipped in turn: each search
  * either works or fails cleanly, lookups by path still work. */
 static void test_damage(const char *path)
@@ -246,6 +353,7 @@ int main(int argc, char **argv)
     test_queries(r);
     wpk_reader_close(r);
     test_damage(with);
+    test_common_and_phrases();
 
     /* Bytes in the term pages' region that no page owns: verify says so. */
     const char *gap = tmp_path("gap.wpk");
