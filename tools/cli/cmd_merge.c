@@ -26,6 +26,8 @@ static const char merge_usage[] =
     "  -l, --level N          zstd level of the index pages, 1-22 (default 9: the blocks are\n"
     "                         not recompressed; 19 makes the index ~6% smaller, 4x slower)\n"
     "      --page-size SIZE   target raw index page size, 4K-1M (default: as pack)\n"
+    "      --no-search        no full-text search index (by default there is one when a part\n"
+    "                         has one, made again from the parts' texts)\n"
     "  -q, --quiet            print no summary and no progress\n";
 
 static double now_seconds(void)
@@ -65,6 +67,7 @@ int cli_cmd_merge(int argc, char **argv)
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"level", required_argument, NULL, 'l'},
         {"page-size", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'},
+        {"no-search", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
     wpk_write_opts wo = WPK_WRITE_OPTS_INIT;
@@ -81,6 +84,7 @@ int cli_cmd_merge(int argc, char **argv)
             }
             wo.level = (int)v;
             break;
+        case 'N': wo.search = -1; break;
         case 'P':
             if (cli_parse_size(optarg, &v) || v < 4096 || v > (1u << 20)) {
                 cli_error("--page-size wants a size from 4K to 1M");
