@@ -24,7 +24,7 @@
 #define SEARCH_BUDGET (64u << 20)      /* postings sorted in memory before they spill */
 #define SEARCH_CLASSES 4u              /* impact classes: 4 cost 4% less than 8, the ranking barely moves */
 #define SEARCH_COMMON_FLOOR 1000u      /* below, no term is common: small archives keep every posting */
-#define SEARCH_COMMON_SHARE 20u        /* a term in more than 1/20 of the documents is common */
+#define SEARCH_COMMON_SHARE 40u        /* a term in more than 1/40 of the documents is common (docs/search.md) */
 #define SEARCH_ANALYZERS 16            /* analyzers kept (~190 KB each); past them the least used goes */
 #define BM25_K1 1.2
 #define BM25_B 0.75
