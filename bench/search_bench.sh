@@ -23,7 +23,9 @@
 #   --pack-runs R    packs of each wikipack archive, without and with the
 #                    index, alternating; the wall time is the median (default 3)
 #   --proc N         latency queries run as a new `wikipack search` process
-#                    each (default 100; the first N of the latency kind)
+#                    each (default 100; the first N of the latency kind);
+#                    as many `wikipack --version`, `/bin/true` and
+#                    `wikipack get ARCHIVE --path P` processes beside them
 #   --work DIR       work directory (default: a new temporary directory)
 #   --keep           keep the work directory (ZIMs, queries, per-query dump)
 #
@@ -38,7 +40,7 @@
 set -u -o pipefail
 export LC_ALL=C
 
-usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 MD_ONLY=0 N=1000 LATENCY=300 SEED=20241215 PASSES=5 SNIPPETS="" LANG_IDX=eng WPK="" WORK="" KEEP=0
 PACK_RUNS=3 PROC_N=100
@@ -226,7 +228,10 @@ wikipack_search() {
             fail "proc_bench" "$WORK/logs/proc_bench.log"
     done
     # The floor under those: spawning a process (/bin/true), and wikipack's
-    # own start (dynamic loading, no archive opened), as many times.
+    # own start (dynamic loading, no archive opened), as many times; and
+    # another one-shot command on the same archive, `wikipack get ARCHIVE
+    # --path P` (start, open, one article read): what a search process
+    # spends beyond it is the search.
     local n
     n=$(wc -l < "$WORK/proc_queries.txt")
     for label in true version; do
@@ -236,6 +241,21 @@ wikipack_search() {
         "$pb" "$label" "$WORK/proc_$label.txt" >> "$WORK/wpk_proc.txt" 2>>"$WORK/logs/proc_bench.log" ||
             fail "proc_bench" "$WORK/logs/proc_bench.log"
     done
+    # n paths of ARTICLES.tsv spread over it, each one that `get` finds.
+    local total step path k=0
+    total=$(grep -vc '^#' "$A")
+    step=$(( total / n > 0 ? total / n : 1 ))
+    : > "$WORK/proc_get.txt"
+    while IFS=$'\t' read -r path _; do
+        [ $k -lt "$n" ] || break
+        "$WPK" get "$WORK/indexed.wpk" --path "$path" >/dev/null 2>&1 || continue
+        printf '%s\tget\t%s\t--path\t%s\n' "$WPK" "$WORK/indexed.wpk" "$path" >> "$WORK/proc_get.txt"
+        k=$((k + 1))
+    done < <(grep -v '^#' "$A" | awk -v s="$step" '{ a[NR] = $0 }
+        END { for (i = 1; i <= NR; i += s) print a[i]; for (i = 1; i <= NR; i++) if ((i - 1) % s) print a[i] }')
+    log "proc_bench: $k new processes, wikipack get --path"
+    "$pb" get "$WORK/proc_get.txt" >> "$WORK/wpk_proc.txt" 2>>"$WORK/logs/proc_bench.log" ||
+        fail "proc_bench" "$WORK/logs/proc_bench.log"
 }
 wikipack_search
 
@@ -333,6 +353,7 @@ ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo "?"; }
                 search--no-snippets) cmd="\`wikipack search ARCHIVE QUERY --limit 10 --no-snippets\`" ;;
                 true) cmd="floor: \`/bin/true\` (a process spawned and waited for)" ;;
                 version) cmd="floor: \`wikipack --version\` (wikipack started, no archive opened)" ;;
+                get) cmd="reference: \`wikipack get ARCHIVE --path P\` (started, archive opened, one article read)" ;;
                 *) cmd=$label ;;
             esac
             echo "| $cmd | $n | $misses | $p50 | $p99 |"
@@ -347,6 +368,7 @@ ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo "?"; }
         wt=$(res "$W" title 3) zt=$(res "$Z" title 3) wr=$(res "$W" rare 3) zr=$(res "$Z" rare 3)
         wl=$(res "$W" latency 4) zl=$(res "$Z" latency 4)
         pp50=$(awk '$3 == "search" { print $4 }' "$WORK/wpk_proc.txt") pp99=$(awk '$3 == "search" { print $5 }' "$WORK/wpk_proc.txt")
+        gp50=$(awk '$3 == "get" { print $4 }' "$WORK/wpk_proc.txt")
         echo "### Against issue 23's targets"
         echo
         echo "| target | wikipack | libzim (Xapian), same run | met |"
@@ -355,7 +377,7 @@ ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo "?"; }
         echo "| title in the top 3 ≥ 90%, and no worse than Xapian | $(r "${wt:--}") | $(r "${zt:--}") | $(ok "$(awk -v w="${wt:-0}" -v z="${zt:-0}" 'BEGIN { print (w >= 0.9 && w >= z) }')") |"
         echo "| rare words: the article first ≥ 90% | $(r "${wr:--}") | $(r "${zr:--}") | $(ok "$(awk -v w="${wr:-0}" 'BEGIN { print (w >= 0.9) }')") |"
         echo "| query p50 ≤ 1 ms warm, in process (\`latency\` queries) | ${wl:-—} µs | ${zl:-—} µs | $(ok "$(awk -v w="${wl:-1e9}" 'BEGIN { print (w <= 1000) }')") |"
-        echo "| query p50 ≤ 5 ms as a new process (p99 beside it) | ${pp50:-—} µs (p99 ${pp99:-—}) | not measured | $(ok "$(awk -v w="${pp50:-1e9}" 'BEGIN { print (w <= 5000) }')") |"
+        echo "| query p50 ≤ 5 ms as a new process (p99 beside it; \`get --path\` p50 for reference) | ${pp50:-—} µs (p99 ${pp99:-—}; get ${gp50:-—}) | not measured | $(ok "$(awk -v w="${pp50:-1e9}" 'BEGIN { print (w <= 5000) }')") |"
         echo "| pack time ≤ +50% with the index | $(awk -v a="$WPK_SECS_PLAIN" -v b="$WPK_SECS_INDEXED" 'BEGIN { printf "%+.0f%% (%s → %s s)", 100 * (b - a) / a, a, b }') | $(awk -v a="$PLAIN_SECS" -v b="$INDEXED_SECS" 'BEGIN { if (a > 0) printf "%+.0f%% (%s → %s s)", 100 * (b - a) / a, a, b; else print "—" }') | $(ok "$(awk -v a="$WPK_SECS_PLAIN" -v b="$WPK_SECS_INDEXED" 'BEGIN { print (b <= 1.5 * a) }')") |"
         echo
     fi
