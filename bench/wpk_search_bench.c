@@ -5,6 +5,7 @@
  *
  * usage: wpk_search_bench ARCHIVE QUERIES.tsv ARTICLES.tsv [--passes N]
  *                         [--snippets] [--lang L] [--dump FILE]
+ *                         [--cache-pages N]
  *
  * ARCHIVE: a wikipack archive with a search index (`wikipack pack`'s default).
  * QUERIES.tsv: kind, query, expected path, expected title, expected article,
@@ -27,6 +28,10 @@
  * pass's nearest-rank p50 / p99, in microseconds.
  * --lang sets the query's language (wpk_search_opts.language; default the
  * archive's most common).
+ * --cache-pages N sets the reader's cache of decoded index pages
+ * (wpk_open_opts.cache_pages, default 64; its byte budget is raised to
+ * 1 GiB with it), so that a large archive's term pages can all stay
+ * decoded.
  *
  * Prints, per kind in order of first appearance:
  *   RESULT <kind> <rate> <p50_us> <p99_us> <n> <raw_rate> <dup_share> <empty>
@@ -331,7 +336,7 @@ static int judge(wpk_reader *r, query_set *qs, const char *lang, FILE *df)
 
 int main(int argc, char **argv)
 {
-    int passes = 5, snippets = 0;
+    int passes = 5, snippets = 0, cache_pages = 0;
     const char *dump = NULL, *lang = NULL, *args[3];
     size_t n_args = 0;
     for (int i = 1; i < argc; i++) {
@@ -341,12 +346,13 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--snippets")) snippets = 1;
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
         else if (!strcmp(argv[i], "--lang") && i + 1 < argc) lang = argv[++i];
+        else if (!strcmp(argv[i], "--cache-pages") && i + 1 < argc) cache_pages = atoi(argv[++i]);
         else if (n_args < 3 && argv[i][0] != '-') args[n_args++] = argv[i];
         else n_args = 4;
     }
     if (n_args != 3) {
         fprintf(stderr, "usage: wpk_search_bench ARCHIVE QUERIES.tsv ARTICLES.tsv [--passes N] "
-                        "[--snippets] [--lang L] [--dump FILE]\n");
+                        "[--snippets] [--lang L] [--dump FILE] [--cache-pages N]\n");
         return 2;
     }
     if (read_tsv(args[2], article_row, NULL)) return 2;
@@ -360,6 +366,10 @@ int main(int argc, char **argv)
 
     wpk_reader *r;
     wpk_open_opts oo = WPK_OPEN_OPTS_INIT;
+    if (cache_pages) {
+        oo.cache_pages = cache_pages;
+        oo.page_cache_bytes = (uint64_t)1 << 30;
+    }
     wpk_error err;
     memset(&err, 0, sizeof err);
     if (wpk_reader_open(&r, args[0], &oo, &err)) {
