@@ -64,7 +64,7 @@ static void one(char kind, const wpk_entry *local, const void *want, tally *t)
     wpk_entry_free(e);
 }
 
-/* Format 2.3: a query of two words of a title through the URL, from a
+/* Format 2.3 (the first 60 titles of two words or more): a query of two words of a title through the URL, from a
  * reader just opened, without snippets: the terms' pages (and a branch
  * page each) at most, 5 requests; the same results as the local copy. */
 static void search_two(wpk_reader *local, const char *title, tally *t)
@@ -124,7 +124,7 @@ static int visit(void *ctx, const wpk_entry *e)
     if (!e->is_revision) {
         if (e->has_page_id) one('i', e, want, &w->by_id);
         if (e->title) one('t', e, want, &w->by_title);
-        if (e->title && wpk_reader_has_search(w->local) && w->searches.lookups < 200)
+        if (e->title && wpk_reader_has_search(w->local) && w->searches.lookups < 60)
             search_two(w->local, e->title, &w->searches);
     }
     wpk_free(want);
