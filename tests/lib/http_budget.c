@@ -64,9 +64,10 @@ static void one(char kind, const wpk_entry *local, const void *want, tally *t)
     wpk_entry_free(e);
 }
 
-/* Format 2.3 (the first 60 titles of two words or more): a query of two words of a title through the URL, from a
- * reader just opened, without snippets: the terms' pages (and a branch
- * page each) at most, 5 requests; the same results as the local copy. */
+/* Format 2.3: a query of two words of a title (the first 60 such titles)
+ * through the URL, from a reader just opened, without snippets: the
+ * terms' pages (and a branch page each) at most, 5 requests; the same
+ * results as the local copy. */
 static void search_two(wpk_reader *local, const char *title, tally *t)
 {
     char q[256];
