@@ -26,20 +26,31 @@ static void take(wpk_reader *r, wpk_transfer_stats *last, uint64_t *req, uint64_
     *last = s;
 }
 
+/* A reader of its own through the URL (nothing cached but what opening
+ * fetched), its transfer counts so far in *last; NULL (reported) when it
+ * does not open. */
+static wpk_reader *open_fresh(wpk_transfer_stats *last)
+{
+    wpk_reader *r = NULL;
+    wpk_error err;
+    if (wpk_reader_open_url(&r, url, NULL, NULL, &err) != 0) {
+        CHECK_MSG(0, "open %s: %s", url, err.message);
+        return NULL;
+    }
+    wpk_reader_transfer_stats(r, last);
+    return r;
+}
+
 /* Look up one entry through the URL with a reader of its own (nothing
  * cached but what opening fetched), read it, compare with `want`. */
 static void one(char kind, const wpk_entry *local, const void *want, tally *t)
 {
     wpk_entry *e = NULL;
     wpk_error err;
-    wpk_reader *remote = NULL;
     wpk_transfer_stats last = WPK_TRANSFER_STATS_INIT;
-    if (wpk_reader_open_url(&remote, url, NULL, NULL, &err) != 0) {
-        CHECK_MSG(0, "open %s: %s", url, err.message);
-        return;
-    }
+    wpk_reader *remote = open_fresh(&last);
+    if (!remote) return;
     uint64_t req, bytes;
-    take(remote, &last, &req, &bytes);
     int rc = kind == 'i' ? wpk_reader_find_by_id(remote, local->page_id, &e, &err)
            : kind == 't' ? wpk_reader_find_by_title(remote, local->title, &e, &err)
                          : wpk_reader_find_by_path(remote, local->path, &e, &err);
@@ -85,14 +96,10 @@ static void search_two(wpk_reader *local, const char *title, tally *t)
     q[n] = 0;
     if (!strchr(q, ' ')) return; /* one word: not the two-word case */
     wpk_error err;
-    wpk_reader *remote = NULL;
     wpk_transfer_stats last = WPK_TRANSFER_STATS_INIT;
-    if (wpk_reader_open_url(&remote, url, NULL, NULL, &err) != 0) {
-        CHECK_MSG(0, "open %s: %s", url, err.message);
-        return;
-    }
+    wpk_reader *remote = open_fresh(&last);
+    if (!remote) return;
     uint64_t req, bytes;
-    take(remote, &last, &req, &bytes);
     wpk_search_results *here = NULL, *there = NULL;
     int a = wpk_reader_search(local, q, NULL, &here, &err);
     int b = wpk_reader_search(remote, q, NULL, &there, &err);
