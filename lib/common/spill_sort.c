@@ -51,6 +51,64 @@ void wpk_sorter_init(wpk_sorter *t, wpk_spill *s, size_t size, wpk_rec_cmp cmp)
     s->sorters = t;
 }
 
+void wpk_sorter_key32(wpk_sorter *t, size_t offset) { t->key_at = offset + 1; }
+
+static uint32_t key32(const wpk_sorter *t, const uint8_t *rec)
+{
+    uint32_t k;
+    memcpy(&k, rec + t->key_at - 1, sizeof k);
+    return k;
+}
+
+/* One stable counting pass of from's n records into to, by 16 bits of the key. */
+static void radix_pass(const wpk_sorter *t, const uint8_t *from, uint8_t *to, size_t n, int shift, size_t *count)
+{
+    memset(count, 0, 65536 * sizeof *count);
+    for (size_t i = 0; i < n; i++) count[(key32(t, from + i * t->size) >> shift) & 0xffff]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < 65536; b++) {
+        size_t c = count[b];
+        count[b] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *r = from + i * t->size;
+        memcpy(to + count[(key32(t, r) >> shift) & 0xffff]++ * t->size, r, t->size);
+    }
+}
+
+/* t's buffer sorted by its key, stably; 0 when that is not cmp's order
+ * (or no memory for the scratch): the caller sorts it by cmp. */
+static int radix_sorted(wpk_sorter *t)
+{
+    size_t n = t->n, size = t->size;
+    uint8_t *tmp = wpk_malloc(n * size);
+    size_t *count = wpk_malloc(65536 * sizeof *count);
+    int ok = tmp && count;
+    if (ok) {
+        uint32_t most = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k = key32(t, t->buf + i * size);
+            if (k > most) most = k;
+        }
+        radix_pass(t, t->buf, tmp, n, 0, count);
+        if (most >> 16) radix_pass(t, tmp, t->buf, n, 16, count);
+        else memcpy(t->buf, tmp, n * size);
+        for (size_t i = 1; i < n && ok; i++)
+            if (t->cmp(t->buf + (i - 1) * size, t->buf + i * size) > 0) ok = 0;
+    }
+    wpk_free(tmp);
+    wpk_free(count);
+    return ok;
+}
+
+static void sort_buf(wpk_sorter *t)
+{
+    if (t->n < 2) return;
+    if (t->key_at && t->n >= 4096 && radix_sorted(t)) return;
+    qsort(t->buf, t->n, t->size, t->cmp);
+}
+
 /* Give the disk back: the bytes of runs no longer read (best effort; not
  * worth a system call for a small run). */
 static void punch(wpk_spill *s, const wpk_run *r, size_t size)
@@ -113,7 +171,7 @@ static int spill(wpk_sorter *t, int keep, wpk_error *err)
 {
     wpk_spill *s = t->s;
     if (t->n) {
-        qsort(t->buf, t->n, t->size, t->cmp);
+        sort_buf(t);
         wpk_run r = {s->end, t->n};
         int rc = write_at_end(s, t->buf, t->n * t->size, err);
         if (!rc) rc = add_run(t, r, err);
@@ -318,7 +376,7 @@ int wpk_sort_open(wpk_sorter *t, wpk_sort_reader *rd, wpk_error *err)
         /* On disk already: all of it, so that reading holds no budget. */
         if ((rc = spill(t, 0, err)) != 0 || (rc = merge_down(t, err)) != 0) return rc;
     } else if (!t->sorted) {
-        if (t->n) qsort(t->buf, t->n, t->size, t->cmp);
+        sort_buf(t);
         t->sorted = 1;
         t->frozen = 1;
     }

@@ -30,6 +30,7 @@ struct wpk_sorter {
     wpk_spill *s;
     size_t size;              /* of a record */
     wpk_rec_cmp cmp;          /* a total order: equal records are alike */
+    size_t key_at;            /* 1 + the offset of a leading uint32 key (wpk_sorter_key32); 0: none */
     uint8_t *buf;             /* records not yet in a run */
     size_t n, cap;
     int sorted;               /* buf is sorted (reading began) */
@@ -60,6 +61,13 @@ void wpk_spill_init(wpk_spill *s, size_t budget);
 void wpk_spill_close(wpk_spill *s); /* every sorter must be freed first */
 
 void wpk_sorter_init(wpk_sorter *t, wpk_spill *s, size_t size, wpk_rec_cmp cmp);
+/* Records whose order by cmp is their order by the uint32 at `offset`
+ * (native order), ties kept in the order added, as when records are added
+ * in order of the rest of the key: memory is then sorted by a stable radix
+ * sort on it, O(n) (cmp checks the result: a tie added out of order costs a
+ * qsort, never a wrong order). Sorting then takes a scratch copy of the
+ * records being sorted, beyond the budget. */
+void wpk_sorter_key32(wpk_sorter *t, size_t offset);
 int wpk_sorter_add(wpk_sorter *t, const void *rec, wpk_error *err);
 uint64_t wpk_sorter_count(const wpk_sorter *t);
 void wpk_sorter_free(wpk_sorter *t);

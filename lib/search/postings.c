@@ -7,6 +7,7 @@
  * from a file of per-term lists. */
 #include "postings.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,9 +50,13 @@ wpk_postings *wpk_postings_new(wpk_spill *spill)
 {
     wpk_postings *p = wpk_calloc(1, sizeof *p);
     if (!p) return NULL;
+    /* Documents are added in order, and read back in order per term: the
+     * records come to each sorter in document order within a key. */
     wpk_sorter_init(&p->by_id, spill, sizeof(rec), rec_cmp);
+    wpk_sorter_key32(&p->by_id, offsetof(rec, key));
     p->by_id_live = 1;
     wpk_sorter_init(&p->by_rank, spill, sizeof(rec), rec_cmp);
+    wpk_sorter_key32(&p->by_rank, offsetof(rec, key));
     p->by_rank_live = 1;
     return p;
 }

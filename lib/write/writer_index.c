@@ -1,4 +1,4 @@
-/* writer_index.c - the four indexes built on two threads, joined into PAGES, their roots sealed; the WIKIS and SUMMARY sections.
+/* writer_index.c - the four indexes built on two threads, joined into PAGES, their roots sealed; the search index beside them; the WIKIS and SUMMARY sections.
  *
  * Tasks: the title leaves, the ID leaves and the entry pages of the first
  * half of the entries on one job; the entry pages of the second half and
@@ -100,6 +100,39 @@ static int join_entry_leaves(wleaves *a, wleaves *b, uint64_t a_size, wpk_error 
     return WPK_OK;
 }
 
+/* Roots and small sections: one zstd frame each, no dictionary. */
+static ZSTD_CCtx *root_cctx_new(const wpk_writer *w)
+{
+    ZSTD_CCtx *c = wpk_zstd_cctx();
+    if (!c) return NULL;
+    ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, wpk_page_level(w));
+    ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
+    ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
+    return c;
+}
+
+/* The search index, on a thread of its own beside the other indexes: it
+ * reads every document again, as long as all of them take. It writes only
+ * its own fields of the built index and its own scratch files. */
+typedef struct search_job {
+    wpk_writer *w;
+    const ZSTD_CDict *cdict;
+    const uint32_t *path_order;
+    wpk_built_index *out;
+    int rc;
+    wpk_error err;
+} search_job;
+
+static void *run_search_job(void *arg)
+{
+    search_job *j = arg;
+    ZSTD_CCtx *c = root_cctx_new(j->w);
+    j->rc = c ? wpk_build_search_index(j->w, j->cdict, j->path_order, c, j->out, &j->err)
+              : wpk_fail(&j->err, WPK_E_NOMEM, "out of memory");
+    ZSTD_freeCCtx(c);
+    return NULL;
+}
+
 static int compress_section(ZSTD_CCtx *c, const wbuf *raw, wbuf *out, uint64_t *raw_size, wpk_error *err)
 {
     *out = wbuf_new();
@@ -119,7 +152,7 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     for (size_t i = 1; i < w->count && in_order; i++)
         if (w->entries[i - 1].entry_no > w->entries[i].entry_no) in_order = 0;
     uint32_t *order = in_order ? NULL : wpk_malloc(n * sizeof *order), *order_b = wpk_malloc(n * sizeof *order_b);
-    ZSTD_CCtx *root_cctx = wpk_zstd_cctx();
+    ZSTD_CCtx *root_cctx = root_cctx_new(w);
     /* Leaf pages repeat titles, URLs and categories that the contents hold
      * too: the blocks' dictionary compresses them as well. */
     ZSTD_CDict *cd = w->dict_size ? wpk_zstd_cdict_params(w->dict, w->dict_size, wpk_page_cparams(w)) : NULL;
@@ -139,9 +172,6 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         ZSTD_freeCDict(cd);
         return rc;
     }
-    ZSTD_CCtx_setParameter(root_cctx, ZSTD_c_compressionLevel, wpk_page_level(w));
-    ZSTD_CCtx_setParameter(root_cctx, ZSTD_c_checksumFlag, 0);
-    ZSTD_CCtx_setParameter(root_cctx, ZSTD_c_contentSizeFlag, 1);
     if (!in_order) {
         for (size_t i = 0; i < w->count; i++) order[i] = (uint32_t)i;
         qsort_r(order, w->count, sizeof *order, by_rank, w);
@@ -159,9 +189,18 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
     lb[TASK_ENTRY_B].position = split; /* its entries are numbered on from the first half's */
     index_job jobs[2] = {{w, cd, order, order_b, split, lb, TASK_TITLE, TASK_ENTRY_A, 0, {0}},
                          {w, cd, order, NULL, split, lb, TASK_ENTRY_B, TASK_CATEGORY, 0, {0}}};
+    /* Format 2.3: the search index (a merge's texts are read from its
+     * parts). With two threads or more it is built beside the others,
+     * which then share one thread: it alone takes as long as they do. */
+    search_job sj = {w, cd, order, out, 0, {0}};
+    int with_search = !rc && w->opts.search >= 0 && (!w->placed || w->placed->read);
+    pthread_t search_tid;
+    int search_threaded = with_search && w->opts.threads > 1 &&
+                          pthread_create(&search_tid, NULL, run_search_job, &sj) == 0;
     if (!rc) {
         pthread_t tid;
-        int threaded = w->opts.threads > 1 && pthread_create(&tid, NULL, run_index_job, &jobs[1]) == 0;
+        int threaded = !search_threaded && w->opts.threads > 1 &&
+                       pthread_create(&tid, NULL, run_index_job, &jobs[1]) == 0;
         run_index_job(&jobs[0]);
         if (!threaded) run_index_job(&jobs[1]);
         else pthread_join(tid, NULL);
@@ -198,9 +237,12 @@ int wpk_build_indexes(wpk_writer *w, wpk_built_index *out, wpk_error *err)
         out->root_branched[ix] = l->branched;
     }
     for (int t = 0; t < NTASKS; t++) wpk_leaves_free(&lb[t]);
-    /* Format 2.3: the search index (a merge's texts are read from its parts). */
-    if (!rc && w->opts.search >= 0 && (!w->placed || w->placed->read))
-        rc = wpk_build_search_index(w, cd, order, root_cctx, out, err);
+    if (search_threaded) pthread_join(search_tid, NULL);
+    else if (with_search && !rc) run_search_job(&sj);
+    if (with_search && !rc && sj.rc) {
+        rc = sj.rc;
+        if (err) *err = sj.err;
+    }
     /* WIKIS and SUMMARY: zstd frames without dictionary, like the roots. */
     wbuf raw = wbuf_new();
     wpk2_err e;
