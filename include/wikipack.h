@@ -46,7 +46,7 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 5
+#define WPK_VERSION_MINOR 6
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
 #define WPK_FORMAT_MINOR 3
@@ -274,6 +274,13 @@ typedef struct wpk_open_opts {
      * reader decompress gigabytes. Default 1024; 32768 or more: no cap
      * beyond zstd's own. */
     uint32_t max_expansion;
+    /* Bytes of decoded search-index pages kept (library 2.6), apart from
+     * the other index pages so that searching does not push out the pages
+     * of lookups, nor lookups the terms of searches: default 64 MiB (256
+     * MiB for wpk_reader_open_url), filled only by searches; none when
+     * cache_pages is -1. A query's terms then cost no decoding the second
+     * time, whatever the archive's size. */
+    uint64_t search_cache_bytes;
 } wpk_open_opts;
 #define WPK_DEFAULT_MAX_EXPANSION 1024u
 /* 32 MiB: 128 blocks of the writer's default 256 KiB, about what libzim
@@ -363,6 +370,11 @@ typedef struct wpk_cache_stats {
     uint64_t page_bytes;        /* at most page_budget */
     uint64_t page_count;        /* at most page_slots */
     uint64_t page_budget, page_slots;
+    /* Library 2.6: entries kept by number (wpk_reader_entry_at reads an
+     * entry again from here, decoding no page), and the search index's
+     * decoded pages (search_cache_bytes). */
+    uint64_t entry_hits, entry_misses, entry_bytes, entry_count;
+    uint64_t search_page_hits, search_page_misses, search_page_bytes, search_page_count, search_page_budget;
 } wpk_cache_stats;
 #define WPK_CACHE_STATS_INIT WPK_STRUCT_INIT_(wpk_cache_stats)
 WPK_API int wpk_reader_cache_stats(const wpk_reader *r, wpk_cache_stats *out);

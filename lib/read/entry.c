@@ -89,6 +89,7 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
         wpk_shared_release(cur_page);
         return wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     }
+    e->bytes = sizeof *e + extra + strings;
     uint64_t *revs = (uint64_t *)(void *)e->strings;
     const char **cat_ptrs = (const char **)(void *)(e->strings + (size_t)x->revision_count * sizeof(uint64_t));
     char *s = e->strings + extra;

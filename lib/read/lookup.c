@@ -11,15 +11,21 @@ void wpk_entry_free(wpk_entry *e)
 int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err)
 {
     *out = NULL;
+    wpk_entry_full *e = wpk_entry_cached(r, n);
+    if (e) {
+        *out = &e->pub;
+        return WPK_OK;
+    }
     wpk_shared *page;
     uint32_t i;
     int rc = wpk_entry_page_of(r, n, &page, &i, err);
     if (rc) return rc;
-    wpk_entry_full *e = NULL;
     rc = wpk_entry_make(r, &wpk_page_of(page)->u.entry, i, &e, err);
     wpk_shared_release(page);
-    if (!rc) *out = &e->pub;
-    return rc;
+    if (rc) return rc;
+    wpk_entry_cache_offer(r, e);
+    *out = &e->pub;
+    return WPK_OK;
 }
 
 int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err)

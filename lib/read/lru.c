@@ -35,6 +35,12 @@ wpk_shared *wpk_shared_new(size_t len)
     return b;
 }
 
+wpk_shared *wpk_shared_ref(wpk_shared *b)
+{
+    atomic_fetch_add(&b->refs, 1);
+    return b;
+}
+
 void wpk_shared_release(wpk_shared *b)
 {
     if (!b || atomic_fetch_sub(&b->refs, 1) != 1) return;

@@ -30,12 +30,21 @@ static void fill_defaults(wpk_open_opts *o)
     /* 64 pages of the writer's 64 KiB, four times over: the count stays
      * the bound for ordinary pages, this one for pages up to the cap. */
     if (!o->page_cache_bytes) o->page_cache_bytes = (uint64_t)16 << 20;
+    /* A million short records make an index of ~60 MB decoded; the terms
+     * of a day's queries, a fraction of it. */
+    if (!o->search_cache_bytes) o->search_cache_bytes = (uint64_t)64 << 20;
 }
 
 /* The caches the options ask for. */
 static int make_caches(wpk_reader *r, wpk_error *err)
 {
     if (r->opts.cache_pages > 0 && !(r->pages = wpk_lru_new(r->opts.page_cache_bytes, (size_t)r->opts.cache_pages)))
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (r->opts.cache_pages > 0 && !(r->entries = wpk_lru_new(WPK_ENTRY_CACHE_BYTES, 0)))
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (r->opts.cache_pages > 0 && !(r->texts = wpk_lru_new(WPK_TEXT_CACHE_BYTES, 0)))
+        return wpk_fail(err, WPK_E_NOMEM, "out of memory");
+    if (r->opts.cache_pages > 0 && !(r->search_pages = wpk_lru_new(r->opts.search_cache_bytes, 0)))
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     if (r->opts.block_cache_bytes && !(r->blocks = wpk_lru_new(r->opts.block_cache_bytes, 0)))
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
@@ -110,6 +119,7 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
     }
     r->src.name = r->name;
     pthread_mutex_init(&r->root_lock, NULL);
+    pthread_mutex_init(&r->analyzer_lock, NULL);
     int rc = open_common(r, opts, err);
     if (!rc) rc = make_caches(r, err);
     if (rc) {
@@ -163,6 +173,7 @@ int wpk_reader_open_url(wpk_reader **out, const char *url, const wpk_open_opts *
      * pages of the writer's 64 KiB are 256 MiB. */
     if (o.cache_pages == 0) o.cache_pages = 4096;
     if (o.page_cache_bytes == 0) o.page_cache_bytes = (uint64_t)256 << 20;
+    if (o.search_cache_bytes == 0) o.search_cache_bytes = (uint64_t)256 << 20;
     wpk_reader *r = NULL;
     rc = open_with(&r, &src, 0, NULL, &o, err);
     if (rc) {
@@ -196,7 +207,11 @@ void wpk_reader_close(wpk_reader *r)
     if (!r) return;
     /* The caches first: decoded pages may hold memory of the reader's. */
     wpk_lru_free(r->pages);
+    wpk_lru_free(r->search_pages);
+    wpk_lru_free(r->entries);
+    wpk_lru_free(r->texts);
     wpk_lru_free(r->blocks);
+    wpk_analyzers_free(r);
     for (uint32_t k = WPK2_PAGE_ENTRY; k <= WPK2_PAGE_CATEGORY; k++) wpk_index_free(&r->idx[k]);
     wpk_index_free(&r->search);
     wpk2_wikis_free(&r->wikis);
@@ -210,6 +225,7 @@ void wpk_reader_close(wpk_reader *r)
     pthread_mutex_destroy(&r->pool_lock);
     pthread_mutex_destroy(&r->dict_lock);
     pthread_mutex_destroy(&r->root_lock);
+    pthread_mutex_destroy(&r->analyzer_lock);
     wpk_free(r->prefix);
     if (r->owns_file) wpk_source_file_close(&r->src);
     if (r->owns_http) wpk_source_http_close(&r->src);

@@ -60,9 +60,10 @@ static int load(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, i
 int wpk_leaf_get(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, wpk_shared **out, wpk_error *err)
 {
     uint64_t abs = idx->base + it->page_offset, tag = wpk_page_tag(it, idx->kind);
-    if (r->pages && (*out = wpk_lru_get(r->pages, abs, tag)) != NULL) return WPK_OK;
+    struct wpk_lru *cache = idx->kind == WPK2_PAGE_TERM ? r->search_pages : r->pages;
+    if (cache && (*out = wpk_lru_get(cache, abs, tag)) != NULL) return WPK_OK;
     int rc = load(r, idx, it, WPK_AUTH_IF_TRUSTED, out, err);
-    if (!rc && r->pages) wpk_lru_put(r->pages, abs, tag, *out);
+    if (!rc && cache) wpk_lru_put(cache, abs, tag, *out);
     return rc;
 }
 

@@ -79,6 +79,16 @@ struct wpk_reader {
     struct wpk_run_dict *run_dicts;
     struct wpk_lru *pages;      /* decoded leaves (page_cache.c); NULL when disabled */
     struct wpk_lru *blocks;     /* decompressed blocks (block_cache.c); NULL when disabled */
+    struct wpk_lru *entries;    /* entries by number, as copies (entry_cache.c); NULL when disabled */
+    struct wpk_lru *texts;      /* plain texts of search results (search_text.c); NULL when disabled */
+    struct wpk_lru *search_pages; /* decoded term pages, apart from the others; NULL when disabled */
+    /* Idle query analyzers (analyzer_pool.c): one costs ~190 KB to make. */
+    pthread_mutex_t analyzer_lock;
+    struct wpk_idle_analyzer {
+        struct wpk_analyzer *a;
+        char language[32]; /* as the query asked for it */
+    } analyzers[4];
+    int analyzer_n;
     pthread_mutex_t root_lock;  /* roots and branch pages being decoded */
     pthread_mutex_t pool_lock;
     ZSTD_DCtx *pool[WPK_DCTX_POOL];
@@ -91,6 +101,7 @@ typedef struct wpk_entry_full {
     wpk_entry pub;
     wpk2_block_ref block;     /* offset relative to the DATA region */
     uint64_t offset_in_block;
+    size_t bytes;             /* the whole allocation, for entry_cache.c's copies */
     _Alignas(8) char strings[]; /* revision numbers, category pointers, then strings */
 } wpk_entry_full;
 
@@ -110,6 +121,8 @@ typedef struct wpk_lru wpk_lru;
 /* One reference, held by the caller; NULL when out of memory. */
 wpk_shared *wpk_shared_new(size_t len);
 void wpk_shared_release(wpk_shared *b);
+/* Another reference to b (returned). */
+wpk_shared *wpk_shared_ref(wpk_shared *b);
 /* max_count 0: bounded in cost only. */
 wpk_lru *wpk_lru_new(uint64_t max_bytes, size_t max_count);
 void wpk_lru_free(wpk_lru *c);
@@ -249,8 +262,10 @@ int wpk_leaf_get(wpk_reader *r, const wpk_index *idx, const wpk2_root_item *it, 
  * follow rules this library does not know). */
 int wpk_search_ready(wpk_reader *r, const wpk2_search_params **out, wpk_error *err);
 /* The runs of the term `key` (prefix: of every term starting with it), in
- * term order; a term split across pages gives a run a page. */
-typedef int (*wpk_term_run_fn)(void *ctx, const wpk2_term_page *pg, const wpk2_term_run *run);
+ * term order; a term split across pages gives a run a page. The page
+ * (a wpk_page of kind WPK2_PAGE_TERM) is valid during the call; fn takes
+ * a reference of its own to keep it. */
+typedef int (*wpk_term_run_fn)(void *ctx, wpk_shared *page, const wpk2_term_run *run);
 int wpk_search_terms(wpk_reader *r, const uint8_t *key, size_t len, int prefix, wpk_term_run_fn fn, void *ctx,
                      wpk_error *err);
 /* The same for verify: never from or into the cache, BLAKE2b always
@@ -259,6 +274,26 @@ int wpk_leaf_load_checked(wpk_reader *r, const wpk_index *idx, const wpk2_root_i
                           wpk_error *err);
 /* The codec's context for decoding pages of this reader. */
 wpk2_page_ctx wpk_page_ctx(const wpk_reader *r, const wpk2_root_item *from, const wpk2_alloc *alloc);
+
+/* analyzer_pool.c: an analyzer of `language` for one query, made or
+ * reused (NULL: out of memory), and given back after it. */
+struct wpk_analyzer *wpk_analyzer_take(wpk_reader *r, const char *language);
+void wpk_analyzer_give(wpk_reader *r, const char *language, struct wpk_analyzer *a);
+void wpk_analyzers_free(wpk_reader *r);
+
+/* search_text.c: the plain text of entry `doc` for a search (up to 4 MiB
+ * of its content, made plain), after its title and a blank line when
+ * with_title (phrases are looked for in both, as the index took words from
+ * both); from the reader's cache of them or read. *text is the caller's. */
+int wpk_search_text(wpk_reader *r, uint32_t doc, int with_title, char **text, size_t *len, wpk_error *err);
+#define WPK_TEXT_CACHE_BYTES ((uint64_t)8 << 20)
+
+/* entry_cache.c: entry n from the reader's cache of entries by number, as
+ * a copy of the caller's (NULL: not held; out of memory counts as not
+ * held); and a copy of e offered to it. */
+#define WPK_ENTRY_CACHE_BYTES ((uint64_t)4 << 20)
+wpk_entry_full *wpk_entry_cached(wpk_reader *r, uint64_t n);
+void wpk_entry_cache_offer(wpk_reader *r, const wpk_entry_full *e);
 
 /* dctx_pool.c: decompression contexts, reused. */
 ZSTD_DCtx *wpk_dctx_get(wpk_reader *r);

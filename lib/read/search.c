@@ -1,16 +1,19 @@
 /* search.c - wpk_reader_search: a query's terms looked up in the term pages, its matches scored by BM25, the best named with snippets.
  *
- * Each term's postings are read whole (the pages of that term only) into a
- * list sorted by document, each posting with its share of the score:
- * IDF(term) x (the class's weight + TITLE_WEIGHT when in the title). A
- * term in more documents than the index's COMMON kept only its title
- * postings: it cannot filter, and only adds to those documents' scores.
- * The documents in every filtering list, and in no excluded one, match;
- * the best are kept in a bounded heap. Phrases are checked in the text of
- * the best candidates (the index stores no positions). */
+ * A word's postings are left where the term pages hold them, sorted by
+ * document: its list is the runs of its pages (a reference held on each).
+ * A posting's share of the score comes from its impact byte: IDF(term) x
+ * (the class's weight + TITLE_WEIGHT when in the title). A prefix's terms
+ * are joined into a list of their own, one posting a document. A term in
+ * more documents than the index's COMMON kept only its title postings: it
+ * cannot filter, and only adds to those documents' scores. The documents
+ * in every filtering list, and in no excluded one, match: the shortest
+ * list leads, the others are searched by galloping, so a query costs about
+ * its rarest term's postings whatever the archive's size. The best are
+ * kept in a bounded heap. Phrases are checked in the text of the best
+ * candidates (the index stores no positions). */
 #include "reader_internal.h"
 
-#include "plain.h"
 #include "query.h"
 #include "snippet.h"
 
@@ -22,21 +25,181 @@
 #define PREFIX_TERMS 512u      /* terms a prefix may stand for */
 #define PHRASE_CHECKS 400u     /* candidates whose text is read to check phrases */
 #define QUERY_POSTINGS (4u << 20) /* postings a query gathers, at most (~70 MB): a prefix stops there */
-#define RESULT_TEXT (4u << 20) /* bytes of a result read for its snippet or phrases */
+
+/* Postings in document order: a run of a term page (impacts set: scored
+ * from them with the list's weight), or a prefix's joined postings (each
+ * with its score). */
+typedef struct seg {
+    const uint32_t *doc;
+    const uint8_t *impacts;
+    const float *score, *title; /* a joined prefix's */
+    const uint8_t *title_terms;
+    uint32_t n;
+} seg;
 
 typedef struct plist {
+    seg *segs;
+    uint32_t nsegs, segcap;
+    uint64_t n;        /* postings, all segments */
+    wpk_shared **held; /* the term pages the segments are in */
+    uint32_t nheld, heldcap;
+    double weight;     /* the term's IDF (a word's list) */
+    /* A prefix's postings, joined (plist_settle): the one segment's arrays. */
     uint32_t *doc;
-    float *score;     /* its share of the document's score, the title's included */
-    float *title;     /* the title's part of it (0: not in the title) */
+    float *score, *title;
     uint8_t *title_terms; /* the document's title terms (1..4), 0 not in the title */
-    uint32_t n, cap;
+    uint32_t jn, jcap;
     int filters;      /* a document must be in it (not a common term's title postings) */
     int excluded;
 } plist;
 
+/* Where a list is read: segment s, posting k. */
+typedef struct cursor { uint32_t s, k; } cursor;
+
+/* One posting's part of a document's score. */
+typedef struct share {
+    float score, title;
+    uint8_t title_terms;
+} share;
+
+static share share_at(const plist *l, const wpk2_search_params *p, const seg *g, uint32_t k)
+{
+    share x;
+    if (!g->impacts) {
+        x.score = g->score[k];
+        x.title = g->title[k];
+        x.title_terms = g->title_terms[k];
+        return x;
+    }
+    uint8_t imp = g->impacts[k];
+    uint32_t cls = imp & WPK2_IMPACT_CLASS;
+    double tf = cls < p->classes ? p->weights[cls] / 4096.0 : 0.0;
+    int in_title = (imp & WPK2_IMPACT_TITLE) != 0;
+    double title = in_title ? l->weight * TITLE_WEIGHT : 0.0;
+    x.score = (float)(l->weight * tf + title);
+    x.title = (float)title;
+    x.title_terms = in_title ? (uint8_t)(((imp & WPK2_IMPACT_TITLE_TERMS) >> WPK2_IMPACT_TITLE_SHIFT) + 1) : 0;
+    return x;
+}
+
+static int seg_put(plist *l, seg g)
+{
+    if (l->nsegs == l->segcap) {
+        uint32_t cap = l->segcap ? l->segcap * 2 : 4;
+        seg *s = wpk_realloc(l->segs, cap * sizeof *s);
+        if (!s) return WPK_E_NOMEM;
+        l->segs = s;
+        l->segcap = cap;
+    }
+    l->segs[l->nsegs++] = g;
+    l->n += g.n;
+    return WPK_OK;
+}
+
+/* Hold page (once: a page's runs come one after the other). */
+static int hold(plist *l, wpk_shared *page)
+{
+    if (l->nheld && l->held[l->nheld - 1] == page) return WPK_OK;
+    if (l->nheld == l->heldcap) {
+        uint32_t cap = l->heldcap ? l->heldcap * 2 : 4;
+        wpk_shared **h = wpk_realloc(l->held, cap * sizeof *h);
+        if (!h) return WPK_E_NOMEM;
+        l->held = h;
+        l->heldcap = cap;
+    }
+    l->held[l->nheld++] = wpk_shared_ref(page);
+    return WPK_OK;
+}
+
+static int joined_put(plist *l, uint32_t doc, share x)
+{
+    if (l->jn == l->jcap) {
+        uint32_t cap = l->jcap ? l->jcap * 2 : 256;
+        uint32_t *d = wpk_realloc(l->doc, cap * sizeof *d);
+        if (d) l->doc = d;
+        float *s = d ? wpk_realloc(l->score, cap * sizeof *s) : NULL;
+        if (s) l->score = s;
+        float *t = s ? wpk_realloc(l->title, cap * sizeof *t) : NULL;
+        if (t) l->title = t;
+        uint8_t *tt = t ? wpk_realloc(l->title_terms, cap) : NULL;
+        if (!tt) return WPK_E_NOMEM;
+        l->title_terms = tt;
+        l->jcap = cap;
+    }
+    l->doc[l->jn] = doc;
+    l->score[l->jn] = x.score;
+    l->title[l->jn] = x.title;
+    l->title_terms[l->jn++] = x.title_terms;
+    return WPK_OK;
+}
+
+static void plist_free(plist *l)
+{
+    for (uint32_t i = 0; i < l->nheld; i++) wpk_shared_release(l->held[i]);
+    wpk_free(l->held);
+    wpk_free(l->segs);
+    wpk_free(l->doc);
+    wpk_free(l->score);
+    wpk_free(l->title);
+    wpk_free(l->title_terms);
+    memset(l, 0, sizeof *l);
+}
+
+/* A prefix's posting: its segment and place in it, and its document. */
+typedef struct posting_ref { uint32_t doc, s, k; } posting_ref;
+
+static int by_doc(const void *a, const void *b)
+{
+    const posting_ref *x = a, *y = b;
+    return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+/* A prefix's terms joined: one segment sorted by document, one posting a
+ * document (its best term's share). Each segment was scored with its own
+ * term's weight, kept in weights. */
+static int plist_settle(plist *l, const wpk2_search_params *p, const double *weights)
+{
+    posting_ref *ix = l->n ? wpk_malloc(l->n * sizeof *ix) : NULL;
+    if (l->n && !ix) return WPK_E_NOMEM;
+    uint32_t m = 0;
+    for (uint32_t s = 0; s < l->nsegs; s++)
+        for (uint32_t k = 0; k < l->segs[s].n; k++) ix[m++] = (posting_ref){l->segs[s].doc[k], s, k};
+    if (m) qsort(ix, m, sizeof *ix, by_doc);
+    int rc = WPK_OK;
+    for (uint32_t i = 0; i < m && !rc; i++) {
+        l->weight = weights[ix[i].s];
+        share x = share_at(l, p, &l->segs[ix[i].s], ix[i].k);
+        if (l->jn && l->doc[l->jn - 1] == ix[i].doc) {
+            if (x.score > l->score[l->jn - 1]) { /* the best of its terms stands for the prefix */
+                l->score[l->jn - 1] = x.score;
+                l->title[l->jn - 1] = x.title;
+                l->title_terms[l->jn - 1] = x.title_terms;
+            }
+            continue;
+        }
+        rc = joined_put(l, ix[i].doc, x);
+    }
+    wpk_free(ix);
+    if (rc) return rc;
+    /* The pages are no longer needed: the joined arrays are the list. */
+    for (uint32_t i = 0; i < l->nheld; i++) wpk_shared_release(l->held[i]);
+    l->nheld = 0;
+    l->nsegs = 0;
+    l->n = 0;
+    return seg_put(l, (seg){l->doc, NULL, l->score, l->title, l->title_terms, l->jn});
+}
+
+static double idf(const wpk2_search_params *p, uint64_t df)
+{
+    double n = (double)p->documents, d = (double)df;
+    return log(1.0 + (n - d + 0.5) / (d + 0.5));
+}
+
 typedef struct run_ctx {
     plist *l;
     const wpk2_search_params *p;
+    double *weights;     /* a prefix's: by segment, its term's IDF */
+    uint32_t wcap;
     uint32_t terms;   /* distinct terms met (prefix) */
     uint8_t last[WPK2_TERM_MAX]; /* the last term met: a split term's runs come one after the other */
     size_t last_len;
@@ -49,82 +212,7 @@ typedef struct run_ctx {
     int too_many;
 } run_ctx;
 
-static int plist_put(plist *l, uint32_t doc, float score, float title, uint8_t title_terms)
-{
-    if (l->n == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 256;
-        uint32_t *d = wpk_realloc(l->doc, cap * sizeof *d);
-        if (d) l->doc = d;
-        float *s = d ? wpk_realloc(l->score, cap * sizeof *s) : NULL;
-        if (s) l->score = s;
-        float *t = s ? wpk_realloc(l->title, cap * sizeof *t) : NULL;
-        if (t) l->title = t;
-        uint8_t *tt = t ? wpk_realloc(l->title_terms, cap) : NULL;
-        if (!tt) return WPK_E_NOMEM;
-        l->title_terms = tt;
-        l->cap = cap;
-    }
-    l->doc[l->n] = doc;
-    l->score[l->n] = score;
-    l->title[l->n] = title;
-    l->title_terms[l->n++] = title_terms;
-    return WPK_OK;
-}
-
-static void plist_free(plist *l)
-{
-    wpk_free(l->doc);
-    wpk_free(l->score);
-    wpk_free(l->title);
-    wpk_free(l->title_terms);
-}
-
-static int by_doc(const void *a, const void *b, void *ctx)
-{
-    const plist *l = ctx;
-    uint32_t x = l->doc[*(const uint32_t *)a], y = l->doc[*(const uint32_t *)b];
-    return x < y ? -1 : x > y;
-}
-
-/* A prefix's lists joined: sorted by document, one posting a document
- * (its best term's score). */
-static int plist_settle(plist *l)
-{
-    if (l->n < 2) return WPK_OK;
-    uint32_t *ix = wpk_malloc(l->n * sizeof *ix);
-    plist o = {0};
-    o.filters = l->filters;
-    o.excluded = l->excluded;
-    if (!ix) return WPK_E_NOMEM;
-    for (uint32_t i = 0; i < l->n; i++) ix[i] = i;
-    qsort_r(ix, l->n, sizeof *ix, by_doc, l);
-    int rc = WPK_OK;
-    for (uint32_t i = 0; i < l->n && !rc; i++) {
-        uint32_t k = ix[i];
-        if (o.n && o.doc[o.n - 1] == l->doc[k]) {
-            if (l->score[k] > o.score[o.n - 1]) { /* the best of its terms stands for the prefix */
-                o.score[o.n - 1] = l->score[k];
-                o.title[o.n - 1] = l->title[k];
-                o.title_terms[o.n - 1] = l->title_terms[k];
-            }
-            continue;
-        }
-        rc = plist_put(&o, l->doc[k], l->score[k], l->title[k], l->title_terms[k]);
-    }
-    wpk_free(ix);
-    plist_free(l);
-    *l = o;
-    if (rc) plist_free(l);
-    return rc;
-}
-
-static double idf(const wpk2_search_params *p, uint64_t df)
-{
-    double n = (double)p->documents, d = (double)df;
-    return log(1.0 + (n - d + 0.5) / (d + 0.5));
-}
-
-static int take_run(void *vctx, const wpk2_term_page *pg, const wpk2_term_run *run)
+static int take_run(void *vctx, wpk_shared *page, const wpk2_term_run *run)
 {
     run_ctx *c = vctx;
     int same = c->terms && c->last_len == run->term.len && !memcmp(c->last, run->term.p, run->term.len);
@@ -149,17 +237,18 @@ static int take_run(void *vctx, const wpk2_term_page *pg, const wpk2_term_run *r
     *c->budget -= run->count;
     if (run->docs > c->p->common) c->common = 1;
     else c->l->filters = 1;
-    double w = idf(c->p, run->docs);
-    for (uint32_t k = run->first; k < run->first + run->count; k++) {
-        uint8_t imp = pg->impacts[k];
-        uint32_t cls = imp & WPK2_IMPACT_CLASS;
-        double tf = cls < c->p->classes ? c->p->weights[cls] / 4096.0 : 0.0;
-        int in_title = (imp & WPK2_IMPACT_TITLE) != 0;
-        double title = in_title ? w * TITLE_WEIGHT : 0.0;
-        uint8_t terms = in_title ? (uint8_t)(((imp & WPK2_IMPACT_TITLE_TERMS) >> WPK2_IMPACT_TITLE_SHIFT) + 1) : 0;
-        if (plist_put(c->l, pg->docs[k], (float)(w * tf + title), (float)title, terms)) return WPK_E_NOMEM;
+    c->l->weight = idf(c->p, run->docs);
+    if (c->l->nsegs == c->wcap) { /* a prefix's terms differ in weight */
+        uint32_t cap = c->wcap ? c->wcap * 2 : 4;
+        double *w = wpk_realloc(c->weights, cap * sizeof *w);
+        if (!w) return WPK_E_NOMEM;
+        c->weights = w;
+        c->wcap = cap;
     }
-    return 0;
+    c->weights[c->l->nsegs] = c->l->weight;
+    const wpk2_term_page *pg = &wpk_page_of(page)->u.term;
+    if (hold(c->l, page)) return WPK_E_NOMEM;
+    return seg_put(c->l, (seg){pg->docs + run->first, pg->impacts + run->first, NULL, NULL, NULL, run->count});
 }
 
 /* The postings of one term (or prefix) into l; *common set when a term
@@ -173,23 +262,28 @@ static int term_list(wpk_reader *r, const wpk2_search_params *p, const wpk_qterm
     c.p = p;
     c.budget = budget;
     int rc = wpk_search_terms(r, t->t, t->len, prefix, take_run, &c, err);
-    if (c.corrupt)
+    if (c.corrupt) {
+        wpk_free(c.weights);
         return wpk_fail(err, WPK_E_CORRUPT, "%s: search index: the term \"%.*s\" has more postings than documents, "
                         "or pages that disagree on how many", r->name, (int)c.last_len, (const char *)c.last);
-    if (c.over_budget && !prefix)
+    }
+    if (c.over_budget && !prefix) {
+        wpk_free(c.weights);
         return wpk_fail(err, WPK_E_LIMIT, "%s: search: the query gathers more than %u postings", r->name,
                         QUERY_POSTINGS);
+    }
     /* The first terms of a prefix stand for it, up to the term or posting cap. */
     if (c.too_many || c.over_budget) rc = WPK_OK;
-    if (rc == WPK_E_NOMEM) return wpk_fail(err, rc, "%s: out of memory searching", r->name);
-    if (rc) return rc;
     /* A term that is not in the index filters every document out; a list
      * holding a common term's title postings alone cannot filter. */
     if (!c.terms) l->filters = 1;
     if (c.common) l->filters = 0;
     *common = c.common;
     /* A term split across pages comes in document order; a prefix's terms do not. */
-    return prefix ? plist_settle(l) : WPK_OK;
+    if (!rc && prefix) rc = plist_settle(l, p, c.weights) ? WPK_E_NOMEM : WPK_OK;
+    wpk_free(c.weights);
+    if (rc == WPK_E_NOMEM) return wpk_fail(err, rc, "%s: out of memory searching", r->name);
+    return rc;
 }
 
 typedef struct hit { uint32_t doc; float score; } hit;
@@ -236,26 +330,52 @@ typedef struct doc_score {
     uint8_t title_terms; /* its title's terms (1..4: 4 or more), 0 when no list says */
 } doc_score;
 
-/* Whether doc is in l, moving l's cursor (documents come in order). */
-static int in_list(const plist *l, uint32_t *at, uint32_t doc, doc_score *d)
+/* Move c to the first posting of l at or after doc (documents come in
+ * order: the cursor only moves on), galloping, then halving, within a
+ * segment; 1 when it is doc's. A hostile archive's unordered runs make
+ * documents missed, never a read out of bounds. */
+static int seek(const plist *l, cursor *c, uint32_t doc)
 {
-    while (*at < l->n && l->doc[*at] < doc) (*at)++;
-    if (*at < l->n && l->doc[*at] == doc) {
-        if (d) {
-            d->score += l->score[*at];
-            d->title += l->title[*at];
-            if (l->title_terms[*at]) {
-                d->titled++;
-                d->title_terms = l->title_terms[*at];
-            }
+    while (c->s < l->nsegs) {
+        const seg *g = &l->segs[c->s];
+        if (c->k >= g->n || g->doc[g->n - 1] < doc) {
+            c->s++;
+            c->k = 0;
+            continue;
         }
-        return 1;
+        uint32_t lo = c->k;
+        if (g->doc[lo] >= doc) return g->doc[lo] == doc;
+        /* doc[lo] < doc <= doc[n - 1]: the first at or after doc is in (lo, n - 1]. */
+        uint32_t hi = lo + 1, step = 1;
+        while (hi < g->n - 1 && g->doc[hi] < doc) {
+            lo = hi;
+            step *= 2;
+            hi = step < g->n - 1 - lo ? lo + step : g->n - 1;
+        }
+        while (lo + 1 < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (g->doc[mid] < doc) lo = mid;
+            else hi = mid;
+        }
+        c->k = hi;
+        return g->doc[hi] == doc;
     }
     return 0;
 }
 
+static void add_share(doc_score *d, share x)
+{
+    d->score += x.score;
+    d->title += x.title;
+    if (x.title_terms) {
+        d->titled++;
+        d->title_terms = x.title_terms;
+    }
+}
+
 /* Every matching document into the heap of the best `keep`. */
-static uint64_t match(plist *lists, uint32_t n, hit *heap, uint32_t *nheap, uint32_t keep)
+static uint64_t match(plist *lists, uint32_t n, const wpk2_search_params *p, hit *heap, uint32_t *nheap,
+                      uint32_t keep)
 {
     /* The driver: the shortest filtering list; without one, the shortest
      * list (common terms only: their title postings). */
@@ -267,70 +387,36 @@ static uint64_t match(plist *lists, uint32_t n, hit *heap, uint32_t *nheap, uint
         if (!lists[i].excluded) driver = (int)i;
     for (uint32_t i = 0; i < n && !any_filter; i++)
         if (!lists[i].excluded && lists[i].n < lists[driver].n) driver = (int)i;
-    uint32_t at[WPK_QUERY_MAX_TERMS] = {0};
+    if (driver < 0) return 0;
+    cursor at[WPK_QUERY_MAX_TERMS];
+    memset(at, 0, sizeof at);
     uint64_t matches = 0;
     const plist *d = &lists[driver];
-    for (uint32_t k = 0; k < d->n; k++) {
-        uint32_t doc = d->doc[k];
-        doc_score s = {0, 0, 0, 0};
-        int ok = 1;
-        for (uint32_t i = 0; i < n && ok; i++) {
-            const plist *l = &lists[i];
-            int in = in_list(l, &at[i], doc, l->excluded ? NULL : &s);
-            if (l->excluded ? in : !in && (l->filters || !any_filter)) ok = 0;
+    for (uint32_t s = 0; s < d->nsegs; s++) {
+        const seg *g = &d->segs[s];
+        for (uint32_t k = 0; k < g->n; k++) {
+            uint32_t doc = g->doc[k];
+            doc_score sc = {0, 0, 0, 0};
+            int ok = 1;
+            for (uint32_t i = 0; i < n && ok; i++) {
+                const plist *l = &lists[i];
+                int in = (int)i == driver ? 1 : seek(l, &at[i], doc);
+                if (in && !l->excluded) {
+                    const seg *lg = (int)i == driver ? g : &l->segs[at[i].s];
+                    add_share(&sc, share_at(l, p, lg, (int)i == driver ? k : at[i].k));
+                }
+                if (l->excluded ? in : !in && (l->filters || !any_filter)) ok = 0;
+            }
+            if (!ok) continue;
+            matches++;
+            /* The query's words make up the whole title: its title counts
+             * twice ("phosphate" before "calcium phosphate"). A title of 4
+             * or more terms is never whole: the index does not say how many. */
+            if (sc.title_terms && sc.title_terms < 4 && sc.titled >= sc.title_terms) sc.score += sc.title;
+            heap_push(heap, nheap, keep, (hit){doc, sc.score});
         }
-        if (!ok) continue;
-        matches++;
-        /* The query's words make up the whole title: its title counts
-         * twice ("phosphate" before "calcium phosphate"). A title of 4 or
-         * more terms is never whole: the index does not say how many. */
-        if (s.title_terms && s.title_terms < 4 && s.titled >= s.title_terms) s.score += s.title;
-        heap_push(heap, nheap, keep, (hit){doc, s.score});
     }
     return matches;
-}
-
-/* Up to cap bytes of an entry's content. */
-typedef struct sink { char *p; size_t n, cap; } sink;
-static int sink_put(void *ctx, const void *p, size_t n)
-{
-    sink *s = ctx;
-    size_t take = n < s->cap - s->n ? n : s->cap - s->n;
-    memcpy(s->p + s->n, p, take);
-    s->n += take;
-    return s->n == s->cap; /* enough: stop */
-}
-
-/* The plain text of entry `doc` (up to RESULT_TEXT bytes of its content),
- * after its title and a blank line when with_title (phrases are looked
- * for in both, as the index took words from both). */
-static int result_text(wpk_reader *r, uint32_t doc, int with_title, char **text, size_t *len, wpk_error *err)
-{
-    *text = NULL;
-    wpk_entry *e;
-    int rc = wpk_reader_entry_at(r, doc, &e, err);
-    if (rc) return rc;
-    size_t cap = e->size < RESULT_TEXT ? (size_t)e->size : RESULT_TEXT;
-    size_t tlen = with_title && e->title ? strlen(e->title) + 2 : 0;
-    sink s = {wpk_malloc(tlen + cap + 1), 0, tlen + cap};
-    if (s.p && tlen) {
-        memcpy(s.p, e->title, tlen - 2);
-        memcpy(s.p + tlen - 2, "\n\n", 2);
-        s.n = tlen;
-    }
-    if (!s.p) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
-    if (!rc && cap) {
-        rc = wpk_reader_read_stream(r, e, sink_put, &s, err);
-        if (rc > 0) rc = WPK_OK; /* stopped once cap bytes were read */
-    }
-    int markup = wpk_markup_of(e->mime);
-    wpk_entry_free(e);
-    /* The title is plain text already; markup ends a line before it. */
-    if (!rc && wpk_plain_text(markup < 0 ? WPK_MARKUP_PLAIN : (wpk_markup)markup, s.p, s.n, tlen + RESULT_TEXT, text,
-                              len))
-        rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
-    wpk_free(s.p);
-    return rc;
 }
 
 static int has_phrase(const wpk_query *q)
@@ -379,7 +465,7 @@ static int check_phrases(wpk_reader *r, wpk_analyzer *a, const wpk_query *q, hit
     for (i = 0; i < *n && kept < want; i++) {
         char *text;
         size_t len;
-        int rc = result_text(r, h[i].doc, 1, &text, &len, err);
+        int rc = wpk_search_text(r, h[i].doc, 1, &text, &len, err);
         if (rc == WPK_E_NOMEM) return rc;
         if (rc) continue; /* an article that cannot be read cannot show it holds the phrase */
         int yes = wpk_text_has_phrases(a, q, text, len);
@@ -405,7 +491,7 @@ static int results_of(wpk_reader *r, wpk_analyzer *a, const wpk_query *q, const 
         if (!snippets) continue;
         char *text;
         size_t len;
-        int rc = result_text(r, h[i].doc, 0, &text, &len, err);
+        int rc = wpk_search_text(r, h[i].doc, 0, &text, &len, err);
         if (rc == WPK_E_NOMEM) return rc;
         if (rc) continue; /* a damaged article: listed, without a snippet */
         rc = wpk_snippet(a, q, text, len, &x->snippet, &x->marks, &x->mark_count);
@@ -450,7 +536,7 @@ static int run(wpk_reader *r, wpk_analyzer *a, const wpk2_search_params *p, wpk_
     hit *heap = rc ? NULL : wpk_malloc(keep * sizeof *heap);
     if (!rc && !heap) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     uint32_t nheap = 0;
-    if (!rc) res->matches = match(lists, n, heap, &nheap, keep);
+    if (!rc) res->matches = match(lists, n, p, heap, &nheap, keep);
     for (uint32_t i = 0; i < n; i++) plist_free(&lists[i]);
     if (!rc) qsort(heap, nheap, sizeof *heap, best_first);
     if (!rc && has_phrase(q)) rc = check_phrases(r, a, q, heap, &nheap, o->offset + limit, &res->matches, err);
@@ -476,14 +562,15 @@ int wpk_reader_search(wpk_reader *r, const char *query, const wpk_search_opts *g
     const wpk2_search_params *p;
     int rc = wpk_search_ready(r, &p, err);
     if (rc) return rc;
-    wpk_analyzer *a = wpk_analyzer_new(o.language && *o.language ? o.language : main_language(r));
+    const char *language = o.language && *o.language ? o.language : main_language(r);
+    wpk_analyzer *a = wpk_analyzer_take(r, language);
     wpk_query *q = wpk_malloc(sizeof *q); /* run() may turn an excluded common word into a text check */
     wpk_search_results *res = wpk_calloc(1, sizeof *res);
     if (!a || !q || !res) rc = wpk_fail(err, WPK_E_NOMEM, "%s: out of memory", r->name);
     char msg[128];
     if (!rc && (rc = wpk_query_parse(a, query, q, msg, sizeof msg)) != 0) rc = wpk_fail(err, rc, "search: %s", msg);
     if (!rc) rc = run(r, a, p, q, &o, res, err);
-    wpk_analyzer_free(a);
+    wpk_analyzer_give(r, language, a);
     wpk_free(q);
     if (rc) {
         wpk_search_results_free(res);

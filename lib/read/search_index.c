@@ -69,7 +69,7 @@ int wpk_search_terms(wpk_reader *r, const uint8_t *key, size_t len, int prefix, 
         for (uint32_t i = 0; i < pg->count && !rc && !done; i++) {
             int c = place(pg->runs[i].term, key, len, prefix);
             if (c > 0) done = 1;
-            else if (c == 0) rc = fn(ctx, pg, &pg->runs[i]);
+            else if (c == 0) rc = fn(ctx, s, &pg->runs[i]);
         }
         wpk_shared_release(s);
         if (!rc && !done) rc = wpk_index_next(r, idx, &pos, &it, err);

@@ -40,7 +40,8 @@ static void test_open_opts(const char *path)
     CHECK(offsetof(wpk_open_opts, page_cache_bytes) > offsetof(wpk_open_opts, block_cache_bytes));
     CHECK(offsetof(wpk_open_opts, trusted_key) >= offsetof(wpk_open_opts, page_cache_bytes) + sizeof(uint64_t));
     CHECK(offsetof(wpk_open_opts, max_expansion) >= offsetof(wpk_open_opts, trusted_key) + sizeof(const uint8_t *));
-    CHECK(sizeof(wpk_open_opts) <= offsetof(wpk_open_opts, max_expansion) + sizeof(uint64_t));
+    CHECK(offsetof(wpk_open_opts, search_cache_bytes) >= offsetof(wpk_open_opts, max_expansion) + sizeof(uint32_t));
+    CHECK(sizeof(wpk_open_opts) == offsetof(wpk_open_opts, search_cache_bytes) + sizeof(uint64_t));
     const uint64_t pages_default = (uint64_t)16 << 20;
 
     open_opts_v1 old;

@@ -290,6 +290,99 @@ static void test_common_and_phrases(void)
     if (!getenv("KEEP")) remove(path);
 }
 
+/* A made-up word the stemmer leaves alone: consonant, vowel, x or z. */
+static void word_of(unsigned k, char out[8])
+{
+    static const char c[] = "bdfgklmnprstv", v[] = "aeiou";
+    out[0] = c[k % 13];
+    out[1] = v[(k / 13) % 5];
+    out[2] = (k / 65) % 2 ? 'x' : 'z';
+    out[3] = (char)('a' + (k / 130) % 26);
+    out[4] = 0;
+}
+
+#define BF_DOCS 2500
+#define BF_WORDS 300
+#define BF_PER_DOC 9
+
+static uint32_t bf_rand(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return (*s >> 8) & 0xFFFFFF;
+}
+
+/* Documents of made-up words in pages of 256 bytes: a word's postings
+ * then span many pages (a run a page), and what a query matches is
+ * counted here by brute force: words, prefixes and exclusions, on one
+ * page and on several. */
+static void test_against_brute_force(void)
+{
+    const char *path = tmp_path("brute.wpk");
+    static uint8_t has[BF_DOCS][BF_WORDS];
+    memset(has, 0, sizeof has);
+    wpk_write_opts o = WPK_WRITE_OPTS_INIT;
+    o.level = 1;
+    o.threads = 1;
+    o.page_size = 256;
+    wpk_writer *w;
+    wpk_error err;
+    CHECK(wpk_writer_create(&w, path, &o, &err) == WPK_OK);
+    uint32_t seed = 7;
+    char p[32], title[32], text[BF_PER_DOC * 8], word[8];
+    for (int i = 0; i < BF_DOCS; i++) {
+        text[0] = 0;
+        for (int k = 0; k < BF_PER_DOC; k++) {
+            /* Skewed: low word numbers are met far more often. */
+            uint32_t a = bf_rand(&seed) % BF_WORDS, b = bf_rand(&seed) % BF_WORDS;
+            unsigned n = a < b ? a : b;
+            word_of(n, word);
+            has[i][n] = 1;
+            strcat(text, word);
+            strcat(text, " ");
+        }
+        snprintf(p, sizeof p, "d%05d.txt", i);
+        snprintf(title, sizeof title, "Doc %d", i);
+        wpk_entry e = WPK_ENTRY_INIT;
+        e.path = p;
+        e.title = title;
+        e.language = "en";
+        CHECK_MSG(wpk_writer_add(w, &e, text, strlen(text), &err) == WPK_OK, "%s", err.message);
+    }
+    CHECK_MSG(wpk_writer_finish(w, NULL, &err) == WPK_OK, "%s", err.message);
+    wpk_writer_free(w);
+    wpk_reader *r;
+    CHECK(wpk_reader_open(&r, path, NULL, &err) == WPK_OK);
+    CHECK_MSG(wpk_reader_verify(r, WPK_VERIFY_FULL, NULL, NULL, NULL, &err) == WPK_OK, "%s", err.message);
+    char query[64], wa[8], wb[8];
+    for (int q = 0; q < 120; q++) {
+        unsigned a = bf_rand(&seed) % BF_WORDS, b = bf_rand(&seed) % BF_WORDS;
+        word_of(a, wa);
+        word_of(b, wb);
+        uint64_t want = 0;
+        int kind = q % 4; /* a word; two words; a word not another; a prefix and a word */
+        for (int i = 0; i < BF_DOCS; i++) {
+            int pre = 0;
+            for (unsigned k = 0; k < BF_WORDS && kind == 3; k++) {
+                char x[8];
+                word_of(k, x);
+                if (has[i][k] && !strncmp(x, wa, 3)) pre = 1;
+            }
+            want += kind == 0 ? has[i][a] : kind == 1 ? has[i][a] && has[i][b] : kind == 2 ? has[i][a] && !has[i][b]
+                                                                                        : pre && has[i][b];
+        }
+        if (kind == 2 && a == b) want = 0;
+        if (kind == 0) snprintf(query, sizeof query, "%s", wa);
+        else if (kind == 1) snprintf(query, sizeof query, "%s %s", wa, wb);
+        else if (kind == 2) snprintf(query, sizeof query, "%s -%s", wa, wb);
+        else snprintf(query, sizeof query, "%.3s* %s", wa, wb);
+        uint64_t got = count_of(r, query, NULL, 10, NULL, 0);
+        CHECK_MSG(got == want, "%s: %llu matches, brute force %llu", query, (unsigned long long)got,
+                  (unsigned long long)want);
+    }
+    wpk_reader_close(r);
+    if (!getenv("KEEP")) remove(path);
+}
+
 /* Every byte of the search pages' region flipped in turn: each search
  * either works or fails cleanly, lookups by path still work. */
 static void test_damage(const char *path)
@@ -354,6 +447,7 @@ int main(int argc, char **argv)
     wpk_reader_close(r);
     test_damage(with);
     test_common_and_phrases();
+    test_against_brute_force();
 
     /* Bytes in the term pages' region that no page owns: verify says so. */
     const char *gap = tmp_path("gap.wpk");
