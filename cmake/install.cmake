@@ -31,6 +31,9 @@ set_target_properties(wikipack_shared PROPERTIES OUTPUT_NAME wikipack EXPORT_NAM
 
 if(TARGET wikipack_cli)
   install(TARGETS wikipack_cli wikipack_serve RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  if(TARGET wikipack_mount)
+    install(TARGETS wikipack_mount RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  endif()
 endif()
 install(TARGETS wikipack wikipack_shared EXPORT wikipack-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -14,5 +14,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libmicrohttpd-dev libmd4c-dev libmd4c-html0-dev chromium chromium-driver python3-selenium \
     libcurl4-openssl-dev libarchive-dev python3 python3-xxhash python3-zstandard python3-nacl zstd clang libclang-rt-dev valgrind \
     bsdutils wrk \
-    python3-dev python3-cffi python3-pytest python3-setuptools python3-pip python3-venv >/dev/null
+    python3-dev python3-cffi python3-pytest python3-setuptools python3-pip python3-venv \
+    libfuse3-dev fuse3 >/dev/null
 echo "dependencies installed"

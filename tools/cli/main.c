@@ -22,6 +22,7 @@ static const char usage[] =
     "  keygen -o NAME                   make a signing key pair: NAME.key, NAME.pub\n"
     "  sign ARCHIVE --key NAME.key      sign the archive (Ed25519)\n"
     "  serve ARCHIVE... [--port N]      read archives in a web browser\n"
+    "  mount ARCHIVE MOUNTPOINT         show an archive as a read-only folder (FUSE)\n"
     "\n"
     "ARCHIVE may be a file or an http:// or https:// URL (read with Range requests).\n"
     "Run 'wikipack COMMAND --help' for a command's options.\n"
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     };
     /* A program of its own: its web server libraries would slow every start. */
     if (!strcmp(cmd, "serve")) return cli_run_helper("wikipack-serve", argv + 1);
+    if (!strcmp(cmd, "mount")) return cli_run_helper("wikipack-mount", argv + 1); /* libfuse3 */
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
     cli_error("unknown command \"%s\" (try 'wikipack --help')", cmd);

@@ -1,0 +1,129 @@
+/* mount_tree.c - folders of an archive found without an index of folders: the entries are in path order, so a folder's entries are one run of them, found by binary search. */
+#include "mount.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *mnt_path(mnt *m, uint64_t n)
+{
+    wpk_entry *e;
+    wpk_error err;
+    if (n >= m->count || wpk_reader_entry_at(m->r, n, &e, &err)) return NULL;
+    char *p = strdup(e->path);
+    wpk_entry_free(e);
+    return p;
+}
+
+/* -1, 0, 1 as path compares with key[0, len), bytes unsigned. */
+static int compare(const char *path, const char *key, size_t len)
+{
+    size_t pl = strlen(path), n = pl < len ? pl : len;
+    int c = memcmp(path, key, n);
+    if (c) return c < 0 ? -1 : 1;
+    return pl < len ? -1 : pl > len;
+}
+
+uint64_t mnt_lower_bound(mnt *m, const char *key, size_t len)
+{
+    uint64_t lo = 0, hi = m->count;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        char *p = mnt_path(m, mid);
+        if (!p) return m->count; /* unreadable: as if past the end */
+        int c = compare(p, key, len);
+        free(p);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+int mnt_is_dir(mnt *m, const char *dir)
+{
+    if (!*dir) return 1;
+    size_t len = strlen(dir);
+    char *key = malloc(len + 2);
+    if (!key) return 0;
+    memcpy(key, dir, len);
+    key[len] = '/';
+    key[len + 1] = 0;
+    uint64_t n = mnt_lower_bound(m, key, len + 1);
+    char *p = mnt_path(m, n);
+    int yes = p && !strncmp(p, key, len + 1);
+    free(p);
+    free(key);
+    return yes;
+}
+
+int mnt_next_child(mnt *m, const char *prefix, uint64_t *n, char *name, size_t cap, int *is_dir)
+{
+    size_t plen = strlen(prefix);
+    while (*n < m->count) {
+        char *p = mnt_path(m, *n);
+        if (!p) return 0;
+        if (strncmp(p, prefix, plen)) {
+            free(p);
+            return 0; /* past the folder */
+        }
+        const char *rest = p + plen, *slash = strchr(rest, '/');
+        size_t k = slash ? (size_t)(slash - rest) : strlen(rest);
+        if (k == 0 || k >= cap) { /* not a name a file system can show */
+            free(p);
+            (*n)++;
+            continue;
+        }
+        memcpy(name, rest, k);
+        name[k] = 0;
+        *is_dir = slash != NULL;
+        if (!slash) {
+            (*n)++;
+        } else {
+            /* Past the subfolder: the first path after "prefix/name/...",
+             * which is at or after "prefix/name0" ('0' follows '/'). */
+            size_t klen = plen + k + 1;
+            char *key = malloc(klen + 1);
+            if (!key) {
+                free(p);
+                return 0;
+            }
+            memcpy(key, p, plen + k);
+            key[plen + k] = '0';
+            key[klen] = 0;
+            uint64_t next = mnt_lower_bound(m, key, klen);
+            *n = next > *n ? next : *n + 1;
+            free(key);
+        }
+        free(p);
+        return 1;
+    }
+    return 0;
+}
+
+int mnt_title_to_name(const char *title, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (const char *s = title; *s; s++) {
+        const char *put = *s == '/' ? "%2F" : *s == '%' ? "%25" : NULL;
+        size_t n = put ? 3 : 1;
+        if (k + n >= cap) return 0;
+        if (put) memcpy(out + k, put, 3);
+        else out[k] = *s;
+        k += n;
+    }
+    out[k] = 0;
+    return k > 0 && strcmp(out, ".") && strcmp(out, "..");
+}
+
+int mnt_name_to_title(const char *name, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (const char *s = name; *s; s++) {
+        if (k + 1 >= cap) return 0;
+        if (!strncmp(s, "%2F", 3)) out[k++] = '/', s += 2;
+        else if (!strncmp(s, "%25", 3)) out[k++] = '%', s += 2;
+        else out[k++] = *s;
+    }
+    out[k] = 0;
+    return 1;
+}
