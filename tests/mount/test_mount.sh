@@ -1,8 +1,8 @@
 #!/bin/bash
 # test_mount.sh WIKIPACK SAMPLES SCRATCH - `wikipack mount`: the mounted tree
 # is what `extract` writes (diff -r), grep and the by-id/by-title views work,
-# fusermount3 -u and Ctrl-C unmount it, and a damaged archive's damaged
-# files fail with EIO while the others still read.
+# fusermount3 -u and Ctrl-C unmount it, a URL mounts too, and a damaged
+# archive's damaged files fail with EIO while the others still read.
 set -uo pipefail
 WPK=$1 SAMPLES=$2 S=$3
 fail=0
@@ -44,6 +44,21 @@ target=$(readlink "$S/m1/by-title/$title")
 [ ! -e "$S/m1/no-such-file" ] && ok "a missing path is ENOENT" || bad "missing path"
 touch "$S/m1/new" 2>/dev/null && bad "a write was accepted" || ok "read-only"
 fusermount3 -u "$S/m1" && ! mountpoint -q "$S/m1" && ok "fusermount3 -u unmounts" || bad "unmount"
+
+# An archive on a web server, read by Range requests (tests/cli/http_test_server.py).
+HERE=$(cd "$(dirname "$0")" && pwd)
+python3 "$HERE/../cli/http_test_server.py" "$S/a.wpk" --port-file "$S/port" 2>"$S/server.log" &
+server=$!
+for _ in $(seq 50); do [ -s "$S/port" ] && break; sleep 0.1; done
+mkdir -p "$S/m4"
+if "$WPK" mount "http://127.0.0.1:$(cat "$S/port")/a.wpk" "$S/m4" &&
+   diff -r --exclude=by-id --exclude=by-title "$S/x" "$S/m4" >/dev/null; then
+    ok "a URL mounted: the same tree and bytes (HTTP requests: $(wc -l <"$S/server.log"))"
+else
+    bad "mount a URL"
+fi
+fusermount3 -u "$S/m4"
+kill $server
 
 # In the foreground, Ctrl-C (SIGINT) unmounts and exits 0.
 "$WPK" mount --foreground "$S/a.wpk" "$S/m2" &
