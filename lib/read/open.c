@@ -110,16 +110,17 @@ static int open_with(wpk_reader **out, const wpk_source *src, int owns_file, con
     else
         r->src = *src;
     r->owns_file = owns_file;
+    /* Every lock before the first failure: wpk_reader_close destroys them all. */
     pthread_mutex_init(&r->pool_lock, NULL);
     pthread_mutex_init(&r->dict_lock, NULL);
+    pthread_mutex_init(&r->root_lock, NULL);
+    pthread_mutex_init(&r->analyzer_lock, NULL);
     r->name = wpk_strdup(r->src.name ? r->src.name : "(archive)");
     if (!r->name) {
         wpk_reader_close(r);
         return wpk_fail(err, WPK_E_NOMEM, "out of memory");
     }
     r->src.name = r->name;
-    pthread_mutex_init(&r->root_lock, NULL);
-    pthread_mutex_init(&r->analyzer_lock, NULL);
     int rc = open_common(r, opts, err);
     if (!rc) rc = make_caches(r, err);
     if (rc) {

@@ -60,6 +60,25 @@ fi
 fusermount3 -u "$S/m4"
 kill $server
 
+# A file over 16 MiB is streamed, not read whole: in order, and at random
+# offsets (each a step back or forward of the stream).
+mkdir -p "$S/big" "$S/m5"
+python3 -c "
+import random, sys
+random.seed(1)
+w = ['alpha', 'beta', 'gamma', 'python', 'wiki', 'omega']
+with open(sys.argv[1], 'w') as f:
+    for i in range(300000): f.write(' '.join(random.choice(w) for _ in range(10)) + ' %d\n' % i)" "$S/big/big.txt"
+"$WPK" pack -q --fast -o "$S/big.wpk" "$S/big" && "$WPK" mount "$S/big.wpk" "$S/m5" || bad "mount a large file"
+cmp -s "$S/big/big.txt" "$S/m5/big.txt" && ok "a $(stat -c %s "$S/big/big.txt")-byte file reads in order" || bad "large file in order"
+python3 -c "
+import os, random, sys
+a = open(sys.argv[1], 'rb').read(); f = os.open(sys.argv[2], os.O_RDONLY)
+random.seed(2)
+wrong = sum(os.pread(f, n, o) != a[o:o + n] for o, n in ((random.randrange(len(a)), random.randrange(1, 300000)) for _ in range(100)))
+sys.exit(wrong)" "$S/big/big.txt" "$S/m5/big.txt" && ok "and at 100 random offsets" || bad "large file at random offsets"
+fusermount3 -u "$S/m5"
+
 # In the foreground, Ctrl-C (SIGINT) unmounts and exits 0.
 "$WPK" mount --foreground "$S/a.wpk" "$S/m2" &
 pid=$!

@@ -17,19 +17,22 @@
 typedef struct mnt {
     wpk_reader *r;
     uint64_t count;     /* entries */
+    uint64_t wikis;     /* in the wiki table: with two or more, IDs and titles may repeat */
     int64_t opened;     /* when mounted: the folders' times */
 } mnt;
 
-/* mount_tree.c: entries in path order. */
-/* The path of entry n into a new string (NULL: out of range or unreadable). */
-char *mnt_path(mnt *m, uint64_t n);
-/* The first entry whose path is at or after key[0, len) in byte order. */
-uint64_t mnt_lower_bound(mnt *m, const char *key, size_t len);
-/* 1 when some entry's path starts with dir + '/' (dir "" is the root). */
+/* mount_tree.c: entries in path order. Each returns -EIO when an entry
+ * page it reads is damaged (-ENOMEM out of memory), so that a damaged
+ * index fails the call, never looks like a missing folder. */
+/* The path of entry n (< count) into a new string *out. */
+int mnt_path(mnt *m, uint64_t n, char **out);
+/* *out: the first entry whose path is at or after key[0, len) in byte order. */
+int mnt_lower_bound(mnt *m, const char *key, size_t len, uint64_t *out);
+/* 1 when some entry's path starts with dir + '/' (dir "" is the root), else 0. */
 int mnt_is_dir(mnt *m, const char *dir);
 /* The next child of folder `prefix` (its path and a '/', or "" for the
  * root) at or after entry *n: its name into name (cap bytes), *is_dir, and
- * *n moved past it (past a folder's whole subtree). 0 at the end. */
+ * *n moved past it (past a folder's whole subtree); 1, or 0 at the end. */
 int mnt_next_child(mnt *m, const char *prefix, uint64_t *n, char *name, size_t cap, int *is_dir);
 /* A title as a file name and back ('/' <-> %2F, '%' <-> %25); into out (cap bytes), 0 when it does not fit. */
 int mnt_title_to_name(const char *title, char *out, size_t cap);

@@ -92,7 +92,8 @@ static int op_getattr(const char *path, struct stat *st, struct fuse_file_info *
         return 0;
     }
     if (rc != WPK_E_NOTFOUND) return errno_of(rc);
-    if (!mnt_is_dir(m, path + 1)) return -ENOENT;
+    int dir = mnt_is_dir(m, path + 1);
+    if (dir <= 0) return dir < 0 ? dir : -ENOENT;
     dir_stat(m, st);
     return 0;
 }
@@ -107,6 +108,22 @@ static int op_readlink(const char *path, char *buf, size_t size)
     return 0;
 }
 
+/* Whether the view's name for entry n leads back to it: with several
+ * wikis, two articles may share a page ID or a title, and the name leads
+ * to the first (listed once, never twice). */
+static int leads_here(mnt *m, int by_id, const wpk_entry *e)
+{
+    if (m->wikis < 2) return 1;
+    wpk_entry *found;
+    wpk_error err;
+    int rc = by_id ? wpk_reader_find_by_id(m->r, e->page_id, &found, &err)
+                   : wpk_reader_find_by_title(m->r, e->title, &found, &err);
+    if (rc) return 0;
+    int yes = found->entry_number == e->entry_number;
+    wpk_entry_free(found);
+    return yes;
+}
+
 /* by-id/ and by-title/: every current article, from entry `from` on. */
 static int list_view(mnt *m, int by_id, void *buf, fuse_fill_dir_t fill, uint64_t from)
 {
@@ -118,6 +135,7 @@ static int list_view(mnt *m, int by_id, void *buf, fuse_fill_dir_t fill, uint64_
         int show = !e->is_revision;
         if (by_id) show = show && e->has_page_id && snprintf(name, sizeof name, "%llu", (unsigned long long)e->page_id) > 0;
         else show = show && e->title && mnt_title_to_name(e->title, name, sizeof name);
+        show = show && leads_here(m, by_id, e);
         wpk_entry_free(e);
         if (show && fill(buf, name, NULL, (off_t)(n + 1 + OFFSET_BASE), 0)) return 0;
     }
@@ -143,10 +161,12 @@ static int op_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t o
     if (!prefix) return -ENOMEM;
     if (!root) snprintf(prefix, plen + 1, "%s/", path + 1);
     else prefix[0] = 0;
-    uint64_t n = from == UINT64_MAX ? mnt_lower_bound(m, prefix, plen) : from;
+    uint64_t n = from;
+    int rc = from == UINT64_MAX ? mnt_lower_bound(m, prefix, plen, &n) : 0;
     char name[NAME_MAX_BYTES];
     int is_dir;
-    while (mnt_next_child(m, prefix, &n, name, sizeof name, &is_dir)) {
+    while (!rc && (rc = mnt_next_child(m, prefix, &n, name, sizeof name, &is_dir)) == 1) {
+        rc = 0;
         if (root && (!strcmp(name, "by-id") || !strcmp(name, "by-title"))) continue; /* shadowed by the views */
         struct stat st;
         memset(&st, 0, sizeof st);
@@ -154,11 +174,15 @@ static int op_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t o
         if (fill(buf, name, &st, (off_t)(n + OFFSET_BASE), 0)) break;
     }
     free(prefix);
-    return 0;
+    return rc < 0 ? rc : 0; /* a damaged entry page: EIO, not a shorter folder */
 }
 
 /* An open file: its entry, and its content read whole (small files) or
- * as a stream followed in order (large ones). */
+ * as a stream followed in order (large ones), with the last WINDOW bytes
+ * it gave kept: the kernel's read-ahead requests may come a little out of
+ * order, and a step back must not decompress the file again from its
+ * start. */
+#define WINDOW (1u << 20)
 typedef struct open_file {
     pthread_mutex_t lock;
     wpk_entry *e;
@@ -166,6 +190,8 @@ typedef struct open_file {
     int loaded;
     wpk_content *stream;
     uint64_t at;             /* the stream's position */
+    uint8_t *window;         /* the stream's bytes [at - window_len, at) */
+    size_t window_len;
 } open_file;
 
 static int op_open(const char *path, struct fuse_file_info *fi)
@@ -186,28 +212,57 @@ static int op_open(const char *path, struct fuse_file_info *fi)
     return 0;
 }
 
+/* Bytes the stream gave, into the window (the newest WINDOW of them). */
+static void keep(open_file *f, const char *p, size_t n)
+{
+    if (n >= WINDOW) {
+        memcpy(f->window, p + n - WINDOW, WINDOW);
+        f->window_len = WINDOW;
+        return;
+    }
+    if (f->window_len + n > WINDOW) {
+        size_t drop = f->window_len + n - WINDOW;
+        memmove(f->window, f->window + drop, f->window_len - drop);
+        f->window_len -= drop;
+    }
+    memcpy(f->window + f->window_len, p, n);
+    f->window_len += n;
+}
+
 static int read_stream(mnt *m, open_file *f, char *buf, size_t size, uint64_t off)
 {
     wpk_error err;
-    if (f->stream && off < f->at) { /* backwards: from the start again */
+    if (!f->window && !(f->window = malloc(WINDOW))) return -ENOMEM;
+    size_t done = 0;
+    /* From the window: a step back, or the start of a read it holds. */
+    if (f->stream && off < f->at && off >= f->at - f->window_len) {
+        size_t from = f->window_len - (size_t)(f->at - off);
+        done = f->window_len - from < size ? f->window_len - from : size;
+        memcpy(buf, f->window + from, done);
+        off += done;
+    }
+    if (done == size) return (int)done;
+    if (f->stream && off < f->at) { /* further back: from the start again */
         wpk_content_close(f->stream);
         f->stream = NULL;
     }
     if (!f->stream) {
         if (wpk_reader_open_content(m->r, f->e, &f->stream, &err)) return -EIO;
         f->at = 0;
+        f->window_len = 0;
     }
     char skip[65536];
     while (f->at < off) {
         size_t want = off - f->at < sizeof skip ? (size_t)(off - f->at) : sizeof skip, got;
         if (wpk_content_read(f->stream, skip, want, &got, &err) || !got) return -EIO;
+        keep(f, skip, got);
         f->at += got;
     }
-    size_t done = 0;
     while (done < size) {
         size_t got;
         if (wpk_content_read(f->stream, buf + done, size - done, &got, &err)) return -EIO;
         if (!got) break;
+        keep(f, buf + done, got);
         done += got;
         f->at += got;
     }
@@ -251,6 +306,7 @@ static int op_release(const char *path, struct fuse_file_info *fi)
     (void)path;
     open_file *f = (open_file *)(uintptr_t)fi->fh;
     if (f->stream) wpk_content_close(f->stream);
+    free(f->window);
     wpk_free(f->whole);
     wpk_entry_free(f->e);
     pthread_mutex_destroy(&f->lock);

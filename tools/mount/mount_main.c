@@ -65,7 +65,7 @@ int mount_cmd(int argc, char **argv)
     if (code) return code;
     wpk_archive_info info = WPK_ARCHIVE_INFO_INIT;
     wpk_reader_info(r, &info);
-    mnt m = {r, info.entry_count, (int64_t)time(NULL)};
+    mnt m = {r, info.entry_count, info.wiki_count, (int64_t)time(NULL)};
     int rc = mnt_run(&m, mountpoint, foreground, debug);
     wpk_reader_close(r);
     /* fuse_main: 1 to 7, the mount could not be made (FUSE said why); 8

@@ -1,18 +1,20 @@
 /* mount_tree.c - folders of an archive found without an index of folders: the entries are in path order, so a folder's entries are one run of them, found by binary search. */
 #include "mount.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-char *mnt_path(mnt *m, uint64_t n)
+int mnt_path(mnt *m, uint64_t n, char **out)
 {
     wpk_entry *e;
     wpk_error err;
-    if (n >= m->count || wpk_reader_entry_at(m->r, n, &e, &err)) return NULL;
-    char *p = strdup(e->path);
+    *out = NULL;
+    if (wpk_reader_entry_at(m->r, n, &e, &err)) return -EIO; /* a damaged entry page */
+    *out = strdup(e->path);
     wpk_entry_free(e);
-    return p;
+    return *out ? 0 : -ENOMEM;
 }
 
 /* -1, 0, 1 as path compares with key[0, len), bytes unsigned. */
@@ -24,33 +26,36 @@ static int compare(const char *path, const char *key, size_t len)
     return pl < len ? -1 : pl > len;
 }
 
-uint64_t mnt_lower_bound(mnt *m, const char *key, size_t len)
+int mnt_lower_bound(mnt *m, const char *key, size_t len, uint64_t *out)
 {
     uint64_t lo = 0, hi = m->count;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        char *p = mnt_path(m, mid);
-        if (!p) return m->count; /* unreadable: as if past the end */
+        char *p;
+        int rc = mnt_path(m, mid, &p);
+        if (rc) return rc;
         int c = compare(p, key, len);
         free(p);
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
-    return lo;
+    *out = lo;
+    return 0;
 }
 
 int mnt_is_dir(mnt *m, const char *dir)
 {
     if (!*dir) return 1;
     size_t len = strlen(dir);
-    char *key = malloc(len + 2);
-    if (!key) return 0;
+    char *key = malloc(len + 2), *p = NULL;
+    if (!key) return -ENOMEM;
     memcpy(key, dir, len);
     key[len] = '/';
     key[len + 1] = 0;
-    uint64_t n = mnt_lower_bound(m, key, len + 1);
-    char *p = mnt_path(m, n);
-    int yes = p && !strncmp(p, key, len + 1);
+    uint64_t n;
+    int rc = mnt_lower_bound(m, key, len + 1, &n);
+    if (!rc && n < m->count) rc = mnt_path(m, n, &p);
+    int yes = rc ? rc : p && !strncmp(p, key, len + 1);
     free(p);
     free(key);
     return yes;
@@ -60,8 +65,9 @@ int mnt_next_child(mnt *m, const char *prefix, uint64_t *n, char *name, size_t c
 {
     size_t plen = strlen(prefix);
     while (*n < m->count) {
-        char *p = mnt_path(m, *n);
-        if (!p) return 0;
+        char *p;
+        int rc = mnt_path(m, *n, &p);
+        if (rc) return rc;
         if (strncmp(p, prefix, plen)) {
             free(p);
             return 0; /* past the folder */
@@ -83,16 +89,20 @@ int mnt_next_child(mnt *m, const char *prefix, uint64_t *n, char *name, size_t c
              * which is at or after "prefix/name0" ('0' follows '/'). */
             size_t klen = plen + k + 1;
             char *key = malloc(klen + 1);
-            if (!key) {
-                free(p);
-                return 0;
+            uint64_t next = 0;
+            rc = key ? 0 : -ENOMEM;
+            if (!rc) {
+                memcpy(key, p, plen + k);
+                key[plen + k] = '0';
+                key[klen] = 0;
+                rc = mnt_lower_bound(m, key, klen, &next);
             }
-            memcpy(key, p, plen + k);
-            key[plen + k] = '0';
-            key[klen] = 0;
-            uint64_t next = mnt_lower_bound(m, key, klen);
-            *n = next > *n ? next : *n + 1;
             free(key);
+            if (rc) {
+                free(p);
+                return rc;
+            }
+            *n = next > *n ? next : *n + 1;
         }
         free(p);
         return 1;

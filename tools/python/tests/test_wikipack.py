@@ -24,6 +24,8 @@ DOCS = [
      "text": "# Monty Python\n\nA British comedy group, whose Flying Circus gave Python its name.\n"},
     {"path": "c/boa.txt", "title": "Boa", "page_id": 7, "wiki": "enwiki", "language": "en", "mime": "text/plain",
      "bytes": "A boa is a snake, not a programming language.".encode()},
+    {"path": "c/gone.md", "title": "Gone", "page_id": 9, "wiki": "enwiki", "language": "en", "mime": "text/markdown",
+     "redirect": "Not in this archive", "text": "#REDIRECT [[Not in this archive]]"},
     {"path": "c/py.md", "title": "Py", "page_id": 8, "wiki": "enwiki", "language": "en", "mime": "text/markdown",
      "redirect": "Python (programming language)", "text": "#REDIRECT [[Python (programming language)]]"},
 ]
@@ -61,6 +63,8 @@ def test_lookups(wp):
     assert wp.get(title="Py").path == "a/python.md"
     assert wp.get(title="Py", follow=False).redirect == "Python (programming language)"
     assert wp.get(id=23862, wiki="enwiki").path == "a/python.md"
+    # a redirect whose target is not here: the redirect page itself
+    assert wp.get(title="Gone").path == "c/gone.md"
 
 
 def test_revisions(wp):

@@ -332,6 +332,8 @@ class Archive:
             _raise(rc, err)
         try:
             return self._entry(_lib.wpk_reader_follow, e[0])
+        except NotFound:
+            return art  # its target is not in the archive: the redirect page is what there is
         finally:
             _lib.wpk_entry_free(e[0])
 
