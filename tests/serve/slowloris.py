@@ -7,12 +7,13 @@ both exercised.
 
 usage: slowloris.py HOST PORT ADDRESSES SOCKETS_PER_ADDRESS SECONDS [keep]
 
-Prints how many connections were accepted and still open after the first
-round ("open: N"), keeps trickling until SECONDS have passed, then prints
+Prints how many connections were accepted and still open after the second
+round ("open: N": a socket the server closed may take one more write to
+fail, so the first round alone would count some of them), keeps trickling until SECONDS have passed, then prints
 how many the server had not cut by then ("left: N"). With `keep`, every
 connection the server cuts is opened again at once, as a determined
 attacker would, and the end adds "reopened: N" and the fewest and most
-held at once after the first round ("held: MIN..MAX").
+held at once after the second round ("held: MIN..MAX").
 """
 import socket
 import sys
@@ -43,7 +44,7 @@ def main():
             if s:
                 socks.append((src, s))
     end = time.time() + seconds
-    first = True
+    rounds = 0
     reopened = 0
     held = []
     while time.time() < end:
@@ -62,10 +63,10 @@ def main():
                     alive.append((src, s))
                     reopened += 1
         socks = alive
-        if first:
+        rounds += 1
+        if rounds == 2:
             print("open: %d" % len(socks), flush=True)
-            first = False
-        else:
+        elif rounds > 2:
             held.append(len(socks))
         time.sleep(1)
     print("left: %d" % len(socks), flush=True)
