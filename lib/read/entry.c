@@ -75,10 +75,11 @@ int wpk_entry_make(wpk_reader *r, const wpk2_entry_page *pg, uint32_t i, wpk_ent
     }
     const wpk2_wiki *wiki = x->wiki ? &r->wikis.wikis[x->wiki - 1] : NULL;
     wpk2_str lang = {NULL, 0};
-    int has_lang = 1;
     if (x->ext & WPK2_X_LANGUAGE) lang = x->language;
-    else if (wiki && wiki->language.len) lang = wiki->language;
-    else has_lang = 0;
+    else if (wiki) lang = wiki->language;
+    /* An empty LANGUAGE field says "none" where the wiki has one: no
+     * language, as an entry of a wiki without one has. */
+    int has_lang = lang.len > 0;
     size_t strings = (size_t)x->path.len + x->title.len + lang.len + x->url.len + x->media_type.len + 7 +
                      (wiki ? wiki->name.len : 0) + x->redirect.len + x->contributor.len + x->comment.len + 2;
     for (uint32_t k = 0; k < cats->category_count; k++) strings += (size_t)cats->categories[k].len + 1;
