@@ -576,10 +576,17 @@ static void md_unbracket(md *m)
     if (at + n > o->len) return;
     cut(o, at, n);
     if (o->len == at && at > 0 && (o->buf[at - 1] == ' ' || o->buf[at - 1] == '\n')) {
-        /* "a [](x)": the separator before it is owed again, not written */
-        if (o->buf[at - 1] == ' ') put_space(o);
-        else put_newline(o);
-        o->len--;
+        /* "a [](x)": the separator before it is owed again, not written
+         * (all of it: a paragraph's two newlines stay two, never three). */
+        if (o->buf[at - 1] == ' ') {
+            put_space(o);
+            o->len--;
+            return;
+        }
+        int k = 0;
+        while (o->len > 0 && o->buf[o->len - 1] == '\n') o->len--, k++;
+        o->space = 0;
+        if (o->newlines < k) o->newlines = k > 2 ? 2 : k;
         return;
     }
     /* The separators that met where the brackets were: as put() would have
