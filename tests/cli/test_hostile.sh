@@ -87,10 +87,10 @@ for cmd in "list" "list --revisions" "find ." "info"; do
     if [ "$rc" -eq 0 ] && no_raw_controls "$scratch/out" && no_raw_controls "$scratch/err"; then ok
     else bad "$cmd: exit $rc, or a raw control byte in its output"; fi
 done
-if "$wikipack" list "$S" | grep -qF 'Clear\x1B[2J\x1B[H screen'; then ok
+if "$wikipack" list "$S" | grep -F >/dev/null 'Clear\x1B[2J\x1B[H screen'; then ok
 else bad "list does not show the escape as \\x1B"; fi
-if "$wikipack" list "$S" | grep -qF 'CSI \xC2\x9B31m red'; then ok; else bad "a C1 control (U+009B) not shown as bytes"; fi
-if "$wikipack" list "$S" | grep -qF 'Bad \xFF\xFE bytes \xF8\x88\x80'; then ok; else bad "bytes that are not UTF-8 (F8 leads nothing) not shown as \\xHH"; fi
+if "$wikipack" list "$S" | grep -F >/dev/null 'CSI \xC2\x9B31m red'; then ok; else bad "a C1 control (U+009B) not shown as bytes"; fi
+if "$wikipack" list "$S" | grep -F >/dev/null 'Bad \xFF\xFE bytes \xF8\x88\x80'; then ok; else bad "bytes that are not UTF-8 (F8 leads nothing) not shown as \\xHH"; fi
 "$wikipack" get "$S" --title "nothing like it" >/dev/null 2>"$scratch/err"
 "$wikipack" get "$S" --id 101 >/dev/null 2>>"$scratch/err"
 if no_raw_controls "$scratch/err"; then ok; else bad "get: a raw control byte in its messages"; fi

@@ -3,6 +3,9 @@
 # Builds the binding's extension (cffi, against SOURCE_DIR/include and the
 # libwikipack.so in LIB_DIR) into SCRATCH, then runs its tests with pytest.
 set -euo pipefail
+# Every failing step names itself: a step that fails without a word of its
+# own would otherwise leave ctest with nothing to show.
+trap 'echo "FAIL: test_python.sh: line $LINENO exited with $?" >&2' ERR
 PY=$1 SRC=$2 LIBDIR=$3 CLI=$4 SAMPLES=$5 SCRATCH=$6
 if ! "$PY" -c 'import cffi, pytest' 2>/dev/null; then
     echo "FAIL: $PY lacks cffi or pytest (Debian: python3-cffi python3-pytest; tools/install-deps.sh installs them)" >&2
@@ -17,9 +20,12 @@ cp "$SRC"/tools/python/wikipack/*.py "$SRC"/tools/python/wikipack/py.typed "$SCR
 cd "$SCRATCH"
 # A sanitized build's library needs its runtime loaded first; Python
 # itself keeps memory to the end, which is not the library's leak.
-if ldd "$LIBDIR/libwikipack.so" | grep -q libasan; then
+# (ldd's output is read whole first: grep -q leaving early would give ldd a
+# SIGPIPE, and pipefail would then read the match as no match.)
+deps=$(ldd "$LIBDIR/libwikipack.so")
+if grep -q libasan <<<"$deps"; then
     export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
     export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fi
 WIKIPACK_CLI="$CLI" WIKIPACK_SAMPLES="$SAMPLES" PYTHONPATH="$SCRATCH" \
-    "$PY" -m pytest -q -p no:cacheprovider "$SRC/tools/python/tests"
+    "$PY" -u -X faulthandler -m pytest -q -rfE -p no:cacheprovider "$SRC/tools/python/tests"

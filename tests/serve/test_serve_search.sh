@@ -55,7 +55,7 @@ language: en
 Another article without an index.
 EOF
 NO_SEARCH=
-"$WP" pack --help 2>&1 | grep -q -- --no-search && NO_SEARCH=--no-search
+"$WP" pack --help 2>&1 | grep -- --no-search >/dev/null && NO_SEARCH=--no-search
 "$WP" pack -q $NO_SEARCH -o "$T/plain.wpk" "$T/plain" || { echo "pack plain failed"; exit 1; }
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
