@@ -1,5 +1,6 @@
 /* verify_entries.c - verify's walk of the entry pages: path order and safety across pages, and what the other checks need of each entry. */
 #include "verify_internal.h"
+#include "plain.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,18 @@ static int has_repeat(const uint32_t *revs, uint32_t n, vctx *v)
     return rep;
 }
 
+/* What the search index's documents are (FORMAT.md, "Documents"): the
+ * writer's rule, from what the entry page holds. */
+static int is_document(const wpk2_entry *x)
+{
+    if ((x->ext & (WPK2_X_CURRENT | WPK2_X_REDIRECT)) || !x->size) return 0;
+    char mime[64]; /* wpk_markup_of reads no further than "text/" past 39 bytes */
+    size_t n = x->media_type.len < sizeof mime - 1 ? x->media_type.len : sizeof mime - 1;
+    if (n) memcpy(mime, x->media_type.p, n);
+    mime[n] = 0;
+    return wpk_markup_of(mime) >= 0;
+}
+
 static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)
 {
     wpk_reader *r = v->r;
@@ -63,7 +76,8 @@ static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)
     w->have_prev = 1;
     vent e;
     memset(&e, 0, sizeof e);
-    e.flags = ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0);
+    e.flags = ((x->flags & WPK2_F_HAS_ID) ? V_HAS_ID : 0) | ((x->flags & WPK2_F_HAS_TITLE) ? V_HAS_TITLE : 0) |
+              (is_document(x) ? V_DOCUMENT : 0);
     e.page_id = x->page_id;
     e.title_hash = (x->flags & WPK2_F_HAS_TITLE) ? wpk2_checksum(x->title.p, x->title.len) : 0;
     e.n = (uint32_t)n;

@@ -7,8 +7,9 @@
 
 #define V_NONE UINT32_MAX
 /* vent.flags. V_HAS_ID: the entry carries page_id; V_LISTED (in `older`
- * only): its current version's REVISIONS lists it. */
-enum { V_HAS_ID = 2, V_LISTED = 4, V_HAS_TITLE = 16 };
+ * only): its current version's REVISIONS lists it; V_DOCUMENT: a search
+ * index may name it (a current version, not a redirect, with text). */
+enum { V_HAS_ID = 2, V_LISTED = 4, V_DOCUMENT = 8, V_HAS_TITLE = 16 };
 
 /* Budget of the records verify keeps in memory (spill_sort.h): what the
  * checks across pages need is sorted there, spilled to a temporary file

@@ -33,6 +33,9 @@ extern uint32_t wpk_test_category_budget;
 /* Test hook, 0 in normal use: 3 bytes no page owns after the term pages,
  * for verify to find (a region that is not tiled). */
 extern uint32_t wpk_test_search_gap;
+/* Test hook, 0 in normal use: index every entry with content as a search
+ * document, older versions and redirects too, for verify to refuse. */
+extern uint32_t wpk_test_search_every_entry;
 /* Test hook, 0 in normal use: the number of low bits of the content hash
  * that the writer's duplicate table keeps, so that a test can make
  * different contents collide and see them told apart byte by byte. */
