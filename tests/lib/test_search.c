@@ -45,6 +45,8 @@ static const doc docs[] = {
      "A long limbless reptile, described here at length with many other words that say nothing of the name: "
      "scales, eyes, tongue, jaws, skin, colour, habitat, forest, desert, water, prey, eggs, young, winter, "
      "summer, night, day, sun, shade, rock, tree, grass, river, lake, sea, island, mountain, valley, field.", 7, 5},
+    /* Not text: never a document, whatever words its bytes hold. */
+    {"h.png", "Python logo", "en", "image/png", NULL, "\x89PNG python boa snake", 8, 5},
 };
 
 static void pack(const char *path, int search)
@@ -74,7 +76,7 @@ static void pack(const char *path, int search)
     CHECK_MSG(wpk_writer_finish(w, &st, &err) == WPK_OK, "%s", err.message);
     wpk_writer_free(w);
     if (search == 0 && wpk_test_search_every_entry) {
-        CHECK_MSG(st.search_documents == 8, "%llu documents", (unsigned long long)st.search_documents);
+        CHECK_MSG(st.search_documents == 9, "%llu documents", (unsigned long long)st.search_documents);
     } else if (search == 0) {
         /* Documents: a, b, c, d, f, g (not the older version, not the redirect). */
         CHECK_MSG(st.search_documents == 6, "%llu documents", (unsigned long long)st.search_documents);
@@ -465,19 +467,19 @@ static void test_damage(const char *path)
 }
 
 /* Problems verify reported: which entries postings wrongly named. */
-typedef struct named { int entries[8], others; } named;
+typedef struct named { int entries[9], others; } named;
 
 static void on_problem(void *ctx, const wpk_error *e)
 {
     named *n = ctx;
     const char *at = strstr(e->message, "a posting names entry ");
     unsigned k;
-    if (at && sscanf(at, "a posting names entry %u", &k) == 1 && k < 8) n->entries[k]++;
+    if (at && sscanf(at, "a posting names entry %u", &k) == 1 && k < 9) n->entries[k]++;
     else n->others++;
 }
 
-/* A writer that indexes an older version and a redirect (a test hook):
- * verify names both entries, and no other. */
+/* A writer that indexes an older version, a redirect and an image (a
+ * test hook): verify names those entries, and no other. */
 static void test_postings_name_documents(void)
 {
     const char *path = tmp_path("every-entry.wpk");
@@ -490,9 +492,10 @@ static void test_postings_name_documents(void)
     named n;
     memset(&n, 0, sizeof n);
     CHECK(wpk_reader_verify(r, WPK_VERIFY_QUICK, on_problem, &n, NULL, &err) == WPK_E_CORRUPT);
-    /* Entries in path order: a.md 0, a_old.md 1 (older), ..., e.wiki 5 (redirect). */
-    CHECK_MSG(n.entries[1] > 0 && n.entries[5] > 0, "older version named %d times, redirect %d", n.entries[1],
-              n.entries[5]);
+    /* Entries in path order: a.md 0, a_old.md 1 (older), ..., e.wiki 5
+     * (redirect), f.md 6, g.md 7, h.png 8 (not text). */
+    CHECK_MSG(n.entries[1] > 0 && n.entries[5] > 0 && n.entries[8] > 0, "older version named %d times, redirect %d, "
+              "image %d", n.entries[1], n.entries[5], n.entries[8]);
     for (int k = 0; k < 8; k++)
         if (k != 1 && k != 5) CHECK_MSG(n.entries[k] == 0, "document %d refused", k);
     CHECK_MSG(n.others == 0, "%d other problems", n.others);
