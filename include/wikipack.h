@@ -46,7 +46,7 @@ extern "C" {
  * of format major WPK_FORMAT_MAJOR, whatever its minor version, and refuses
  * those of another major version (1.x archives: "repack it with wikipack 2"). */
 #define WPK_VERSION_MAJOR 2
-#define WPK_VERSION_MINOR 6
+#define WPK_VERSION_MINOR 7
 #define WPK_VERSION_PATCH 0
 #define WPK_FORMAT_MAJOR 2
 #define WPK_FORMAT_MINOR 3
@@ -494,6 +494,13 @@ WPK_API int wpk_reader_leads_to(wpk_reader *r, uint64_t from, uint64_t to, int *
 WPK_API int wpk_reader_current(wpk_reader *r, const wpk_entry *e, wpk_entry **out, wpk_error *err);
 /* The entry at position n (0-based) in path order. */
 WPK_API int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
+/* Library 2.7: into *n, the position in path order of the first entry
+ * whose path is at or after key[0, len) (bytes compared unsigned, a prefix
+ * first), or the entry count when none is. It reads the index's root and
+ * at most one entry page, so walking a folder ("dir/" up to "dir0") costs
+ * two page reads whatever the archive's size, and a damaged page fails
+ * only the keys that fall in it. */
+WPK_API int wpk_reader_path_lower_bound(wpk_reader *r, const char *key, size_t len, uint64_t *n, wpk_error *err);
 WPK_API void wpk_entry_free(wpk_entry *e);
 
 /* Read an entry's content. wpk_reader_read_alloc returns a new buffer

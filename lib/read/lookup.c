@@ -28,26 +28,57 @@ int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *e
     return WPK_OK;
 }
 
-int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err)
+/* The entry page that would hold path k (the last one whose first path is
+ * at or below it; *page NULL when k is below every path), and in *at the
+ * position in it of the first path at or after k. */
+static int path_seek(wpk_reader *r, const wpk_key *k, wpk_shared **page, uint32_t *at, wpk_error *err)
 {
-    *out = NULL;
+    *page = NULL;
+    *at = 0;
     wpk_index *idx = &r->idx[WPK2_PAGE_ENTRY];
     int rc = wpk_index_ready(r, idx, err);
     if (rc) return rc;
-    wpk_key k = {(const uint8_t *)path, strlen(path), 0, 0};
     wpk_leaf_pos pos;
     const wpk2_root_item *it;
-    if ((rc = wpk_index_seek(r, idx, &k, 0, &pos, &it, err)) != 0) return rc;
-    wpk_shared *page = NULL;
-    if (it && (rc = wpk_leaf_get(r, idx, it, &page, err)) != 0) return rc;
-    const wpk2_entry_page *pg = page ? &wpk_page_of(page)->u.entry : NULL;
+    if ((rc = wpk_index_seek(r, idx, k, 0, &pos, &it, err)) != 0) return rc;
+    if (!it) return WPK_OK;
+    if ((rc = wpk_leaf_get(r, idx, it, page, err)) != 0) return rc;
+    const wpk2_entry_page *pg = &wpk_page_of(*page)->u.entry;
     /* Paths strictly increase within a page (checked when it was decoded). */
-    uint32_t lo = 0, hi = pg ? pg->count : 0;
+    uint32_t lo = 0, hi = pg->count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (wpk_bytes_cmp(pg->entries[mid].path.p, pg->entries[mid].path.len, k.p, k.len) < 0) lo = mid + 1;
+        if (wpk_bytes_cmp(pg->entries[mid].path.p, pg->entries[mid].path.len, k->p, k->len) < 0) lo = mid + 1;
         else hi = mid;
     }
+    *at = lo;
+    return WPK_OK;
+}
+
+int wpk_reader_path_lower_bound(wpk_reader *r, const char *key, size_t len, uint64_t *n, wpk_error *err)
+{
+    *n = 0;
+    if (!key && len) return wpk_fail(err, WPK_E_INVALID, "wpk_reader_path_lower_bound: no key");
+    wpk_key k = {(const uint8_t *)key, len, 0, 0};
+    wpk_shared *page;
+    uint32_t at;
+    int rc = path_seek(r, &k, &page, &at, err);
+    if (rc) return rc;
+    /* Past the page's last path: the next page's first, which is above k. */
+    if (page) *n = wpk_page_of(page)->u.entry.first_entry + at;
+    wpk_shared_release(page);
+    return WPK_OK;
+}
+
+int wpk_reader_find_by_path(wpk_reader *r, const char *path, wpk_entry **out, wpk_error *err)
+{
+    *out = NULL;
+    wpk_key k = {(const uint8_t *)path, strlen(path), 0, 0};
+    wpk_shared *page;
+    uint32_t lo;
+    int rc = path_seek(r, &k, &page, &lo, err);
+    if (rc) return rc;
+    const wpk2_entry_page *pg = page ? &wpk_page_of(page)->u.entry : NULL;
     rc = WPK_E_NOTFOUND;
     if (pg && lo < pg->count && !wpk_bytes_cmp(pg->entries[lo].path.p, pg->entries[lo].path.len, k.p, k.len)) {
         wpk_entry_full *e = NULL;

@@ -1098,6 +1098,23 @@ static void test_branched_index(void)
         wpk_entry_free(e);
     }
     CHECK_MSG(bad == 0, "%d lookups through branch pages failed", bad);
+    /* Lower bounds by path, through the branch pages: at each path, just
+     * past it (a byte more, even a NUL), and at a prefix of it. */
+    uint64_t at = 0;
+    for (unsigned i = 0; i < N; i++) {
+        int len = snprintf(path, sizeof path, "b/%05u.md", i);
+        path[len + 1] = 0;
+        if (wpk_reader_path_lower_bound(r, path, (size_t)len, &at, &err) || at != i) bad++;
+        if (wpk_reader_path_lower_bound(r, path, (size_t)len + 1, &at, &err) || at != i + 1) bad++;
+        if (wpk_reader_path_lower_bound(r, path, (size_t)len - 2, &at, &err) || at != i) bad++;
+    }
+    CHECK_MSG(bad == 0, "%d path lower bounds wrong", bad);
+    static const struct { const char *key; uint64_t at; } bounds[] = {
+        {"", 0}, {"a", 0}, {"b/", 0}, {"b/1", 10000}, {"b/11999.md", 11999}, {"b/2", N}, {"c", N}, {"\xff", N},
+    };
+    for (size_t k = 0; k < sizeof bounds / sizeof *bounds; k++)
+        CHECK_MSG(wpk_reader_path_lower_bound(r, bounds[k].key, strlen(bounds[k].key), &at, &err) == 0 &&
+                      at == bounds[k].at, "lower bound of \"%s\": %llu", bounds[k].key, (unsigned long long)at);
     wpk_entry *e = NULL;
     CHECK(wpk_reader_find_by_path(r, "a.md", &e, &err) == WPK_E_NOTFOUND);
     CHECK(wpk_reader_find_by_path(r, "b/99999.md", &e, &err) == WPK_E_NOTFOUND);

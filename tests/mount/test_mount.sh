@@ -13,7 +13,7 @@ cleanup() {
 }
 trap cleanup EXIT
 rm -rf "$S"
-mkdir -p "$S/m1" "$S/m2" "$S/m3" "$S/x"
+mkdir -p "$S/m1" "$S/m2" "$S/m3" "$S/m6" "$S/x"
 if [ ! -w /dev/fuse ] || ! command -v fusermount3 >/dev/null; then
     # What a user gets where FUSE is missing: a clear message, not a crash.
     out=$("$WPK" mount "$SAMPLES/none.wpk" "$S/m1" 2>&1)
@@ -89,30 +89,61 @@ wait "$pid"
 rc=$?
 ! mountpoint -q "$S/m2" && [ $rc = 0 ] && ok "Ctrl-C unmounts (exit $rc)" || bad "Ctrl-C: exit $rc"
 
+flip() { # flip FILE OFFSET: one byte inverted in place
+    local b
+    b=$(od -An -tu1 -j "$2" -N1 "$1")
+    printf "\\$(printf %o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# read_damaged WHAT MOUNTPOINT: every extracted file read through the
+# mount: each reads right or fails with EIO, never wrong; some of each.
+read_damaged() {
+    local what=$1 m=$2 good=0 eio=0 wrong=0 rel out
+    while IFS= read -r f; do
+        rel=${f#"$S/x/"}
+        if out=$(cat "$m/$rel" 2>&1 >"$S/one"); then
+            cmp -s "$S/one" "$f" && good=$((good + 1)) || wrong=$((wrong + 1))
+        elif echo "$out" | grep "Input/output error" >/dev/null; then
+            eio=$((eio + 1))
+        else
+            wrong=$((wrong + 1)); echo "  $rel: $out"
+        fi
+    done < <(find "$S/x" -type f)
+    [ $eio -ge 1 ] && [ $good -ge 1 ] && [ $wrong = 0 ] &&
+        ok "$what: $eio files fail with EIO, $good read right, none wrong" ||
+        bad "$what: $eio EIO, $good right, $wrong wrong or other errors"
+    mountpoint -q "$m" && ok "the mount survives the damaged reads" || bad "the mount died"
+    fusermount3 -u "$m" || bad "unmount: $what"
+}
+
 # A damaged archive: small blocks, one byte flipped in the data.
 "$WPK" pack -q --fast -B 4K -o "$S/d.wpk" "$SAMPLES/articles" || bad "pack small blocks"
-size=$(stat -c %s "$S/d.wpk")
-python3 -c "
-import sys
-p, at = sys.argv[1], int(sys.argv[2])
-b = bytearray(open(p, 'rb').read()); b[at] ^= 0xFF; open(p, 'wb').write(b)" "$S/d.wpk" $((size * 2 / 5))
+flip "$S/d.wpk" $(( $(stat -c %s "$S/d.wpk") * 2 / 5 ))
 "$WPK" mount "$S/d.wpk" "$S/m3" 2>"$S/m3.log" || bad "mount the damaged archive"
-good=0 eio=0 wrong=0
-while IFS= read -r f; do
-    rel=${f#"$S/x/"}
-    if out=$(cat "$S/m3/$rel" 2>&1 >"$S/one"); then
-        cmp -s "$S/one" "$f" && good=$((good + 1)) || wrong=$((wrong + 1))
-    elif echo "$out" | grep -q "Input/output error"; then
-        eio=$((eio + 1))
-    else
-        wrong=$((wrong + 1)); echo "  $rel: $out"
-    fi
-done < <(find "$S/x" -type f)
-[ $eio -ge 1 ] && [ $good -ge 1 ] && [ $wrong = 0 ] &&
-    ok "damaged archive: $eio files fail with EIO, $good read right, none wrong" ||
-    bad "damaged archive: $eio EIO, $good right, $wrong wrong or other errors"
-mountpoint -q "$S/m3" && ok "the mount survives the damaged reads" || bad "the mount died"
-fusermount3 -u "$S/m3" || bad "unmount the damaged archive"
+read_damaged "damaged data" "$S/m3"
+
+# A damaged entry page (small pages, so that there are several): its
+# entries fail with EIO, the other pages' entries still read. verify
+# names the page; the flip lands inside the second entry page it finds.
+"$WPK" pack -q --fast --page-size 1K -o "$S/p.wpk" "$SAMPLES/articles" || bad "pack small pages"
+size=$(stat -c %s "$S/p.wpk") pages=()
+for ((at = 0; at < size && ${#pages[@]} < 3; at += 256)); do
+    cp "$S/p.wpk" "$S/probe.wpk"
+    flip "$S/probe.wpk" $at
+    page=$("$WPK" verify "$S/probe.wpk" 2>&1 | sed -n 's/.*: entry page at offset \([0-9]*\):.*/\1/p' | head -1)
+    [ -n "$page" ] && [[ " ${pages[*]} " != *" $page "* ]] && pages+=("$page")
+done
+if [ ${#pages[@]} -ge 3 ]; then
+    cp "$S/p.wpk" "$S/pd.wpk"
+    flip "$S/pd.wpk" $((pages[1] + 8))
+    said=$("$WPK" verify "$S/pd.wpk" 2>&1)
+    grep "entry page at offset ${pages[1]}:" >/dev/null <<<"$said" ||
+        bad "the flip at ${pages[1]} + 8 is not in that entry page: $said"
+    "$WPK" mount "$S/pd.wpk" "$S/m6" 2>"$S/m6.log" || bad "mount with a damaged entry page"
+    read_damaged "damaged entry page (of ${#pages[@]})" "$S/m6"
+else
+    bad "expected several entry pages with --page-size 1K, found ${#pages[@]}"
+fi
 
 [ $fail = 0 ] && echo "mount: all checks passed" || echo "mount: FAILED"
 exit $fail

@@ -1,4 +1,4 @@
-/* mount_tree.c - folders of an archive found without an index of folders: the entries are in path order, so a folder's entries are one run of them, found by binary search. */
+/* mount_tree.c - folders of an archive found without an index of folders: the entries are in path order, so a folder's entries are one run of them, found by the entry index (wpk_reader_path_lower_bound). */
 #include "mount.h"
 
 #include <errno.h>
@@ -17,30 +17,13 @@ int mnt_path(mnt *m, uint64_t n, char **out)
     return *out ? 0 : -ENOMEM;
 }
 
-/* -1, 0, 1 as path compares with key[0, len), bytes unsigned. */
-static int compare(const char *path, const char *key, size_t len)
-{
-    size_t pl = strlen(path), n = pl < len ? pl : len;
-    int c = memcmp(path, key, n);
-    if (c) return c < 0 ? -1 : 1;
-    return pl < len ? -1 : pl > len;
-}
-
+/* The index's root and one entry page: a damaged page fails only the
+ * names in it, not every lookup that a binary search over entries would
+ * pass through. */
 int mnt_lower_bound(mnt *m, const char *key, size_t len, uint64_t *out)
 {
-    uint64_t lo = 0, hi = m->count;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        char *p;
-        int rc = mnt_path(m, mid, &p);
-        if (rc) return rc;
-        int c = compare(p, key, len);
-        free(p);
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    *out = lo;
-    return 0;
+    wpk_error err;
+    return wpk_reader_path_lower_bound(m->r, key, len, out, &err) ? -EIO : 0;
 }
 
 int mnt_is_dir(mnt *m, const char *dir)

@@ -96,7 +96,7 @@ def _s(p: Any) -> Optional[str]:
 
 
 def library_version() -> str:
-    """The C library's version, e.g. "2.6.0"."""
+    """The C library's version, e.g. "2.7.0"."""
     return _ffi.string(_lib.wpk_version_string()).decode()
 
 
