@@ -252,6 +252,10 @@ static void exercise(const uint8_t *data, size_t size)
     /* By what the listing said. */
     for (size_t i = 0; i < s->n; i++) {
         listed *l = &s->e[i];
+        uint64_t at;
+        size_t plen = strlen(l->path);
+        wpk_reader_path_lower_bound(r, l->path, plen, &at, NULL);
+        if (plen) wpk_reader_path_lower_bound(r, l->path, plen - 1, &at, NULL); /* a prefix: maybe another page */
         if (wpk_reader_find_by_path(r, l->path, &e, NULL) == 0) {
             read_entry(r, e);
             wpk_entry_free(e);
