@@ -496,10 +496,10 @@ WPK_API int wpk_reader_current(wpk_reader *r, const wpk_entry *e, wpk_entry **ou
 WPK_API int wpk_reader_entry_at(wpk_reader *r, uint64_t n, wpk_entry **out, wpk_error *err);
 /* Library 2.7: into *n, the position in path order of the first entry
  * whose path is at or after key[0, len) (bytes compared unsigned, a prefix
- * first), or the entry count when none is. It reads the index's root and
- * at most one entry page, so walking a folder ("dir/" up to "dir0") costs
- * two page reads whatever the archive's size, and a damaged page fails
- * only the keys that fall in it. */
+ * first), or the entry count when none is. It reads the index's root, in
+ * a large archive one branch page, and at most one entry page, so finding
+ * a folder ("dir/" up to "dir0") costs a few page reads whatever the
+ * archive's size, and a damaged page fails only the keys that fall in it. */
 WPK_API int wpk_reader_path_lower_bound(wpk_reader *r, const char *key, size_t len, uint64_t *n, wpk_error *err);
 WPK_API void wpk_entry_free(wpk_entry *e);
 

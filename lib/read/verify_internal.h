@@ -65,6 +65,20 @@ typedef struct vctx {
     uint64_t id_articles;     /* current versions with a page ID, theirs or their older versions' */
 } vctx;
 
+/* verify_documents.c: that every posting of the search index names a
+ * document. Begun after the entries' walk (it reads `ents`), fed each term
+ * page, ended after the walk of the term pages (which frees it). */
+typedef struct vdocs {
+    int mode;                 /* 0: not checked (an entry page failed); 1: by `kinds`; 2: by `posted` */
+    uint8_t *kinds;           /* 2 bits an entry, by entry number */
+    uint64_t *seen;           /* a set of one page's documents (+1; 0: an empty slot) */
+    size_t seen_cap;          /* its slots: a power of two */
+    wpk_sorter posted;        /* (document, its term page's offset), by document */
+} vdocs;
+void wpk_v_docs_begin(vctx *v, vdocs *d);
+void wpk_v_docs_page(vctx *v, vdocs *d, const wpk2_term_page *pg, uint64_t at);
+void wpk_v_docs_end(vctx *v, vdocs *d);
+
 void wpk_v_problem(vctx *v, int code, int has_offset, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* A failure of the library's own (a page that does not load): counted and

@@ -194,10 +194,10 @@ static int copy_seen(copy_set *s, const wentry *e)
     return 0;
 }
 
-/* Whether entry e is a document: the current version of an article, not
- * a redirect, with text. */
 uint32_t wpk_test_search_every_entry;
 
+/* Whether entry e is a document: the current version of an article, not
+ * a redirect, with text. */
 static int is_document(const wpk_writer *w, const wentry *e)
 {
     if (wpk_test_search_every_entry) return e->size > 0;

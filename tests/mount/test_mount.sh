@@ -131,7 +131,7 @@ for ((at = 0; at < size && ${#pages[@]} < 3; at += 256)); do
     cp "$S/p.wpk" "$S/probe.wpk"
     flip "$S/probe.wpk" $at
     page=$("$WPK" verify "$S/probe.wpk" 2>&1 | sed -n 's/.*: entry page at offset \([0-9]*\):.*/\1/p' | head -1)
-    [ -n "$page" ] && [[ " ${pages[*]} " != *" $page "* ]] && pages+=("$page")
+    [ -n "$page" ] && [[ " ${pages[*]-} " != *" $page "* ]] && pages+=("$page")
 done
 if [ ${#pages[@]} -ge 3 ]; then
     cp "$S/p.wpk" "$S/pd.wpk"

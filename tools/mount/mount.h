@@ -5,7 +5,7 @@
  * article's file ('/' in a title is written %2F, '%' %25). Nothing is
  * loaded up front: the entries are in path order, so a folder is one run of
  * them, found through the entry index (wpk_reader_path_lower_bound: one
- * entry page) and listed by entry number (wpk_reader_entry_at); memory
+ * entry page, and a branch page in a large archive) and listed by entry number (wpk_reader_entry_at); memory
  * stays what the reader's caches hold, whatever the entry count. */
 #ifndef WPK_MOUNT_H
 #define WPK_MOUNT_H
@@ -28,7 +28,8 @@ typedef struct mnt {
 /* The path of entry n (< count) into a new string *out. */
 int mnt_path(mnt *m, uint64_t n, char **out);
 /* *out: the first entry whose path is at or after key[0, len) in byte
- * order (the entry index's root and one entry page). */
+ * order (the entry index: its root, a branch page in a large archive, one
+ * entry page). */
 int mnt_lower_bound(mnt *m, const char *key, size_t len, uint64_t *out);
 /* 1 when some entry's path starts with dir + '/' (dir "" is the root), else 0. */
 int mnt_is_dir(mnt *m, const char *dir);
