@@ -80,6 +80,26 @@ void wpk_v_close(vctx *v, wpk_sort_reader *rd)
     wpk_sort_close(rd);
 }
 
+int wpk_v_join_open(vctx *v, vjoin *j, wpk_sorter *a, wpk_sorter *b)
+{
+    j->open = 0;
+    if (wpk_v_open(v, a, &j->a)) return -1;
+    if (wpk_v_open(v, b, &j->b)) {
+        wpk_sort_close(&j->a);
+        return -1;
+    }
+    j->open = 1;
+    return 0;
+}
+
+void wpk_v_join_close(vctx *v, vjoin *j)
+{
+    if (!j->open) return;
+    wpk_v_close(v, &j->b);
+    wpk_v_close(v, &j->a);
+    j->open = 0;
+}
+
 int wpk_v_pair_cmp(const void *x, const void *y)
 {
     const vpair *p = x, *q = y;

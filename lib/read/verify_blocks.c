@@ -88,14 +88,11 @@ static uint64_t count_blocks(vctx *v)
 static void check_refs(vctx *v, const ZSTD_DDict *dict, int full, uint64_t distinct)
 {
     wpk_reader *r = v->r;
-    wpk_sort_reader refs, places;
-    if (wpk_v_open(v, &v->refs, &refs)) return;
-    if (wpk_v_open(v, &v->places, &places)) {
-        wpk_sort_close(&refs);
-        return;
-    }
+    vjoin j; /* the block references, and the contents' places, by offset */
+    if (wpk_v_join_open(v, &j, &v->refs, &v->places)) return;
+    wpk_sort_reader *places = &j.b;
     vplace p;
-    int have_p = wpk_sort_next(&places, &p), have_prev = 0;
+    int have_p = wpk_sort_next(places, &p), have_prev = 0;
     vref x, prev;
     vtiler tiles = {0, 0};
     uint64_t blocks = 0, unique = 0;
@@ -105,12 +102,11 @@ static void check_refs(vctx *v, const ZSTD_DDict *dict, int full, uint64_t disti
     uint8_t *run_used = nruns ? wpk_calloc(nruns, 1) : NULL;
     if (nruns && !run_used) {
         v->oom = 1;
-        wpk_v_close(v, &places);
-        wpk_v_close(v, &refs);
+        wpk_v_join_close(v, &j);
         return;
     }
     wpk_error e;
-    for (; !v->halted && wpk_sort_next(&refs, &x); prev = x, have_prev = 1) {
+    for (; !v->halted && wpk_sort_next(&j.a, &x); prev = x, have_prev = 1) {
         const wpk2_block_ref *b = &x.ref;
         if (have_prev && b->offset == prev.ref.offset) {
             /* A block used by two pages: both name it alike. */
@@ -138,15 +134,14 @@ static void check_refs(vctx *v, const ZSTD_DDict *dict, int full, uint64_t disti
             if (wpk_run_dict(r, run, &bd, &e) != 0) bfull = 0; /* reported once by wpk_reader_verify */
         }
         check_block(v, b, bd, bfull);
-        while (have_p && p.block < b->offset) have_p = wpk_sort_next(&places, &p);
-        check_cover(v, b, &places, &p, &have_p);
+        while (have_p && p.block < b->offset) have_p = wpk_sort_next(places, &p);
+        check_cover(v, b, places, &p, &have_p);
         if (r->progress) {
             wpk_progress pr = {sizeof pr, "verifying", unique, r->h.unique_bytes, blocks, distinct};
             r->progress(r->progress_ctx, &pr);
         }
     }
-    wpk_v_close(v, &places);
-    wpk_v_close(v, &refs);
+    wpk_v_join_close(v, &j);
     if (!v->halted && !v->entries_incomplete) {
         for (; ri < nruns; ri++)
             if (r->runs.runs[ri].form != WPK2_RUN_NO_DICT)

@@ -99,23 +99,18 @@ void wpk_v_docs_page(vctx *v, vdocs *d, const wpk2_term_page *pg, uint64_t at)
 /* The sorter's way: postings by document, joined with the entries. */
 static void join(vctx *v, vdocs *d)
 {
-    wpk_sort_reader ents, posted;
-    if (wpk_v_open(v, &v->ents, &ents)) return;
-    if (wpk_v_open(v, &d->posted, &posted)) {
-        wpk_sort_close(&ents);
-        return;
-    }
+    vjoin j;
+    if (wpk_v_join_open(v, &j, &v->ents, &d->posted)) return;
     vent e;
     vpost p;
-    int more_e = wpk_sort_next(&ents, &e);
-    while (!v->halted && wpk_sort_next(&posted, &p)) {
-        while (more_e && e.n < p.doc) more_e = wpk_sort_next(&ents, &e);
-        if (!more_e && ents.rc) break; /* a read failed: wpk_v_close says so, not a flood of false reports */
+    int more_e = wpk_sort_next(&j.a, &e);
+    while (!v->halted && wpk_sort_next(&j.b, &p)) {
+        while (more_e && e.n < p.doc) more_e = wpk_sort_next(&j.a, &e);
+        if (!more_e && j.a.rc) break; /* a read failed: wpk_v_close says so, not a flood of false reports */
         int kind = more_e && e.n == p.doc ? kind_of(&e) : K_ABSENT;
         if (kind != K_DOCUMENT) not_a_document(v, p.doc, p.at, kind);
     }
-    wpk_v_close(v, &posted);
-    wpk_v_close(v, &ents);
+    wpk_v_join_close(v, &j);
 }
 
 void wpk_v_docs_end(vctx *v, vdocs *d)

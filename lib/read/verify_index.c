@@ -100,32 +100,6 @@ static void unquote(quote *q)
     q->page = NULL;
 }
 
-/* Two sorted streams read together: the entries and what is joined with them. */
-typedef struct join {
-    wpk_sort_reader a, b;
-    int open;
-} join;
-
-static int join_open(vctx *v, join *j, wpk_sorter *a, wpk_sorter *b)
-{
-    j->open = 0;
-    if (wpk_v_open(v, a, &j->a)) return -1;
-    if (wpk_v_open(v, b, &j->b)) {
-        wpk_sort_close(&j->a);
-        return -1;
-    }
-    j->open = 1;
-    return 0;
-}
-
-static void join_close(vctx *v, join *j)
-{
-    if (!j->open) return;
-    wpk_v_close(v, &j->b);
-    wpk_v_close(v, &j->a);
-    j->open = 0;
-}
-
 /* ---- titles --------------------------------------------------------------- */
 
 typedef struct twalk {
@@ -217,8 +191,8 @@ static int title_vs_entry(vctx *v, const vent *e, const vitem *x)
  * has its title item. */
 static void title_join(vctx *v, twalk *w, int whole)
 {
-    join j;
-    if (join_open(v, &j, &v->ents, &w->items)) return;
+    vjoin j;
+    if (wpk_v_join_open(v, &j, &v->ents, &w->items)) return;
     vitem x;
     int more = wpk_sort_next(&j.b, &x);
     vent e;
@@ -229,15 +203,15 @@ static void title_join(vctx *v, twalk *w, int whole)
         if (whole && (e.flags & V_HAS_TITLE) && e.current == V_NONE && !titled)
             wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: no title item for its title", v->r->name, (size_t)e.n);
     }
-    join_close(v, &j);
+    wpk_v_join_close(v, &j);
 }
 
 /* Every older version with another title than its current version's has
  * a former-title item. */
 static void former_join(vctx *v, twalk *w)
 {
-    join j;
-    if (join_open(v, &j, &v->need_former, &w->former)) return;
+    vjoin j;
+    if (wpk_v_join_open(v, &j, &v->need_former, &w->former)) return;
     vpair f;
     int more = wpk_sort_next(&j.b, &f);
     vneed need;
@@ -247,7 +221,7 @@ static void former_join(vctx *v, twalk *w)
             wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %zu: no former-title item for its title", v->r->name,
                           (size_t)need.n);
     }
-    join_close(v, &j);
+    wpk_v_join_close(v, &j);
 }
 
 void wpk_v_titles(vctx *v)
@@ -303,10 +277,10 @@ static void visit_id(vctx *v, const wpk2_root_item *it, wpk_page *page, void *ar
  * or its older versions' (art_ids). */
 static void id_join(vctx *v, iwalk *w)
 {
-    join j;
+    vjoin j;
     wpk_sort_reader art;
     if (wpk_v_open(v, &v->art_ids, &art)) return;
-    if (join_open(v, &j, &v->ents, &w->sorted)) {
+    if (wpk_v_join_open(v, &j, &v->ents, &w->sorted)) {
         wpk_sort_close(&art);
         return;
     }
@@ -329,7 +303,7 @@ static void id_join(vctx *v, iwalk *w)
             }
         }
     }
-    join_close(v, &j);
+    wpk_v_join_close(v, &j);
     wpk_v_close(v, &art);
 }
 
@@ -387,11 +361,11 @@ static int pair_below(const vpair *p, uint64_t a, uint64_t b) { return p->a < a 
  * (entry, category) pairs of the entries counted on the way. */
 static uint64_t category_join(vctx *v, cwalk *w)
 {
-    join j;
+    vjoin j;
     wpk_sort_reader cats;
     uint64_t distinct = 0;
     if (wpk_v_open(v, &v->cats, &cats)) return 0;
-    if (join_open(v, &j, &v->ents, &w->sorted)) {
+    if (wpk_v_join_open(v, &j, &v->ents, &w->sorted)) {
         wpk_sort_close(&cats);
         return 0;
     }
@@ -421,7 +395,7 @@ static uint64_t category_join(vctx *v, cwalk *w)
     }
     while (!v->halted && have_c) NEXT_CAT();
 #undef NEXT_CAT
-    join_close(v, &j);
+    wpk_v_join_close(v, &j);
     wpk_v_close(v, &cats);
     return distinct;
 }

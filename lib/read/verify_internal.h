@@ -92,6 +92,14 @@ int wpk_v_open(vctx *v, wpk_sorter *t, wpk_sort_reader *rd);
 void wpk_v_close(vctx *v, wpk_sort_reader *rd);
 void wpk_v_nomem(vctx *v);
 int wpk_v_pair_cmp(const void *x, const void *y);
+/* Two sorted streams read side by side (a join): both open, or neither
+ * (-1, reported, v->halted set); closed in turn, each checked. */
+typedef struct vjoin {
+    wpk_sort_reader a, b;
+    int open;
+} vjoin;
+int wpk_v_join_open(vctx *v, vjoin *j, wpk_sorter *a, wpk_sorter *b);
+void wpk_v_join_close(vctx *v, vjoin *j);
 /* Streams of (offset, length) that must tile 0 .. size: fed in order. */
 typedef struct vtiler { uint64_t at; int broken; } vtiler;
 void wpk_v_tile(vtiler *t, uint64_t offset, uint64_t len);

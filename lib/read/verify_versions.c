@@ -13,18 +13,14 @@
 static void listed(vctx *v)
 {
     const char *name = v->r->name;
-    wpk_sort_reader ents, revs;
-    if (wpk_v_open(v, &v->ents, &ents)) return;
-    if (wpk_v_open(v, &v->revs, &revs)) {
-        wpk_sort_close(&ents);
-        return;
-    }
+    vjoin j; /* the entries, and REVISIONS items by the entry they name */
+    if (wpk_v_join_open(v, &j, &v->ents, &v->revs)) return;
     vpair rv;
-    int more = wpk_sort_next(&revs, &rv);
+    int more = wpk_sort_next(&j.b, &rv);
     vent e;
-    while (!v->halted && wpk_sort_next(&ents, &e)) {
+    while (!v->halted && wpk_sort_next(&j.a, &e)) {
         int is_listed = 0;
-        for (; more && rv.b <= e.n; more = wpk_sort_next(&revs, &rv)) {
+        for (; more && rv.b <= e.n; more = wpk_sort_next(&j.b, &rv)) {
             if (rv.b < e.n) continue; /* its entry page failed: reported */
             if (e.current != rv.a)
                 wpk_v_problem(v, WPK_E_CORRUPT, 0, 0, "%s: entry %llu lists entry %llu as an older version, which does "
@@ -36,8 +32,7 @@ static void listed(vctx *v)
         if (is_listed) e.flags |= V_LISTED;
         wpk_v_add(v, &v->older, &e);
     }
-    wpk_v_close(v, &revs);
-    wpk_v_close(v, &ents);
+    wpk_v_join_close(v, &j);
 }
 
 /* One current version c and its older versions, in entry order. */
@@ -82,19 +77,15 @@ static void one_older(vctx *v, article *a, const vent *e)
 /* The older versions against their current versions. */
 static void articles(vctx *v)
 {
-    wpk_sort_reader ents, older;
-    if (wpk_v_open(v, &v->ents, &ents)) return;
-    if (wpk_v_open(v, &v->older, &older)) {
-        wpk_sort_close(&ents);
-        return;
-    }
+    vjoin j; /* the entries, and the older versions by their current version */
+    if (wpk_v_join_open(v, &j, &v->ents, &v->older)) return;
     vent o;
-    int more = wpk_sort_next(&older, &o);
+    int more = wpk_sort_next(&j.b, &o);
     article a;
-    while (!v->halted && wpk_sort_next(&ents, &a.c)) {
+    while (!v->halted && wpk_sort_next(&j.a, &a.c)) {
         a.has_id = (a.c.flags & V_HAS_ID) != 0;
         a.id = a.c.page_id;
-        for (; more && o.current <= a.c.n && !v->halted; more = wpk_sort_next(&older, &o))
+        for (; more && o.current <= a.c.n && !v->halted; more = wpk_sort_next(&j.b, &o))
             if (o.current == a.c.n) one_older(v, &a, &o); /* else its current version's page failed */
         if (a.has_id && !(a.c.flags & V_HAS_ID)) {
             vpair id = {a.c.n, a.id};
@@ -102,8 +93,7 @@ static void articles(vctx *v)
         }
         v->id_articles += a.c.current == V_NONE && a.has_id;
     }
-    wpk_v_close(v, &older);
-    wpk_v_close(v, &ents);
+    wpk_v_join_close(v, &j);
 }
 
 void wpk_v_versions(vctx *v)
