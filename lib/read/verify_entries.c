@@ -44,12 +44,7 @@ static int has_repeat(const uint32_t *revs, uint32_t n, vctx *v)
 static int is_document(const wpk2_entry *x)
 {
     if ((x->ext & (WPK2_X_CURRENT | WPK2_X_REDIRECT)) || !x->size) return 0;
-    if (x->media_type.len && memchr(x->media_type.p, 0, x->media_type.len)) return 0; /* not a type the writer stores */
-    char mime[64]; /* wpk_markup_of reads no further than "text/" past 39 bytes */
-    size_t n = x->media_type.len < sizeof mime - 1 ? x->media_type.len : sizeof mime - 1;
-    if (n) memcpy(mime, x->media_type.p, n);
-    mime[n] = 0;
-    return wpk_markup_of(mime) >= 0;
+    return wpk_markup_of_n((const char *)x->media_type.p, x->media_type.len) >= 0;
 }
 
 static void one_entry(vctx *v, ewalk *w, const wpk2_entry_page *pg, uint32_t i)

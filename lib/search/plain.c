@@ -1097,19 +1097,24 @@ static void plain_text(out *o, const char *s, size_t len)
     for (size_t i = 0; i < len && !o->full;) i += text_unit(o, s, len, i, 1);
 }
 
-int wpk_markup_of(const char *mime)
+int wpk_markup_of_n(const char *mime, size_t len)
 {
-    if (!mime || !*mime) return WPK_MARKUP_PLAIN;
-    size_t n = strcspn(mime, "; \t");
+    if (!len) return WPK_MARKUP_PLAIN;
+    size_t n = 0;
+    while (n < len && mime[n] != ';' && mime[n] != ' ' && mime[n] != '\t') n++;
     char t[40];
     if (n >= sizeof t) return prefix_ci(mime, n, 0, "text/") ? WPK_MARKUP_PLAIN : -1;
     for (size_t k = 0; k < n; k++) t[k] = lower(mime[k]);
-    t[n] = 0;
-    if (!strcmp(t, "text/x-wiki")) return WPK_MARKUP_WIKITEXT;
-    if (!strcmp(t, "text/html") || !strcmp(t, "application/xhtml+xml")) return WPK_MARKUP_HTML;
-    if (!strcmp(t, "text/markdown") || !strcmp(t, "text/x-markdown")) return WPK_MARKUP_MARKDOWN;
-    return !strncmp(t, "text/", 5) ? WPK_MARKUP_PLAIN : -1;
+    /* Compared by length: a NUL inside the type is a byte like another. */
+    if (n == 11 && !memcmp(t, "text/x-wiki", 11)) return WPK_MARKUP_WIKITEXT;
+    if ((n == 9 && !memcmp(t, "text/html", 9)) || (n == 21 && !memcmp(t, "application/xhtml+xml", 21)))
+        return WPK_MARKUP_HTML;
+    if ((n == 13 && !memcmp(t, "text/markdown", 13)) || (n == 15 && !memcmp(t, "text/x-markdown", 15)))
+        return WPK_MARKUP_MARKDOWN;
+    return n >= 5 && !memcmp(t, "text/", 5) ? WPK_MARKUP_PLAIN : -1;
 }
+
+int wpk_markup_of(const char *mime) { return wpk_markup_of_n(mime, mime ? strlen(mime) : 0); }
 
 int wpk_plain_text(wpk_markup m, const char *src, size_t len, size_t cap, char **out_text, size_t *out_len)
 {

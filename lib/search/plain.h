@@ -19,6 +19,9 @@ typedef enum { WPK_MARKUP_PLAIN, WPK_MARKUP_MARKDOWN, WPK_MARKUP_HTML, WPK_MARKU
  * archives store no media type for text. Parameters (";charset=utf-8")
  * and case are ignored. */
 int wpk_markup_of(const char *mime);
+/* The same of mime[0, len), which need not end in a NUL (a media type as
+ * an entry page stores it). */
+int wpk_markup_of_n(const char *mime, size_t len);
 
 /* Plain text of src[0,len) into *out (malloc'd with wpk_malloc,
  * NUL-terminated, *out_len bytes without the NUL). At most `cap` bytes of

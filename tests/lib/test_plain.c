@@ -63,6 +63,14 @@ static void test_markup_of(void)
     CHECK(wpk_markup_of("image/png") == -1);
     CHECK(wpk_markup_of("application/octet-stream") == -1);
     CHECK(wpk_markup_of("application/x-a-media-type-longer-than-forty-bytes") == -1);
+    /* By length, as an entry page stores a type: no NUL needed, and a NUL
+     * inside is a byte of the type. */
+    CHECK(wpk_markup_of_n("text/htmlXYZ", 9) == WPK_MARKUP_HTML);
+    CHECK(wpk_markup_of_n("text/x-wiki; x", 14) == WPK_MARKUP_WIKITEXT);
+    CHECK(wpk_markup_of_n("\0image/png", 10) == -1);
+    CHECK(wpk_markup_of_n("text/html\0", 10) == WPK_MARKUP_PLAIN);
+    CHECK(wpk_markup_of_n("image/png", 0) == WPK_MARKUP_PLAIN);
+    CHECK(wpk_markup_of_n("text", 4) == -1);
 }
 
 static void test_wikitext(void)
