@@ -9,8 +9,8 @@ usage: slowloris.py HOST PORT ADDRESSES SOCKETS_PER_ADDRESS SECONDS [keep]
 
 Prints how many connections were accepted and still open after the second
 round ("open: N": a socket the server closed may take one more write to
-fail, so the first round alone would count some of them), keeps trickling until SECONDS have passed, then prints
-how many the server had not cut by then ("left: N"). With `keep`, every
+fail, so the first round alone would count some of them), keeps trickling
+until SECONDS have passed, then prints how many the server had not cut by then ("left: N"). With `keep`, every
 connection the server cuts is opened again at once, as a determined
 attacker would, and the end adds "reopened: N" and the fewest and most
 held at once after the second round ("held: MIN..MAX").

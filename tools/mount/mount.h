@@ -5,8 +5,9 @@
  * article's file ('/' in a title is written %2F, '%' %25). Nothing is
  * loaded up front: the entries are in path order, so a folder is one run of
  * them, found through the entry index (wpk_reader_path_lower_bound: one
- * entry page, and a branch page in a large archive) and listed by entry number (wpk_reader_entry_at); memory
- * stays what the reader's caches hold, whatever the entry count. */
+ * entry page, and a branch page in a large archive) and listed by entry
+ * number (wpk_reader_entry_at); memory stays what the reader's caches
+ * hold, whatever the entry count. */
 #ifndef WPK_MOUNT_H
 #define WPK_MOUNT_H
 
@@ -25,6 +26,9 @@ typedef struct mnt {
 /* mount_tree.c: entries in path order. Each returns -EIO when an entry
  * page it reads is damaged (-ENOMEM out of memory), so that a damaged
  * index fails the call, never looks like a missing folder. */
+/* What a library failure is to FUSE: not found ENOENT, out of memory
+ * ENOMEM, anything else (a damaged page or block, I/O) EIO. */
+int mnt_errno(int rc);
 /* The path of entry n (< count) into a new string *out. */
 int mnt_path(mnt *m, uint64_t n, char **out);
 /* *out: the first entry whose path is at or after key[0, len) in byte

@@ -16,7 +16,6 @@
 
 static mnt *state(void) { return fuse_get_context()->private_data; }
 
-static int errno_of(int rc) { return rc == WPK_E_NOTFOUND ? -ENOENT : rc == WPK_E_NOMEM ? -ENOMEM : -EIO; }
 
 /* A view's link: "../" + the entry's path. NULL when there is none. */
 static char *view_target(mnt *m, const char *path, int *rc)
@@ -29,12 +28,12 @@ static char *view_target(mnt *m, const char *path, int *rc)
         unsigned long long id = strtoull(path + 7, &end, 10);
         if (*end || end == path + 7) return NULL;
         int r = wpk_reader_find_by_id(m->r, id, &e, &err);
-        if (r) *rc = errno_of(r);
+        if (r) *rc = mnt_errno(r);
     } else {
         char title[1024];
         if (!mnt_name_to_title(path + 10, title, sizeof title)) return NULL;
         int r = wpk_reader_find_by_title(m->r, title, &e, &err);
-        if (r) *rc = errno_of(r);
+        if (r) *rc = mnt_errno(r);
     }
     if (!e) return NULL;
     size_t n = strlen(e->path);
@@ -91,7 +90,7 @@ static int op_getattr(const char *path, struct stat *st, struct fuse_file_info *
         wpk_entry_free(e);
         return 0;
     }
-    if (rc != WPK_E_NOTFOUND) return errno_of(rc);
+    if (rc != WPK_E_NOTFOUND) return mnt_errno(rc);
     int dir = mnt_is_dir(m, path + 1);
     if (dir <= 0) return dir < 0 ? dir : -ENOENT;
     dir_stat(m, st);
@@ -204,7 +203,7 @@ static int op_open(const char *path, struct fuse_file_info *fi)
     int rc = wpk_reader_find_by_path(m->r, path + 1, &f->e, &err);
     if (rc) {
         free(f);
-        return errno_of(rc);
+        return mnt_errno(rc);
     }
     pthread_mutex_init(&f->lock, NULL);
     fi->fh = (uint64_t)(uintptr_t)f;

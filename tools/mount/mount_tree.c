@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+int mnt_errno(int rc) { return rc == WPK_E_NOTFOUND ? -ENOENT : rc == WPK_E_NOMEM ? -ENOMEM : -EIO; }
+
 int mnt_path(mnt *m, uint64_t n, char **out)
 {
     wpk_entry *e;
     wpk_error err;
     *out = NULL;
-    if (wpk_reader_entry_at(m->r, n, &e, &err)) return -EIO; /* a damaged entry page */
+    int rc = wpk_reader_entry_at(m->r, n, &e, &err);
+    if (rc) return rc == WPK_E_NOMEM ? -ENOMEM : -EIO; /* n < count: not found is a damaged index too */
     *out = strdup(e->path);
     wpk_entry_free(e);
     return *out ? 0 : -ENOMEM;
@@ -23,7 +26,8 @@ int mnt_path(mnt *m, uint64_t n, char **out)
 int mnt_lower_bound(mnt *m, const char *key, size_t len, uint64_t *out)
 {
     wpk_error err;
-    return wpk_reader_path_lower_bound(m->r, key, len, out, &err) ? -EIO : 0;
+    int rc = wpk_reader_path_lower_bound(m->r, key, len, out, &err);
+    return rc ? mnt_errno(rc) : 0;
 }
 
 int mnt_is_dir(mnt *m, const char *dir)
